@@ -1,0 +1,92 @@
+# folio - build, test and run.
+#   make          build build/folio (installs missing Debian packages first)
+#   make run      build, build the example site and serve it on :8080
+#   make test     build and run every test
+#   make asan     the whole suite under AddressSanitizer + UBSan
+#   make bench    the benchmark programs
+
+CC      ?= cc
+PKGS    := md4c yaml-0.1 libmicrohttpd vips
+BUILD   ?= build
+OPT     ?= -O2 -g
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+               -Wshadow -Wstrict-prototypes -pthread -Isrc -I$(BUILD)/gen
+DEPS_OK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+ifeq ($(DEPS_OK),yes)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+endif
+CFLAGS  += $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(SAN)
+LDLIBS  += $(PKG_LIBS) -lm -pthread $(SAN)
+
+SRCS      := $(shell find src -name '*.c' | sort)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+THEME     := $(shell find src/theme/files -type f 2>/dev/null | sort)
+GEN_SRCS  := $(BUILD)/gen/theme_files.c
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/theme_files.o
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS     := $(filter-out $(BUILD)/tests/test_main,$(TEST_SRCS:tests/%.c=$(BUILD)/tests/%))
+BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+.PHONY: all deps run test asan bench clean site fuzz
+
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/folio
+
+deps:
+	@pkg-config --exists $(PKGS) 2>/dev/null || scripts/install-deps
+
+$(BUILD)/folio: $(BUILD)/src/main.o $(BUILD)/libfolio.a
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libfolio.a: $(LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/theme_files.c: scripts/embed-theme $(THEME)
+	@mkdir -p $(dir $@)
+	scripts/embed-theme src/theme/files > $@
+
+$(BUILD)/gen/theme_files.o: $(BUILD)/gen/theme_files.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_main.o: tests/test_main.c tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c tests/test.h $(BUILD)/tests/test_main.o $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/tests/test_main.o $(BUILD)/libfolio.a $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LDLIBS)
+
+site: all
+	@rm -rf $(BUILD)/site-out
+	$(BUILD)/folio build site -o $(BUILD)/site-out
+
+run: all
+	$(BUILD)/folio build site -o $(BUILD)/site-out
+	$(BUILD)/folio serve site --port 8080 --bind 127.0.0.1
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/folio $(TESTS)
+	@FOLIO_BIN=$(CURDIR)/$(BUILD)/folio tests/run $(BUILD)/tests
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+bench: all $(BENCHES)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

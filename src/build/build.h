@@ -1,0 +1,32 @@
+/* build.h - one build of a site: read user/, render every page in every
+ * language, hand the files to an output. */
+#ifndef FOLIO_BUILD_H
+#define FOLIO_BUILD_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "build/output.h"
+#include "lib/diag.h"
+
+typedef struct build_options {
+    const char *site_dir; /* the Grav user/ folder */
+    const char *base_url; /* absolute URL of the site, or NULL (config decides) */
+    bool strict;          /* any error fails the build */
+    int threads;          /* 0 = one per core */
+    time_t now;           /* publishing decisions are made at this time; 0 = time(NULL) */
+} build_options;
+
+typedef struct build_result {
+    size_t pages;       /* HTML pages written */
+    size_t files;       /* all files written, media included */
+    time_t next_change; /* when the published set changes next (a publish or
+                           unpublish date in the future), 0 when never */
+} build_result;
+
+/* Build the site into out. Problems are reported into d; returns 0 when the
+ * site was built (pages with errors are skipped), -1 when it could not be
+ * built at all, or had errors and opt->strict is set. */
+int build_site(const build_options *opt, output *out, diag_list *d, build_result *res);
+
+#endif

@@ -1,0 +1,44 @@
+/* output.h - where a build puts the files it produces.
+ *
+ * A build never writes files itself; it hands every produced file to an
+ * output. Two backends exist: a directory (folio build, which writes into
+ * a temporary directory and renames it into place when the build
+ * succeeded) and memory (folio serve, which swaps the finished set in at
+ * once). Paths are relative to the site root, use '/' and never start
+ * with '/' or contain "." or ".." segments: "ru/news/index.html",
+ * "media/2023-01-09-practical-conference/2023-01-09-1.jpg".
+ *
+ * put and put_file may be called from several build threads at once. */
+#ifndef FOLIO_OUTPUT_H
+#define FOLIO_OUTPUT_H
+
+#include <stddef.h>
+#include <time.h>
+
+typedef struct output output;
+
+typedef struct output_ops {
+    /* Store a produced file (the data is copied). 0 or -1 with errno. */
+    int (*put)(output *o, const char *path, const void *data, size_t len, time_t mtime);
+    /* Publish an existing source file (media) under path. 0 or -1. */
+    int (*put_file)(output *o, const char *path, const char *src_path);
+} output_ops;
+
+struct output {
+    const output_ops *ops;
+};
+
+static inline int output_put(output *o, const char *path, const void *data, size_t len, time_t mtime)
+{
+    return o->ops->put(o, path, data, len, mtime);
+}
+
+static inline int output_put_file(output *o, const char *path, const char *src_path)
+{
+    return o->ops->put_file(o, path, src_path);
+}
+
+/* True when path is a safe relative output path (see above). */
+int output_path_is_safe(const char *path);
+
+#endif

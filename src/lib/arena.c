@@ -1,0 +1,98 @@
+/* arena.c - bump allocator over a list of blocks. Large requests get a
+ * block of their own so a 20 MB string does not waste a 20 MB tail. */
+#include "arena.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+    arena_block *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
+
+#define ARENA_DEFAULT_BLOCK (64 * 1024)
+
+void *arena_alloc(arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0) n = 16;
+    arena_block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t bs = a->block_size ? a->block_size : ARENA_DEFAULT_BLOCK;
+        if (n > bs / 4) {
+            /* Big request: its own block, linked behind the current head. */
+            arena_block *big = xmalloc(sizeof *big + n);
+            big->used = big->cap = n;
+            if (b) {
+                big->next = b->next;
+                b->next = big;
+            } else {
+                big->next = NULL;
+                a->head = big;
+            }
+            return big->data;
+        }
+        b = xmalloc(sizeof *b + bs);
+        b->used = 0;
+        b->cap = bs;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+void *arena_zalloc(arena *a, size_t n)
+{
+    void *p = arena_alloc(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap, cp;
+    va_start(ap, fmt);
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) n = 0;
+    char *p = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void arena_free(arena *a)
+{
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+size_t arena_used(const arena *a)
+{
+    size_t n = 0;
+    for (arena_block *b = a->head; b; b = b->next) n += b->used;
+    return n;
+}

@@ -1,0 +1,28 @@
+/* arena.h - region allocator: many small allocations, one free.
+ *
+ * Everything that lives exactly as long as one build, one page render or
+ * one template render comes from an arena, so that freeing it is a single
+ * call and leaks are structurally impossible. An arena is not thread-safe:
+ * each thread uses its own. Allocation failure aborts. */
+#ifndef FOLIO_ARENA_H
+#define FOLIO_ARENA_H
+
+#include <stddef.h>
+
+typedef struct arena_block arena_block;
+typedef struct arena {
+    arena_block *head;
+    size_t block_size;
+} arena;
+
+#define ARENA_INIT {NULL, 0}
+
+void *arena_alloc(arena *a, size_t n);       /* 16-byte aligned, uninitialised */
+void *arena_zalloc(arena *a, size_t n);      /* zeroed */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_strdup(arena *a, const char *s);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(arena *a);                   /* releases everything; a is reusable */
+size_t arena_used(const arena *a);           /* bytes handed out, for statistics */
+
+#endif

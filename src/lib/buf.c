@@ -1,0 +1,140 @@
+/* buf.c - growable byte buffer and aborting allocators. */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(void)
+{
+    fputs("folio: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+void buf_grow(buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+}
+
+void buf_add(buf *b, const void *data, size_t len)
+{
+    buf_grow(b, len);
+    if (len) memcpy(b->s + b->len, data, len);
+    b->len += len;
+    b->s[b->len] = 0;
+}
+
+void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_putc(buf *b, char c)
+{
+    buf_grow(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = 0;
+}
+
+void buf_vprintf(buf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) return;
+    buf_grow(b, (size_t)n);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void buf_add_html(buf *b, const char *s, size_t len)
+{
+    size_t start = 0;
+    buf_grow(b, len);
+    for (size_t i = 0; i < len; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#039;"; break;
+        default: continue;
+        }
+        buf_add(b, s + start, i - start);
+        buf_puts(b, rep);
+        start = i + 1;
+    }
+    buf_add(b, s + start, len - start);
+}
+
+void buf_truncate(buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->s[len] = 0;
+    }
+}
+
+void buf_reset(buf *b) { buf_truncate(b, 0); }
+
+void buf_free(buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+char *buf_detach(buf *b, size_t *len)
+{
+    if (!b->s) buf_grow(b, 0), b->s[0] = 0;
+    char *s = b->s;
+    if (len) *len = b->len;
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+const char *buf_cstr(const buf *b) { return b->s ? b->s : ""; }

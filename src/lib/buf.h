@@ -1,0 +1,44 @@
+/* buf.h - the one growable byte buffer used for all output.
+ *
+ * A buf is always NUL-terminated (b->s[b->len] == 0) once anything was
+ * added, so b->s can be handed to C string functions. Growth doubles the
+ * capacity; allocation failure aborts the process (there is no sensible
+ * recovery from out-of-memory in a site build). */
+#ifndef FOLIO_BUF_H
+#define FOLIO_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct buf {
+    char *s;
+    size_t len;
+    size_t cap;
+} buf;
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_grow(buf *b, size_t extra);
+void buf_add(buf *b, const void *data, size_t len);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Append with HTML escaping of & < > " (and ' when quote_single). */
+void buf_add_html(buf *b, const char *s, size_t len);
+void buf_truncate(buf *b, size_t len);
+void buf_reset(buf *b); /* len = 0, keeps memory */
+void buf_free(buf *b);
+/* Hand the contents to the caller (malloc'd, NUL-terminated), leave b empty. */
+char *buf_detach(buf *b, size_t *len);
+/* Returns b->s, or "" when nothing was ever added. */
+const char *buf_cstr(const buf *b);
+
+/* Allocation helpers that abort on failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,25 @@
+/* files.h - the few file-system operations folio needs, with errors
+ * reported through errno (callers turn them into diags). */
+#ifndef FOLIO_FILES_H
+#define FOLIO_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Whole file into a malloc'd NUL-terminated buffer, NULL on failure.
+ * Files larger than max_size fail with EFBIG. */
+char *file_read(const char *path, size_t *len, size_t max_size);
+/* Write a file (truncating). Returns 0 or -1. */
+int file_write(const char *path, const void *data, size_t len);
+/* mkdir -p. Returns 0 or -1. */
+int dir_make(const char *path);
+/* rm -rf; never follows symlinks. Returns 0 or -1. */
+int dir_remove_tree(const char *path);
+bool path_is_dir(const char *path);
+bool path_exists(const char *path);
+time_t file_mtime(const char *path);
+/* Join two path parts with one '/', malloc'd. */
+char *path_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,299 @@
+/* yaml.c - libyaml event stream to value tree.
+ *
+ * A small recursive descent over libyaml's events. Limits: nesting depth
+ * YAML_MAX_DEPTH, anchors YAML_MAX_ANCHORS, and the number of nodes that
+ * aliases stand for (counted with their subtrees) YAML_MAX_ALIAS_WEIGHT. */
+#include "yaml.h"
+#include "files.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define YAML_MAX_DEPTH 256
+#define YAML_MAX_ANCHORS 1024
+#define YAML_MAX_ALIAS_WEIGHT 100000
+#define YAML_MAX_FILE (16 * 1024 * 1024)
+
+typedef struct anchor {
+    char *name;
+    value *val;
+    size_t weight; /* nodes in the subtree */
+} anchor;
+
+typedef struct loader {
+    yaml_parser_t parser;
+    arena *a;
+    const char *path;
+    int first_line;
+    diag_list *d;
+    anchor anchors[YAML_MAX_ANCHORS];
+    size_t nanchors;
+    size_t alias_weight;
+    int failed;
+} loader;
+
+static void fail(loader *L, int line, int col, const char *msg)
+{
+    if (L->failed) return;
+    L->failed = 1;
+    if (L->d) diag_add(L->d, DIAG_ERROR, L->path, line + L->first_line, col, "%s", msg);
+}
+
+static int next_event(loader *L, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&L->parser, ev)) {
+        const char *p = L->parser.problem ? L->parser.problem : "malformed YAML";
+        char msg[512];
+        if (L->parser.context)
+            snprintf(msg, sizeof msg, "invalid YAML: %s %s", p, L->parser.context);
+        else
+            snprintf(msg, sizeof msg, "invalid YAML: %s", p);
+        fail(L, (int)L->parser.problem_mark.line + 1, (int)L->parser.problem_mark.column + 1, msg);
+        return 0;
+    }
+    return 1;
+}
+
+static int ieq(const char *a, const char *b) { return strcasecmp(a, b) == 0; }
+
+static value *resolve_plain(arena *a, const char *s, size_t len)
+{
+    if (len == 0 || !strcmp(s, "~") || ieq(s, "null")) return value_null();
+    if (ieq(s, "true")) return value_bool(true);
+    if (ieq(s, "false")) return value_bool(false);
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    if (*p >= '0' && *p <= '9') {
+        char *end;
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+            errno = 0;
+            long long i = strtoll(s, &end, 16);
+            if (*end == 0 && errno == 0) return value_int(a, i);
+        }
+        int only_digits = 1;
+        for (const char *q = p; *q; q++)
+            if (*q < '0' || *q > '9') only_digits = 0;
+        if (only_digits) {
+            errno = 0;
+            long long i = strtoll(s, &end, 10);
+            if (errno == 0) return value_int(a, i);
+            return value_float(a, strtod(s, NULL));
+        }
+    }
+    if (*p == '.' || (*p >= '0' && *p <= '9')) {
+        /* float: digits with a dot and/or exponent, nothing else */
+        int digits = 0, ok = 1, seen_dot = 0, seen_e = 0;
+        for (const char *q = p; *q && ok; q++) {
+            if (*q >= '0' && *q <= '9') digits++;
+            else if (*q == '.' && !seen_dot && !seen_e) seen_dot = 1;
+            else if ((*q == 'e' || *q == 'E') && digits && !seen_e) {
+                seen_e = 1;
+                if (q[1] == '+' || q[1] == '-') q++;
+            } else ok = 0;
+        }
+        if (ok && digits && (seen_dot || seen_e)) return value_float(a, strtod(s, NULL));
+        if (ieq(p, ".inf")) return value_float(a, s[0] == '-' ? -INFINITY : INFINITY);
+        if (ieq(s, ".nan")) return value_float(a, NAN);
+    }
+    return value_str(a, s, len);
+}
+
+static size_t weight_of(const value *v)
+{
+    size_t w = 1;
+    if (v->kind == V_LIST)
+        for (size_t i = 0; i < v->u.list.len; i++) w += weight_of(v->u.list.items[i]);
+    else if (v->kind == V_MAP)
+        for (size_t i = 0; i < v->u.map.len; i++) w += weight_of(v->u.map.items[i].val);
+    return w;
+}
+
+static void remember_anchor(loader *L, const yaml_char_t *name, value *v, const yaml_mark_t *m)
+{
+    if (!name) return;
+    if (L->nanchors == YAML_MAX_ANCHORS) {
+        fail(L, (int)m->line + 1, (int)m->column + 1, "too many YAML anchors");
+        return;
+    }
+    anchor *an = &L->anchors[L->nanchors++];
+    an->name = arena_strdup(L->a, (const char *)name);
+    an->val = v;
+    an->weight = weight_of(v);
+}
+
+static value *parse_node(loader *L, yaml_event_t *ev, int depth);
+
+/* Parses events until the closing event of a collection; ev is the start event. */
+static value *parse_collection(loader *L, yaml_event_t *start, int depth, int is_map)
+{
+    value *v = is_map ? value_map(L->a) : value_list(L->a);
+    yaml_mark_t mark = start->start_mark;
+    yaml_char_t *anchor_name = is_map ? start->data.mapping_start.anchor : start->data.sequence_start.anchor;
+    char *anchor_copy = anchor_name ? arena_strdup(L->a, (const char *)anchor_name) : NULL;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(L, &ev)) return NULL;
+        if (ev.type == (is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT)) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (is_map) {
+            value *k = parse_node(L, &ev, depth + 1);
+            if (!k) return NULL;
+            yaml_event_t ev2;
+            if (!next_event(L, &ev2)) return NULL;
+            value *val = parse_node(L, &ev2, depth + 1);
+            if (!val) return NULL;
+            if (k->kind == V_STRING && !strcmp(k->u.str.s, "<<") && val->kind == V_MAP) {
+                /* merge key: entries not already set come from the alias */
+                for (size_t i = 0; i < val->u.map.len; i++)
+                    if (!map_getn(v, val->u.map.items[i].key, val->u.map.items[i].key_len))
+                        map_setn(L->a, v, val->u.map.items[i].key, val->u.map.items[i].key_len,
+                                 val->u.map.items[i].val);
+                continue;
+            }
+            const char *ks = value_to_cstr(L->a, k);
+            map_set(L->a, v, ks, val);
+        } else {
+            value *item = parse_node(L, &ev, depth + 1);
+            if (!item) return NULL;
+            list_push(L->a, v, item);
+        }
+    }
+    if (anchor_copy) remember_anchor(L, (const yaml_char_t *)anchor_copy, v, &mark);
+    return L->failed ? NULL : v;
+}
+
+static value *parse_node(loader *L, yaml_event_t *ev, int depth)
+{
+    value *result = NULL;
+    if (depth > YAML_MAX_DEPTH) {
+        fail(L, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, "YAML nested too deeply");
+        yaml_event_delete(ev);
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        const char *s = (const char *)ev->data.scalar.value;
+        size_t len = ev->data.scalar.length;
+        const char *tag = (const char *)ev->data.scalar.tag;
+        if (tag && !strcmp(tag, YAML_STR_TAG))
+            result = value_str(L->a, s, len);
+        else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+            result = resolve_plain(L->a, s, len);
+        else
+            result = value_str(L->a, s, len);
+        if (ev->data.scalar.anchor) remember_anchor(L, ev->data.scalar.anchor, result, &ev->start_mark);
+        break;
+    }
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (size_t i = L->nanchors; i-- > 0;) {
+            if (!strcmp(L->anchors[i].name, name)) {
+                L->alias_weight += L->anchors[i].weight;
+                if (L->alias_weight > YAML_MAX_ALIAS_WEIGHT) {
+                    fail(L, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+                         "YAML aliases expand to too many nodes (alias bomb?)");
+                    break;
+                }
+                result = L->anchors[i].val;
+                break;
+            }
+        }
+        if (!result && !L->failed) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "unknown YAML alias '*%.200s'", name);
+            fail(L, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, msg);
+        }
+        break;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        result = parse_collection(L, ev, depth, 0);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        result = parse_collection(L, ev, depth, 1);
+        break;
+    default:
+        fail(L, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, "unexpected YAML event");
+        break;
+    }
+    yaml_event_delete(ev);
+    return L->failed ? NULL : result;
+}
+
+value *yaml_load(arena *a, const char *text, size_t len, const char *path, int first_line, diag_list *d)
+{
+    loader *L = xcalloc(1, sizeof *L);
+    L->a = a;
+    L->path = path;
+    L->first_line = first_line;
+    L->d = d;
+    yaml_parser_initialize(&L->parser);
+    yaml_parser_set_input_string(&L->parser, (const unsigned char *)text, len);
+    value *root = NULL;
+    yaml_event_t ev;
+    /* STREAM-START, then DOCUMENT-START or STREAM-END */
+    if (next_event(L, &ev)) {
+        yaml_event_delete(&ev);
+        if (next_event(L, &ev)) {
+            if (ev.type == YAML_STREAM_END_EVENT) {
+                yaml_event_delete(&ev);
+                root = value_map(a);
+            } else {
+                yaml_event_delete(&ev);
+                yaml_event_t node;
+                if (next_event(L, &node)) {
+                    root = parse_node(L, &node, 0);
+                    if (root) {
+                        yaml_event_t end;
+                        if (next_event(L, &end)) {
+                            /* DOCUMENT-END; a second document is an error */
+                            yaml_event_delete(&end);
+                            if (next_event(L, &end)) {
+                                if (end.type != YAML_STREAM_END_EVENT)
+                                    fail(L, (int)end.start_mark.line + 1, (int)end.start_mark.column + 1,
+                                         "more than one YAML document");
+                                yaml_event_delete(&end);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    yaml_parser_delete(&L->parser);
+    int failed = L->failed;
+    free(L);
+    if (failed) return NULL;
+    if (root && root->kind == V_NULL) root = value_map(a);
+    return root;
+}
+
+value *yaml_load_file(arena *a, const char *path, diag_list *d)
+{
+    size_t len;
+    char *text = file_read(path, &len, YAML_MAX_FILE);
+    if (!text) {
+        if (d) diag_add(d, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    value *v = yaml_load(a, text, len, path, 0, d);
+    free(text);
+    return v;
+}
+
+void value_merge_into(arena *a, value *dst, const value *src)
+{
+    if (!dst || !src || dst->kind != V_MAP || src->kind != V_MAP) return;
+    for (size_t i = 0; i < src->u.map.len; i++) {
+        const value_pair *p = &src->u.map.items[i];
+        value *cur = map_getn(dst, p->key, p->key_len);
+        if (cur && cur->kind == V_MAP && p->val->kind == V_MAP)
+            value_merge_into(a, cur, p->val);
+        else
+            map_setn(a, dst, p->key, p->key_len, p->val);
+    }
+}

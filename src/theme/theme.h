@@ -1,0 +1,21 @@
+/* theme.h - the built-in theme, embedded in the binary at build time
+ * (scripts/embed-theme turns src/theme/files/ into theme_files[]). A site
+ * overrides any of its files with one of the same name in
+ * user/themes/<theme>/. */
+#ifndef FOLIO_THEME_H
+#define FOLIO_THEME_H
+
+#include <stddef.h>
+
+typedef struct theme_file {
+    const char *name; /* path below src/theme/files, e.g. "templates/item.html.twig" */
+    const char *data; /* NUL-terminated */
+    size_t size;
+} theme_file;
+
+extern const theme_file theme_files[]; /* ends with a {NULL} entry */
+
+/* The embedded file of that name, or NULL. */
+const theme_file *theme_find(const char *name);
+
+#endif
