@@ -22,6 +22,9 @@ typedef struct output_ops {
     int (*put)(output *o, const char *path, const void *data, size_t len, time_t mtime);
     /* Publish an existing source file (media) under path. 0 or -1. */
     int (*put_file)(output *o, const char *path, const char *src_path);
+    /* Make path answer with a redirect to target (an absolute path such as
+     * "/ru/news/" or a full URL); status is 301 or 302. 0 or -1. */
+    int (*redirect)(output *o, const char *path, const char *target, int status);
 } output_ops;
 
 struct output {
@@ -36,6 +39,11 @@ static inline int output_put(output *o, const char *path, const void *data, size
 static inline int output_put_file(output *o, const char *path, const char *src_path)
 {
     return o->ops->put_file(o, path, src_path);
+}
+
+static inline int output_redirect(output *o, const char *path, const char *target, int status)
+{
+    return o->ops->redirect(o, path, target, status);
 }
 
 /* True when path is a safe relative output path (see above). */
