@@ -1,0 +1,665 @@
+/* date.c - reading and writing dates the way Grav (PHP) does.
+ *
+ * Reading recognises the handful of forms real Grav front matter uses (see
+ * date.h) with a small cursor parser: it reads runs of digits and decides
+ * the field order from the separator and the length of the first run, the
+ * way PHP's strtotime grammar does ("09-01-2023" is day first, "01/09/2023"
+ * month first, "2023-01-09" year first). Unlike PHP, impossible dates
+ * (31 February) are errors instead of silently rolling over, because in a
+ * site's source they are always typos.
+ *
+ * Local time is converted with mktime/localtime_r, so the system tz
+ * database's history applies (Asia/Almaty was UTC+6 until March 2024).
+ * Writing implements PHP's date() letters, with month and weekday names in
+ * the site's three languages. */
+#include "lib/date.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Dates beyond year 9999 are not dates anyone writes in a page, and
+ * keeping to four-digit years keeps every conversion in range. */
+#define MAX_UNIX_SECONDS 253402300799LL /* 9999-12-31 23:59:59 UTC */
+#define MIN_UNIX_SECONDS (-62167219200LL) /* 0000-01-01 00:00:00 UTC */
+
+/* ---------------------------------------------------------------- zone */
+
+static bool zone_name_is_safe(const char *tz)
+{
+    size_t n = strlen(tz);
+    if (n == 0 || n > 200 || tz[0] == '/' || strstr(tz, ".."))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)tz[i];
+        if (!isalnum(c) && c != '/' && c != '_' && c != '-' && c != '+')
+            return false;
+    }
+    return true;
+}
+
+int date_set_timezone(const char *tz)
+{
+    if (!tz || !zone_name_is_safe(tz))
+        return -1;
+    /* glibc silently falls back to UTC for a name it cannot find, so look
+     * the zone up ourselves to be able to report a typo in the config. */
+    if (strcmp(tz, "UTC") != 0) {
+        const char *dir = getenv("TZDIR");
+        buf path = BUF_INIT;
+        buf_printf(&path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+        struct stat st;
+        bool found = stat(buf_cstr(&path), &st) == 0 && S_ISREG(st.st_mode);
+        buf_free(&path);
+        if (!found)
+            return -1;
+    }
+    if (setenv("TZ", tz, 1) != 0)
+        return -1;
+    tzset();
+    return 0;
+}
+
+/* ------------------------------------------------------------ calendar */
+
+static bool is_leap_year(long long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(long long y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * civil-from-days inverse, valid for any year). */
+static long long days_from_civil(long long y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* -------------------------------------------------------------- reading */
+
+/* The fields of a date as read, with where each began for error columns. */
+typedef struct date_fields {
+    int year, month, day, hour, minute, second;
+    const char *year_at, *month_at, *day_at;
+    bool has_zone;
+    int zone_offset; /* seconds east of UTC, when has_zone */
+} date_fields;
+
+/* A reading position; the first failure records its column. */
+typedef struct cursor {
+    const char *start;
+    const char *p;
+    int err_col;
+} cursor;
+
+static bool fail_at(cursor *c, const char *at)
+{
+    if (!c->err_col)
+        c->err_col = (int)(at - c->start) + 1;
+    return false;
+}
+
+static void skip_spaces(cursor *c)
+{
+    while (*c->p == ' ' || *c->p == '\t')
+        c->p++;
+}
+
+/* Read min..max decimal digits into *v. Leaves the cursor unmoved and
+ * returns false when fewer than min digits are there. */
+static bool read_digits(cursor *c, int min, int max, int *v)
+{
+    int n = 0, value = 0;
+    while (n < max && isdigit((unsigned char)c->p[n])) {
+        value = value * 10 + (c->p[n] - '0');
+        n++;
+    }
+    if (n < min)
+        return false;
+    c->p += n;
+    *v = value;
+    return true;
+}
+
+static int digit_run_length(const char *p)
+{
+    int n = 0;
+    while (isdigit((unsigned char)p[n]))
+        n++;
+    return n;
+}
+
+static bool expect_char(cursor *c, char ch)
+{
+    if (*c->p != ch)
+        return fail_at(c, c->p);
+    c->p++;
+    return true;
+}
+
+/* A numeric field of min..max digits within [lo, hi]. */
+static bool read_field(cursor *c, int min, int max, int lo, int hi, int *v, const char **at)
+{
+    const char *start = c->p;
+    if (!read_digits(c, min, max, v))
+        return fail_at(c, start);
+    /* A longer run than the field allows ("123-01-2023") is not a date. */
+    if (isdigit((unsigned char)*c->p))
+        return fail_at(c, start);
+    if (*v < lo || *v > hi)
+        return fail_at(c, start);
+    if (at)
+        *at = start;
+    return true;
+}
+
+/* H:i[:s[.fraction]] - the fraction is accepted and dropped (whole seconds). */
+static bool read_time(cursor *c, date_fields *f)
+{
+    if (!read_field(c, 1, 2, 0, 23, &f->hour, NULL) || !expect_char(c, ':') ||
+        !read_field(c, 2, 2, 0, 59, &f->minute, NULL))
+        return false;
+    if (*c->p == ':') {
+        c->p++;
+        if (!read_field(c, 2, 2, 0, 59, &f->second, NULL))
+            return false;
+        if (*c->p == '.' || *c->p == ',') {
+            c->p++;
+            const char *digits = c->p;
+            while (isdigit((unsigned char)*c->p))
+                c->p++;
+            if (c->p == digits)
+                return fail_at(c, digits);
+        }
+    }
+    return true;
+}
+
+/* 'Z', "UTC", "GMT" or +hh[[:]mm]. */
+static bool read_zone(cursor *c, date_fields *f)
+{
+    if (*c->p == 'Z' || *c->p == 'z') {
+        c->p++;
+        f->has_zone = true;
+        f->zone_offset = 0;
+        return true;
+    }
+    if (!strncmp(c->p, "UTC", 3) || !strncmp(c->p, "GMT", 3)) {
+        c->p += 3;
+        f->has_zone = true;
+        f->zone_offset = 0;
+        return true;
+    }
+    if (*c->p != '+' && *c->p != '-')
+        return fail_at(c, c->p);
+    int sign = *c->p == '-' ? -1 : 1;
+    c->p++;
+    int hours, minutes = 0;
+    if (!read_digits(c, 2, 2, &hours) || hours > 14)
+        return fail_at(c, c->p);
+    if (*c->p == ':')
+        c->p++;
+    if (isdigit((unsigned char)*c->p) && (!read_digits(c, 2, 2, &minutes) || minutes > 59))
+        return fail_at(c, c->p);
+    f->has_zone = true;
+    f->zone_offset = sign * (hours * 3600 + minutes * 60);
+    return true;
+}
+
+/* The date part: the first run's length and the separator after it decide
+ * the order, as in PHP: dashes and dots after a short number are day first
+ * (European), slashes month first (American), four digits year first. */
+static bool read_calendar_date(cursor *c, date_fields *f)
+{
+    int first_len = digit_run_length(c->p);
+    char sep = c->p[first_len];
+    if (first_len == 0 || (sep != '-' && sep != '/' && sep != '.'))
+        return fail_at(c, c->p + first_len);
+    if (first_len == 4) {
+        if (sep == '.')
+            return fail_at(c, c->p + first_len);
+        return read_field(c, 4, 4, 0, 9999, &f->year, &f->year_at) && expect_char(c, sep) &&
+               read_field(c, 1, 2, 0, 99, &f->month, &f->month_at) && expect_char(c, sep) &&
+               read_field(c, 1, 2, 0, 99, &f->day, &f->day_at);
+    }
+    int *first = sep == '/' ? &f->month : &f->day;
+    int *second = sep == '/' ? &f->day : &f->month;
+    const char **first_at = sep == '/' ? &f->month_at : &f->day_at;
+    const char **second_at = sep == '/' ? &f->day_at : &f->month_at;
+    return read_field(c, 1, 2, 0, 99, first, first_at) && expect_char(c, sep) &&
+           read_field(c, 1, 2, 0, 99, second, second_at) && expect_char(c, sep) &&
+           read_field(c, 4, 4, 0, 9999, &f->year, &f->year_at);
+}
+
+/* Month and day are read as any two digits so that the error can name the
+ * field that is out of range rather than the character after it. */
+static bool check_calendar(cursor *c, const date_fields *f)
+{
+    if (f->month < 1 || f->month > 12)
+        return fail_at(c, f->month_at);
+    if (f->day < 1 || f->day > days_in_month(f->year, f->month))
+        return fail_at(c, f->day_at);
+    return true;
+}
+
+static bool fields_to_unix(const date_fields *f, long long *out)
+{
+    if (f->has_zone) {
+        long long days = days_from_civil(f->year, f->month, f->day);
+        *out = days * 86400 + f->hour * 3600 + f->minute * 60 + f->second - f->zone_offset;
+        return true;
+    }
+    struct tm tm = {0};
+    tm.tm_year = f->year - 1900;
+    tm.tm_mon = f->month - 1;
+    tm.tm_mday = f->day;
+    tm.tm_hour = f->hour;
+    tm.tm_min = f->minute;
+    tm.tm_sec = f->second;
+    tm.tm_isdst = -1;
+    tm.tm_wday = -1;
+    time_t t = mktime(&tm);
+    /* -1 is also a real instant (one second before the epoch in UTC), so
+     * failure shows as a tm that mktime left unfilled. */
+    if (t == (time_t)-1 && tm.tm_wday == -1)
+        return false;
+    *out = (long long)t;
+    return true;
+}
+
+/* "@1673236800" or a bare integer: Unix seconds. */
+static bool read_unix_time(cursor *c, long long *out)
+{
+    const char *p = c->p;
+    if (*p == '@')
+        p++;
+    const char *digits = p;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return fail_at(c, p);
+    long long v = 0;
+    bool negative = *digits == '-';
+    while (isdigit((unsigned char)*p)) {
+        if (v > MAX_UNIX_SECONDS)
+            return fail_at(c, digits);
+        v = v * 10 + (*p - '0');
+        p++;
+    }
+    if (negative)
+        v = -v;
+    if (v > MAX_UNIX_SECONDS || v < MIN_UNIX_SECONDS)
+        return fail_at(c, digits);
+    c->p = p;
+    *out = v;
+    return true;
+}
+
+static bool at_end(cursor *c)
+{
+    skip_spaces(c);
+    return *c->p == 0 || fail_at(c, c->p);
+}
+
+static bool parse_free_form(cursor *c, long long *out)
+{
+    date_fields f = {0};
+    skip_spaces(c);
+    int run = digit_run_length(c->p);
+    bool is_unix = *c->p == '@' || (run > 0 && c->p[run] == 0) ||
+                   ((*c->p == '-' || *c->p == '+') && digit_run_length(c->p + 1) > 0 &&
+                    c->p[1 + digit_run_length(c->p + 1)] == 0);
+    if (is_unix)
+        return read_unix_time(c, out) && at_end(c);
+    if (run > 0 && c->p[run] == ':') {
+        /* Time first: "10:00 09-01-2023". */
+        if (!read_time(c, &f))
+            return false;
+        if (*c->p != ' ' && *c->p != '\t')
+            return fail_at(c, c->p);
+        skip_spaces(c);
+        if (!read_calendar_date(c, &f))
+            return false;
+    } else {
+        if (!read_calendar_date(c, &f))
+            return false;
+        if (*c->p == 'T' || *c->p == 't') {
+            /* ISO 8601: the 'T' must be followed by a time. */
+            c->p++;
+            if (!isdigit((unsigned char)*c->p))
+                return fail_at(c, c->p);
+        } else {
+            skip_spaces(c);
+        }
+        if (isdigit((unsigned char)*c->p)) {
+            if (!read_time(c, &f))
+                return false;
+            skip_spaces(c);
+            if (*c->p && !read_zone(c, &f))
+                return false;
+        }
+    }
+    if (!at_end(c) || !check_calendar(c, &f))
+        return false;
+    if (!fields_to_unix(&f, out))
+        return fail_at(c, c->start);
+    return true;
+}
+
+/* DateTime::createFromFormat with the letters Grav's `dateformat` uses.
+ * Fields the format does not mention start from 1970-01-01 00:00:00, not
+ * from "now" as in PHP, so that a build does not depend on when it runs. */
+static bool parse_with_format(cursor *c, const char *fmt, long long *out)
+{
+    date_fields f = {.year = 1970, .month = 1, .day = 1};
+    f.year_at = f.month_at = f.day_at = c->p;
+    for (const char *q = fmt; *q; q++) {
+        switch (*q) {
+        case 'd':
+        case 'j':
+            if (!read_field(c, 1, 2, 0, 99, &f.day, &f.day_at))
+                return false;
+            break;
+        case 'm':
+        case 'n':
+            if (!read_field(c, 1, 2, 0, 99, &f.month, &f.month_at))
+                return false;
+            break;
+        case 'Y':
+            if (!read_field(c, 4, 4, 0, 9999, &f.year, &f.year_at))
+                return false;
+            break;
+        case 'y':
+            if (!read_field(c, 2, 2, 0, 99, &f.year, &f.year_at))
+                return false;
+            /* PHP: two-digit years are 1970-2069. */
+            f.year += f.year < 70 ? 2000 : 1900;
+            break;
+        case 'H':
+        case 'G':
+            if (!read_field(c, 1, 2, 0, 23, &f.hour, NULL))
+                return false;
+            break;
+        case 'i':
+            if (!read_field(c, 2, 2, 0, 59, &f.minute, NULL))
+                return false;
+            break;
+        case 's':
+            if (!read_field(c, 2, 2, 0, 59, &f.second, NULL))
+                return false;
+            break;
+        case '!':
+        case '|':
+            break; /* "reset unset fields": always the case here */
+        case '\\':
+            if (q[1])
+                q++;
+            if (!expect_char(c, *q))
+                return false;
+            break;
+        default:
+            if (!expect_char(c, *q))
+                return false;
+            break;
+        }
+    }
+    if (*c->p)
+        return fail_at(c, c->p);
+    if (!check_calendar(c, &f))
+        return false;
+    if (!fields_to_unix(&f, out))
+        return fail_at(c, c->start);
+    return true;
+}
+
+int date_parse(const char *s, const char *php_format, long long *out, int *err_col)
+{
+    if (err_col)
+        *err_col = 0;
+    if (!s) {
+        if (err_col)
+            *err_col = 1;
+        return -1;
+    }
+    int format_col = 0;
+    if (php_format && *php_format) {
+        cursor fc = {s, s, 0};
+        if (parse_with_format(&fc, php_format, out))
+            return 0;
+        format_col = fc.err_col;
+    }
+    /* Grav falls back to PHP's free-form reading when the page's format
+     * does not match. */
+    cursor c = {s, s, 0};
+    if (parse_free_form(&c, out))
+        return 0;
+    if (err_col) {
+        /* Report whichever reading got further: that is the one the author
+         * most likely meant. */
+        int col = c.err_col > format_col ? c.err_col : format_col;
+        *err_col = col > 0 ? col : 1;
+    }
+    return -1;
+}
+
+/* -------------------------------------------------------------- writing */
+
+enum { LANG_EN, LANG_RU, LANG_KK, LANG_COUNT };
+
+static int lang_index(const char *lang)
+{
+    if (lang && !strcmp(lang, "ru"))
+        return LANG_RU;
+    if (lang && !strcmp(lang, "kk"))
+        return LANG_KK;
+    return LANG_EN;
+}
+
+/* A month on its own ("F Y") usually starts a heading, so it is
+ * capitalised; after a day number it is part of a phrase and written in
+ * lower case, and Russian then needs the genitive ("9 января"). */
+static const char *const month_standalone[LANG_COUNT][12] = {
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"},
+    {"Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+     "Ноябрь", "Декабрь"},
+    {"Қаңтар", "Ақпан", "Наурыз", "Сәуір", "Мамыр", "Маусым", "Шілде", "Тамыз", "Қыркүйек", "Қазан",
+     "Қараша", "Желтоқсан"},
+};
+
+static const char *const month_after_day[LANG_COUNT][12] = {
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"},
+    {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+     "ноября", "декабря"},
+    {"қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+     "қараша", "желтоқсан"},
+};
+
+static const char *const month_short[LANG_COUNT][12] = {
+    {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+    {"янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"},
+    {"қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел"},
+};
+
+/* Indexed by struct tm's tm_wday: Sunday first. */
+static const char *const weekday_full[LANG_COUNT][7] = {
+    {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+    {"Воскресенье", "Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота"},
+    {"Жексенбі", "Дүйсенбі", "Сейсенбі", "Сәрсенбі", "Бейсенбі", "Жұма", "Сенбі"},
+};
+
+static const char *const weekday_short[LANG_COUNT][7] = {
+    {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+    {"Вс", "Пн", "Вт", "Ср", "Чт", "Пт", "Сб"},
+    {"Жс", "Дс", "Сс", "Ср", "Бс", "Жм", "Сн"},
+};
+
+static const char *english_ordinal_suffix(int day)
+{
+    if (day >= 11 && day <= 13)
+        return "th";
+    switch (day % 10) {
+    case 1: return "st";
+    case 2: return "nd";
+    case 3: return "rd";
+    default: return "th";
+    }
+}
+
+static int iso_weeks_in_year(long long y)
+{
+    long long p = (y + y / 4 - y / 100 + y / 400) % 7;
+    long long prev = ((y - 1) + (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400) % 7;
+    return p == 4 || prev == 3 ? 53 : 52;
+}
+
+/* ISO 8601 week number and the year that week belongs to. */
+static void iso_week(const struct tm *tm, int *week, long long *year)
+{
+    long long y = tm->tm_year + 1900LL;
+    int weekday = tm->tm_wday == 0 ? 7 : tm->tm_wday;
+    int w = (tm->tm_yday + 1 - weekday + 10) / 7;
+    if (w < 1) {
+        y--;
+        w = iso_weeks_in_year(y);
+    } else if (w > iso_weeks_in_year(y)) {
+        y++;
+        w = 1;
+    }
+    *week = w;
+    *year = y;
+}
+
+static void put_year(buf *out, long long y)
+{
+    if (y < 0)
+        buf_printf(out, "-%04lld", -y);
+    else
+        buf_printf(out, "%04lld", y);
+}
+
+static void put_offset(buf *out, long offset, bool with_colon)
+{
+    char sign = offset < 0 ? '-' : '+';
+    long a = offset < 0 ? -offset : offset;
+    buf_printf(out, with_colon ? "%c%02ld:%02ld" : "%c%02ld%02ld", sign, a / 3600, a / 60 % 60);
+}
+
+static const char *zone_name(void)
+{
+    const char *tz = getenv("TZ");
+    if (!tz || !*tz)
+        return "UTC";
+    return *tz == ':' ? tz + 1 : tz;
+}
+
+void date_format(buf *out, const char *php_format, long long t, const char *lang)
+{
+    if (!php_format)
+        return;
+    if (t > MAX_UNIX_SECONDS || t < MIN_UNIX_SECONDS)
+        t = 0;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm))
+        return;
+    int li = lang_index(lang);
+    long long year = tm.tm_year + 1900LL;
+    int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+    bool follows_day = false; /* a day number came last, bar spaces */
+    for (const char *p = php_format; *p; p++) {
+        bool followed_day = follows_day;
+        follows_day = false;
+        switch (*p) {
+        case 'd': buf_printf(out, "%02d", tm.tm_mday); follows_day = true; break;
+        case 'j': buf_printf(out, "%d", tm.tm_mday); follows_day = true; break;
+        case 'D': buf_puts(out, weekday_short[li][tm.tm_wday]); break;
+        case 'l': buf_puts(out, weekday_full[li][tm.tm_wday]); break;
+        case 'N': buf_printf(out, "%d", tm.tm_wday == 0 ? 7 : tm.tm_wday); break;
+        case 'S':
+            /* Ordinal suffixes exist only in English; "jS F" still reads
+             * as a day followed by its month. */
+            if (li == LANG_EN)
+                buf_puts(out, english_ordinal_suffix(tm.tm_mday));
+            follows_day = followed_day;
+            break;
+        case 'w': buf_printf(out, "%d", tm.tm_wday); break;
+        case 'z': buf_printf(out, "%d", tm.tm_yday); break;
+        case 'W': {
+            int week;
+            long long week_year;
+            iso_week(&tm, &week, &week_year);
+            buf_printf(out, "%02d", week);
+            break;
+        }
+        case 'o': {
+            int week;
+            long long week_year;
+            iso_week(&tm, &week, &week_year);
+            put_year(out, week_year);
+            break;
+        }
+        case 'F':
+            buf_puts(out, (followed_day ? month_after_day : month_standalone)[li][tm.tm_mon]);
+            break;
+        case 'M':
+            buf_puts(out, li == LANG_RU && followed_day && tm.tm_mon == 4 ? "мая" : month_short[li][tm.tm_mon]);
+            break;
+        case 'm': buf_printf(out, "%02d", tm.tm_mon + 1); break;
+        case 'n': buf_printf(out, "%d", tm.tm_mon + 1); break;
+        case 't': buf_printf(out, "%d", days_in_month(year, tm.tm_mon + 1)); break;
+        case 'L': buf_putc(out, is_leap_year(year) ? '1' : '0'); break;
+        case 'Y': put_year(out, year); break;
+        case 'y': buf_printf(out, "%02lld", (year % 100 + 100) % 100); break;
+        case 'a': buf_puts(out, tm.tm_hour < 12 ? "am" : "pm"); break;
+        case 'A': buf_puts(out, tm.tm_hour < 12 ? "AM" : "PM"); break;
+        case 'g': buf_printf(out, "%d", hour12); break;
+        case 'G': buf_printf(out, "%d", tm.tm_hour); break;
+        case 'h': buf_printf(out, "%02d", hour12); break;
+        case 'H': buf_printf(out, "%02d", tm.tm_hour); break;
+        case 'i': buf_printf(out, "%02d", tm.tm_min); break;
+        case 's': buf_printf(out, "%02d", tm.tm_sec); break;
+        case 'u': buf_puts(out, "000000"); break; /* Unix times are whole seconds */
+        case 'v': buf_puts(out, "000"); break;
+        case 'e': buf_puts(out, zone_name()); break;
+        case 'T':
+            if (tm.tm_zone && *tm.tm_zone)
+                buf_puts(out, tm.tm_zone);
+            else
+                put_offset(out, tm.tm_gmtoff, true);
+            break;
+        case 'P': put_offset(out, tm.tm_gmtoff, true); break;
+        case 'O': put_offset(out, tm.tm_gmtoff, false); break;
+        case 'Z': buf_printf(out, "%ld", (long)tm.tm_gmtoff); break;
+        case 'c': date_format(out, "Y-m-d\\TH:i:sP", t, NULL); break;
+        /* RFC 2822 is read by programs: always English. */
+        case 'r': date_format(out, "D, d M Y H:i:s O", t, NULL); break;
+        case 'U': buf_printf(out, "%lld", t); break;
+        case '\\':
+            if (p[1]) {
+                p++;
+                buf_putc(out, *p);
+            }
+            break;
+        case ' ':
+            buf_putc(out, ' ');
+            follows_day = followed_day;
+            break;
+        default: buf_putc(out, *p); break;
+        }
+    }
+}
