@@ -531,6 +531,18 @@ static void assign_routes(site *s, diag_list *d)
         }
         /* Media URLs: the folder path without order prefixes, shared by all languages. */
         if (pg->nmedia) {
+            buf raw = BUF_INIT;
+            for (const page *q = pg; q && q->parent; q = q->parent) {
+                buf tmp = BUF_INIT;
+                buf_putc(&tmp, '/');
+                buf_puts(&tmp, q->folder_slug);
+                buf_add(&tmp, raw.s ? raw.s : "", raw.len);
+                buf_free(&raw);
+                raw = tmp;
+            }
+            for (size_t m = 0; m < pg->nmedia; m++)
+                pg->media[m].out_path = arena_printf(&s->arena, "media%s/%s", buf_cstr(&raw), pg->media[m].name);
+            buf_free(&raw);
             buf b = BUF_INIT;
             for (const page *q = pg; q && q->parent; q = q->parent) {
                 const char *seg = url_encode_segment(&s->arena, q->folder_slug);

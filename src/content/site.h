@@ -28,7 +28,8 @@ typedef struct page_version page_version;
 typedef struct media_file {
     const char *name; /* file name in the page folder */
     const char *path; /* source path */
-    const char *url;  /* published URL, the same for every language */
+    const char *url;  /* published URL, the same for every language (percent-encoded) */
+    const char *out_path; /* the same as an output path: "media/news/slug/photo.jpg" */
     long long size;
 } media_file;
 
