@@ -105,7 +105,8 @@ static const opinfo binary_ops[] = {
     {"??", OP_COALESCE, 300, true},
 };
 
-enum { PREC_IS = 100, PREC_NOT = 50, PREC_UNARY_SIGN = 500 };
+/* Unary minus takes its operand up to `**`: -1 ** 0 is -(1 ** 0). */
+enum { PREC_IS = 100, PREC_NOT = 50, PREC_UNARY_SIGN = 200 };
 
 /* The binary operator at the current position (two-word ones included);
  * *words is how many tokens it spans. */
@@ -556,6 +557,17 @@ static expr *parse_postfix(parser *p, expr *e)
         const token *t = peek(p);
         if (tok_is(t, T_PUNCT, ".")) {
             next_tok(p);
+            if (tok_is(peek(p), T_PUNCT, "(")) {
+                /* a.(expr): attribute named by an expression */
+                const token *open = next_tok(p);
+                expr *key = parse_expression(p, 0);
+                if (!key || !expect(p, T_PUNCT, ")", "\")\"")) return NULL;
+                expr *a = new_expr(p, E_ATTR, open);
+                a->a = e;
+                a->b = key;
+                e = a;
+                continue;
+            }
             const token *at = next_tok(p);
             if (at->kind != T_NAME && !(at->kind == T_NUMBER && at->num->kind == V_INT)) {
                 char tmp[80];

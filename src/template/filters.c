@@ -1004,10 +1004,21 @@ FILTER(f_batch)
     }
     if (has_fill && row) {
         size_t have = preserve ? row->u.map.len : row->u.list.len;
+        /* PHP appends after the largest integer key of the row */
+        long long next_key = 0;
+        if (preserve)
+            for (size_t i = 0; i < row->u.map.len; i++) {
+                bool is_int;
+                long long iv;
+                double f;
+                if (php_is_numeric_str(row->u.map.items[i].key, row->u.map.items[i].key_len, &is_int, &iv, &f) &&
+                    is_int && iv + 1 > next_key)
+                    next_key = iv + 1;
+            }
         for (size_t i = have; i < (size_t)n; i++) {
             if (preserve) {
                 char k[32];
-                int kl = snprintf(k, sizeof k, "%zu", count + (i - have));
+                int kl = snprintf(k, sizeof k, "%lld", next_key++);
                 map_setn(r->a, row, k, (size_t)kl, ARG(1));
             } else {
                 list_push(r->a, row, ARG(1));

@@ -281,11 +281,9 @@ static bool lex_verbatim(lexer *lx, bool trim_first)
                 if (lx->len - i >= 2 && lx->src[i] == '%' && lx->src[i + 1] == '}') {
                     emit_text(lx, lx->pos, at, trim_first, dash_before, lx->line, lx->col);
                     advance_to(lx, i + 2);
-                    if (dash_after) {
+                    /* unlike other tags, verbatim keeps the newline after it */
+                    if (dash_after)
                         while (lx->pos < lx->len && is_ws(lx->src[lx->pos])) advance_to(lx, lx->pos + 1);
-                    } else if (lx->pos < lx->len && lx->src[lx->pos] == '\n') {
-                        advance_to(lx, lx->pos + 1);
-                    }
                     return true;
                 }
             }
@@ -338,7 +336,6 @@ token *tpl_lex(arena *a, const char *name, const char *src, size_t len, size_t *
             strcmp(lx.toks[first_tok].s, "verbatim") == 0) {
             lx.n -= 3; /* the verbatim tag itself leaves no tokens */
             bool trim_first = trim_after;
-            if (!trim_after && lx.pos < lx.len && lx.src[lx.pos] == '\n') advance_to(&lx, lx.pos + 1);
             if (!lex_verbatim(&lx, trim_first)) break;
             continue;
         }

@@ -253,8 +253,10 @@ static tnode *parse_embed(parser *p, const token *tag)
     p->t = e;
     p->tpl_scope = p->cur_scope = ++p->next_scope;
     p->in_block = 0;
+    const token *saved_parent_call = p->parent_call;
     static const char *const ends[] = {"endembed", NULL};
     int end = parse_body(p, &e->body, ends, "embed", tag);
+    p->parent_call = saved_parent_call;
     p->t = saved_t;
     p->tpl_scope = saved_tpl_scope;
     p->cur_scope = saved_cur;
@@ -437,9 +439,7 @@ static tnode *parse_autoescape(parser *p, const token *tag)
     if (!end_tag(p)) return NULL;
     const char *saved = p->escape;
     p->escape = strategy;
-    /* the body is spliced into the parent list by the caller via N_WITH-free list */
-    tnode *n = new_node(p, N_APPLY, tag);
-    n->kind = N_IF; /* an always-true if keeps the body as one node */
+    tnode *n = new_node(p, N_IF, tag); /* an always-true if keeps the body as one node */
     n->nconds = 1;
     n->conds = arena_alloc(p->a, sizeof *n->conds);
     n->conds[0] = new_expr(p, E_CONST, tag);

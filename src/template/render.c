@@ -385,17 +385,22 @@ tpl *tpl_load_value(render *r, value *name, const expr *at, bool ignore_missing)
     return t;
 }
 
-/* Top-level statements of a child template that run before its parent
- * renders: assignments and expression statements. */
+/* Top-level statements of a child template run before its parent
+ * renders (assignments, conditions around them); whatever they print is
+ * dropped, as the parser allowed only whitespace there. */
 static void run_child_prelude(render *r, const tpl *t)
 {
+    buf scratch = BUF_INIT, *saved = r->out;
+    r->out = &scratch;
     for (size_t i = 0; i < t->body.len && !r->failed; i++) {
         tnode *n = t->body.items[i];
-        if (n->kind == N_SET || n->kind == N_DO) {
+        if (n->kind != N_BLOCK && n->kind != N_PRINT && n->kind != N_TEXT) {
             nodelist one = {&t->body.items[i], 1, 1};
             tpl_render_nodes(r, &one);
         }
     }
+    r->out = saved;
+    buf_free(&scratch);
 }
 
 void tpl_render_template(render *r, tpl *t, const expr *at)
