@@ -514,8 +514,10 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
         const token *t = peek(p);
         if (t->kind == T_EOF) {
             if (ends) {
+                const char *closing = ends[0];
+                for (int i = 0; ends[i]; i++) closing = ends[i]; /* the end tag is listed last */
                 parse_error(p, t, "unexpected end of template, expected \"%s\" to close \"%s\" opened at line %d",
-                            ends[0][0] == 'e' && ends[1] == NULL ? ends[0] : ends[0], opening, open_at->line);
+                            closing, opening, open_at->line);
             }
             break;
         }
