@@ -1,0 +1,535 @@
+/* test_template.c - the template engine's behaviour as a site relies on
+ * it: escaping, inheritance, includes, macros, loops, whitespace control,
+ * errors with positions, limits, threads, native objects, host filters. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/yaml.h"
+#include "template/template.h"
+#include "test.h"
+
+/* Templates for a test: pairs of name, text, ending with NULL. */
+typedef struct {
+    const char *const *pairs;
+} tset;
+
+static char *load_pairs(void *ctx, const char *name, size_t *len)
+{
+    const tset *t = ctx;
+    for (size_t i = 0; t->pairs[i]; i += 2)
+        if (!strcmp(t->pairs[i], name)) {
+            *len = strlen(t->pairs[i + 1]);
+            return xstrdup(t->pairs[i + 1]);
+        }
+    return NULL;
+}
+
+static arena data_arena;
+
+static value *json(const char *text)
+{
+    return yaml_load(&data_arena, text, strlen(text), "data", 0, NULL);
+}
+
+/* Render `main` from the templates with JSON data; returns the output or
+ * NULL on error (the diags are printed and left in *d when given). */
+static char *render_with(tpl_env *env, const char *data, diag_list *dout)
+{
+    diag_list d;
+    diag_init(&d);
+    buf out = BUF_INIT;
+    int rc = tpl_render(env, "main", data ? json(data) : NULL, &out, &d);
+    char *s = rc == 0 ? xstrdup(buf_cstr(&out)) : NULL;
+    if (dout) {
+        for (size_t i = 0; i < d.len; i++)
+            diag_add(dout, d.items[i].level, d.items[i].path, d.items[i].line, d.items[i].col, "%s", d.items[i].msg);
+    }
+    buf_free(&out);
+    diag_free(&d);
+    return s;
+}
+
+static char *render1(const char *const *pairs, const char *data)
+{
+    tset t = {pairs};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    char *s = render_with(env, data, NULL);
+    tpl_env_free(env);
+    return s;
+}
+
+/* RENDER_EQ(name, text, ..., data_json, expected): render "main". */
+static void render_check(const char *file, int line, const char *const *a, size_t n)
+{
+    const char *pairs[32] = {0};
+    for (size_t i = 0; i + 2 < n && i < 30; i++) pairs[i] = a[i];
+    char *got = render1(pairs, a[n - 2]);
+    if (!got || strcmp(got, a[n - 1]) != 0)
+        test_fail(file, line, "rendered \"%s\", expected \"%s\"", got ? got : "(error)", a[n - 1]);
+    free(got);
+}
+
+#define RENDER_EQ(...)                                                               \
+    do {                                                                             \
+        static const char *const a_[] = {__VA_ARGS__};                               \
+        render_check(__FILE__, __LINE__, a_, sizeof a_ / sizeof a_[0]);              \
+    } while (0)
+
+TEST(output_is_html_escaped_by_default)
+{
+    RENDER_EQ("main", "{{ s }}", "{\"s\": \"<b>Tom & 'Jerry'</b>\"}",
+              "&lt;b&gt;Tom &amp; &#039;Jerry&#039;&lt;/b&gt;");
+}
+
+TEST(raw_filter_and_safe_strings_are_not_escaped)
+{
+    RENDER_EQ("main", "{{ s|raw }}|{% set c %}<i>{{ s }}</i>{% endset %}{{ c }}", "{\"s\": \"<b>\"}",
+              "<b>|<i>&lt;b&gt;</i>");
+}
+
+TEST(string_literals_print_unescaped_but_variables_in_ternary_are_escaped)
+{
+    RENDER_EQ("main", "{{ '<br>' }}{{ x ? '<hr>' : s }}{{ not x ? '<hr>' : s }}", "{\"s\": \"<p>\", \"x\": true}",
+              "<br><hr>&lt;p&gt;");
+}
+
+TEST(autoescape_false_turns_escaping_off)
+{
+    RENDER_EQ("main", "{% autoescape false %}{{ s }}{% endautoescape %}{{ s }}", "{\"s\": \"<b>\"}",
+              "<b>&lt;b&gt;");
+}
+
+TEST(blocks_override_parent_and_parent_function_includes_it)
+{
+    RENDER_EQ("main", "{% extends 'base' %}{% block title %}Child {{ parent() }}{% endblock %}",
+              "base", "<title>{% block title %}Base{% endblock %}</title><main>{% block body %}B{% endblock %}</main>",
+              NULL, "<title>Child Base</title><main>B</main>");
+}
+
+TEST(three_level_inheritance_uses_the_most_derived_block)
+{
+    RENDER_EQ("main", "{% extends 'mid' %}{% block a %}[{{ parent() }}]{% endblock %}",
+              "mid", "{% extends 'base' %}{% block a %}mid({{ parent() }}){% endblock %}{% block b %}MB{% endblock %}",
+              "base", "{% block a %}base{% endblock %}-{% block b %}bb{% endblock %}",
+              NULL, "[mid(base)]-MB");
+}
+
+TEST(child_sets_before_blocks_are_visible_in_parent)
+{
+    RENDER_EQ("main", "{% extends 'base' %}{% set who = 'child' %}", "base", "hello {{ who }}", NULL,
+              "hello child");
+}
+
+TEST(include_passes_context_and_with_and_only_control_it)
+{
+    RENDER_EQ("main",
+              "{% include 'part' %}|{% include 'part' with {b: 'B'} %}|{% include 'part' with {b: 'B'} only %}",
+              "part", "{{ a|default('-') }}{{ b|default('-') }}", "{\"a\": \"A\"}", "A-|AB|-B");
+}
+
+TEST(set_inside_include_does_not_leak_out)
+{
+    RENDER_EQ("main", "{% set x = 1 %}{% include 'part' %}{{ x }}", "part", "{% set x = 2 %}{{ x }}", NULL, "21");
+}
+
+TEST(macros_are_called_through_import_and_from)
+{
+    RENDER_EQ("main",
+              "{% import 'forms' as f %}{% from 'forms' import input as inp %}{{ f.input('q') }}|{{ inp('n', 'v') }}",
+              "forms", "{% macro input(name, value = '') %}<input name=\"{{ name }}\" value=\"{{ value }}\">{% endmacro %}",
+              NULL, "<input name=\"q\" value=\"\">|<input name=\"n\" value=\"v\">");
+}
+
+TEST(macros_do_not_see_the_callers_variables)
+{
+    RENDER_EQ("main", "{% macro m() %}[{{ secret|default('none') }}]{% endmacro %}{% set secret = 1 %}{{ _self.m() }}",
+              NULL, "[none]");
+}
+
+TEST(loop_variable_reports_position)
+{
+    RENDER_EQ("main",
+              "{% for x in ['a','b','c'] %}{{ loop.index }}{{ loop.index0 }}{{ loop.revindex }}"
+              "{{ loop.first ? 'F' }}{{ loop.last ? 'L' }}{{ loop.length }};{% endfor %}",
+              NULL, "103F3;2123;321L3;");
+}
+
+TEST(loop_parent_reaches_the_outer_loop)
+{
+    RENDER_EQ("main", "{% for a in [1,2] %}{% for b in [1] %}{{ loop.parent.loop.index }}{% endfor %}{% endfor %}",
+              NULL, "12");
+}
+
+TEST(for_else_and_key_value_over_maps)
+{
+    RENDER_EQ("main", "{% for k, v in m %}{{ k }}={{ v }},{% else %}empty{% endfor %}{% for x in [] %}x{% else %}none{% endfor %}",
+              "{\"m\": {\"b\": 1, \"a\": 2}}", "b=1,a=2,none");
+}
+
+TEST(loop_variables_end_with_the_loop_but_outer_assignments_persist)
+{
+    RENDER_EQ("main", "{% set total = 0 %}{% for i in 1..4 %}{% set total = total + i %}{% set tmp = i %}{% endfor %}"
+                      "{{ total }}{{ tmp is defined ? 'leak' : 'ok' }}",
+              NULL, "10ok");
+}
+
+TEST(whitespace_control_trims_around_tags)
+{
+    RENDER_EQ("main", "<a>\n  {{- 'x' -}}\n  </a>\n{% if true %}\nyes\n{% endif %}\n{#- c -#}  end", NULL,
+              "<a>x</a>\nyes\nend");
+}
+
+TEST(undefined_variables_are_null_when_not_strict)
+{
+    RENDER_EQ("main", "[{{ nope }}][{{ nope.deeper }}][{{ nope ?? 'fallback' }}]", NULL, "[][][fallback]");
+}
+
+TEST(strict_mode_reports_undefined_variable_with_position)
+{
+    static const char *const p[] = {"main", "line one\n  {{ missing }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    tpl_env_set_strict(env, true);
+    diag_list d;
+    diag_init(&d);
+    char *s = render_with(env, NULL, &d);
+    CHECK(s == NULL);
+    CHECK_INT(d.errors, 1);
+    if (d.len) {
+        CHECK_STR(d.items[0].path, "main");
+        CHECK_INT(d.items[0].line, 2);
+        CHECK_INT(d.items[0].col, 6);
+        CHECK_CONTAINS(d.items[0].msg, "missing");
+    }
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(syntax_error_names_template_line_column_and_expectation)
+{
+    static const char *const p[] = {"main", "ok\n\n  {{ 1 + }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    char *s = render_with(env, NULL, &d);
+    CHECK(s == NULL);
+    CHECK_INT(d.len, 1);
+    if (d.len) {
+        CHECK_INT(d.items[0].line, 3);
+        CHECK_INT(d.items[0].col, 10);
+        CHECK_STR(d.items[0].msg, "unexpected token \"}}\", expected expression");
+    }
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(unclosed_block_is_reported_with_the_opening_line)
+{
+    static const char *const p[] = {"main", "{% if x %}\nno end", NULL};
+    diag_list d;
+    diag_init(&d);
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "endif"));
+    CHECK(diag_has(&d, DIAG_ERROR, "line 1"));
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(include_loop_is_an_error_not_a_crash)
+{
+    static const char *const p[] = {"main", "{% include 'a' %}", "a", "a{% include 'b' %}", "b", "{% include 'a' %}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "nested more than"));
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(recursive_macro_without_end_is_stopped)
+{
+    static const char *const p[] = {"main", "{% macro f(n) %}{{ _self.f(n + 1) }}{% endmacro %}{{ _self.f(1) }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(d.errors >= 1);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(huge_range_is_refused)
+{
+    static const char *const p[] = {"main", "{% for i in 1..100000000 %}{% endfor %}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "range"));
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(missing_template_is_an_error_at_the_include)
+{
+    static const char *const p[] = {"main", "\n{% include 'nope.twig' %}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "nope.twig"));
+    if (d.len) CHECK_INT(d.items[0].line, 2);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(php_comparison_semantics)
+{
+    RENDER_EQ("main",
+              "{{ '1e1' == '10' ? 'y' : 'n' }}{{ 'abc' == 0 ? 'y' : 'n' }}{{ null == false ? 'y' : 'n' }}"
+              "{{ '10' < '9' ? 'y' : 'n' }}{{ 'a' in 'cat' ? 'y' : 'n' }}{{ 2 in ['1', '2'] ? 'y' : 'n' }}"
+              "{{ 7 / 2 }} {{ 6 / 2 }} {{ 7 // 2 }} {{ -7 % 3 }} {{ 2 ** 10 }}",
+              NULL, "ynynyy3.5 3 3 -1 1024");
+}
+
+TEST(common_filters)
+{
+    RENDER_EQ("main",
+              "{{ 'привет мир'|upper }}|{{ 'ҚАЗАҚ'|lower }}|{{ 'hello world'|title }}|{{ [3,1,2]|sort|join(',') }}|"
+              "{{ 'a,b,c'|split(',')|last }}|{{ 1234.5|number_format(2, ',', ' ') }}|{{ {a:1}|merge({b:2})|keys|join }}|"
+              "{{ '<p>hi</p>'|striptags }}|{{ 'x'|default('y') }}{{ ''|default('y') }}|{{ 'Ñandú'|length }}|"
+              "{{ 'a b&c'|url_encode }}|{{ {k: 'v/é'}|json_encode|raw }}|{{ '%s-%05d'|format('x', 42) }}",
+              NULL,
+              "ПРИВЕТ МИР|қазақ|Hello World|1,2,3|c|1 234,50|ab|hi|xy|5|a%20b%26c|{\"k\":\"v\\/\\u00e9\"}|x-00042");
+}
+
+TEST(date_filter_formats_unix_time)
+{
+    RENDER_EQ("main", "{{ 0|date('Y') }}", NULL, "1970");
+}
+
+/* ---- native objects ---- */
+
+static value *page_get(void *self, const char *key, arena *a)
+{
+    if (!strcmp(key, "title")) return value_cstr(a, (const char *)self);
+    if (!strcmp(key, "header")) {
+        value *m = value_map(a);
+        map_set(a, m, "author", value_cstr(a, "Ann <ann@x>"));
+        return m;
+    }
+    return NULL;
+}
+
+static value *page_children(void *self, arena *a)
+{
+    value *l = value_list(a);
+    list_push(a, l, value_cstr(a, "one"));
+    list_push(a, l, value_cstr(a, "two"));
+    return l;
+}
+
+static void page_write(void *self, buf *out) { buf_puts(out, "<page>"); }
+
+static const value_class page_class = {"page", page_get, page_children, page_write};
+
+TEST(native_objects_answer_attributes_iteration_and_printing)
+{
+    static const char *const p[] = {"main",
+                                    "{{ page.title }}|{{ page.header.author }}|{{ page.missing is defined ? 'y' : 'n' }}|"
+                                    "{% for c in page %}{{ c }}{% endfor %}|{{ page|length }}|{{ page }}",
+                                    NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "page", value_object(&a, &page_class, (void *)"Home"));
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", ctx, &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "Home|Ann &lt;ann@x&gt;|n|onetwo|2|&lt;page&gt;");
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    tpl_env_free(env);
+}
+
+/* ---- host extension ---- */
+
+static value *translate(void *ud, arena *a, value *in, value **args, size_t nargs, diag_list *d)
+{
+    const char *key = in && in->kind == V_STRING ? in->u.str.s : "";
+    if (!strcmp(key, "HELLO")) return value_cstr(a, (const char *)ud);
+    return in;
+}
+
+static value *make_link(void *ud, arena *a, value *in, value **args, size_t nargs, diag_list *d)
+{
+    const char *href = nargs && args[0]->kind == V_STRING ? args[0]->u.str.s : "";
+    return value_cstr(a, arena_printf(a, "<a href=\"/%s\">", href));
+}
+
+static value *failing(void *ud, arena *a, value *in, value **args, size_t nargs, diag_list *d)
+{
+    diag_add(d, DIAG_ERROR, NULL, 0, 0, "no such page");
+    return NULL;
+}
+
+TEST(host_filters_functions_and_globals)
+{
+    static const char *const p[] = {"main", "{{ 'HELLO'|t }} {{ link('ru') }} {{ site_name }} {{ '<x>'|t }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    tpl_env_add_filter(env, "t", translate, (void *)"Сәлем", false);
+    tpl_env_add_function(env, "link", make_link, NULL, true);
+    tpl_env_add_global(env, "site_name", value_cstr(&a, "Hematology"));
+    char *s = render_with(env, NULL, NULL);
+    CHECK_STR(s, "Сәлем <a href=\"/ru\"> Hematology &lt;x&gt;");
+    free(s);
+    arena_free(&a);
+    tpl_env_free(env);
+}
+
+TEST(host_function_error_is_reported_at_the_call)
+{
+    static const char *const p[] = {"main", "\n  {{ page_of('x') }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    tpl_env_add_function(env, "page_of", failing, NULL, false);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "no such page"));
+    if (d.len) CHECK_INT(d.items[0].line, 2);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(unknown_function_is_an_error_in_strict_mode_and_a_warning_otherwise)
+{
+    static const char *const p[] = {"main", "[{{ nofunc(1) }}]", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "nofunc"));
+    diag_free(&d);
+    tpl_env_free(env);
+
+    env = tpl_env_new(load_pairs, &t);
+    tpl_env_set_strict_functions(env, false);
+    diag_init(&d);
+    char *s = render_with(env, NULL, &d);
+    CHECK_STR(s, "[]");
+    CHECK_INT(d.warnings, 1);
+    free(s);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(render_string_renders_page_content_without_caching)
+{
+    tpl_env *env = tpl_env_new(NULL, NULL);
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    const char *text = "Hi {{ name }}";
+    CHECK_INT(tpl_render_string(env, "page.md", text, strlen(text), json("{\"name\": \"<Ann>\"}"), &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "Hi &lt;Ann&gt;");
+    buf_free(&out);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+/* ---- threads ---- */
+
+typedef struct {
+    tpl_env *env;
+    value *ctx;
+    char *result;
+    int failures;
+} thread_job;
+
+static void *render_many(void *arg)
+{
+    thread_job *j = arg;
+    for (int i = 0; i < 200; i++) {
+        buf out = BUF_INIT;
+        diag_list d;
+        diag_init(&d);
+        if (tpl_render(j->env, "main", j->ctx, &out, &d) != 0) j->failures++;
+        if (!j->result) j->result = xstrdup(buf_cstr(&out));
+        else if (strcmp(j->result, buf_cstr(&out)) != 0) j->failures++;
+        buf_free(&out);
+        diag_free(&d);
+    }
+    return NULL;
+}
+
+TEST(one_parsed_template_renders_from_several_threads)
+{
+    static const char *const p[] = {
+        "main", "{% extends 'base' %}{% block body %}{% for n in news %}<li>{{ loop.index }} {{ n.title|upper }}</li>{% endfor %}{% endblock %}",
+        "base", "<html>{% block body %}{% endblock %}</html>", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    value *ctx = json("{\"news\": [{\"title\": \"a\"}, {\"title\": \"b\"}, {\"title\": \"c\"}]}");
+    thread_job jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){env, ctx, NULL, 0};
+        pthread_create(&th[i], NULL, render_many, &jobs[i]);
+    }
+    for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(jobs[i].failures, 0);
+        CHECK_STR(jobs[i].result, "<html><li>1 A</li><li>2 B</li><li>3 C</li></html>");
+        free(jobs[i].result);
+    }
+    tpl_env_free(env);
+}
+
+TEST(cli_helper_refuses_names_outside_the_directory)
+{
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_cli_render("/tmp", "../etc/passwd", NULL, &out, &d), -1);
+    CHECK_INT(tpl_cli_render("/tmp", "/etc/passwd", NULL, &out, &d), -1);
+    CHECK(diag_has(&d, DIAG_ERROR, "refusing"));
+    buf_free(&out);
+    diag_free(&d);
+}
+
+TEST(deeply_nested_expression_is_an_error_not_a_crash)
+{
+    buf text = BUF_INIT;
+    buf_puts(&text, "{{ ");
+    for (int i = 0; i < 5000; i++) buf_putc(&text, '(');
+    buf_putc(&text, '1');
+    for (int i = 0; i < 5000; i++) buf_putc(&text, ')');
+    buf_puts(&text, " }}");
+    tpl_env *env = tpl_env_new(NULL, NULL);
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render_string(env, "deep", text.s, text.len, NULL, &out, &d), -1);
+    CHECK(d.errors >= 1);
+    buf_free(&out);
+    buf_free(&text);
+    diag_free(&d);
+    tpl_env_free(env);
+}
