@@ -136,7 +136,18 @@ static int dir_redirect(output *base, const char *path, const char *target, int 
     while (p.len && p.s[p.len - 1] == '/') buf_truncate(&p, p.len - 1);
     const char *last = strrchr(buf_cstr(&p), '/');
     last = last ? last + 1 : buf_cstr(&p);
-    if (!strchr(last, '.')) buf_puts(&p, "/index.html");
+    const char *ext = strrchr(last, '.');
+    if (!ext) buf_puts(&p, "/index.html");
+    else if (strcmp(ext, ".html") != 0) {
+        /* A redirect from a file name (an old media URL) cannot be an HTML
+         * page of that name: a plain server would send it with the media's
+         * type. It goes to _redirects only. */
+        pthread_mutex_lock(&o->lock);
+        buf_printf(&o->redirects, "/%s %s %d\n", path, target, status);
+        pthread_mutex_unlock(&o->lock);
+        buf_free(&p);
+        return 0;
+    }
     buf html = BUF_INIT;
     buf_puts(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>"
                     "<meta http-equiv=\"refresh\" content=\"0; url=");

@@ -172,8 +172,11 @@ int content_render(const site *s, const page_version *pv, const content_options 
     }
     buf expanded = BUF_INIT;
     shortcode_ctx sc = {0};
-    sc.path = pv->file;
+    sc.page_path = pv->file;
+    sc.markdown = body;
+    sc.markdown_len = body_len;
     sc.first_line = src.body_line;
+    sc.gallery_label = site_translate(s, pv->lang, "GALLERY");
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
     bool has_delim = false;
     size_t before = summary_html->len;
