@@ -204,6 +204,9 @@ static void add_redirects(build_ctx *b)
 static void add_site_pages(build_ctx *b)
 {
     site *s = b->s;
+    size_t nassets;
+    const theme_asset *assets = renderer_assets(b->r, &nassets);
+    for (size_t i = 0; i < nassets; i++) put_or_report(b, assets[i].out_path, assets[i].data, assets[i].size, "theme");
     for (int l = 0; l < s->nlangs; l++) {
         buf html = BUF_INIT;
         if (render_not_found(b->r, l, &html, b->d) == 0) {

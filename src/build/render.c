@@ -7,6 +7,7 @@
 #include "build/render.h"
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "lib/strmap.h"
 #include "template/template.h"
 #include "theme/theme.h"
 
@@ -21,6 +22,8 @@ struct renderer {
     int lang_ids[SITE_MAX_LANGS];
     const char *override_dir;
     value *site_values[SITE_MAX_LANGS]; /* per language, built once */
+    theme_asset *assets;
+    size_t nassets;
     arena arena;
 };
 
@@ -240,6 +243,56 @@ static value *build_site_value(renderer *r, int lang)
     return v;
 }
 
+static void load_assets(renderer *r)
+{
+    const char *prefix = "assets/";
+    size_t pl = strlen(prefix), n = 0;
+    for (const theme_file *f = theme_files; f->name; f++)
+        if (!strncmp(f->name, prefix, pl)) n++;
+    r->assets = arena_zalloc(&r->arena, (n + 1) * sizeof *r->assets);
+    char *override = path_join(r->s->user_dir, "themes/folio");
+    for (const theme_file *f = theme_files; f->name; f++) {
+        if (strncmp(f->name, prefix, pl) != 0) continue;
+        theme_asset *a = &r->assets[r->nassets++];
+        a->name = f->name + pl;
+        a->data = f->data;
+        a->size = f->size;
+        char *path = path_join(override, f->name);
+        size_t len;
+        char *text = file_read(path, &len, 8 * 1024 * 1024);
+        free(path);
+        if (text) {
+            a->data = arena_strndup(&r->arena, text, len);
+            a->size = len;
+            free(text);
+        }
+        /* "style.css" -> "theme/style.<hash>.css" */
+        unsigned long long h = strmap_hash(a->data, a->size);
+        const char *dot = strrchr(a->name, '.');
+        size_t stem = dot ? (size_t)(dot - a->name) : strlen(a->name);
+        a->out_path = arena_printf(&r->arena, "theme/%.*s.%08llx%s", (int)stem, a->name, h & 0xffffffffULL,
+                                   dot ? dot : "");
+    }
+    free(override);
+}
+
+const theme_asset *renderer_assets(const renderer *r, size_t *count)
+{
+    *count = r->nassets;
+    return r->assets;
+}
+
+static value *fn_asset(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    renderer *r = ud;
+    (void)input;
+    const char *name = nargs ? value_to_cstr(a, args[0]) : "";
+    for (size_t i = 0; i < r->nassets; i++)
+        if (!strcmp(r->assets[i].name, name)) return value_cstr(a, arena_printf(a, "/%s", r->assets[i].out_path));
+    if (d) diag_add(d, DIAG_WARNING, NULL, 0, 0, "asset('%s'): the theme has no such file", name);
+    return value_null();
+}
+
 renderer *renderer_new(const site *s, diag_list *d)
 {
     renderer *r = xcalloc(1, sizeof *r);
@@ -247,6 +300,7 @@ renderer *renderer_new(const site *s, diag_list *d)
     char *ov = path_join(s->user_dir, "themes/folio/templates");
     if (path_is_dir(ov)) r->override_dir = arena_strdup(&r->arena, ov);
     free(ov);
+    load_assets(r);
     for (int l = 0; l < s->nlangs; l++) {
         r->env[l] = tpl_env_new(load_template, r);
         tpl_env_set_lang(r->env[l], s->langs[l]);
@@ -255,6 +309,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         ud->r = r;
         ud->lang = l;
         tpl_env_add_filter(r->env[l], "t", filter_t, ud, false);
+        tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }
     (void)d;

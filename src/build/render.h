@@ -11,6 +11,8 @@
  *   site        {title, description, footer, url, lang, default_lang, languages: [{code, url, current}],
  *                menu: [{title, url, active}], latest: [pages], config: site.yaml of this language}
  *   lang        the language code
+ * and the function asset('style.css'), the fingerprinted URL of a theme
+ * asset (cached forever by browsers; the name changes with the content).
  * A page object answers title, menu, url, route, slug, date, header,
  * content (only for the page being rendered), summary, has_more,
  * template, lang, visible, home, folder, parent, children, prev, next,
@@ -37,6 +39,17 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
                 diag_list *d);
 /* The "page not found" page of a language. */
 int render_not_found(renderer *r, int lang, buf *out, diag_list *d);
+/* The theme's assets (CSS, scripts, icons) with fingerprinted output
+ * paths ("theme/style.3f9a2c1e.css"); templates link them with
+ * {{ asset('style.css') }}. */
+typedef struct theme_asset {
+    const char *name;     /* "style.css" */
+    const char *out_path; /* "theme/style.3f9a2c1e.css" */
+    const char *data;
+    size_t size;
+} theme_asset;
+const theme_asset *renderer_assets(const renderer *r, size_t *count);
+
 /* Render Twig in page content (process.twig: true) with page, site, lang
  * in scope; unknown functions are warnings naming the page. */
 int render_content_twig(renderer *r, const page_version *pv, const char *text, size_t len, buf *out,
