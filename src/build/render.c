@@ -412,8 +412,19 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
                 list_page > 1 ? value_cstr(&a, site_list_page_url(&a, pv, list_page - 1)) : value_null());
         map_set(&a, pg, "next_url",
                 list_page < total ? value_cstr(&a, site_list_page_url(&a, pv, list_page + 1)) : value_null());
+        /* A window of page links (first, last, and two around the current
+         * one), so a list of a thousand pages does not print a thousand
+         * links on each of them. */
         value *pages = value_list(&a);
         for (size_t n = 1; n <= total; n++) {
+            if (n != 1 && n != total && (n + 2 < list_page || n > list_page + 2)) {
+                if (n == 2 || n == list_page + 3) {
+                    value *gap = value_map(&a);
+                    map_set(&a, gap, "gap", value_bool(true));
+                    list_push(&a, pages, gap);
+                }
+                continue;
+            }
             value *e = value_map(&a);
             map_set(&a, e, "number", value_int(&a, (long long)n));
             map_set(&a, e, "url", value_cstr(&a, site_list_page_url(&a, pv, n)));

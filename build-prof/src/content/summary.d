@@ -1,0 +1,5 @@
+build-prof/src/content/summary.o: src/content/summary.c \
+ src/content/summary.h src/lib/buf.h src/content/entity.h
+src/content/summary.h:
+src/lib/buf.h:
+src/content/entity.h:
