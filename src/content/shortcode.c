@@ -439,23 +439,79 @@ static shortcode_kind kind_of(const char *name)
     return SC_UNKNOWN;
 }
 
-/* Position of the [/name] closing the tag opened at `from`, or 0; nested
- * openings of the same name are skipped, and code is not searched. */
+/* Length of the comment or tag at s[0] == '<' (1 for a lone '<'). */
+static size_t markup_length(const char *s, size_t len)
+{
+    if (len >= 4 && memcmp(s, "<!--", 4) == 0) {
+        const char *end = memmem(s + 4, len - 4, "-->", 3);
+        return end ? (size_t)(end - s) + 3 : len;
+    }
+    size_t e = tag_end(s, len);
+    return e ? e : 1;
+}
+
+/* +1 for a <code> or <pre> tag at s, -1 for its end tag, else 0. */
+static int code_nesting_change(const char *s, size_t len)
+{
+    size_t at = len > 1 && s[1] == '/' ? 2 : 1;
+    if (at >= len) return 0;
+    char c = (char)(s[at] | 0x20);
+    if (c != 'c' && c != 'p') return 0;
+    size_t n = c == 'c' ? 4 : 3;
+    if (len - at < n + 1 || strncasecmp(s + at, c == 'c' ? "code" : "pre", n) != 0 || is_name_char(s[at + n]))
+        return 0;
+    return at == 2 ? -1 : 1;
+}
+
+/* Walks HTML text: skips tags and comments and everything inside <code>
+ * or <pre>, stopping at each '[' of the remaining text. */
+typedef struct text_scan {
+    const char *s;
+    size_t len, i;
+    int code_depth;
+    size_t next_bracket; /* cached position of the next '[' ... */
+    bool knows_next_bracket; /* ... valid when set and not behind i */
+} text_scan;
+
+/* Offset of the next '[' to consider (scan->i is left on it), or len.
+ * Text is skipped with memchr; only tags are walked byte by byte. */
+static size_t next_bracket(text_scan *scan)
+{
+    while (scan->i < scan->len) {
+        const char *p = scan->s + scan->i;
+        size_t rest = scan->len - scan->i;
+        if (!scan->knows_next_bracket || scan->next_bracket < scan->i) {
+            const char *found = memchr(p, '[', rest);
+            scan->next_bracket = found ? (size_t)(found - scan->s) : scan->len;
+            scan->knows_next_bracket = true;
+        }
+        if (scan->next_bracket >= scan->len) break;
+        const char *bracket = scan->s + scan->next_bracket;
+        const char *lt = memchr(p, '<', (size_t)(bracket - p));
+        if (lt) {
+            size_t at = (size_t)(lt - scan->s);
+            scan->code_depth += code_nesting_change(lt, scan->len - at);
+            if (scan->code_depth < 0) scan->code_depth = 0;
+            scan->i = at + markup_length(lt, scan->len - at);
+            continue;
+        }
+        scan->i = (size_t)(bracket - scan->s);
+        if (scan->code_depth == 0) return scan->i;
+        scan->i++;
+    }
+    scan->i = scan->len;
+    return scan->len;
+}
+
+/* Find the [/name] closing the tag that ended at `from`; nested openings
+ * of the same name are skipped, and code is not searched. */
 static bool find_closing(expander *x, const char *html, size_t len, size_t from, const char *name, shortcode_tag *close)
 {
     int nesting = 0;
-    int in_code = 0;
-    for (size_t i = from; i < len; i++) {
-        if (html[i] == '<') {
-            if (starts_tag(html + i, len - i, "code") || starts_tag(html + i, len - i, "pre")) in_code++;
-            else if (in_code && (strncasecmp(html + i, "</code>", 7) == 0 || strncasecmp(html + i, "</pre>", 6) == 0))
-                in_code--;
-            continue;
-        }
-        if (html[i] != '[' || in_code) continue;
+    text_scan scan = {.s = html, .len = len, .i = from};
+    for (size_t i; (i = next_bracket(&scan)) < len; scan.i++) {
         shortcode_tag t;
-        if (!parse_tag(x, html, len, i, &t) || strcasecmp(t.name, name) != 0) continue;
-        if (t.is_self_closing) continue;
+        if (!parse_tag(x, html, len, i, &t) || strcasecmp(t.name, name) != 0 || t.is_self_closing) continue;
         if (!t.is_closing) nesting++;
         else if (nesting-- == 0) {
             *close = t;
@@ -516,69 +572,52 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
     return resume;
 }
 
-/* Length of the comment or tag at s[0] == '<' (1 for a lone '<'). */
-static size_t markup_length(const char *s, size_t len)
-{
-    if (starts_with(s, len, "<!--")) {
-        const char *end = memmem(s + 4, len - 4, "-->", 3);
-        return end ? (size_t)(end - s) + 3 : len;
-    }
-    size_t e = tag_end(s, len);
-    return e ? e : 1;
-}
-
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out)
 {
-    int in_code = 0;
-    size_t i = 0, copied = 0;
-    while (i < len) {
-        char c = html[i];
-        if (c == '<') {
-            size_t e = markup_length(html + i, len - i);
-            if (starts_tag(html + i, len - i, "code") || starts_tag(html + i, len - i, "pre")) in_code++;
-            else if (in_code && (strncasecmp(html + i, "</code>", 7) == 0 || strncasecmp(html + i, "</pre>", 6) == 0))
-                in_code--;
-            i += e;
-            continue;
-        }
+    /* Most pages have no shortcode at all. */
+    if (!memchr(html, '[', len)) {
+        buf_add(out, html, len);
+        return;
+    }
+    text_scan scan = {.s = html, .len = len};
+    size_t copied = 0;
+    for (size_t i; (i = next_bracket(&scan)) < len;) {
         shortcode_tag open;
-        if (c != '[' || in_code || !parse_tag(x, html, len, i, &open)) {
-            i++;
+        if (!parse_tag(x, html, len, i, &open)) {
+            scan.i++;
             continue;
         }
+        scan.i = open.end;
         size_t abs_at = (size_t)(html - x->html) + i;
         shortcode_kind kind = kind_of(open.name);
         if (open.is_closing) {
             if (kind != SC_UNKNOWN) warn(x, abs_at, &open, "closing shortcode [/%s] without an opening one", open.name);
-            i = open.end;
             continue;
         }
         shortcode_tag close;
         close.start = close.end = 0;
         bool has_closing = !open.is_self_closing && find_closing(x, html, len, open.end, open.name, &close);
         if (kind == SC_UNKNOWN) {
+            /* left as text; shortcodes inside it are still expanded */
             if (looks_like_shortcode(&open, has_closing))
                 warn(x, abs_at, &open, "unknown shortcode [%s] left as text", open.name);
-            i = open.end; /* shortcodes inside it are still expanded */
             continue;
         }
         if (depth >= MAX_DEPTH) {
             warn(x, abs_at, &open, "shortcode [%s] nested too deeply, left as text", open.name);
-            i = open.end;
             continue;
         }
         if (!has_closing && !open.is_self_closing) {
             warn(x, abs_at, &open, "shortcode [%s] has no closing tag, left as text", open.name);
-            i = open.end;
             continue;
         }
         buf_add(out, html + copied, i - copied);
         if (open.is_self_closing) {
             shortcode_tag none = open;
             none.start = none.end = open.end;
-            i = expand_pair(x, html, len, &open, &none, depth, out);
-        } else i = expand_pair(x, html, len, &open, &close, depth, out);
-        copied = i;
+            scan.i = expand_pair(x, html, len, &open, &none, depth, out);
+        } else scan.i = expand_pair(x, html, len, &open, &close, depth, out);
+        copied = scan.i;
     }
     buf_add(out, html + copied, len - copied);
 }
