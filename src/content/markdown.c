@@ -31,8 +31,8 @@ typedef struct renderer {
     buf scratch;      /* short-lived: URL hook output, decoded attributes */
 } renderer;
 
-/* What put_escaped and put_url do with each byte. */
-enum { KEEP = 0, ESCAPE = 1, BRACKET = 2 };
+/* Bytes put_escaped replaces: always, or only in code for '['. */
+enum { ESCAPE = 1, BRACKET = 2 };
 static const unsigned char html_class[256] = {
     ['&'] = ESCAPE, ['<'] = ESCAPE, ['>'] = ESCAPE, ['"'] = ESCAPE, ['['] = BRACKET,
 };
@@ -79,10 +79,11 @@ static void put_escaped(buf *out, const char *s, size_t len, bool escape_bracket
     buf_add(out, s + start, len - start);
 }
 
-/* Bytes that stay as they are in an href or src: letters, digits and
- * -_.+!*'(),%#@?=;:/&$~ (so existing %XX sequences are kept, as the
- * reference renderer does); '&' and '\'' are then escaped for HTML and
- * everything else is percent-encoded. */
+/* Bytes copied as they are into an href or src: letters, digits and
+ * -_.+!*(),%#@?=;:/$~ (so existing %XX sequences are kept, as the
+ * reference renderer does). '&' and '\'' are written as &amp; and &#x27;,
+ * everything else is percent-encoded. (Range designators are a GNU C
+ * extension, like the rest of the build's -D_GNU_SOURCE world.) */
 static const unsigned char url_safe[256] = {
     ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 1, ['-'] = 1, ['_'] = 1, ['.'] = 1, ['+'] = 1,
     ['!'] = 1, ['*'] = 1, ['('] = 1, [')'] = 1, [','] = 1, ['%'] = 1, ['#'] = 1, ['@'] = 1, ['?'] = 1,
