@@ -1,12 +1,14 @@
 /* shortcode.c - finding and expanding shortcodes in rendered HTML.
  *
- * One left-to-right pass copies the HTML to the output. Tags are copied
- * whole (and counted, to know when we are inside <code> or <pre>); in
- * text, a '[' that starts a well-formed opening tag looks ahead for its
- * matching closing tag (same name, nesting counted), expands the content
- * between them recursively, and hands the result to the shortcode's
- * handler. Attribute values are decoded (the Markdown renderer escaped
- * their quotes), so handlers see what the author wrote. */
+ * A text scanner skips tags, comments and everything inside <code> or
+ * <pre>, and stops at each '[' of the remaining text. A first pass over a
+ * range indexes the tags of known shortcodes and pairs each opening with
+ * its closing tag (a stack per kind, so nesting is counted and the cost
+ * stays linear). A second pass copies the HTML to the output and replaces
+ * each paired shortcode with its handler's HTML; the content between the
+ * tags is expanded first, recursively, so nested shortcodes work.
+ * Attribute values are decoded (the Markdown renderer escaped their
+ * quotes), so handlers see what the author wrote. */
 #include "content/shortcode.h"
 
 #include <stdio.h>
@@ -60,6 +62,7 @@ static bool is_name_char(char c)
 /* Decode character references (&quot; &amp; ...) of s[0..len) into the arena. */
 static const char *decode(arena *a, const char *s, size_t len)
 {
+    if (!memchr(s, '&', len)) return arena_strndup(a, s, len);
     buf b = BUF_INIT;
     for (size_t i = 0; i < len; i++) {
         size_t ref = s[i] == '&' ? html_entity_length(s + i, len - i) : 0;
@@ -390,7 +393,7 @@ static void render_gallery(expander *x, const shortcode_tag *t, const char *cont
 
 /* ---------- safe-email ---------- */
 
-static void render_safe_email(expander *x, const shortcode_tag *t, const char *content, size_t len, buf *out)
+static void render_safe_email(const shortcode_tag *t, const char *content, size_t len, buf *out)
 {
     /* the address as text: tags dropped, references decoded, trimmed */
     buf text = BUF_INIT;
@@ -440,7 +443,6 @@ static void render_safe_email(expander *x, const shortcode_tag *t, const char *c
         buf_add(out, encoded.s, encoded.len);
         buf_puts(out, "</a>");
     } else buf_add(out, encoded.s, encoded.len);
-    (void)x;
     buf_free(&encoded);
     buf_free(&text);
 }
@@ -650,7 +652,7 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
     if (inner_end > inner_start) expand_range(x, html + inner_start, inner_end - inner_start, depth + 1, &content);
     switch (kind) {
     case SC_GALLERY: render_gallery(x, open, buf_cstr(&content), content.len, out); break;
-    case SC_SAFE_EMAIL: render_safe_email(x, open, buf_cstr(&content), content.len, out); break;
+    case SC_SAFE_EMAIL: render_safe_email(open, buf_cstr(&content), content.len, out); break;
     default: break;
     }
     buf_free(&content);
