@@ -311,3 +311,25 @@ TEST(safe_email_with_a_long_body_is_left_as_text)
     result_free(&r);
     buf_free(&html);
 }
+
+TEST(random_markup_never_breaks_expansion)
+{
+    static const char *const frags[] = {
+        "<p>", "</p>", "[owl-carousel]", "[/owl-carousel]", "[safe-email autolink=1]", "[/safe-email]", "[",
+        "]", "<img src=\"x.jpg\" title=\"t\">", "<code>", "</code>", "<pre>", "</pre>", "&quot;", "=", "/]",
+        " ", "\n", "a@b.kz", "[x y=", "'", "\"", "<!--", "-->", "<", ">", "я",
+    };
+    unsigned seed = 11;
+    for (int round = 0; round < 3000; round++) {
+        buf html = BUF_INIT;
+        for (int i = 0; i < 1 + round % 120; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&html, frags[(seed >> 16) % (sizeof frags / sizeof frags[0])]);
+        }
+        result r;
+        run_html(buf_cstr(&html), &r);
+        CHECK(r.html != NULL);
+        result_free(&r);
+        buf_free(&html);
+    }
+}

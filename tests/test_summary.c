@@ -347,3 +347,32 @@ TEST(every_seed_post_splits_at_its_delimiter)
         }
     CHECK_INT(checked, 15);
 }
+
+/* Deterministic soup of markup fragments, for robustness tests. */
+static void random_markup(unsigned *seed, buf *out, int pieces)
+{
+    static const char *const frags[] = {
+        "<p>", "</p>", "<em>", "</em>", "<img src=\"x\" alt='a>b'>", "&amp;", "&", "<", ">", "[", "]",
+        "<div>", "</div>", "<br />", "&copy;", "&#1071;", "\"", "'", "я", "Ж", "\xd1", "<!--", "-->",
+        "<code>", "</code>", " ", "\n", "word", ".", ",", "…", "</li>", "<li>", "<ul>", "</span>",
+    };
+    for (int i = 0; i < pieces; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        buf_puts(out, frags[(*seed >> 16) % (sizeof frags / sizeof frags[0])]);
+    }
+}
+
+TEST(random_markup_never_breaks_truncation)
+{
+    unsigned seed = 7;
+    for (int round = 0; round < 3000; round++) {
+        buf html = BUF_INIT, out = BUF_INIT;
+        random_markup(&seed, &html, 1 + round % 200);
+        size_t size = (size_t)(round % 50);
+        summary_truncate_html(buf_cstr(&html), html.len, size, &out);
+        /* never longer than the input plus the ellipsis and closing tags */
+        CHECK(out.len <= html.len + 3 + 256 * 8);
+        buf_free(&html);
+        buf_free(&out);
+    }
+}
