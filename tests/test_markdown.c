@@ -173,3 +173,41 @@ TEST(cyrillic_seed_text_renders_intact)
     CHECK_STR(html, "<p><strong>Центр гематологии</strong> — <em>«Мультидисциплинарный подход»</em>.</p>\n");
     free(html);
 }
+
+static bool rewrite_everything(void *user, const char *url, size_t len, bool is_image, buf *out)
+{
+    buf_puts(out, "/r/");
+    buf_add(out, url, len);
+    return true;
+}
+
+static bool image_every_other(void *user, const markdown_image *img, buf *out)
+{
+    int *n = user;
+    if ((*n)++ % 2) return false;
+    buf_printf(out, "<picture>%s|%s|%s</picture>", img->src, img->alt, img->title ? img->title : "-");
+    return true;
+}
+
+TEST(random_markdown_with_all_hooks_never_breaks)
+{
+    static const char *const frags[] = {
+        "![", "](", ")", "[", "]", "\"t\"", "`", "```\n", "\n", "\n\n", "> ", "- ", "1. ", "*", "_", "~~",
+        "| a | b |\n|---|---|\n", "<div>", "</div>", "&amp;", "&#0;", "\\", "x.jpg", "<http://a.b>", "я", " ",
+        "===\n", "    ", "#", "<", "!",
+    };
+    unsigned seed = 3;
+    int n = 0;
+    markdown_options opt = {.rewrite_url = rewrite_everything, .render_image = image_every_other, .user = &n,
+                            .escape_brackets_in_code = true};
+    for (int round = 0; round < 3000; round++) {
+        buf md = BUF_INIT, out = BUF_INIT;
+        for (int i = 0; i < 1 + round % 150; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&md, frags[(seed >> 16) % (sizeof frags / sizeof frags[0])]);
+        }
+        CHECK_INT(markdown_render(buf_cstr(&md), md.len, &opt, &out), 0);
+        buf_free(&md);
+        buf_free(&out);
+    }
+}

@@ -282,13 +282,54 @@ TEST(self_closing_shortcode_has_no_content)
 TEST(deep_nesting_is_bounded)
 {
     buf html = BUF_INIT;
-    for (int i = 0; i < 200; i++) buf_puts(&html, "[safe-email]");
-    buf_puts(&html, "x");
-    for (int i = 0; i < 200; i++) buf_puts(&html, "[/safe-email]");
+    for (int i = 0; i < 200; i++) buf_puts(&html, "[owl-carousel]");
+    buf_puts(&html, "<img src=\"a.jpg\" alt=\"\">");
+    for (int i = 0; i < 200; i++) buf_puts(&html, "[/owl-carousel]");
     result r;
     run_html(buf_cstr(&html), &r);
     CHECK(r.html != NULL);
+    CHECK_INT(r.expanded, 16);
     CHECK(diag_has(&r.d, DIAG_WARNING, "nested too deeply"));
+    /* one message stands for the rest */
+    CHECK(r.d.len <= 21);
+    CHECK(diag_has(&r.d, DIAG_WARNING, "the rest are not reported"));
     result_free(&r);
     buf_free(&html);
+}
+
+TEST(safe_email_with_a_long_body_is_left_as_text)
+{
+    buf html = BUF_INIT;
+    buf_puts(&html, "<p>[safe-email]");
+    for (int i = 0; i < 300; i++) buf_puts(&html, "many words ");
+    buf_puts(&html, "[/safe-email]</p>");
+    result r;
+    run_html(buf_cstr(&html), &r);
+    CHECK_INT(r.expanded, 0);
+    CHECK_STR(r.html, buf_cstr(&html));
+    CHECK(diag_has(&r.d, DIAG_WARNING, "holds more than an e-mail address"));
+    result_free(&r);
+    buf_free(&html);
+}
+
+TEST(random_markup_never_breaks_expansion)
+{
+    static const char *const frags[] = {
+        "<p>", "</p>", "[owl-carousel]", "[/owl-carousel]", "[safe-email autolink=1]", "[/safe-email]", "[",
+        "]", "<img src=\"x.jpg\" title=\"t\">", "<code>", "</code>", "<pre>", "</pre>", "&quot;", "=", "/]",
+        " ", "\n", "a@b.kz", "[x y=", "'", "\"", "<!--", "-->", "<", ">", "я",
+    };
+    unsigned seed = 11;
+    for (int round = 0; round < 3000; round++) {
+        buf html = BUF_INIT;
+        for (int i = 0; i < 1 + round % 120; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&html, frags[(seed >> 16) % (sizeof frags / sizeof frags[0])]);
+        }
+        result r;
+        run_html(buf_cstr(&html), &r);
+        CHECK(r.html != NULL);
+        result_free(&r);
+        buf_free(&html);
+    }
 }

@@ -166,10 +166,16 @@ TEST(setext_underline_is_not_a_split_and_is_detected)
     split_result r;
     split(html, 300, &r);
     CHECK(!r.has_delimiter);
-    CHECK_INT(summary_delimiter_is_heading_underline(md, strlen(md), "==="), 2);
+    CHECK_INT(summary_find_unsplit_delimiter(md, strlen(md), "==="), 2);
     const char *fine = "Intro text\n\n===\n\nRest.\n```\nx\n===\n```\n";
-    CHECK_INT(summary_delimiter_is_heading_underline(fine, strlen(fine), "==="), 0);
-    CHECK_INT(summary_delimiter_is_heading_underline(md, strlen(md), "<!-- more -->"), 0);
+    CHECK_INT(summary_find_unsplit_delimiter(fine, strlen(fine), "==="), 0);
+    CHECK_INT(summary_find_unsplit_delimiter(md, strlen(md), "<!-- more -->"), 0);
+    /* under a list item the delimiter continues the item's text */
+    const char *list = "- item\n===\n\nRest.\n";
+    CHECK_INT(summary_find_unsplit_delimiter(list, strlen(list), "==="), 2);
+    /* a custom delimiter glued to text is only a continuation, still no split */
+    const char *custom = "Lead\nMORE\n\nRest.\n";
+    CHECK_INT(summary_find_unsplit_delimiter(custom, strlen(custom), "MORE"), 2);
     split_free(&r);
     free(html);
 }
@@ -311,4 +317,62 @@ TEST(unclosed_and_stray_tags_do_not_break_output)
     s = truncated("<p>x < y and more text</p>", 5);
     CHECK_STR(s, "<p>x < y\xE2\x80\xA6</p>");
     free(s);
+}
+
+TEST(every_seed_post_splits_at_its_delimiter)
+{
+    static const char *const posts[] = {
+        "2024-05-25-education-exchange-program", "03.2023-01-09-practical-conference",
+        "13.2019-07-22-silk-road-central-asia-hematology-forum", "48.2022-11-16-master-class-in-north-kazakhstan",
+        "30.2022-04-12-visit-chief-consulting-hematologist",
+    };
+    static const char *const langs[] = {"item.kk.md", "item.ru.md", "item.en.md"};
+    int checked = 0;
+    for (size_t p = 0; p < sizeof posts / sizeof posts[0]; p++)
+        for (size_t l = 0; l < 3; l++) {
+            char dir[512];
+            snprintf(dir, sizeof dir, "seed-site/user/pages/02.news/%s", posts[p]);
+            char *md = seed_body(dir, langs[l]);
+            if (!md) continue;
+            char *html = render(md);
+            split_result r;
+            split(html, 300, &r);
+            CHECK(r.has_delimiter);
+            CHECK(r.summary.len > 0 && r.summary.len < r.content.len);
+            CHECK_INT(summary_find_unsplit_delimiter(md, strlen(md), "==="), 0);
+            split_free(&r);
+            free(html);
+            free(md);
+            checked++;
+        }
+    CHECK_INT(checked, 15);
+}
+
+/* Deterministic soup of markup fragments, for robustness tests. */
+static void random_markup(unsigned *seed, buf *out, int pieces)
+{
+    static const char *const frags[] = {
+        "<p>", "</p>", "<em>", "</em>", "<img src=\"x\" alt='a>b'>", "&amp;", "&", "<", ">", "[", "]",
+        "<div>", "</div>", "<br />", "&copy;", "&#1071;", "\"", "'", "я", "Ж", "\xd1", "<!--", "-->",
+        "<code>", "</code>", " ", "\n", "word", ".", ",", "…", "</li>", "<li>", "<ul>", "</span>",
+    };
+    for (int i = 0; i < pieces; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        buf_puts(out, frags[(*seed >> 16) % (sizeof frags / sizeof frags[0])]);
+    }
+}
+
+TEST(random_markup_never_breaks_truncation)
+{
+    unsigned seed = 7;
+    for (int round = 0; round < 3000; round++) {
+        buf html = BUF_INIT, out = BUF_INIT;
+        random_markup(&seed, &html, 1 + round % 200);
+        size_t size = (size_t)(round % 50);
+        summary_truncate_html(buf_cstr(&html), html.len, size, &out);
+        /* never longer than the input plus the ellipsis and closing tags */
+        CHECK(out.len <= html.len + 3 + 256 * 8);
+        buf_free(&html);
+        buf_free(&out);
+    }
 }

@@ -1,22 +1,26 @@
 /* shortcode.c - finding and expanding shortcodes in rendered HTML.
  *
- * One left-to-right pass copies the HTML to the output. Tags are copied
- * whole (and counted, to know when we are inside <code> or <pre>); in
- * text, a '[' that starts a well-formed opening tag looks ahead for its
- * matching closing tag (same name, nesting counted), expands the content
- * between them recursively, and hands the result to the shortcode's
- * handler. Attribute values are decoded (the Markdown renderer escaped
- * their quotes), so handlers see what the author wrote. */
+ * A text scanner skips tags, comments and everything inside <code> or
+ * <pre>, and stops at each '[' of the remaining text. A first pass over a
+ * range indexes the tags of known shortcodes and pairs each opening with
+ * its closing tag (a stack per kind, so nesting is counted and the cost
+ * stays linear). A second pass copies the HTML to the output and replaces
+ * each paired shortcode with its handler's HTML; the content between the
+ * tags is expanded first, recursively, so nested shortcodes work.
+ * Attribute values are decoded (the Markdown renderer escaped their
+ * quotes), so handlers see what the author wrote. */
 #include "content/shortcode.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "content/entity.h"
 #include "lib/arena.h"
 
-#define MAX_DEPTH 32
+#define MAX_DEPTH 16
+#define MAX_EMAIL_HTML 2048
 #define MAX_ATTRS 32
 #define MAX_NAME 64
 
@@ -41,6 +45,7 @@ typedef struct expander {
     diag_list *d;
     arena a;
     int expanded;
+    int warnings;
     const char *html; /* the whole document, for line mapping */
 } expander;
 
@@ -57,6 +62,7 @@ static bool is_name_char(char c)
 /* Decode character references (&quot; &amp; ...) of s[0..len) into the arena. */
 static const char *decode(arena *a, const char *s, size_t len)
 {
+    if (!memchr(s, '&', len)) return arena_strndup(a, s, len);
     buf b = BUF_INIT;
     for (size_t i = 0; i < len; i++) {
         size_t ref = s[i] == '&' ? html_entity_length(s + i, len - i) : 0;
@@ -205,9 +211,17 @@ static int source_line(expander *x, size_t at, const shortcode_tag *t)
     return 0;
 }
 
+#define MAX_WARNINGS 20
+
 static void warn(expander *x, size_t at, const shortcode_tag *t, const char *fmt, const char *name)
 {
-    if (!x->d) return;
+    if (!x->d || x->warnings > MAX_WARNINGS) return;
+    /* a page full of broken shortcodes needs one message, not thousands */
+    if (++x->warnings > MAX_WARNINGS) {
+        diag_add(x->d, DIAG_WARNING, x->ctx && x->ctx->page_path ? x->ctx->page_path : "", 0, 0,
+                 "more than %d shortcode problems; the rest are not reported", MAX_WARNINGS);
+        return;
+    }
     const char *path = x->ctx && x->ctx->page_path ? x->ctx->page_path : "";
     diag_add(x->d, DIAG_WARNING, path, source_line(x, at, t), 0, fmt, name);
 }
@@ -379,7 +393,7 @@ static void render_gallery(expander *x, const shortcode_tag *t, const char *cont
 
 /* ---------- safe-email ---------- */
 
-static void render_safe_email(expander *x, const shortcode_tag *t, const char *content, size_t len, buf *out)
+static void render_safe_email(const shortcode_tag *t, const char *content, size_t len, buf *out)
 {
     /* the address as text: tags dropped, references decoded, trimmed */
     buf text = BUF_INIT;
@@ -413,7 +427,13 @@ static void render_safe_email(expander *x, const shortcode_tag *t, const char *c
             while (step <= (size_t)extra && i + step < n && ((unsigned char)s[i + step] & 0xC0) == 0x80)
                 cp = (cp << 6) | ((unsigned char)s[i + step++] & 0x3F);
         }
-        buf_printf(&encoded, "&#%lu;", cp);
+        char ref[16], *q = ref + sizeof ref;
+        *--q = ';';
+        do *--q = (char)('0' + cp % 10);
+        while ((cp /= 10) > 0);
+        *--q = '#';
+        *--q = '&';
+        buf_add(&encoded, q, (size_t)(ref + sizeof ref - q));
         i += step;
     }
     if (attr_is_true(t, "autolink")) {
@@ -423,14 +443,13 @@ static void render_safe_email(expander *x, const shortcode_tag *t, const char *c
         buf_add(out, encoded.s, encoded.len);
         buf_puts(out, "</a>");
     } else buf_add(out, encoded.s, encoded.len);
-    (void)x;
     buf_free(&encoded);
     buf_free(&text);
 }
 
 /* ---------- the scan ---------- */
 
-typedef enum shortcode_kind { SC_UNKNOWN, SC_GALLERY, SC_SAFE_EMAIL } shortcode_kind;
+typedef enum shortcode_kind { SC_UNKNOWN, SC_GALLERY, SC_SAFE_EMAIL, SC_KINDS } shortcode_kind;
 
 static shortcode_kind kind_of(const char *name)
 {
@@ -439,30 +458,155 @@ static shortcode_kind kind_of(const char *name)
     return SC_UNKNOWN;
 }
 
-/* Position of the [/name] closing the tag opened at `from`, or 0; nested
- * openings of the same name are skipped, and code is not searched. */
-static bool find_closing(expander *x, const char *html, size_t len, size_t from, const char *name, shortcode_tag *close)
+/* Length of the comment or tag at s[0] == '<' (1 for a lone '<'). */
+static size_t markup_length(const char *s, size_t len)
 {
-    int nesting = 0;
-    int in_code = 0;
-    for (size_t i = from; i < len; i++) {
-        if (html[i] == '<') {
-            if (starts_tag(html + i, len - i, "code") || starts_tag(html + i, len - i, "pre")) in_code++;
-            else if (in_code && (strncasecmp(html + i, "</code>", 7) == 0 || strncasecmp(html + i, "</pre>", 6) == 0))
-                in_code--;
+    if (len >= 4 && memcmp(s, "<!--", 4) == 0) {
+        const char *end = memmem(s + 4, len - 4, "-->", 3);
+        return end ? (size_t)(end - s) + 3 : len;
+    }
+    size_t e = tag_end(s, len);
+    return e ? e : 1;
+}
+
+/* +1 for a <code> or <pre> tag at s, -1 for its end tag, else 0. */
+static int code_nesting_change(const char *s, size_t len)
+{
+    size_t at = len > 1 && s[1] == '/' ? 2 : 1;
+    if (at >= len) return 0;
+    char c = (char)(s[at] | 0x20);
+    if (c != 'c' && c != 'p') return 0;
+    size_t n = c == 'c' ? 4 : 3;
+    if (len - at < n + 1 || strncasecmp(s + at, c == 'c' ? "code" : "pre", n) != 0 || is_name_char(s[at + n]))
+        return 0;
+    return at == 2 ? -1 : 1;
+}
+
+/* Walks HTML text: skips tags and comments and everything inside <code>
+ * or <pre>, stopping at each '[' of the remaining text. */
+typedef struct text_scan {
+    const char *s;
+    size_t len, i;
+    int code_depth;
+    size_t next_bracket; /* cached position of the next '[' ... */
+    bool knows_next_bracket; /* ... valid when set and not behind i */
+} text_scan;
+
+/* Offset of the next '[' to consider (scan->i is left on it), or len.
+ * Text is skipped with memchr; only tags are walked byte by byte. */
+static size_t next_bracket(text_scan *scan)
+{
+    while (scan->i < scan->len) {
+        const char *p = scan->s + scan->i;
+        size_t rest = scan->len - scan->i;
+        if (!scan->knows_next_bracket || scan->next_bracket < scan->i) {
+            const char *found = memchr(p, '[', rest);
+            scan->next_bracket = found ? (size_t)(found - scan->s) : scan->len;
+            scan->knows_next_bracket = true;
+        }
+        if (scan->next_bracket >= scan->len) break;
+        const char *bracket = scan->s + scan->next_bracket;
+        const char *lt = memchr(p, '<', (size_t)(bracket - p));
+        if (lt) {
+            size_t at = (size_t)(lt - scan->s);
+            scan->code_depth += code_nesting_change(lt, scan->len - at);
+            if (scan->code_depth < 0) scan->code_depth = 0;
+            scan->i = at + markup_length(lt, scan->len - at);
             continue;
         }
-        if (html[i] != '[' || in_code) continue;
+        scan->i = (size_t)(bracket - scan->s);
+        if (scan->code_depth == 0) return scan->i;
+        scan->i++;
+    }
+    scan->i = scan->len;
+    return scan->len;
+}
+
+/* Find the [/name] closing the tag that ended at `from`; nested openings
+ * of the same name are skipped, and code is not searched. */
+/* The tags of known shortcodes in a range, in order, each opening paired
+ * with its closing tag (same kind, nesting counted) in one pass with a
+ * stack per kind, so matching stays linear however many tags there are. */
+typedef struct known_tag {
+    size_t start, end;
+    long partner; /* index of the matching tag, or -1 */
+} known_tag;
+
+typedef struct tag_index {
+    known_tag *items;
+    size_t len, cap;
+    /* names of unknown shortcodes that have a closing tag somewhere */
+    char closed_unknown[16][MAX_NAME];
+    int nclosed_unknown;
+} tag_index;
+
+static void index_push(tag_index *ix, size_t start, size_t end)
+{
+    if (ix->len == ix->cap) {
+        ix->cap = ix->cap ? ix->cap * 2 : 16;
+        ix->items = xrealloc(ix->items, ix->cap * sizeof *ix->items);
+    }
+    ix->items[ix->len++] = (known_tag){start, end, -1};
+}
+
+static bool closed_unknown(const tag_index *ix, const char *name)
+{
+    for (int i = 0; i < ix->nclosed_unknown; i++)
+        if (strcasecmp(ix->closed_unknown[i], name) == 0) return true;
+    return false;
+}
+
+static void build_index(expander *x, const char *html, size_t len, tag_index *ix)
+{
+    long *open[SC_KINDS] = {NULL};
+    size_t depth[SC_KINDS] = {0}, cap[SC_KINDS] = {0};
+    text_scan scan = {.s = html, .len = len};
+    for (size_t i; (i = next_bracket(&scan)) < len;) {
         shortcode_tag t;
-        if (!parse_tag(x, html, len, i, &t) || strcasecmp(t.name, name) != 0) continue;
-        if (t.is_self_closing) continue;
-        if (!t.is_closing) nesting++;
-        else if (nesting-- == 0) {
-            *close = t;
-            return true;
+        if (!parse_tag(x, html, len, i, &t)) {
+            scan.i++;
+            continue;
+        }
+        scan.i = t.end;
+        shortcode_kind kind = kind_of(t.name);
+        if (kind == SC_UNKNOWN) {
+            if (t.is_closing && !closed_unknown(ix, t.name) && ix->nclosed_unknown < 16)
+                snprintf(ix->closed_unknown[ix->nclosed_unknown++], MAX_NAME, "%s", t.name);
+            continue;
+        }
+        index_push(ix, t.start, t.end);
+        long at = (long)ix->len - 1;
+        if (t.is_closing) {
+            if (depth[kind] > 0) {
+                long partner = open[kind][--depth[kind]];
+                ix->items[partner].partner = at;
+                ix->items[at].partner = partner;
+            }
+        } else if (!t.is_self_closing) {
+            if (depth[kind] == cap[kind]) {
+                cap[kind] = cap[kind] ? cap[kind] * 2 : 8;
+                open[kind] = xrealloc(open[kind], cap[kind] * sizeof *open[kind]);
+            }
+            open[kind][depth[kind]++] = at;
         }
     }
-    return false;
+    for (int k = 0; k < SC_KINDS; k++) free(open[k]);
+}
+
+/* The closing tag paired with the known opening tag at `start`. */
+static bool find_closing(const tag_index *ix, size_t start, size_t *close_start, size_t *close_end)
+{
+    size_t lo = 0, hi = ix->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->items[mid].start < start) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == ix->len || ix->items[lo].start != start || ix->items[lo].partner < 0) return false;
+    const known_tag *close = &ix->items[ix->items[lo].partner];
+    *close_start = close->start;
+    *close_end = close->end;
+    return true;
 }
 
 static bool looks_like_shortcode(const shortcode_tag *t, bool has_closing)
@@ -484,20 +628,20 @@ static bool starts_with(const char *s, size_t len, const char *prefix)
 
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out);
 
-/* Expand the shortcode opened by `open` and closed by `close` (both within
- * html); returns where scanning continues. */
+/* Expand the shortcode opened by `open` and closed by the tag at
+ * html[close_start..close_end); returns where scanning continues. */
 static size_t expand_pair(expander *x, const char *html, size_t len, const shortcode_tag *open,
-                          const shortcode_tag *close, int depth, buf *out)
+                          size_t close_start, size_t close_end, int depth, buf *out)
 {
     shortcode_kind kind = kind_of(open->name);
-    size_t inner_start = open->end, inner_end = close->start, resume = close->end;
+    size_t inner_start = open->end, inner_end = close_start, resume = close_end;
     if (kind == SC_GALLERY) {
         /* A gallery is a block: drop the <p> Markdown put around it,
          * whether around the whole or around each tag alone. */
         bool p_before_open = ends_with(out->s ? out->s : "", out->len, "<p>");
-        bool p_after_close = starts_with(html + close->end, len - close->end, "</p>");
+        bool p_after_close = starts_with(html + close_end, len - close_end, "</p>");
         bool open_alone = p_before_open && starts_with(html + open->end, len - open->end, "</p>");
-        bool close_alone = p_after_close && ends_with(html, close->start, "<p>");
+        bool close_alone = p_after_close && ends_with(html, close_start, "<p>");
         if (open_alone) inner_start += 4;
         if (close_alone) inner_end -= 3;
         if ((p_before_open && p_after_close) || open_alone) buf_truncate(out, out->len - 3);
@@ -508,79 +652,65 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
     if (inner_end > inner_start) expand_range(x, html + inner_start, inner_end - inner_start, depth + 1, &content);
     switch (kind) {
     case SC_GALLERY: render_gallery(x, open, buf_cstr(&content), content.len, out); break;
-    case SC_SAFE_EMAIL: render_safe_email(x, open, buf_cstr(&content), content.len, out); break;
-    case SC_UNKNOWN: break;
+    case SC_SAFE_EMAIL: render_safe_email(open, buf_cstr(&content), content.len, out); break;
+    default: break;
     }
     buf_free(&content);
     x->expanded++;
     return resume;
 }
 
-/* Length of the comment or tag at s[0] == '<' (1 for a lone '<'). */
-static size_t markup_length(const char *s, size_t len)
-{
-    if (starts_with(s, len, "<!--")) {
-        const char *end = memmem(s + 4, len - 4, "-->", 3);
-        return end ? (size_t)(end - s) + 3 : len;
-    }
-    size_t e = tag_end(s, len);
-    return e ? e : 1;
-}
-
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out)
 {
-    int in_code = 0;
-    size_t i = 0, copied = 0;
-    while (i < len) {
-        char c = html[i];
-        if (c == '<') {
-            size_t e = markup_length(html + i, len - i);
-            if (starts_tag(html + i, len - i, "code") || starts_tag(html + i, len - i, "pre")) in_code++;
-            else if (in_code && (strncasecmp(html + i, "</code>", 7) == 0 || strncasecmp(html + i, "</pre>", 6) == 0))
-                in_code--;
-            i += e;
-            continue;
-        }
+    /* Most pages have no shortcode at all. */
+    if (!memchr(html, '[', len)) {
+        buf_add(out, html, len);
+        return;
+    }
+    tag_index ix = {0};
+    build_index(x, html, len, &ix);
+    text_scan scan = {.s = html, .len = len};
+    size_t copied = 0;
+    for (size_t i; (i = next_bracket(&scan)) < len;) {
         shortcode_tag open;
-        if (c != '[' || in_code || !parse_tag(x, html, len, i, &open)) {
-            i++;
+        if (!parse_tag(x, html, len, i, &open)) {
+            scan.i++;
             continue;
         }
+        scan.i = open.end;
         size_t abs_at = (size_t)(html - x->html) + i;
         shortcode_kind kind = kind_of(open.name);
         if (open.is_closing) {
             if (kind != SC_UNKNOWN) warn(x, abs_at, &open, "closing shortcode [/%s] without an opening one", open.name);
-            i = open.end;
             continue;
         }
-        shortcode_tag close;
-        close.start = close.end = 0;
-        bool has_closing = !open.is_self_closing && find_closing(x, html, len, open.end, open.name, &close);
         if (kind == SC_UNKNOWN) {
-            if (looks_like_shortcode(&open, has_closing))
+            /* left as text; shortcodes inside it are still expanded */
+            if (looks_like_shortcode(&open, closed_unknown(&ix, open.name)))
                 warn(x, abs_at, &open, "unknown shortcode [%s] left as text", open.name);
-            i = open.end; /* shortcodes inside it are still expanded */
             continue;
         }
         if (depth >= MAX_DEPTH) {
             warn(x, abs_at, &open, "shortcode [%s] nested too deeply, left as text", open.name);
-            i = open.end;
             continue;
         }
-        if (!has_closing && !open.is_self_closing) {
+        size_t close_start = open.end, close_end = open.end;
+        if (!open.is_self_closing && !find_closing(&ix, i, &close_start, &close_end)) {
             warn(x, abs_at, &open, "shortcode [%s] has no closing tag, left as text", open.name);
-            i = open.end;
+            continue;
+        }
+        /* An address is short; a long body means a missing closing tag
+         * somewhere, and re-encoding it level by level would be costly. */
+        if (kind == SC_SAFE_EMAIL && close_start - open.end > MAX_EMAIL_HTML) {
+            warn(x, abs_at, &open, "[%s] holds more than an e-mail address, left as text", open.name);
             continue;
         }
         buf_add(out, html + copied, i - copied);
-        if (open.is_self_closing) {
-            shortcode_tag none = open;
-            none.start = none.end = open.end;
-            i = expand_pair(x, html, len, &open, &none, depth, out);
-        } else i = expand_pair(x, html, len, &open, &close, depth, out);
-        copied = i;
+        scan.i = expand_pair(x, html, len, &open, close_start, close_end, depth, out);
+        copied = scan.i;
     }
     buf_add(out, html + copied, len - copied);
+    free(ix.items);
 }
 
 int shortcodes_expand(const char *html, size_t len, const shortcode_ctx *ctx, buf *out, diag_list *d)

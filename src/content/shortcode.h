@@ -50,8 +50,8 @@ typedef struct shortcode_ctx {
 
 /* Expand the shortcodes in html[0..len) and append the result to out.
  * Warnings go to d (when not NULL) with the page path and line. Returns the
- * number of shortcodes expanded. Nesting deeper than 32 levels is left
- * as text. */
+ * number of shortcodes expanded. Nesting deeper than 16 levels is left
+ * as text, and so is a safe-email whose body is too long for an address. */
 int shortcodes_expand(const char *html, size_t len, const shortcode_ctx *ctx, buf *out, diag_list *d);
 
 #endif

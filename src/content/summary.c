@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "content/entity.h"
+#include "content/markdown.h"
 
 #define DEFAULT_DELIMITER "==="
 #define ELLIPSIS "\xE2\x80\xA6"
@@ -443,16 +444,13 @@ static bool is_fence(const char *s, size_t len, char *fence_char)
     return true;
 }
 
-int summary_delimiter_is_heading_underline(const char *markdown, size_t len, const char *delim)
+int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char *delim)
 {
     if (!delim || !*delim) delim = DEFAULT_DELIMITER;
     size_t dlen = strlen(delim);
-    /* Only a run of '=' or '-' can underline a heading. */
-    for (size_t k = 0; k < dlen; k++)
-        if (delim[k] != delim[0] || (delim[0] != '=' && delim[0] != '-')) return 0;
     bool prev_is_text = false;
     char fence = 0;
-    int line_no = 0;
+    int line_no = 0, delimiter_lines = 0, first_glued = 0;
     size_t i = 0;
     while (i < len) {
         const char *line = markdown + i;
@@ -471,13 +469,26 @@ int summary_delimiter_is_heading_underline(const char *markdown, size_t len, con
             prev_is_text = false;
             continue;
         }
+        bool is_indented_code = !prev_is_text && ((n > 0 && line[0] == '\t') || (n >= 4 && memcmp(line, "    ", 4) == 0));
         const char *t = line;
         size_t tn = n;
         trim_line(&t, &tn);
-        if (prev_is_text && tn == dlen && memcmp(t, delim, dlen) == 0) return line_no;
-        /* Paragraph text: not blank, not indented code, not an ATX heading. */
-        prev_is_text = !line_is_blank(line, n) && !(n > 0 && line[0] == '\t') &&
-                       !(n >= 4 && memcmp(line, "    ", 4) == 0) && !(tn > 0 && t[0] == '#');
+        if (!is_indented_code && tn == dlen && memcmp(t, delim, dlen) == 0) {
+            delimiter_lines++;
+            if (prev_is_text && !first_glued) first_glued = line_no;
+        }
+        prev_is_text = !line_is_blank(line, n) && !is_indented_code && !(tn > 0 && t[0] == '#');
     }
-    return 0;
+    if (!first_glued) return 0;
+    /* Confirm with the renderer: did every delimiter line become <p>? */
+    buf html = BUF_INIT, needle = BUF_INIT;
+    markdown_render(markdown, len, NULL, &html);
+    buf_printf(&needle, "<p>%s</p>", delim);
+    int paragraphs = 0;
+    for (const char *p = html.s; p && (p = memmem(p, html.len - (size_t)(p - html.s), needle.s, needle.len));
+         p += needle.len)
+        paragraphs++;
+    buf_free(&html);
+    buf_free(&needle);
+    return paragraphs < delimiter_lines ? first_glued : 0;
 }

@@ -5,7 +5,8 @@
  * where Markdown turned it into a paragraph of its own, `<p>===</p>`. So a
  * "===" in a code block never splits, and neither does one written right
  * under a line of text, which Markdown makes a setext heading underline
- * (summary_delimiter_is_heading_underline finds those for a warning).
+ * or a continuation of that text (summary_find_unsplit_delimiter finds
+ * those, for a warning).
  *
  * With a delimiter the summary is the content before the first one. Every
  * delimiter paragraph is removed from the content. Without one the
@@ -14,7 +15,10 @@
  * tags does, a character reference is one character; the cut never falls
  * inside a tag, a reference or a UTF-8 sequence, open elements are
  * closed, and an ellipsis "…" goes into the innermost paragraph-like
- * element (p, li, div, ...) in place of trailing spaces and punctuation. */
+ * element (p, li, div, ...) in place of trailing spaces and punctuation.
+ *
+ * Grav splits after shortcodes are expanded, so call summary_split on the
+ * HTML that shortcodes_expand produced. */
 #ifndef FOLIO_SUMMARY_H
 #define FOLIO_SUMMARY_H
 
@@ -35,10 +39,13 @@ void summary_split(const char *html, size_t len, const char *delim, size_t size,
  * the result to out (the whole HTML when its text is not longer). */
 void summary_truncate_html(const char *html, size_t len, size_t size, buf *out);
 
-/* Whether the Markdown source has the delimiter on a line of its own right
- * under a line of paragraph text (outside fenced code), where Markdown
- * reads it as a setext heading underline and it does not split. Returns
- * the line number (from 1) of the first such delimiter, or 0. */
-int summary_delimiter_is_heading_underline(const char *markdown, size_t len, const char *delim);
+/* A delimiter the author meant as a split but Markdown did not make a
+ * paragraph of its own: a line holding only the delimiter, outside fenced
+ * code, directly under a line of text (a setext heading underline, or a
+ * continuation of a list item or quote). Renders the Markdown to confirm
+ * that fewer delimiter paragraphs came out than delimiter lines went in.
+ * Returns the line (from 1) of the first such delimiter in markdown, or
+ * 0 when every delimiter line splits. */
+int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char *delim);
 
 #endif
