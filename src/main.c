@@ -71,7 +71,15 @@ static int cmd_build(int argc, char **argv)
     build_result res = {0};
     if (out) {
         rc = build_site(&opt, out, &d, &res);
-        if (rc == 0) rc = output_dir_commit(out, &d);
+        if (rc == 0) {
+            struct timespec c0, c1;
+            clock_gettime(CLOCK_MONOTONIC, &c0);
+            rc = output_dir_commit(out, &d);
+            clock_gettime(CLOCK_MONOTONIC, &c1);
+            if (getenv("FOLIO_TIMINGS"))
+                fprintf(stderr, "folio: commit   %8.1f ms\n",
+                        (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6);
+        }
         else output_dir_abort(out);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

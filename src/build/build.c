@@ -16,6 +16,7 @@
 #include "lib/pool.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -241,13 +242,33 @@ static void add_site_pages(build_ctx *b)
     }
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* FOLIO_TIMINGS=1 prints how long each pass took, for performance work. */
+static void phase(const char *name, double *t)
+{
+    static int enabled = -1;
+    if (enabled < 0) enabled = getenv("FOLIO_TIMINGS") != NULL;
+    double n = now_ms();
+    if (enabled && name) fprintf(stderr, "folio: %-8s %8.1f ms\n", name, n - *t);
+    *t = n;
+}
+
 int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
 {
+    double t;
+    phase(NULL, &t);
     build_result local = {0};
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
     site *s = site_load(opt->site_dir, opt->now ? (long long)opt->now : 0, d);
     if (!s) return -1;
+    phase("load", &t);
     int threads = pool_threads(opt->threads);
     build_ctx b = {0};
     b.opt = opt;
@@ -259,7 +280,9 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
 
+    phase("renderer", &t);
     parallel_for(s->nversions, threads, pass_content, &b);
+    phase("pages", &t);
 
     b.lists = xmalloc((s->nversions + 1) * sizeof *b.lists);
     b.list_job_first = xmalloc((s->nversions + 1) * sizeof *b.list_job_first);
@@ -274,9 +297,12 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
         njobs += list_pages_of(pv);
     }
     parallel_for(njobs, threads, pass_lists, &b);
+    phase("lists", &t);
     parallel_for(s->npages, threads, pass_media, &b);
+    phase("media", &t);
     add_redirects(&b);
     add_site_pages(&b);
+    phase("extras", &t);
 
     res->pages = b.pages_written;
     res->next_change = (time_t)s->next_change;
@@ -289,11 +315,12 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     free(b.lists);
     free(b.list_job_first);
     free(b.list_vi);
-    for (int t = 0; t < threads; t++) arena_free(&b.arenas[t]);
+    for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
     free(b.arenas);
     renderer_free(b.r);
     pthread_mutex_destroy(&b.lock);
     site_free(s);
+    phase("free", &t);
     if (opt->strict && d->errors) return -1;
     return 0;
 }

@@ -10,9 +10,16 @@ size_t source_normalize(char *text, size_t len)
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
         (unsigned char)text[2] == 0xBF)
         r = 3;
-    for (; r < len; r++) {
-        if (text[r] == '\r' && r + 1 < len && text[r + 1] == '\n') continue;
-        text[w++] = text[r];
+    /* Most files have no CR at all: move whole runs between CRs. */
+    while (r < len) {
+        const char *cr = memchr(text + r, '\r', len - r);
+        size_t run = cr ? (size_t)(cr - (text + r)) : len - r;
+        if (w != r) memmove(text + w, text + r, run);
+        w += run;
+        r += run;
+        if (!cr) break;
+        if (r + 1 < len && text[r + 1] == '\n') r++; /* drop the CR of CRLF */
+        else text[w++] = text[r++];                   /* a lone CR stays */
     }
     text[w] = 0;
     return w;
