@@ -306,6 +306,14 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
 
     res->pages = b.pages_written;
     res->next_change = (time_t)s->next_change;
+    {
+        buf langs = BUF_INIT;
+        buf_puts(&langs, s->langs[s->default_lang]);
+        for (int l = 0; l < s->nlangs; l++)
+            if (l != s->default_lang) buf_printf(&langs, " %s", s->langs[l]);
+        snprintf(res->languages, sizeof res->languages, "%s", buf_cstr(&langs));
+        buf_free(&langs);
+    }
     size_t media = 0;
     for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
     res->files = b.pages_written + media;
