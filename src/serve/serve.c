@@ -32,6 +32,7 @@
 #define MAX_URI 2048
 #define MAX_PATH 4096
 #define DRAIN_SECONDS 5
+#define CONNECTION_MEMORY (16 * 1024)
 #define CSP "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " \
             "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 #define DEV_SCRIPT_TAG "<script src=\"/_folio/reload.js\"></script>"
@@ -59,12 +60,12 @@ struct server {
 typedef struct request {
     server *srv;
     snapshot *snap;
-    char uri[MAX_URI + 1];
     bool uri_too_long;
     char method[16];
     char version[16];
     unsigned status;
     size_t bytes;
+    char uri[]; /* as received, at most MAX_URI bytes kept */
 } request;
 
 /* ---- responses ---- */
@@ -422,6 +423,13 @@ static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const c
     return answer(rq, c, MHD_HTTP_OK, resp, (size_t)n);
 }
 
+static void copy_short(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                       const char *version, const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
@@ -429,19 +437,26 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     server *srv = cls;
     request *rq = *con_cls;
     if (!rq) return MHD_NO; /* no URI callback: cannot happen, refuse */
-    if (rq->snap) {
-        /* Called again with an uploaded body we do not want: drop it. */
-        *upload_data_size = 0;
+    bool is_get_or_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!rq->method[0]) {
+        copy_short(rq->method, sizeof rq->method, method);
+        copy_short(rq->version, sizeof rq->version, version);
+        /* libmicrohttpd closes the connection after a response queued
+         * before the request is complete, so GET and HEAD answer on the
+         * next call and keep-alive holds; other methods are refused at
+         * once, without reading their bodies. */
+        if (is_get_or_head) return MHD_YES;
+    } else if (*upload_data_size) {
+        *upload_data_size = 0; /* a body sent with GET means nothing to us */
         return MHD_YES;
     }
-    snprintf(rq->method, sizeof rq->method, "%s", method);
-    snprintf(rq->version, sizeof rq->version, "%s", version);
+    if (rq->snap) return MHD_YES; /* already answered */
     pthread_mutex_lock(&srv->snapshot_lock);
     rq->snap = snapshot_ref(srv->current);
     pthread_mutex_unlock(&srv->snapshot_lock);
 
     if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+    if (!is_get_or_head)
         return answer_text(rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
     char path[MAX_PATH];
     if (http_decode_path(url, path, sizeof path) != 0) return answer_text(rq, c, MHD_HTTP_BAD_REQUEST, "Bad Request\n");
@@ -457,11 +472,16 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
 static void *begin_request(void *cls, const char *uri, struct MHD_Connection *c)
 {
     server *srv = cls;
-    request *rq = xcalloc(1, sizeof *rq);
-    rq->srv = srv;
     size_t n = strlen(uri);
-    rq->uri_too_long = n > MAX_URI;
-    memcpy(rq->uri, uri, rq->uri_too_long ? MAX_URI : n);
+    bool too_long = n > MAX_URI;
+    if (too_long) n = MAX_URI;
+    /* Not calloc: this runs for every request and only the head needs zeroing. */
+    request *rq = xmalloc(sizeof *rq + n + 1);
+    memset(rq, 0, sizeof *rq);
+    rq->srv = srv;
+    rq->uri_too_long = too_long;
+    memcpy(rq->uri, uri, n);
+    rq->uri[n] = 0;
     atomic_fetch_add(&srv->in_flight, 1);
     return rq;
 }
@@ -506,7 +526,7 @@ static void write_log_line(server *srv, struct MHD_Connection *c, const request 
     buf_putc(&line, ' ');
     log_escaped(&line, rq->version[0] ? rq->version : "-");
     if (rq->bytes) buf_printf(&line, "\" %u %zu\n", rq->status, rq->bytes);
-    else buf_printf(&line, "\" %u -\n", rq->status ? rq->status : 500);
+    else buf_printf(&line, "\" %u -\n", rq->status);
     pthread_mutex_lock(&srv->log_lock);
     fwrite(line.s, 1, line.len, srv->log);
     /* Buffered for speed, but never more than a second behind. */
@@ -524,7 +544,7 @@ static void end_request(void *cls, struct MHD_Connection *c, void **con_cls, enu
     request *rq = *con_cls;
     if (!rq) return;
     *con_cls = NULL;
-    if (srv->log && rq->method[0]) write_log_line(srv, c, rq);
+    if (srv->log && rq->status) write_log_line(srv, c, rq);
     snapshot_unref(rq->snap);
     free(rq);
     atomic_fetch_sub(&srv->in_flight, 1);
@@ -595,7 +615,9 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
         MHD_OPTION_CONNECTION_LIMIT, opt->connection_limit ? opt->connection_limit : 1024u,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->per_ip_limit ? opt->per_ip_limit : 128u,
         MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_seconds ? opt->timeout_seconds : 10u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+        /* Also the request header limit. Kept small because libmicrohttpd
+         * clears the whole area between keep-alive requests. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_URI_LOG_CALLBACK, begin_request, srv,
         MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, srv,

@@ -575,13 +575,20 @@ static void load_tree(snapshot *s, const char *root, const char *rel, int depth,
     free(dir);
 }
 
-snapshot *snapshot_load_dir(const char *dir, diag_list *d)
+int snapshot_add_dir(snapshot *s, const char *dir, diag_list *d)
 {
     if (!path_is_dir(dir)) {
         diag_add(d, DIAG_ERROR, dir, 0, 0, "not a directory");
-        return NULL;
+        return -1;
     }
-    snapshot *s = snapshot_new(NULL);
     load_tree(s, dir, "", 0, d);
-    return s;
+    return 0;
+}
+
+snapshot *snapshot_load_dir(const char *dir, diag_list *d)
+{
+    snapshot *s = snapshot_new(NULL);
+    if (snapshot_add_dir(s, dir, d) == 0) return s;
+    snapshot_unref(s);
+    return NULL;
 }

@@ -90,6 +90,9 @@ void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *));
  * symlinks are not followed). Problems go to d; returns NULL when the
  * directory cannot be read at all. */
 snapshot *snapshot_load_dir(const char *dir, diag_list *d);
+/* The same into an existing snapshot (e.g. one from serve_snapshot_new).
+ * Returns 0, or -1 when dir is not a directory. */
+int snapshot_add_dir(snapshot *s, const char *dir, diag_list *d);
 
 /* The Content-Type for a path, from its extension ("text/html; charset=utf-8"). */
 const char *content_type_for_path(const char *path);

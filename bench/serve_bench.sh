@@ -1,0 +1,134 @@
+#!/bin/sh
+# serve_bench.sh - requests per second of folio's server against nginx,
+# serving the same output directory, asked for the same post page by wrk
+# over keep-alive connections, in one run.
+#
+# Usage: bench/serve_bench.sh [OUTPUT_DIR]
+#   OUTPUT_DIR   a `folio build` output; by default site/ is built with
+#                build/folio when that works, else a one-post site is made
+#                from the seed content.
+# Environment: PAGE (URL path to fetch), DURATION (default 10s),
+#   CONNECTIONS (50), WRK_THREADS (2), ROUNDS (2; the best round counts),
+#   FOLIO_PORT (18080), NGINX_PORT (18081).
+# Both servers run without access logs and answer identity-encoded bodies
+# (wrk sends no Accept-Encoding). nginx and wrk are installed when missing.
+set -e
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-50}
+WRK_THREADS=${WRK_THREADS:-2}
+ROUNDS=${ROUNDS:-2}
+FOLIO_PORT=${FOLIO_PORT:-18080}
+NGINX_PORT=${NGINX_PORT:-18081}
+
+need=""
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
+command -v wrk >/dev/null 2>&1 || need="$need wrk"
+if [ -n "$need" ]; then
+    echo "serve_bench: installing$need"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+make --no-print-directory build/bench/serve_dir >/dev/null
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+folio_pid="" nginx_pid=""
+cleanup() {
+    [ -n "$folio_pid" ] && kill "$folio_pid" 2>/dev/null
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+dir=$1
+if [ -z "$dir" ] && [ -x build/folio ] && [ -d site ] && build/folio build site -o "$tmp/out" >/dev/null 2>&1; then
+    dir=$tmp/out
+fi
+if [ -z "$dir" ]; then
+    # One realistic post page: the seed site's Russian news item in a page skeleton.
+    seed=${FOLIO_SHARED:-$repo/../shared}/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/item.ru.md
+    dir=$tmp/out
+    mkdir -p "$dir/ru/news/2023-01-09-practical-conference"
+    {
+        printf '<!doctype html>\n<html lang="ru"><head><meta charset="utf-8"><title>Новости</title>'
+        printf '<link rel="stylesheet" href="/theme/style.css"></head><body><header><nav>'
+        for i in 1 2 3 4 5 6 7 8; do printf '<a href="/ru/section-%s/">Раздел %s</a>' "$i" "$i"; done
+        printf '</nav></header><main><article>\n'
+        if [ -f "$seed" ]; then sed 's/&/\&amp;/g; s/</\&lt;/g; s/^/<p>/; s/$/<\/p>/' "$seed"; fi
+        printf '</article></main><footer>Гематологический центр, Алматы</footer></body></html>\n'
+    } >"$dir/ru/news/2023-01-09-practical-conference/index.html"
+fi
+chmod -R a+rX "$dir" 2>/dev/null || true
+if [ -z "$PAGE" ]; then
+    PAGE=$(cd "$dir" && find . -path '*news/*/index.html' | sort | head -n 1 | sed 's|^\.||; s|index\.html$||')
+fi
+[ -n "$PAGE" ] || { echo "serve_bench: no news post in $dir; set PAGE" >&2; exit 1; }
+size=$(wc -c <"$dir${PAGE}index.html")
+
+cat >"$tmp/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    open_file_cache max=10000;
+    client_body_temp_path $tmp/body;
+    proxy_temp_path $tmp/proxy;
+    fastcgi_temp_path $tmp/fastcgi;
+    uwsgi_temp_path $tmp/uwsgi;
+    scgi_temp_path $tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $dir;
+        index index.html;
+    }
+}
+CONF
+
+"$NGINX" -c "$tmp/nginx.conf" &
+nginx_pid=$!
+build/bench/serve_dir "$dir" --port "$FOLIO_PORT" --quiet 2>"$tmp/folio.log" &
+folio_pid=$!
+
+wait_up() {
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$1$PAGE" && return 0
+        sleep 0.1
+    done
+    echo "serve_bench: nothing answers on port $1" >&2
+    exit 1
+}
+wait_up "$NGINX_PORT"
+wait_up "$FOLIO_PORT"
+
+rps() {
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$1$PAGE" |
+        awk '/^Requests\/sec:/ { print $2 }'
+}
+
+best_folio=0 best_nginx=0
+for round in $(seq 1 "$ROUNDS"); do
+    n=$(rps "$NGINX_PORT")
+    f=$(rps "$FOLIO_PORT")
+    echo "round $round: nginx $n req/s, folio $f req/s"
+    best_nginx=$(awk -v a="$best_nginx" -v b="$n" 'BEGIN { print (b > a ? b : a) }')
+    best_folio=$(awk -v a="$best_folio" -v b="$f" 'BEGIN { print (b > a ? b : a) }')
+done
+
+echo "page: $PAGE ($size bytes), $CONNECTIONS keep-alive connections, $WRK_THREADS wrk threads, $DURATION per run, $(nproc) cores"
+echo "nginx: $best_nginx requests/s"
+echo "folio: $best_folio requests/s"
+awk -v f="$best_folio" -v n="$best_nginx" 'BEGIN { if (n > 0) printf "folio/nginx: %.2fx\n", f / n }'
