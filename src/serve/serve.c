@@ -197,7 +197,8 @@ static struct MHD_Response *cached_response(const resource *r, resource_encoding
     resource *mr = (resource *)r; /* the cache slots are the one mutable part */
     struct MHD_Response *resp = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
     if (resp) return resp;
-    resp = response_from(r->body[e], r->len[e]);
+    const char *body = resource_body(r, e);
+    resp = body ? response_from(body, r->len[e]) : NULL;
     if (!resp) return NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
@@ -251,7 +252,8 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
         return answer(rq, c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp, 0);
     }
     snprintf(content_range, sizeof content_range, "bytes %zu-%zu/%zu", first, last, len);
-    struct MHD_Response *resp = response_from(r->body[ENCODING_IDENTITY] + first, last - first + 1);
+    const char *body = resource_body(r, ENCODING_IDENTITY);
+    struct MHD_Response *resp = body ? response_from(body + first, last - first + 1) : NULL;
     if (resp) {
         MHD_add_response_header(resp, "Content-Type", r->content_type);
         MHD_add_response_header(resp, "Content-Range", content_range);
@@ -552,14 +554,24 @@ static void end_request(void *cls, struct MHD_Connection *c, void **con_cls, enu
 
 /* ---- life cycle ---- */
 
+static _Thread_local snapshot *rebuild_base;
+
 static void adopt_snapshot(snapshot *s)
 {
     snapshot_set_cache_free(s, free_cached_response);
+    snapshot_reuse_from(s, NULL); /* published: the previous one may go */
 }
 
 snapshot *serve_snapshot_new(const serve_options *opt)
 {
-    return snapshot_new(opt && opt->dev ? DEV_SCRIPT_TAG : NULL);
+    snapshot *s = snapshot_new(opt && opt->dev ? DEV_SCRIPT_TAG : NULL);
+    if (rebuild_base) snapshot_reuse_from(s, rebuild_base);
+    return s;
+}
+
+void serve_set_rebuild_base(snapshot *previous)
+{
+    rebuild_base = previous;
 }
 
 static int cpu_count(void)

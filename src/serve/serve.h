@@ -56,8 +56,14 @@ void server_stop(server *srv);
 
 /* A fresh empty snapshot suited to opt: in dev mode its HTML pages carry
  * the live-reload script. A rebuild callback should create its snapshot
- * with this. */
+ * with this: called in a rebuild started by the server, the snapshot also
+ * reuses the compressed forms of unchanged files (snapshot_reuse_from). */
 snapshot *serve_snapshot_new(const serve_options *opt);
+
+/* For the rebuild thread (watch.c): the snapshot serve_snapshot_new calls
+ * made by this thread reuse from, NULL for none. previous must stay
+ * referenced while set. */
+void serve_set_rebuild_base(snapshot *previous);
 
 /* Builds the site at `now` into a new snapshot (from serve_snapshot_new).
  * Sets *next_change to when the published set changes next (a publish or

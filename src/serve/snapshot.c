@@ -25,7 +25,7 @@
 #define MAX_LANGUAGES 16
 #define MAX_FILE_SIZE ((size_t)1 << 30)   /* media larger than 1 GiB is refused */
 #define MIN_COMPRESS_SIZE 128             /* smaller bodies gain nothing */
-#define BROTLI_QUALITY 7                  /* good ratio at a speed a live rebuild of many pages can afford */
+#define BROTLI_QUALITY 5                  /* near q9 ratios on HTML at a speed a live rebuild of many pages can afford */
 #define MAX_DIR_DEPTH 32
 #define LANGUAGES_MANIFEST "_folio/languages"
 #define REDIRECTS_MANIFEST "_folio/redirects"
@@ -42,6 +42,7 @@ struct snapshot {
     size_t language_count;
     char *dev_script;
     void (*cache_free)(void *);
+    snapshot *base; /* unchanged files copy their compressed forms from here */
 };
 
 static atomic_ulong next_generation = 1;
@@ -157,7 +158,7 @@ static unsigned char *gzip_compress(const void *data, size_t len, size_t *out_le
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
     size_t cap = deflateBound(&z, len);
     unsigned char *out = xmalloc(cap);
     z.next_in = (unsigned char *)data;
@@ -180,7 +181,11 @@ static unsigned char *brotli_compress(const void *data, size_t len, size_t *out_
     if (cap == 0) return NULL;
     unsigned char *out = xmalloc(cap);
     *out_len = cap;
-    if (!BrotliEncoderCompress(BROTLI_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len, data, out_len, out)) {
+    /* A window no larger than the input: the encoder sizes (and clears)
+     * its tables by the window, which dominates the cost for small pages. */
+    int window = BROTLI_MIN_WINDOW_BITS;
+    while (window < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << window) - 16 < len) window++;
+    if (!BrotliEncoderCompress(BROTLI_QUALITY, window, BROTLI_MODE_TEXT, len, data, out_len, out)) {
         free(out);
         return NULL;
     }
@@ -243,7 +248,10 @@ static void table_grow(snapshot *s)
 
 static size_t resource_bytes(const resource *r)
 {
-    return r->len[0] + r->len[1] + r->len[2];
+    size_t n = 0;
+    for (int e = 0; e < ENCODING_COUNT; e++)
+        if (r->body[e]) n += r->len[e];
+    return n;
 }
 
 static void resource_free(snapshot *s, resource *r)
@@ -252,6 +260,7 @@ static void resource_free(snapshot *s, resource *r)
         void *c = atomic_load(&r->cache[e]);
         if (c && s->cache_free) s->cache_free(c);
     }
+    free(atomic_load(&r->inflated));
     free(r);
 }
 
@@ -294,6 +303,38 @@ const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len
     return NULL;
 }
 
+const char *resource_body(const resource *r, resource_encoding e)
+{
+    if (e != ENCODING_IDENTITY || r->body[e] || r->redirect_status) return r->body[e];
+    resource *mr = (resource *)r; /* the lazily inflated copy is the one mutable part */
+    char *plain = atomic_load_explicit(&mr->inflated, memory_order_acquire);
+    if (plain) return plain;
+    size_t want = r->len[ENCODING_IDENTITY];
+    plain = xmalloc(want + 1);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    bool ok = inflateInit2(&z, 15 + 16) == Z_OK;
+    if (ok) {
+        z.next_in = (unsigned char *)r->body[ENCODING_GZIP];
+        z.avail_in = (uInt)r->len[ENCODING_GZIP];
+        z.next_out = (unsigned char *)plain;
+        z.avail_out = (uInt)want;
+        ok = inflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out == want;
+        inflateEnd(&z);
+    }
+    if (!ok) { /* cannot happen with data we compressed ourselves */
+        free(plain);
+        return NULL;
+    }
+    plain[want] = 0;
+    char *expected = NULL;
+    if (!atomic_compare_exchange_strong(&mr->inflated, &expected, plain)) {
+        free(plain);
+        return expected;
+    }
+    return plain;
+}
+
 /* ---- building resources ---- */
 
 /* Where the live-reload script goes: before the last </body>, else at the end. */
@@ -316,9 +357,24 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
         data = injected.s;
         len = injected.len;
     }
+    char etag[sizeof ((resource *)0)->etag];
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)content_hash(data, len));
     unsigned char *gz = NULL, *br = NULL;
     size_t gz_len = 0, br_len = 0;
-    if (ct >= 0 && content_types[ct].compressible && len >= MIN_COMPRESS_SIZE) {
+    const resource *same = s->base ? snapshot_find(s->base, path, strlen(path)) : NULL;
+    if (same && !same->redirect_status && same->len[ENCODING_IDENTITY] == len && strcmp(same->etag, etag) == 0) {
+        /* Unchanged since the snapshot being served: copy, do not recompress. */
+        if (same->body[ENCODING_GZIP]) {
+            gz_len = same->len[ENCODING_GZIP];
+            gz = xmalloc(gz_len);
+            memcpy(gz, same->body[ENCODING_GZIP], gz_len);
+        }
+        if (same->body[ENCODING_BROTLI]) {
+            br_len = same->len[ENCODING_BROTLI];
+            br = xmalloc(br_len);
+            memcpy(br, same->body[ENCODING_BROTLI], br_len);
+        }
+    } else if (ct >= 0 && content_types[ct].compressible && len >= MIN_COMPRESS_SIZE) {
         gz = gzip_compress(data, len, &gz_len);
         if (gz && !worth_keeping(gz_len, len)) {
             free(gz);
@@ -332,17 +388,24 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     }
     if (!gz) gz_len = 0;
     if (!br) br_len = 0;
+    /* With a gzip form at hand the plain bytes need not be kept: nearly
+     * every client takes br or gzip, and the rare one that does not gets
+     * the page inflated once (resource_body). This keeps a large site's
+     * pages at about a third of their size. */
+    size_t kept_len = gz ? 0 : len + 1;
     size_t klen = strlen(path);
-    resource *r = xcalloc(1, sizeof *r + klen + 1 + len + gz_len + br_len + 1);
+    resource *r = xcalloc(1, sizeof *r + klen + 1 + kept_len + gz_len + br_len);
     char *p = (char *)(r + 1);
     memcpy(p, path, klen + 1);
     r->path = p;
     p += klen + 1;
-    memcpy(p, data, len);
-    p[len] = 0; /* never read by the server, handy for tests and debuggers */
-    r->body[ENCODING_IDENTITY] = p;
     r->len[ENCODING_IDENTITY] = len;
-    p += len + 1;
+    if (kept_len) {
+        memcpy(p, data, len);
+        p[len] = 0; /* never read by the server, handy for tests and debuggers */
+        r->body[ENCODING_IDENTITY] = p;
+        p += kept_len;
+    }
     if (gz) {
         memcpy(p, gz, gz_len);
         r->body[ENCODING_GZIP] = p;
@@ -357,7 +420,7 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     free(gz);
     free(br);
     r->content_type = ct < 0 ? "application/octet-stream" : content_types[ct].type;
-    snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)content_hash(data, len));
+    memcpy(r->etag, etag, sizeof etag);
     r->mtime = mtime > 0 ? mtime : time(NULL);
     format_http_date(r->last_modified, r->mtime);
     buf_free(&injected);
@@ -502,6 +565,7 @@ void snapshot_unref(snapshot *s)
     free(s->hashes);
     languages_clear(s);
     free(s->dev_script);
+    snapshot_unref(s->base);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -539,6 +603,13 @@ size_t snapshot_bytes(const snapshot *s)
 unsigned long snapshot_generation(const snapshot *s)
 {
     return s->generation;
+}
+
+void snapshot_reuse_from(snapshot *s, snapshot *previous)
+{
+    snapshot *old = s->base;
+    s->base = previous ? snapshot_ref(previous) : NULL;
+    snapshot_unref(old);
 }
 
 void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *))

@@ -41,8 +41,10 @@ typedef enum resource_encoding { ENCODING_IDENTITY, ENCODING_GZIP, ENCODING_BROT
 typedef struct resource {
     const char *path;           /* key, no leading '/' */
     const char *content_type;   /* NULL for redirects */
-    const char *body[ENCODING_COUNT]; /* body[e] NULL when that encoding is not kept */
-    size_t len[ENCODING_COUNT];
+    /* Stored bytes per encoding, NULL when not stored; read the identity
+     * form through resource_body(), it may be kept only compressed. */
+    const char *body[ENCODING_COUNT];
+    size_t len[ENCODING_COUNT];       /* len[ENCODING_IDENTITY] is always the plain size */
     char etag[20];              /* "0123456789abcdef" with the quotes */
     char last_modified[32];     /* IMF-fixdate */
     time_t mtime;
@@ -51,7 +53,14 @@ typedef struct resource {
     /* Per-encoding slots the server fills with prepared responses; freed
      * with the snapshot through the function set by snapshot_set_cache_free. */
     _Atomic(void *) cache[ENCODING_COUNT];
+    _Atomic(char *) inflated; /* the identity form, once made from gzip */
 } resource;
+
+/* The bytes of r in encoding e (len[e] of them), or NULL when that
+ * encoding is not available. The identity form of a compressible file is
+ * stored only compressed; it is inflated on first use and kept until the
+ * snapshot is freed. Thread-safe. NULL for redirects. */
+const char *resource_body(const resource *r, resource_encoding e);
 
 /* A new empty snapshot with one reference. dev_reload_script, when not
  * NULL, is inserted before </body> of every HTML page put (the live reload
@@ -82,6 +91,13 @@ size_t snapshot_bytes(const snapshot *s);
 /* A number that differs between snapshots made by one process (the live
  * reload compares it). */
 unsigned long snapshot_generation(const snapshot *s);
+
+/* While building s, take the gzip and brotli forms of files whose content
+ * is unchanged from previous instead of compressing again (a live rebuild
+ * then only compresses what changed). s holds a reference to previous
+ * until this is called again with NULL, which the server does when s is
+ * published, or until s is freed. Call before any put. */
+void snapshot_reuse_from(snapshot *s, snapshot *previous);
 
 /* Called once for each non-NULL resource cache slot when s is freed. */
 void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *));

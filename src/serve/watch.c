@@ -88,7 +88,11 @@ static void rebuild_now(watcher *w)
     diag_list d;
     diag_init(&d);
     time_t next = 0, now = time(NULL);
+    snapshot *serving = server_snapshot(w->srv);
+    serve_set_rebuild_base(serving);
     snapshot *s = w->opt.rebuild(w->opt.ctx, now, &next, &d);
+    serve_set_rebuild_base(NULL);
+    snapshot_unref(serving);
     diag_sort(&d);
     diag_print_all(w->opt.messages, &d);
     diag_free(&d);
