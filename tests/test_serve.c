@@ -18,7 +18,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -1032,4 +1034,150 @@ TEST(etag_and_encoding_and_date_headers_are_read_like_rfc_9110)
     CHECK_INT(http_pick_language("*;q=0.5, en;q=0.4", langs, 3), 0);
     CHECK_INT(http_pick_language("EN", langs, 3), 2);
     CHECK_INT(http_pick_language(",,;;q=,", langs, 3), 0);
+}
+
+/* ---- connections and process life ---- */
+
+/* Read one response with a Content-Length body from a kept-open socket. */
+static int read_one_response(int fd, reply *out)
+{
+    memset(out, 0, sizeof *out);
+    buf all = BUF_INIT;
+    char c;
+    while (!strstr(buf_cstr(&all), "\r\n\r\n")) {
+        if (recv(fd, &c, 1, 0) != 1) {
+            buf_free(&all);
+            return -1;
+        }
+        buf_putc(&all, c);
+    }
+    sscanf(all.s, "HTTP/1.%*d %d", &out->status);
+    buf_add(&out->head, all.s, all.len - 2);
+    buf_free(&all);
+    const char *cl = hdr(out, "Content-Length");
+    size_t want = cl ? (size_t)atol(cl) : 0;
+    char chunk[4096];
+    while (out->body.len < want) {
+        size_t n = want - out->body.len < sizeof chunk ? want - out->body.len : sizeof chunk;
+        ssize_t got = recv(fd, chunk, n, 0);
+        if (got <= 0) return -1;
+        buf_add(&out->body, chunk, (size_t)got);
+    }
+    buf_cstr(&out->body);
+    return 0;
+}
+
+TEST(keep_alive_answers_several_requests_on_one_connection)
+{
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "A");
+    int fd = connect_to(server_port(srv));
+    const char *targets[] = {"/ru/news/", "/kk/", "/missing", "/media/a/photo.jpg"};
+    int expected[] = {200, 200, 404, 200};
+    for (int i = 0; i < 4; i++) {
+        char rq[256];
+        int n = snprintf(rq, sizeof rq, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", targets[i]);
+        CHECK(send(fd, rq, (size_t)n, MSG_NOSIGNAL) == n);
+        reply r;
+        CHECK_INT(read_one_response(fd, &r), 0);
+        CHECK_INT(r.status, expected[i]);
+        CHECK(hdr(&r, "Connection") == NULL || strcasecmp(hdr(&r, "Connection"), "close") != 0);
+        reply_free(&r);
+    }
+    close(fd);
+    server_stop(srv);
+}
+
+TEST(rebuild_reuses_compressed_forms_of_unchanged_files)
+{
+    snapshot *old = site_snapshot(NULL, "A");
+    snapshot *s = snapshot_new(NULL);
+    snapshot_reuse_from(s, old);
+    char *same = news_page("A"), *changed = news_page("B");
+    output_put(snapshot_output(s), "ru/news/index.html", same, strlen(same), 0);
+    output_put(snapshot_output(s), "kk/news/index.html", changed, strlen(changed), 0);
+    snapshot_reuse_from(s, NULL);
+    snapshot_unref(old); /* s must not depend on it any more */
+    const resource *r = snapshot_find(s, "ru/news/index.html", strlen("ru/news/index.html"));
+    size_t n = 0;
+    char *plain = r ? unbrotli(r->body[ENCODING_BROTLI], r->len[ENCODING_BROTLI], &n) : NULL;
+    CHECK(plain && n == strlen(same) && memcmp(plain, same, n) == 0);
+    free(plain);
+    CHECK(r && strcmp(resource_body(r, ENCODING_IDENTITY), same) == 0);
+    r = snapshot_find(s, "kk/news/index.html", strlen("kk/news/index.html"));
+    plain = r ? gunzip(r->body[ENCODING_GZIP], r->len[ENCODING_GZIP], &n) : NULL;
+    CHECK(plain && n == strlen(changed) && memcmp(plain, changed, n) == 0);
+    free(plain);
+    free(same);
+    free(changed);
+    snapshot_unref(s);
+}
+
+#define BIG_SIZE (32u << 20)
+
+static snapshot *big_site(void *ctx, time_t now, time_t *next_change, diag_list *d)
+{
+    snapshot *s = snapshot_new(NULL);
+    char *big = xmalloc(BIG_SIZE);
+    for (size_t i = 0; i < BIG_SIZE; i++) big[i] = (char)(i * 7 + (i >> 12));
+    output_put(snapshot_output(s), "big.bin", big, BIG_SIZE, 0);
+    free(big);
+    *next_change = 0;
+    return s;
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+TEST(sigterm_stops_serve_main_after_requests_in_flight_finish)
+{
+    int port = free_port();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3); /* its start and stop notes */
+        serve_options opt = {.port = port, .quiet = true, .threads = 1};
+        _exit(serve_main(&opt, big_site, NULL));
+    }
+    int fd = -1;
+    for (int i = 0; i < 300 && fd < 0; i++) {
+        fd = connect_to(port);
+        if (fd < 0) usleep(10000);
+    }
+    CHECK(fd >= 0);
+    const char *rq = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(send(fd, rq, strlen(rq), MSG_NOSIGNAL) > 0);
+    char first[1024];
+    CHECK(recv(fd, first, sizeof first, MSG_WAITALL) == (ssize_t)sizeof first); /* the answer has begun */
+    kill(pid, SIGTERM);
+    usleep(200000);
+    size_t total = sizeof first;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) break;
+        total += (size_t)n;
+        if (total >= BIG_SIZE) {
+            const char *end = memmem(first, sizeof first, "\r\n\r\n", 4);
+            if (end && total - (size_t)(end + 4 - first) == BIG_SIZE) break;
+        }
+    }
+    const char *end = memmem(first, sizeof first, "\r\n\r\n", 4);
+    CHECK(end != NULL);
+    CHECK(end && total - (size_t)(end + 4 - first) == BIG_SIZE);
+    close(fd);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
