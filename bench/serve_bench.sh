@@ -114,9 +114,16 @@ wait_up() {
 wait_up "$NGINX_PORT"
 wait_up "$FOLIO_PORT"
 
+# Requests per second; a run with errors or non-2xx answers does not count.
 rps() {
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$1$PAGE" |
-        awk '/^Requests\/sec:/ { print $2 }'
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:$1$PAGE" >"$tmp/wrk.out"
+    if grep -q -e 'Non-2xx' -e 'Socket errors' "$tmp/wrk.out"; then
+        echo "serve_bench: port $1 answered with errors:" >&2
+        cat "$tmp/wrk.out" >&2
+        echo 0
+        return
+    fi
+    awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk.out"
 }
 
 best_folio=0 best_nginx=0

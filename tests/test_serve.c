@@ -155,6 +155,7 @@ static snapshot *site_snapshot(const serve_options *opt, const char *marker)
     output_put(o, "ru/news/index.html", news, strlen(news), 1700000000);
     free(news);
     output_put(o, "ru/news/page/2/index.html", "<p>page two</p>", 15, 1700000000);
+    output_put(o, "ru/новости/index.html", "<p>новости</p>", strlen("<p>новости</p>"), 1700000000);
     output_put(o, "kk/index.html", "<p>басты бет</p>", strlen("<p>басты бет</p>"), 1700000000);
     output_put(o, "ru/index.html", "<p>главная</p>", strlen("<p>главная</p>"), 1700000000);
     output_put(o, "en/index.html", "<p>home</p>", 11, 1700000000);
@@ -267,6 +268,15 @@ TEST(directory_url_without_slash_redirects_permanently_keeping_the_query)
     reply_free(&r);
     http_get(server_port(srv), "/ru/news?tag=x", NULL, &r);
     CHECK_STR(hdr(&r, "Location"), "/ru/news/?tag=x");
+    reply_free(&r);
+    /* The Location header stays ASCII: non-ASCII path bytes are encoded. */
+    http_get(server_port(srv), "/ru/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8", NULL, &r);
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/");
+    reply_free(&r);
+    http_get(server_port(srv), "/ru/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/", NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(r.body.s, "<p>новости</p>");
     reply_free(&r);
     server_stop(srv);
 }

@@ -339,10 +339,32 @@ static enum MHD_Result answer_redirect_resource(request *rq, struct MHD_Connecti
     return answer_redirect(rq, c, (unsigned)r->redirect_status, r->location, NULL);
 }
 
+/* A decoded path written back into a URL: bytes outside the characters
+ * a path may hold as they are (RFC 3986) are percent-encoded, so the
+ * Location header stays ASCII. */
+static void add_url_path(buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~!$&'()*+,;=:@", *p))
+            buf_putc(b, (char)*p);
+        else
+            buf_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+}
+
+/* The query as received, without the bytes that could break a header. */
+static void add_query(buf *b, const char *query)
+{
+    for (const unsigned char *p = (const unsigned char *)query; *p; p++)
+        if (*p > 0x20 && *p < 0x7f) buf_putc(b, (char)*p);
+}
+
 /* Grav's pagination and other parameters: "/ru/news/page:2" became
- * "/ru/news/page/2/". Returns true and fills out when the rewritten page
- * exists. */
-static bool legacy_param_target(const snapshot *s, const char *path, char *out, size_t cap)
+ * "/ru/news/page/2/". Returns true and appends that URL to out when the
+ * rewritten page exists. */
+static bool legacy_param_target(const snapshot *s, const char *path, buf *out)
 {
     const char *last = strrchr(path, '/');
     const char *colon = last ? strchr(last, ':') : NULL;
@@ -353,9 +375,13 @@ static bool legacy_param_target(const snapshot *s, const char *path, char *out, 
     buf_puts(&key, colon + 1);
     buf_puts(&key, "/index.html");
     bool exists = find(s, key.s) != NULL;
-    if (exists) snprintf(out, cap, "/%.*s", (int)(key.len - strlen("index.html")), key.s);
+    if (exists) {
+        buf_truncate(&key, key.len - strlen("index.html"));
+        buf_putc(out, '/');
+        add_url_path(out, key.s);
+    }
     buf_free(&key);
-    return exists && strlen(out) + 1 < cap;
+    return exists;
 }
 
 static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const char *path)
@@ -386,15 +412,18 @@ static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const 
             if (!dir_index) dir_index = find(s, k.s);
             if (dir_index) {
                 buf_reset(&k);
-                buf_printf(&k, "%s/%s", path, query_of(rq));
+                add_url_path(&k, path);
+                buf_putc(&k, '/');
+                add_query(&k, query_of(rq));
                 result = answer_redirect(rq, c, MHD_HTTP_MOVED_PERMANENTLY, k.s, NULL);
                 buf_free(&k);
                 return result;
             }
-            char target[MAX_PATH + 16];
-            if (legacy_param_target(s, path, target, sizeof target)) {
+            buf_reset(&k);
+            if (legacy_param_target(s, path, &k)) {
+                result = answer_redirect(rq, c, MHD_HTTP_MOVED_PERMANENTLY, k.s, NULL);
                 buf_free(&k);
-                return answer_redirect(rq, c, MHD_HTTP_MOVED_PERMANENTLY, target, NULL);
+                return result;
             }
         }
     }

@@ -206,6 +206,8 @@ watcher *watch_start(const watch_options *opt, server *srv)
 fail:
     if (w->inotify_fd >= 0) close(w->inotify_fd);
     if (w->stop_fd >= 0) close(w->stop_fd);
+    for (size_t i = 0; i < w->paths_cap; i++) free(w->paths[i]);
+    free(w->paths);
     free(w->site_dir);
     free(w);
     return NULL;
