@@ -130,6 +130,8 @@ static const char *hdr(reply *r, const char *name)
     return NULL;
 }
 
+static int read_one_response(int fd, reply *out);
+
 /* ---- fixtures ---- */
 
 static char *news_page(const char *marker)
@@ -388,6 +390,13 @@ TEST(single_range_is_206_unsatisfiable_is_416_multiple_is_whole)
     CHECK_INT(r.body.len, 3000);
     reply_free(&r);
 
+    /* A page kept only compressed is cut from its plain form. */
+    http_get(port, "/ru/news/", "Range: bytes=0-14\r\nAccept-Encoding: br\r\n", &r);
+    CHECK_INT(r.status, 206);
+    CHECK_STR(r.body.s, "<!doctype html>");
+    CHECK(hdr(&r, "Content-Encoding") == NULL);
+    reply_free(&r);
+
     http_get(port, "/media/a/photo.jpg", "Range: bytes=0-9\r\nIf-Range: \"stale\"\r\n", &r);
     CHECK_INT(r.status, 200);
     CHECK_INT(r.body.len, 3000);
@@ -619,6 +628,29 @@ TEST(idle_half_sent_request_is_dropped_after_the_timeout)
     char c;
     CHECK(ready == 1 && recv(fd, &c, 1, 0) <= 0);
     close(fd);
+    server_stop(srv);
+}
+
+TEST(connections_beyond_the_per_address_limit_are_refused)
+{
+    serve_options opt = quiet_options();
+    opt.per_ip_limit = 2;
+    server *srv = start(&opt, "A");
+    int a = connect_to(server_port(srv)), b = connect_to(server_port(srv)), c = connect_to(server_port(srv));
+    /* The third connection is accepted by the kernel, then closed unanswered. */
+    const char *rq = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    send(c, rq, strlen(rq), MSG_NOSIGNAL);
+    struct pollfd p = {c, POLLIN, 0};
+    char ch;
+    CHECK(poll(&p, 1, 3000) == 1 && recv(c, &ch, 1, 0) <= 0);
+    CHECK(send(a, rq, strlen(rq), MSG_NOSIGNAL) > 0);
+    reply r;
+    CHECK_INT(read_one_response(a, &r), 0);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    close(a);
+    close(b);
+    close(c);
     server_stop(srv);
 }
 

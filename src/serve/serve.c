@@ -560,8 +560,9 @@ static void write_log_line(server *srv, struct MHD_Connection *c, const request 
     else buf_printf(&line, "\" %u -\n", rq->status);
     pthread_mutex_lock(&srv->log_lock);
     fwrite(line.s, 1, line.len, srv->log);
-    /* Buffered for speed, but never more than a second behind. */
-    if (now != srv->log_flushed_at) {
+    /* Buffered for speed, but written out whenever the server goes idle
+     * and at least once a second under load. */
+    if (now != srv->log_flushed_at || atomic_load(&srv->in_flight) <= 1) {
         fflush(srv->log);
         srv->log_flushed_at = now;
     }
