@@ -8,7 +8,30 @@
  * libmicrohttpd with one epoll thread per core; bodies are sent straight
  * from the snapshot's memory, which a request keeps alive by holding a
  * reference until it completes, so swapping in a new snapshot never
- * disturbs requests in flight. */
+ * disturbs requests in flight.
+ *
+ * Wiring `folio serve` to the build (src/main.c):
+ *
+ *   static snapshot *rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d)
+ *   {
+ *       struct serve_site *site = ctx;
+ *       snapshot *s = serve_snapshot_new(&site->serve);
+ *       build_options bo = {.site_dir = site->dir, .now = now};
+ *       build_result res;
+ *       if (build_site(&bo, snapshot_output(s), d, &res) != 0) {
+ *           snapshot_unref(s);
+ *           return NULL;
+ *       }
+ *       *next_change = res.next_change;
+ *       return s;
+ *   }
+ *   ...
+ *   return serve_main(&site.serve, rebuild, &site);
+ *
+ * The site's languages reach the server through the snapshot: the build
+ * puts a `_folio/languages` file ("kk ru en", default first) or the
+ * callback calls snapshot_set_languages(). Grav's old URLs are redirect
+ * entries the build registers with output_redirect(). */
 #ifndef FOLIO_SERVE_H
 #define FOLIO_SERVE_H
 
