@@ -166,7 +166,11 @@ static void *watch_thread(void *arg)
         if (rc < 0 && errno != EINTR) break;
         if (fds[0].revents) break;
         now = now_ms();
-        if (nfds == 2 && fds[1].revents && drain_events(w)) {
+        if (nfds == 2 && (fds[1].revents & (POLLERR | POLLNVAL))) {
+            fprintf(w->opt.messages, "folio: file watching failed; changes need a restart\n");
+            close(w->inotify_fd);
+            w->inotify_fd = -1;
+        } else if (nfds == 2 && fds[1].revents && drain_events(w)) {
             if (!pending_since) pending_since = now;
             quiet_deadline = now + w->opt.debounce_ms;
         }
