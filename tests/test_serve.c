@@ -27,6 +27,7 @@
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "serve/http.h"
+#include "serve/route.h"
 #include "serve/serve.h"
 #include "serve/snapshot.h"
 #include "serve/watch.h"
@@ -1251,4 +1252,28 @@ TEST(request_parsers_survive_arbitrary_bytes)
         http_parse_date(in);
     }
     CHECK(decoded > 100);
+}
+
+TEST(routes_of_a_site_without_languages)
+{
+    snapshot *s = snapshot_new(NULL);
+    output *o = snapshot_output(s);
+    output_put(o, "index.html", "<p>home</p>", 11, 0);
+    output_put(o, "404.html", "<p>lost</p>", 11, 0);
+    output_redirect(o, "/old", "/new/", 301);
+    route rt;
+    route_resolve(s, "/", "", "ru", &rt);
+    CHECK(rt.kind == ROUTE_RESOURCE && rt.resource && strcmp(rt.resource->path, "index.html") == 0);
+    route_free(&rt);
+    route_resolve(s, "/old/", "", NULL, &rt); /* registered without the slash */
+    CHECK(rt.kind == ROUTE_REDIRECT && rt.status == 301);
+    CHECK_STR(buf_cstr(&rt.location), "/new/");
+    route_free(&rt);
+    route_resolve(s, "/ru/nothing", "?a=1", NULL, &rt);
+    CHECK(rt.kind == ROUTE_NOT_FOUND && rt.status == 404 && rt.resource && strcmp(rt.resource->path, "404.html") == 0);
+    route_free(&rt);
+    route_resolve(s, "/a:b", "", NULL, &rt); /* a parameter whose page does not exist */
+    CHECK(rt.kind == ROUTE_NOT_FOUND);
+    route_free(&rt);
+    snapshot_unref(s);
 }

@@ -27,6 +27,7 @@
 
 #include "lib/buf.h"
 #include "serve/http.h"
+#include "serve/route.h"
 #include "serve/watch.h"
 
 #define MAX_URI 2048
@@ -277,160 +278,22 @@ static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, co
 
 /* ---- routing ---- */
 
-static const resource *find(const snapshot *s, const char *key)
-{
-    return snapshot_find(s, key, strlen(key));
-}
-
-static bool is_language(const snapshot *s, const char *seg, size_t n)
-{
-    for (size_t i = 0; i < snapshot_language_count(s); i++) {
-        const char *l = snapshot_language(s, i);
-        if (strlen(l) == n && strncmp(l, seg, n) == 0) return true;
-    }
-    return false;
-}
-
-static enum MHD_Result answer_not_found(request *rq, struct MHD_Connection *c, const char *path)
-{
-    const snapshot *s = rq->snap;
-    char key[64];
-    const char *seg = path + 1;
-    size_t seg_len = strcspn(seg, "/");
-    const resource *page = NULL;
-    if (seg_len < 32 && is_language(s, seg, seg_len)) {
-        snprintf(key, sizeof key, "%.*s/404.html", (int)seg_len, seg);
-        page = find(s, key);
-    }
-    if (!page && snapshot_language_count(s)) {
-        snprintf(key, sizeof key, "%s/404.html", snapshot_language(s, 0));
-        page = find(s, key);
-    }
-    if (!page) page = find(s, "404.html");
-    if (page && !page->redirect_status) return answer_resource(rq, c, page, MHD_HTTP_NOT_FOUND);
-    return answer_text(rq, c, MHD_HTTP_NOT_FOUND, "Not Found\n");
-}
-
 static const char *query_of(const request *rq)
 {
     const char *q = strchr(rq->uri, '?');
     return q ? q : "";
 }
 
-static enum MHD_Result answer_root(request *rq, struct MHD_Connection *c)
-{
-    const snapshot *s = rq->snap;
-    size_t n = snapshot_language_count(s);
-    const resource *index = find(s, "index.html");
-    if (n == 0) {
-        if (index) return answer_resource(rq, c, index, MHD_HTTP_OK);
-        return answer_not_found(rq, c, "/");
-    }
-    const char *langs[16];
-    for (size_t i = 0; i < n && i < 16; i++) langs[i] = snapshot_language(s, i);
-    size_t best = http_pick_language(header(c, "Accept-Language"), langs, n < 16 ? n : 16);
-    char location[64];
-    snprintf(location, sizeof location, "/%s/", langs[best]);
-    return answer_redirect(rq, c, MHD_HTTP_FOUND, location, "Accept-Language");
-}
-
-static enum MHD_Result answer_redirect_resource(request *rq, struct MHD_Connection *c, const resource *r)
-{
-    return answer_redirect(rq, c, (unsigned)r->redirect_status, r->location, NULL);
-}
-
-/* A decoded path written back into a URL: bytes outside the characters
- * a path may hold as they are (RFC 3986) are percent-encoded, so the
- * Location header stays ASCII. */
-static void add_url_path(buf *b, const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("/-._~!$&'()*+,;=:@", *p))
-            buf_putc(b, (char)*p);
-        else
-            buf_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-    }
-}
-
-/* The query as received, without the bytes that could break a header. */
-static void add_query(buf *b, const char *query)
-{
-    for (const unsigned char *p = (const unsigned char *)query; *p; p++)
-        if (*p > 0x20 && *p < 0x7f) buf_putc(b, (char)*p);
-}
-
-/* Grav's pagination and other parameters: "/ru/news/page:2" became
- * "/ru/news/page/2/". Returns true and appends that URL to out when the
- * rewritten page exists. */
-static bool legacy_param_target(const snapshot *s, const char *path, buf *out)
-{
-    const char *last = strrchr(path, '/');
-    const char *colon = last ? strchr(last, ':') : NULL;
-    if (!colon || colon == last + 1 || !colon[1] || strchr(colon + 1, ':')) return false;
-    buf key = BUF_INIT;
-    buf_add(&key, path + 1, (size_t)(colon - path - 1));
-    buf_putc(&key, '/');
-    buf_puts(&key, colon + 1);
-    buf_puts(&key, "/index.html");
-    bool exists = find(s, key.s) != NULL;
-    if (exists) {
-        buf_truncate(&key, key.len - strlen("index.html"));
-        buf_putc(out, '/');
-        add_url_path(out, key.s);
-    }
-    buf_free(&key);
-    return exists;
-}
-
 static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const char *path)
 {
-    const snapshot *s = rq->snap;
-    size_t plen = strlen(path);
-    const char *key = path + 1;
-    buf k = BUF_INIT;
+    route rt;
+    route_resolve(rq->snap, path, query_of(rq), header(c, "Accept-Language"), &rt);
     enum MHD_Result result;
-    const resource *r;
-    if (path[plen - 1] == '/') {
-        buf_puts(&k, key);
-        buf_puts(&k, "index.html");
-        r = find(s, k.s);
-        if (!r) r = find(s, key); /* a redirect registered with its slash */
-        if (!r && plen > 1) {
-            r = snapshot_find(s, key, plen - 2);
-            if (r && !r->redirect_status) r = NULL;
-        }
-    } else {
-        r = find(s, key);
-        if (!r) {
-            /* A directory asked for without its slash: the canonical URL has it. */
-            buf_puts(&k, key);
-            buf_puts(&k, "/index.html");
-            const resource *dir_index = find(s, k.s);
-            buf_truncate(&k, plen); /* "key/" */
-            if (!dir_index) dir_index = find(s, k.s);
-            if (dir_index) {
-                buf_reset(&k);
-                add_url_path(&k, path);
-                buf_putc(&k, '/');
-                add_query(&k, query_of(rq));
-                result = answer_redirect(rq, c, MHD_HTTP_MOVED_PERMANENTLY, k.s, NULL);
-                buf_free(&k);
-                return result;
-            }
-            buf_reset(&k);
-            if (legacy_param_target(s, path, &k)) {
-                result = answer_redirect(rq, c, MHD_HTTP_MOVED_PERMANENTLY, k.s, NULL);
-                buf_free(&k);
-                return result;
-            }
-        }
-    }
-    buf_free(&k);
-    if (!r) return answer_not_found(rq, c, path);
-    if (r->redirect_status) return answer_redirect_resource(rq, c, r);
-    return answer_resource(rq, c, r, MHD_HTTP_OK);
+    if (rt.kind == ROUTE_REDIRECT) result = answer_redirect(rq, c, rt.status, buf_cstr(&rt.location), rt.vary);
+    else if (rt.resource) result = answer_resource(rq, c, rt.resource, rt.status);
+    else result = answer_text(rq, c, MHD_HTTP_NOT_FOUND, "Not Found\n");
+    route_free(&rt);
+    return result;
 }
 
 static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const char *path)
@@ -494,7 +357,6 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     if (strcmp(path, "/healthz") == 0) return answer_text(rq, c, MHD_HTTP_OK, "ok");
     if (srv->dev && (strcmp(path, "/_folio/version") == 0 || strcmp(path, "/_folio/reload.js") == 0))
         return answer_dev(rq, c, path);
-    if (strcmp(path, "/") == 0) return answer_root(rq, c);
     return answer_path(rq, c, path);
 }
 
