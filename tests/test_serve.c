@@ -1279,3 +1279,31 @@ TEST(routes_of_a_site_without_languages)
     route_free(&rt);
     snapshot_unref(s);
 }
+
+TEST(plain_pages_past_the_inflation_budget_are_still_served_whole)
+{
+    resource_set_inflated_budget(0);
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "A");
+    char *expected = news_page("A");
+    for (int i = 0; i < 2; i++) {
+        reply r;
+        http_get(server_port(srv), "/ru/news/", NULL, &r);
+        CHECK_INT(r.status, 200);
+        CHECK_STR(r.body.s, expected);
+        CHECK(hdr(&r, "ETag") != NULL);
+        reply_free(&r);
+    }
+    reply r;
+    http_get(server_port(srv), "/ru/news/", "Range: bytes=1-9\r\n", &r);
+    CHECK_INT(r.status, 206);
+    CHECK_STR(r.body.s, "!doctype ");
+    reply_free(&r);
+    snapshot *s = server_snapshot(srv);
+    const resource *res = snapshot_find(s, "ru/news/index.html", strlen("ru/news/index.html"));
+    CHECK(res && resource_body(res, ENCODING_IDENTITY) == NULL); /* nothing kept */
+    snapshot_unref(s);
+    free(expected);
+    server_stop(srv);
+    resource_set_inflated_budget((size_t)64 << 20);
+}

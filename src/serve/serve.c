@@ -214,6 +214,24 @@ static struct MHD_Response *cached_response(const resource *r, resource_encoding
     return resp;
 }
 
+/* The plain form past the inflation budget: a private copy per request. */
+static struct MHD_Response *uncached_identity_response(const resource *r, size_t first, size_t len)
+{
+    char *plain = resource_inflate(r);
+    if (!plain) return NULL;
+    if (first) memmove(plain, plain + first, len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, plain, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(plain);
+        return NULL;
+    }
+    add_security_headers(resp);
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    add_resource_headers(resp, r, ENCODING_IDENTITY);
+    return resp;
+}
+
 static const char *header(struct MHD_Connection *c, const char *name)
 {
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
@@ -236,6 +254,16 @@ static bool is_not_modified(struct MHD_Connection *c, const resource *r)
     return since >= 0 && r->mtime <= since;
 }
 
+/* The whole body in encoding e: the prepared response, or a private
+ * one when the plain form is not kept. */
+static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const resource *r, resource_encoding e,
+                                   unsigned status)
+{
+    struct MHD_Response *resp = cached_response(r, e);
+    if (resp) return queue(rq, c, status, resp, r->len[e]);
+    return answer(rq, c, status, uncached_identity_response(r, 0, r->len[e]), r->len[e]);
+}
+
 static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
 {
     const char *range = header(c, "Range");
@@ -244,7 +272,7 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     /* If-Range naming another version means "send it whole". */
     bool range_applies = !if_range || strcmp(if_range, r->etag) == 0 || strcmp(if_range, r->last_modified) == 0;
     int kind = range_applies ? http_parse_range(range, len, &first, &last) : 0;
-    if (kind == 0) return queue(rq, c, MHD_HTTP_OK, cached_response(r, ENCODING_IDENTITY), len);
+    if (kind == 0) return answer_full(rq, c, r, ENCODING_IDENTITY, MHD_HTTP_OK);
     char content_range[96];
     if (kind < 0) {
         snprintf(content_range, sizeof content_range, "bytes */%zu", len);
@@ -254,12 +282,17 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     }
     snprintf(content_range, sizeof content_range, "bytes %zu-%zu/%zu", first, last, len);
     const char *body = resource_body(r, ENCODING_IDENTITY);
-    struct MHD_Response *resp = body ? response_from(body + first, last - first + 1) : NULL;
-    if (resp) {
-        MHD_add_response_header(resp, "Content-Type", r->content_type);
-        MHD_add_response_header(resp, "Content-Range", content_range);
-        add_resource_headers(resp, r, ENCODING_IDENTITY);
+    struct MHD_Response *resp;
+    if (body) {
+        resp = response_from(body + first, last - first + 1);
+        if (resp) {
+            MHD_add_response_header(resp, "Content-Type", r->content_type);
+            add_resource_headers(resp, r, ENCODING_IDENTITY);
+        }
+    } else {
+        resp = uncached_identity_response(r, first, last - first + 1);
     }
+    if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
     return answer(rq, c, MHD_HTTP_PARTIAL_CONTENT, resp, last - first + 1);
 }
 
@@ -272,8 +305,7 @@ static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, co
         return answer(rq, c, MHD_HTTP_NOT_MODIFIED, resp, 0);
     }
     if (status == MHD_HTTP_OK && header(c, "Range")) return answer_range(rq, c, r);
-    resource_encoding e = pick_encoding(c, r);
-    return queue(rq, c, status, cached_response(r, e), r->len[e]);
+    return answer_full(rq, c, r, pick_encoding(c, r), status);
 }
 
 /* ---- routing ---- */

@@ -27,6 +27,7 @@
 #define MIN_COMPRESS_SIZE 128             /* smaller bodies gain nothing */
 #define BROTLI_QUALITY 5                  /* near q9 ratios on HTML at a speed a live rebuild of many pages can afford */
 #define MAX_DIR_DEPTH 32
+#define DEFAULT_INFLATED_BUDGET ((size_t)64 << 20)
 #define LANGUAGES_MANIFEST "_folio/languages"
 #define REDIRECTS_MANIFEST "_folio/redirects"
 
@@ -46,6 +47,12 @@ struct snapshot {
 };
 
 static atomic_ulong next_generation = 1;
+
+/* Plain forms kept after inflating, across all snapshots. A client that
+ * never takes compression and walks the whole site (a mirroring tool)
+ * must not bring back the memory that storing pages compressed saved. */
+static atomic_size_t inflated_total;
+static atomic_size_t inflated_budget = DEFAULT_INFLATED_BUDGET;
 
 /* ---- content types ---- */
 
@@ -260,7 +267,11 @@ static void resource_free(snapshot *s, resource *r)
         void *c = atomic_load(&r->cache[e]);
         if (c && s->cache_free) s->cache_free(c);
     }
-    free(atomic_load(&r->inflated));
+    char *plain = atomic_load(&r->inflated);
+    if (plain) {
+        atomic_fetch_sub(&inflated_total, r->len[ENCODING_IDENTITY]);
+        free(plain);
+    }
     free(r);
 }
 
@@ -303,14 +314,21 @@ const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len
     return NULL;
 }
 
-const char *resource_body(const resource *r, resource_encoding e)
+void resource_set_inflated_budget(size_t bytes)
 {
-    if (e != ENCODING_IDENTITY || r->body[e] || r->redirect_status) return r->body[e];
-    resource *mr = (resource *)r; /* the lazily inflated copy is the one mutable part */
-    char *plain = atomic_load_explicit(&mr->inflated, memory_order_acquire);
-    if (plain) return plain;
+    atomic_store(&inflated_budget, bytes);
+}
+
+char *resource_inflate(const resource *r)
+{
+    if (r->redirect_status) return NULL;
     size_t want = r->len[ENCODING_IDENTITY];
-    plain = xmalloc(want + 1);
+    char *plain = xmalloc(want + 1);
+    if (r->body[ENCODING_IDENTITY]) {
+        memcpy(plain, r->body[ENCODING_IDENTITY], want);
+        plain[want] = 0;
+        return plain;
+    }
     z_stream z;
     memset(&z, 0, sizeof z);
     bool ok = inflateInit2(&z, 15 + 16) == Z_OK;
@@ -327,9 +345,25 @@ const char *resource_body(const resource *r, resource_encoding e)
         return NULL;
     }
     plain[want] = 0;
+    return plain;
+}
+
+const char *resource_body(const resource *r, resource_encoding e)
+{
+    if (e != ENCODING_IDENTITY || r->body[e] || r->redirect_status) return r->body[e];
+    resource *mr = (resource *)r; /* the lazily inflated copy is the one mutable part */
+    char *plain = atomic_load_explicit(&mr->inflated, memory_order_acquire);
+    if (plain) return plain;
+    size_t want = r->len[ENCODING_IDENTITY];
+    if (atomic_fetch_add(&inflated_total, want) + want > atomic_load(&inflated_budget)) {
+        atomic_fetch_sub(&inflated_total, want);
+        return NULL;
+    }
+    plain = resource_inflate(r);
     char *expected = NULL;
-    if (!atomic_compare_exchange_strong(&mr->inflated, &expected, plain)) {
+    if (!plain || !atomic_compare_exchange_strong(&mr->inflated, &expected, plain)) {
         free(plain);
+        atomic_fetch_sub(&inflated_total, want);
         return expected;
     }
     return plain;
@@ -390,7 +424,7 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     if (!br) br_len = 0;
     /* With a gzip form at hand the plain bytes need not be kept: nearly
      * every client takes br or gzip, and the rare one that does not gets
-     * the page inflated once (resource_body). This keeps a large site's
+     * the page inflated (resource_body). This keeps a large site's
      * pages at about a third of their size. */
     size_t kept_len = gz ? 0 : len + 1;
     size_t klen = strlen(path);

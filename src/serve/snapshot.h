@@ -59,8 +59,17 @@ typedef struct resource {
 /* The bytes of r in encoding e (len[e] of them), or NULL when that
  * encoding is not available. The identity form of a compressible file is
  * stored only compressed; it is inflated on first use and kept until the
- * snapshot is freed. Thread-safe. NULL for redirects. */
+ * snapshot is freed, as long as all such kept copies stay within a
+ * process-wide budget (64 MB); past it this returns NULL and the caller
+ * uses resource_inflate(). Thread-safe. NULL for redirects. */
 const char *resource_body(const resource *r, resource_encoding e);
+
+/* A private malloc'd copy of r's plain bytes (len[ENCODING_IDENTITY] of
+ * them plus a NUL), which the caller frees. NULL for redirects. */
+char *resource_inflate(const resource *r);
+
+/* Change the budget of resource_body's kept plain copies (bytes). */
+void resource_set_inflated_budget(size_t bytes);
 
 /* A new empty snapshot with one reference. dev_reload_script, when not
  * NULL, is inserted before </body> of every HTML page put (the live reload
