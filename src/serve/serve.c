@@ -641,8 +641,10 @@ int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)
     diag_print_all(stderr, &d);
     diag_free(&d);
     if (!srv) return 1;
-    fprintf(stderr, "folio: serving %zu files on http://%s:%d/%s\n", snapshot_count(first),
-            opt->bind ? opt->bind : "127.0.0.1", server_port(srv), opt->dev ? " (live reload)" : "");
+    const char *host = opt->bind ? opt->bind : "127.0.0.1";
+    bool is_ipv6 = strchr(host, ':') != NULL;
+    fprintf(stderr, "folio: serving %zu files on http://%s%s%s:%d/%s\n", snapshot_count(first), is_ipv6 ? "[" : "",
+            host, is_ipv6 ? "]" : "", server_port(srv), opt->dev ? " (live reload)" : "");
 
     watch_options wo = {.site_dir = opt->site_dir, .rebuild = rebuild, .ctx = ctx, .next_change = next_change};
     watcher *w = watch_start(&wo, srv);

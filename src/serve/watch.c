@@ -97,6 +97,7 @@ static void rebuild_now(watcher *w)
     diag_print_all(w->opt.messages, &d);
     diag_free(&d);
     if (s) {
+        fprintf(w->opt.messages, "folio: rebuilt, serving %zu files\n", snapshot_count(s));
         server_swap(w->srv, s);
         /* A change time in the past would make the timer spin. */
         w->next_change = next > now ? next : 0;
