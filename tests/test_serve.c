@@ -884,7 +884,8 @@ TEST(timer_rebuilds_at_the_next_publishing_change)
     server *srv = start(&opt, "initial");
     fake_build fb = {.opt = opt};
     time_t t0 = time(NULL);
-    watch_options wo = {.rebuild = fake_rebuild, .ctx = &fb, .next_change = t0 + 2};
+    FILE *messages = tmpfile();
+    watch_options wo = {.rebuild = fake_rebuild, .ctx = &fb, .next_change = t0 + 2, .messages = messages};
     watcher *w = watch_start(&wo, srv);
     CHECK(wait_for_calls(&fb, 1, 4000));
     struct timespec fired;
@@ -894,6 +895,7 @@ TEST(timer_rebuilds_at_the_next_publishing_change)
     CHECK(wait_for_page(server_port(srv), "Новости build1", 2000));
     watch_stop(w);
     server_stop(srv);
+    fclose(messages);
 }
 
 /* ---- snapshot ---- */
