@@ -1142,6 +1142,10 @@ TEST(rebuild_reuses_compressed_forms_of_unchanged_files)
     snapshot_reuse_from(s, old);
     char *same = news_page("A"), *changed = news_page("B");
     output_put(snapshot_output(s), "ru/news/index.html", same, strlen(same), 0);
+    const resource *before = snapshot_find(old, "ru/news/index.html", strlen("ru/news/index.html"));
+    const resource *after = snapshot_find(s, "ru/news/index.html", strlen("ru/news/index.html"));
+    /* No time given: the unchanged page keeps its Last-Modified. */
+    CHECK(before && after && after->mtime == before->mtime && strcmp(after->last_modified, before->last_modified) == 0);
     output_put(snapshot_output(s), "kk/news/index.html", changed, strlen(changed), 0);
     snapshot_reuse_from(s, NULL);
     snapshot_unref(old); /* s must not depend on it any more */

@@ -455,7 +455,10 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     free(br);
     r->content_type = ct < 0 ? "application/octet-stream" : content_types[ct].type;
     memcpy(r->etag, etag, sizeof etag);
-    r->mtime = mtime > 0 ? mtime : time(NULL);
+    /* Without a time from the build, unchanged content keeps the time it
+     * was first published, so Last-Modified does not move on every rebuild. */
+    bool unchanged = same && !same->redirect_status && strcmp(same->etag, etag) == 0;
+    r->mtime = mtime > 0 ? mtime : unchanged ? same->mtime : time(NULL);
     format_http_date(r->last_modified, r->mtime);
     buf_free(&injected);
     return r;
