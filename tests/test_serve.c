@@ -669,6 +669,10 @@ TEST(access_log_has_one_common_log_format_line_per_request)
     reply_free(&r);
     http_get(server_port(srv), "/missing", NULL, &r);
     reply_free(&r);
+    http_get(server_port(srv), "/kk/", "X-Forwarded-For: 10.1.2.3, 203.0.113.7\r\n", &r);
+    reply_free(&r);
+    http_get(server_port(srv), "/kk/", "X-Forwarded-For: <script>\r\n", &r);
+    reply_free(&r);
     server_stop(srv);
     size_t len;
     char *log = file_read(path, &len, 1 << 20);
@@ -676,9 +680,11 @@ TEST(access_log_has_one_common_log_format_line_per_request)
     CHECK_CONTAINS(log, "127.0.0.1 - - [");
     CHECK_CONTAINS(log, "] \"GET /ru/news/?q=\\x22x\\x22 HTTP/1.1\" 200 ");
     CHECK_CONTAINS(log, "\"GET /missing HTTP/1.1\" 404 ");
+    CHECK_CONTAINS(log, "\n203.0.113.7 - - [");
+    CHECK_NOT_CONTAINS(log, "<script>");
     int lines = 0;
     for (char *p = log; p && *p; p++) lines += *p == '\n';
-    CHECK_INT(lines, 2);
+    CHECK_INT(lines, 4);
     free(log);
     unlink(path);
 }

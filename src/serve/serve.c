@@ -66,6 +66,7 @@ typedef struct request {
     char version[16];
     unsigned status;
     size_t bytes;
+    char forwarded_for[INET6_ADDRSTRLEN]; /* the visitor, when a local proxy says so */
     char uri[]; /* as received, at most MAX_URI bytes kept */
 } request;
 
@@ -349,6 +350,34 @@ static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const c
     return answer(rq, c, MHD_HTTP_OK, resp, (size_t)n);
 }
 
+static bool is_loopback_peer(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr) return false;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+    return false;
+}
+
+/* Behind the TLS proxy every connection comes from the proxy; the visitor
+ * is the last X-Forwarded-For entry, the one the proxy added. Trusted only
+ * from a loopback peer, and only when it looks like an address. */
+static void note_forwarded_for(request *rq, struct MHD_Connection *c)
+{
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff || !is_loopback_peer(c)) return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ') last++;
+    size_t n = strspn(last, "0123456789abcdefABCDEF.:");
+    if (n == 0 || n >= sizeof rq->forwarded_for || (last[n] && last[n] != ' ')) return;
+    memcpy(rq->forwarded_for, last, n);
+    rq->forwarded_for[n] = 0;
+}
+
 static void copy_short(char *dst, size_t cap, const char *src)
 {
     size_t n = strnlen(src, cap - 1);
@@ -380,6 +409,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     pthread_mutex_lock(&srv->snapshot_lock);
     rq->snap = snapshot_ref(srv->current);
     pthread_mutex_unlock(&srv->snapshot_lock);
+    if (srv->log) note_forwarded_for(rq, c);
 
     if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
     if (!is_get_or_head)
@@ -430,13 +460,17 @@ static void log_escaped(buf *b, const char *s)
 static void write_log_line(server *srv, struct MHD_Connection *c, const request *rq)
 {
     char host[INET6_ADDRSTRLEN] = "-";
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr) {
-        const struct sockaddr *sa = ci->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof host);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
+    if (rq->forwarded_for[0]) {
+        snprintf(host, sizeof host, "%s", rq->forwarded_for);
+    } else {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof host);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
+        }
     }
     time_t now = time(NULL);
     struct tm tm;

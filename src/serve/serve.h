@@ -4,7 +4,8 @@
  * the file system: GET and HEAD, ETag/Last-Modified revalidation, single
  * byte ranges, brotli/gzip chosen from Accept-Encoding, the root redirected
  * to the visitor's language, per-language 404 pages, security headers on
- * every response, one Common Log Format line per request. Built on
+ * every response, one Common Log Format line per request (the visitor's
+ * address from X-Forwarded-For when a local proxy sends it). Built on
  * libmicrohttpd with one epoll thread per core; bodies are sent straight
  * from the snapshot's memory, which a request keeps alive by holding a
  * reference until it completes, so swapping in a new snapshot never
@@ -51,7 +52,9 @@ typedef struct serve_options {
     bool quiet;                /* no access log at all */
     int threads;               /* worker threads; 0 = one per core */
     unsigned connection_limit; /* 0 = 1024 */
-    unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128 */
+    unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128.
+                                  Behind a reverse proxy every connection has the
+                                  proxy's address: raise it to the proxy's pool size */
     unsigned timeout_seconds;  /* idle connection timeout; 0 = 10 */
 } serve_options;
 
