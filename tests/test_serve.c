@@ -996,8 +996,8 @@ TEST(snapshot_load_dir_reads_a_built_site_with_its_manifests)
     p = path_join(dir, "_folio/languages");
     write_text(p, "ru en\n");
     free(p);
-    p = path_join(dir, "_folio/redirects");
-    write_text(p, "301 /ru/news/page:2 /ru/news/page/2/\n302 /old /ru/news/\n");
+    p = path_join(dir, "_redirects");
+    write_text(p, "# moved\n/ru/news/page:2 /ru/news/page/2/ 301\n/old /ru/news/ 302\n/older /ru/\n");
     free(p);
     diag_list d;
     diag_init(&d);
@@ -1012,6 +1012,9 @@ TEST(snapshot_load_dir_reads_a_built_site_with_its_manifests)
     CHECK(r && r->redirect_status == 301 && strcmp(r->location, "/ru/news/page/2/") == 0);
     r = snapshot_find(s, "old", 3);
     CHECK(r && r->redirect_status == 302);
+    r = snapshot_find(s, "older", 5);
+    CHECK(r && r->redirect_status == 301);
+    CHECK(snapshot_find(s, "_redirects", strlen("_redirects")) == NULL);
     CHECK(snapshot_find(s, "_folio/languages", strlen("_folio/languages")) == NULL);
     snapshot_unref(s);
     CHECK(snapshot_load_dir("/nonexistent-folio-dir", &d) == NULL);
@@ -1318,4 +1321,45 @@ TEST(plain_pages_past_the_inflation_budget_are_still_served_whole)
     free(expected);
     server_stop(srv);
     resource_set_inflated_budget((size_t)64 << 20);
+}
+
+TEST(snapshot_load_dir_reads_languages_from_the_root_page)
+{
+    char dir[] = "/tmp/folio-out-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char *p = path_join(dir, "index.html");
+    write_text(p, "<!DOCTYPE html>\n<html lang=\"kk\"><head><meta http-equiv=\"refresh\" content=\"0; url=/kk/\">"
+                  "</head><body><ul><li><a href=\"/kk/\" hreflang=\"kk\" lang=\"kk\">Қазақша</a></li>"
+                  "<li><a href=\"/ru/\" hreflang=\"ru\" lang=\"ru\">Русский</a></li>"
+                  "<li><a href=\"/en/\" hreflang=\"en\" lang=\"en\">English</a></li></ul></body></html>\n");
+    free(p);
+    p = path_join(dir, "ru");
+    dir_make(p);
+    free(p);
+    /* The refresh page a directory build writes for a redirect. */
+    p = path_join(dir, "ru/old");
+    dir_make(p);
+    free(p);
+    p = path_join(dir, "ru/old/index.html");
+    write_text(p, "<meta http-equiv=\"refresh\" content=\"0; url=/ru/\">");
+    free(p);
+    p = path_join(dir, "_redirects");
+    write_text(p, "/ru/old /ru/ 301\n");
+    free(p);
+    diag_list d;
+    diag_init(&d);
+    snapshot *s = snapshot_load_dir(dir, &d);
+    CHECK_INT(s ? snapshot_language_count(s) : 0, 3);
+    CHECK_STR(s ? snapshot_language(s, 0) : NULL, "kk");
+    CHECK_STR(s ? snapshot_language(s, 2) : NULL, "en");
+    route rt;
+    route_resolve(s, "/ru/old/", "", NULL, &rt); /* the redirect wins over its refresh page */
+    CHECK(rt.kind == ROUTE_REDIRECT && rt.status == 301);
+    route_free(&rt);
+    route_resolve(s, "/", "", "ru", &rt);
+    CHECK(rt.kind == ROUTE_REDIRECT && strcmp(buf_cstr(&rt.location), "/ru/") == 0);
+    route_free(&rt);
+    snapshot_unref(s);
+    diag_free(&d);
+    dir_remove_tree(dir);
 }

@@ -123,21 +123,20 @@ static bool legacy_param(const snapshot *s, const char *path, route *out)
     return exists;
 }
 
-/* The entry for a path ending in '/': its index.html, or a redirect
- * registered with or without the slash. */
+/* The entry for a path ending in '/': a redirect registered with or
+ * without the slash, else its index.html. Redirects come first because a
+ * built directory also holds a refresh page for each of them. */
 static const resource *find_directory(const snapshot *s, const char *path, size_t plen)
 {
     const char *key = path + 1;
+    const resource *r = find(s, key);
+    if (!r && plen > 1) r = snapshot_find(s, key, plen - 2);
+    if (r && r->redirect_status) return r;
     buf k = BUF_INIT;
     buf_puts(&k, key);
     buf_puts(&k, "index.html");
-    const resource *r = find(s, k.s);
+    r = find(s, k.s);
     buf_free(&k);
-    if (!r) r = find(s, key);
-    if (!r && plen > 1) {
-        r = snapshot_find(s, key, plen - 2);
-        if (r && !r->redirect_status) r = NULL;
-    }
     return r;
 }
 

@@ -29,7 +29,7 @@
 #define MAX_DIR_DEPTH 32
 #define DEFAULT_INFLATED_BUDGET ((size_t)64 << 20)
 #define LANGUAGES_MANIFEST "_folio/languages"
-#define REDIRECTS_MANIFEST "_folio/redirects"
+#define REDIRECTS_MANIFEST "_redirects"
 
 struct snapshot {
     output out; /* first, so an output* is a snapshot* */
@@ -510,13 +510,16 @@ static void parse_languages_manifest(snapshot *s, const char *text, size_t len)
 
 static int snapshot_redirect(output *o, const char *path, const char *target, int status);
 
+/* "_redirects" as the directory backend writes it (and Netlify reads it):
+ * "FROM TO [STATUS]" a line, '#' starts a comment, 301 when no status. */
 static void parse_redirects_manifest(snapshot *s, const char *text, size_t len)
 {
     char *copy = xstrndup(text, len), *save = NULL;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char from[4096], to[4096];
-        int status;
-        if (sscanf(line, "%d %4095s %4095s", &status, from, to) == 3)
+        int status = 301;
+        if (line[0] == '#') continue;
+        if (sscanf(line, "%4095s %4095s %d", from, to, &status) >= 2)
             snapshot_redirect(&s->out, from, to, status);
     }
     free(copy);
@@ -683,6 +686,45 @@ static void load_tree(snapshot *s, const char *root, const char *rel, int depth,
     free(dir);
 }
 
+
+/* The value of the first `attr="..."` at or after p, into out. */
+static const char *next_attr(const char *p, const char *attr, char *out, size_t cap)
+{
+    out[0] = 0; /* stays empty when the value is missing or too long */
+    const char *at = strstr(p, attr);
+    if (!at) return NULL;
+    at += strlen(attr);
+    size_t n = strcspn(at, "\"");
+    if (at[n] != '"' || n >= cap) return at;
+    memcpy(out, at, n);
+    out[n] = 0;
+    return at + n;
+}
+
+/* A built site without a languages manifest: its root page says them, the
+ * default in <html lang="..">, all of them as hreflang links. */
+static void infer_languages(snapshot *s)
+{
+    const resource *root = snapshot_find(s, "index.html", 10);
+    char *html = root ? resource_inflate(root) : NULL;
+    if (!html) return;
+    const char *langs[MAX_LANGUAGES];
+    char found[MAX_LANGUAGES][16];
+    size_t n = 0;
+    const char *p = strstr(html, "<html");
+    if (p && next_attr(p, " lang=\"", found[0], sizeof found[0]) && found[0][0]) langs[n++] = found[0];
+    for (p = html; n > 0 && n < MAX_LANGUAGES && (p = next_attr(p, "hreflang=\"", found[n], sizeof found[n]));) {
+        bool seen = false;
+        for (size_t i = 0; i < n; i++) seen |= strcmp(langs[i], found[n]) == 0;
+        if (!seen && found[n][0]) {
+            langs[n] = found[n];
+            n++;
+        }
+    }
+    if (n > 1) snapshot_set_languages(s, langs, n);
+    free(html);
+}
+
 int snapshot_add_dir(snapshot *s, const char *dir, diag_list *d)
 {
     if (!path_is_dir(dir)) {
@@ -690,6 +732,7 @@ int snapshot_add_dir(snapshot *s, const char *dir, diag_list *d)
         return -1;
     }
     load_tree(s, dir, "", 0, d);
+    if (!s->language_count) infer_languages(s);
     return 0;
 }
 

@@ -13,10 +13,10 @@
  * Two manifest files are understood when put and are not served:
  *   _folio/languages  the site's languages, whitespace separated, the
  *                     default first ("kk ru en");
- *   _folio/redirects  one redirect a line: "STATUS PATH TARGET"
- *                     ("301 /ru/news/page:2 /ru/news/page/2/").
- * A build that writes a directory can describe itself this way, and
- * snapshot_load_dir() reads the directory back complete.
+ *   _redirects        one redirect a line, "FROM TO [STATUS]"
+ *                     ("/ru/news/page:2 /ru/news/page/2/ 301"), as the
+ *                     directory backend writes them.
+ * So snapshot_load_dir() reads a built directory back complete.
  *
  * Threads: puts may come from several threads at once. Lookups are safe
  * from any number of threads once the puts are done (a snapshot handed to
@@ -112,8 +112,10 @@ void snapshot_reuse_from(snapshot *s, snapshot *previous);
 void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *));
 
 /* Load an existing `folio build` output directory (regular files only,
- * symlinks are not followed). Problems go to d; returns NULL when the
- * directory cannot be read at all. */
+ * symlinks are not followed). Without a _folio/languages manifest the
+ * languages are read from the root index.html (<html lang> is the
+ * default, hreflang links the others). Problems go to d; returns NULL when
+ * the directory cannot be read at all. */
 snapshot *snapshot_load_dir(const char *dir, diag_list *d);
 /* The same into an existing snapshot (e.g. one from serve_snapshot_new).
  * Returns 0, or -1 when dir is not a directory. */
