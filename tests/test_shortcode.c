@@ -158,6 +158,36 @@ TEST(gallery_slides_go_through_the_image_callback)
     result_free(&r);
 }
 
+TEST(gallery_photo_without_alt_text_takes_its_title_as_alt)
+{
+    const char *md = "[owl-carousel]\n![](a.jpg \"Hall & stage\")\n![Kept](b.jpg \"Other\")\n![](c.jpg)\n[/owl-carousel]\n";
+    result r;
+    run(md, 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<img src=\"a.jpg\" alt=\"Hall &amp; stage\" title=\"Hall &amp; stage\"");
+    CHECK_CONTAINS(r.html, "alt=\"Kept\" title=\"Other\"");
+    /* no title either: the photo stays as the author wrote it */
+    CHECK_CONTAINS(r.html, "<img src=\"c.jpg\" alt=\"\"");
+    result_free(&r);
+}
+
+TEST(gallery_photo_missing_its_alt_attribute_gets_one_from_the_title)
+{
+    result r;
+    run_html("<p>[owl-carousel lazyLoad=true]<img src=\"a.jpg\" title=\"Stage\">[/owl-carousel]</p>", &r);
+    CHECK_CONTAINS(r.html, "<img alt=\"Stage\" src=\"a.jpg\" title=\"Stage\" loading=\"lazy\">");
+    result_free(&r);
+}
+
+TEST(gallery_image_callback_sees_the_title_as_alt_when_alt_is_empty)
+{
+    int calls = 0;
+    shortcode_ctx ctx = {.render_image = render_slide, .user = &calls};
+    result r;
+    run("[owl-carousel]\n![](1.jpg \"Forum\")\n[/owl-carousel]\n", 1, &ctx, &r);
+    CHECK_CONTAINS(r.html, "alt=\"Forum\"");
+    result_free(&r);
+}
+
 TEST(escaped_quotes_in_attributes_are_read_as_quotes)
 {
     result r;
