@@ -405,7 +405,11 @@ static void render_gallery(expander *x, const shortcode_tag *t, const char *cont
         put_slide_image(x, &slides[i], is_lazy, out);
         const char *title = slides[i].img ? html_attr(&x->a, slides[i].img, slides[i].img_len, "title") : NULL;
         if (title && *title) {
-            buf_puts(out, "<figcaption>");
+            /* The caption repeats the alt text (the title became the alt):
+             * screen readers hear it once, from the image. */
+            const char *alt = html_attr(&x->a, slides[i].img, slides[i].img_len, "alt");
+            bool repeats_alt = !alt || !*alt || !strcmp(alt, title);
+            buf_puts(out, repeats_alt ? "<figcaption aria-hidden=\"true\">" : "<figcaption>");
             put_escaped_attr(out, title);
             buf_puts(out, "</figcaption>");
         }
