@@ -18,8 +18,10 @@ try {
       await page.setViewportSize(viewport);
       await page.goto(site.url + shot.path, { waitUntil: 'load' });
       // lazy photos: bring them in before the picture is taken
-      await page.evaluate(() => document.querySelectorAll('img[loading=lazy]').forEach((i) => { i.loading = 'eager'; }));
-      await page.waitForLoadState('networkidle');
+      await page.evaluate(() => Promise.all([...document.querySelectorAll('img')].map((img) => {
+        img.loading = 'eager';
+        return img.decode().catch(() => null);
+      })));
       const file = path.join(docs, `${shot.name}-${widthName}.png`);
       await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
       console.log(file);
