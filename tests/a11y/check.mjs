@@ -53,6 +53,17 @@ try {
         if (buttons !== 2) problems.push(`gallery script made ${buttons} buttons, expected 2`);
         const alts = await page.$$eval('.gallery img', (imgs) => imgs.filter((i) => !i.alt).length);
         if (alts) problems.push(`${alts} gallery photos without alt text`);
+        // Without the buttons: the gallery takes focus, shows it, and the
+        // arrow keys bring the next photo into view.
+        const gallery = page.locator('.gallery').first();
+        await gallery.scrollIntoViewIfNeeded();
+        await gallery.focus();
+        const outline = await gallery.evaluate((g) => getComputedStyle(g).outlineStyle);
+        if (outline === 'none') problems.push('focused gallery shows no outline');
+        await page.keyboard.press('ArrowRight');
+        await page.waitForTimeout(600);
+        const moved = await gallery.evaluate((g) => g.scrollLeft);
+        if (moved <= 0) problems.push('ArrowRight on the focused gallery did not scroll it');
       }
       const label = `${p.name} @${widthName} (${viewport.width}px)`;
       if (problems.length) {

@@ -1,0 +1,12 @@
+import { serveSite, launchBrowser } from './browser.mjs';
+const [,, root, urlPath, w, h, y, file] = process.argv;
+const site = await serveSite(root);
+const b = await launchBrowser();
+const p = await b.context.newPage();
+await p.setViewportSize({width: +w, height: +h});
+await p.goto(site.url + urlPath);
+await p.evaluate(() => Promise.all([...document.querySelectorAll('img')].map((i) => { i.loading = 'eager'; return i.decode().catch(() => null); })));
+await p.evaluate((yy) => window.scrollTo(0, yy), +y);
+await p.waitForTimeout(300);
+await p.screenshot({ path: file, fullPage: y === 'full' });
+await b.close(); site.close();
