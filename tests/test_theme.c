@@ -546,21 +546,22 @@ static const char *paged(void)
 {
     if (paged_out) return paged_out;
     enum { POSTS = 12 };
-    const char *files[POSTS + 4][2] = {
+    const char *files[POSTS + 5][2] = {
         SITEFIX_SYSTEM_KK_RU_EN,
         FIX_SITE_YAML,
         {"pages/02.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n    by: date\n"
                                      "    dir: desc\n  limit: 1\n  pagination: true\n---\n"},
+        FIX_NEWS_BLOG("ru"),
     };
     char names[POSTS][64], bodies[POSTS][160];
     for (int i = 0; i < POSTS; i++) {
         snprintf(names[i], sizeof names[i], "pages/02.news/post-%02d/item.en.md", i + 1);
         snprintf(bodies[i], sizeof bodies[i], "---\ntitle: Post %02d\ndate: '2024-01-%02d 10:00'\n---\nBody %02d.\n", i + 1,
                  i + 1, i + 1);
-        files[3 + i][0] = names[i];
-        files[3 + i][1] = bodies[i];
+        files[4 + i][0] = names[i];
+        files[4 + i][1] = bodies[i];
     }
-    files[3 + POSTS][0] = files[3 + POSTS][1] = NULL;
+    files[4 + POSTS][0] = files[4 + POSTS][1] = NULL;
     char *dir = sitefix_make(files);
     paged_out = build_into_temp(dir);
     sitefix_remove(dir);
@@ -608,5 +609,10 @@ TEST(later_pages_of_a_list_have_their_own_canonical_url_and_title)
     char *html = page_at(paged(), "en/news/page/3/index.html");
     CHECK_CONTAINS(html, "<link rel=\"canonical\" href=\"https://clinic.example/en/news/page/3/\">");
     CHECK_CONTAINS(html, "<title>News · Page 3 | Clinic</title>");
+    /* page 3 has no counterpart in Russian; the list's first page does */
+    CHECK_NOT_CONTAINS(html, "rel=\"alternate\"");
+    char *first = page_at(paged(), "en/news/index.html");
+    CHECK_CONTAINS(first, "<link rel=\"alternate\" hreflang=\"ru\" href=\"https://clinic.example/ru/news/\">");
+    free(first);
     free(html);
 }
