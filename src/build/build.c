@@ -10,6 +10,7 @@
  * the size of the site. */
 #include "build/build.h"
 #include "build/render.h"
+#include "check/check.h"
 #include "content/content.h"
 #include "content/site.h"
 #include "lib/buf.h"
@@ -255,6 +256,10 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     b.out = out;
     b.d = d;
     pthread_mutex_init(&b.lock, NULL);
+    /* The build reports what `folio check` does; shortcode problems come
+     * from rendering the content, so the check leaves those out. */
+    check_options co = {-1, true, opt->threads};
+    check_site(s, &co, d);
     b.r = renderer_new(s, d);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
