@@ -9,6 +9,8 @@
  * passes, which keeps memory proportional to the number of pages, not to
  * the size of the site. */
 #include "build/build.h"
+#include "build/feeds.h"
+#include "build/seo.h"
 #include "build/render.h"
 #include "check/check.h"
 #include "content/content.h"
@@ -261,6 +263,9 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     check_options co = {-1, true, opt->threads};
     check_site(s, &co, d);
     b.r = renderer_new(s, d);
+    arena base_arena = ARENA_INIT;
+    const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
+    renderer_set_base_url(b.r, base_url);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
 
@@ -279,6 +284,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
         njobs += list_pages_of(pv);
     }
     parallel_for(njobs, threads, pass_lists, &b);
+    size_t feed_files = feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);
     add_redirects(&b);
     add_site_pages(&b);
@@ -287,7 +293,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     res->next_change = (time_t)s->next_change;
     size_t media = 0;
     for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
-    res->files = b.pages_written + media;
+    res->files = b.pages_written + media + feed_files;
 
     for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
     free(b.list_content);
@@ -297,6 +303,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     for (int t = 0; t < threads; t++) arena_free(&b.arenas[t]);
     free(b.arenas);
     renderer_free(b.r);
+    arena_free(&base_arena);
     pthread_mutex_destroy(&b.lock);
     site_free(s);
     if (opt->strict && d->errors) return -1;
