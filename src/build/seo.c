@@ -16,6 +16,16 @@ const char *seo_base_url(const site *s, const char *override, arena *a)
     return arena_strndup(a, u, n);
 }
 
+static bool is_block_tag(const char *name, size_t n)
+{
+    static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                                         "tr", "td", "th", "table", "figure", "figcaption", "blockquote", "pre",
+                                         "hr", "section", "article", "dd", "dt", NULL};
+    for (const char *const *b = blocks; *b; b++)
+        if (strlen(*b) == n && !strncasecmp(*b, name, n)) return true;
+    return false;
+}
+
 void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
 {
     buf text = BUF_INIT;
@@ -24,8 +34,12 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
         char c = html[i];
         if (c == '<') {
             const char *end = memchr(html + i, '>', len - i);
+            size_t name_at = i + 1 + (i + 1 < len && html[i + 1] == '/');
+            size_t name_len = 0;
+            while (name_at + name_len < len && isalnum((unsigned char)html[name_at + name_len])) name_len++;
             i = end ? (size_t)(end - html) : len;
-            space = text.len > 0; /* a tag separates words ("</p><p>") */
+            /* Block elements separate words ("</p><p>"); inline ones do not ("<b>A</b>."). */
+            if (is_block_tag(html + name_at, name_len)) space = text.len > 0;
             continue;
         }
         if (isspace((unsigned char)c)) {
