@@ -172,7 +172,8 @@ static void check_link(body_scan *b, const char *url, bool is_image)
 typedef struct attr {
     const char *name;
     size_t name_len;
-    char *val; /* decoded, or NULL for a bare attribute */
+    const char *val; /* raw, as in the HTML; NULL for a bare attribute */
+    size_t val_len;
 } attr;
 
 static char *decode_attr(arena *a, const char *s, size_t n)
@@ -195,7 +196,7 @@ static char *decode_attr(arena *a, const char *s, size_t n)
 
 /* Reads the tag at html[i] == '<'; returns the index after it, fills the
  * tag name and up to 16 attributes. */
-static size_t read_tag(arena *a, const char *html, size_t len, size_t i, const char **name, size_t *name_len,
+static size_t read_tag(const char *html, size_t len, size_t i, const char **name, size_t *name_len,
                        bool *closing, attr *attrs, size_t *nattrs)
 {
     *nattrs = 0;
@@ -213,19 +214,21 @@ static size_t read_tag(arena *a, const char *html, size_t len, size_t i, const c
         }
         size_t ns = i;
         while (i < len && !isspace((unsigned char)html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') i++;
-        attr at = {html + ns, i - ns, NULL};
+        attr at = {html + ns, i - ns, NULL, 0};
         if (i < len && html[i] == '=') {
             i++;
             if (i < len && (html[i] == '"' || html[i] == '\'')) {
                 char q = html[i++];
                 size_t vs = i;
                 while (i < len && html[i] != q) i++;
-                at.val = decode_attr(a, html + vs, i - vs);
+                at.val = html + vs;
+                at.val_len = i - vs;
                 if (i < len) i++;
             } else {
                 size_t vs = i;
                 while (i < len && !isspace((unsigned char)html[i]) && html[i] != '>') i++;
-                at.val = decode_attr(a, html + vs, i - vs);
+                at.val = html + vs;
+                at.val_len = i - vs;
             }
         }
         if (at.name_len && *nattrs < 16) attrs[(*nattrs)++] = at;
@@ -234,11 +237,16 @@ static size_t read_tag(arena *a, const char *html, size_t len, size_t i, const c
     return i < len ? i + 1 : len;
 }
 
-static const char *attr_get(const attr *attrs, size_t n, const char *name)
+/* The decoded value of attribute name ("" for a bare one), or NULL. */
+static const char *attr_get(arena *a, const attr *attrs, size_t n, const char *name)
 {
     size_t nl = strlen(name);
     for (size_t k = 0; k < n; k++)
-        if (attrs[k].name_len == nl && !strncasecmp(attrs[k].name, name, nl)) return attrs[k].val ? attrs[k].val : "";
+        if (attrs[k].name_len == nl && !strncasecmp(attrs[k].name, name, nl)) {
+            if (!attrs[k].val) return "";
+            if (!memchr(attrs[k].val, '&', attrs[k].val_len)) return arena_strndup(a, attrs[k].val, attrs[k].val_len);
+            return decode_attr(a, attrs[k].val, attrs[k].val_len);
+        }
     return NULL;
 }
 
@@ -252,9 +260,17 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
     int in_code = 0;
     for (size_t i = 0; i < len;) {
         if (html[i] != '<') {
-            if (!in_code && html[i] == '{' && i + 1 < len && (html[i + 1] == '{' || html[i + 1] == '%'))
-                *twig_in_text = true;
-            i++;
+            /* Text up to the next tag: only "{{" and "{%" matter in it. */
+            const char *lt = memchr(html + i, '<', len - i);
+            size_t end = lt ? (size_t)(lt - html) : len;
+            if (!in_code && !*twig_in_text)
+                for (const char *p = html + i; (p = memchr(p, '{', end - (size_t)(p - html) - 0)) && p + 1 < html + end;
+                     p++)
+                    if (p[1] == '{' || p[1] == '%') {
+                        *twig_in_text = true;
+                        break;
+                    }
+            i = end;
             continue;
         }
         if (!strncmp(html + i, "<!--", 4)) {
@@ -266,25 +282,25 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
         size_t nl, nattrs;
         bool closing;
         attr attrs[16];
-        i = read_tag(b->a, html, len, i, &name, &nl, &closing, attrs, &nattrs);
+        i = read_tag(html, len, i, &name, &nl, &closing, attrs, &nattrs);
         if (tag_is(name, nl, "code") || tag_is(name, nl, "pre")) {
             in_code += closing ? -1 : 1;
             if (in_code < 0) in_code = 0;
             continue;
         }
         if (closing) continue;
-        const char *id = attr_get(attrs, nattrs, "id");
+        const char *id = attr_get(b->a, attrs, nattrs, "id");
         if (id && *id) buf_add(&b->ids, id, strlen(id) + 1);
         if (tag_is(name, nl, "a")) {
-            const char *anchor_name = attr_get(attrs, nattrs, "name");
+            const char *anchor_name = attr_get(b->a, attrs, nattrs, "name");
             if (anchor_name && *anchor_name) buf_add(&b->ids, anchor_name, strlen(anchor_name) + 1);
-            const char *href = attr_get(attrs, nattrs, "href");
+            const char *href = attr_get(b->a, attrs, nattrs, "href");
             if (href) check_link(b, href, false);
         } else if (tag_is(name, nl, "img")) {
-            const char *src = attr_get(attrs, nattrs, "src");
-            const char *alt = attr_get(attrs, nattrs, "alt");
+            const char *src = attr_get(b->a, attrs, nattrs, "src");
+            const char *alt = attr_get(b->a, attrs, nattrs, "alt");
             if (src) check_link(b, src, true);
-            const char *title = attr_get(attrs, nattrs, "title");
+            const char *title = attr_get(b->a, attrs, nattrs, "title");
             /* A gallery shows the title as the caption, which describes the photo. */
             if ((!alt || !*alt) && (!title || !*title))
                 diag_add(b->r->d, DIAG_WARNING, b->pv->file, src ? url_line(b, src) : b->src->body_line, 1,
@@ -304,24 +320,29 @@ static bool is_post(const page_version *pv)
     return c && c->kind == V_MAP && map_get(c, "items");
 }
 
+/* FNV-1a over the text with runs of whitespace as one space and none at
+ * the ends, so re-indented or re-wrapped copies hash alike. */
 static unsigned long long text_fingerprint(const char *text, size_t len)
 {
-    buf norm = BUF_INIT;
+    unsigned long long h = 1469598103934665603ULL;
+    size_t kept = 0;
     bool space = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (isspace(c)) {
-            space = norm.len > 0;
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            space = kept > 0;
             continue;
         }
-        if (space) buf_putc(&norm, ' ');
-        space = false;
-        buf_putc(&norm, (char)c);
+        if (space) {
+            h = (h ^ ' ') * 1099511628211ULL;
+            kept++;
+            space = false;
+        }
+        h = (h ^ c) * 1099511628211ULL;
+        kept++;
     }
-    unsigned long long h = norm.len >= MIN_COMPARED_TEXT ? strmap_hash(norm.s, norm.len) : 0;
-    if (norm.len >= MIN_COMPARED_TEXT && h == 0) h = 1;
-    buf_free(&norm);
-    return h;
+    if (kept < MIN_COMPARED_TEXT) return 0;
+    return h ? h : 1;
 }
 
 void check_body(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
@@ -369,7 +390,8 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
                  "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
                  s->summary_size);
 
-    if (!r->opt.skip_shortcodes && is_markdown) {
+    /* Shortcodes are only looked for where a '[' is left in the HTML. */
+    if (!r->opt.skip_shortcodes && is_markdown && memchr(buf_cstr(&html), '[', html.len)) {
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;
         sc.markdown = body;
