@@ -38,6 +38,38 @@ int check_body_line(const page_source *src, const char *needle)
     return line;
 }
 
+/* Is the line at p "---" with nothing but blanks after it? */
+static bool is_fence_line(const char *p, const char *end, const char **next)
+{
+    if (end - p < 3 || memcmp(p, "---", 3) != 0) return false;
+    p += 3;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (p < end && *p != '\n') return false;
+    *next = p < end ? p + 1 : p;
+    return true;
+}
+
+/* body_off and body_line of normalised page text, by the front matter
+ * rules of frontmatter.h (without parsing the YAML again). */
+static void find_body(page_source *src)
+{
+    const char *p = src->text, *end = src->text + src->len, *next;
+    src->body_off = 0;
+    src->body_line = 1;
+    if (!is_fence_line(p, end, &next)) return;
+    int line = 2;
+    for (p = next; p < end; line++) {
+        if (is_fence_line(p, end, &next)) {
+            src->body_off = (size_t)(next - src->text);
+            src->body_line = line + 1;
+            return;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
 static int by_address(const void *a, const void *b)
 {
     const page_version *x = ((const version_slot *)a)->pv, *y = ((const version_slot *)b)->pv;
@@ -63,8 +95,10 @@ static void scan_version(void *ctx, int worker, size_t i)
     if (!src.text) return; /* the loader reported it */
     src.len = source_normalize(src.text, src.len);
     arena *a = &r->arenas[worker];
-    /* The loader reported header errors already: parse quietly. */
-    frontmatter_split(&src, a, pv->file, NULL);
+    /* The loader parsed the header already (and reported its errors); only
+     * where the body starts is needed here. */
+    find_body(&src);
+    src.header = pv->has_error ? NULL : pv->header;
     if (src.header) check_header(r, pv, &src, a);
     check_body(r, pv, &src, &r->facts[i], a);
     if (map_get(pv->header, "date")) r->facts[i].date_line = check_header_key_line(&src, "date");

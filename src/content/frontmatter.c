@@ -10,6 +10,14 @@ size_t source_normalize(char *text, size_t len)
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
         (unsigned char)text[2] == 0xBF)
         r = 3;
+    /* Most files have no CR: skip to the first one instead of copying every byte. */
+    const char *cr = memchr(text + r, '\r', len - r);
+    if (!cr) {
+        if (r) memmove(text, text + r, len - r);
+        text[len - r] = 0;
+        return len - r;
+    }
+    if (!r) r = w = (size_t)(cr - text);
     for (; r < len; r++) {
         if (text[r] == '\r' && r + 1 < len && text[r + 1] == '\n') continue;
         text[w++] = text[r];
