@@ -159,6 +159,10 @@ static int cmd_check(int argc, char **argv)
         print_json_diags(stdout, &d);
     } else {
         diag_print_all(stdout, &d);
+        buf table = BUF_INIT;
+        if (s) check_translation_table(s, &table);
+        if (table.len) fwrite(table.s, 1, table.len, stdout);
+        buf_free(&table);
         size_t notes = d.len - d.errors - d.warnings;
         printf("folio check: %zu pages checked; %zu errors, %zu warnings, %zu notes\n", s ? s->nversions : 0,
                d.errors, d.warnings, notes);

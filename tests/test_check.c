@@ -331,6 +331,31 @@ TEST(post_missing_a_language_is_in_the_translation_table)
     diag_free(&d);
 }
 
+TEST(translation_table_lists_only_pages_lacking_a_language)
+{
+    const char *const files[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                    {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\nKK " POST_BODY},
+                                    {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\nRU " POST_BODY},
+                                    {"pages/01.news/b/item.md", "---\ntitle: B\n---\nAll " POST_BODY},
+                                    {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    diag_init(&d);
+    site *s = site_load(dir, NOW, &d);
+    buf table = BUF_INIT;
+    check_translation_table(s, &table);
+    CHECK_CONTAINS(buf_cstr(&table), "translations missing:\n");
+    CHECK_CONTAINS(buf_cstr(&table), "01.news/a");
+    CHECK_CONTAINS(buf_cstr(&table), " kk ru --\n");
+    /* b has one file for every language, the news list one per language */
+    CHECK_NOT_CONTAINS(buf_cstr(&table), "01.news/b");
+    CHECK_NOT_CONTAINS(buf_cstr(&table), "01.news ");
+    buf_free(&table);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(translation_with_another_date_is_a_warning)
 {
     const char *const bad[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,

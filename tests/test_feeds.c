@@ -33,7 +33,8 @@ static const char *const site_files[][2] = {
     POST("01.conference", "en", "Conference", "09-01-2023 10:00", ""),
     {"pages/02.news/01.conference/hall.jpg", "not really a jpeg"},
     POST("02.forum", "ru", "Форум </script>", "22-07-2019 09:00", ""),
-    POST("02.forum", "en", "Forum", "22-07-2019 09:00", ""),
+    POST("02.forum", "en", "Forum", "22-07-2019 09:00", "metadata:\n  description: The forum in two lines.\n"),
+    POST("04.hidden", "en", "Hidden", "01-01-2020 10:00", "sitemap:\n  ignore: true\n"),
     POST("03.future", "ru", "Будущее", "01-03-2030 10:00", "publish_date: '01-03-2030 10:00'\n"),
     POST("03.future", "en", "Future", "01-03-2030 10:00", "publish_date: '01-03-2030 10:00'\n"),
     {NULL, NULL}};
@@ -163,7 +164,8 @@ TEST(sitemap_lists_published_pages_with_language_alternates)
                          "for u in urls:\n"
                          "    alts = sorted(l.get('hreflang') + '=' + l.get('href') for l in u.findall('x:link', ns))\n"
                          "    print(u.find('s:loc', ns).text, u.find('s:lastmod', ns).text[:10], alts)\n");
-    /* home and news in 3 languages, conference in 3, forum in 2; not the future post */
+    /* home and news in 3 languages, conference in 3, forum in 2; not the
+     * future post nor the one whose header keeps it out */
     CHECK_CONTAINS(r, "count 11");
     CHECK_CONTAINS(r, BASE "/ru/news/conference/ 2023-01-09 ['en=" BASE "/en/news/conference/', 'kk=" BASE
                       "/kk/news/conference/', 'ru=" BASE "/ru/news/conference/', 'x-default=" BASE
@@ -172,6 +174,7 @@ TEST(sitemap_lists_published_pages_with_language_alternates)
     CHECK_CONTAINS(r, BASE "/en/news/forum/ 2019-07-22 ['en=" BASE "/en/news/forum/', 'ru=" BASE "/ru/news/forum/']");
     CHECK_CONTAINS(r, BASE "/kk/ ");
     CHECK_NOT_CONTAINS(r, "future");
+    CHECK_NOT_CONTAINS(r, "hidden");
     free(r);
     char *robots = read_out(&b, "robots.txt");
     CHECK_CONTAINS(robots, "Sitemap: " BASE "/sitemap.xml");
@@ -245,6 +248,9 @@ TEST(post_page_carries_description_open_graph_feeds_and_news_article)
     CHECK_CONTAINS(r, "ru/news/forum/index.html 1 NewsArticle Форум </script> ru None 2019-07-22");
     CHECK_CONTAINS(r, "ru/index.html 1 MedicalOrganization ТОО «Центр гематологии» None +7 727 000 00 00");
     free(r);
+    char *forum = read_out(&b, "en/news/forum/index.html");
+    CHECK_CONTAINS(forum, "<meta name=\"description\" content=\"The forum in two lines.\">");
+    free(forum);
     /* Pages that are neither posts nor lists have no feed links. */
     char *home = read_out(&b, "en/index.html");
     CHECK_NOT_CONTAINS(home, "application/rss+xml");

@@ -173,6 +173,8 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
     for (size_t i = 0; i < s->nversions; i++) {
         const page_version *pv = s->versions[i];
         if (!is_published(pv) || map_get(pv->header, "redirect")) continue;
+        /* Grav's sitemap plugin key for pages kept out of it. */
+        if (value_path_bool(pv->header, "sitemap.ignore", false)) continue;
         buf_puts(&x, "<url>\n<loc>");
         xml_text(&x, base);
         xml_text(&x, pv->url);

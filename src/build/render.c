@@ -149,6 +149,10 @@ static value *page_get(void *self, const char *key, arena *a)
     if (!strcmp(key, "header_image")) return header_image(st, pv);
     /* Search engines and link previews (partials/metadata.html.twig). */
     if (!strcmp(key, "description")) {
+        /* The author's own description first, as Grav's page metadata has it. */
+        const char *own = value_path_str(pv->header, "metadata.description", NULL);
+        if (!own) own = value_path_str(pv->header, "description", NULL);
+        if (own && *own) return value_cstr(a, own);
         buf d = BUF_INIT;
         const char *h = pv->summary_html ? pv->summary_html : "";
         seo_plain_text(h, strlen(h), SEO_DESCRIPTION_CHARS, &d);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "content/site.h"
+#include "lib/buf.h"
 #include "lib/diag.h"
 
 typedef struct check_options {
@@ -28,5 +29,11 @@ typedef struct check_options {
  * the defaults. Thread-safe for the site (reads only). Returns the number
  * of errors it added. */
 size_t check_site(const site *s, const check_options *opt, diag_list *d);
+
+/* The translation table: one line per page that lacks a language, with
+ * the page's folder and, per language, its code when the page is written
+ * in it or "--" when not:  "02.news/2024-05-25-exchange  kk ru --".
+ * Appends nothing when every page is in every language. */
+void check_translation_table(const site *s, buf *out);
 
 #endif

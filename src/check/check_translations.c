@@ -102,3 +102,22 @@ void check_translations(check_run *r)
         }
     check_duplicates(r);
 }
+
+void check_translation_table(const site *s, buf *out)
+{
+    if (s->nlangs < 2) return;
+    bool any = false;
+    for (size_t i = 0; i < s->npages; i++) {
+        const page *pg = s->pages[i];
+        int nown = 0;
+        for (int l = 0; l < s->nlangs; l++) nown += is_own(s, pg->v[l]);
+        if (nown == 0 || nown == s->nlangs) continue;
+        if (!any) {
+            buf_puts(out, "translations missing:\n");
+            any = true;
+        }
+        buf_printf(out, "  %-60s", pg->rel);
+        for (int l = 0; l < s->nlangs; l++) buf_printf(out, " %s", is_own(s, pg->v[l]) ? s->langs[l] : "--");
+        buf_putc(out, '\n');
+    }
+}
