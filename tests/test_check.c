@@ -171,7 +171,7 @@ TEST(same_post_in_two_folders_is_found_whatever_the_whitespace)
 TEST(link_to_a_page_that_does_not_exist_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
-                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nSee [the other](../missing).\n"},
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nСм. [другое](../missing).\n"},
                                   {NULL, NULL}};
     const char *const good[][2] = {ONE_LANG, NEWS_LIST,
                                    {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nSee [b](../b), [news](/news) "
@@ -181,10 +181,10 @@ TEST(link_to_a_page_that_does_not_exist_is_an_error)
     diag_list d;
     check_files(bad, &d);
     CHECK(diag_has(&d, DIAG_ERROR, "link to '../missing': no such page"));
-    bool right_line = false;
+    bool right_place = false;
     for (size_t i = 0; i < d.len; i++)
-        if (strstr(d.items[i].msg, "../missing")) right_line = d.items[i].line == 10;
-    CHECK(right_line);
+        if (strstr(d.items[i].msg, "../missing")) right_place = d.items[i].line == 10 && d.items[i].col == 14;
+    CHECK(right_place);
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_ERROR, "link to"));

@@ -27,14 +27,23 @@ int check_header_key_line(const page_source *src, const char *key)
     return 1;
 }
 
-int check_body_line(const page_source *src, const char *needle)
+int check_body_line(const page_source *src, const char *needle, int *col)
 {
     const char *body = src->text + src->body_off;
     const char *hit = needle && *needle ? memmem(body, src->len - src->body_off, needle, strlen(needle)) : NULL;
     int line = src->body_line > 0 ? src->body_line : 1;
+    if (col) *col = 1;
     if (!hit) return line;
+    const char *line_start = body;
     for (const char *p = body; p < hit; p++)
-        if (*p == '\n') line++;
+        if (*p == '\n') line++, line_start = p + 1;
+    if (col) {
+        /* UTF-8 continuation bytes do not start a character. */
+        int c = 1;
+        for (const char *p = line_start; p < hit; p++)
+            if (((unsigned char)*p & 0xC0) != 0x80) c++;
+        *col = c;
+    }
     return line;
 }
 

@@ -39,8 +39,12 @@ static bool has_scheme(const char *u)
     return p > u && *p == ':';
 }
 
-static void add_anchor(body_scan *b, const page_version *target, const char *id, const char *url, int line)
+static int url_line(body_scan *b, const char *url, int *col);
+
+static void add_anchor(body_scan *b, const page_version *target, const char *id, const char *url)
 {
+    int col;
+    int line = url_line(b, url, &col);
     page_facts *f = b->f;
     if (f->nanchors >= MAX_REFS) return;
     if (f->nanchors == b->cap_anchors) {
@@ -49,7 +53,7 @@ static void add_anchor(body_scan *b, const page_version *target, const char *id,
         if (f->nanchors) memcpy(n, f->anchors, f->nanchors * sizeof *n);
         f->anchors = n;
     }
-    f->anchors[f->nanchors++] = (anchor_ref){target, arena_strdup(b->a, id), arena_strdup(b->a, url), line};
+    f->anchors[f->nanchors++] = (anchor_ref){target, arena_strdup(b->a, id), arena_strdup(b->a, url), line, col};
 }
 
 static void add_media_use(body_scan *b, const page *pg, const media_file *m)
@@ -88,14 +92,14 @@ static char *percent_decode(arena *a, const char *s, size_t n)
     return out;
 }
 
-/* The line of a URL in the Markdown: as written, or percent-decoded (the
- * renderer encodes non-ASCII characters in URLs). */
-static int url_line(body_scan *b, const char *url)
+/* The line and column of a URL in the Markdown: as written, or
+ * percent-decoded (the renderer encodes non-ASCII characters in URLs). */
+static int url_line(body_scan *b, const char *url, int *col)
 {
-    int line = check_body_line(b->src, url);
-    if (line == b->src->body_line && strchr(url, '%'))
-        line = check_body_line(b->src, percent_decode(b->a, url, strlen(url)));
-    return line;
+    const char *body = b->src->text + b->src->body_off;
+    if (!memmem(body, b->src->len - b->src->body_off, url, strlen(url)) && strchr(url, '%'))
+        return check_body_line(b->src, percent_decode(b->a, url, strlen(url)), col);
+    return check_body_line(b->src, url, col);
 }
 
 static bool looks_like_file(const char *name)
@@ -112,7 +116,7 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     const page_version *pv = b->pv;
     if (!*url || has_scheme(url) || !strncmp(url, "//", 2)) return;
     if (url[0] == '#') {
-        if (url[1]) add_anchor(b, pv, url + 1, url, url_line(b, url));
+        if (url[1]) add_anchor(b, pv, url + 1, url);
         return;
     }
     size_t pathlen = strcspn(url, "?#");
@@ -143,7 +147,7 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     if (target_url) {
         size_t tl = strcspn(target_url, "#");
         const page_version *t = strmap_get(&b->r->by_url, arena_strndup(b->a, target_url, tl));
-        if (t && frag && frag[1]) add_anchor(b, t, frag + 1, url, url_line(b, url));
+        if (t && frag && frag[1]) add_anchor(b, t, frag + 1, url);
         if (t || !is_image) return;
     }
     /* A file in another page's folder: ../other-post/photo.jpg */
@@ -158,13 +162,14 @@ static void check_link(body_scan *b, const char *url, bool is_image)
             return;
         }
     }
-    int line = url_line(b, url);
+    int col;
+    int line = url_line(b, url, &col);
     if (is_image)
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, 1, "image '%s' does not exist (not in the page folder)", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", url);
     else if (!strchr(path, '/') && looks_like_file(path))
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, 1, "link to '%s': no such file in the page folder", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", url);
     else
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, 1, "link to '%s': no such page is published", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", url);
 }
 
 /* ---- a small HTML tag reader ------------------------------------------ */
@@ -302,9 +307,12 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             if (src) check_link(b, src, true);
             const char *title = attr_get(b->a, attrs, nattrs, "title");
             /* A gallery shows the title as the caption, which describes the photo. */
-            if ((!alt || !*alt) && (!title || !*title))
-                diag_add(b->r->d, DIAG_WARNING, b->pv->file, src ? url_line(b, src) : b->src->body_line, 1,
+            if ((!alt || !*alt) && (!title || !*title)) {
+                int col = 1;
+                int line = src ? url_line(b, src, &col) : b->src->body_line;
+                diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
                          "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
+            }
         }
     }
 }
@@ -386,7 +394,9 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
 
     if (twig && !value_path_bool(pv->header, "process.twig", false)) {
         const char *brace = memmem(body, body_len, "{{", 2) ? "{{" : "{%";
-        diag_add(r->d, DIAG_WARNING, pv->file, check_body_line(src, brace), 1,
+        int col;
+        int line = check_body_line(src, brace, &col);
+        diag_add(r->d, DIAG_WARNING, pv->file, line, col,
                  "Twig ('%s') in the content is shown as text: add 'process: {twig: true}' to the front matter to "
                  "run it",
                  brace);

@@ -28,10 +28,10 @@ void check_anchors(check_run *r)
             const page_facts *tf = check_facts_of(r, ar->target);
             if (!tf || has_id(tf, ar->id)) continue;
             if (ar->target == s->versions[i])
-                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, 1,
+                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, ar->col,
                          "link to '%s': this page has no element with id '%s'", ar->url, ar->id);
             else
-                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, 1,
+                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, ar->col,
                          "link to '%s': page '%s' has no element with id '%s'", ar->url, ar->target->url, ar->id);
         }
     }

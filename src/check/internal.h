@@ -13,7 +13,7 @@ typedef struct anchor_ref {
     const page_version *target;
     const char *id;
     const char *url; /* as written, for the message */
-    int line;
+    int line, col;
 } anchor_ref;
 
 /* A media file some content refers to. */
@@ -56,8 +56,9 @@ page_facts *check_facts_of(check_run *r, const page_version *pv);
 /* 1-based file line of the top-level header key, or 1. */
 int check_header_key_line(const page_source *src, const char *key);
 /* 1-based file line of the first occurrence of needle in the body, or the
- * body's first line. */
-int check_body_line(const page_source *src, const char *needle);
+ * body's first line; *col (when not NULL) gets its 1-based column in
+ * characters, or 1. */
+int check_body_line(const page_source *src, const char *needle, int *col);
 
 /* Front matter of one version: key types, misspelt keys, schedule. */
 void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a);
