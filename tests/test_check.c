@@ -109,7 +109,7 @@ TEST(taxonomy_must_be_a_map)
 TEST(misspelt_known_key_is_a_warning_but_other_unknown_keys_are_fine)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
-                                  {"pages/01.news/a/item.md", "---\npublisehd: false\nhide_page_titel: true\n---\n" POST_BODY},
+                                  {"pages/01.news/a/item.md", "---\npublisehd: false\nhide_page_titel: true\ntitel: A\n---\n" POST_BODY},
                                   {NULL, NULL}};
     const char *const good[][2] = {ONE_LANG, NEWS_LIST,
                                    {"pages/01.news/a/item.md", "---\nsponsor: Acme\ndata: 1\ngallery_style: wide\n---\n" POST_BODY},
@@ -118,6 +118,7 @@ TEST(misspelt_known_key_is_a_warning_but_other_unknown_keys_are_fine)
     check_files(bad, &d);
     CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'publisehd': did you mean 'published'?"));
     CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'hide_page_titel': did you mean 'hide_page_title'?"));
+    CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'titel': did you mean 'title'?"));
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_WARNING, "unknown key"));

@@ -67,7 +67,7 @@ static int edit_distance(const char *a, const char *b, int limit)
 static const char *near_known_key(const char *key)
 {
     size_t n = strlen(key);
-    int limit = n >= 6 ? 2 : n >= 5 ? 1 : 0;
+    int limit = n >= 5 ? 2 : 0;
     if (!limit) return NULL;
     const char *best = NULL;
     int best_d = limit + 1;
