@@ -21,6 +21,9 @@
 
 #define MIN_COMPARED_TEXT 80 /* shorter bodies (list pages, stubs) are alike by nature */
 #define MAX_REFS 4096        /* per page: links and media references kept for the later passes */
+/* Per page: a file with thousands of broken links says so in a few lines,
+ * and finding each one's line (a search of the page) stays cheap. */
+#define MAX_LINK_FINDINGS 50
 
 typedef struct body_scan {
     check_run *r;
@@ -30,7 +33,22 @@ typedef struct body_scan {
     arena *a;
     buf ids;
     size_t cap_anchors, cap_media;
+    size_t link_findings; /* reported so far; see MAX_LINK_FINDINGS */
+    const char *cursor;   /* where the search for the next URL starts */
+    int cursor_line;      /* its line */
+    const char *cursor_line_start;
+    int searches_from_start;
 } body_scan;
+
+/* Whether another link finding may be reported for this page. */
+static bool may_report(body_scan *b)
+{
+    if (++b->link_findings <= MAX_LINK_FINDINGS) return true;
+    if (b->link_findings == MAX_LINK_FINDINGS + 1)
+        diag_add(b->r->d, DIAG_WARNING, b->pv->file, 0, 0, "more than %d broken links or images: the rest are not listed",
+                 MAX_LINK_FINDINGS);
+    return false;
+}
 
 static bool has_scheme(const char *u)
 {
@@ -43,10 +61,10 @@ static int url_line(body_scan *b, const char *url, int *col);
 
 static void add_anchor(body_scan *b, const page_version *target, const char *id, const char *url)
 {
-    int col;
-    int line = url_line(b, url, &col);
     page_facts *f = b->f;
     if (f->nanchors >= MAX_REFS) return;
+    int col;
+    int line = url_line(b, url, &col);
     if (f->nanchors == b->cap_anchors) {
         b->cap_anchors = b->cap_anchors ? b->cap_anchors * 2 : 8;
         anchor_ref *n = arena_alloc(b->a, b->cap_anchors * sizeof *n);
@@ -92,14 +110,37 @@ static char *percent_decode(arena *a, const char *s, size_t n)
     return out;
 }
 
+/* Where needle is in the body from the cursor on; NULL when it is not. */
+static const char *find_from_cursor(body_scan *b, const char *needle)
+{
+    const char *end = b->src->text + b->src->len;
+    size_t n = strlen(needle);
+    return n ? memmem(b->cursor, (size_t)(end - b->cursor), needle, n) : NULL;
+}
+
 /* The line and column of a URL in the Markdown: as written, or
- * percent-decoded (the renderer encodes non-ASCII characters in URLs). */
+ * percent-decoded (the renderer encodes non-ASCII characters in URLs).
+ * Links come in the order of the source, so the search goes on from the
+ * previous one and a page is read once, however many links it has. */
 static int url_line(body_scan *b, const char *url, int *col)
 {
-    const char *body = b->src->text + b->src->body_off;
-    if (!memmem(body, b->src->len - b->src->body_off, url, strlen(url)) && strchr(url, '%'))
-        return check_body_line(b->src, percent_decode(b->a, url, strlen(url)), col);
-    return check_body_line(b->src, url, col);
+    const char *hit = find_from_cursor(b, url);
+    if (!hit && strchr(url, '%')) hit = find_from_cursor(b, percent_decode(b->a, url, strlen(url)));
+    if (!hit) {
+        /* Out of order (a reference definition, raw HTML): search the whole
+         * body, a bounded number of times per page. */
+        if (b->searches_from_start++ < 20) return check_body_line(b->src, url, col);
+        *col = 1;
+        return b->src->body_line;
+    }
+    for (const char *p = b->cursor; p < hit; p++)
+        if (*p == '\n') b->cursor_line++, b->cursor_line_start = p + 1;
+    b->cursor = hit;
+    int c = 1;
+    for (const char *p = b->cursor_line_start; p < hit; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80) c++;
+    *col = c;
+    return b->cursor_line;
 }
 
 static bool looks_like_file(const char *name)
@@ -162,6 +203,7 @@ static void check_link(body_scan *b, const char *url, bool is_image)
             return;
         }
     }
+    if (!may_report(b)) return;
     int col;
     int line = url_line(b, url, &col);
     if (is_image)
@@ -307,7 +349,7 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             if (src) check_link(b, src, true);
             const char *title = attr_get(b->a, attrs, nattrs, "title");
             /* A gallery shows the title as the caption, which describes the photo. */
-            if ((!alt || !*alt) && (!title || !*title)) {
+            if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
                 int col = 1;
                 int line = src ? url_line(b, src, &col) : b->src->body_line;
                 diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
@@ -385,7 +427,7 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
         buf_add(&html, body, body_len);
     }
 
-    body_scan b = {r, pv, src, f, a, BUF_INIT, 0, 0};
+    body_scan b = {r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
     bool twig = false;
     scan_html(&b, buf_cstr(&html), html.len, &twig);
     f->ids = b.ids.len ? arena_strndup(a, b.ids.s, b.ids.len) : NULL;
