@@ -1,6 +1,8 @@
 /* main.c - the folio command line: build, serve, check, template. */
 #include "build/build.h"
 #include "build/output_dir.h"
+#include "check/check.h"
+#include "content/site.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "serve/serve_site.h"
@@ -21,7 +23,7 @@ static void usage(FILE *f)
           "        build the Grav user folder SITE into the folder OUT\n"
           "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n"
           "        build SITE into memory and serve it over HTTP, rebuilding on change\n"
-          "  check SITE\n"
+          "  check SITE [--format text|json] [--lang LANG] [--threads N]\n"
           "        report what is wrong in the content, without writing anything\n"
           "  template render DIR NAME [--data FILE.json]\n"
           "        render template NAME from folder DIR with the JSON data as context\n"
@@ -109,37 +111,110 @@ static int cmd_build(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
-    serve_site site = {0};
+    serve_site ss = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--port") || !strcmp(a, "-p")) site.serve.port = atoi(arg_value(argc, argv, &i));
-        else if (!strcmp(a, "--bind")) site.serve.bind = arg_value(argc, argv, &i);
-        else if (!strcmp(a, "--dev")) site.serve.dev = true;
-        else if (!strcmp(a, "--log")) site.serve.log_path = arg_value(argc, argv, &i);
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) site.serve.quiet = true;
-        else if (!strcmp(a, "--threads")) site.serve.threads = atoi(arg_value(argc, argv, &i));
-        else if (!strcmp(a, "--base-url")) site.base_url = arg_value(argc, argv, &i);
+        if (!strcmp(a, "--port") || !strcmp(a, "-p")) ss.serve.port = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--bind")) ss.serve.bind = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--dev")) ss.serve.dev = true;
+        else if (!strcmp(a, "--log")) ss.serve.log_path = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) ss.serve.quiet = true;
+        else if (!strcmp(a, "--threads")) ss.serve.threads = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--base-url")) ss.base_url = arg_value(argc, argv, &i);
         else if (a[0] == '-') {
             fprintf(stderr, "folio serve: unknown option %s\n", a);
             return 2;
-        } else if (!site.dir) site.dir = a;
+        } else if (!ss.dir) ss.dir = a;
         else {
             fprintf(stderr, "folio serve: unexpected argument %s\n", a);
             return 2;
         }
     }
-    if (!site.dir) {
+    if (!ss.dir) {
         fputs("usage: folio serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n", stderr);
         return 2;
     }
-    if (site.serve.port == 0) site.serve.port = 8080;
-    if (site.serve.port < 0 || site.serve.port > 65535) {
+    if (ss.serve.port == 0) ss.serve.port = 8080;
+    if (ss.serve.port < 0 || ss.serve.port > 65535) {
         fputs("folio serve: --port must be between 1 and 65535\n", stderr);
         return 2;
     }
-    site.serve.site_dir = site.dir;
-    int rc = serve_main(&site.serve, serve_site_rebuild, &site);
-    serve_site_free(&site);
+    ss.serve.site_dir = ss.dir;
+    int rc = serve_main(&ss.serve, serve_site_rebuild, &ss);
+    serve_site_free(&ss);
+    return rc;
+}
+
+static void print_json_diags(FILE *f, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    fputs("[", f);
+    for (size_t i = 0; i < d->len; i++) {
+        const diag *x = &d->items[i];
+        static const char *const level[] = {"error", "warning", "note"};
+        value *o = value_map(&a);
+        map_set(&a, o, "path", value_cstr(&a, x->path ? x->path : ""));
+        map_set(&a, o, "line", value_int(&a, x->line > 0 ? x->line : 1));
+        map_set(&a, o, "col", value_int(&a, x->col > 0 ? x->col : 1));
+        map_set(&a, o, "level", value_cstr(&a, level[x->level]));
+        map_set(&a, o, "message", value_cstr(&a, x->msg ? x->msg : ""));
+        buf b = BUF_INIT;
+        value_write_json(&b, o, &a, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        fprintf(f, "%s\n  %s", i ? "," : "", buf_cstr(&b));
+        buf_free(&b);
+    }
+    fputs(d->len ? "\n]\n" : "]\n", f);
+    arena_free(&a);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *dir = NULL, *format = "text", *lang = NULL;
+    check_options opt = {-1, false, 0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--format")) format = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--lang")) lang = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--threads")) opt.threads = atoi(arg_value(argc, argv, &i));
+        else if (a[0] == '-' || dir) {
+            fprintf(stderr, "folio check: unexpected argument %s\n", a);
+            return 2;
+        } else dir = a;
+    }
+    bool json = !strcmp(format, "json");
+    if (!dir || (!json && strcmp(format, "text"))) {
+        fputs("usage: folio check SITE [--format text|json] [--lang LANG]\n", stderr);
+        return 2;
+    }
+    diag_list d;
+    diag_init(&d);
+    site *s = site_load(dir, 0, &d);
+    if (s && lang) {
+        opt.lang = site_lang_index(s, lang);
+        if (opt.lang < 0) {
+            fprintf(stderr, "folio check: the site has no language '%s'\n", lang);
+            site_free(s);
+            diag_free(&d);
+            return 2;
+        }
+    }
+    if (s) check_site(s, &opt, &d);
+    diag_sort(&d);
+    if (json) {
+        print_json_diags(stdout, &d);
+    } else {
+        diag_print_all(stdout, &d);
+        buf table = BUF_INIT;
+        if (s) check_translation_table(s, &table);
+        if (table.len) fwrite(table.s, 1, table.len, stdout);
+        buf_free(&table);
+        size_t notes = d.len - d.errors - d.warnings;
+        printf("folio check: %zu pages checked; %zu errors, %zu warnings, %zu notes\n", s ? s->nversions : 0,
+               d.errors, d.warnings, notes);
+    }
+    int rc = d.errors ? 1 : 0;
+    site_free(s);
+    diag_free(&d);
     return rc;
 }
 
@@ -176,6 +251,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
     if (!strcmp(cmd, "template")) return cmd_template(argc - 2, argv + 2);
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

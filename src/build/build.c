@@ -9,7 +9,10 @@
  * passes, which keeps memory proportional to the number of pages, not to
  * the size of the site. */
 #include "build/build.h"
+#include "build/feeds.h"
+#include "build/seo.h"
 #include "build/render.h"
+#include "check/check.h"
 #include "content/content.h"
 #include "content/site.h"
 #include "lib/buf.h"
@@ -276,7 +279,14 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     b.out = out;
     b.d = d;
     pthread_mutex_init(&b.lock, NULL);
+    /* The build reports what `folio check` does; shortcode problems come
+     * from rendering the content, so the check leaves those out. */
+    check_options co = {-1, true, opt->threads};
+    check_site(s, &co, d);
     b.r = renderer_new(s, d);
+    arena base_arena = ARENA_INIT;
+    const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
+    renderer_set_base_url(b.r, base_url);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
 
@@ -298,6 +308,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     }
     parallel_for(njobs, threads, pass_lists, &b);
     phase("lists", &t);
+    size_t feed_files = feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);
     phase("media", &t);
     add_redirects(&b);
@@ -316,7 +327,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     }
     size_t media = 0;
     for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
-    res->files = b.pages_written + media;
+    res->files = b.pages_written + media + feed_files;
 
     for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
     free(b.list_content);
@@ -326,6 +337,7 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
     free(b.arenas);
     renderer_free(b.r);
+    arena_free(&base_arena);
     pthread_mutex_destroy(&b.lock);
     site_free(s);
     phase("free", &t);

@@ -5,6 +5,8 @@
  * for ten thousand pages. Everything a render allocates lives in an arena
  * freed when the page is written. */
 #include "build/render.h"
+#include "build/feeds.h"
+#include "build/seo.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "lib/strmap.h"
@@ -28,6 +30,7 @@ struct renderer {
     theme_asset *assets;
     size_t nassets;
     value *theme_strings; /* the theme's languages.yaml: {lang: {KEY: text}} */
+    const char *base_url; /* absolute site URL without trailing slash, "" when unknown */
     arena arena;
 };
 
@@ -148,6 +151,40 @@ static value *page_get(void *self, const char *key, arena *a)
         return l;
     }
     if (!strcmp(key, "header_image")) return header_image(st, pv);
+    /* Search engines and link previews (partials/metadata.html.twig). */
+    if (!strcmp(key, "description")) {
+        /* The author's own description first, as Grav's page metadata has it. */
+        const char *own = value_path_str(pv->header, "metadata.description", NULL);
+        if (!own) own = value_path_str(pv->header, "description", NULL);
+        if (own && *own) return value_cstr(a, own);
+        buf d = BUF_INIT;
+        const char *h = pv->summary_html ? pv->summary_html : "";
+        seo_plain_text(h, strlen(h), SEO_DESCRIPTION_CHARS, &d);
+        if (!d.len) buf_puts(&d, site_config_str(s, pv->lang, "metadata.description", ""));
+        value *v = value_str(a, buf_cstr(&d), d.len);
+        buf_free(&d);
+        return v;
+    }
+    if (!strcmp(key, "absolute_url")) return value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, pv->url));
+    if (!strcmp(key, "image_url")) {
+        const media_file *m = seo_lead_image(pv);
+        return m ? value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, m->url)) : value_null();
+    }
+    if (!strcmp(key, "og_locale")) return value_cstr(a, seo_og_locale(s->langs[pv->lang]));
+    if (!strcmp(key, "og_type")) return value_cstr(a, seo_is_post(pv) ? "article" : "website");
+    if (!strcmp(key, "og_locale_alternates")) {
+        value *l = value_list(a);
+        for (int k = 0; k < s->nlangs; k++) {
+            const page_version *t = pv->page->v[k];
+            if (k != pv->lang && t && t->published && t->routable) list_push(a, l, value_cstr(a, seo_og_locale(s->langs[k])));
+        }
+        return l;
+    }
+    if (!strcmp(key, "is_post")) return value_bool(seo_is_post(pv));
+    if (!strcmp(key, "json_ld")) {
+        const char *j = seo_json_ld(s, pv, st->r->base_url, a);
+        return *j ? value_safe_str(a, j, strlen(j)) : value_null();
+    }
     if (!strcmp(key, "translations")) {
         value *l = value_list(a);
         for (int k = 0; k < s->nlangs; k++) {
@@ -297,6 +334,11 @@ static void load_assets(renderer *r)
     free(override);
 }
 
+void renderer_set_base_url(renderer *r, const char *base_url)
+{
+    r->base_url = arena_strdup(&r->arena, base_url ? base_url : "");
+}
+
 const theme_asset *renderer_assets(const renderer *r, size_t *count)
 {
     *count = r->nassets;
@@ -318,6 +360,7 @@ renderer *renderer_new(const site *s, diag_list *d)
 {
     renderer *r = xcalloc(1, sizeof *r);
     r->s = s;
+    r->base_url = seo_base_url(s, NULL, &r->arena);
     char *ov = path_join(s->user_dir, "themes/folio/templates");
     if (path_is_dir(ov)) r->override_dir = arena_strdup(&r->arena, ov);
     free(ov);
@@ -394,6 +437,26 @@ static value *site_for_page(render_state *st, int lang, const page_version *pv)
     }
     map_set(a, v, "menu", menu);
     map_set(a, v, "latest", latest_posts(st, lang));
+    map_set(a, v, "url", value_cstr(a, st->r->base_url));
+    map_set(a, v, "base_url", value_cstr(a, st->r->base_url));
+    /* Feeds: a list's own, or the list a post belongs to. */
+    value *feeds = value_list(a);
+    const page_version *list = NULL;
+    if (pv && feeds_is_list(pv)) list = pv;
+    else if (pv && seo_is_post(pv)) list = pv->page->parent->v[pv->lang];
+    if (list && list->published && list->routable && *st->r->base_url) {
+        const char *kinds[][2] = {{"application/rss+xml", "RSS"}, {"application/atom+xml", "Atom"}};
+        for (int k = 0; k < 2; k++) {
+            value *f = value_map(a);
+            map_set(a, f, "type", value_cstr(a, kinds[k][0]));
+            map_set(a, f, "title", value_cstr(a, arena_printf(a, "%s: %s (%s)", site_config_str(s, lang, "title", ""),
+                                                              list->title, kinds[k][1])));
+            const char *u = k == 0 ? feeds_rss_url(list, a) : feeds_atom_url(list, a);
+            map_set(a, f, "url", value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, u)));
+            list_push(a, feeds, f);
+        }
+    }
+    map_set(a, v, "feeds", feeds);
     return v;
 }
 

@@ -21,7 +21,11 @@
  * content (only for the page being rendered), summary, has_more,
  * template, lang, visible, home, folder, parent, children, prev, next,
  * media [{name, url, size, type}], header_image, translations
- * [{lang, url, title}].
+ * [{lang, url, title}], and for metadata: description (the summary as
+ * plain text, ~160 characters), absolute_url, image_url (the lead image,
+ * absolute), og_type, og_locale ("ru_RU"), og_locale_alternates, is_post
+ * and json_ld (safe JSON for <script type="application/ld+json">).
+ * site.feeds lists the feeds of a list and its posts: [{type, title, url}].
  * Rendering is thread-safe: each call uses its own arena. */
 #ifndef FOLIO_RENDER_H
 #define FOLIO_RENDER_H
@@ -36,6 +40,10 @@ typedef struct renderer renderer;
 
 renderer *renderer_new(const site *s, diag_list *d);
 void renderer_free(renderer *r);
+
+/* The site's absolute URL without a trailing slash (--base-url); the
+ * default is site.yaml `url`. Templates see it as site.url. */
+void renderer_set_base_url(renderer *r, const char *base_url);
 
 /* Render pv with its content HTML. For a list page, list_page is the
  * 1-based page of the list (1 for the list's own URL). Returns 0 or -1. */

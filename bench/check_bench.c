@@ -1,0 +1,164 @@
+/* check_bench.c - times `folio check` on generated sites.
+ *
+ * Usage: check_bench [--folio PATH] [--runs R] [--threads T] [--dir DIR] N...
+ *
+ * For each N (default 10000) generates a site of N posts in three
+ * languages with gen_site into DIR (default $TMPDIR/folio-bench, the same
+ * folders build_bench uses, so either reuses the other's sites), runs
+ * `folio check SITE` R times (default 3) and prints the best and median
+ * wall time, the CPU time and the number of findings of the last run. */
+#include "lib/buf.h"
+#include "lib/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RUNS 50
+
+typedef struct run_stats {
+    double wall, cpu;
+    int exit_status;
+} run_stats;
+
+/* Run argv with stdout into out_path and stderr discarded. */
+static bool run_program(char *const argv[], const char *out_path, run_stats *st)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid = fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int null_fd = open("/dev/null", O_WRONLY);
+        if (out >= 0) dup2(out, STDOUT_FILENO);
+        if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR) return false;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    st->wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    st->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+              (double)ru.ru_stime.tv_usec / 1e6;
+    st->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return true;
+}
+
+static char *own_dir(void)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return xstrdup(".");
+    path[n] = 0;
+    char *slash = strrchr(path, '/');
+    if (slash) *slash = 0;
+    return xstrdup(path);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The last line of the check's output: "folio check: ... N errors, ..." */
+static void print_summary_line(const char *path)
+{
+    size_t len;
+    char *text = file_read(path, &len, 256 * 1024 * 1024);
+    if (!text) return;
+    while (len && text[len - 1] == '\n') text[--len] = 0;
+    char *last = strrchr(text, '\n');
+    printf("    %s\n", last ? last + 1 : text);
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    char *dir = own_dir();
+    char *folio = NULL, *gen_site = path_join(dir, "gen_site");
+    const char *work = NULL, *threads = NULL;
+    long sizes[16];
+    int nsizes = 0, runs = 3;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--folio") && i + 1 < argc) folio = xstrdup(argv[++i]);
+        else if (!strcmp(argv[i], "--dir") && i + 1 < argc) work = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = argv[++i];
+        else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
+        else if (nsizes < 16 && atol(argv[i]) > 0) sizes[nsizes++] = atol(argv[i]);
+        else {
+            fprintf(stderr, "usage: check_bench [--folio PATH] [--runs R] [--threads T] [--dir DIR] N...\n");
+            return 2;
+        }
+    }
+    if (runs < 1 || runs > MAX_RUNS) runs = 3;
+    if (!nsizes) sizes[nsizes++] = 10000;
+    if (!folio) folio = path_join(dir, "../folio");
+    buf work_dir = BUF_INIT;
+    if (work) buf_puts(&work_dir, work);
+    else buf_printf(&work_dir, "%s/folio-bench", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    dir_make(buf_cstr(&work_dir));
+    printf("check_bench: %s, %ld cores online\n", folio, sysconf(_SC_NPROCESSORS_ONLN));
+    for (int k = 0; k < nsizes; k++) {
+        buf root = BUF_INIT, user = BUF_INIT, marker = BUF_INIT, out = BUF_INIT, count = BUF_INIT;
+        buf_printf(&root, "%s/site-%ld", buf_cstr(&work_dir), sizes[k]);
+        buf_printf(&user, "%s/user", buf_cstr(&root));
+        buf_printf(&marker, "%s/complete", buf_cstr(&root));
+        buf_printf(&out, "%s/check-%ld.txt", buf_cstr(&work_dir), sizes[k]);
+        buf_printf(&count, "%ld", sizes[k]);
+        if (!path_exists(buf_cstr(&marker))) {
+            dir_remove_tree(buf_cstr(&root));
+            printf("generating %ld posts into %s ...\n", sizes[k], buf_cstr(&user));
+            fflush(stdout);
+            char *gargv[] = {gen_site, count.s, user.s, NULL};
+            run_stats st;
+            if (!run_program(gargv, "/dev/null", &st) || st.exit_status) {
+                fprintf(stderr, "check_bench: gen_site failed\n");
+                return 1;
+            }
+            file_write(buf_cstr(&marker), "", 0);
+        }
+        double walls[MAX_RUNS], cpus[MAX_RUNS];
+        for (int i = 0; i < runs; i++) {
+            char *cargv[] = {folio, "check", user.s, threads ? "--threads" : NULL, (char *)threads, NULL};
+            run_stats st;
+            if (!run_program(cargv, buf_cstr(&out), &st) || st.exit_status > 1) {
+                fprintf(stderr, "check_bench: folio check failed (exit %d)\n", st.exit_status);
+                return 1;
+            }
+            walls[i] = st.wall;
+            cpus[i] = st.cpu;
+        }
+        double sorted[MAX_RUNS];
+        memcpy(sorted, walls, sizeof(double) * (size_t)runs);
+        qsort(sorted, (size_t)runs, sizeof(double), compare_doubles);
+        double median = sorted[runs / 2];
+        double cpu = 0;
+        for (int i = 0; i < runs; i++)
+            if (walls[i] == median) cpu = cpus[i];
+        printf("N=%ld posts (%ld page versions): best %.3f s, median %.3f s, CPU %.3f s (%.0f%%)\n", sizes[k],
+               sizes[k] * 3 + 6, sorted[0], median, cpu, median > 0 ? 100.0 * cpu / median : 0);
+        print_summary_line(buf_cstr(&out));
+        buf_free(&root);
+        buf_free(&user);
+        buf_free(&marker);
+        buf_free(&out);
+        buf_free(&count);
+    }
+    buf_free(&work_dir);
+    free(folio);
+    free(gen_site);
+    free(dir);
+    return 0;
+}

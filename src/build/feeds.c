@@ -1,0 +1,231 @@
+/* feeds.c - RSS 2.0, Atom, sitemap.xml and robots.txt (see feeds.h). */
+#include "build/feeds.h"
+#include "build/seo.h"
+#include "lib/date.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool feeds_is_list(const page_version *pv)
+{
+    value *c = map_get(pv->header, "content");
+    return c && c->kind == V_MAP && map_get(c, "items");
+}
+
+const char *feeds_rss_url(const page_version *list, arena *a) { return arena_printf(a, "%sfeed.rss", list->url); }
+const char *feeds_atom_url(const page_version *list, arena *a) { return arena_printf(a, "%sfeed.atom", list->url); }
+
+static bool is_published(const page_version *pv) { return pv && pv->published && pv->routable && !pv->has_error; }
+
+static void xml_text(buf *out, const char *s) { buf_add_html(out, s ? s : "", s ? strlen(s) : 0); }
+
+static void xml_date(buf *out, const char *fmt, long long t) { date_format(out, fmt, t, NULL); }
+
+static int newest_first(const void *a, const void *b)
+{
+    const page_version *x = *(page_version *const *)a, *y = *(page_version *const *)b;
+    return x->date < y->date ? 1 : x->date > y->date ? -1 : strcmp(x->url, y->url);
+}
+
+static const char *mime_of(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot) return "application/octet-stream";
+    if (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg")) return "image/jpeg";
+    if (!strcasecmp(dot, ".png")) return "image/png";
+    if (!strcasecmp(dot, ".webp")) return "image/webp";
+    if (!strcasecmp(dot, ".gif")) return "image/gif";
+    return "application/octet-stream";
+}
+
+/* The summary as absolute-linked HTML, escaped for an XML text node. */
+static void summary_xml(buf *out, const page_version *pv, const char *base)
+{
+    const char *h = pv->summary_html ? pv->summary_html : "";
+    buf abs = BUF_INIT;
+    seo_absolute_links(h, strlen(h), base, &abs);
+    buf_add_html(out, abs.s ? abs.s : "", abs.len);
+    buf_free(&abs);
+}
+
+static void put(output *out, const char *path, const buf *b, diag_list *d, size_t *count)
+{
+    if (output_put(out, path, b->s ? b->s : "", b->len, 0) < 0)
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    else (*count)++;
+}
+
+static void write_feeds(const site *s, const page_version *list, const char *base, output *out, diag_list *d,
+                        size_t *count)
+{
+    arena a = ARENA_INIT;
+    size_t n = list->nitems;
+    page_version **items = xmalloc((n + 1) * sizeof *items);
+    memcpy(items, list->items, n * sizeof *items);
+    qsort(items, n, sizeof *items, newest_first);
+    if (n > FEED_ITEMS) n = FEED_ITEMS;
+    const char *lang = s->langs[list->lang];
+    const char *site_title = site_config_str(s, list->lang, "title", "");
+    const char *title = arena_printf(&a, "%s: %s", site_title, list->title);
+    const char *desc = site_config_str(s, list->lang, "metadata.description", site_title);
+    const char *link = arena_printf(&a, "%s%s", base, list->url);
+    const char *rss_url = arena_printf(&a, "%s%s", base, feeds_rss_url(list, &a));
+    const char *atom_url = arena_printf(&a, "%s%s", base, feeds_atom_url(list, &a));
+    long long updated = n ? items[0]->date : list->date;
+
+    buf rss = BUF_INIT;
+    buf_puts(&rss, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" "
+                   "xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\">\n"
+                   "<channel>\n<title>");
+    xml_text(&rss, title);
+    buf_puts(&rss, "</title>\n<link>");
+    xml_text(&rss, link);
+    buf_puts(&rss, "</link>\n<description>");
+    xml_text(&rss, desc);
+    buf_printf(&rss, "</description>\n<language>%s</language>\n<lastBuildDate>", lang);
+    xml_date(&rss, "r", updated);
+    buf_puts(&rss, "</lastBuildDate>\n<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
+    xml_text(&rss, rss_url);
+    buf_puts(&rss, "\"/>\n");
+
+    buf atom = BUF_INIT;
+    buf_printf(&atom, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+                      "xml:lang=\"%s\">\n<title>", lang);
+    xml_text(&atom, title);
+    buf_puts(&atom, "</title>\n<subtitle>");
+    xml_text(&atom, desc);
+    buf_puts(&atom, "</subtitle>\n<id>");
+    xml_text(&atom, link);
+    buf_puts(&atom, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+    xml_text(&atom, link);
+    buf_puts(&atom, "\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    xml_text(&atom, atom_url);
+    buf_puts(&atom, "\"/>\n<updated>");
+    xml_date(&atom, "c", updated);
+    buf_puts(&atom, "</updated>\n<author><name>");
+    xml_text(&atom, site_config_str(s, list->lang, "author.name", site_title));
+    buf_puts(&atom, "</name></author>\n");
+
+    for (size_t i = 0; i < n; i++) {
+        const page_version *pv = items[i];
+        const char *url = arena_printf(&a, "%s%s", base, pv->url);
+        const media_file *img = seo_lead_image(pv);
+        const char *img_url = img ? arena_printf(&a, "%s%s", base, img->url) : NULL;
+
+        buf_puts(&rss, "<item>\n<title>");
+        xml_text(&rss, pv->title);
+        buf_puts(&rss, "</title>\n<link>");
+        xml_text(&rss, url);
+        buf_puts(&rss, "</link>\n<guid isPermaLink=\"true\">");
+        xml_text(&rss, url);
+        buf_puts(&rss, "</guid>\n<pubDate>");
+        xml_date(&rss, "r", pv->date);
+        buf_puts(&rss, "</pubDate>\n<description>");
+        summary_xml(&rss, pv, base);
+        buf_puts(&rss, "</description>\n");
+        if (img) {
+            buf_puts(&rss, "<enclosure url=\"");
+            xml_text(&rss, img_url);
+            buf_printf(&rss, "\" length=\"%lld\" type=\"%s\"/>\n<media:content url=\"", img->size, mime_of(img->name));
+            xml_text(&rss, img_url);
+            buf_printf(&rss, "\" medium=\"image\" type=\"%s\"/>\n", mime_of(img->name));
+        }
+        buf_puts(&rss, "</item>\n");
+
+        buf_puts(&atom, "<entry>\n<title>");
+        xml_text(&atom, pv->title);
+        buf_puts(&atom, "</title>\n<id>");
+        xml_text(&atom, url);
+        buf_puts(&atom, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+        xml_text(&atom, url);
+        buf_puts(&atom, "\"/>\n<published>");
+        xml_date(&atom, "c", pv->date);
+        buf_puts(&atom, "</published>\n<updated>");
+        xml_date(&atom, "c", pv->date);
+        buf_puts(&atom, "</updated>\n<summary type=\"html\">");
+        summary_xml(&atom, pv, base);
+        buf_puts(&atom, "</summary>\n");
+        if (img) {
+            buf_puts(&atom, "<link rel=\"enclosure\" href=\"");
+            xml_text(&atom, img_url);
+            buf_printf(&atom, "\" type=\"%s\" length=\"%lld\"/>\n", mime_of(img->name), img->size);
+        }
+        buf_puts(&atom, "</entry>\n");
+    }
+    buf_puts(&rss, "</channel>\n</rss>\n");
+    buf_puts(&atom, "</feed>\n");
+    put(out, feeds_rss_url(list, &a) + 1, &rss, d, count);
+    put(out, feeds_atom_url(list, &a) + 1, &atom, d, count);
+    buf_free(&rss);
+    buf_free(&atom);
+    free(items);
+    arena_free(&a);
+}
+
+static void write_sitemap(const site *s, const char *base, output *out, diag_list *d, size_t *count)
+{
+    buf x = BUF_INIT;
+    buf_puts(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
+                 "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+                 "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    for (size_t i = 0; i < s->nversions; i++) {
+        const page_version *pv = s->versions[i];
+        if (!is_published(pv) || map_get(pv->header, "redirect")) continue;
+        /* Grav's sitemap plugin key for pages kept out of it. */
+        if (value_path_bool(pv->header, "sitemap.ignore", false)) continue;
+        buf_puts(&x, "<url>\n<loc>");
+        xml_text(&x, base);
+        xml_text(&x, pv->url);
+        buf_puts(&x, "</loc>\n<lastmod>");
+        xml_date(&x, "c", pv->date);
+        buf_puts(&x, "</lastmod>\n");
+        int translations = 0;
+        for (int l = 0; l < s->nlangs; l++)
+            if (is_published(pv->page->v[l])) translations++;
+        if (translations > 1) {
+            for (int l = 0; l < s->nlangs; l++) {
+                const page_version *t = pv->page->v[l];
+                if (!is_published(t)) continue;
+                buf_printf(&x, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"", s->langs[l]);
+                xml_text(&x, base);
+                xml_text(&x, t->url);
+                buf_puts(&x, "\"/>\n");
+            }
+            const page_version *dflt = pv->page->v[s->default_lang];
+            if (is_published(dflt)) {
+                buf_puts(&x, "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+                xml_text(&x, base);
+                xml_text(&x, dflt->url);
+                buf_puts(&x, "\"/>\n");
+            }
+        }
+        buf_puts(&x, "</url>\n");
+    }
+    buf_puts(&x, "</urlset>\n");
+    put(out, "sitemap.xml", &x, d, count);
+    buf_free(&x);
+}
+
+size_t feeds_write_all(const site *s, const char *base, output *out, diag_list *d)
+{
+    size_t count = 0;
+    buf robots = BUF_INIT;
+    buf_puts(&robots, "User-agent: *\nAllow: /\n");
+    if (base && *base) {
+        for (size_t i = 0; i < s->nversions; i++) {
+            const page_version *pv = s->versions[i];
+            if (is_published(pv) && feeds_is_list(pv)) write_feeds(s, pv, base, out, d, &count);
+        }
+        write_sitemap(s, base, out, d, &count);
+        buf_printf(&robots, "\nSitemap: %s/sitemap.xml\n", base);
+    } else {
+        diag_add(d, DIAG_NOTE, s->user_dir, 0, 0,
+                 "no site URL (config/site.yaml 'url' or --base-url): feeds and sitemap.xml need one and are not "
+                 "written");
+    }
+    put(out, "robots.txt", &robots, d, &count);
+    buf_free(&robots);
+    return count;
+}

@@ -1,0 +1,226 @@
+/* seo.c - descriptions, lead images, locales and JSON-LD (see seo.h). */
+#include "build/seo.h"
+#include "content/entity.h"
+#include "lib/date.h"
+#include "lib/value.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+const char *seo_base_url(const site *s, const char *override, arena *a)
+{
+    const char *u = override && *override ? override : site_config_str(s, s->default_lang, "url", "");
+    size_t n = strlen(u);
+    while (n && u[n - 1] == '/') n--;
+    return arena_strndup(a, u, n);
+}
+
+static bool is_block_tag(const char *name, size_t n)
+{
+    static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                                         "tr", "td", "th", "table", "figure", "figcaption", "blockquote", "pre",
+                                         "hr", "section", "article", "dd", "dt", NULL};
+    for (const char *const *b = blocks; *b; b++)
+        if (strlen(*b) == n && !strncasecmp(*b, name, n)) return true;
+    return false;
+}
+
+void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
+{
+    buf text = BUF_INIT;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = html[i];
+        if (c == '<') {
+            const char *end = memchr(html + i, '>', len - i);
+            size_t name_at = i + 1 + (i + 1 < len && html[i + 1] == '/');
+            size_t name_len = 0;
+            while (name_at + name_len < len && isalnum((unsigned char)html[name_at + name_len])) name_len++;
+            i = end ? (size_t)(end - html) : len;
+            /* Block elements separate words ("</p><p>"); inline ones do not ("<b>A</b>."). */
+            if (is_block_tag(html + name_at, name_len)) space = text.len > 0;
+            continue;
+        }
+        if (isspace((unsigned char)c)) {
+            space = text.len > 0;
+            continue;
+        }
+        if (space) buf_putc(&text, ' ');
+        space = false;
+        if (c == '&') {
+            size_t el = html_entity_length(html + i, len - i);
+            if (el && html_entity_decode(html + i, el, &text)) {
+                i += el - 1;
+                continue;
+            }
+        }
+        buf_putc(&text, c);
+    }
+    /* Count characters, not bytes: cut at the last space before max. */
+    size_t chars = 0, cut = text.len, last_space = 0;
+    for (size_t i = 0; i < text.len; i++) {
+        if (((unsigned char)text.s[i] & 0xC0) == 0x80) continue;
+        if (chars == max) {
+            cut = i;
+            break;
+        }
+        if (text.s[i] == ' ') last_space = i;
+        chars++;
+    }
+    if (cut < text.len) {
+        if (last_space > 0) cut = last_space;
+        while (cut > 0 && strchr(" ,.;:-–—", text.s[cut - 1])) cut--;
+        buf_add(out, text.s, cut);
+        buf_puts(out, "…");
+    } else if (text.len) {
+        buf_add(out, text.s, text.len);
+    }
+    buf_free(&text);
+}
+
+static bool is_image_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
+                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif"));
+}
+
+const media_file *seo_lead_image(const page_version *pv)
+{
+    const page *pg = pv->page;
+    value *order = map_get(pv->header, "media_order");
+    if (order && order->kind == V_STRING) {
+        for (const char *p = order->u.str.s; *p;) {
+            while (*p == ',' || *p == ' ') p++;
+            size_t n = strcspn(p, ", ");
+            for (size_t i = 0; i < pg->nmedia && n; i++)
+                if (strlen(pg->media[i].name) == n && !strncmp(pg->media[i].name, p, n) &&
+                    is_image_name(pg->media[i].name))
+                    return &pg->media[i];
+            p += n;
+        }
+    }
+    for (size_t i = 0; i < pg->nmedia; i++)
+        if (is_image_name(pg->media[i].name)) return &pg->media[i];
+    return NULL;
+}
+
+const char *seo_og_locale(const char *lang)
+{
+    if (!strcmp(lang, "kk")) return "kk_KZ";
+    if (!strcmp(lang, "ru")) return "ru_RU";
+    if (!strcmp(lang, "en")) return "en_US";
+    return lang;
+}
+
+bool seo_is_post(const page_version *pv)
+{
+    const page *parent = pv->page->parent;
+    const page_version *list = parent ? parent->v[pv->lang] : NULL;
+    if (!list) return false;
+    value *c = map_get(list->header, "content");
+    return c && c->kind == V_MAP && map_get(c, "items");
+}
+
+void seo_absolute_links(const char *html, size_t len, const char *base, buf *out)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *hit = NULL;
+        size_t skip = 0;
+        for (size_t k = i; k + 6 < len; k++) {
+            if ((!strncmp(html + k, "href=\"/", 7) || !strncmp(html + k, "src=\"/", 6)) &&
+                (k == 0 || isspace((unsigned char)html[k - 1]))) {
+                hit = html + k;
+                skip = html[k] == 'h' ? 6 : 5;
+                break;
+            }
+        }
+        if (!hit) break;
+        size_t at = (size_t)(hit - html) + skip;
+        buf_add(out, html + i, at - i);
+        if (html[at + 1] != '/') buf_puts(out, base); /* "//host" stays as it is */
+        i = at;
+    }
+    buf_add(out, html + i, len - i);
+}
+
+static value *str(arena *a, const char *s) { return value_cstr(a, s ? s : ""); }
+
+static const char *iso_date(arena *a, long long t)
+{
+    buf b = BUF_INIT;
+    date_format(&b, "c", t, NULL);
+    const char *r = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return r;
+}
+
+const char *seo_json_ld(const site *s, const page_version *pv, const char *base, arena *a)
+{
+    int l = pv->lang;
+    const char *org_name = site_config_str(s, l, "organization.name", site_config_str(s, l, "title", ""));
+    value *v = value_map(a);
+    map_set(a, v, "@context", str(a, "https://schema.org"));
+    if (seo_is_post(pv)) {
+        map_set(a, v, "@type", str(a, "NewsArticle"));
+        map_set(a, v, "headline", str(a, pv->title));
+        map_set(a, v, "url", str(a, arena_printf(a, "%s%s", base, pv->url)));
+        map_set(a, v, "mainEntityOfPage", str(a, arena_printf(a, "%s%s", base, pv->url)));
+        map_set(a, v, "datePublished", str(a, iso_date(a, pv->date)));
+        map_set(a, v, "inLanguage", str(a, s->langs[l]));
+        if (pv->summary_html) {
+            buf d = BUF_INIT;
+            seo_plain_text(pv->summary_html, strlen(pv->summary_html), SEO_DESCRIPTION_CHARS, &d);
+            map_set(a, v, "description", str(a, buf_cstr(&d)));
+            buf_free(&d);
+        }
+        const media_file *img = seo_lead_image(pv);
+        if (img) map_set(a, v, "image", str(a, arena_printf(a, "%s%s", base, img->url)));
+        value *pub = value_map(a);
+        map_set(a, pub, "@type", str(a, "MedicalOrganization"));
+        map_set(a, pub, "name", str(a, org_name));
+        map_set(a, pub, "url", str(a, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l))));
+        map_set(a, v, "publisher", pub);
+        map_set(a, v, "author", value_copy(a, pub));
+    } else if (pv->is_home) {
+        map_set(a, v, "@type", str(a, "MedicalOrganization"));
+        map_set(a, v, "name", str(a, org_name));
+        map_set(a, v, "url", str(a, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l))));
+        const char *desc = site_config_str(s, l, "metadata.description", "");
+        if (*desc) map_set(a, v, "description", str(a, desc));
+        const char *phone = site_config_str(s, l, "organization.phone", "");
+        if (*phone) map_set(a, v, "telephone", str(a, phone));
+        const char *email = site_config_str(s, l, "organization.email", "");
+        if (*email) map_set(a, v, "email", str(a, email));
+        value *addr = value_path(s->config[l], "organization.address");
+        if (addr && addr->kind == V_MAP) {
+            value *pa = value_map(a);
+            map_set(a, pa, "@type", str(a, "PostalAddress"));
+            static const char *const keys[][2] = {{"street", "streetAddress"},   {"city", "addressLocality"},
+                                                   {"region", "addressRegion"},  {"postal_code", "postalCode"},
+                                                   {"country", "addressCountry"}};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                const char *x = value_path_str(addr, keys[k][0], "");
+                if (*x) map_set(a, pa, keys[k][1], str(a, x));
+            }
+            map_set(a, v, "address", pa);
+        } else if (addr && addr->kind == V_STRING) {
+            map_set(a, v, "address", str(a, addr->u.str.s));
+        }
+    } else {
+        return "";
+    }
+    buf json = BUF_INIT, safe = BUF_INIT;
+    value_write_json(&json, v, a, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+    /* "</script>" in a title must not end the script element. */
+    for (size_t i = 0; i < json.len; i++) {
+        if (json.s[i] == '<') buf_puts(&safe, "\\u003c");
+        else buf_putc(&safe, json.s[i]);
+    }
+    const char *r = arena_strndup(a, buf_cstr(&safe), safe.len);
+    buf_free(&json);
+    buf_free(&safe);
+    return r;
+}

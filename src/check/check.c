@@ -1,0 +1,151 @@
+/* check.c - runs the checks: one parallel pass reads every page version
+ * (front matter and content, the costly part), then the passes that need
+ * the whole site (anchors in other pages, unused media, translations)
+ * run on the facts it gathered. */
+#include "check/internal.h"
+#include "lib/files.h"
+#include "lib/pool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAGE_FILE (32 * 1024 * 1024)
+
+int check_header_key_line(const page_source *src, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    const char *p = src->text, *end = src->text + src->body_off;
+    while (p < end) {
+        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+        line++;
+    }
+    return 1;
+}
+
+int check_body_line(const page_source *src, const char *needle, int *col)
+{
+    const char *body = src->text + src->body_off;
+    const char *hit = needle && *needle ? memmem(body, src->len - src->body_off, needle, strlen(needle)) : NULL;
+    int line = src->body_line > 0 ? src->body_line : 1;
+    if (col) *col = 1;
+    if (!hit) return line;
+    const char *line_start = body;
+    for (const char *p = body; p < hit; p++)
+        if (*p == '\n') line++, line_start = p + 1;
+    if (col) {
+        /* UTF-8 continuation bytes do not start a character. */
+        int c = 1;
+        for (const char *p = line_start; p < hit; p++)
+            if (((unsigned char)*p & 0xC0) != 0x80) c++;
+        *col = c;
+    }
+    return line;
+}
+
+/* Is the line at p "---" with nothing but blanks after it? */
+static bool is_fence_line(const char *p, const char *end, const char **next)
+{
+    if (end - p < 3 || memcmp(p, "---", 3) != 0) return false;
+    p += 3;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (p < end && *p != '\n') return false;
+    *next = p < end ? p + 1 : p;
+    return true;
+}
+
+/* body_off and body_line of normalised page text, by the front matter
+ * rules of frontmatter.h (without parsing the YAML again). */
+static void find_body(page_source *src)
+{
+    const char *p = src->text, *end = src->text + src->len, *next;
+    src->body_off = 0;
+    src->body_line = 1;
+    if (!is_fence_line(p, end, &next)) return;
+    int line = 2;
+    for (p = next; p < end; line++) {
+        if (is_fence_line(p, end, &next)) {
+            src->body_off = (size_t)(next - src->text);
+            src->body_line = line + 1;
+            return;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+    }
+}
+
+static int by_address(const void *a, const void *b)
+{
+    const page_version *x = ((const version_slot *)a)->pv, *y = ((const version_slot *)b)->pv;
+    return x < y ? -1 : x > y;
+}
+
+page_facts *check_facts_of(check_run *r, const page_version *pv)
+{
+    version_slot key = {pv, 0};
+    const version_slot *hit = bsearch(&key, r->slots, r->s->nversions, sizeof *r->slots, by_address);
+    if (!hit) return NULL;
+    page_facts *f = &r->facts[hit->index];
+    return f->scanned ? f : NULL;
+}
+
+static void scan_version(void *ctx, int worker, size_t i)
+{
+    check_run *r = ctx;
+    const page_version *pv = r->s->versions[i];
+    if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return;
+    page_source src = {0};
+    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    if (!src.text) return; /* the loader reported it */
+    src.len = source_normalize(src.text, src.len);
+    arena *a = &r->arenas[worker];
+    /* The loader parsed the header already (and reported its errors); only
+     * where the body starts is needed here. */
+    find_body(&src);
+    src.header = pv->has_error ? NULL : pv->header;
+    if (src.header) check_header(r, pv, &src, a);
+    check_body(r, pv, &src, &r->facts[i], a);
+    if (map_get(pv->header, "date")) r->facts[i].date_line = check_header_key_line(&src, "date");
+    r->facts[i].scanned = true;
+    free(src.text);
+}
+
+size_t check_site(const site *s, const check_options *opt, diag_list *d)
+{
+    size_t errors_before = d->errors;
+    check_run r = {0};
+    r.s = s;
+    r.opt = opt ? *opt : (check_options){-1, false, 0};
+    r.d = d;
+    int threads = pool_threads(r.opt.threads);
+    r.arenas = xcalloc((size_t)threads, sizeof *r.arenas);
+    r.facts = xcalloc(s->nversions + 1, sizeof *r.facts);
+    for (size_t i = 0; i < s->nversions; i++) {
+        page_version *pv = s->versions[i];
+        if (pv->published && pv->routable && !pv->has_error) strmap_put(&r.by_url, pv->url, pv);
+    }
+    for (size_t i = 0; i < s->npages; i++)
+        for (size_t m = 0; m < s->pages[i]->nmedia; m++)
+            if (s->pages[i]->media[m].url) strmap_put(&r.media_url, s->pages[i]->media[m].url, &s->pages[i]->media[m]);
+
+    r.slots = xmalloc((s->nversions + 1) * sizeof *r.slots);
+    for (size_t i = 0; i < s->nversions; i++) r.slots[i] = (version_slot){s->versions[i], i};
+    qsort(r.slots, s->nversions, sizeof *r.slots, by_address);
+    parallel_for(s->nversions, threads, scan_version, &r);
+    check_anchors(&r);
+    check_media(&r);
+    check_translations(&r);
+
+    strmap_free(&r.by_url);
+    strmap_free(&r.media_url);
+    for (int t = 0; t < threads; t++) arena_free(&r.arenas[t]);
+    free(r.arenas);
+    free(r.facts);
+    free(r.slots);
+    return d->errors - errors_before;
+}

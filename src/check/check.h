@@ -1,0 +1,39 @@
+/* check.h - `folio check`: everything that is wrong or doubtful in a
+ * site's content, found without writing anything.
+ *
+ * The loader (site_load) already reports YAML errors, unreadable dates and
+ * two pages on one route; check_site adds what needs the whole site or the
+ * rendered content: mistyped and misspelt front matter keys, links and
+ * anchors that lead nowhere, missing and unused media, translations that
+ * are missing or disagree on the date, a post duplicated in two folders,
+ * Twig and shortcode trouble, images without alt text, oversized photos,
+ * posts without a summary split and scheduled posts. `folio build` calls
+ * the same function, so a build prints the same warnings. */
+#ifndef FOLIO_CHECK_H
+#define FOLIO_CHECK_H
+
+#include <stdbool.h>
+
+#include "content/site.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+
+typedef struct check_options {
+    int lang;             /* only this language's pages (index), -1 for all */
+    bool skip_shortcodes; /* the caller renders content and reports shortcode problems itself (the build) */
+    int threads;          /* 0 = one per core */
+} check_options;
+
+/* Check a loaded site; every finding goes to d (errors, warnings, and
+ * notes for information such as scheduled posts). opt may be NULL for
+ * the defaults. Thread-safe for the site (reads only). Returns the number
+ * of errors it added. */
+size_t check_site(const site *s, const check_options *opt, diag_list *d);
+
+/* The translation table: one line per page that lacks a language, with
+ * the page's folder and, per language, its code when the page is written
+ * in it or "--" when not:  "02.news/2024-05-25-exchange  kk ru --".
+ * Appends nothing when every page is in every language. */
+void check_translation_table(const site *s, buf *out);
+
+#endif

@@ -1,0 +1,466 @@
+/* check_body.c - a page version's content: what its rendered HTML links
+ * to, which element ids it offers to anchors, images without alt text,
+ * Twig that will show as text, a summary delimiter Markdown read as a
+ * heading underline, posts without a summary split, shortcode problems,
+ * and a fingerprint of the text to find the same post in two folders.
+ *
+ * The checks read the HTML the Markdown renderer writes rather than the
+ * Markdown itself, so links and images written as raw HTML are checked
+ * the same way as Markdown ones. */
+#include "check/internal.h"
+#include "content/content.h"
+#include "content/entity.h"
+#include "content/markdown.h"
+#include "content/shortcode.h"
+#include "content/summary.h"
+#include "lib/files.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_COMPARED_TEXT 80 /* shorter bodies (list pages, stubs) are alike by nature */
+#define MAX_REFS 4096        /* per page: links and media references kept for the later passes */
+/* Per page: a file with thousands of broken links says so in a few lines,
+ * and finding each one's line (a search of the page) stays cheap. */
+#define MAX_LINK_FINDINGS 50
+
+typedef struct body_scan {
+    check_run *r;
+    const page_version *pv;
+    const page_source *src;
+    page_facts *f;
+    arena *a;
+    buf ids;
+    size_t cap_anchors, cap_media;
+    size_t link_findings; /* reported so far; see MAX_LINK_FINDINGS */
+    const char *cursor;   /* where the search for the next URL starts */
+    int cursor_line;      /* its line */
+    const char *cursor_line_start;
+    int searches_from_start;
+} body_scan;
+
+/* Whether another link finding may be reported for this page. */
+static bool may_report(body_scan *b)
+{
+    if (++b->link_findings <= MAX_LINK_FINDINGS) return true;
+    if (b->link_findings == MAX_LINK_FINDINGS + 1)
+        diag_add(b->r->d, DIAG_WARNING, b->pv->file, 0, 0, "more than %d broken links or images: the rest are not listed",
+                 MAX_LINK_FINDINGS);
+    return false;
+}
+
+static bool has_scheme(const char *u)
+{
+    const char *p = u;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.') p++;
+    return p > u && *p == ':';
+}
+
+static int url_line(body_scan *b, const char *url, int *col);
+
+static void add_anchor(body_scan *b, const page_version *target, const char *id, const char *url)
+{
+    page_facts *f = b->f;
+    if (f->nanchors >= MAX_REFS) return;
+    int col;
+    int line = url_line(b, url, &col);
+    if (f->nanchors == b->cap_anchors) {
+        b->cap_anchors = b->cap_anchors ? b->cap_anchors * 2 : 8;
+        anchor_ref *n = arena_alloc(b->a, b->cap_anchors * sizeof *n);
+        if (f->nanchors) memcpy(n, f->anchors, f->nanchors * sizeof *n);
+        f->anchors = n;
+    }
+    f->anchors[f->nanchors++] = (anchor_ref){target, arena_strdup(b->a, id), arena_strdup(b->a, url), line, col};
+}
+
+static void add_media_use(body_scan *b, const page *pg, const media_file *m)
+{
+    page_facts *f = b->f;
+    if (f->nmedia >= MAX_REFS) return;
+    if (f->nmedia == b->cap_media) {
+        b->cap_media = b->cap_media ? b->cap_media * 2 : 8;
+        media_ref *n = arena_alloc(b->a, b->cap_media * sizeof *n);
+        if (f->nmedia) memcpy(n, f->media, f->nmedia * sizeof *n);
+        f->media = n;
+    }
+    f->media[f->nmedia++] = (media_ref){pg, (size_t)(m - pg->media)};
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static char *percent_decode(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = 0;
+    return out;
+}
+
+/* Where needle is in the body from the cursor on; NULL when it is not. */
+static const char *find_from_cursor(body_scan *b, const char *needle)
+{
+    const char *end = b->src->text + b->src->len;
+    size_t n = strlen(needle);
+    return n ? memmem(b->cursor, (size_t)(end - b->cursor), needle, n) : NULL;
+}
+
+/* The line and column of a URL in the Markdown: as written, or
+ * percent-decoded (the renderer encodes non-ASCII characters in URLs).
+ * Links come in the order of the source, so the search goes on from the
+ * previous one and a page is read once, however many links it has. */
+static int url_line(body_scan *b, const char *url, int *col)
+{
+    const char *hit = find_from_cursor(b, url);
+    if (!hit && strchr(url, '%')) hit = find_from_cursor(b, percent_decode(b->a, url, strlen(url)));
+    if (!hit) {
+        /* Out of order (a reference definition, raw HTML): search the whole
+         * body, a bounded number of times per page. */
+        if (b->searches_from_start++ < 20) return check_body_line(b->src, url, col);
+        *col = 1;
+        return b->src->body_line;
+    }
+    for (const char *p = b->cursor; p < hit; p++)
+        if (*p == '\n') b->cursor_line++, b->cursor_line_start = p + 1;
+    b->cursor = hit;
+    int c = 1;
+    for (const char *p = b->cursor_line_start; p < hit; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80) c++;
+    *col = c;
+    return b->cursor_line;
+}
+
+static bool looks_like_file(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && dot[1] && !strchr(dot, '/');
+}
+
+/* A link or image in pv's content: report it when it leads nowhere;
+ * remember anchors into pages and media it uses. */
+static void check_link(body_scan *b, const char *url, bool is_image)
+{
+    const site *s = b->r->s;
+    const page_version *pv = b->pv;
+    if (!*url || has_scheme(url) || !strncmp(url, "//", 2)) return;
+    if (url[0] == '#') {
+        if (url[1]) add_anchor(b, pv, url + 1, url);
+        return;
+    }
+    size_t pathlen = strcspn(url, "?#");
+    const char *frag = strchr(url + pathlen, '#');
+    const char *path = percent_decode(b->a, url, pathlen);
+    if (!*path) return;
+    /* A file in the page's own folder. */
+    if (!strchr(path, '/')) {
+        const media_file *m = content_find_media(pv->page, path);
+        if (m) {
+            add_media_use(b, pv->page, m);
+            return;
+        }
+    }
+    /* Published media URLs, Grav's /user/pages/... file URLs and theme files. */
+    if (!strncmp(path, "/media/", 7)) {
+        const media_file *m = strmap_get(&b->r->media_url, arena_strndup(b->a, url, pathlen));
+        if (m) return;
+    } else if (!strncmp(path, "/user/", 6)) {
+        char *file = path_join(s->user_dir, path + 6);
+        bool ok = !strstr(path, "..") && path_exists(file);
+        free(file);
+        if (ok) return;
+    } else if (!strncmp(path, "/theme/", 7)) {
+        return;
+    }
+    const char *target_url = content_resolve_link(s, pv, url, b->a);
+    if (target_url) {
+        size_t tl = strcspn(target_url, "#");
+        const page_version *t = strmap_get(&b->r->by_url, arena_strndup(b->a, target_url, tl));
+        if (t && frag && frag[1]) add_anchor(b, t, frag + 1, url);
+        if (t || !is_image) return;
+    }
+    /* A file in another page's folder: ../other-post/photo.jpg */
+    const char *slash = strrchr(path, '/');
+    if (slash && looks_like_file(slash + 1)) {
+        const char *dir = arena_strndup(b->a, path, (size_t)(slash - path));
+        const char *dir_url = content_resolve_link(s, pv, *dir ? dir : "/", b->a);
+        const page_version *t = dir_url ? strmap_get(&b->r->by_url, dir_url) : NULL;
+        const media_file *m = t ? content_find_media(t->page, slash + 1) : NULL;
+        if (m) {
+            add_media_use(b, t->page, m);
+            return;
+        }
+    }
+    if (!may_report(b)) return;
+    int col;
+    int line = url_line(b, url, &col);
+    if (is_image)
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", url);
+    else if (!strchr(path, '/') && looks_like_file(path))
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", url);
+    else
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", url);
+}
+
+/* ---- a small HTML tag reader ------------------------------------------ */
+
+typedef struct attr {
+    const char *name;
+    size_t name_len;
+    const char *val; /* raw, as in the HTML; NULL for a bare attribute */
+    size_t val_len;
+} attr;
+
+static char *decode_attr(arena *a, const char *s, size_t n)
+{
+    buf out = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '&') {
+            size_t el = html_entity_length(s + i, n - i);
+            if (el && html_entity_decode(s + i, el, &out)) {
+                i += el - 1;
+                continue;
+            }
+        }
+        buf_putc(&out, s[i]);
+    }
+    char *r = arena_strndup(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return r;
+}
+
+/* Reads the tag at html[i] == '<'; returns the index after it, fills the
+ * tag name and up to 16 attributes. */
+static size_t read_tag(const char *html, size_t len, size_t i, const char **name, size_t *name_len,
+                       bool *closing, attr *attrs, size_t *nattrs)
+{
+    *nattrs = 0;
+    *closing = false;
+    i++;
+    if (i < len && html[i] == '/') *closing = true, i++;
+    size_t start = i;
+    while (i < len && (isalnum((unsigned char)html[i]) || html[i] == '-')) i++;
+    *name = html + start;
+    *name_len = i - start;
+    while (i < len && html[i] != '>') {
+        if (isspace((unsigned char)html[i]) || html[i] == '/') {
+            i++;
+            continue;
+        }
+        size_t ns = i;
+        while (i < len && !isspace((unsigned char)html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') i++;
+        attr at = {html + ns, i - ns, NULL, 0};
+        if (i < len && html[i] == '=') {
+            i++;
+            if (i < len && (html[i] == '"' || html[i] == '\'')) {
+                char q = html[i++];
+                size_t vs = i;
+                while (i < len && html[i] != q) i++;
+                at.val = html + vs;
+                at.val_len = i - vs;
+                if (i < len) i++;
+            } else {
+                size_t vs = i;
+                while (i < len && !isspace((unsigned char)html[i]) && html[i] != '>') i++;
+                at.val = html + vs;
+                at.val_len = i - vs;
+            }
+        }
+        if (at.name_len && *nattrs < 16) attrs[(*nattrs)++] = at;
+        if (i == ns) i++;
+    }
+    return i < len ? i + 1 : len;
+}
+
+/* The decoded value of attribute name ("" for a bare one), or NULL. */
+static const char *attr_get(arena *a, const attr *attrs, size_t n, const char *name)
+{
+    size_t nl = strlen(name);
+    for (size_t k = 0; k < n; k++)
+        if (attrs[k].name_len == nl && !strncasecmp(attrs[k].name, name, nl)) {
+            if (!attrs[k].val) return "";
+            if (!memchr(attrs[k].val, '&', attrs[k].val_len)) return arena_strndup(a, attrs[k].val, attrs[k].val_len);
+            return decode_attr(a, attrs[k].val, attrs[k].val_len);
+        }
+    return NULL;
+}
+
+static bool tag_is(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && !strncasecmp(name, want, n);
+}
+
+static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_text)
+{
+    int in_code = 0;
+    for (size_t i = 0; i < len;) {
+        if (html[i] != '<') {
+            /* Text up to the next tag: only "{{" and "{%" matter in it. */
+            const char *lt = memchr(html + i, '<', len - i);
+            size_t end = lt ? (size_t)(lt - html) : len;
+            if (!in_code && !*twig_in_text)
+                for (const char *p = html + i; (p = memchr(p, '{', end - (size_t)(p - html) - 0)) && p + 1 < html + end;
+                     p++)
+                    if (p[1] == '{' || p[1] == '%') {
+                        *twig_in_text = true;
+                        break;
+                    }
+            i = end;
+            continue;
+        }
+        if (!strncmp(html + i, "<!--", 4)) {
+            const char *end = memmem(html + i, len - i, "-->", 3);
+            i = end ? (size_t)(end - html) + 3 : len;
+            continue;
+        }
+        const char *name;
+        size_t nl, nattrs;
+        bool closing;
+        attr attrs[16];
+        i = read_tag(html, len, i, &name, &nl, &closing, attrs, &nattrs);
+        if (tag_is(name, nl, "code") || tag_is(name, nl, "pre")) {
+            in_code += closing ? -1 : 1;
+            if (in_code < 0) in_code = 0;
+            continue;
+        }
+        if (closing) continue;
+        const char *id = attr_get(b->a, attrs, nattrs, "id");
+        if (id && *id) buf_add(&b->ids, id, strlen(id) + 1);
+        if (tag_is(name, nl, "a")) {
+            const char *anchor_name = attr_get(b->a, attrs, nattrs, "name");
+            if (anchor_name && *anchor_name) buf_add(&b->ids, anchor_name, strlen(anchor_name) + 1);
+            const char *href = attr_get(b->a, attrs, nattrs, "href");
+            if (href) check_link(b, href, false);
+        } else if (tag_is(name, nl, "img")) {
+            const char *src = attr_get(b->a, attrs, nattrs, "src");
+            const char *alt = attr_get(b->a, attrs, nattrs, "alt");
+            if (src) check_link(b, src, true);
+            const char *title = attr_get(b->a, attrs, nattrs, "title");
+            /* A gallery shows the title as the caption, which describes the photo. */
+            if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
+                int col = 1;
+                int line = src ? url_line(b, src, &col) : b->src->body_line;
+                diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                         "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
+            }
+        }
+    }
+}
+
+/* ---- the page --------------------------------------------------------- */
+
+static bool is_post(const page_version *pv)
+{
+    const page *parent = pv->page->parent;
+    const page_version *list = parent ? parent->v[pv->lang] : NULL;
+    if (!list) return false;
+    value *c = map_get(list->header, "content");
+    return c && c->kind == V_MAP && map_get(c, "items");
+}
+
+/* A hash of the text's words, so re-indented or re-wrapped copies hash
+ * alike (whitespace only separates words). Words are hashed eight bytes
+ * at a time: this runs over every byte of the site. */
+static unsigned long long text_fingerprint(const char *text, size_t len)
+{
+    static const unsigned char is_space[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1};
+    const unsigned long long prime = 1099511628211ULL;
+    const unsigned char *t = (const unsigned char *)text;
+    unsigned long long h = 1469598103934665603ULL;
+    size_t kept = 0, i = 0;
+    for (;;) {
+        while (i < len && is_space[t[i]]) i++;
+        size_t start = i;
+        while (i < len && !is_space[t[i]]) i++;
+        size_t n = i - start;
+        if (!n) break;
+        kept += n + 1;
+        const unsigned char *w = t + start;
+        unsigned long long wh = n;
+        for (; n >= 8; n -= 8, w += 8) {
+            unsigned long long x;
+            memcpy(&x, w, 8);
+            wh = (wh ^ x) * prime;
+            wh ^= wh >> 32;
+        }
+        unsigned long long x = 0;
+        memcpy(&x, w, n);
+        wh = (wh ^ x) * prime;
+        h = (h ^ wh ^ (wh >> 29)) * prime;
+    }
+    if (kept < MIN_COMPARED_TEXT) return 0;
+    return h ? h : 1;
+}
+
+void check_body(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
+{
+    const site *s = r->s;
+    const char *body = src->text + src->body_off;
+    size_t body_len = src->len - src->body_off;
+    f->body_hash = text_fingerprint(body, body_len);
+
+    int underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
+    if (underline)
+        diag_add(r->d, DIAG_WARNING, pv->file, src->body_line + underline - 1, 1,
+                 "'%s' right under a line of text is a heading underline, not a summary split: put an empty line "
+                 "above it",
+                 s->summary_delimiter);
+
+    buf html = BUF_INIT;
+    bool is_markdown = value_path_bool(pv->header, "process.markdown", true);
+    if (is_markdown) {
+        markdown_options mo = {NULL, NULL, NULL, true};
+        markdown_render(body, body_len, &mo, &html);
+    } else {
+        buf_add(&html, body, body_len);
+    }
+
+    body_scan b = {r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
+    bool twig = false;
+    scan_html(&b, buf_cstr(&html), html.len, &twig);
+    f->ids = b.ids.len ? arena_strndup(a, b.ids.s, b.ids.len) : NULL;
+    f->ids_len = b.ids.len;
+    buf_free(&b.ids);
+
+    if (twig && !value_path_bool(pv->header, "process.twig", false)) {
+        const char *brace = memmem(body, body_len, "{{", 2) ? "{{" : "{%";
+        int col;
+        int line = check_body_line(src, brace, &col);
+        diag_add(r->d, DIAG_WARNING, pv->file, line, col,
+                 "Twig ('%s') in the content is shown as text: add 'process: {twig: true}' to the front matter to "
+                 "run it",
+                 brace);
+    }
+
+    bool has_delimiter = false;
+    summary_split(buf_cstr(&html), html.len, s->summary_delimiter, 0, NULL, NULL, &has_delimiter);
+    if (!has_delimiter && is_post(pv) && !underline)
+        diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
+                 "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
+                 s->summary_size);
+
+    /* Shortcodes are only looked for where a '[' is left in the HTML. */
+    if (!r->opt.skip_shortcodes && is_markdown && memchr(buf_cstr(&html), '[', html.len)) {
+        shortcode_ctx sc = {0};
+        sc.page_path = pv->file;
+        sc.markdown = body;
+        sc.markdown_len = body_len;
+        sc.first_line = src->body_line;
+        buf expanded = BUF_INIT;
+        shortcodes_expand(buf_cstr(&html), html.len, &sc, &expanded, r->d);
+        buf_free(&expanded);
+    }
+    buf_free(&html);
+}

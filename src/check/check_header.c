@@ -1,0 +1,169 @@
+/* check_header.c - a page's front matter: known keys with the wrong kind
+ * of value, unknown keys that look like a misspelt known key, and
+ * scheduled publishing (reported as information).
+ *
+ * Grav reads front matter through PHP casts, so `published: yes please`
+ * silently publishes; folio says so instead. Unknown keys are normal
+ * (themes and plugins read their own), so only near misses of known keys
+ * are reported. */
+#include "check/internal.h"
+#include "lib/date.h"
+
+#include <string.h>
+
+static const char *const known_keys[] = {
+    "title", "menu", "slug", "published", "date", "publish_date", "unpublish_date", "visible", "routable",
+    "template", "content", "hide_from_post_list", "continue_link", "header_image", "hide_page_title",
+    "show_sidebar", "media_order", "routes", "redirect", "process", "dateformat", "taxonomy", "metadata",
+    "cache_enable", "expires", "external_url", "body_classes", "order_by", "order_dir", "order_manual",
+    "debugger", "twig_first", "never_cache_twig", "login", "access", "permissions", "lightbox", "summary",
+    "language", "hide_git_sync_repo_link", "sitemap", "feed", "author", "description", "keywords",
+    "http_response_code", "etag", "last_modified", "append_url_extension", "markdown", "child_type", "admin",
+    "form", "modular_content", "menu_order", "hide_next_prev_page_buttons", "header_image_file", "image",
+    "images", "subtitle", "tags", "category", NULL};
+
+static const char *const bool_keys[] = {
+    "published", "visible", "routable", "hide_page_title", "show_sidebar", "hide_from_post_list",
+    "continue_link", "hide_git_sync_repo_link", "cache_enable", "debugger", "twig_first", "never_cache_twig",
+    "append_url_extension", "etag", "last_modified", NULL};
+
+static const char *const text_keys[] = {"title", "menu", "slug", "template", "media_order", "dateformat",
+                                        "redirect", NULL};
+
+static const char *const map_keys[] = {"taxonomy", "content", "routes", "process", "metadata", NULL};
+
+static bool in_list(const char *const *list, const char *key)
+{
+    for (; *list; list++)
+        if (!strcmp(*list, key)) return true;
+    return false;
+}
+
+/* Levenshtein distance with an early exit above limit (keys are short). */
+static int edit_distance(const char *a, const char *b, int limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40) return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > (size_t)limit) return limit + 1;
+    int prev[41], cur[41];
+    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        int best = cur[0];
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (cur[j] < best) best = cur[j];
+        }
+        if (best > limit) return limit + 1;
+        memcpy(prev, cur, (lb + 1) * sizeof *prev);
+    }
+    return prev[lb];
+}
+
+/* The known key `key` is probably a misspelling of, or NULL. Short keys
+ * get less slack: "data" is a fine key of its own, not a typo of "date". */
+static const char *near_known_key(const char *key)
+{
+    size_t n = strlen(key);
+    int limit = n >= 5 ? 2 : 0;
+    if (!limit) return NULL;
+    const char *best = NULL;
+    int best_d = limit + 1;
+    for (const char *const *k = known_keys; *k; k++) {
+        int dist = edit_distance(key, *k, limit);
+        if (dist < best_d) best_d = dist, best = *k;
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+static const char *kind_name(const value *v)
+{
+    switch (v->kind) {
+    case V_NULL: return "empty";
+    case V_BOOL: return "a boolean";
+    case V_INT: return "a number";
+    case V_FLOAT: return "a number";
+    case V_STRING: return "text";
+    case V_LIST: return "a list";
+    case V_MAP: return "a map";
+    default: return "an object";
+    }
+}
+
+static void check_bool(check_run *r, const page_version *pv, const page_source *src, const char *key,
+                       const char *shown, const value *v)
+{
+    if (v->kind == V_BOOL || v->kind == V_NULL) return;
+    int line = check_header_key_line(src, key);
+    if (v->kind == V_STRING && (!strcasecmp(v->u.str.s, "true") || !strcasecmp(v->u.str.s, "false"))) {
+        diag_add(r->d, DIAG_WARNING, pv->file, line, 1, "%s is the text '%s', not a boolean: write %s without quotes",
+                 shown, v->u.str.s, v->u.str.s);
+        return;
+    }
+    if (v->kind == V_INT && (v->u.i == 0 || v->u.i == 1)) {
+        diag_add(r->d, DIAG_WARNING, pv->file, line, 1, "%s is the number %lld, not a boolean: write %s", shown,
+                 v->u.i, v->u.i ? "true" : "false");
+        return;
+    }
+    if (v->kind == V_STRING)
+        diag_add(r->d, DIAG_ERROR, pv->file, line, 1, "%s '%s' is not a boolean: write true or false", shown,
+                 v->u.str.s);
+    else
+        diag_add(r->d, DIAG_ERROR, pv->file, line, 1, "%s is %s, not a boolean: write true or false", shown,
+                 kind_name(v));
+}
+
+void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a)
+{
+    const value *h = src->header;
+    if (!h || h->kind != V_MAP) return;
+    for (size_t i = 0; i < h->u.map.len; i++) {
+        const char *key = h->u.map.items[i].key;
+        const value *v = h->u.map.items[i].val;
+        if (in_list(bool_keys, key)) {
+            check_bool(r, pv, src, key, key, v);
+        } else if (in_list(text_keys, key)) {
+            if (v->kind == V_LIST || v->kind == V_MAP)
+                diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1, "%s is %s, not text", key,
+                         kind_name(v));
+        } else if (in_list(map_keys, key)) {
+            if (v->kind != V_MAP && v->kind != V_NULL)
+                diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1,
+                         "%s is %s; it must be a map of keys (indented lines below it)", key, kind_name(v));
+            else if (!strcmp(key, "process") && v->kind == V_MAP) {
+                const value *m = map_get(v, "markdown"), *t = map_get(v, "twig");
+                if (m) check_bool(r, pv, src, key, "process.markdown", m);
+                if (t) check_bool(r, pv, src, key, "process.twig", t);
+            } else if (!strcmp(key, "taxonomy") && v->kind == V_MAP) {
+                for (size_t k = 0; k < v->u.map.len; k++) {
+                    const value *x = v->u.map.items[k].val;
+                    if (x->kind == V_MAP || x->kind == V_OBJECT)
+                        diag_add(r->d, DIAG_WARNING, pv->file, check_header_key_line(src, key), 1,
+                                 "taxonomy.%s is %s; it should be a list of names", v->u.map.items[k].key,
+                                 kind_name(x));
+                }
+            } else if (!strcmp(key, "routes") && v->kind == V_MAP) {
+                const value *al = map_get(v, "aliases");
+                if (al && al->kind != V_LIST && al->kind != V_NULL)
+                    diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1,
+                             "routes.aliases is %s, not a list", kind_name(al));
+            }
+        } else if (!in_list(known_keys, key)) {
+            const char *near = near_known_key(key);
+            if (near)
+                diag_add(r->d, DIAG_WARNING, pv->file, check_header_key_line(src, key), 1,
+                         "unknown key '%s': did you mean '%s'?", key, near);
+        }
+    }
+    /* Scheduled posts: information on when they will appear. */
+    if (pv->publish_date > r->s->now && !pv->has_error && value_path_bool(h, "published", true)) {
+        buf when = BUF_INIT;
+        date_format(&when, "d-m-Y H:i T", pv->publish_date, NULL);
+        diag_add(r->d, DIAG_NOTE, pv->file, check_header_key_line(src, "publish_date"), 1,
+                 "scheduled: appears at %s (%s)", buf_cstr(&when), r->s->langs[pv->lang]);
+        buf_free(&when);
+    }
+    (void)a;
+}

@@ -1,0 +1,103 @@
+/* check_refs.c - what needs every page read first: anchors into other
+ * pages, media files no content uses, and photos too heavy for the web. */
+#include "check/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_PHOTO_BYTES (5LL * 1024 * 1024)
+
+static bool has_id(const page_facts *f, const char *id)
+{
+    for (size_t k = 0; k < f->ids_len;) {
+        const char *x = f->ids + k;
+        if (!strcmp(x, id)) return true;
+        k += strlen(x) + 1;
+    }
+    return false;
+}
+
+void check_anchors(check_run *r)
+{
+    const site *s = r->s;
+    for (size_t i = 0; i < s->nversions; i++) {
+        const page_facts *f = &r->facts[i];
+        for (size_t k = 0; k < f->nanchors; k++) {
+            const anchor_ref *ar = &f->anchors[k];
+            const page_facts *tf = check_facts_of(r, ar->target);
+            if (!tf || has_id(tf, ar->id)) continue;
+            if (ar->target == s->versions[i])
+                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, ar->col,
+                         "link to '%s': this page has no element with id '%s'", ar->url, ar->id);
+            else
+                diag_add(r->d, DIAG_ERROR, s->versions[i]->file, ar->line, ar->col,
+                         "link to '%s': page '%s' has no element with id '%s'", ar->url, ar->target->url, ar->id);
+        }
+    }
+}
+
+static bool is_image_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
+                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif"));
+}
+
+/* Media the theme shows without the content naming it: the header image
+ * (the first image, or the first of media_order) and media_order's list. */
+static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
+{
+    value *order = map_get(pv->header, "media_order");
+    const char *list = order && order->kind == V_STRING ? order->u.str.s : "";
+    for (size_t m = 0; m < pg->nmedia; m++) {
+        const char *name = pg->media[m].name;
+        size_t n = strlen(name);
+        for (const char *p = list; (p = strstr(p, name)); p += n)
+            if ((p == list || p[-1] == ',' || p[-1] == ' ') && (p[n] == 0 || p[n] == ',' || p[n] == ' '))
+                used[m] = true;
+    }
+    value *hi = map_get(pv->header, "header_image");
+    bool shows_header = !hi || hi->kind == V_NULL || value_truthy(hi);
+    if (hi && hi->kind == V_STRING && !strcasecmp(hi->u.str.s, "false")) shows_header = false;
+    if (!shows_header) return;
+    for (size_t m = 0; m < pg->nmedia; m++)
+        if (is_image_name(pg->media[m].name)) {
+            used[m] = true;
+            break;
+        }
+}
+
+void check_media(check_run *r)
+{
+    const site *s = r->s;
+    strmap used_paths = STRMAP_INIT;
+    for (size_t i = 0; i < s->nversions; i++) {
+        const page_facts *f = &r->facts[i];
+        for (size_t k = 0; k < f->nmedia; k++)
+            strmap_put(&used_paths, f->media[k].pg->media[f->media[k].index].path, (void *)1);
+    }
+    for (size_t i = 0; i < s->npages; i++) {
+        const page *pg = s->pages[i];
+        if (!pg->nmedia) continue;
+        bool *used = xcalloc(pg->nmedia, sizeof *used);
+        bool any_version = false;
+        for (int l = 0; l < s->nlangs; l++)
+            if (pg->v[l]) {
+                any_version = true;
+                mark_theme_media(pg, pg->v[l], used);
+            }
+        for (size_t m = 0; m < pg->nmedia; m++) {
+            const media_file *mf = &pg->media[m];
+            if (is_image_name(mf->name) && mf->size > MAX_PHOTO_BYTES)
+                diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
+                         "photo of %.1f MB: over 5 MB makes the page slow; resize it (2000 pixels wide is plenty)",
+                         (double)mf->size / (1024.0 * 1024.0));
+            /* With one language checked, the others may use it. */
+            if (r->opt.lang >= 0 || !any_version || used[m] || strmap_get(&used_paths, mf->path)) continue;
+            diag_add(r->d, DIAG_WARNING, mf->path, 0, 0, "media file not used by any page's content");
+        }
+        free(used);
+    }
+    strmap_free(&used_paths);
+}

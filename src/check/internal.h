@@ -1,0 +1,73 @@
+/* internal.h - what the check modules share: the facts gathered about each
+ * page version in the parallel pass, read by the whole-site passes. */
+#ifndef FOLIO_CHECK_INTERNAL_H
+#define FOLIO_CHECK_INTERNAL_H
+
+#include "check/check.h"
+#include "content/frontmatter.h"
+#include "lib/arena.h"
+#include "lib/strmap.h"
+
+/* An anchor ("#id") to look for in another page once every page is read. */
+typedef struct anchor_ref {
+    const page_version *target;
+    const char *id;
+    const char *url; /* as written, for the message */
+    int line, col;
+} anchor_ref;
+
+/* A media file some content refers to. */
+typedef struct media_ref {
+    const page *pg;
+    size_t index;
+} media_ref;
+
+typedef struct page_facts {
+    bool scanned;
+    unsigned long long body_hash; /* of the normalised text; 0 when too short to compare */
+    const char *ids;              /* element ids, each NUL-terminated, back to back */
+    size_t ids_len;
+    anchor_ref *anchors;
+    size_t nanchors;
+    media_ref *media;
+    size_t nmedia;
+    int date_line; /* line of `date:` in the file, 0 without one */
+} page_facts;
+
+typedef struct version_slot {
+    const page_version *pv;
+    size_t index; /* in s->versions and facts */
+} version_slot;
+
+typedef struct check_run {
+    const site *s;
+    check_options opt;
+    diag_list *d;
+    page_facts *facts; /* parallel to s->versions */
+    arena *arenas;     /* per worker */
+    strmap by_url;     /* published page URL -> page_version */
+    strmap media_url;  /* media URL -> media_file */
+    version_slot *slots; /* versions by address, to find a version's facts */
+} check_run;
+
+/* The facts of a version (NULL when it was not scanned). */
+page_facts *check_facts_of(check_run *r, const page_version *pv);
+
+/* 1-based file line of the top-level header key, or 1. */
+int check_header_key_line(const page_source *src, const char *key);
+/* 1-based file line of the first occurrence of needle in the body, or the
+ * body's first line; *col (when not NULL) gets its 1-based column in
+ * characters, or 1. */
+int check_body_line(const page_source *src, const char *needle, int *col);
+
+/* Front matter of one version: key types, misspelt keys, schedule. */
+void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a);
+/* Content of one version: links, images, Twig, summary split, shortcodes;
+ * fills f. */
+void check_body(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a);
+/* Whole-site passes, after every version is scanned. */
+void check_anchors(check_run *r);
+void check_media(check_run *r);
+void check_translations(check_run *r);
+
+#endif

@@ -1,0 +1,565 @@
+/* test_check.c - `folio check`: each check on a site that triggers it and
+ * on one that does not. Sites are written by the tests (sitefix.h). */
+#include "build/build.h"
+#include "build/output_dir.h"
+#include "check/check.h"
+#include "content/site.h"
+#include "sitefix.h"
+#include "test.h"
+
+#define NOW 1735689600LL /* 1 January 2025 */
+
+#define ONE_LANG {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\n"}
+#define NEWS_LIST                                                                                            \
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n    by: date\n" \
+                              "    dir: desc\n---\n"}
+#define POST_BODY "A post with enough words in it to be worth comparing with the other posts of the site.\n\n===\n\nMore.\n"
+
+/* Load the site written from files, check it, and keep the findings in d. */
+static void check_files(const char *const files[][2], diag_list *d)
+{
+    char *dir = sitefix_make(files);
+    diag_init(d);
+    site *s = site_load(dir, NOW, d);
+    CHECK(s != NULL);
+    if (s) check_site(s, NULL, d);
+    site_free(s);
+    sitefix_remove(dir);
+}
+
+static int count_has(diag_list *d, const char *needle)
+{
+    int n = 0;
+    for (size_t i = 0; i < d->len; i++)
+        if (strstr(d->items[i].msg, needle)) n++;
+    return n;
+}
+
+/* ---- front matter ------------------------------------------------------ */
+
+TEST(published_yes_please_is_not_a_boolean)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\npublished: yes please\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\npublished: true\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "published 'yes please' is not a boolean"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_ERROR, "not a boolean"));
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
+TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
+{
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/a/item.md", "---\nvisible: 'true'\nrouteable: 1\nroutable: 1\n---\n"
+                                                                POST_BODY},
+                                    {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "visible is the text 'true'"));
+    CHECK(diag_has(&d, DIAG_WARNING, "routable is the number 1"));
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
+TEST(date_that_is_not_a_date_is_an_error_with_its_line)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\ndate: next tuesday\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\ndate: 09-01-2023 10:00\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "'next tuesday' is not a date"));
+    bool on_line_3 = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "not a date")) on_line_3 = d.items[i].line == 3;
+    CHECK(on_line_3);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
+TEST(taxonomy_must_be_a_map)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntaxonomy: news\n---\n" POST_BODY}, {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntaxonomy:\n  category: [news]\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "taxonomy is text; it must be a map"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_ERROR, "taxonomy"));
+    diag_free(&d);
+}
+
+TEST(misspelt_known_key_is_a_warning_but_other_unknown_keys_are_fine)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\npublisehd: false\nhide_page_titel: true\ntitel: A\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\nsponsor: Acme\ndata: 1\ngallery_style: wide\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'publisehd': did you mean 'published'?"));
+    CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'hide_page_titel': did you mean 'hide_page_title'?"));
+    CHECK(diag_has(&d, DIAG_WARNING, "unknown key 'titel': did you mean 'title'?"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "unknown key"));
+    diag_free(&d);
+}
+
+/* ---- routes and duplicates --------------------------------------------- */
+
+TEST(two_pages_on_one_route_is_an_error)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/01.post/item.md", "---\ntitle: A\n---\nfirst " POST_BODY},
+                                  {"pages/01.news/02.post/item.md", "---\ntitle: B\n---\nsecond " POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/01.post/item.md", "---\ntitle: A\n---\nfirst " POST_BODY},
+                                   {"pages/01.news/02.other/item.md", "---\ntitle: B\n---\nsecond " POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "two pages on route '/news/post'"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_ERROR, "two pages on route"));
+    diag_free(&d);
+}
+
+TEST(same_post_in_two_folders_is_found_whatever_the_whitespace)
+{
+    const char *const bad[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/2023-01-09-conference/item.md", "---\ntitle: Conference\n---\n" POST_BODY},
+        {"pages/01.news/2023-01-09-conference-copy/item.md", "---\ntitle: Conference (copy)\n---\n\n" POST_BODY "  \n"},
+        {NULL, NULL}};
+    const char *const good[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/2023-01-09-conference/item.md", "---\ntitle: Conference\n---\n" POST_BODY},
+        {"pages/01.news/2023-02-01-seminar/item.md", "---\ntitle: Seminar\n---\nAnother text. " POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK_INT(count_has(&d, "is this post in two folders?"), 1);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "two folders"));
+    diag_free(&d);
+}
+
+/* ---- links, anchors, media ---------------------------------------------- */
+
+TEST(link_to_a_page_that_does_not_exist_is_an_error)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nСм. [другое](../missing).\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nSee [b](../b), [news](/news) "
+                                                               "and [site](https://example.org/x).\n"},
+                                   {"pages/01.news/b/item.md", "---\ntitle: B\n---\nB text\n"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../missing': no such page"));
+    bool right_place = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "../missing")) right_place = d.items[i].line == 10 && d.items[i].col == 14;
+    CHECK(right_place);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_ERROR, "link to"));
+    diag_free(&d);
+}
+
+TEST(anchor_without_a_matching_id_is_an_error_in_this_page_and_others)
+{
+    const char *const bad[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[up](#top) and [b](../b#prices)\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n<h2 id=\"costs\">Costs</h2>\n"},
+        {NULL, NULL}};
+    const char *const good[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n<a name=\"top\"></a>\n\n" POST_BODY "\n[up](#top) and [b](../b#prices)\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n<h2 id=\"prices\">Prices</h2>\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "this page has no element with id 'top'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "has no element with id 'prices'"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_ERROR, "no element with id"));
+    diag_free(&d);
+}
+
+TEST(missing_image_and_missing_file_are_errors)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                              "\n![Photo](photo.jpg)\n\n[Programme](programme.pdf)\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                               "\n![Photo](photo.jpg)\n\n[Programme](programme.pdf)\n"},
+                                   {"pages/01.news/a/photo.jpg", "jpeg"},
+                                   {"pages/01.news/a/programme.pdf", "pdf"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'photo.jpg' does not exist"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to 'programme.pdf': no such file"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
+    diag_free(&d);
+}
+
+TEST(media_no_page_uses_is_a_warning_but_the_header_image_counts)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\nheader_image: false\n---\n" POST_BODY},
+                                  {"pages/01.news/a/old.pdf", "pdf"},
+                                  {"pages/01.news/a/photo.jpg", "jpeg"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[old](old.pdf)\n"},
+                                   {"pages/01.news/a/old.pdf", "pdf"},
+                                   {"pages/01.news/a/photo.jpg", "jpeg"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK_INT(count_has(&d, "media file not used"), 2);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "media file not used"));
+    diag_free(&d);
+}
+
+TEST(image_without_alt_text_is_a_warning)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![](photo.jpg)\n"},
+                                  {"pages/01.news/a/photo.jpg", "jpeg"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                               "\n![Doctors at the forum](photo.jpg)\n"},
+                                   {"pages/01.news/a/photo.jpg", "jpeg"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "image 'photo.jpg' has no alt text"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "alt text"));
+    diag_free(&d);
+}
+
+static void photo_test(size_t size, bool expect_warning)
+{
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Hall](big.jpg)\n"},
+                                    {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *data = xcalloc(size, 1);
+    char *path = path_join(dir, "pages/01.news/a/big.jpg");
+    file_write(path, data, size);
+    free(path);
+    free(data);
+    diag_list d;
+    diag_init(&d);
+    site *s = site_load(dir, NOW, &d);
+    check_site(s, NULL, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "over 5 MB") == expect_warning);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(photo_over_five_megabytes_is_a_warning)
+{
+    photo_test(5 * 1024 * 1024 + 1, true);
+    photo_test(5 * 1024 * 1024, false);
+}
+
+/* ---- translations -------------------------------------------------------- */
+
+#define THREE_LANG_LIST                                                                                         \
+    {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},         \
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},        \
+        {"pages/01.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"}
+
+TEST(post_missing_a_language_is_in_the_translation_table)
+{
+    const char *const bad[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                  {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\nKK " POST_BODY},
+                                  {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\nRU " POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                   {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\nKK " POST_BODY},
+                                   {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\nRU " POST_BODY},
+                                   {"pages/01.news/a/item.en.md", "---\ntitle: A\n---\nEN " POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "translation missing: written in kk, ru; not in en"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "translation missing"));
+    diag_free(&d);
+}
+
+TEST(translation_table_lists_only_pages_lacking_a_language)
+{
+    const char *const files[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                    {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\nKK " POST_BODY},
+                                    {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\nRU " POST_BODY},
+                                    {"pages/01.news/b/item.md", "---\ntitle: B\n---\nAll " POST_BODY},
+                                    {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    diag_init(&d);
+    site *s = site_load(dir, NOW, &d);
+    buf table = BUF_INIT;
+    check_translation_table(s, &table);
+    CHECK_CONTAINS(buf_cstr(&table), "translations missing:\n");
+    CHECK_CONTAINS(buf_cstr(&table), "01.news/a");
+    CHECK_CONTAINS(buf_cstr(&table), " kk ru --\n");
+    /* b has one file for every language, the news list one per language */
+    CHECK_NOT_CONTAINS(buf_cstr(&table), "01.news/b");
+    CHECK_NOT_CONTAINS(buf_cstr(&table), "01.news ");
+    buf_free(&table);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(translation_with_another_date_is_a_warning)
+{
+    const char *const bad[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                  {"pages/01.news/a/item.kk.md", "---\ndate: 09-01-2023 10:00\n---\nKK " POST_BODY},
+                                  {"pages/01.news/a/item.ru.md", "---\ndate: 09-01-2023 10:00\n---\nRU " POST_BODY},
+                                  {"pages/01.news/a/item.en.md", "---\ndate: 01-09-2023 10:00\n---\nEN " POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                   {"pages/01.news/a/item.kk.md", "---\ndate: 09-01-2023 10:00\n---\nKK " POST_BODY},
+                                   {"pages/01.news/a/item.ru.md", "---\ndate: 09-01-2023 10:00\n---\nRU " POST_BODY},
+                                   {"pages/01.news/a/item.en.md", "---\ndate: 2023-01-09 10:00\n---\nEN " POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "date 01-09-2023 10:00 differs from the kk version's 09-01-2023 10:00"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "differs"));
+    diag_free(&d);
+}
+
+/* ---- content ------------------------------------------------------------- */
+
+TEST(unknown_and_unclosed_shortcodes_are_warnings)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                              "\n[youtube id=abc /]\n\n[owl-carousel items=1]\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                               "\n[safe-email autolink=true]a@b.kz[/safe-email]\n"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "unknown shortcode [youtube]"));
+    CHECK(diag_has(&d, DIAG_WARNING, "shortcode [owl-carousel] has no closing tag"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "shortcode"));
+    diag_free(&d);
+}
+
+TEST(twig_in_content_without_process_twig_is_a_warning)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nHello {{ page.title }}\n"},
+                                  {NULL, NULL}};
+    const char *const on[][2] = {ONE_LANG, NEWS_LIST,
+                                 {"pages/01.news/a/item.md", "---\ntitle: A\nprocess:\n  twig: true\n---\n" POST_BODY
+                                                             "\nHello {{ page.title }}\n"},
+                                 {NULL, NULL}};
+    const char *const in_code[][2] = {ONE_LANG, NEWS_LIST,
+                                      {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                                  "\nWrite `{{ page.title }}` in a template.\n"},
+                                      {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "Twig ('{{') in the content is shown as text"));
+    diag_free(&d);
+    check_files(on, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "Twig"));
+    diag_free(&d);
+    check_files(in_code, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "Twig"));
+    diag_free(&d);
+}
+
+TEST(delimiter_under_text_is_a_heading_underline_warning)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\nThe summary line.\n===\n\nMore.\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\nThe summary line.\n\n===\n\nMore.\n"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "is a heading underline, not a summary split"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "heading underline"));
+    diag_free(&d);
+}
+
+TEST(post_without_summary_delimiter_is_a_note)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\nJust text, no split.\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_NOTE, "no summary delimiter"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_NOTE, "no summary delimiter"));
+    diag_free(&d);
+}
+
+TEST(future_publish_date_is_a_note_saying_when)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\npublish_date: 01-03-2030 09:30\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\npublish_date: 01-03-2020 09:30\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_NOTE, "scheduled: appears at 01-03-2030 09:30"));
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_NOTE, "scheduled"));
+    diag_free(&d);
+}
+
+/* ---- the example site, the build, the command ------------------------------ */
+
+TEST(example_site_has_no_errors)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/site", test_repo_dir());
+    diag_list d;
+    diag_init(&d);
+    site *s = site_load(path, 0, &d);
+    CHECK(s != NULL);
+    if (s) check_site(s, NULL, &d);
+    CHECK_INT(d.errors, 0);
+    if (d.errors) diag_print_all(stderr, &d);
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(build_reports_the_check_findings_once)
+{
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/a/item.md", "---\ntitle: A\npublisehd: true\n---\n" POST_BODY
+                                                                "\n[youtube id=abc /]\n\n[gone](../gone)\n"},
+                                    {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out_dir = path_join(dir, "out");
+    diag_list d;
+    diag_init(&d);
+    output *out = output_dir_new(out_dir, &d);
+    build_options opt = {0};
+    opt.site_dir = dir;
+    opt.now = NOW;
+    build_site(&opt, out, &d, NULL);
+    output_dir_abort(out);
+    CHECK_INT(count_has(&d, "did you mean 'published'"), 1);
+    CHECK_INT(count_has(&d, "unknown shortcode [youtube]"), 1);
+    CHECK_INT(count_has(&d, "link to '../gone'"), 1);
+    diag_free(&d);
+    free(out_dir);
+    sitefix_remove(dir);
+}
+
+static char *run_folio(const char *args, int *status)
+{
+    const char *bin = getenv("FOLIO_BIN");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin ? bin : "build/folio", args);
+    FILE *p = popen(cmd, "r");
+    buf out = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0) buf_add(&out, chunk, n);
+    int rc = p ? pclose(p) : -1;
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return buf_detach(&out, NULL);
+}
+
+TEST(check_command_exits_1_on_errors_and_writes_json)
+{
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/a/item.md", "---\ntitle: A\npublished: yes please\n---\n" POST_BODY},
+                                    {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char args[4096];
+    int status;
+    snprintf(args, sizeof args, "check %s", dir);
+    char *text = run_folio(args, &status);
+    CHECK_INT(status, 1);
+    CHECK_CONTAINS(text, "item.md:3:1: error: published 'yes please' is not a boolean");
+    CHECK_CONTAINS(text, "1 errors");
+    free(text);
+    /* The JSON is an array of {path, line, col, level, message}; python reads it back. */
+    snprintf(args, sizeof args,
+             "check %s --format json | python3 -c \"import json,sys; a=json.load(sys.stdin); "
+             "e=[x for x in a if x['level']=='error']; print(len(e), e[0]['line'], e[0]['col'], "
+             "e[0]['path'].endswith('item.md'), 'boolean' in e[0]['message'])\"",
+             dir);
+    char *json = run_folio(args, &status);
+    CHECK_CONTAINS(json, "1 3 1 True True");
+    free(json);
+    snprintf(args, sizeof args, "check %s/site", test_repo_dir());
+    char *example = run_folio(args, &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(example, " 0 errors");
+    free(example);
+    sitefix_remove(dir);
+}

@@ -1,0 +1,271 @@
+/* test_feeds.c - what `folio build` writes for feed readers and search
+ * engines: RSS and Atom feeds (read back with python3-feedparser, as a
+ * feed reader would), sitemap.xml (python3's xml.etree), robots.txt, and
+ * the description, Open Graph, Twitter and JSON-LD metadata of pages. */
+#include "build/build.h"
+#include "build/output_dir.h"
+#include "build/seo.h"
+#include "sitefix.h"
+#include "test.h"
+
+#include <sys/wait.h>
+
+#define NOW 1735689600LL /* 1 January 2025 */
+#define BASE "https://hematology.example.kz"
+
+#define LIST(lang, title)                                                                                      \
+    {"pages/02.news/blog." lang ".md", "---\ntitle: " title "\ncontent:\n  items: '@self.children'\n  order:\n" \
+                                       "    by: date\n    dir: desc\n  limit: 10\n  pagination: true\n---\n"}
+#define POST(folder, lang, title, date, extra)                                                                  \
+    {"pages/02.news/" folder "/item." lang ".md",                                                              \
+     "---\ntitle: '" title "'\ndate: '" date "'\n" extra "---\nSummary of " title " & more.\n\n===\n\nThe rest.\n"}
+
+static const char *const site_files[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"config/site.yaml", "title: Гематология орталығы\nurl: " BASE "/\norganization:\n  phone: '+7 727 000 00 00'\n"},
+    {"config/site.ru.yaml", "title: Центр гематологии\norganization:\n  name: ТОО «Центр гематологии»\n"},
+    {"pages/01.home/default.kk.md", "---\ntitle: Басты бет\n---\nСәлем\n"},
+    {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nПривет\n"},
+    {"pages/01.home/default.en.md", "---\ntitle: Home\n---\nHello\n"},
+    LIST("kk", "Жаңалықтар"), LIST("ru", "Новости"), LIST("en", "News"),
+    POST("01.conference", "kk", "Конференция", "09-01-2023 10:00", ""),
+    POST("01.conference", "ru", "Конференция RU", "09-01-2023 10:00", ""),
+    POST("01.conference", "en", "Conference", "09-01-2023 10:00", ""),
+    {"pages/02.news/01.conference/hall.jpg", "not really a jpeg"},
+    POST("02.forum", "ru", "Форум </script>", "22-07-2019 09:00", ""),
+    POST("02.forum", "en", "Forum", "22-07-2019 09:00", "metadata:\n  description: The forum in two lines.\n"),
+    POST("04.hidden", "en", "Hidden", "01-01-2020 10:00", "sitemap:\n  ignore: true\n"),
+    POST("03.future", "ru", "Будущее", "01-03-2030 10:00", "publish_date: '01-03-2030 10:00'\n"),
+    POST("03.future", "en", "Future", "01-03-2030 10:00", "publish_date: '01-03-2030 10:00'\n"),
+    {NULL, NULL}};
+
+typedef struct built {
+    char *dir, *out;
+    diag_list d;
+} built;
+
+static void build(built *b, const char *const files[][2], const char *base_url)
+{
+    b->dir = sitefix_make(files);
+    b->out = path_join(b->dir, "out");
+    diag_init(&b->d);
+    output *o = output_dir_new(b->out, &b->d);
+    build_options opt = {0};
+    opt.site_dir = b->dir;
+    opt.now = NOW;
+    opt.base_url = base_url;
+    CHECK_INT(build_site(&opt, o, &b->d, NULL), 0);
+    CHECK_INT(output_dir_commit(o, &b->d), 0);
+}
+
+static void unbuild(built *b)
+{
+    diag_free(&b->d);
+    free(b->out);
+    sitefix_remove(b->dir);
+}
+
+static char *read_out(const built *b, const char *rel)
+{
+    char *p = path_join(b->out, rel);
+    size_t len;
+    char *t = file_read(p, &len, 64 * 1024 * 1024);
+    free(p);
+    return t;
+}
+
+/* Runs a python3 program with the output folder as argv[1]; its stdout. */
+static char *python(const built *b, const char *program)
+{
+    char *script = path_join(b->dir, "probe.py");
+    file_write(script, program, strlen(program));
+    char cmd[8192];
+    /* Debian's python3-feedparser belongs to Debian's python3, which may
+     * not be the first python3 on PATH. */
+    const char *py = path_exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    snprintf(cmd, sizeof cmd, "%s %s %s 2>&1", py, script, b->out);
+    free(script);
+    FILE *p = popen(cmd, "r");
+    buf out = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0) buf_add(&out, chunk, n);
+    if (p) pclose(p);
+    return buf_detach(&out, NULL);
+}
+
+TEST(rss_and_atom_parse_cleanly_and_list_published_posts_newest_first)
+{
+    built b;
+    build(&b, site_files, NULL);
+    char *r = python(&b, "import feedparser, sys\n"
+                         "for kind in ('rss', 'atom'):\n"
+                         "    f = feedparser.parse(sys.argv[1] + '/ru/news/feed.' + kind)\n"
+                         "    print(kind, 'bozo', f.bozo, 'entries', len(f.entries), 'lang', f.feed.get('language'))\n"
+                         "    for e in f.entries:\n"
+                         "        encl = [x['href'] for x in e.get('enclosures', [])]\n"
+                         "        print(kind, 'entry', e.title, '|', e.link, '|', e.published_parsed[:3], '|', encl)\n"
+                         "        print(kind, 'summary', e.summary.strip())\n");
+    CHECK_CONTAINS(r, "rss bozo False entries 2 lang ru");
+    CHECK_CONTAINS(r, "atom bozo False entries 2 lang ru");
+    /* newest first, absolute links, dates, the lead image as enclosure */
+    CHECK_CONTAINS(r, "rss entry Конференция RU | " BASE "/ru/news/conference/ | (2023, 1, 9) | ['" BASE
+                      "/media/news/conference/hall.jpg']\nrss summary");
+    CHECK_CONTAINS(r, "rss entry Форум </script> | " BASE "/ru/news/forum/ | (2019, 7, 22) | []");
+    CHECK_CONTAINS(r, "atom entry Конференция RU | " BASE "/ru/news/conference/ | (2023, 1, 9) | ['" BASE
+                      "/media/news/conference/hall.jpg']");
+    /* the summary is HTML, before the delimiter only */
+    CHECK_CONTAINS(r, "rss summary <p>Summary of Конференция RU &amp; more.</p>");
+    CHECK_CONTAINS(r, "atom summary <p>Summary of Конференция RU &amp; more.</p>");
+    CHECK_NOT_CONTAINS(r, "The rest");
+    /* the post scheduled for 2030 is in no feed */
+    CHECK_NOT_CONTAINS(r, "Будущее");
+    free(r);
+    char *en = read_out(&b, "en/news/feed.atom");
+    CHECK_CONTAINS(en, "xml:lang=\"en\"");
+    CHECK_NOT_CONTAINS(en, "Future");
+    free(en);
+    unbuild(&b);
+}
+
+TEST(feed_holds_the_twenty_newest_posts)
+{
+    const char *files[64][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\n"},
+        {"config/site.yaml", "title: T\nurl: " BASE "\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"}};
+    size_t n = 3;
+    arena a = ARENA_INIT;
+    for (int i = 1; i <= 25; i++, n++) {
+        files[n][0] = arena_printf(&a, "pages/01.news/p%02d/item.md", i);
+        files[n][1] = arena_printf(&a, "---\ntitle: Post %02d\ndate: '2020-01-%02d 10:00'\n---\nText %d\n", i, i, i);
+    }
+    files[n][0] = files[n][1] = NULL;
+    built b;
+    build(&b, (const char *const(*)[2])files, NULL);
+    char *r = python(&b, "import feedparser, sys\n"
+                         "f = feedparser.parse(sys.argv[1] + '/en/news/feed.rss')\n"
+                         "print(f.bozo, len(f.entries), f.entries[0].title, f.entries[-1].title)\n");
+    CHECK_CONTAINS(r, "False 20 Post 25 Post 06");
+    free(r);
+    unbuild(&b);
+    arena_free(&a);
+}
+
+TEST(sitemap_lists_published_pages_with_language_alternates)
+{
+    built b;
+    build(&b, site_files, NULL);
+    char *r = python(&b, "import sys, xml.etree.ElementTree as ET\n"
+                         "ns = {'s': 'http://www.sitemaps.org/schemas/sitemap/0.9', 'x': 'http://www.w3.org/1999/xhtml'}\n"
+                         "root = ET.parse(sys.argv[1] + '/sitemap.xml').getroot()\n"
+                         "urls = root.findall('s:url', ns)\n"
+                         "print('count', len(urls))\n"
+                         "for u in urls:\n"
+                         "    alts = sorted(l.get('hreflang') + '=' + l.get('href') for l in u.findall('x:link', ns))\n"
+                         "    print(u.find('s:loc', ns).text, u.find('s:lastmod', ns).text[:10], alts)\n");
+    /* home and news in 3 languages, conference in 3, forum in 2; not the
+     * future post nor the one whose header keeps it out */
+    CHECK_CONTAINS(r, "count 11");
+    CHECK_CONTAINS(r, BASE "/ru/news/conference/ 2023-01-09 ['en=" BASE "/en/news/conference/', 'kk=" BASE
+                      "/kk/news/conference/', 'ru=" BASE "/ru/news/conference/', 'x-default=" BASE
+                      "/kk/news/conference/']");
+    /* the forum has no Kazakh version, so no x-default */
+    CHECK_CONTAINS(r, BASE "/en/news/forum/ 2019-07-22 ['en=" BASE "/en/news/forum/', 'ru=" BASE "/ru/news/forum/']");
+    CHECK_CONTAINS(r, BASE "/kk/ ");
+    CHECK_NOT_CONTAINS(r, "future");
+    CHECK_NOT_CONTAINS(r, "hidden");
+    free(r);
+    char *robots = read_out(&b, "robots.txt");
+    CHECK_CONTAINS(robots, "Sitemap: " BASE "/sitemap.xml");
+    free(robots);
+    unbuild(&b);
+}
+
+TEST(base_url_option_overrides_the_config)
+{
+    built b;
+    build(&b, site_files, "https://mirror.example.org/");
+    char *x = read_out(&b, "sitemap.xml");
+    CHECK_CONTAINS(x, "<loc>https://mirror.example.org/ru/news/conference/</loc>");
+    CHECK_NOT_CONTAINS(x, BASE);
+    free(x);
+    char *html = read_out(&b, "ru/news/conference/index.html");
+    CHECK_CONTAINS(html, "<meta property=\"og:url\" content=\"https://mirror.example.org/ru/news/conference/\">");
+    free(html);
+    unbuild(&b);
+}
+
+TEST(without_a_site_url_no_feeds_or_sitemap_are_written)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\nText\n"},
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *rss = read_out(&b, "en/news/feed.rss");
+    CHECK(rss == NULL);
+    free(rss);
+    CHECK(diag_has(&b.d, DIAG_NOTE, "feeds and sitemap.xml need one"));
+    char *robots = read_out(&b, "robots.txt");
+    CHECK_CONTAINS(robots, "User-agent: *");
+    CHECK_NOT_CONTAINS(robots, "Sitemap:");
+    free(robots);
+    unbuild(&b);
+}
+
+TEST(post_page_carries_description_open_graph_feeds_and_news_article)
+{
+    built b;
+    build(&b, site_files, NULL);
+    char *ru = read_out(&b, "ru/news/conference/index.html");
+    CHECK_CONTAINS(ru, "<meta name=\"description\" content=\"Summary of Конференция RU &amp; more.\">");
+    CHECK_CONTAINS(ru, "<meta property=\"og:locale\" content=\"ru_RU\">");
+    CHECK_CONTAINS(ru, "<meta property=\"og:locale:alternate\" content=\"kk_KZ\">");
+    CHECK_CONTAINS(ru, "<meta property=\"og:locale:alternate\" content=\"en_US\">");
+    CHECK_CONTAINS(ru, "<meta property=\"og:type\" content=\"article\">");
+    CHECK_CONTAINS(ru, "<meta property=\"og:image\" content=\"" BASE "/media/news/conference/hall.jpg\">");
+    CHECK_CONTAINS(ru, "<meta name=\"twitter:card\" content=\"summary_large_image\">");
+    CHECK_CONTAINS(ru, "type=\"application/rss+xml\"");
+    CHECK_CONTAINS(ru, "href=\"" BASE "/ru/news/feed.rss\"");
+    CHECK_CONTAINS(ru, "href=\"" BASE "/ru/news/feed.atom\"");
+    free(ru);
+    char *kk = read_out(&b, "kk/news/conference/index.html");
+    CHECK_CONTAINS(kk, "<meta property=\"og:locale\" content=\"kk_KZ\">");
+    CHECK_NOT_CONTAINS(kk, "og:locale:alternate\" content=\"kk_KZ");
+    free(kk);
+    /* JSON-LD is valid JSON of the right type, and a title with </script> cannot end the element. */
+    char *r = python(&b, "import json, re, sys\n"
+                         "for rel in ('ru/news/conference/index.html', 'ru/news/forum/index.html', 'ru/index.html'):\n"
+                         "    html = open(sys.argv[1] + '/' + rel, encoding='utf-8').read()\n"
+                         "    blocks = re.findall(r'<script type=\"application/ld\\+json\">(.*?)</script>', html, re.S)\n"
+                         "    d = json.loads(blocks[0])\n"
+                         "    print(rel, len(blocks), d['@type'], d.get('headline', d.get('name')), d.get('inLanguage'),"
+                         " d.get('telephone'), d.get('datePublished', '')[:10])\n");
+    CHECK_CONTAINS(r, "ru/news/conference/index.html 1 NewsArticle Конференция RU ru None 2023-01-09");
+    CHECK_CONTAINS(r, "ru/news/forum/index.html 1 NewsArticle Форум </script> ru None 2019-07-22");
+    CHECK_CONTAINS(r, "ru/index.html 1 MedicalOrganization ТОО «Центр гематологии» None +7 727 000 00 00");
+    free(r);
+    char *forum = read_out(&b, "en/news/forum/index.html");
+    CHECK_CONTAINS(forum, "<meta name=\"description\" content=\"The forum in two lines.\">");
+    free(forum);
+    /* Pages that are neither posts nor lists have no feed links. */
+    char *home = read_out(&b, "en/index.html");
+    CHECK_NOT_CONTAINS(home, "application/rss+xml");
+    CHECK_CONTAINS(home, "<meta property=\"og:type\" content=\"website\">");
+    free(home);
+    unbuild(&b);
+}
+
+TEST(description_is_plain_text_cut_at_a_word_with_an_ellipsis)
+{
+    buf out = BUF_INIT;
+    seo_plain_text("<p>Doctors &amp; nurses</p><p>met in <b>Almaty</b>.</p>", 52, 160, &out);
+    CHECK_STR(buf_cstr(&out), "Doctors & nurses met in Almaty.");
+    buf_free(&out);
+    seo_plain_text("<p>Гематология орталығы, жаңа бағдарлама</p>", 78, 25, &out);
+    CHECK_STR(buf_cstr(&out), "Гематология орталығы…");
+    buf_free(&out);
+}
