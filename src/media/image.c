@@ -1,0 +1,357 @@
+/* image.c - renders web variants of photos with libvips.
+ *
+ * Every variant goes through vips_thumbnail_buffer(): it decodes only as
+ * much as the target size needs (JPEG shrink-on-load), streams the pixels
+ * (sequential access, so a photo is never held whole in memory) and turns
+ * the picture upright. The target size is always computed here first, by
+ * image_variant_size(), and then forced on libvips, so the size markup
+ * writes into width/height is the size of the file, to the pixel.
+ *
+ * Which loaders may run is decided by the file's magic bytes (JPEG, PNG,
+ * WebP only), not by libvips' own sniffing, so a file named .jpg that is
+ * really something else never reaches an exotic loader. */
+#include "media/image.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vips/vips.h>
+
+#define DEFAULT_JPEG_QUALITY 85 /* Grav's default_image_quality */
+#define DEFAULT_WEBP_QUALITY 80
+#define WEBP_EFFORT 2            /* 0..6; higher costs much CPU for a few percent */
+
+static bool is_started;
+
+static void ignore_vips_warning(const char *domain, GLogLevelFlags level, const char *msg, void *data)
+{
+    /* Decoder warnings (a few stray bytes in a phone's JPEG) would flood the
+     * build's output; real failures come back as errors and become diags. */
+    (void)domain, (void)level, (void)msg, (void)data;
+}
+
+int images_init(void)
+{
+    if (is_started) return 0;
+    if (VIPS_INIT("folio") != 0) return -1;
+    /* Parallelism comes from several variants at once (media pool), which
+     * scales better on small photos than threads inside one pipeline. */
+    vips_concurrency_set(1);
+    /* The operation cache would keep decoded photos alive between requests;
+     * the variant cache on disk already makes repeats free. */
+    vips_cache_set_max(0);
+    vips_block_untrusted_set(TRUE);
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, ignore_vips_warning, NULL);
+    is_started = true;
+    return 0;
+}
+
+void images_shutdown(void)
+{
+    if (!is_started) return;
+    vips_shutdown();
+    is_started = false;
+}
+
+image_format image_sniff(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) return IMAGE_FORMAT_JPEG;
+    if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return IMAGE_FORMAT_PNG;
+    if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) return IMAGE_FORMAT_WEBP;
+    if (len >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) return IMAGE_FORMAT_GIF;
+    return IMAGE_FORMAT_UNKNOWN;
+}
+
+const char *image_format_ext(image_format f)
+{
+    switch (f) {
+    case IMAGE_FORMAT_JPEG: return "jpg";
+    case IMAGE_FORMAT_PNG: return "png";
+    case IMAGE_FORMAT_WEBP: return "webp";
+    case IMAGE_FORMAT_GIF: return "gif";
+    default: return "bin";
+    }
+}
+
+const char *image_format_mime(image_format f)
+{
+    switch (f) {
+    case IMAGE_FORMAT_JPEG: return "image/jpeg";
+    case IMAGE_FORMAT_PNG: return "image/png";
+    case IMAGE_FORMAT_WEBP: return "image/webp";
+    case IMAGE_FORMAT_GIF: return "image/gif";
+    default: return "application/octet-stream";
+    }
+}
+
+/* Warn naming the file, with libvips' reason when it left one. */
+static void warn_vips(diag_list *d, const char *name, const char *what)
+{
+    char *reason = vips_error_buffer_copy();
+    if (reason) {
+        char *nl = strchr(reason, '\n');
+        if (nl) *nl = 0;
+    }
+    if (d)
+        diag_add(d, DIAG_WARNING, name, 0, 0, "%s%s%s", what, reason && *reason ? ": " : "",
+                 reason ? reason : "");
+    g_free(reason);
+}
+
+static int meta_from_header(const char *name, VipsImage *img, image_format fmt, image_meta *out, diag_list *d)
+{
+    int w = vips_image_get_width(img), h = vips_image_get_height(img);
+    if (vips_image_get_orientation_swap(img)) {
+        int t = w;
+        w = h;
+        h = t;
+    }
+    if (w <= 0 || h <= 0 || (double)w * h > (double)IMAGE_MAX_SOURCE_PIXELS) {
+        if (d)
+            diag_add(d, DIAG_WARNING, name, 0, 0, "image of %dx%d pixels is larger than folio processes", w, h);
+        return -1;
+    }
+    out->width = w;
+    out->height = h;
+    out->format = fmt;
+    out->has_alpha = vips_image_hasalpha(img);
+    out->has_icc_profile = vips_image_get_typeof(img, VIPS_META_ICC_NAME) != 0;
+    return 0;
+}
+
+int image_info_buffer(const char *name, const void *data, size_t len, image_meta *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    image_format fmt = image_sniff(data, len);
+    if (fmt == IMAGE_FORMAT_UNKNOWN) {
+        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "not a JPEG, PNG, WebP or GIF image");
+        return -1;
+    }
+    VipsImage *img = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!img) {
+        warn_vips(d, name, "unreadable image");
+        return -1;
+    }
+    int rc = meta_from_header(name, img, fmt, out, d);
+    g_object_unref(img);
+    return rc;
+}
+
+int image_info(const char *path, image_meta *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    unsigned char magic[16];
+    ssize_t n = -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, magic, sizeof magic);
+        close(fd);
+    }
+    if (n < 0) {
+        if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read image");
+        return -1;
+    }
+    image_format fmt = image_sniff(magic, (size_t)n);
+    if (fmt == IMAGE_FORMAT_UNKNOWN) {
+        if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "not a JPEG, PNG, WebP or GIF image");
+        return -1;
+    }
+    /* Opening is lazy: only the header is parsed until pixels are asked for. */
+    VipsImage *img = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!img) {
+        warn_vips(d, path, "unreadable image");
+        return -1;
+    }
+    int rc = meta_from_header(path, img, fmt, out, d);
+    g_object_unref(img);
+    return rc;
+}
+
+static int clamp_side(long v)
+{
+    return v < 1 ? 1 : v > IMAGE_MAX_SIDE ? IMAGE_MAX_SIDE : (int)v;
+}
+
+/* Fit inside the box keeping the aspect, never enlarging; rounding as
+ * Grav's image library does (half away from zero). */
+static void fit_inside(int box_w, int box_h, int sw, int sh, int *w, int *h)
+{
+    double scale = 1.0;
+    if (box_w > 0 && sw > box_w) scale = (double)sw / box_w;
+    if (box_h > 0 && sh > box_h && (double)sh / box_h > scale) scale = (double)sh / box_h;
+    *w = clamp_side(lround(sw / scale));
+    *h = clamp_side(lround(sh / scale));
+}
+
+/* Exactly the box where both sides are given; a missing side follows the
+ * source's aspect. May enlarge. */
+static void fit_box(int box_w, int box_h, int sw, int sh, int *w, int *h)
+{
+    if (box_w > 0 && box_h > 0) {
+        *w = box_w;
+        *h = box_h;
+    } else if (box_w > 0) {
+        *w = box_w;
+        *h = (int)lround((double)sh * box_w / sw);
+    } else if (box_h > 0) {
+        *h = box_h;
+        *w = (int)lround((double)sw * box_h / sh);
+    } else {
+        *w = sw;
+        *h = sh;
+    }
+    *w = clamp_side(*w);
+    *h = clamp_side(*h);
+}
+
+void image_variant_size(const image_spec *spec, int src_w, int src_h, int *w, int *h)
+{
+    if (src_w < 1) src_w = 1;
+    if (src_h < 1) src_h = 1;
+    switch (spec->fit) {
+    case IMAGE_FIT_INSIDE: fit_inside(spec->width, spec->height, src_w, src_h, w, h); break;
+    case IMAGE_FIT_PAD:
+        fit_inside(spec->width, spec->height, src_w, src_h, w, h);
+        if (spec->width > 0) *w = clamp_side(spec->width);
+        if (spec->height > 0) *h = clamp_side(spec->height);
+        break;
+    case IMAGE_FIT_COVER:
+    case IMAGE_FIT_STRETCH: fit_box(spec->width, spec->height, src_w, src_h, w, h); break;
+    default:
+        *w = clamp_side(src_w);
+        *h = clamp_side(src_h);
+        break;
+    }
+}
+
+/* Replace *img by out (consuming the old reference); -1 when op failed. */
+static int step(VipsImage **img, int rc, VipsImage *out)
+{
+    if (rc != 0) return -1;
+    g_object_unref(*img);
+    *img = out;
+    return 0;
+}
+
+/* 8-bit sRGB (or grey) so padding colours and savers see what they expect. */
+static int to_8bit(VipsImage **img)
+{
+    VipsInterpretation t = vips_image_get_interpretation(*img);
+    VipsImage *out = NULL;
+    if (t == VIPS_INTERPRETATION_RGB16)
+        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), out);
+    if (t == VIPS_INTERPRETATION_GREY16)
+        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_B_W, NULL), out);
+    if (vips_image_get_format(*img) != VIPS_FORMAT_UCHAR)
+        return step(img, vips_cast_uchar(*img, &out, NULL), out);
+    return 0;
+}
+
+static int pad_to_box(VipsImage **img, const image_spec *spec, int w, int h)
+{
+    VipsImage *out = NULL;
+    bool is_transparent = spec->background < 0 && spec->format != IMAGE_FORMAT_JPEG;
+    unsigned rgb = spec->background < 0 ? 0xFFFFFFu : (unsigned)spec->background & 0xFFFFFFu;
+    if (vips_image_get_bands(*img) < 3 &&
+        step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), out) != 0)
+        return -1;
+    if (is_transparent && !vips_image_hasalpha(*img) && step(img, vips_addalpha(*img, &out, NULL), out) != 0)
+        return -1;
+    double bg[4] = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, is_transparent ? 0 : 255};
+    int bands = vips_image_get_bands(*img) >= 4 ? 4 : 3;
+    VipsArrayDouble *background = vips_array_double_new(bg, bands);
+    int rc = vips_gravity(*img, &out, VIPS_COMPASS_DIRECTION_CENTRE, w, h, "extend", VIPS_EXTEND_BACKGROUND,
+                          "background", background, NULL);
+    vips_area_unref(VIPS_AREA(background));
+    return step(img, rc, out);
+}
+
+static int save(VipsImage *img, const image_spec *spec, void **data, size_t *len)
+{
+    int q = spec->quality;
+    switch (spec->format) {
+    case IMAGE_FORMAT_JPEG:
+        return vips_jpegsave_buffer(img, data, len, "Q", q > 0 ? q : DEFAULT_JPEG_QUALITY, "strip", TRUE,
+                                    "optimize_coding", TRUE, NULL);
+    case IMAGE_FORMAT_WEBP:
+        return vips_webpsave_buffer(img, data, len, "Q", q > 0 ? q : DEFAULT_WEBP_QUALITY, "strip", TRUE,
+                                    "effort", WEBP_EFFORT, NULL);
+    case IMAGE_FORMAT_PNG:
+        return vips_pngsave_buffer(img, data, len, "strip", TRUE, "compression", 6, NULL);
+    default: return -1;
+    }
+}
+
+int image_render(const char *name, const void *data, size_t len, const image_spec *spec, buf *out, diag_list *d)
+{
+    image_meta src;
+    if (len > (size_t)IMAGE_MAX_SOURCE_BYTES) {
+        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "image file is larger than folio processes");
+        return -1;
+    }
+    if (image_info_buffer(name, data, len, &src, d) != 0) return -1;
+    if (src.format == IMAGE_FORMAT_GIF) {
+        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "GIF images are published as they are, not resized");
+        return -1;
+    }
+    if (spec->format != IMAGE_FORMAT_JPEG && spec->format != IMAGE_FORMAT_PNG && spec->format != IMAGE_FORMAT_WEBP) {
+        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "variants are written as JPEG, PNG or WebP only");
+        return -1;
+    }
+
+    int w, h, inner_w, inner_h;
+    image_variant_size(spec, src.width, src.height, &w, &h);
+    inner_w = w, inner_h = h;
+    if (spec->fit == IMAGE_FIT_PAD) fit_inside(spec->width, spec->height, src.width, src.height, &inner_w, &inner_h);
+
+    VipsImage *img = NULL;
+    int rc;
+    /* The size is already decided above; FORCE makes libvips honour it. */
+    VipsSize size = spec->fit == IMAGE_FIT_COVER ? VIPS_SIZE_BOTH : VIPS_SIZE_FORCE;
+    VipsInteresting crop = spec->fit == IMAGE_FIT_COVER ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE;
+    if (src.has_icc_profile)
+        rc = vips_thumbnail_buffer((void *)data, len, &img, inner_w, "height", inner_h, "size", size, "crop", crop,
+                                   "fail_on", VIPS_FAIL_ON_ERROR, "export_profile", "srgb", NULL);
+    else
+        rc = vips_thumbnail_buffer((void *)data, len, &img, inner_w, "height", inner_h, "size", size, "crop", crop,
+                                   "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+    if (rc != 0) {
+        warn_vips(d, name, "cannot resize image");
+        return -1;
+    }
+    if (to_8bit(&img) != 0 || (spec->fit == IMAGE_FIT_PAD && (inner_w != w || inner_h != h) &&
+                               pad_to_box(&img, spec, w, h) != 0)) {
+        g_object_unref(img);
+        warn_vips(d, name, "cannot resize image");
+        return -1;
+    }
+    if (spec->format == IMAGE_FORMAT_JPEG && vips_image_hasalpha(img)) {
+        VipsImage *flat = NULL;
+        double white[3] = {255, 255, 255};
+        VipsArrayDouble *bg = vips_array_double_new(white, 3);
+        rc = vips_flatten(img, &flat, "background", bg, NULL);
+        vips_area_unref(VIPS_AREA(bg));
+        if (step(&img, rc, flat) != 0) {
+            g_object_unref(img);
+            warn_vips(d, name, "cannot flatten image");
+            return -1;
+        }
+    }
+
+    void *encoded = NULL;
+    size_t encoded_len = 0;
+    /* Pixels are decoded here (the pipeline is lazy), so a truncated or
+     * corrupt photo fails at this point. */
+    rc = save(img, spec, &encoded, &encoded_len);
+    g_object_unref(img);
+    if (rc != 0) {
+        warn_vips(d, name, "corrupt or truncated image");
+        return -1;
+    }
+    buf_add(out, encoded, encoded_len);
+    g_free(encoded);
+    return 0;
+}
