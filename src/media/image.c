@@ -21,7 +21,11 @@
 
 #define DEFAULT_JPEG_QUALITY 85 /* Grav's default_image_quality */
 #define DEFAULT_WEBP_QUALITY 80
-#define WEBP_EFFORT 2            /* 0..6; higher costs much CPU for a few percent */
+#define WEBP_EFFORT 2 /* 0..6; higher costs much CPU for a few percent */
+/* Any decoder complaint fails the variant: a damaged photo is reported and
+ * linked as it is, instead of published with grey bands. (The thumbnail's
+ * own fail_on option does not reach the loader for buffers in 8.14.) */
+#define LOADER_OPTIONS "fail_on=warning"
 
 static bool is_started;
 
@@ -227,12 +231,15 @@ void image_variant_size(const image_spec *spec, int src_w, int src_h, int *w, in
     }
 }
 
-/* Replace *img by out (consuming the old reference); -1 when op failed. */
-static int step(VipsImage **img, int rc, VipsImage *out)
+/* Replace *img by *out, the result of an operation that returned rc
+ * (consuming the old reference); -1 when the operation failed. out is a
+ * pointer because the call step(img, op(&out), &out) must read it only
+ * after op ran. */
+static int step(VipsImage **img, int rc, VipsImage **out)
 {
     if (rc != 0) return -1;
     g_object_unref(*img);
-    *img = out;
+    *img = *out;
     return 0;
 }
 
@@ -242,11 +249,11 @@ static int to_8bit(VipsImage **img)
     VipsInterpretation t = vips_image_get_interpretation(*img);
     VipsImage *out = NULL;
     if (t == VIPS_INTERPRETATION_RGB16)
-        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), out);
+        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), &out);
     if (t == VIPS_INTERPRETATION_GREY16)
-        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_B_W, NULL), out);
+        return step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_B_W, NULL), &out);
     if (vips_image_get_format(*img) != VIPS_FORMAT_UCHAR)
-        return step(img, vips_cast_uchar(*img, &out, NULL), out);
+        return step(img, vips_cast_uchar(*img, &out, NULL), &out);
     return 0;
 }
 
@@ -256,9 +263,9 @@ static int pad_to_box(VipsImage **img, const image_spec *spec, int w, int h)
     bool is_transparent = spec->background < 0 && spec->format != IMAGE_FORMAT_JPEG;
     unsigned rgb = spec->background < 0 ? 0xFFFFFFu : (unsigned)spec->background & 0xFFFFFFu;
     if (vips_image_get_bands(*img) < 3 &&
-        step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), out) != 0)
+        step(img, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL), &out) != 0)
         return -1;
-    if (is_transparent && !vips_image_hasalpha(*img) && step(img, vips_addalpha(*img, &out, NULL), out) != 0)
+    if (is_transparent && !vips_image_hasalpha(*img) && step(img, vips_addalpha(*img, &out, NULL), &out) != 0)
         return -1;
     double bg[4] = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, is_transparent ? 0 : 255};
     int bands = vips_image_get_bands(*img) >= 4 ? 4 : 3;
@@ -266,7 +273,47 @@ static int pad_to_box(VipsImage **img, const image_spec *spec, int w, int h)
     int rc = vips_gravity(*img, &out, VIPS_COMPASS_DIRECTION_CENTRE, w, h, "extend", VIPS_EXTEND_BACKGROUND,
                           "background", background, NULL);
     vips_area_unref(VIPS_AREA(background));
-    return step(img, rc, out);
+    return step(img, rc, &out);
+}
+
+/* Drop every metadata item. The savers' own "strip" is not enough: in
+ * libvips 8.14 the WebP saver still writes EXIF and XMP with it set. */
+static int strip_metadata(VipsImage **img)
+{
+    VipsImage *out = NULL;
+    if (step(img, vips_copy(*img, &out, NULL), &out) != 0) return -1;
+    char **fields = vips_image_get_fields(*img);
+    for (char **f = fields; *f; f++) {
+        /* libvips' own bookkeeping ("vips-sequential") is not metadata. */
+        if (strncmp(*f, "vips-", 5) != 0) vips_image_remove(*img, *f);
+    }
+    g_strfreev(fields);
+    return 0;
+}
+
+/* Remove the EXIF, XMP and ICCP chunks of an extended WebP file in place
+ * and clear their flags: libvips 8.14 writes a fresh EXIF block (with
+ * orientation and resolution) even when told to strip. */
+static void webp_drop_metadata(unsigned char *p, size_t *len)
+{
+    if (*len < 20 || memcmp(p, "RIFF", 4) != 0 || memcmp(p + 8, "WEBP", 4) != 0) return;
+    size_t in = 12, kept = 12;
+    while (in + 8 <= *len) {
+        size_t size = p[in + 4] | (size_t)p[in + 5] << 8 | (size_t)p[in + 6] << 16 | (size_t)p[in + 7] << 24;
+        size_t total = 8 + size + (size & 1);
+        if (total > *len - in) total = *len - in;
+        bool is_metadata = !memcmp(p + in, "EXIF", 4) || !memcmp(p + in, "XMP ", 4) || !memcmp(p + in, "ICCP", 4);
+        if (!memcmp(p + in, "VP8X", 4) && size >= 10) p[in + 8] &= (unsigned char)~(0x20 | 0x08 | 0x04);
+        if (!is_metadata) {
+            memmove(p + kept, p + in, total);
+            kept += total;
+        }
+        in += total;
+    }
+    size_t riff = kept - 8;
+    p[4] = (unsigned char)riff, p[5] = (unsigned char)(riff >> 8);
+    p[6] = (unsigned char)(riff >> 16), p[7] = (unsigned char)(riff >> 24);
+    *len = kept;
 }
 
 static int save(VipsImage *img, const image_spec *spec, void **data, size_t *len)
@@ -314,10 +361,10 @@ int image_render(const char *name, const void *data, size_t len, const image_spe
     VipsInteresting crop = spec->fit == IMAGE_FIT_COVER ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE;
     if (src.has_icc_profile)
         rc = vips_thumbnail_buffer((void *)data, len, &img, inner_w, "height", inner_h, "size", size, "crop", crop,
-                                   "fail_on", VIPS_FAIL_ON_ERROR, "export_profile", "srgb", NULL);
+                                   "option_string", LOADER_OPTIONS, "export_profile", "srgb", NULL);
     else
         rc = vips_thumbnail_buffer((void *)data, len, &img, inner_w, "height", inner_h, "size", size, "crop", crop,
-                                   "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+                                   "option_string", LOADER_OPTIONS, NULL);
     if (rc != 0) {
         warn_vips(d, name, "cannot resize image");
         return -1;
@@ -334,13 +381,18 @@ int image_render(const char *name, const void *data, size_t len, const image_spe
         VipsArrayDouble *bg = vips_array_double_new(white, 3);
         rc = vips_flatten(img, &flat, "background", bg, NULL);
         vips_area_unref(VIPS_AREA(bg));
-        if (step(&img, rc, flat) != 0) {
+        if (step(&img, rc, &flat) != 0) {
             g_object_unref(img);
             warn_vips(d, name, "cannot flatten image");
             return -1;
         }
     }
 
+    if (strip_metadata(&img) != 0) {
+        g_object_unref(img);
+        warn_vips(d, name, "cannot process image");
+        return -1;
+    }
     void *encoded = NULL;
     size_t encoded_len = 0;
     /* Pixels are decoded here (the pipeline is lazy), so a truncated or
@@ -351,6 +403,7 @@ int image_render(const char *name, const void *data, size_t len, const image_spe
         warn_vips(d, name, "corrupt or truncated image");
         return -1;
     }
+    if (spec->format == IMAGE_FORMAT_WEBP) webp_drop_metadata(encoded, &encoded_len);
     buf_add(out, encoded, encoded_len);
     g_free(encoded);
     return 0;
