@@ -586,7 +586,12 @@ TEST(unchanged_photo_is_never_processed_twice_across_builds)
         {photo, spec_of(IMAGE_FIT_COVER, 300, 100, IMAGE_FORMAT_JPEG), NULL},
     };
     image_cache *c = open_cache("cache-across");
-    CHECK_INT(image_cache_produce(c, jobs, 3, NULL), 0);
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(image_cache_produce(c, jobs, 3, &d), 0);
+    CHECK_INT(d.len, 0);
+    diag_print_all(stdout, &d);
+    diag_free(&d);
     image_cache_stats st;
     image_cache_get_stats(c, &st);
     CHECK_INT(st.rendered, 3);

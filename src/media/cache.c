@@ -47,7 +47,7 @@ typedef struct broken_source {
 } broken_source;
 
 typedef struct rendering {
-    const char *cache_path;
+    const char *cache_path; /* owned by the thread rendering it */
     struct rendering *next;
 } rendering;
 
@@ -289,66 +289,109 @@ static int write_atomically(image_cache *c, const char *path, const void *data, 
     return rc;
 }
 
+/* The jobs of one batch that share a source photo: one pool task, so the
+ * photo is read, hashed and decoded once for all of them. */
+typedef struct source_group {
+    image_job **jobs;
+    size_t n;
+} source_group;
+
 typedef struct batch_ctx {
     image_cache *c;
-    image_job *jobs;
+    source_group *groups;
     diag_list *d;
 } batch_ctx;
 
-/* Render one variant (a pool task); errors leave job->cache_path NULL. */
-static void render_job(image_cache *c, image_job *job, diag_list *d)
+static void forget_rendering(image_cache *c, const char *path)
+{
+    for (rendering **r = &c->in_progress; *r; r = &(*r)->next) {
+        if (strcmp((*r)->cache_path, path) == 0) {
+            rendering *gone = *r;
+            *r = gone->next;
+            free(gone);
+            return;
+        }
+    }
+}
+
+/* Render the missing variants of one group. A variant another thread is
+ * rendering right now is waited for only after our own are done: never
+ * waiting while holding variants of our own rules out deadlocks. */
+static void render_group(image_cache *c, source_group *g, diag_list *d)
 {
     image_source src;
-    if (image_cache_source(c, job->source_path, &src, d) != 0) return;
-    char *path = variant_path(c, src.hash, &job->spec);
+    if (image_cache_source(c, g->jobs[0]->source_path, &src, d) != 0) {
+        pthread_mutex_lock(&c->lock);
+        c->stats.failed += g->n;
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    const char *source_path = g->jobs[0]->source_path;
+    char **paths = xcalloc(g->n, sizeof *paths);
+    enum { IS_HIT, IS_MINE, IS_OTHERS, IS_FAILED } *state = xcalloc(g->n, sizeof *state);
+    bool *was_mine = xcalloc(g->n, sizeof *was_mine);
+    size_t mine = 0;
 
     pthread_mutex_lock(&c->lock);
-    while (is_in_progress(c, path)) pthread_cond_wait(&c->render_done, &c->lock);
-    if (is_broken(c, src.hash)) {
-        c->stats.failed++;
-        pthread_mutex_unlock(&c->lock);
-        free(path);
-        return;
+    bool is_bad_source = is_broken(c, src.hash);
+    for (size_t i = 0; i < g->n; i++) {
+        paths[i] = variant_path(c, src.hash, &g->jobs[i]->spec);
+        bool is_repeat = false; /* the same variant twice in one batch */
+        for (size_t k = 0; k < i; k++) is_repeat |= strcmp(paths[k], paths[i]) == 0;
+        if (is_bad_source) state[i] = IS_FAILED;
+        else if (is_repeat || is_in_progress(c, paths[i])) state[i] = IS_OTHERS;
+        else if (path_exists(paths[i])) state[i] = IS_HIT;
+        else {
+            state[i] = IS_MINE;
+            was_mine[i] = true;
+            rendering *r = xcalloc(1, sizeof *r);
+            r->cache_path = paths[i];
+            r->next = c->in_progress;
+            c->in_progress = r;
+            mine++;
+        }
     }
-    if (path_exists(path)) {
-        c->stats.hits++;
-        pthread_mutex_unlock(&c->lock);
-        job->cache_path = path;
-        return;
-    }
-    rendering me = {path, c->in_progress};
-    c->in_progress = &me;
     pthread_mutex_unlock(&c->lock);
 
-    bool is_ok = false, is_source_bad = false;
-    size_t len;
-    char *data = file_read(job->source_path, &len, IMAGE_MAX_SOURCE_BYTES);
-    if (!data) {
-        if (d) diag_add(d, DIAG_WARNING, job->source_path, 0, 0, "cannot read image: %s", strerror(errno));
-    } else {
-        char hash[65];
-        sha256_hex(data, len, hash);
-        buf out = BUF_INIT;
-        if (strcmp(hash, src.hash) != 0) {
+    bool is_source_bad = false;
+    if (mine) {
+        image_spec *specs = xcalloc(mine, sizeof *specs);
+        buf *outs = xcalloc(mine, sizeof *outs);
+        size_t k = 0;
+        for (size_t i = 0; i < g->n; i++)
+            if (state[i] == IS_MINE) specs[k++] = g->jobs[i]->spec;
+        size_t len;
+        char *data = file_read(source_path, &len, IMAGE_MAX_SOURCE_BYTES);
+        char hash[65] = "";
+        if (data) sha256_hex(data, len, hash);
+        if (!data) {
+            if (d) diag_add(d, DIAG_WARNING, source_path, 0, 0, "cannot read image: %s", strerror(errno));
+        } else if (strcmp(hash, src.hash) != 0) {
             /* Rendering these bytes under the old hash would cache a lie. */
-            if (d) diag_add(d, DIAG_WARNING, job->source_path, 0, 0, "image changed during the build; not resized");
-        } else if (image_render(job->source_path, data, len, &job->spec, &out, d) != 0) {
-            is_source_bad = true;
-        } else if (write_atomically(c, path, out.s, out.len) != 0) {
-            if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "cannot write image variant: %s", strerror(errno));
+            if (d) diag_add(d, DIAG_WARNING, source_path, 0, 0, "image changed during the build; not resized");
         } else {
-            is_ok = true;
+            size_t failed = image_render_set(source_path, data, len, specs, mine, outs, d);
+            is_source_bad = failed == mine;
         }
-        buf_free(&out);
         free(data);
+        k = 0;
+        for (size_t i = 0; i < g->n; i++) {
+            if (state[i] != IS_MINE) continue;
+            buf *out = &outs[k++];
+            if (out->len == 0) state[i] = IS_FAILED;
+            else if (write_atomically(c, paths[i], out->s, out->len) != 0) {
+                if (d) diag_add(d, DIAG_WARNING, paths[i], 0, 0, "cannot write image variant: %s", strerror(errno));
+                state[i] = IS_FAILED;
+            }
+            buf_free(out);
+        }
+        free(outs);
+        free(specs);
     }
 
     pthread_mutex_lock(&c->lock);
-    for (rendering **r = &c->in_progress; *r; r = &(*r)->next) {
-        if (*r == &me) {
-            *r = me.next;
-            break;
-        }
+    for (size_t i = 0; i < g->n; i++) {
+        if (was_mine[i]) forget_rendering(c, paths[i]);
     }
     if (is_source_bad && !is_broken(c, src.hash)) {
         broken_source *b = xcalloc(1, sizeof *b);
@@ -356,25 +399,51 @@ static void render_job(image_cache *c, image_job *job, diag_list *d)
         b->next = c->broken;
         c->broken = b;
     }
-    if (is_ok) c->stats.rendered++;
-    else c->stats.failed++;
     pthread_cond_broadcast(&c->render_done);
+    for (size_t i = 0; i < g->n; i++) {
+        if (state[i] == IS_OTHERS) {
+            while (is_in_progress(c, paths[i])) pthread_cond_wait(&c->render_done, &c->lock);
+            state[i] = path_exists(paths[i]) ? IS_HIT : IS_FAILED;
+            if (state[i] == IS_HIT) c->stats.hits++;
+        } else if (state[i] == IS_HIT) {
+            c->stats.hits++;
+        } else if (state[i] == IS_MINE) {
+            c->stats.rendered++;
+        }
+        if (state[i] == IS_FAILED) c->stats.failed++;
+    }
     pthread_mutex_unlock(&c->lock);
-    if (is_ok) job->cache_path = path;
-    else free(path);
+
+    for (size_t i = 0; i < g->n; i++) {
+        if (state[i] == IS_FAILED) free(paths[i]);
+        else g->jobs[i]->cache_path = paths[i];
+    }
+    free(paths);
+    free(state);
+    free(was_mine);
 }
 
-static void run_job(void *ctx, size_t i)
+static void run_group(void *ctx, size_t i)
 {
     batch_ctx *b = ctx;
-    render_job(b->c, &b->jobs[i], b->d);
+    render_group(b->c, &b->groups[i], b->d);
 }
 
 size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list *d)
 {
-    for (size_t i = 0; i < n; i++) jobs[i].cache_path = NULL;
-    batch_ctx ctx = {c, jobs, d};
-    task_pool_run(c->pool, n, run_job, &ctx);
+    source_group *groups = xcalloc(n ? n : 1, sizeof *groups);
+    size_t ngroups = 0;
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].cache_path = NULL;
+        size_t g = 0;
+        while (g < ngroups && strcmp(groups[g].jobs[0]->source_path, jobs[i].source_path) != 0) g++;
+        if (g == ngroups) groups[ngroups++].jobs = xcalloc(n, sizeof(image_job *));
+        groups[g].jobs[groups[g].n++] = &jobs[i];
+    }
+    batch_ctx ctx = {c, groups, d};
+    task_pool_run(c->pool, ngroups, run_group, &ctx);
+    for (size_t g = 0; g < ngroups; g++) free(groups[g].jobs);
+    free(groups);
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) failed += jobs[i].cache_path == NULL;
     return failed;

@@ -92,5 +92,11 @@ void image_variant_size(const image_spec *spec, int src_w, int src_h, int *w, in
  * the file in d (which may be NULL) when the source is corrupt or truncated
  * or the spec cannot be produced; out is then left as it was. */
 int image_render(const char *name, const void *data, size_t len, const image_spec *spec, buf *out, diag_list *d);
+/* Render n variants of one source, decoding it only once (at the lowest
+ * resolution the largest of them needs): outs[i] receives variant i.
+ * Returns how many failed (all n when the source is damaged, with one
+ * warning); a failed variant's buf is left as it was. */
+size_t image_render_set(const char *name, const void *data, size_t len, const image_spec *specs, size_t n, buf *outs,
+                        diag_list *d);
 
 #endif
