@@ -4,8 +4,9 @@
  * all the variants a page needs (image_render_set): upright, converted to
  * sRGB, at the lowest resolution the largest variant needs (JPEG
  * shrink-on-load), into memory - one decoded photo per worker thread, a
- * few megabytes each. Every variant is then cut from that copy with
- * vips_thumbnail_image(). The target size is always computed here first,
+ * few megabytes each. Every variant is then resampled from that copy, or
+ * from a larger variant of the same framing already made (960 px from the
+ * 1600 px one: much cheaper, and as sharp). The target size is always computed here first,
  * by image_variant_size(), and then forced on libvips, so the size markup
  * writes into width/height is the size of the file, to the pixel.
  *
@@ -16,6 +17,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +25,9 @@
 
 #define DEFAULT_JPEG_QUALITY 85 /* Grav's default_image_quality */
 #define DEFAULT_WEBP_QUALITY 80
+/* Catmull-Rom: as sharp as Lanczos on photos at about two thirds of the
+ * cost, which matters because resampling is most of a variant's time. */
+#define RESAMPLE_KERNEL VIPS_KERNEL_CUBIC
 #define WEBP_EFFORT 2 /* 0..6; higher costs much CPU for a few percent */
 
 static bool is_started;
@@ -399,25 +404,76 @@ static VipsImage *decode(const char *name, const void *data, size_t len, const i
     return out;
 }
 
-/* One variant from the decoded photo; appends to out. */
-static int render_one(const char *name, VipsImage *decoded, const image_meta *src, const image_spec *spec, buf *out,
-                      diag_list *d)
-{
-    int w, h, inner_w, inner_h;
-    image_variant_size(spec, src->width, src->height, &w, &h);
-    inner_w = w, inner_h = h;
-    if (spec->fit == IMAGE_FIT_PAD) fit_inside(spec->width, spec->height, src->width, src->height, &inner_w, &inner_h);
+/* A resized picture kept in memory while the other variants of the same
+ * photo are made: a narrower variant of the same framing is resampled from
+ * it instead of from the whole photo, which is several times cheaper. */
+typedef struct resized {
+    const image_spec *spec;
+    int width, height;
+    VipsImage *img;
+} resized;
 
-    /* The size is already decided above; FORCE makes libvips honour it. */
-    VipsSize size = spec->fit == IMAGE_FIT_COVER ? VIPS_SIZE_BOTH : VIPS_SIZE_FORCE;
-    VipsInteresting crop = spec->fit == IMAGE_FIT_COVER ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE;
-    VipsImage *img = NULL;
-    if (vips_thumbnail_image(decoded, &img, inner_w, "height", inner_h, "size", size, "crop", crop, NULL) != 0) {
-        warn_vips(d, name, "cannot resize image");
-        return -1;
+/* Size of the picture before padding (PAD pads around a smaller fit). */
+static void picture_size(const image_spec *spec, const image_meta *src, int *w, int *h)
+{
+    if (spec->fit == IMAGE_FIT_PAD) fit_inside(spec->width, spec->height, src->width, src->height, w, h);
+    else image_variant_size(spec, src->width, src->height, w, h);
+}
+
+/* True when b's picture is a's, scaled: both show the whole photo, or both
+ * crop (or stretch) it to the same aspect. */
+static bool same_framing(const image_spec *a, int aw, int ah, const image_spec *b, int bw, int bh)
+{
+    bool a_whole = a->fit == IMAGE_FIT_INSIDE || a->fit == IMAGE_FIT_NONE || a->fit == IMAGE_FIT_PAD;
+    bool b_whole = b->fit == IMAGE_FIT_INSIDE || b->fit == IMAGE_FIT_NONE || b->fit == IMAGE_FIT_PAD;
+    if (a_whole || b_whole) return a_whole && b_whole;
+    long cross = (long)aw * bh - (long)bw * ah;
+    return a->fit == b->fit && labs(cross) <= (aw > bw ? aw : bw);
+}
+
+/* Resample in to exactly w x h; from the whole photo a COVER spec first
+ * scales to cover the box, then keeps the centre. */
+static VipsImage *resample(VipsImage *in, bool is_whole_photo, const image_spec *spec, int w, int h)
+{
+    int iw = vips_image_get_width(in), ih = vips_image_get_height(in);
+    double hs = (double)w / iw, vs = (double)h / ih;
+    int rw = w, rh = h;
+    if (is_whole_photo && spec->fit == IMAGE_FIT_COVER) {
+        double s = hs > vs ? hs : vs;
+        rw = (int)lround(iw * s), rh = (int)lround(ih * s);
+        if (rw < w) rw = w;
+        if (rh < h) rh = h;
+        hs = (double)rw / iw, vs = (double)rh / ih;
     }
+    VipsImage *img = NULL, *out = NULL;
+    if (rw == iw && rh == ih) {
+        img = in;
+        g_object_ref(img);
+    } else if (vips_resize(in, &img, hs, "vscale", vs, "kernel", RESAMPLE_KERNEL, NULL) != 0) {
+        return NULL;
+    }
+    /* Centre crop for COVER; for the rest, absorb a rounding pixel so the
+     * file is exactly the size markup announced. */
+    if (vips_image_get_width(img) != w || vips_image_get_height(img) != h) {
+        if (step(&img, vips_gravity(img, &out, VIPS_COMPASS_DIRECTION_CENTRE, w, h, "extend", VIPS_EXTEND_COPY, NULL),
+                 &out) != 0) {
+            g_object_unref(img);
+            return NULL;
+        }
+    }
+    VipsImage *memory = vips_image_copy_memory(img);
+    g_object_unref(img);
+    return memory;
+}
+
+/* Pad, flatten, strip and encode one picture into out. */
+static int finish(const char *name, VipsImage *picture, const image_spec *spec, int w, int h, buf *out, diag_list *d)
+{
+    VipsImage *img = picture;
+    g_object_ref(img);
     bool ok = true;
-    if (spec->fit == IMAGE_FIT_PAD && (inner_w != w || inner_h != h)) ok = pad_to_box(&img, spec, w, h) == 0;
+    if (spec->fit == IMAGE_FIT_PAD && (vips_image_get_width(img) != w || vips_image_get_height(img) != h))
+        ok = pad_to_box(&img, spec, w, h) == 0;
     if (ok && spec->format == IMAGE_FORMAT_JPEG && vips_image_hasalpha(img)) {
         VipsImage *flat = NULL;
         double white[3] = {255, 255, 255};
@@ -439,6 +495,56 @@ static int render_one(const char *name, VipsImage *decoded, const image_meta *sr
     buf_add(out, encoded, encoded_len);
     g_free(encoded);
     return 0;
+}
+
+/* Make every variant from the decoded photo, largest first, each from the
+ * smallest picture already made that has its framing and is big enough. */
+static size_t render_from_decoded(const char *name, VipsImage *decoded, const image_meta *src, const image_spec *specs,
+                                  size_t n, buf *outs, diag_list *d)
+{
+    size_t *order = xcalloc(n, sizeof *order);
+    resized *made = xcalloc(n, sizeof *made);
+    int *pw = xcalloc(n, sizeof *pw), *ph = xcalloc(n, sizeof *ph);
+    for (size_t i = 0; i < n; i++) {
+        order[i] = i;
+        picture_size(&specs[i], src, &pw[i], &ph[i]);
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion sort by area, descending */
+        size_t x = order[i], k = i;
+        for (; k > 0 && (long)pw[order[k - 1]] * ph[order[k - 1]] < (long)pw[x] * ph[x]; k--) order[k] = order[k - 1];
+        order[k] = x;
+    }
+    size_t nmade = 0, failed = 0;
+    for (size_t o = 0; o < n; o++) {
+        size_t i = order[o];
+        const image_spec *spec = &specs[i];
+        VipsImage *from = decoded;
+        long best_area = 0;
+        for (size_t m = 0; m < nmade; m++) {
+            long area = (long)made[m].width * made[m].height;
+            if (made[m].width >= pw[i] && made[m].height >= ph[i] && (!best_area || area < best_area) &&
+                same_framing(made[m].spec, made[m].width, made[m].height, spec, pw[i], ph[i])) {
+                from = made[m].img;
+                best_area = area;
+            }
+        }
+        VipsImage *picture = resample(from, from == decoded, spec, pw[i], ph[i]);
+        int w, h;
+        image_variant_size(spec, src->width, src->height, &w, &h);
+        if (!picture) {
+            warn_vips(d, name, "cannot resize image");
+            failed++;
+            continue;
+        }
+        if (finish(name, picture, spec, w, h, &outs[i], d) != 0) failed++;
+        made[nmade++] = (resized){spec, pw[i], ph[i], picture};
+    }
+    for (size_t m = 0; m < nmade; m++) g_object_unref(made[m].img);
+    free(made);
+    free(order);
+    free(pw);
+    free(ph);
+    return failed;
 }
 
 size_t image_render_set(const char *name, const void *data, size_t len, const image_spec *specs, size_t n, buf *outs,
@@ -464,8 +570,7 @@ size_t image_render_set(const char *name, const void *data, size_t len, const im
     }
     VipsImage *decoded = decode(name, data, len, &src, specs, n, d);
     if (!decoded) return n;
-    size_t failed = 0;
-    for (size_t i = 0; i < n; i++) failed += render_one(name, decoded, &src, &specs[i], &outs[i], d) != 0;
+    size_t failed = render_from_decoded(name, decoded, &src, specs, n, outs, d);
     g_object_unref(decoded);
     return failed;
 }
