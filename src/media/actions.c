@@ -131,7 +131,9 @@ static void parse_one(const char *name, size_t nlen, const char *val, size_t vle
     if (name_is(name, nlen, "quality")) {
         int q;
         if (parse_side(val, vlen, &q) != 0 || q < 1 || q > 100) {
-            if (d) diag_add(d, DIAG_WARNING, where, line, 0, "image quality must be 1..100, got \"%.*s\"", (int)vlen, val);
+            if (d)
+                diag_add(d, DIAG_WARNING, where, line, 0, "image quality must be 1..100, got \"%.*s\"", (int)vlen,
+                         val);
             return;
         }
         a->quality = q;
@@ -146,12 +148,16 @@ static void parse_one(const char *name, size_t nlen, const char *val, size_t vle
         a->lightbox_width = a->lightbox_height = 0;
         if (has_value && vlen && parse_box(val, vlen, &a->lightbox_width, &a->lightbox_height, NULL) != 0) {
             a->lightbox_width = a->lightbox_height = 0;
-            if (d) diag_add(d, DIAG_WARNING, where, line, 0, "lightbox size must be width,height, got \"%.*s\"", (int)vlen, val);
+            if (d)
+                diag_add(d, DIAG_WARNING, where, line, 0, "lightbox size must be width,height, got \"%.*s\"",
+                         (int)vlen, val);
         }
     } else if (name_is(name, nlen, "loading")) {
         if (name_is(val, vlen, "eager")) a->is_eager = true;
         else if (name_is(val, vlen, "lazy") || name_is(val, vlen, "auto")) a->is_eager = false;
-        else if (d) diag_add(d, DIAG_WARNING, where, line, 0, "image loading must be lazy or eager, got \"%.*s\"", (int)vlen, val);
+        else if (d)
+            diag_add(d, DIAG_WARNING, where, line, 0, "image loading must be lazy or eager, got \"%.*s\"", (int)vlen,
+                     val);
     } else if (d) {
         diag_add(d, DIAG_WARNING, where, line, 0, "image action \"%.*s\" is not supported, ignored", (int)nlen, name);
     }

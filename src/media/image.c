@@ -6,9 +6,10 @@
  * shrink-on-load), into memory - one decoded photo per worker thread, a
  * few megabytes each. Every variant is then resampled from that copy, or
  * from a larger variant of the same framing already made (960 px from the
- * 1600 px one: much cheaper, and as sharp). The target size is always computed here first,
- * by image_variant_size(), and then forced on libvips, so the size markup
- * writes into width/height is the size of the file, to the pixel.
+ * 1600 px one: much cheaper, and as sharp). The target size is always
+ * computed here first, by image_variant_size(), and then forced on
+ * libvips, so the size markup writes into width/height is the size of the
+ * file, to the pixel.
  *
  * Which loaders may run is decided by the file's magic bytes (JPEG, PNG,
  * WebP only), not by libvips' own sniffing, so a file named .jpg that is
