@@ -167,8 +167,12 @@ int image_info(const char *path, image_meta *out, diag_list *d)
         if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "not a JPEG, PNG, WebP or GIF image");
         return -1;
     }
-    /* Opening is lazy: only the header is parsed until pixels are asked for. */
-    VipsImage *img = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    /* Opening is lazy: only the header is parsed until pixels are asked
+     * for. A source, unlike vips_image_new_from_file(), takes the name as
+     * it is: "photo[1].jpg" must not be read as options in brackets. */
+    VipsSource *source = vips_source_new_from_file(path);
+    VipsImage *img = source ? vips_image_new_from_source(source, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL) : NULL;
+    if (source) g_object_unref(source);
     if (!img) {
         warn_vips(d, path, "unreadable image");
         return -1;
