@@ -227,6 +227,17 @@ TEST(info_of_seed_photos_matches_their_jpeg_header)
     }
 }
 
+TEST(info_of_the_conference_photo_is_1280x597)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    image_meta m;
+    CHECK_INT(image_info(path, &m, NULL), 0);
+    CHECK_INT(m.width, 1280);
+    CHECK_INT(m.height, 597);
+}
+
 TEST(info_rejects_a_text_file_with_a_warning_naming_it)
 {
     buf b = BUF_INIT;
