@@ -1043,8 +1043,13 @@ TEST(markup_of_a_broken_photo_links_the_original_and_warns)
     free(photo);
     photo = write_fixture("nothing.png", &b);
     r.source_path = photo;
+    size_t before = d.warnings;
     CHECK_INT(image_markup_make(c, &r, &m, &d), -1);
     CHECK_STR(m.html, "<img src=\"/news/nothing.png\" alt=\"x\" loading=\"lazy\" decoding=\"async\">");
+    image_markup_free(&m);
+    CHECK_INT(d.warnings, before + 1);
+    CHECK_INT(image_markup_make(c, &r, &m, &d), -1); /* the same page in another language */
+    CHECK_INT(d.warnings, before + 1);
     image_markup_free(&m);
     diag_free(&d);
     image_cache_close(c);

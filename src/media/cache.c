@@ -37,6 +37,7 @@ typedef struct known_source {
     char *path;
     off_t size;
     struct timespec mtime;
+    bool is_image; /* false: not an image, warned about once already */
     image_source info;
     struct known_source *next;
 } known_source;
@@ -190,7 +191,7 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
         if (strcmp(s->path, path) == 0 && same_file(s, &st)) {
             *out = s->info;
             pthread_mutex_unlock(&c->lock);
-            return 0;
+            return s->is_image ? 0 : -1;
         }
     }
     pthread_mutex_unlock(&c->lock);
@@ -203,18 +204,19 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
     }
     int rc = describe(path, data, len, out, d);
     free(data);
-    if (rc != 0) return -1;
 
+    /* Remembered either way: a page in three languages warns once. */
     known_source *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->size = st.st_size;
     s->mtime = st.st_mtim;
+    s->is_image = rc == 0;
     s->info = *out;
     pthread_mutex_lock(&c->lock);
     s->next = c->sources[b];
     c->sources[b] = s;
     pthread_mutex_unlock(&c->lock);
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 static const char *fit_name(image_fit f)

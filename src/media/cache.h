@@ -64,7 +64,8 @@ int image_cache_clean(const char *dir);
 
 /* Content hash and header of a source photo, remembered per path, size and
  * modification time for the life of c. Returns 0, or -1 with a warning
- * naming the file when it is unreadable or not an image. */
+ * naming the file when it is unreadable or not an image (the warning is
+ * given once per file and cache, however often it is asked for). */
 int image_cache_source(image_cache *c, const char *path, image_source *out, diag_list *d);
 /* Short content-addressed id of a variant (10 hex digits + NUL), for
  * published file names: it changes whenever the photo or spec changes. */
