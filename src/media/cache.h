@@ -1,0 +1,82 @@
+/* cache.h - the variant cache: every photo is processed once, ever.
+ *
+ * A variant file is stored under a name made of the SHA-256 of the source
+ * photo's bytes and the variant's parameters, so an unchanged photo is
+ * found again by any later build, a changed photo (same file name, new
+ * bytes) can never be served stale, and two pages using the same photo
+ * share its variants. Files are written to a temporary name and renamed,
+ * so a crashed or concurrent build never leaves half a file under a real
+ * name.
+ *
+ * Where the cache lives (image_cache_default_dir): $FOLIO_CACHE_DIR when
+ * set; otherwise `.folio-cache` next to the site's user/ folder (the Grav
+ * root), so the cache travels with the site and a build of one site never
+ * sees another's files; when that folder is not writable,
+ * $XDG_CACHE_HOME/folio (default ~/.cache/folio). The directory carries a
+ * CACHEDIR.TAG so backup tools skip it, and image_cache_clean() refuses to
+ * delete a directory without it.
+ *
+ * The cache owns the media worker pool: image_cache_produce() renders the
+ * missing variants of a batch on it. All functions taking an image_cache
+ * are thread-safe. */
+#ifndef FOLIO_MEDIA_CACHE_H
+#define FOLIO_MEDIA_CACHE_H
+
+#include <stddef.h>
+
+#include "lib/diag.h"
+#include "media/image.h"
+
+typedef struct image_cache image_cache;
+
+/* A source photo as the cache knows it. */
+typedef struct image_source {
+    char hash[65];   /* SHA-256 of the file's bytes, lowercase hex */
+    image_meta meta; /* from the header */
+} image_source;
+
+/* One variant to make. */
+typedef struct image_job {
+    const char *source_path; /* in */
+    image_spec spec;         /* in */
+    char *cache_path;        /* out: malloc'd path of the variant, NULL when it failed */
+} image_job;
+
+typedef struct image_cache_stats {
+    size_t rendered; /* variants processed and written */
+    size_t hits;     /* variants found already cached */
+    size_t failed;   /* variants that could not be made */
+} image_cache_stats;
+
+/* The cache directory for the site whose user/ folder is site_dir
+ * (see above). malloc'd. */
+char *image_cache_default_dir(const char *site_dir);
+/* Open the cache in dir (created if missing) with a pool of threads
+ * workers (0 = one per core). images_init() must have run. NULL with an
+ * error in d when the directory cannot be created. */
+image_cache *image_cache_open(const char *dir, int threads, diag_list *d);
+/* Stop the workers and free c (the files stay). */
+void image_cache_close(image_cache *c);
+/* Empty the cache directory dir (folio build --clean-cache). A missing
+ * directory is fine; one without folio's CACHEDIR.TAG is refused (EPERM).
+ * Returns 0 or -1 with errno. */
+int image_cache_clean(const char *dir);
+
+/* Content hash and header of a source photo, remembered per path, size and
+ * modification time for the life of c. Returns 0, or -1 with a warning
+ * naming the file when it is unreadable or not an image (the warning is
+ * given once per file and cache, however often it is asked for). */
+int image_cache_source(image_cache *c, const char *path, image_source *out, diag_list *d);
+/* Short content-addressed id of a variant (10 hex digits + NUL), for
+ * published file names: it changes whenever the photo or spec changes. */
+void image_cache_variant_id(const char *source_hash, const image_spec *spec, char out[11]);
+/* Make every job's variant available in the cache, rendering the missing
+ * ones on the pool, and wait for them. A photo that failed once is not
+ * tried again by the same cache (its warning was given). Returns the
+ * number of jobs that failed (their cache_path is NULL). Free each
+ * cache_path with free(). */
+size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list *d);
+/* Counters since open. */
+void image_cache_get_stats(image_cache *c, image_cache_stats *out);
+
+#endif

@@ -1,0 +1,249 @@
+/* markup.c - responsive <img>/<picture> markup for a photo (see markup.h).
+ *
+ * The "full" variant is what the author asked for (a Grav action) or, for
+ * a plain photo, the photo at most 1600 px wide. Narrower copies of it at
+ * the standard widths make up the srcset; each keeps the full variant's
+ * framing (a cropZoom header stays the same crop, only smaller). */
+#include "media/markup.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+
+static const int standard_widths[] = {480, 960, 1600};
+#define LARGEST_WIDTH 1600
+#define NSTANDARD (sizeof standard_widths / sizeof standard_widths[0])
+/* The <img src> for browsers without srcset: about a laptop column wide. */
+#define FALLBACK_WIDTH 960
+
+typedef struct variant {
+    image_spec spec;
+    int width, height;
+    char *name;
+} variant;
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* URLs carry names percent-encoded: photos are named by people. */
+static void add_url(buf *b, const char *base, const char *name)
+{
+    buf url = BUF_INIT;
+    buf_puts(&url, base ? base : "");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+            buf_putc(&url, (char)*p);
+        else
+            buf_printf(&url, "%%%02X", *p);
+    }
+    buf_add_html(b, url.s, url.len);
+    buf_free(&url);
+}
+
+static void add_attr(buf *b, const char *name, const char *value)
+{
+    buf_printf(b, " %s=\"", name);
+    buf_add_html(b, value, strlen(value));
+    buf_putc(b, '"');
+}
+
+/* Attributes every form of the <img> shares. */
+static void add_common_attrs(buf *b, const image_markup_request *r)
+{
+    const image_actions *a = r->actions;
+    add_attr(b, "alt", r->alt ? r->alt : "");
+    if (r->title && *r->title) add_attr(b, "title", r->title);
+    if (a && a->classes) add_attr(b, "class", a->classes);
+    if (a && a->id) add_attr(b, "id", a->id);
+    if (r->is_above_fold || (a && a->is_eager)) buf_puts(b, " fetchpriority=\"high\"");
+    else buf_puts(b, " loading=\"lazy\" decoding=\"async\"");
+}
+
+static char *original_markup(const image_markup_request *r, const image_meta *meta)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "<img src=\"");
+    add_url(&b, r->base_url, base_name(r->source_path));
+    buf_putc(&b, '"');
+    if (meta && meta->width > 0) buf_printf(&b, " width=\"%d\" height=\"%d\"", meta->width, meta->height);
+    add_common_attrs(&b, r);
+    buf_putc(&b, '>');
+    return buf_detach(&b, NULL);
+}
+
+/* The same geometry as full, at width w (w < full's width). */
+static image_spec narrower(const image_spec *full, int full_w, int full_h, int w)
+{
+    image_spec s = *full;
+    if (full->fit == IMAGE_FIT_INSIDE || full->fit == IMAGE_FIT_NONE) {
+        s.fit = IMAGE_FIT_INSIDE;
+        s.width = w;
+        s.height = 0;
+    } else {
+        s.width = w;
+        s.height = (int)(((long)full_h * w + full_w / 2) / full_w);
+        if (s.height < 1) s.height = 1;
+    }
+    return s;
+}
+
+static void variant_name(variant *v, const char *stem, const image_source *src)
+{
+    char id[11];
+    image_cache_variant_id(src->hash, &v->spec, id);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%s-%dx%d-%s.%s", stem, v->width, v->height, id, image_format_ext(v->spec.format));
+    v->name = buf_detach(&b, NULL);
+}
+
+static void add_srcset(buf *b, const image_markup_request *r, const variant *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_puts(b, ", ");
+        add_url(b, r->base_url, v[i].name);
+        buf_printf(b, " %dw", v[i].width);
+    }
+}
+
+static void add_sizes(buf *b, const image_markup_request *r, int width)
+{
+    if (r->sizes) add_attr(b, "sizes", r->sizes);
+    else buf_printf(b, " sizes=\"(max-width: %dpx) 100vw, %dpx\"", width, width);
+}
+
+int image_markup_make(image_cache *c, const image_markup_request *r, image_markup *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    image_source src;
+    if (image_cache_source(c, r->source_path, &src, d) != 0) {
+        out->html = original_markup(r, NULL);
+        return -1;
+    }
+    if (src.meta.format == IMAGE_FORMAT_GIF) { /* published as is: resizing would stop an animation */
+        out->html = original_markup(r, &src.meta);
+        out->width = src.meta.width;
+        out->height = src.meta.height;
+        return 0;
+    }
+
+    const image_actions *a = r->actions;
+    image_spec full = {.fit = IMAGE_FIT_INSIDE, .width = LARGEST_WIDTH, .format = src.meta.format, .background = -1};
+    if (a && a->fit != IMAGE_FIT_NONE) {
+        full.fit = a->fit;
+        full.width = a->width;
+        full.height = a->height;
+        full.background = a->background;
+    }
+    if (a) full.quality = a->quality;
+    int full_w, full_h;
+    image_variant_size(&full, src.meta.width, src.meta.height, &full_w, &full_h);
+
+    /* Widths, narrowest first, in the original format; then WebP twins. */
+    variant v[2 * (NSTANDARD + 1) + 1];
+    size_t nwidths = 0;
+    for (size_t i = 0; i < NSTANDARD; i++) {
+        if (standard_widths[i] >= full_w) break;
+        v[nwidths++].spec = narrower(&full, full_w, full_h, standard_widths[i]);
+    }
+    v[nwidths++].spec = full;
+    bool has_webp = r->want_webp && src.meta.format != IMAGE_FORMAT_WEBP;
+    size_t n = nwidths;
+    if (has_webp) {
+        for (size_t i = 0; i < nwidths; i++) {
+            v[n] = v[i];
+            v[n++].spec.format = IMAGE_FORMAT_WEBP;
+        }
+    }
+    size_t large = n;
+    if (a && a->has_lightbox) {
+        image_spec big = {.fit = IMAGE_FIT_INSIDE, .width = a->lightbox_width, .height = a->lightbox_height,
+                          .quality = a->quality, .format = src.meta.format, .background = -1};
+        if (!big.width && !big.height) big.width = LARGEST_WIDTH;
+        v[n++].spec = big;
+    }
+
+    image_job jobs[sizeof v / sizeof v[0]];
+    for (size_t i = 0; i < n; i++) {
+        jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec};
+        image_variant_size(&v[i].spec, src.meta.width, src.meta.height, &v[i].width, &v[i].height);
+    }
+    if (image_cache_produce(c, jobs, n, d) != 0) {
+        for (size_t i = 0; i < n; i++) free(jobs[i].cache_path);
+        out->html = original_markup(r, &src.meta);
+        return -1;
+    }
+
+    const char *file = base_name(r->source_path);
+    const char *dot = strrchr(file, '.');
+    char *stem = xstrndup(file, dot && dot != file ? (size_t)(dot - file) : strlen(file));
+    out->files = xcalloc(n, sizeof *out->files);
+    for (size_t i = 0; i < n; i++) {
+        variant_name(&v[i], stem, &src);
+        bool is_duplicate = false; /* the lightbox may be one of the widths */
+        for (size_t j = 0; j < out->nfiles; j++) is_duplicate |= strcmp(out->files[j].name, v[i].name) == 0;
+        if (is_duplicate) {
+            free(jobs[i].cache_path);
+            continue;
+        }
+        out->files[out->nfiles].name = xstrdup(v[i].name);
+        out->files[out->nfiles++].cache_path = jobs[i].cache_path;
+    }
+    free(stem);
+
+    size_t fallback = nwidths - 1;
+    for (size_t i = 0; i < nwidths; i++) {
+        if (v[i].width >= FALLBACK_WIDTH) {
+            fallback = i;
+            break;
+        }
+    }
+    const variant *main = &v[nwidths - 1];
+    out->width = main->width;
+    out->height = main->height;
+
+    buf b = BUF_INIT;
+    if (a && a->has_lightbox) {
+        buf_puts(&b, "<a href=\"");
+        add_url(&b, r->base_url, v[large].name);
+        buf_puts(&b, "\" rel=\"lightbox\">");
+    }
+    if (has_webp) {
+        buf_puts(&b, "<picture><source type=\"image/webp\" srcset=\"");
+        add_srcset(&b, r, v + nwidths, nwidths);
+        buf_putc(&b, '"');
+        if (nwidths > 1) add_sizes(&b, r, main->width);
+        buf_putc(&b, '>');
+    }
+    buf_puts(&b, "<img src=\"");
+    add_url(&b, r->base_url, v[fallback].name);
+    buf_putc(&b, '"');
+    if (nwidths > 1) {
+        buf_puts(&b, " srcset=\"");
+        add_srcset(&b, r, v, nwidths);
+        buf_putc(&b, '"');
+        add_sizes(&b, r, main->width);
+    }
+    buf_printf(&b, " width=\"%d\" height=\"%d\"", main->width, main->height);
+    add_common_attrs(&b, r);
+    buf_putc(&b, '>');
+    if (has_webp) buf_puts(&b, "</picture>");
+    if (a && a->has_lightbox) buf_puts(&b, "</a>");
+    out->html = buf_detach(&b, NULL);
+    for (size_t i = 0; i < n; i++) free(v[i].name);
+    return 0;
+}
+
+void image_markup_free(image_markup *m)
+{
+    free(m->html);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        free(m->files[i].name);
+        free(m->files[i].cache_path);
+    }
+    free(m->files);
+    memset(m, 0, sizeof *m);
+}
