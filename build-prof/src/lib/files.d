@@ -1,3 +1,0 @@
-build-prof/src/lib/files.o: src/lib/files.c src/lib/files.h src/lib/buf.h
-src/lib/files.h:
-src/lib/buf.h:
