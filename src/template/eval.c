@@ -364,7 +364,7 @@ value *tpl_eval(render *r, const expr *e)
     case E_COND: return value_truthy(tpl_eval(r, e->a)) ? tpl_eval(r, e->b) : tpl_eval(r, e->c);
     case E_FILTER: {
         value *in;
-        if (!strcmp(e->name, "default")) {
+        if (e->is_default) {
             bool defined;
             in = tpl_eval_quiet(r, e->a, &defined);
             if (r->failed) return NULL;

@@ -515,6 +515,7 @@ static expr *make_filter(parser *p, const token *nt, expr *input, expr **args, s
     }
     f->args = args;
     f->nargs = nargs;
+    f->is_default = strcmp(name, "default") == 0 && f->fn == tpl_builtin_filter("default");
     if (strcmp(name, "escape") == 0 && nargs >= 1) {
         if (args[0]->kind != E_CONST || args[0]->val->kind != V_STRING) {
             parse_error(p, nt, "the escaping strategy must be a string");

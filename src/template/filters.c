@@ -450,7 +450,10 @@ FILTER(f_striptags)
             if (keep) buf_add(&b, s + i, (j < len ? j + 1 : len) - i);
             i = j < len ? j + 1 : len;
         } else {
-            buf_putc(&b, s[i++]);
+            const char *lt = memchr(s + i, '<', len - i);
+            size_t run = lt ? (size_t)(lt - s) - i : len - i;
+            buf_add(&b, s + i, run);
+            i += run;
         }
     }
     return str_result(r, &b);
@@ -713,29 +716,36 @@ FILTER(f_length)
     return value_int(r->a, (long long)value_length(r->a, in));
 }
 
+/* Byte offset of code point `n` of s (or len when it has fewer). */
+static size_t utf8_offset(const char *s, size_t len, long long n)
+{
+    size_t i = 0;
+    for (long long k = 0; k < n && i < len; k++) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
 static value *utf8_substr(render *r, const char *s, size_t len, long long start, long long count, bool has_count)
 {
-    /* count code points */
-    size_t n = 0;
+    if (start >= 0 && (!has_count || count >= 0)) {
+        /* the common case needs no count of the whole string */
+        size_t bs = utf8_offset(s, len, start);
+        size_t be = has_count ? bs + utf8_offset(s + bs, len - bs, count) : len;
+        return value_str(r->a, s + bs, be - bs);
+    }
+    long long n = 0;
     for (size_t i = 0; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
-    long long st = start < 0 ? (long long)n + start : start;
+    long long st = start < 0 ? n + start : start;
     if (st < 0) st = 0;
-    if (st > (long long)n) return value_str_ref(r->a, "", 0);
-    long long end = has_count ? (count < 0 ? (long long)n + count : st + count) : (long long)n;
-    if (end > (long long)n) end = (long long)n;
+    if (st > n) return value_str_ref(r->a, "", 0);
+    long long end = has_count ? (count < 0 ? n + count : st + count) : n;
+    if (end > n) end = n;
     if (end <= st) return value_str_ref(r->a, "", 0);
-    size_t bs = 0, be = len, cp = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || ((unsigned char)s[i] & 0xC0) != 0x80) {
-            if ((long long)cp == st) bs = i;
-            if ((long long)cp == end) {
-                be = i;
-                break;
-            }
-            cp++;
-        }
-    }
+    size_t bs = utf8_offset(s, len, st);
+    size_t be = bs + utf8_offset(s + bs, len - bs, end - st);
     return value_str(r->a, s + bs, be - bs);
 }
 

@@ -112,6 +112,7 @@ struct expr {
     bool is_subscript;     /* a[b] rather than a.b */
     bool is_call;          /* a.b(...) */
     bool negate;           /* is not */
+    bool is_default;       /* the default filter: its input may be undefined */
     const char *name;      /* variable, filter, function, test, macro */
     size_t name_len;
     value *val;            /* E_CONST */

@@ -46,7 +46,8 @@ void tpl_error_at(render *r, const expr *at, const char *fmt, ...)
 static var *find_in_frame(frame *f, const char *name)
 {
     for (size_t i = f->nvars; i-- > 0;)
-        if (f->vars[i].name == name || strcmp(f->vars[i].name, name) == 0) return &f->vars[i];
+        if (f->vars[i].name == name || (f->vars[i].name[0] == name[0] && strcmp(f->vars[i].name, name) == 0))
+            return &f->vars[i];
     return NULL;
 }
 
@@ -68,7 +69,7 @@ value *tpl_lookup(render *r, const char *name, bool *found)
         if (f->is_isolated) break;
     }
     for (size_t i = 0; i < r->env->nglobals; i++)
-        if (strcmp(r->env->globals[i].name, name) == 0) {
+        if (r->env->globals[i].name[0] == name[0] && strcmp(r->env->globals[i].name, name) == 0) {
             *found = true;
             return r->env->globals[i].v;
         }
@@ -147,16 +148,35 @@ static void emit_value(render *r, value *v)
 }
 
 /* Render l into a fresh string (markup when not empty, like Twig's
- * captures). */
+ * captures). The body renders at the end of the current output, which is
+ * then cut back: no buffer of its own to allocate and grow. */
 static value *capture(render *r, const nodelist *l)
 {
-    buf tmp = BUF_INIT, *saved = r->out;
-    r->out = &tmp;
+    size_t start = r->out->len;
     tpl_render_nodes(r, l);
-    r->out = saved;
-    value *v = tmp.len ? value_safe_str(r->a, tmp.s, tmp.len) : value_str_ref(r->a, "", 0);
-    buf_free(&tmp);
+    size_t len = r->out->len - start;
+    value *v = len ? value_safe_str(r->a, r->out->s + start, len) : value_str_ref(r->a, "", 0);
+    buf_truncate(r->out, start);
     return v;
+}
+
+/* {{ expr }} under autoescape: escape straight into the output instead of
+ * building an escaped copy first. */
+static void emit_escaped(render *r, const expr *e)
+{
+    value *v = tpl_eval(r, e->a);
+    if (r->failed || !v) return;
+    if ((v->kind == V_STRING && v->is_safe) || v->kind == V_INT || v->kind == V_NULL || v->kind == V_BOOL) {
+        emit_value(r, v);
+        return;
+    }
+    if (v->kind == V_STRING && strcmp(e->strategy, "html") == 0) {
+        buf_add_html(r->out, v->u.str.s, v->u.str.len);
+        if (r->out->len > TPL_MAX_OUTPUT)
+            tpl_error(r, r->cur, 0, 0, "output is larger than the limit of %zu bytes", TPL_MAX_OUTPUT);
+        return;
+    }
+    emit_value(r, tpl_escape(r, e, v, e->strategy));
 }
 
 static bool enter(render *r, const tpl *t, int line, int col)
@@ -318,12 +338,10 @@ value *tpl_render_parent(render *r, const expr *at)
     for (size_t i = r->block_level + 1; i < c->len; i++) {
         const block_def *def = tpl_find_block(c->items[i], r->block_name);
         if (def) {
-            buf tmp = BUF_INIT, *saved = r->out;
-            r->out = &tmp;
+            size_t start = r->out->len;
             render_block_at(r, c, i, def);
-            r->out = saved;
-            value *v = value_safe_str(r->a, buf_cstr(&tmp), tmp.len);
-            buf_free(&tmp);
+            value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+            buf_truncate(r->out, start);
             return v;
         }
     }
@@ -510,7 +528,10 @@ static void render_node(render *r, const tnode *n)
 {
     switch (n->kind) {
     case N_TEXT: emit(r, n->text, n->text_len); return;
-    case N_PRINT: emit_value(r, tpl_eval(r, n->e)); return;
+    case N_PRINT:
+        if (n->e->kind == E_ESCAPE) emit_escaped(r, n->e);
+        else emit_value(r, tpl_eval(r, n->e));
+        return;
     case N_IF:
         for (size_t i = 0; i < n->nconds; i++) {
             value *c = tpl_eval(r, n->conds[i]);
