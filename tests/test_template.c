@@ -533,3 +533,61 @@ TEST(deeply_nested_expression_is_an_error_not_a_crash)
     diag_free(&d);
     tpl_env_free(env);
 }
+
+/* ---- Twig 1/2 forms still found in Grav themes ---- */
+
+TEST(string_interpolation_concatenates_expressions)
+{
+    RENDER_EQ("main", "{{ \"#{base}/img/#{ name|upper }.png\" }}|{{ 'no #{x} here' }}", "{\"base\": \"/kk\", \"name\": \"a\"}",
+              "/kk/img/A.png|no #{x} here");
+}
+
+TEST(tilde_trims_spaces_but_keeps_newlines)
+{
+    RENDER_EQ("main", "<li>  \n    {{~ 'x' ~}}  \n</li>", NULL, "<li>  \nx\n</li>");
+}
+
+TEST(for_with_if_condition_filters_items_and_counts_them)
+{
+    RENDER_EQ("main", "{% for n in [1,2,3,4,5] if n is odd %}{{ loop.index }}:{{ n }}{{ loop.last ? '.' : ',' }}{% endfor %}",
+              NULL, "1:1,2:3,3:5.");
+}
+
+TEST(spaceless_and_filter_tags)
+{
+    RENDER_EQ("main", "{% spaceless %}\n<ul>\n  <li>{{ s }}</li>\n</ul>\n{% endspaceless %}|{% filter upper %}ab{% endfilter %}",
+              "{\"s\": \"<x>\"}", "<ul><li>&lt;x&gt;</li></ul>|AB");
+}
+
+TEST(embed_overrides_blocks_of_the_embedded_template)
+{
+    RENDER_EQ("main", "{% embed 'card' with {title: 'T'} %}{% block body %}Body {{ parent() }}{% endblock %}{% endembed %}",
+              "card", "<div>{{ title }}:{% block body %}default{% endblock %}</div>", NULL, "<div>T:Body default</div>");
+}
+
+TEST(with_scopes_variables)
+{
+    RENDER_EQ("main", "{% set a = 1 %}{% with {a: 2, b: 3} %}{{ a }}{{ b }}{% set c = 4 %}{% endwith %}{{ a }}{{ c|default('-') }}"
+                      "{% with {b: 5} only %}{{ a|default('-') }}{{ b }}{% endwith %}",
+              NULL, "231--5");
+}
+
+TEST(apply_filters_rendered_content)
+{
+    RENDER_EQ("main", "{% apply upper|trim %}  hi {{ s }}  {% endapply %}", "{\"s\": \"<b>\"}", "HI &LT;B&GT;");
+}
+
+TEST(verbatim_outputs_tags_as_text)
+{
+    RENDER_EQ("main", "{% verbatim %}{{ not parsed }}{% if %}{% endverbatim %}", NULL, "{{ not parsed }}{% if %}");
+}
+
+TEST(expressions_arrays_hashes_slices_and_tests)
+{
+    RENDER_EQ("main",
+              "{{ [1, 2, 3][1:]|join }}|{{ 'hello'[1:3] }}|{{ {a: {b: 'c'}}.a.b }}|{{ {a: 1}['a'] }}|"
+              "{{ 1 is same as(1) ? 'y' : 'n' }}{{ 1 is same as('1') ? 'y' : 'n' }}|{{ null ?? 'd' }}|"
+              "{{ x is not defined ? 'undef' }}|{{ 3 is odd and 4 is even ? 'ok' }}|{{ 'a' ~ (1 + 2) }}|"
+              "{{ [] is empty ? 'e' }}{{ '0' is empty ? 'E' : 'ne' }}|{{ 5 not in [1, 2] ? 'out' }}|{{ 2 ** 3 ** 2 }}",
+              NULL, "23|el|c|1|yn|d|undef|ok|a3|ene|out|512");
+}

@@ -27,6 +27,8 @@ static value *str_result(render *r, buf *b)
     return v;
 }
 
+static bool is_ws_char(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
 static bool is_null_arg(const value *v) { return !v || v->kind == V_NULL; }
 
 /* ---- UTF-8 and case ---- */
@@ -457,6 +459,32 @@ FILTER(f_striptags)
         }
     }
     return str_result(r, &b);
+}
+
+/* Whitespace between tags removed, and around the whole text. */
+FILTER(f_spaceless)
+{
+    size_t len;
+    const char *s = STR(in, &len);
+    buf b = BUF_INIT;
+    size_t i = 0;
+    while (i < len && is_ws_char(s[i])) i++;
+    while (len > i && is_ws_char(s[len - 1])) len--;
+    while (i < len) {
+        if (s[i] == '>') {
+            size_t j = i + 1;
+            while (j < len && is_ws_char(s[j])) j++;
+            if (j < len && s[j] == '<') {
+                buf_putc(&b, '>');
+                i = j;
+                continue;
+            }
+        }
+        buf_putc(&b, s[i++]);
+    }
+    value *v = str_result(r, &b);
+    v->is_safe = true;
+    return v;
 }
 
 FILTER(f_nl2br)
@@ -1169,6 +1197,7 @@ static const callable builtin_filters[] = {
     {"round", f_round, NULL, NULL, false, false},
     {"slice", f_slice, NULL, NULL, false, false},
     {"sort", f_sort, NULL, NULL, false, false},
+    {"spaceless", f_spaceless, NULL, NULL, true, false},
     {"split", f_split, NULL, NULL, false, false},
     {"striptags", f_striptags, NULL, NULL, false, false},
     {"title", f_title, NULL, NULL, false, false},

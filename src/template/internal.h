@@ -155,6 +155,7 @@ struct tnode {
     size_t text_len;
     expr *e;          /* print, for sequence, include/embed template, with vars, apply filter, set value */
     expr *with;       /* include/embed variables */
+    expr *filter;     /* for ... if filter */
     bool only;
     bool ignore_missing;
     nodelist body, else_body;

@@ -118,7 +118,13 @@ static tnode *parse_for(parser *p, const token *tag)
     }
     if (!expect(p, T_NAME, "in", "\"in\"")) return NULL;
     n->e = parse_expression(p, 0);
-    if (!n->e || !end_tag(p)) return NULL;
+    if (!n->e) return NULL;
+    if (accept(p, T_NAME, "if")) {
+        /* Twig 1 and 2 (still in Grav themes): for x in xs if cond */
+        n->filter = parse_expression(p, 0);
+        if (!n->filter) return NULL;
+    }
+    if (!end_tag(p)) return NULL;
     static const char *const ends[] = {"else", "endfor", NULL};
     int end = parse_body(p, &n->body, ends, "for", tag);
     if (end < 0) return NULL;
@@ -405,14 +411,22 @@ static tnode *parse_with(parser *p, const token *tag)
     return end_tag(p) ? n : NULL;
 }
 
-static tnode *parse_apply(parser *p, const token *tag)
+/* apply, and the older filter and spaceless tags that mean the same. */
+static tnode *parse_apply(parser *p, const token *tag, const char *end_name)
 {
     tnode *n = new_node(p, N_APPLY, tag);
     expr *in = new_expr(p, E_APPLY_IN, tag);
-    n->e = parse_filter_chain(p, in);
+    if (!strcmp(end_name, "endspaceless")) {
+        n->e = new_expr(p, E_FILTER, tag);
+        n->e->name = "spaceless";
+        n->e->fn = tpl_env_filter(p->env, "spaceless");
+        n->e->a = in;
+    } else {
+        n->e = parse_filter_chain(p, in);
+    }
     if (!n->e || !end_tag(p)) return NULL;
-    static const char *const ends[] = {"endapply", NULL};
-    if (parse_body(p, &n->body, ends, "apply", tag) < 0) return NULL;
+    const char *const ends[] = {end_name, NULL};
+    if (parse_body(p, &n->body, ends, tag->s, tag) < 0) return NULL;
     return end_tag(p) ? n : NULL;
 }
 
@@ -487,7 +501,9 @@ static tnode *parse_tag(parser *p)
     if (!strcmp(s, "import")) return parse_import(p, tag);
     if (!strcmp(s, "from")) return parse_from(p, tag);
     if (!strcmp(s, "with")) return parse_with(p, tag);
-    if (!strcmp(s, "apply")) return parse_apply(p, tag);
+    if (!strcmp(s, "apply")) return parse_apply(p, tag, "endapply");
+    if (!strcmp(s, "filter")) return parse_apply(p, tag, "endfilter");
+    if (!strcmp(s, "spaceless")) return parse_apply(p, tag, "endspaceless");
     if (!strcmp(s, "autoescape")) return parse_autoescape(p, tag);
     if (!strcmp(s, "do")) {
         tnode *n = new_node(p, N_DO, tag);
@@ -556,7 +572,7 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
                 /* an end tag that closes nothing here */
                 static const char *const known_ends[] = {"endif", "endfor", "endset", "endblock", "endembed",
                                                          "endmacro", "endwith", "endapply", "endautoescape",
-                                                         "endverbatim", NULL};
+                                                         "endverbatim", "endfilter", "endspaceless", NULL};
                 for (int i = 0; known_ends[i]; i++)
                     if (!strcmp(nt->s, known_ends[i])) {
                         if (ends)

@@ -239,11 +239,45 @@ static value *loop_get(void *self, const char *key, arena *a)
 
 static const value_class loop_class = {"loop", loop_get, NULL, NULL};
 
+static value *loop_key(render *r, const value_pair *p)
+{
+    bool is_int;
+    long long iv;
+    double fv;
+    /* PHP turns canonical integer keys into integers */
+    if (php_is_numeric_str(p->key, p->key_len, &is_int, &iv, &fv) && is_int && p->key_len && p->key[0] != ' ' &&
+        p->key[0] != '+' && !(p->key[0] == '0' && p->key_len > 1))
+        return value_int(r->a, iv);
+    return value_str_ref(r->a, p->key, p->key_len);
+}
+
+/* The items of seq for which the loop's `if` holds, keys kept. */
+static value *filter_sequence(render *r, const tnode *n, value *seq)
+{
+    frame *f = tpl_push_frame(r, false, false);
+    value *out = seq->kind == V_LIST ? value_list(r->a) : value_map(r->a);
+    size_t count = seq->kind == V_LIST ? seq->u.list.len : seq->u.map.len;
+    for (size_t i = 0; i < count && !r->failed; i++) {
+        value *v = seq->kind == V_LIST ? seq->u.list.items[i] : seq->u.map.items[i].val;
+        if (n->key_var)
+            tpl_define_var(r, f, n->key_var,
+                           seq->kind == V_LIST ? value_int(r->a, (long long)i) : loop_key(r, &seq->u.map.items[i]));
+        tpl_define_var(r, f, n->val_var, v ? v : value_null());
+        if (!value_truthy(tpl_eval(r, n->filter))) continue;
+        if (seq->kind == V_LIST) list_push(r->a, out, v);
+        else map_setn(r->a, out, seq->u.map.items[i].key, seq->u.map.items[i].key_len, v);
+    }
+    tpl_pop_frame(r, f);
+    return out;
+}
+
 static void render_for(render *r, const tnode *n)
 {
     value *seq = tpl_eval(r, n->e);
     if (r->failed) return;
     if (seq && seq->kind == V_OBJECT) seq = value_resolve(r->a, seq);
+    if (n->filter && seq && (seq->kind == V_LIST || seq->kind == V_MAP)) seq = filter_sequence(r, n, seq);
+    if (r->failed) return;
     size_t count = 0;
     if (seq && seq->kind == V_LIST) count = seq->u.list.len;
     else if (seq && seq->kind == V_MAP) count = seq->u.map.len;
@@ -266,18 +300,7 @@ static void render_for(render *r, const tnode *n)
             v = seq->u.list.items[i];
         } else {
             const value_pair *p = &seq->u.map.items[i];
-            k = NULL;
-            if (n->key_var) {
-                bool is_int;
-                long long iv;
-                double fv;
-                /* PHP turns canonical integer keys into integers */
-                if (php_is_numeric_str(p->key, p->key_len, &is_int, &iv, &fv) && is_int && p->key_len &&
-                    p->key[0] != ' ' && p->key[0] != '+' && !(p->key[0] == '0' && p->key_len > 1))
-                    k = value_int(r->a, iv);
-                else
-                    k = value_str_ref(r->a, p->key, p->key_len);
-            }
+            k = n->key_var ? loop_key(r, p) : NULL;
             v = p->val;
         }
         if (n->key_var) tpl_define_var(r, f, n->key_var, k);
