@@ -591,3 +591,38 @@ TEST(expressions_arrays_hashes_slices_and_tests)
               "{{ [] is empty ? 'e' }}{{ '0' is empty ? 'E' : 'ne' }}|{{ 5 not in [1, 2] ? 'out' }}|{{ 2 ** 3 ** 2 }}",
               NULL, "23|el|c|1|yn|d|undef|ok|a3|ene|out|512");
 }
+
+TEST(block_and_include_functions_return_markup)
+{
+    RENDER_EQ("main", "{% extends 'base' %}{% block title %}<T>{% endblock %}",
+              "base", "{% block title %}{% endblock %}|{{ block('title') }}|{{ include('part', {x: '<y>'}) }}",
+              "part", "{{ x }}", NULL, "<T>|<T>|&lt;y&gt;");
+}
+
+TEST(floats_print_like_php_echo)
+{
+    RENDER_EQ("main", "{{ 0.1 + 0.2 }} {{ 1.5 }} {{ 2.0 }} {{ 1 / 3 }} {{ 1.0e25 }} {{ 10 / 4 }} {{ (0.1 + 0.2) ~ '' }}", NULL,
+              "0.3 1.5 2 0.33333333333333 1.0E+25 2.5 0.3");
+}
+
+static int load_count;
+static char *counting_loader(void *ctx, const char *name, size_t *len)
+{
+    load_count++;
+    return load_pairs(ctx, name, len);
+}
+
+TEST(optional_include_of_missing_template_asks_the_loader_once)
+{
+    static const char *const p[] = {"main", "a{% include 'optional' ignore missing %}b", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(counting_loader, &t);
+    load_count = 0;
+    for (int i = 0; i < 5; i++) {
+        char *s = render_with(env, NULL, NULL);
+        CHECK_STR(s, "ab");
+        free(s);
+    }
+    CHECK_INT(load_count, 2); /* main and optional, once each */
+    tpl_env_free(env);
+}

@@ -96,6 +96,16 @@ const callable *tpl_env_function(const tpl_env *env, const char *name)
     return tpl_builtin_function(name);
 }
 
+/* Called with the lock held; t NULL records a template that is missing. */
+static void add_entry(tpl_env *env, const char *name, tpl *t)
+{
+    if (env->ncache == env->cache_cap) {
+        env->cache_cap = env->cache_cap ? env->cache_cap * 2 : 16;
+        env->cache = xrealloc(env->cache, env->cache_cap * sizeof *env->cache);
+    }
+    env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
+}
+
 tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_name, int line, int col)
 {
     pthread_mutex_lock(&env->lock);
@@ -103,11 +113,17 @@ tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_na
         if (!strcmp(env->cache[i].name, name)) {
             tpl *t = env->cache[i].t;
             pthread_mutex_unlock(&env->lock);
+            if (!t)
+                diag_add(d, DIAG_ERROR, at_name ? at_name : name, at_name ? line : 0, at_name ? col : 0,
+                         "unable to find template \"%s\"", name);
             return t;
         }
     size_t len = 0;
     char *src = env->load ? env->load(env->load_ctx, name, &len) : NULL;
     if (!src) {
+        /* remembered, so that an optional include of a template that does
+         * not exist does not ask the loader again on every page */
+        add_entry(env, name, NULL);
         pthread_mutex_unlock(&env->lock);
         diag_add(d, DIAG_ERROR, at_name ? at_name : name, at_name ? line : 0, at_name ? col : 0,
                  "unable to find template \"%s\"", name);
@@ -115,13 +131,7 @@ tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_na
     }
     tpl *t = tpl_parse(env, name, src, len, d);
     free(src);
-    if (t) {
-        if (env->ncache == env->cache_cap) {
-            env->cache_cap = env->cache_cap ? env->cache_cap * 2 : 16;
-            env->cache = xrealloc(env->cache, env->cache_cap * sizeof *env->cache);
-        }
-        env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
-    }
+    if (t) add_entry(env, name, t);
     pthread_mutex_unlock(&env->lock);
     return t;
 }

@@ -334,7 +334,7 @@ FILTER(f_join)
             else buf_add(&b, glue, gl);
         }
         value *item = a->kind == V_LIST ? a->u.list.items[i] : a->u.map.items[i].val;
-        value_write(&b, item);
+        php_write(&b, item);
     }
     return str_result(r, &b);
 }
@@ -412,7 +412,7 @@ FILTER(f_replace)
             }
         }
         if (best) {
-            value_write(&b, with);
+            php_write(&b, with);
             i += best;
         } else {
             buf_putc(&b, s[i++]);
@@ -662,19 +662,17 @@ FILTER(f_abs)
     return value_float(r->a, fabs(is_int ? (double)i : f));
 }
 
+/* PHP's round(): half away from zero, after first rounding the scaled
+ * value to 15 significant digits so that 1.955 (1.95499999... in binary)
+ * rounds up as a person expects. */
 static double php_round(double v, int places)
 {
     double m = pow(10.0, places);
     double x = v * m;
     if (!isfinite(x)) return v;
-    double rx = round(x);
-    /* correct values like 1.955 that are just below the half in binary */
-    if (fabs(x - rx) == 0.5) rx = x < 0 ? ceil(x - 0.5) : floor(x + 0.5);
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%.15e", x);
-    double pre = strtod(tmp, NULL);
-    rx = round(pre);
-    return rx / m;
+    return round(strtod(tmp, NULL)) / m;
 }
 
 FILTER(f_round)
@@ -1208,8 +1206,10 @@ static const callable builtin_filters[] = {
 
 static const callable builtin_functions[] = {
     {"attribute", fn_attribute, NULL, NULL, false, false},
+    {"block", tpl_fn_block, NULL, NULL, true, false},
     {"cycle", fn_cycle, NULL, NULL, false, false},
     {"date", fn_date, NULL, NULL, false, false},
+    {"include", tpl_fn_include, NULL, NULL, true, false},
     {"max", fn_max, NULL, NULL, false, false},
     {"min", fn_min, NULL, NULL, false, false},
     {"range", fn_range, NULL, NULL, false, false},

@@ -303,6 +303,9 @@ value *tpl_eval_quiet(render *r, const expr *e, bool *defined);
 /* Call macro m with evaluated args; returns its output (markup). */
 value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **args, size_t nargs);
 value *tpl_render_parent(render *r, const expr *at);
+/* The block() and include() functions: output as markup. */
+value *tpl_fn_block(render *r, const expr *at, value *in, value **args, size_t nargs);
+value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t nargs);
 /* Render a node list into out. */
 void tpl_render_nodes(render *r, const nodelist *l);
 /* Render template t (with its inheritance) with the current frames. */
@@ -322,5 +325,7 @@ bool php_in(arena *a, const value *needle, const value *hay);
 long long php_to_int(const value *v);
 double php_to_float(const value *v);
 const char *php_str(render *r, const value *v, size_t *len);
+/* PHP's echo of a value (floats with 14 significant digits). */
+void php_write(buf *out, const value *v);
 
 #endif

@@ -139,7 +139,7 @@ static void emit_value(render *r, value *v)
     if (v->kind == V_LIST || v->kind == V_MAP) {
         buf_puts(r->out, "Array");
     } else {
-        value_write(r->out, v);
+        php_write(r->out, v);
     }
     if (r->out->len > TPL_MAX_OUTPUT) {
         buf_truncate(r->out, before);
@@ -372,6 +372,34 @@ value *tpl_render_parent(render *r, const expr *at)
     return NULL;
 }
 
+/* block('name'): the block's output as the current template would
+ * render it. */
+value *tpl_fn_block(render *r, const expr *at, value *in, value **args, size_t nargs)
+{
+    if (nargs < 1 || args[0]->kind != V_STRING) {
+        tpl_error_at(r, at, "block() needs a block name");
+        return NULL;
+    }
+    const char *name = args[0]->u.str.s;
+    const chain *c = r->blocks;
+    size_t start = r->out->len;
+    bool found = false;
+    for (size_t i = 0; c && i < c->len && !found; i++) {
+        const block_def *def = tpl_find_block(c->items[i], name);
+        if (def) {
+            render_block_at(r, c, i, def);
+            found = true;
+        }
+    }
+    if (!found) {
+        tpl_error_at(r, at, "block \"%s\" does not exist", name);
+        return NULL;
+    }
+    value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+    buf_truncate(r->out, start);
+    return v;
+}
+
 /* ---- templates ---- */
 
 tpl *tpl_load_value(render *r, value *name, const expr *at, bool ignore_missing)
@@ -518,6 +546,27 @@ static void render_include(render *r, const tnode *n)
     if (!r->failed) tpl_render_template(r, t, n->e);
     tpl_pop_frame(r, f);
     r->depth--;
+}
+
+/* include('name', {vars}): like the tag, as a value. */
+value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t nargs)
+{
+    if (nargs < 1) {
+        tpl_error_at(r, at, "include() needs a template name");
+        return NULL;
+    }
+    tpl *t = tpl_load_value(r, args[0], at, false);
+    if (!t || !enter(r, at->owner, at->line, at->col)) return NULL;
+    size_t start = r->out->len;
+    frame *f = tpl_push_frame(r, true, false);
+    tnode fake = {.kind = N_INCLUDE, .line = at->line, .col = at->col};
+    if (nargs > 1) define_with_vars(r, f, args[1], &fake);
+    if (!r->failed) tpl_render_template(r, t, at);
+    tpl_pop_frame(r, f);
+    r->depth--;
+    value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+    buf_truncate(r->out, start);
+    return r->failed ? NULL : v;
 }
 
 value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **args, size_t nargs)
