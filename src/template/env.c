@@ -59,17 +59,19 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v)
     env->globals[env->nglobals++] = (named_value){arena_strdup(&env->mem, name), v};
 }
 
-static void add_callable(tpl_env *env, callable **list, size_t *n, const char *name, tpl_native_fn fn, void *ud,
+static void add_callable(tpl_env *env, callable ***list, size_t *n, const char *name, tpl_native_fn fn, void *ud,
                          bool is_safe)
 {
     callable c = {arena_strdup(&env->mem, name), NULL, fn, ud, is_safe, false};
     for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*list)[i].name, name)) {
-            (*list)[i] = c;
+        if (!strcmp((*list)[i]->name, name)) {
+            *(*list)[i] = c;
             return;
         }
+    callable *slot = arena_alloc(&env->mem, sizeof *slot);
+    *slot = c;
     *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = c;
+    (*list)[(*n)++] = slot;
 }
 
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe)
@@ -85,14 +87,14 @@ void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void
 const callable *tpl_env_filter(const tpl_env *env, const char *name)
 {
     for (size_t i = 0; i < env->nfilters; i++)
-        if (!strcmp(env->filters[i].name, name)) return &env->filters[i];
+        if (!strcmp(env->filters[i]->name, name)) return env->filters[i];
     return tpl_builtin_filter(name);
 }
 
 const callable *tpl_env_function(const tpl_env *env, const char *name)
 {
     for (size_t i = 0; i < env->nfunctions; i++)
-        if (!strcmp(env->functions[i].name, name)) return &env->functions[i];
+        if (!strcmp(env->functions[i]->name, name)) return env->functions[i];
     return tpl_builtin_function(name);
 }
 

@@ -20,6 +20,7 @@ enum {
     TPL_MAX_DEPTH = 200,          /* nested includes, macro calls, blocks */
     TPL_MAX_EXPR_DEPTH = 200,     /* nesting of expressions and tags while parsing */
     TPL_MAX_RANGE = 1000000,      /* items a range may produce */
+    TPL_MAX_NESTING = 1000,       /* tag bodies inside each other while rendering */
 };
 #define TPL_MAX_OUTPUT ((size_t)256 << 20) /* bytes one render may write */
 
@@ -234,7 +235,9 @@ struct tpl_env {
     size_t ncache, cache_cap;
     named_value *globals;
     size_t nglobals, globals_cap;
-    callable *filters, *functions; /* host registrations (xrealloc'd) */
+    /* host registrations; each callable lives in mem, so the pointers that
+     * parsed templates hold stay valid when more are registered */
+    callable **filters, **functions;
     size_t nfilters, nfunctions;
     arena mem; /* names of registrations */
 };
@@ -275,6 +278,7 @@ struct render {
     frame *top;
     int depth;
     bool failed;
+    int nesting; /* tag bodies being rendered, a bound on stack use */
     value *apply_input;
     /* the block being rendered, for parent() */
     const chain *blocks;

@@ -519,6 +519,24 @@ static tnode *parse_tag(parser *p)
     return NULL;
 }
 
+static bool is_closing_tag(const char *name)
+{
+    static const char *const closers[] = {"else", "elseif", "endif", "endfor", "endset", "endblock", "endembed",
+                                          "endmacro", "endwith", "endapply", "endautoescape", "endverbatim",
+                                          "endfilter", "endspaceless", NULL};
+    for (int i = 0; closers[i]; i++)
+        if (!strcmp(name, closers[i])) return true;
+    return false;
+}
+
+/* The tag that closes a body: listed last among its end tags. */
+static const char *closing_tag(const char *const *ends)
+{
+    const char *last = ends[0];
+    for (int i = 0; ends[i]; i++) last = ends[i];
+    return last;
+}
+
 static int parse_body(parser *p, nodelist *out, const char *const *ends, const char *opening, const token *open_at)
 {
     if (++p->depth > TPL_MAX_EXPR_DEPTH) {
@@ -529,12 +547,9 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
     while (!p->failed) {
         const token *t = peek(p);
         if (t->kind == T_EOF) {
-            if (ends) {
-                const char *closing = ends[0];
-                for (int i = 0; ends[i]; i++) closing = ends[i]; /* the end tag is listed last */
+            if (ends)
                 parse_error(p, t, "unexpected end of template, expected \"%s\" to close \"%s\" opened at line %d",
-                            closing, opening, open_at->line);
-            }
+                            closing_tag(ends), opening, open_at->line);
             break;
         }
         if (t->kind == T_TEXT) {
@@ -567,26 +582,11 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
                     break;
                 }
             }
-            if (nt->kind == T_NAME && !strncmp(nt->s, "end", 3) && strcmp(nt->s, "endif") &&
-                (!ends || true)) {
-                /* an end tag that closes nothing here */
-                static const char *const known_ends[] = {"endif", "endfor", "endset", "endblock", "endembed",
-                                                         "endmacro", "endwith", "endapply", "endautoescape",
-                                                         "endverbatim", "endfilter", "endspaceless", NULL};
-                for (int i = 0; known_ends[i]; i++)
-                    if (!strcmp(nt->s, known_ends[i])) {
-                        if (ends)
-                            parse_error(p, nt, "unexpected \"%s\" tag, expected \"%s\" to close \"%s\" opened at line %d",
-                                        nt->s, ends[0], opening, open_at->line);
-                        else
-                            parse_error(p, nt, "unexpected \"%s\" tag", nt->s);
-                        break;
-                    }
-                if (p->failed) break;
-            } else if (tok_is(nt, T_NAME, "endif") || tok_is(nt, T_NAME, "else") || tok_is(nt, T_NAME, "elseif")) {
+            if (nt->kind == T_NAME && is_closing_tag(nt->s)) {
+                /* an end, else or elseif that closes nothing open here */
                 if (ends)
                     parse_error(p, nt, "unexpected \"%s\" tag, expected \"%s\" to close \"%s\" opened at line %d",
-                                nt->s, ends[0], opening, open_at->line);
+                                nt->s, closing_tag(ends), opening, open_at->line);
                 else
                     parse_error(p, nt, "unexpected \"%s\" tag", nt->s);
                 break;

@@ -664,5 +664,10 @@ static void render_node(render *r, const tnode *n)
 
 void tpl_render_nodes(render *r, const nodelist *l)
 {
+    if (++r->nesting > TPL_MAX_NESTING) {
+        tpl_error(r, r->cur, l->len ? l->items[0]->line : 0, l->len ? l->items[0]->col : 0,
+                  "templates nested more than %d tags deep", TPL_MAX_NESTING);
+    }
     for (size_t i = 0; i < l->len && !r->failed; i++) render_node(r, l->items[i]);
+    r->nesting--;
 }
