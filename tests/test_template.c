@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/yaml.h"
 #include "template/template.h"
@@ -625,4 +626,19 @@ TEST(optional_include_of_missing_template_asks_the_loader_once)
     }
     CHECK_INT(load_count, 2); /* main and optional, once each */
     tpl_env_free(env);
+}
+
+TEST(date_filter_reads_date_strings_and_now)
+{
+    char year[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
+    static const char *const p[] = {"main", "{{ 'now'|date('Y') }}|{{ '2024-03-09 10:30'|date('d.m.Y H:i') }}", NULL};
+    char *s = render1(p, NULL);
+    char expected[64];
+    snprintf(expected, sizeof expected, "%s|09.03.2024 10:30", year);
+    CHECK_STR(s, expected);
+    free(s);
 }

@@ -1073,7 +1073,9 @@ FILTER(f_date)
         t = php_to_int(in);
     } else {
         const char *s = STR(in, NULL);
-        if (date_parse(s, NULL, &t, NULL) != 0) {
+        if (!strcmp(s, "now") || !s[0]) {
+            t = (long long)time(NULL);
+        } else if (date_parse(s, NULL, &t, NULL) != 0) {
             tpl_error_at(r, at, "failed to parse date \"%s\"", s);
             return NULL;
         }
@@ -1164,6 +1166,7 @@ static value *fn_date(render *r, const expr *at, value *in, value **args, size_t
     if (ARG(0)->kind == V_INT) return ARG(0);
     long long t;
     const char *s = STR(ARG(0), NULL);
+    if (!strcmp(s, "now")) return value_int(r->a, (long long)time(NULL));
     if (date_parse(s, NULL, &t, NULL) != 0) {
         tpl_error_at(r, at, "failed to parse date \"%s\"", s);
         return NULL;
