@@ -151,7 +151,7 @@ static int render_parsed(tpl_env *env, tpl *t, value *context, buf *out, diag_li
     if (context && context->kind == V_MAP) root.data = context;
     r.top = &root;
     size_t start = out->len;
-    tpl_render_template(&r, t, NULL);
+    tpl_render_template(&r, t);
     arena_free(&a);
     if (r.failed) {
         buf_truncate(out, start);

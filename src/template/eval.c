@@ -272,41 +272,41 @@ static value *eval_test(render *r, const expr *e)
     return value_bool(res != e->negate);
 }
 
+/* The template an import refers to: the one it is written in for _self,
+ * else the template its expression names. */
 static tpl *macro_home(render *r, const expr *e)
 {
     const import_decl *d = e->import;
-    if (!d->source) {
-        tpl *t = d->owner;
-        return t;
-    }
+    if (!d->source) return d->owner;
     value *name = tpl_eval(r, d->source);
     if (r->failed) return NULL;
-    /* `import "x" as m` where "x" is in fact the name of this template */
     return tpl_load_value(r, name, d->source, false);
 }
 
-static value *eval_macro(render *r, const expr *e)
+/* Macro `name` of t or of the templates t extends. */
+static const macro_def *find_macro(render *r, tpl *t, const char *name)
 {
-    tpl *t = macro_home(r, e);
-    if (!t) return NULL;
-    const macro_def *m = NULL;
-    tpl *start = t;
-    for (int guard = 0; t && !m && guard < 32 && !r->failed; guard++) {
-        m = tpl_find_macro(t, e->name);
-        if (m) break;
-        if (t->embed_owner && !t->parent) {
-            t = t->embed_owner;
-            continue;
-        }
-        if (t->embed_owner && (m = tpl_find_macro(t->embed_owner, e->name))) break;
-        if (!t->parent) break;
+    for (int level = 0; t && level < 32 && !r->failed; level++) {
+        const macro_def *m = tpl_find_macro(t, name);
+        if (m || !t->parent) return m;
         value *pn = tpl_eval(r, t->parent);
         if (r->failed) return NULL;
         t = tpl_load_value(r, pn, t->parent, false);
     }
+    return NULL;
+}
+
+static value *eval_macro(render *r, const expr *e)
+{
+    tpl *home = macro_home(r, e);
+    if (!home) return NULL;
+    const macro_def *m = find_macro(r, home, e->name);
+    /* _self inside an embed means the template the embed is written in */
+    for (tpl *t = home; !m && t->embed_owner && !r->failed; t = t->embed_owner)
+        m = find_macro(r, t->embed_owner, e->name);
     if (r->failed) return NULL;
     if (!m) {
-        tpl_error_at(r, e, "macro \"%s\" is not defined in template \"%s\"", e->name, tpl_display_name(start));
+        tpl_error_at(r, e, "macro \"%s\" is not defined in template \"%s\"", e->name, tpl_display_name(home));
         return NULL;
     }
     value **args = eval_args(r, e->args, e->nargs);

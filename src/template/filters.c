@@ -925,11 +925,9 @@ FILTER(f_merge)
 FILTER(f_reverse)
 {
     value *a = as_array(r, in);
-    bool preserve = ARG(0) && value_truthy(ARG(0));
     if (a && a->kind == V_LIST) {
         value *out = value_list(r->a);
         for (size_t i = a->u.list.len; i-- > 0;) list_push(r->a, out, a->u.list.items[i]);
-        (void)preserve;
         return out;
     }
     if (a && a->kind == V_MAP) {

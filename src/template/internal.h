@@ -142,6 +142,7 @@ typedef enum node_kind {
     N_EXTENDS,
     N_MACRO,   /* definitions render nothing */
     N_DO,
+    N_BODY,    /* a plain sequence (the autoescape tag's body) */
 } node_kind;
 
 typedef struct nodelist {
@@ -313,7 +314,7 @@ value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t
 /* Render a node list into out. */
 void tpl_render_nodes(render *r, const nodelist *l);
 /* Render template t (with its inheritance) with the current frames. */
-void tpl_render_template(render *r, tpl *t, const expr *at);
+void tpl_render_template(render *r, tpl *t);
 /* Load a template named by a value (a string, or a list: first that exists). */
 tpl *tpl_load_value(render *r, value *name, const expr *at, bool ignore_missing);
 

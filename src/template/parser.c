@@ -453,14 +453,9 @@ static tnode *parse_autoescape(parser *p, const token *tag)
     if (!end_tag(p)) return NULL;
     const char *saved = p->escape;
     p->escape = strategy;
-    tnode *n = new_node(p, N_IF, tag); /* an always-true if keeps the body as one node */
-    n->nconds = 1;
-    n->conds = arena_alloc(p->a, sizeof *n->conds);
-    n->conds[0] = new_expr(p, E_CONST, tag);
-    n->conds[0]->val = value_bool(true);
-    n->bodies = arena_zalloc(p->a, sizeof *n->bodies);
+    tnode *n = new_node(p, N_BODY, tag);
     static const char *const ends[] = {"endautoescape", NULL};
-    int end = parse_body(p, &n->bodies[0], ends, "autoescape", tag);
+    int end = parse_body(p, &n->body, ends, "autoescape", tag);
     p->escape = saved;
     if (end < 0) return NULL;
     return end_tag(p) ? n : NULL;
@@ -613,44 +608,43 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
-/* Returns false after an error. in_capture: inside a set capture. */
-static bool check_child_nodes(parser *p, nodelist *l, bool nested, bool *has_output)
+static void content_outside_blocks(parser *p, const tnode *n)
+{
+    parse_error(p, &(token){.line = n->line, .col = n->col},
+                "a template that extends another one cannot include content outside Twig blocks. "
+                "Did you forget to put the content inside a {%% block %%} tag?");
+}
+
+/* Twig's rules for the body of a template that extends another: no
+ * output outside blocks (whitespace aside), no block under a tag that
+ * does not capture its output. Returns false after an error. */
+static bool check_child_nodes(parser *p, const nodelist *l, bool nested)
 {
     for (size_t i = 0; i < l->len && !p->failed; i++) {
-        tnode *n = l->items[i];
+        const tnode *n = l->items[i];
         switch (n->kind) {
         case N_TEXT:
-            if (!is_blank(n->text, n->text_len)) {
-                parse_error(p, &(token){.line = n->line, .col = n->col},
-                            "a template that extends another one cannot include content outside Twig blocks. "
-                            "Did you forget to put the content inside a {%% block %%} tag?");
-                return false;
-            }
+            if (!is_blank(n->text, n->text_len)) content_outside_blocks(p, n);
             break;
+        case N_PRINT:
+        case N_INCLUDE:
+        case N_EMBED: content_outside_blocks(p, n); break;
         case N_BLOCK:
-            if (nested) {
+            if (nested)
                 parse_error(p, &(token){.line = n->line, .col = n->col},
                             "a block definition cannot be nested under non-capturing nodes");
-                return false;
-            }
             break;
-        case N_SET:
-            break; /* a capture may hold blocks */
         case N_IF:
-            for (size_t k = 0; k < n->nconds; k++)
-                if (!check_child_nodes(p, &n->bodies[k], true, has_output)) return false;
-            if (!check_child_nodes(p, &n->else_body, true, has_output)) return false;
+            for (size_t k = 0; k < n->nconds; k++) check_child_nodes(p, &n->bodies[k], true);
+            check_child_nodes(p, &n->else_body, true);
             break;
         case N_FOR:
         case N_WITH:
-        case N_APPLY:
-            if (!check_child_nodes(p, &n->body, true, has_output)) return false;
-            if (!check_child_nodes(p, &n->else_body, true, has_output)) return false;
+        case N_BODY:
+            check_child_nodes(p, &n->body, true);
+            check_child_nodes(p, &n->else_body, true);
             break;
-        case N_PRINT:
-            *has_output = true;
-            break;
-        default: break;
+        default: break; /* set and apply capture their output */
         }
     }
     return !p->failed;
@@ -658,9 +652,7 @@ static bool check_child_nodes(parser *p, nodelist *l, bool nested, bool *has_out
 
 static void check_child_body(parser *p, tpl *t)
 {
-    if (!t->parent) return;
-    bool has_output = false;
-    check_child_nodes(p, &t->body, false, &has_output);
+    if (t->parent) check_child_nodes(p, &t->body, false);
 }
 
 const block_def *tpl_find_block(const tpl *t, const char *name)

@@ -472,7 +472,7 @@ static void run_child_prelude(render *r, const tpl *t)
     buf_free(&scratch);
 }
 
-void tpl_render_template(render *r, tpl *t, const expr *at)
+void tpl_render_template(render *r, tpl *t)
 {
     enum { MAX_CHAIN = 32 };
     chain *c = arena_alloc(r->a, sizeof *c);
@@ -506,7 +506,6 @@ void tpl_render_template(render *r, tpl *t, const expr *at)
         r->block_name = NULL;
         tpl_render_nodes(r, &cur->body);
     }
-    (void)at;
     r->cur = saved_cur;
     r->blocks = saved_chain;
     r->block_level = saved_level;
@@ -530,20 +529,16 @@ static void define_with_vars(render *r, frame *f, value *vars, const tnode *n)
 
 static void render_include(render *r, const tnode *n)
 {
-    value *name = tpl_eval(r, n->e);
+    /* an embed's template expression is its embedded template's parent */
+    value *name = n->kind == N_EMBED ? NULL : tpl_eval(r, n->e);
     value *vars = n->with ? tpl_eval(r, n->with) : NULL;
     if (r->failed) return;
-    tpl *t;
-    if (n->kind == N_EMBED) {
-        t = n->embedded;
-    } else {
-        t = tpl_load_value(r, name, n->e, n->ignore_missing);
-        if (!t) return;
-    }
+    tpl *t = n->kind == N_EMBED ? n->embedded : tpl_load_value(r, name, n->e, n->ignore_missing);
+    if (!t) return;
     if (!enter(r, r->cur, n->line, n->col)) return;
     frame *f = tpl_push_frame(r, true, n->only);
     define_with_vars(r, f, vars, n);
-    if (!r->failed) tpl_render_template(r, t, n->e);
+    if (!r->failed) tpl_render_template(r, t);
     tpl_pop_frame(r, f);
     r->depth--;
 }
@@ -561,7 +556,7 @@ value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t
     frame *f = tpl_push_frame(r, true, false);
     tnode fake = {.kind = N_INCLUDE, .line = at->line, .col = at->col};
     if (nargs > 1) define_with_vars(r, f, args[1], &fake);
-    if (!r->failed) tpl_render_template(r, t, at);
+    if (!r->failed) tpl_render_template(r, t);
     tpl_pop_frame(r, f);
     r->depth--;
     value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
@@ -656,6 +651,7 @@ static void render_node(render *r, const tnode *n)
         return;
     }
     case N_DO: tpl_eval(r, n->e); return;
+    case N_BODY: tpl_render_nodes(r, &n->body); return;
     case N_IMPORT:
     case N_MACRO:
     case N_EXTENDS: return;
