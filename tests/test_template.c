@@ -642,3 +642,20 @@ TEST(date_filter_reads_date_strings_and_now)
     CHECK_STR(s, expected);
     free(s);
 }
+
+TEST(a_native_object_can_be_the_whole_context)
+{
+    static const char *const p[] = {"main", "{{ title }}|{% set title = 'changed' %}{{ title }}|{{ nope ?? 'n' }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", value_object(&a, &page_class, (void *)"Home"), &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "Home|changed|n");
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    tpl_env_free(env);
+}

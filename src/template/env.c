@@ -148,7 +148,7 @@ static int render_parsed(tpl_env *env, tpl *t, value *context, buf *out, diag_li
     arena a = ARENA_INIT;
     render r = {.env = env, .a = &a, .d = d, .out = out, .cur = t};
     frame root = {.is_boundary = true};
-    if (context && context->kind == V_MAP) root.data = context;
+    if (context && (context->kind == V_MAP || context->kind == V_OBJECT)) root.data = context;
     r.top = &root;
     size_t start = out->len;
     tpl_render_template(&r, t);

@@ -4,9 +4,10 @@
  * Pipeline: lexer.c turns text into tokens, parser.c (statements) and
  * expr_parser.c (expressions) build a tree of tnode/expr owned by a
  * template's arena, render.c walks it, eval.c computes expressions with
- * PHP semantics (ops.c) and variables from scope.c. Built-ins: builtins.c (registry and functions),
- * filters_text.c, filters_array.c, escape.c, unicode.c. env.c holds the
- * environment, cache and public entry points; cli.c the directory loader. */
+ * PHP semantics (ops.c) and variables from scope.c. Built-ins: builtins.c
+ * (registry and functions), filters_text.c, filters_array.c, escape.c,
+ * unicode.c. env.c holds the environment, the cache and the public entry
+ * points; cli.c the directory loader. */
 #ifndef FOLIO_TEMPLATE_INTERNAL_H
 #define FOLIO_TEMPLATE_INTERNAL_H
 

@@ -19,6 +19,15 @@ static var *find_in_frame(frame *f, const char *name)
     return NULL;
 }
 
+/* A variable of a frame's read-only data: a map, or a native object
+ * answering attribute look-ups (a site model handed in as the context). */
+static value *data_get(render *r, const value *data, const char *name)
+{
+    if (data->kind == V_MAP) return map_get(data, name);
+    if (data->kind == V_OBJECT && data->u.obj.cls->get) return data->u.obj.cls->get(data->u.obj.self, name, r->a);
+    return NULL;
+}
+
 value *tpl_lookup(render *r, const char *name, bool *found)
 {
     for (frame *f = r->top; f; f = f->up) {
@@ -28,7 +37,7 @@ value *tpl_lookup(render *r, const char *name, bool *found)
             return v->v;
         }
         if (f->data) {
-            value *dv = map_get(f->data, name);
+            value *dv = data_get(r, f->data, name);
             if (dv) {
                 *found = true;
                 return dv;
@@ -70,7 +79,7 @@ void tpl_set_var(render *r, const char *name, value *v)
             x->v = v;
             return;
         }
-        if (f->data && map_get(f->data, name)) {
+        if (f->data && data_get(r, f->data, name)) {
             tpl_define_var(r, f, name, v);
             return;
         }

@@ -14,7 +14,9 @@
  *
  * Errors are reported through a diag_list as `name:line:col: message`.
  * Register filters, functions and globals before the first render:
- * names are resolved when a template is parsed. */
+ * names are resolved when a template is parsed. A site in several
+ * languages uses one environment per language (its `t` filter and date
+ * names differ), all sharing the same loader. */
 #ifndef FOLIO_TEMPLATE_H
 #define FOLIO_TEMPLATE_H
 
@@ -58,8 +60,9 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v);
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 
-/* Render template `name` with context (a map, or NULL) appended to out.
- * Returns 0, or -1 after reporting errors into d. */
+/* Render template `name` with context (a map, an object whose attributes
+ * are the variables, or NULL) appended to out. Returns 0, or -1 after
+ * reporting errors into d (out is then left as it was). */
 int tpl_render(tpl_env *env, const char *name, value *context, buf *out, diag_list *d);
 /* Parse and render a template given as text (not cached); name_for_errors
  * names it in diagnostics. Returns 0 or -1. */
