@@ -37,7 +37,8 @@ deps:
 	@pkg-config --exists $(PKGS) 2>/dev/null || scripts/install-deps
 
 $(BUILD)/folio: $(BUILD)/src/main.o $(BUILD)/libfolio.a
-	$(CC) -o $@ $^ $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libfolio.a: $(LIB_OBJS)
 	@rm -f $@
@@ -50,10 +51,12 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/gen/theme_files.c: scripts/embed-theme $(THEME)
 	@mkdir -p $(dir $@)
-	scripts/embed-theme src/theme/files > $@
+	@echo "  GEN $@"
+	@scripts/embed-theme src/theme/files > $@
 
 $(BUILD)/gen/theme_files.o: $(BUILD)/gen/theme_files.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/test_main.o: tests/test_main.c tests/test.h
 	@mkdir -p $(dir $@)

@@ -65,6 +65,10 @@ TEST(every_form_real_front_matter_uses_reads_the_same_instant)
         "@1673236800",               /* PHP's Unix-time form */
         "1673236800",                /* a bare integer */
         "  09-01-2023   10:00  ",    /* surrounding blanks */
+        "2023-01-09T10:00:00",       /* ISO 8601 without offset: local */
+        "01/09/2023 10:00 am",       /* Grav admin's "m/d/Y h:i a" */
+        "10:00 AM 01/09/2023",       /* and "h:i a m/d/Y" */
+        "01/09/2023 10:00a.m.",
     };
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         long long t = parse_ok(forms[i], NULL);
@@ -161,6 +165,19 @@ TEST(bad_times_and_trailing_text_report_their_column)
     CHECK_INT(date_parse(NULL, NULL, &t, &col), -1);
     CHECK_INT(col, 1);
     CHECK_INT(t, 7); /* left alone on failure */
+}
+
+TEST(twelve_hour_times_follow_am_and_pm)
+{
+    almaty();
+    CHECK_INT(parse_ok("01/09/2023 12:00 am", NULL), JAN9_2023_MIDNIGHT_ALMATY);
+    CHECK_INT(parse_ok("01/09/2023 12:30 pm", NULL), JAN9_2023_MIDNIGHT_ALMATY + 12 * 3600 + 1800);
+    CHECK_INT(parse_ok("01/09/2023 3:15 PM", NULL), JAN9_2023_MIDNIGHT_ALMATY + 15 * 3600 + 900);
+    CHECK_INT(parse_ok("01/09/2023 10:00 pm", "m/d/Y h:i a"), JAN9_2023_MIDNIGHT_ALMATY + 22 * 3600);
+    CHECK_INT(parse_ok("12:05 AM 01/09/2023", "h:i A m/d/Y"), JAN9_2023_MIDNIGHT_ALMATY + 300);
+    /* A 24-hour reading cannot also be am or pm. */
+    CHECK_INT(parse_error_column("01/09/2023 13:00 pm", NULL), 12);
+    CHECK_INT(parse_error_column("01/09/2023 10:00 amber", NULL), 18);
 }
 
 TEST(page_dateformat_is_tried_before_the_free_form)

@@ -49,6 +49,7 @@ void buf_grow(buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need) cap *= 2;
     b->s = xrealloc(b->s, cap);
+    if (!b->cap) b->s[0] = 0; /* a fresh buffer reads as "" at once */
     b->cap = cap;
 }
 

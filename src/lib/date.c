@@ -166,9 +166,43 @@ static bool read_field(cursor *c, int min, int max, int lo, int hi, int *v, cons
     return true;
 }
 
-/* H:i[:s[.fraction]] - the fraction is accepted and dropped (whole seconds). */
+/* "am", "pm", "a.m." or "p.m." in any case: 1 for am, 2 for pm, 0 when
+ * there is none (the cursor then stays where it was). */
+static int read_meridian(cursor *c)
+{
+    const char *p = c->p;
+    int first = tolower((unsigned char)*p);
+    if (first != 'a' && first != 'p')
+        return 0;
+    p++;
+    bool dotted = *p == '.';
+    if (dotted)
+        p++;
+    if (tolower((unsigned char)*p) != 'm')
+        return 0;
+    p++;
+    if (dotted && *p++ != '.')
+        return 0;
+    if (isalnum((unsigned char)*p))
+        return 0;
+    c->p = p;
+    return first == 'a' ? 1 : 2;
+}
+
+/* A 12-hour clock reading: 12 am is midnight, 12 pm noon. */
+static bool apply_meridian(cursor *c, date_fields *f, int meridian, const char *hour_at)
+{
+    if (f->hour < 1 || f->hour > 12)
+        return fail_at(c, hour_at);
+    f->hour = f->hour % 12 + (meridian == 2 ? 12 : 0);
+    return true;
+}
+
+/* H:i[:s[.fraction]][ am|pm] - the fraction is accepted and dropped (whole
+ * seconds); Grav's admin offers "m/d/Y h:i a" among its date formats. */
 static bool read_time(cursor *c, date_fields *f)
 {
+    const char *hour_at = c->p;
     if (!read_field(c, 1, 2, 0, 23, &f->hour, NULL) || !expect_char(c, ':') ||
         !read_field(c, 2, 2, 0, 59, &f->minute, NULL))
         return false;
@@ -185,7 +219,14 @@ static bool read_time(cursor *c, date_fields *f)
                 return fail_at(c, digits);
         }
     }
-    return true;
+    const char *after_time = c->p;
+    skip_spaces(c);
+    int meridian = read_meridian(c);
+    if (!meridian) {
+        c->p = after_time;
+        return true;
+    }
+    return apply_meridian(c, f, meridian, hour_at);
 }
 
 /* 'Z', "UTC", "GMT" or +hh[[:]mm]. */
@@ -366,6 +407,8 @@ static bool parse_with_format(cursor *c, const char *fmt, long long *out)
 {
     date_fields f = {.year = 1970, .month = 1, .day = 1};
     f.year_at = f.month_at = f.day_at = c->p;
+    const char *hour_at = c->p;
+    int meridian = 0;
     for (const char *q = fmt; *q; q++) {
         switch (*q) {
         case 'd':
@@ -393,6 +436,18 @@ static bool parse_with_format(cursor *c, const char *fmt, long long *out)
             if (!read_field(c, 1, 2, 0, 23, &f.hour, NULL))
                 return false;
             break;
+        case 'g':
+        case 'h':
+            hour_at = c->p;
+            if (!read_field(c, 1, 2, 1, 12, &f.hour, NULL))
+                return false;
+            break;
+        case 'a':
+        case 'A':
+            meridian = read_meridian(c);
+            if (!meridian)
+                return fail_at(c, c->p);
+            break;
         case 'i':
             if (!read_field(c, 2, 2, 0, 59, &f.minute, NULL))
                 return false;
@@ -418,6 +473,8 @@ static bool parse_with_format(cursor *c, const char *fmt, long long *out)
     }
     if (*c->p)
         return fail_at(c, c->p);
+    if (meridian && !apply_meridian(c, &f, meridian, hour_at))
+        return false;
     if (!check_calendar(c, &f))
         return false;
     if (!fields_to_unix(&f, out))

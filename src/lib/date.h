@@ -18,11 +18,13 @@ int date_set_timezone(const char *tz);
  * Grav sites use: "d-m-Y H:i" and "d-m-Y" (dashes: day first),
  * "Y-m-d H:i[:s]" and "Y-m-d", "H:i d-m-Y", "m/d/Y [H:i]" (slashes: month
  * first), "d.m.Y [H:i]", ISO 8601 with 'T' and an offset or 'Z',
- * "@<unix>" and a bare integer (Unix time). When php_format is not NULL (a
- * page's `dateformat`), it is tried first, with PHP's
- * DateTime::createFromFormat letters d j m n Y y H G i s. Times without a
- * zone are local. Returns 0 and sets *out, or -1 when s is not a date; then
- * *err_col (when not NULL) is the 1-based column where reading failed. */
+ * "@<unix>" and a bare integer (Unix time); times may be 12-hour with
+ * "am"/"pm". When php_format is not NULL (a page's `dateformat`), it is
+ * tried first, with PHP's DateTime::createFromFormat letters d j m n Y y H
+ * G i s (and g h a A). Times without a zone are local. Impossible dates
+ * (31 February, month 13) are errors, not rolled over as PHP does.
+ * Returns 0 and sets *out, or -1 when s is not a date; then *err_col (when
+ * not NULL) is the 1-based column where reading failed. */
 int date_parse(const char *s, const char *php_format, long long *out, int *err_col);
 
 /* Append t formatted with PHP date() letters (d D j l N S w z W F m M n t L
@@ -30,7 +32,8 @@ int date_parse(const char *s, const char *php_format, long long *out, int *err_c
  * lang ("kk", "ru", "en", or NULL for English) translates month and day
  * names; in Russian a month name that follows a day number is in the
  * genitive ("9 января 2023"), as it is written; Kazakh uses its month
- * names as they are ("9 қаңтар 2023"). */
+ * names as they are ("9 қаңтар 2023"). A month not after a day ("F Y")
+ * starts with a capital in every language ("Январь 2023"). */
 void date_format(buf *out, const char *php_format, long long t, const char *lang);
 
 #endif

@@ -47,11 +47,16 @@ static int next_event(loader *L, yaml_event_t *ev)
     if (!yaml_parser_parse(&L->parser, ev)) {
         const char *p = L->parser.problem ? L->parser.problem : "malformed YAML";
         char msg[512];
-        if (L->parser.context)
-            snprintf(msg, sizeof msg, "invalid YAML: %s %s", p, L->parser.context);
-        else
+        if (L->parser.context) {
+            /* An unclosed bracket or quote is noticed far from where it
+             * opened; point at the opening, which is what needs fixing. */
+            snprintf(msg, sizeof msg, "invalid YAML: %s %s (noticed at line %d)", p, L->parser.context,
+                     (int)L->parser.problem_mark.line + 1 + L->first_line);
+            fail(L, (int)L->parser.context_mark.line + 1, (int)L->parser.context_mark.column + 1, msg);
+        } else {
             snprintf(msg, sizeof msg, "invalid YAML: %s", p);
-        fail(L, (int)L->parser.problem_mark.line + 1, (int)L->parser.problem_mark.column + 1, msg);
+            fail(L, (int)L->parser.problem_mark.line + 1, (int)L->parser.problem_mark.column + 1, msg);
+        }
         return 0;
     }
     return 1;

@@ -1,0 +1,2 @@
+build-prof/src/lib/pool.o: src/lib/pool.c src/lib/pool.h
+src/lib/pool.h:

@@ -1,0 +1,13 @@
+build-prof/src/template/expr_parser.o: src/template/expr_parser.c \
+ src/template/parse.h src/template/internal.h src/template/template.h \
+ src/lib/arena.h src/lib/buf.h src/lib/diag.h src/lib/value.h \
+ src/lib/arena.h src/lib/buf.h
+src/template/parse.h:
+src/template/internal.h:
+src/template/template.h:
+src/lib/arena.h:
+src/lib/buf.h:
+src/lib/diag.h:
+src/lib/value.h:
+src/lib/arena.h:
+src/lib/buf.h:

@@ -1,0 +1,12 @@
+build-prof/src/template/lexer.o: src/template/lexer.c \
+ src/template/internal.h src/template/template.h src/lib/arena.h \
+ src/lib/buf.h src/lib/diag.h src/lib/value.h src/lib/arena.h \
+ src/lib/buf.h
+src/template/internal.h:
+src/template/template.h:
+src/lib/arena.h:
+src/lib/buf.h:
+src/lib/diag.h:
+src/lib/value.h:
+src/lib/arena.h:
+src/lib/buf.h:

@@ -1,0 +1,11 @@
+build-prof/src/template/ops.o: src/template/ops.c src/template/internal.h \
+ src/template/template.h src/lib/arena.h src/lib/buf.h src/lib/diag.h \
+ src/lib/value.h src/lib/arena.h src/lib/buf.h
+src/template/internal.h:
+src/template/template.h:
+src/lib/arena.h:
+src/lib/buf.h:
+src/lib/diag.h:
+src/lib/value.h:
+src/lib/arena.h:
+src/lib/buf.h:

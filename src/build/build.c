@@ -1,0 +1,334 @@
+/* build.c - one build: load the site, render every published page in
+ * every language on all cores, publish media once, add the pages around
+ * them (lists with pagination, 404s, the root page, redirects).
+ *
+ * Pass 1 renders each page version's content and summary and writes the
+ * page at once unless it is a list: list pages need their items'
+ * summaries, so pass 2 renders them once pass 1 is complete. Only
+ * summaries (and the content of list pages) stay in memory between the
+ * passes, which keeps memory proportional to the number of pages, not to
+ * the size of the site. */
+#include "build/build.h"
+#include "build/render.h"
+#include "content/content.h"
+#include "content/site.h"
+#include "lib/buf.h"
+#include "lib/pool.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct build_ctx {
+    const build_options *opt;
+    site *s;
+    renderer *r;
+    output *out;
+    diag_list *d;
+    arena *arenas;           /* per worker: summaries */
+    char **list_content;     /* per version: content of list pages */
+    page_version **lists;    /* list pages */
+    size_t *list_vi;         /* their index in s->versions */
+    size_t nlists;
+    size_t *list_job_first;  /* prefix sums of pagination pages per list */
+    size_t pages_written;
+    pthread_mutex_t lock;
+} build_ctx;
+
+static bool is_list(const page_version *pv)
+{
+    value *c = map_get(pv->header, "content");
+    return c && c->kind == V_MAP && map_get(c, "items");
+}
+
+static bool is_published(const page_version *pv) { return pv->published && pv->routable && !pv->has_error; }
+
+static void count_page(build_ctx *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->pages_written++;
+    pthread_mutex_unlock(&b->lock);
+}
+
+static int twig_in_content(void *user, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d)
+{
+    build_ctx *b = user;
+    return render_content_twig(b->r, pv, html, len, out, d);
+}
+
+static void put_or_report(build_ctx *b, const char *path, const char *data, size_t len, const char *source)
+{
+    if (output_put(b->out, path, data, len, 0) < 0)
+        diag_add(b->d, DIAG_ERROR, source, 0, 0, "cannot write %s: %s", path, strerror(errno));
+}
+
+static void pass_content(void *ctx, int worker, size_t i)
+{
+    build_ctx *b = ctx;
+    page_version *pv = b->s->versions[i];
+    if (!is_published(pv)) return;
+    content_options co = {NULL, twig_in_content, b};
+    buf content = BUF_INIT, summary = BUF_INIT;
+    bool has_more = false;
+    if (content_render(b->s, pv, &co, &content, &summary, &has_more, b->d) < 0) {
+        buf_free(&content);
+        buf_free(&summary);
+        pv->has_error = true;
+        return;
+    }
+    pv->summary_html = arena_strndup(&b->arenas[worker], buf_cstr(&summary), summary.len);
+    pv->has_more = has_more;
+    buf_free(&summary);
+    if (is_list(pv)) {
+        b->list_content[i] = buf_detach(&content, NULL);
+        return;
+    }
+    if (map_get(pv->header, "redirect")) {
+        buf_free(&content);
+        return;
+    }
+    buf html = BUF_INIT;
+    if (render_page(b->r, pv, buf_cstr(&content), 0, &html, b->d) == 0) {
+        put_or_report(b, pv->out_path, html.s, html.len, pv->file);
+        count_page(b);
+    }
+    buf_free(&html);
+    buf_free(&content);
+}
+
+static size_t list_pages_of(const page_version *pv)
+{
+    if (!pv->per_page || pv->nitems == 0) return 1;
+    return (pv->nitems + pv->per_page - 1) / pv->per_page;
+}
+
+static void pass_lists(void *ctx, int worker, size_t job)
+{
+    build_ctx *b = ctx;
+    (void)worker;
+    /* job -> (list, page number) through the prefix sums */
+    size_t lo = 0, hi = b->nlists;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (b->list_job_first[mid] <= job) lo = mid;
+        else hi = mid;
+    }
+    page_version *pv = b->lists[lo];
+    size_t n = job - b->list_job_first[lo] + 1;
+    size_t vi = b->list_vi[lo];
+    const char *content = b->list_content[vi] ? b->list_content[vi] : "";
+    buf html = BUF_INIT;
+    if (render_page(b->r, pv, content, n, &html, b->d) == 0) {
+        if (n == 1) {
+            put_or_report(b, pv->out_path, html.s, html.len, pv->file);
+        } else {
+            arena a = ARENA_INIT;
+            const char *url = site_list_page_url(&a, pv, n);
+            put_or_report(b, arena_printf(&a, "%sindex.html", url + 1), html.s, html.len, pv->file);
+            arena_free(&a);
+        }
+        count_page(b);
+    }
+    buf_free(&html);
+}
+
+static void pass_media(void *ctx, int worker, size_t i)
+{
+    build_ctx *b = ctx;
+    (void)worker;
+    page *pg = b->s->pages[i];
+    bool any = false;
+    for (int l = 0; l < b->s->nlangs; l++)
+        if (pg->v[l] && is_published(pg->v[l])) any = true;
+    if (!any) return;
+    for (size_t m = 0; m < pg->nmedia; m++)
+        if (output_put_file(b->out, pg->media[m].out_path, pg->media[m].path) < 0)
+            diag_add(b->d, DIAG_WARNING, pg->media[m].path, 0, 0, "cannot publish media file: %s", strerror(errno));
+}
+
+static void add_redirects(build_ctx *b)
+{
+    site *s = b->s;
+    arena a = ARENA_INIT;
+    for (size_t i = 0; i < s->nversions; i++) {
+        page_version *pv = s->versions[i];
+        if (!is_published(pv)) continue;
+        const char *prefix = site_lang_prefix(s, pv->lang);
+        const char *lp = prefix[0] ? prefix + 1 : "";
+        value *aliases = value_path(pv->header, "routes.aliases");
+        if (aliases && aliases->kind == V_LIST)
+            for (size_t k = 0; k < aliases->u.list.len; k++) {
+                const char *al = value_to_cstr(&a, aliases->u.list.items[k]);
+                while (*al == '/') al++;
+                if (!*al) continue;
+                const char *path = lp[0] ? arena_printf(&a, "%s/%s/", lp, al) : arena_printf(&a, "%s/", al);
+                if (output_path_is_safe(path) && !site_find_route(s, pv->lang, arena_printf(&a, "/%s", al)))
+                    output_redirect(b->out, path, pv->url, 301);
+                else
+                    diag_add(b->d, DIAG_WARNING, pv->file, 1, 1, "routes.aliases '%s' is not usable", al);
+            }
+        value *redirect = map_get(pv->header, "redirect");
+        if (redirect && redirect->kind == V_STRING) {
+            const char *target = redirect->u.str.s;
+            int status = 302;
+            /* Grav's "redirect: /route[301]" form */
+            const char *br = strchr(target, '[');
+            if (br && strlen(br) >= 5) {
+                status = atoi(br + 1) == 301 ? 301 : 302;
+                target = arena_strndup(&a, target, (size_t)(br - target));
+            }
+            if (target[0] == '/' && !strchr(target, ':')) {
+                page_version *t = site_find_route(s, pv->lang, target);
+                if (t) target = t->url;
+            }
+            output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), target, status);
+        }
+        if (pv->is_home && strcmp(pv->route, "/")) {
+            /* /kk/home/ -> /kk/ */
+            const char *p = lp[0] ? arena_printf(&a, "%s%s/", lp, pv->route) : arena_printf(&a, "%s/", pv->route + 1);
+            output_redirect(b->out, p, pv->url, 301);
+        }
+    }
+    /* Grav's media URLs (/user/pages/02.news/03.post/photo.jpg) keep working. */
+    for (size_t i = 0; i < s->npages; i++) {
+        page *pg = s->pages[i];
+        for (size_t m = 0; m < pg->nmedia; m++) {
+            const char *legacy = arena_printf(&a, "user/pages/%s/%s", pg->rel, pg->media[m].name);
+            if (output_path_is_safe(legacy)) output_redirect(b->out, legacy, pg->media[m].url, 301);
+        }
+    }
+    arena_free(&a);
+}
+
+static void add_site_pages(build_ctx *b)
+{
+    site *s = b->s;
+    size_t nassets;
+    const theme_asset *assets = renderer_assets(b->r, &nassets);
+    for (size_t i = 0; i < nassets; i++) put_or_report(b, assets[i].out_path, assets[i].data, assets[i].size, "theme");
+    for (int l = 0; l < s->nlangs; l++) {
+        buf html = BUF_INIT;
+        if (render_not_found(b->r, l, &html, b->d) == 0) {
+            const char *prefix = site_lang_prefix(s, l);
+            char path[64];
+            snprintf(path, sizeof path, "%s%s404.html", prefix[0] ? prefix + 1 : "", prefix[0] ? "/" : "");
+            put_or_report(b, path, html.s, html.len, s->user_dir);
+        }
+        buf_free(&html);
+    }
+    /* The root sends visitors to the default language (and lists them all). */
+    const char *dprefix = site_lang_prefix(s, s->default_lang);
+    if (dprefix[0]) {
+        buf html = BUF_INIT;
+        buf_printf(&html, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                          "<meta http-equiv=\"refresh\" content=\"0; url=%s/\"><title>",
+                   s->langs[s->default_lang], dprefix);
+        const char *title = site_config_str(s, s->default_lang, "title", "");
+        buf_add_html(&html, title, strlen(title));
+        buf_printf(&html, "</title><link rel=\"canonical\" href=\"%s/\"></head><body><ul>", dprefix);
+        for (int l = 0; l < s->nlangs; l++) {
+            const char *t = site_config_str(s, l, "title", s->langs[l]);
+            buf_printf(&html, "<li><a href=\"%s/\" hreflang=\"%s\" lang=\"%s\">", site_lang_prefix(s, l), s->langs[l],
+                       s->langs[l]);
+            buf_add_html(&html, t, strlen(t));
+            buf_puts(&html, "</a></li>");
+        }
+        buf_puts(&html, "</ul></body></html>\n");
+        put_or_report(b, "index.html", html.s, html.len, s->user_dir);
+        buf_free(&html);
+    }
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* FOLIO_TIMINGS=1 prints how long each pass took, for performance work. */
+static void phase(const char *name, double *t)
+{
+    static int enabled = -1;
+    if (enabled < 0) enabled = getenv("FOLIO_TIMINGS") != NULL;
+    double n = now_ms();
+    if (enabled && name) fprintf(stderr, "folio: %-8s %8.1f ms\n", name, n - *t);
+    *t = n;
+}
+
+int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
+{
+    double t;
+    phase(NULL, &t);
+    build_result local = {0};
+    if (!res) res = &local;
+    memset(res, 0, sizeof *res);
+    site *s = site_load(opt->site_dir, opt->now ? (long long)opt->now : 0, d);
+    if (!s) return -1;
+    phase("load", &t);
+    int threads = pool_threads(opt->threads);
+    build_ctx b = {0};
+    b.opt = opt;
+    b.s = s;
+    b.out = out;
+    b.d = d;
+    pthread_mutex_init(&b.lock, NULL);
+    b.r = renderer_new(s, d);
+    b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
+    b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
+
+    phase("renderer", &t);
+    parallel_for(s->nversions, threads, pass_content, &b);
+    phase("pages", &t);
+
+    b.lists = xmalloc((s->nversions + 1) * sizeof *b.lists);
+    b.list_job_first = xmalloc((s->nversions + 1) * sizeof *b.list_job_first);
+    b.list_vi = xmalloc((s->nversions + 1) * sizeof *b.list_vi);
+    size_t njobs = 0;
+    for (size_t i = 0; i < s->nversions; i++) {
+        page_version *pv = s->versions[i];
+        if (!is_published(pv) || !is_list(pv)) continue;
+        b.list_job_first[b.nlists] = njobs;
+        b.list_vi[b.nlists] = i;
+        b.lists[b.nlists++] = pv;
+        njobs += list_pages_of(pv);
+    }
+    parallel_for(njobs, threads, pass_lists, &b);
+    phase("lists", &t);
+    parallel_for(s->npages, threads, pass_media, &b);
+    phase("media", &t);
+    add_redirects(&b);
+    add_site_pages(&b);
+    phase("extras", &t);
+
+    res->pages = b.pages_written;
+    res->next_change = (time_t)s->next_change;
+    {
+        buf langs = BUF_INIT;
+        buf_puts(&langs, s->langs[s->default_lang]);
+        for (int l = 0; l < s->nlangs; l++)
+            if (l != s->default_lang) buf_printf(&langs, " %s", s->langs[l]);
+        snprintf(res->languages, sizeof res->languages, "%s", buf_cstr(&langs));
+        buf_free(&langs);
+    }
+    size_t media = 0;
+    for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
+    res->files = b.pages_written + media;
+
+    for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
+    free(b.list_content);
+    free(b.lists);
+    free(b.list_job_first);
+    free(b.list_vi);
+    for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
+    free(b.arenas);
+    renderer_free(b.r);
+    pthread_mutex_destroy(&b.lock);
+    site_free(s);
+    phase("free", &t);
+    if (opt->strict && d->errors) return -1;
+    return 0;
+}

@@ -1,0 +1,251 @@
+/* output_dir.c - writing a build into a temporary directory, then
+ * swapping it into place. */
+#include "build/output_dir.h"
+#include "lib/buf.h"
+#include "lib/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct dir_output {
+    output base;
+    char *out_dir;
+    char *tmp_dir;
+    atomic_size_t files;
+    pthread_mutex_t lock; /* guards redirects */
+    buf redirects;
+} dir_output;
+
+int output_path_is_safe(const char *path)
+{
+    if (!path || !*path || path[0] == '/') return 0;
+    const char *seg = path;
+    for (const char *p = path;; p++) {
+        if (*p == '/' || *p == 0) {
+            size_t n = (size_t)(p - seg);
+            if (n == 0 && *p) return 0; /* "//" */
+            if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')) return 0;
+            if (!*p) return 1;
+            seg = p + 1;
+        } else if (*p == '\\' || (unsigned char)*p < 0x20) {
+            return 0;
+        }
+    }
+}
+
+static char *prepare(dir_output *o, const char *path)
+{
+    if (!output_path_is_safe(path)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    char *full = path_join(o->tmp_dir, path);
+    char *slash = strrchr(full, '/');
+    *slash = 0;
+    /* Most files are the only file of a new folder whose parent exists:
+     * one mkdir, and the full mkdir -p only when that fails. */
+    int rc = mkdir(full, 0755);
+    if (rc < 0 && errno == EEXIST) rc = 0;
+    if (rc < 0) rc = dir_make(full);
+    *slash = '/';
+    if (rc < 0) {
+        free(full);
+        return NULL;
+    }
+    return full;
+}
+
+static int dir_put(output *base, const char *path, const void *data, size_t len, time_t mtime)
+{
+    dir_output *o = (dir_output *)base;
+    char *full = prepare(o, path);
+    if (!full) return -1;
+    int rc = file_write(full, data, len);
+    (void)mtime;
+    free(full);
+    if (rc == 0) o->files++;
+    return rc;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return -1;
+    struct stat st;
+    if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(in);
+        errno = EINVAL;
+        return -1;
+    }
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    off_t left = st.st_size;
+    int rc = 0;
+    while (left > 0) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
+                /* fall back to read/write */
+                char chunk[65536];
+                ssize_t r;
+                while ((r = read(in, chunk, sizeof chunk)) > 0)
+                    if (write(out, chunk, (size_t)r) != r) {
+                        rc = -1;
+                        break;
+                    }
+                if (r < 0) rc = -1;
+            } else if (n < 0) {
+                rc = -1;
+            }
+            break;
+        }
+        left -= n;
+    }
+    int e = errno;
+    close(in);
+    if (close(out) < 0) rc = -1;
+    errno = e;
+    return rc;
+}
+
+static int dir_put_file(output *base, const char *path, const char *src)
+{
+    dir_output *o = (dir_output *)base;
+    char *full = prepare(o, path);
+    if (!full) return -1;
+    int rc = copy_file(src, full);
+    free(full);
+    if (rc == 0) o->files++;
+    return rc;
+}
+
+static int dir_redirect(output *base, const char *path, const char *target, int status)
+{
+    dir_output *o = (dir_output *)base;
+    /* "ru/old/" or "ru/old" -> ru/old/index.html */
+    buf p = BUF_INIT;
+    buf_puts(&p, path);
+    while (p.len && p.s[p.len - 1] == '/') buf_truncate(&p, p.len - 1);
+    const char *last = strrchr(buf_cstr(&p), '/');
+    last = last ? last + 1 : buf_cstr(&p);
+    const char *ext = strrchr(last, '.');
+    if (!ext) buf_puts(&p, "/index.html");
+    else if (strcmp(ext, ".html") != 0) {
+        /* A redirect from a file name (an old media URL) cannot be an HTML
+         * page of that name: a plain server would send it with the media's
+         * type. It goes to _redirects only. */
+        pthread_mutex_lock(&o->lock);
+        buf_printf(&o->redirects, "/%s %s %d\n", path, target, status);
+        pthread_mutex_unlock(&o->lock);
+        buf_free(&p);
+        return 0;
+    }
+    buf html = BUF_INIT;
+    buf_puts(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>"
+                    "<meta http-equiv=\"refresh\" content=\"0; url=");
+    buf_add_html(&html, target, strlen(target));
+    buf_puts(&html, "\"><link rel=\"canonical\" href=\"");
+    buf_add_html(&html, target, strlen(target));
+    buf_puts(&html, "\"></head><body><p><a href=\"");
+    buf_add_html(&html, target, strlen(target));
+    buf_puts(&html, "\">");
+    buf_add_html(&html, target, strlen(target));
+    buf_puts(&html, "</a></p></body></html>\n");
+    int rc = dir_put(base, buf_cstr(&p), html.s, html.len, 0);
+    buf_free(&html);
+    buf_free(&p);
+    if (rc == 0) {
+        pthread_mutex_lock(&o->lock);
+        buf_printf(&o->redirects, "/%s %s %d\n", path, target, status);
+        pthread_mutex_unlock(&o->lock);
+    }
+    return rc;
+}
+
+static const output_ops dir_ops = {dir_put, dir_put_file, dir_redirect};
+
+output *output_dir_new(const char *out_dir, diag_list *d)
+{
+    dir_output *o = xcalloc(1, sizeof *o);
+    o->base.ops = &dir_ops;
+    size_t n = strlen(out_dir);
+    while (n > 1 && out_dir[n - 1] == '/') n--;
+    o->out_dir = xstrndup(out_dir, n);
+    buf t = BUF_INIT;
+    buf_printf(&t, "%s.tmp-XXXXXX", o->out_dir);
+    o->tmp_dir = buf_detach(&t, NULL);
+    char *parent = xstrdup(o->out_dir);
+    char *pd = dirname(parent);
+    if (dir_make(pd) < 0 || !mkdtemp(o->tmp_dir)) {
+        diag_add(d, DIAG_ERROR, o->out_dir, 0, 0, "cannot create the output folder: %s", strerror(errno));
+        free(parent);
+        free(o->tmp_dir);
+        free(o->out_dir);
+        free(o);
+        return NULL;
+    }
+    free(parent);
+    chmod(o->tmp_dir, 0755);
+    pthread_mutex_init(&o->lock, NULL);
+    return &o->base;
+}
+
+static void destroy(dir_output *o)
+{
+    pthread_mutex_destroy(&o->lock);
+    buf_free(&o->redirects);
+    free(o->tmp_dir);
+    free(o->out_dir);
+    free(o);
+}
+
+int output_dir_commit(output *base, diag_list *d)
+{
+    dir_output *o = (dir_output *)base;
+    if (o->redirects.len) {
+        char *p = path_join(o->tmp_dir, "_redirects");
+        file_write(p, o->redirects.s, o->redirects.len);
+        free(p);
+    }
+    struct stat st;
+    int rc;
+    if (lstat(o->out_dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            diag_add(d, DIAG_ERROR, o->out_dir, 0, 0, "output path exists and is not a folder; not replaced");
+            dir_remove_tree(o->tmp_dir);
+            destroy(o);
+            return -1;
+        }
+        rc = renameat2(AT_FDCWD, o->tmp_dir, AT_FDCWD, o->out_dir, RENAME_EXCHANGE);
+        if (rc == 0) dir_remove_tree(o->tmp_dir); /* now holds the previous site */
+    } else {
+        rc = rename(o->tmp_dir, o->out_dir);
+    }
+    if (rc < 0) {
+        diag_add(d, DIAG_ERROR, o->out_dir, 0, 0, "cannot move the new site into place: %s", strerror(errno));
+        dir_remove_tree(o->tmp_dir);
+    }
+    destroy(o);
+    return rc < 0 ? -1 : 0;
+}
+
+void output_dir_abort(output *base)
+{
+    dir_output *o = (dir_output *)base;
+    dir_remove_tree(o->tmp_dir);
+    destroy(o);
+}
+
+size_t output_dir_count(const output *base) { return ((const dir_output *)base)->files; }

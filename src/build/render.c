@@ -1,0 +1,470 @@
+/* render.c - the site model exposed to templates, and page rendering.
+ *
+ * Pages reach templates as objects (value_class) that answer attributes
+ * on demand, so a list page that shows ten summaries does not build maps
+ * for ten thousand pages. Everything a render allocates lives in an arena
+ * freed when the page is written. */
+#include "build/render.h"
+#include "lib/buf.h"
+#include "lib/files.h"
+#include "lib/strmap.h"
+#include "template/template.h"
+#include "theme/theme.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LATEST_COUNT 5
+
+struct renderer {
+    const site *s;
+    tpl_env *env[SITE_MAX_LANGS];
+    int lang_ids[SITE_MAX_LANGS];
+    const char *override_dir;
+    value *site_values[SITE_MAX_LANGS]; /* per language, built once */
+    theme_asset *assets;
+    size_t nassets;
+    arena arena;
+};
+
+/* State of one render: the page whose content is known. */
+typedef struct render_state {
+    const renderer *r;
+    const page_version *current;
+    const char *content_html;
+    arena *a;
+} render_state;
+
+typedef struct page_obj {
+    const page_version *pv;
+    render_state *st;
+} page_obj;
+
+static value *page_value(render_state *st, const page_version *pv);
+
+static bool is_image_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot) return false;
+    return !strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
+           !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif");
+}
+
+static const char *media_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot) return "file";
+    if (is_image_name(name)) return "image";
+    if (!strcasecmp(dot, ".pdf")) return "pdf";
+    if (!strcasecmp(dot, ".mp4") || !strcasecmp(dot, ".webm")) return "video";
+    return "file";
+}
+
+static bool header_flag(const page_version *pv, const char *key, bool dflt)
+{
+    value *v = map_get(pv->header, key);
+    if (!v || v->kind == V_NULL) return dflt;
+    if (v->kind == V_STRING && !strcasecmp(v->u.str.s, "false")) return false;
+    return value_truthy(v);
+}
+
+static value *header_image(render_state *st, const page_version *pv)
+{
+    if (!header_flag(pv, "header_image", true)) return value_null();
+    const page *pg = pv->page;
+    /* Grav's theme shows the first image of the folder; media_order may name it. */
+    value *order = map_get(pv->header, "media_order");
+    if (order && order->kind == V_STRING) {
+        const char *first = order->u.str.s;
+        size_t n = strcspn(first, ",");
+        for (size_t i = 0; i < pg->nmedia; i++)
+            if (strlen(pg->media[i].name) == n && !strncmp(pg->media[i].name, first, n) &&
+                is_image_name(pg->media[i].name))
+                return value_cstr(st->a, pg->media[i].url);
+    }
+    for (size_t i = 0; i < pg->nmedia; i++)
+        if (is_image_name(pg->media[i].name)) return value_cstr(st->a, pg->media[i].url);
+    return value_null();
+}
+
+static value *page_get(void *self, const char *key, arena *a)
+{
+    page_obj *o = self;
+    const page_version *pv = o->pv;
+    render_state *st = o->st;
+    const site *s = st->r->s;
+    (void)a;
+    a = st->a;
+    if (!strcmp(key, "title")) return value_cstr(a, pv->title);
+    if (!strcmp(key, "menu")) return value_cstr(a, pv->menu);
+    if (!strcmp(key, "url")) return value_cstr(a, pv->url);
+    if (!strcmp(key, "route")) return value_cstr(a, pv->is_home ? "/" : pv->route);
+    if (!strcmp(key, "slug")) return value_cstr(a, pv->slug);
+    if (!strcmp(key, "date")) return value_int(a, pv->date);
+    if (!strcmp(key, "header")) return pv->header;
+    if (!strcmp(key, "content")) {
+        if (pv == st->current && st->content_html) return value_safe_str(a, st->content_html, strlen(st->content_html));
+        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
+    }
+    if (!strcmp(key, "summary"))
+        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
+    if (!strcmp(key, "has_more")) return value_bool(pv->has_more);
+    if (!strcmp(key, "template")) return value_cstr(a, pv->template_name);
+    if (!strcmp(key, "lang") || !strcmp(key, "language")) return value_cstr(a, s->langs[pv->lang]);
+    if (!strcmp(key, "visible")) return value_bool(pv->visible);
+    if (!strcmp(key, "published")) return value_bool(pv->published);
+    if (!strcmp(key, "routable")) return value_bool(pv->routable);
+    if (!strcmp(key, "home")) return value_bool(pv->is_home);
+    if (!strcmp(key, "folder")) return value_cstr(a, pv->page->folder);
+    if (!strcmp(key, "id")) return value_cstr(a, pv->page->rel);
+    if (!strcmp(key, "parent")) {
+        const page *pp = pv->page->parent;
+        return pp && pp->v[pv->lang] ? page_value(st, pp->v[pv->lang]) : value_null();
+    }
+    if (!strcmp(key, "children")) {
+        value *l = value_list(a);
+        for (size_t i = 0; i < pv->nitems; i++) list_push(a, l, page_value(st, pv->items[i]));
+        return l;
+    }
+    if (!strcmp(key, "prev") || !strcmp(key, "prevSibling"))
+        return pv->prev ? page_value(st, pv->prev) : value_null();
+    if (!strcmp(key, "next") || !strcmp(key, "nextSibling"))
+        return pv->next ? page_value(st, pv->next) : value_null();
+    if (!strcmp(key, "media")) {
+        value *l = value_list(a);
+        for (size_t i = 0; i < pv->page->nmedia; i++) {
+            const media_file *m = &pv->page->media[i];
+            value *mv = value_map(a);
+            map_set(a, mv, "name", value_cstr(a, m->name));
+            map_set(a, mv, "url", value_cstr(a, m->url));
+            map_set(a, mv, "size", value_int(a, m->size));
+            map_set(a, mv, "type", value_cstr(a, media_type(m->name)));
+            list_push(a, l, mv);
+        }
+        return l;
+    }
+    if (!strcmp(key, "header_image")) return header_image(st, pv);
+    if (!strcmp(key, "translations")) {
+        value *l = value_list(a);
+        for (int k = 0; k < s->nlangs; k++) {
+            const page_version *t = pv->page->v[k];
+            if (!t || !t->published || !t->routable) continue;
+            value *tv = value_map(a);
+            map_set(a, tv, "lang", value_cstr(a, s->langs[k]));
+            map_set(a, tv, "url", value_cstr(a, t->url));
+            map_set(a, tv, "title", value_cstr(a, t->title));
+            map_set(a, tv, "current", value_bool(k == pv->lang));
+            list_push(a, l, tv);
+        }
+        return l;
+    }
+    /* Unknown attributes read the front matter, as Grav's page.header does. */
+    return map_get(pv->header, key);
+}
+
+static void page_write(void *self, buf *out)
+{
+    page_obj *o = self;
+    buf_puts(out, o->pv->title);
+}
+
+static const value_class page_class = {"page", page_get, NULL, page_write};
+
+static value *page_value(render_state *st, const page_version *pv)
+{
+    page_obj *o = arena_alloc(st->a, sizeof *o);
+    o->pv = pv;
+    o->st = st;
+    return value_object(st->a, &page_class, o);
+}
+
+/* ---- template loading and host filters --------------------------------- */
+
+static char *load_template(void *ctx, const char *name, size_t *len)
+{
+    renderer *r = ctx;
+    if (strstr(name, "..") || name[0] == '/') return NULL;
+    if (r->override_dir) {
+        char *path = path_join(r->override_dir, name);
+        char *text = file_read(path, len, 4 * 1024 * 1024);
+        free(path);
+        if (text) return text;
+    }
+    char full[512];
+    snprintf(full, sizeof full, "templates/%s", name);
+    const theme_file *f = theme_find(full);
+    if (!f) return NULL;
+    *len = f->size;
+    return xstrndup(f->data, f->size);
+}
+
+typedef struct t_ud {
+    renderer *r;
+    int lang;
+} t_ud;
+
+/* {{ 'READ_MORE'|t }}: the UI string of the environment's language. */
+static value *filter_t(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    t_ud *u = ud;
+    (void)args, (void)nargs, (void)d;
+    const char *key = value_to_cstr(a, input);
+    return value_cstr(a, site_translate(u->r->s, u->lang, key));
+}
+
+static value *build_site_value(renderer *r, int lang)
+{
+    const site *s = r->s;
+    arena *a = &r->arena;
+    value *v = value_map(a);
+    map_set(a, v, "title", value_cstr(a, site_config_str(s, lang, "title", "")));
+    map_set(a, v, "description", value_cstr(a, site_config_str(s, lang, "metadata.description", "")));
+    map_set(a, v, "footer", value_cstr(a, site_config_str(s, lang, "footer", "")));
+    map_set(a, v, "url", value_cstr(a, site_config_str(s, lang, "url", "")));
+    map_set(a, v, "lang", value_cstr(a, s->langs[lang]));
+    map_set(a, v, "default_lang", value_cstr(a, s->langs[s->default_lang]));
+    map_set(a, v, "config", s->config[lang]);
+    value *langs = value_list(a);
+    for (int k = 0; k < s->nlangs; k++) list_push(a, langs, value_cstr(a, s->langs[k]));
+    map_set(a, v, "languages", langs);
+    /* Menu: visible, published top-level pages in folder order. */
+    value *menu = value_list(a);
+    for (size_t i = 0; i < s->root->nchildren; i++) {
+        const page_version *pv = s->root->children[i]->v[lang];
+        if (!pv || !pv->published || !pv->routable || !pv->visible) continue;
+        value *m = value_map(a);
+        map_set(a, m, "title", value_cstr(a, pv->menu));
+        map_set(a, m, "url", value_cstr(a, pv->url));
+        map_set(a, m, "route", value_cstr(a, pv->is_home ? "/" : pv->route));
+        list_push(a, menu, m);
+    }
+    map_set(a, v, "menu", menu);
+    map_set(a, v, "home_url", value_cstr(a, arena_printf(a, "%s/", site_lang_prefix(s, lang))));
+    return v;
+}
+
+static void load_assets(renderer *r)
+{
+    const char *prefix = "assets/";
+    size_t pl = strlen(prefix), n = 0;
+    for (const theme_file *f = theme_files; f->name; f++)
+        if (!strncmp(f->name, prefix, pl)) n++;
+    r->assets = arena_zalloc(&r->arena, (n + 1) * sizeof *r->assets);
+    char *override = path_join(r->s->user_dir, "themes/folio");
+    for (const theme_file *f = theme_files; f->name; f++) {
+        if (strncmp(f->name, prefix, pl) != 0) continue;
+        theme_asset *a = &r->assets[r->nassets++];
+        a->name = f->name + pl;
+        a->data = f->data;
+        a->size = f->size;
+        char *path = path_join(override, f->name);
+        size_t len;
+        char *text = file_read(path, &len, 8 * 1024 * 1024);
+        free(path);
+        if (text) {
+            a->data = arena_strndup(&r->arena, text, len);
+            a->size = len;
+            free(text);
+        }
+        /* "style.css" -> "theme/style.<hash>.css" */
+        unsigned long long h = strmap_hash(a->data, a->size);
+        const char *dot = strrchr(a->name, '.');
+        size_t stem = dot ? (size_t)(dot - a->name) : strlen(a->name);
+        a->out_path = arena_printf(&r->arena, "theme/%.*s.%08llx%s", (int)stem, a->name, h & 0xffffffffULL,
+                                   dot ? dot : "");
+    }
+    free(override);
+}
+
+const theme_asset *renderer_assets(const renderer *r, size_t *count)
+{
+    *count = r->nassets;
+    return r->assets;
+}
+
+static value *fn_asset(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    renderer *r = ud;
+    (void)input;
+    const char *name = nargs ? value_to_cstr(a, args[0]) : "";
+    for (size_t i = 0; i < r->nassets; i++)
+        if (!strcmp(r->assets[i].name, name)) return value_cstr(a, arena_printf(a, "/%s", r->assets[i].out_path));
+    if (d) diag_add(d, DIAG_WARNING, NULL, 0, 0, "asset('%s'): the theme has no such file", name);
+    return value_null();
+}
+
+renderer *renderer_new(const site *s, diag_list *d)
+{
+    renderer *r = xcalloc(1, sizeof *r);
+    r->s = s;
+    char *ov = path_join(s->user_dir, "themes/folio/templates");
+    if (path_is_dir(ov)) r->override_dir = arena_strdup(&r->arena, ov);
+    free(ov);
+    load_assets(r);
+    for (int l = 0; l < s->nlangs; l++) {
+        r->env[l] = tpl_env_new(load_template, r);
+        tpl_env_set_lang(r->env[l], s->langs[l]);
+        tpl_env_set_strict_functions(r->env[l], false);
+        t_ud *ud = arena_alloc(&r->arena, sizeof *ud);
+        ud->r = r;
+        ud->lang = l;
+        tpl_env_add_filter(r->env[l], "t", filter_t, ud, false);
+        tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
+        r->site_values[l] = build_site_value(r, l);
+    }
+    (void)d;
+    return r;
+}
+
+void renderer_free(renderer *r)
+{
+    if (!r) return;
+    for (int l = 0; l < r->s->nlangs; l++) tpl_env_free(r->env[l]);
+    arena_free(&r->arena);
+    free(r);
+}
+
+static value *latest_posts(render_state *st, int lang)
+{
+    const site *s = st->r->s;
+    value *l = value_list(st->a);
+    const char *blog_route = site_config_str(s, lang, "blog.route", "/news");
+    const page_version *blog = site_find_route(s, lang, blog_route);
+    if (!blog) return l;
+    for (size_t i = 0; i < blog->nitems && i < LATEST_COUNT; i++) list_push(st->a, l, page_value(st, blog->items[i]));
+    return l;
+}
+
+static value *site_for_page(render_state *st, int lang, const page_version *pv)
+{
+    const site *s = st->r->s;
+    arena *a = st->a;
+    value *base = st->r->site_values[lang];
+    value *v = value_map(a);
+    for (size_t i = 0; i < base->u.map.len; i++) map_set(a, v, base->u.map.items[i].key, base->u.map.items[i].val);
+    /* Language switcher: this page in the other languages, else their home. */
+    value *langs = value_list(a);
+    for (int k = 0; k < s->nlangs; k++) {
+        const page_version *t = pv ? pv->page->v[k] : NULL;
+        value *m = value_map(a);
+        map_set(a, m, "code", value_cstr(a, s->langs[k]));
+        bool has = t && t->published && t->routable;
+        map_set(a, m, "url", value_cstr(a, has ? t->url : arena_printf(a, "%s/", site_lang_prefix(s, k))));
+        map_set(a, m, "has_page", value_bool(has));
+        map_set(a, m, "current", value_bool(k == lang));
+        list_push(a, langs, m);
+    }
+    map_set(a, v, "languages", langs);
+    /* Mark the active menu entry. */
+    value *menu = value_list(a);
+    value *bm = map_get(base, "menu");
+    for (size_t i = 0; i < bm->u.list.len; i++) {
+        value *e = value_copy(a, bm->u.list.items[i]);
+        const char *route = value_path_str(e, "route", "");
+        bool active = false;
+        if (pv) {
+            const char *pr = pv->is_home ? "/" : pv->route;
+            size_t rl = strlen(route);
+            active = !strcmp(pr, route) || (rl > 1 && !strncmp(pr, route, rl) && pr[rl] == '/');
+        }
+        map_set(a, e, "active", value_bool(active));
+        list_push(a, menu, e);
+    }
+    map_set(a, v, "menu", menu);
+    map_set(a, v, "latest", latest_posts(st, lang));
+    return v;
+}
+
+static bool template_exists(const renderer *r, const char *name)
+{
+    if (r->override_dir) {
+        char *path = path_join(r->override_dir, name);
+        bool ok = path_exists(path);
+        free(path);
+        if (ok) return true;
+    }
+    char full[512];
+    snprintf(full, sizeof full, "templates/%s", name);
+    return theme_find(full) != NULL;
+}
+
+int render_page(renderer *r, const page_version *pv, const char *content_html, size_t list_page, buf *out,
+                diag_list *d)
+{
+    arena a = ARENA_INIT;
+    render_state st = {r, pv, content_html, &a};
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "page", page_value(&st, pv));
+    map_set(&a, ctx, "site", site_for_page(&st, pv->lang, pv));
+    map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[pv->lang]));
+    if (list_page) {
+        size_t per = pv->per_page ? pv->per_page : pv->nitems;
+        size_t total = per ? (pv->nitems + per - 1) / per : 1;
+        if (total == 0) total = 1;
+        size_t first = (list_page - 1) * per;
+        value *items = value_list(&a);
+        for (size_t i = first; i < pv->nitems && i < first + per; i++) list_push(&a, items, page_value(&st, pv->items[i]));
+        map_set(&a, ctx, "collection", items);
+        value *pg = value_map(&a);
+        map_set(&a, pg, "current", value_int(&a, (long long)list_page));
+        map_set(&a, pg, "total", value_int(&a, (long long)total));
+        map_set(&a, pg, "prev_url",
+                list_page > 1 ? value_cstr(&a, site_list_page_url(&a, pv, list_page - 1)) : value_null());
+        map_set(&a, pg, "next_url",
+                list_page < total ? value_cstr(&a, site_list_page_url(&a, pv, list_page + 1)) : value_null());
+        /* A window of page links (first, last, and two around the current
+         * one), so a list of a thousand pages does not print a thousand
+         * links on each of them. */
+        value *pages = value_list(&a);
+        for (size_t n = 1; n <= total; n++) {
+            if (n != 1 && n != total && (n + 2 < list_page || n > list_page + 2)) {
+                if (n == 2 || n == list_page + 3) {
+                    value *gap = value_map(&a);
+                    map_set(&a, gap, "gap", value_bool(true));
+                    list_push(&a, pages, gap);
+                }
+                continue;
+            }
+            value *e = value_map(&a);
+            map_set(&a, e, "number", value_int(&a, (long long)n));
+            map_set(&a, e, "url", value_cstr(&a, site_list_page_url(&a, pv, n)));
+            map_set(&a, e, "current", value_bool(n == list_page));
+            list_push(&a, pages, e);
+        }
+        map_set(&a, pg, "pages", pages);
+        map_set(&a, ctx, "pagination", pg);
+    }
+    tpl_env *env = r->env[pv->lang];
+    char name[256];
+    snprintf(name, sizeof name, "%s.html.twig", pv->template_name ? pv->template_name : "default");
+    /* No such template in the theme: Grav falls back to default. */
+    if (!template_exists(r, name)) snprintf(name, sizeof name, "default.html.twig");
+    int rc = tpl_render(env, name, ctx, out, d);
+    arena_free(&a);
+    return rc;
+}
+
+int render_not_found(renderer *r, int lang, buf *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    render_state st = {r, NULL, NULL, &a};
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "site", site_for_page(&st, lang, NULL));
+    map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[lang]));
+    int rc = tpl_render(r->env[lang], "error.html.twig", ctx, out, d);
+    arena_free(&a);
+    return rc;
+}
+
+int render_content_twig(renderer *r, const page_version *pv, const char *text, size_t len, buf *out, diag_list *d)
+{
+    arena a = ARENA_INIT;
+    render_state st = {r, pv, NULL, &a};
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "page", page_value(&st, pv));
+    map_set(&a, ctx, "site", site_for_page(&st, pv->lang, pv));
+    map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[pv->lang]));
+    int rc = tpl_render_string(r->env[pv->lang], pv->file, text, len, ctx, out, d);
+    arena_free(&a);
+    return rc;
+}

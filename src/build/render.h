@@ -1,0 +1,58 @@
+/* render.h - pages through the theme's templates.
+ *
+ * The renderer owns one template environment per language (the `t`
+ * filter and the date filter's month names depend on it), loading
+ * templates from the site's override folder user/themes/folio/ first and
+ * from the built-in theme otherwise. What templates see (documented for
+ * theme authors in the README):
+ *   page        the page being rendered (see below)
+ *   collection  for list pages: the items on this page of the list
+ *   pagination  for list pages: {current, total, prev_url, next_url, pages: [{number, url, current}]}
+ *   site        {title, description, footer, url, lang, default_lang, languages: [{code, url, current}],
+ *                menu: [{title, url, active}], latest: [pages], config: site.yaml of this language}
+ *   lang        the language code
+ * and the function asset('style.css'), the fingerprinted URL of a theme
+ * asset (cached forever by browsers; the name changes with the content).
+ * A page object answers title, menu, url, route, slug, date, header,
+ * content (only for the page being rendered), summary, has_more,
+ * template, lang, visible, home, folder, parent, children, prev, next,
+ * media [{name, url, size, type}], header_image, translations
+ * [{lang, url, title}].
+ * Rendering is thread-safe: each call uses its own arena. */
+#ifndef FOLIO_RENDER_H
+#define FOLIO_RENDER_H
+
+#include <stddef.h>
+
+#include "content/site.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+
+typedef struct renderer renderer;
+
+renderer *renderer_new(const site *s, diag_list *d);
+void renderer_free(renderer *r);
+
+/* Render pv with its content HTML. For a list page, list_page is the
+ * 1-based page of the list (1 for the list's own URL). Returns 0 or -1. */
+int render_page(renderer *r, const page_version *pv, const char *content_html, size_t list_page, buf *out,
+                diag_list *d);
+/* The "page not found" page of a language. */
+int render_not_found(renderer *r, int lang, buf *out, diag_list *d);
+/* The theme's assets (CSS, scripts, icons) with fingerprinted output
+ * paths ("theme/style.3f9a2c1e.css"); templates link them with
+ * {{ asset('style.css') }}. */
+typedef struct theme_asset {
+    const char *name;     /* "style.css" */
+    const char *out_path; /* "theme/style.3f9a2c1e.css" */
+    const char *data;
+    size_t size;
+} theme_asset;
+const theme_asset *renderer_assets(const renderer *r, size_t *count);
+
+/* Render Twig in page content (process.twig: true) with page, site, lang
+ * in scope; unknown functions are warnings naming the page. */
+int render_content_twig(renderer *r, const page_version *pv, const char *text, size_t len, buf *out,
+                        diag_list *d);
+
+#endif

@@ -1,0 +1,192 @@
+/* content.c - from a page file to content and summary HTML. */
+#include "content/content.h"
+#include "content/frontmatter.h"
+#include "content/markdown.h"
+#include "content/shortcode.h"
+#include "content/summary.h"
+#include "lib/files.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAGE_FILE (32 * 1024 * 1024)
+
+const media_file *content_find_media(const page *pg, const char *name)
+{
+    for (size_t i = 0; i < pg->nmedia; i++)
+        if (!strcmp(pg->media[i].name, name)) return &pg->media[i];
+    return NULL;
+}
+
+static bool has_scheme(const char *u)
+{
+    const char *p = u;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+           *p == '-' || *p == '.')
+        p++;
+    return p > u && *p == ':';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static char *percent_decode(arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            *w++ = s[i];
+        }
+    }
+    *w = 0;
+    return out;
+}
+
+const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a)
+{
+    if (!*url || url[0] == '#' || has_scheme(url) || url[0] == '?' || !strncmp(url, "//", 2)) return NULL;
+    size_t pathlen = strcspn(url, "?#");
+    const char *rest = url + pathlen; /* query and fragment */
+    const char *fragment = strchr(rest, '#');
+    char *path = percent_decode(a, url, pathlen);
+
+    /* A file in the page's own folder. */
+    if (!strchr(path, '/')) {
+        const media_file *m = content_find_media(pv->page, path);
+        if (m) return m->url;
+    }
+    /* A page: absolute routes as they are, relative ones against this page
+     * (Grav resolves "../x" from the page itself, as if it were a folder). */
+    buf route = BUF_INIT;
+    const char *segs[128];
+    size_t nseg = 0;
+    char *work;
+    if (path[0] == '/') {
+        work = arena_strdup(a, path);
+    } else {
+        work = arena_printf(a, "%s/%s", pv->route, path);
+    }
+    char *save = NULL;
+    for (char *t = strtok_r(work, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, ".")) continue;
+        if (!strcmp(t, "..")) {
+            if (nseg) nseg--;
+            continue;
+        }
+        if (nseg < 128) segs[nseg++] = t;
+    }
+    for (size_t i = 0; i < nseg; i++) {
+        buf_putc(&route, '/');
+        buf_puts(&route, segs[i]);
+    }
+    if (!nseg) buf_putc(&route, '/');
+    const char *result = NULL;
+    /* A language prefix in an absolute link selects that language. */
+    int lang = pv->lang;
+    const char *r = buf_cstr(&route);
+    if (nseg && path[0] == '/') {
+        int l = site_lang_index(s, segs[0]);
+        if (l >= 0) {
+            lang = l;
+            r = strchr(r + 1, '/') ? strchr(r + 1, '/') : "/";
+        }
+    }
+    page_version *target = site_find_route(s, lang, r);
+    if (target) result = fragment ? arena_printf(a, "%s%s", target->url, fragment) : target->url;
+    buf_free(&route);
+    return result;
+}
+
+typedef struct hook_ctx {
+    const site *s;
+    const page_version *pv;
+    const content_options *opt;
+    arena scratch;
+} hook_ctx;
+
+static bool rewrite_url(void *user, const char *url, size_t len, bool is_image, buf *out)
+{
+    hook_ctx *h = user;
+    (void)len;
+    (void)is_image;
+    const char *r = content_resolve_link(h->s, h->pv, url, &h->scratch);
+    if (!r) return false;
+    buf_puts(out, r);
+    return true;
+}
+
+static bool render_image(void *user, const markdown_image *img, buf *out)
+{
+    hook_ctx *h = user;
+    if (!h->opt || !h->opt->render_image) return false;
+    size_t pathlen = strcspn(img->src, "?#");
+    if (memchr(img->src, '/', pathlen) || has_scheme(img->src)) return false;
+    char *name = percent_decode(&h->scratch, img->src, pathlen);
+    const media_file *m = content_find_media(h->pv->page, name);
+    if (!m) return false;
+    const char *query = img->src[pathlen] == '?' ? img->src + pathlen + 1 : "";
+    return h->opt->render_image(h->opt->user, h->pv, m, query, img->alt, img->title, out);
+}
+
+int content_render(const site *s, const page_version *pv, const content_options *opt, buf *content_html,
+                   buf *summary_html, bool *has_more, diag_list *d)
+{
+    page_source src = {0};
+    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    if (!src.text) {
+        diag_add(d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    src.len = source_normalize(src.text, src.len);
+    arena a = ARENA_INIT;
+    frontmatter_split(&src, &a, pv->file, NULL);
+    const char *body = src.text + src.body_off;
+    size_t body_len = src.len - src.body_off;
+
+    hook_ctx h = {s, pv, opt, ARENA_INIT};
+    buf html = BUF_INIT;
+    int rc = 0;
+    if (value_path_bool(pv->header, "process.markdown", true)) {
+        markdown_options mo = {rewrite_url, render_image, &h, true};
+        if (markdown_render(body, body_len, &mo, &html) < 0) {
+            diag_add(d, DIAG_ERROR, pv->file, src.body_line, 1, "the Markdown could not be rendered");
+            rc = -1;
+        }
+    } else {
+        buf_add(&html, body, body_len);
+    }
+    if (opt && opt->process_twig && value_path_bool(pv->header, "process.twig", false)) {
+        buf twig = BUF_INIT;
+        if (opt->process_twig(opt->user, pv, buf_cstr(&html), html.len, &twig, d) < 0) rc = -1;
+        buf_free(&html);
+        html = twig;
+    }
+    buf expanded = BUF_INIT;
+    shortcode_ctx sc = {0};
+    sc.page_path = pv->file;
+    sc.markdown = body;
+    sc.markdown_len = body_len;
+    sc.first_line = src.body_line;
+    sc.gallery_label = site_translate(s, pv->lang, "GALLERY");
+    shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
+    bool has_delim = false;
+    size_t before = summary_html->len;
+    summary_split(buf_cstr(&expanded), expanded.len, s->summary_delimiter, s->summary_size, content_html,
+                  summary_html, &has_delim);
+    if (has_more) *has_more = summary_html->len - before < content_html->len;
+    buf_free(&expanded);
+    buf_free(&html);
+    arena_free(&h.scratch);
+    arena_free(&a);
+    free(src.text);
+    return rc;
+}

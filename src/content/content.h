@@ -1,0 +1,48 @@
+/* content.h - a page version's source turned into its HTML content and
+ * summary: front matter skipped, Markdown rendered with links and images
+ * resolved against the site, shortcodes expanded, the summary split off
+ * (Grav's order: Markdown, then shortcodes, then the summary, all on the
+ * rendered HTML). Twig in content (process.twig) is left to the caller,
+ * which owns the template environment. */
+#ifndef FOLIO_CONTENT_H
+#define FOLIO_CONTENT_H
+
+#include <stdbool.h>
+
+#include "content/site.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+
+/* Hook for images: lets the caller (the media pipeline) write the <img>
+ * markup and publish variants. Same contract as markdown_image_fn, with
+ * the page and the media file the image refers to. */
+typedef struct media_file media_file;
+typedef bool (*content_image_fn)(void *user, const page_version *pv, const media_file *m, const char *query,
+                                 const char *alt, const char *title, buf *out);
+
+/* Hook for Twig in content (process.twig: true), run on the HTML after
+ * Markdown and before shortcodes. Append the result to out; 0 or -1. */
+typedef int (*content_twig_fn)(void *user, const page_version *pv, const char *html, size_t len, buf *out,
+                               diag_list *d);
+
+typedef struct content_options {
+    content_image_fn render_image; /* may be NULL */
+    content_twig_fn process_twig;  /* may be NULL: Twig in content stays as written */
+    void *user;
+} content_options;
+
+/* Render pv's content into content_html and its summary into summary_html
+ * (both appended). *has_more tells whether the content is longer than the
+ * summary. Returns 0, or -1 after reporting a diag (the file could not be
+ * read or rendered). */
+int content_render(const site *s, const page_version *pv, const content_options *opt, buf *content_html,
+                   buf *summary_html, bool *has_more, diag_list *d);
+
+/* The URL a link in pv's content points to: media in the page folder, a
+ * page route (relative or absolute), or NULL to keep the link as written. */
+const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
+
+/* The media file of pv's page called name, or NULL. */
+const media_file *content_find_media(const page *pg, const char *name);
+
+#endif

@@ -1,0 +1,406 @@
+/* markdown.c - folio's HTML renderer over md4c's parser callbacks.
+ *
+ * md4c reports blocks, spans and text; the renderer appends HTML to one
+ * buf as the events arrive, so rendering is a single linear pass. The
+ * layout of newlines follows the CommonMark reference renderer: a block
+ * tag starts on a fresh line ("ensure_newline") and closing block tags end
+ * one. md4c leaves out the <p> of paragraphs in tight lists by itself.
+ *
+ * Images are the one place that needs buffering: the alt attribute is the
+ * plain text of the image description, which arrives as events after the
+ * image opens, so while inside an image the text goes to a side buffer and
+ * the tag is written when the image closes. */
+#include "content/markdown.h"
+
+#include <md4c.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "content/entity.h"
+
+typedef struct renderer {
+    buf *out;
+    const markdown_options *opt;
+    int image_depth;  /* > 0 while inside an image description */
+    bool in_code;     /* inside a code span or code block */
+    buf image_src;    /* the outermost open image, decoded */
+    buf image_title;
+    bool image_has_title;
+    buf image_alt;    /* plain text of its description, unescaped */
+    buf link_href;    /* the destination of the link being opened, decoded */
+    buf scratch;      /* short-lived: URL hook output, decoded attributes */
+} renderer;
+
+/* Bytes put_escaped replaces: always, or only in code for '['. */
+enum { ESCAPE = 1, BRACKET = 2 };
+static const unsigned char html_class[256] = {
+    ['&'] = ESCAPE, ['<'] = ESCAPE, ['>'] = ESCAPE, ['"'] = ESCAPE, ['['] = BRACKET,
+};
+
+/* Whether any byte of the 8-byte word w equals byte c (the classic
+ * "has zero byte" trick applied to w ^ c...c). */
+static inline bool word_has_byte(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (0x0101010101010101ULL * c);
+    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/* Escape text for HTML element content or a double-quoted attribute.
+ * This is the hot loop of rendering: text without special bytes is
+ * skipped eight bytes at a time and copied in one piece. */
+static void put_escaped(buf *out, const char *s, size_t len, bool escape_brackets)
+{
+    const unsigned char stop = escape_brackets ? BRACKET | ESCAPE : ESCAPE;
+    size_t start = 0, i = 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!word_has_byte(w, '&') && !word_has_byte(w, '<') && !word_has_byte(w, '>') &&
+                !word_has_byte(w, '"') && !(escape_brackets && word_has_byte(w, '['))) {
+                i += 8;
+                continue;
+            }
+        }
+        if (!(html_class[(unsigned char)s[i]] & stop)) {
+            i++;
+            continue;
+        }
+        buf_add(out, s + start, i - start);
+        switch (s[i]) {
+        case '&': buf_add(out, "&amp;", 5); break;
+        case '<': buf_add(out, "&lt;", 4); break;
+        case '>': buf_add(out, "&gt;", 4); break;
+        case '"': buf_add(out, "&quot;", 6); break;
+        default: buf_add(out, "&#91;", 5); break;
+        }
+        start = ++i;
+    }
+    buf_add(out, s + start, len - start);
+}
+
+/* Bytes copied as they are into an href or src: letters, digits and
+ * -_.+!*(),%#@?=;:/$~ (so existing %XX sequences are kept, as the
+ * reference renderer does). '&' and '\'' are written as &amp; and &#x27;,
+ * everything else is percent-encoded. (Range designators are a GNU C
+ * extension, like the rest of the build's -D_GNU_SOURCE world.) */
+static const unsigned char url_safe[256] = {
+    ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 1, ['-'] = 1, ['_'] = 1, ['.'] = 1, ['+'] = 1,
+    ['!'] = 1, ['*'] = 1, ['('] = 1, [')'] = 1, [','] = 1, ['%'] = 1, ['#'] = 1, ['@'] = 1, ['?'] = 1,
+    ['='] = 1, [';'] = 1, [':'] = 1, ['/'] = 1, ['$'] = 1, ['~'] = 1,
+};
+
+static void put_url(buf *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (url_safe[c]) continue;
+        buf_add(out, s + start, i - start);
+        if (c == '&') buf_add(out, "&amp;", 5);
+        else if (c == '\'') buf_add(out, "&#x27;", 6);
+        else {
+            char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
+            buf_add(out, pct, 3);
+        }
+        start = i + 1;
+    }
+    buf_add(out, s + start, len - start);
+}
+
+/* An attribute of md4c (URL, title, info string) with its character
+ * references decoded, appended unescaped to out. */
+static void put_attribute_text(buf *out, const MD_ATTRIBUTE *attr)
+{
+    if (!attr->text || attr->size == 0) return;
+    for (int i = 0; attr->substr_offsets[i] < attr->size; i++) {
+        MD_OFFSET off = attr->substr_offsets[i];
+        MD_OFFSET end = attr->substr_offsets[i + 1];
+        const char *s = attr->text + off;
+        size_t n = end - off;
+        switch (attr->substr_types[i]) {
+        case MD_TEXT_NULLCHAR: utf8_put(out, 0xFFFD); break;
+        case MD_TEXT_ENTITY:
+            if (!html_entity_decode(s, n, out)) buf_add(out, s, n);
+            break;
+        default: buf_add(out, s, n); break;
+        }
+    }
+}
+
+/* Write a link or image destination: decode, let the hook rewrite, escape. */
+static void put_destination(renderer *r, const char *url, size_t len, bool is_image)
+{
+    if (r->opt && r->opt->rewrite_url) {
+        size_t mark = r->scratch.len;
+        if (r->opt->rewrite_url(r->opt->user, url, len, is_image, &r->scratch)) {
+            put_url(r->out, r->scratch.s + mark, r->scratch.len - mark);
+            buf_truncate(&r->scratch, mark);
+            return;
+        }
+        buf_truncate(&r->scratch, mark);
+    }
+    put_url(r->out, url, len);
+}
+
+/* A block tag starts on its own line. */
+static void ensure_newline(buf *out)
+{
+    if (out->len > 0 && out->s[out->len - 1] != '\n') buf_putc(out, '\n');
+}
+
+static void open_image(renderer *r, const MD_SPAN_IMG_DETAIL *d)
+{
+    buf_reset(&r->image_src);
+    buf_reset(&r->image_title);
+    buf_reset(&r->image_alt);
+    put_attribute_text(&r->image_src, &d->src);
+    put_attribute_text(&r->image_title, &d->title);
+    r->image_has_title = d->title.size > 0;
+}
+
+static void close_image(renderer *r)
+{
+    markdown_image img = {
+        .src = buf_cstr(&r->image_src),
+        .alt = buf_cstr(&r->image_alt),
+        .title = r->image_has_title ? buf_cstr(&r->image_title) : NULL,
+    };
+    if (r->opt && r->opt->render_image && r->opt->render_image(r->opt->user, &img, r->out)) return;
+    buf_puts(r->out, "<img src=\"");
+    put_destination(r, buf_cstr(&r->image_src), r->image_src.len, true);
+    buf_puts(r->out, "\" alt=\"");
+    put_escaped(r->out, r->image_alt.s, r->image_alt.len, false);
+    buf_putc(r->out, '"');
+    if (img.title) {
+        buf_puts(r->out, " title=\"");
+        put_escaped(r->out, r->image_title.s, r->image_title.len, false);
+        buf_putc(r->out, '"');
+    }
+    buf_puts(r->out, " />");
+}
+
+static const char *cell_align(MD_ALIGN a)
+{
+    switch (a) {
+    case MD_ALIGN_LEFT: return " align=\"left\"";
+    case MD_ALIGN_CENTER: return " align=\"center\"";
+    case MD_ALIGN_RIGHT: return " align=\"right\"";
+    default: return "";
+    }
+}
+
+static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    buf *out = r->out;
+    switch (type) {
+    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_QUOTE: ensure_newline(out); buf_puts(out, "<blockquote>\n"); break;
+    case MD_BLOCK_UL: ensure_newline(out); buf_puts(out, "<ul>\n"); break;
+    case MD_BLOCK_OL: {
+        const MD_BLOCK_OL_DETAIL *d = detail;
+        ensure_newline(out);
+        if (d->start == 1) buf_puts(out, "<ol>\n");
+        else buf_printf(out, "<ol start=\"%u\">\n", d->start);
+        break;
+    }
+    case MD_BLOCK_LI: ensure_newline(out); buf_puts(out, "<li>"); break;
+    case MD_BLOCK_HR: ensure_newline(out); buf_puts(out, "<hr />\n"); break;
+    case MD_BLOCK_H:
+        ensure_newline(out);
+        buf_printf(out, "<h%u>", ((const MD_BLOCK_H_DETAIL *)detail)->level);
+        break;
+    case MD_BLOCK_CODE: {
+        const MD_BLOCK_CODE_DETAIL *d = detail;
+        ensure_newline(out);
+        buf_puts(out, "<pre><code");
+        if (d->lang.size > 0) {
+            buf_puts(out, " class=\"language-");
+            buf_reset(&r->scratch);
+            put_attribute_text(&r->scratch, &d->lang);
+            put_escaped(out, r->scratch.s, r->scratch.len, false);
+            buf_reset(&r->scratch);
+            buf_putc(out, '"');
+        }
+        buf_putc(out, '>');
+        r->in_code = true;
+        break;
+    }
+    case MD_BLOCK_HTML: ensure_newline(out); break;
+    case MD_BLOCK_P: ensure_newline(out); buf_puts(out, "<p>"); break;
+    case MD_BLOCK_TABLE: ensure_newline(out); buf_puts(out, "<table>\n"); break;
+    case MD_BLOCK_THEAD: buf_puts(out, "<thead>\n"); break;
+    case MD_BLOCK_TBODY: buf_puts(out, "<tbody>\n"); break;
+    case MD_BLOCK_TR: buf_puts(out, "<tr>\n"); break;
+    case MD_BLOCK_TH:
+        buf_printf(out, "<th%s>", cell_align(((const MD_BLOCK_TD_DETAIL *)detail)->align));
+        break;
+    case MD_BLOCK_TD:
+        buf_printf(out, "<td%s>", cell_align(((const MD_BLOCK_TD_DETAIL *)detail)->align));
+        break;
+    }
+    return 0;
+}
+
+static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    buf *out = r->out;
+    switch (type) {
+    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_QUOTE: ensure_newline(out); buf_puts(out, "</blockquote>\n"); break;
+    case MD_BLOCK_UL: ensure_newline(out); buf_puts(out, "</ul>\n"); break;
+    case MD_BLOCK_OL: ensure_newline(out); buf_puts(out, "</ol>\n"); break;
+    case MD_BLOCK_LI: buf_puts(out, "</li>\n"); break;
+    case MD_BLOCK_HR: break;
+    case MD_BLOCK_H: buf_printf(out, "</h%u>\n", ((const MD_BLOCK_H_DETAIL *)detail)->level); break;
+    case MD_BLOCK_CODE:
+        buf_puts(out, "</code></pre>\n");
+        r->in_code = false;
+        break;
+    case MD_BLOCK_HTML: ensure_newline(out); break;
+    case MD_BLOCK_P: buf_puts(out, "</p>\n"); break;
+    case MD_BLOCK_TABLE: buf_puts(out, "</table>\n"); break;
+    case MD_BLOCK_THEAD: buf_puts(out, "</thead>\n"); break;
+    case MD_BLOCK_TBODY: buf_puts(out, "</tbody>\n"); break;
+    case MD_BLOCK_TR: buf_puts(out, "</tr>\n"); break;
+    case MD_BLOCK_TH: buf_puts(out, "</th>\n"); break;
+    case MD_BLOCK_TD: buf_puts(out, "</td>\n"); break;
+    }
+    return 0;
+}
+
+static int enter_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    buf *out = r->out;
+    if (r->image_depth > 0) {
+        /* Inside an image description only the text counts. */
+        if (type == MD_SPAN_IMG) r->image_depth++;
+        if (type == MD_SPAN_CODE) r->in_code = true;
+        return 0;
+    }
+    switch (type) {
+    case MD_SPAN_EM: buf_puts(out, "<em>"); break;
+    case MD_SPAN_STRONG: buf_puts(out, "<strong>"); break;
+    case MD_SPAN_DEL: buf_puts(out, "<del>"); break;
+    case MD_SPAN_CODE:
+        buf_puts(out, "<code>");
+        r->in_code = true;
+        break;
+    case MD_SPAN_A: {
+        const MD_SPAN_A_DETAIL *d = detail;
+        buf_reset(&r->link_href);
+        put_attribute_text(&r->link_href, &d->href);
+        buf_puts(out, "<a href=\"");
+        put_destination(r, buf_cstr(&r->link_href), r->link_href.len, false);
+        buf_putc(out, '"');
+        if (d->title.size > 0) {
+            buf_puts(out, " title=\"");
+            put_attribute_text(&r->scratch, &d->title);
+            put_escaped(out, r->scratch.s, r->scratch.len, false);
+            buf_reset(&r->scratch);
+            buf_putc(out, '"');
+        }
+        buf_putc(out, '>');
+        break;
+    }
+    case MD_SPAN_IMG:
+        r->image_depth = 1;
+        open_image(r, detail);
+        break;
+    default: break;
+    }
+    return 0;
+}
+
+static int leave_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    buf *out = r->out;
+    if (type == MD_SPAN_CODE) r->in_code = false;
+    if (r->image_depth > 0) {
+        if (type == MD_SPAN_IMG && --r->image_depth == 0) close_image(r);
+        return 0;
+    }
+    switch (type) {
+    case MD_SPAN_EM: buf_puts(out, "</em>"); break;
+    case MD_SPAN_STRONG: buf_puts(out, "</strong>"); break;
+    case MD_SPAN_DEL: buf_puts(out, "</del>"); break;
+    case MD_SPAN_CODE: buf_puts(out, "</code>"); break;
+    case MD_SPAN_A: buf_puts(out, "</a>"); break;
+    default: break;
+    }
+    return 0;
+}
+
+/* Text inside an image description: plain, unescaped, into the alt. */
+static void image_text(renderer *r, MD_TEXTTYPE type, const char *s, size_t n)
+{
+    buf *alt = &r->image_alt;
+    switch (type) {
+    case MD_TEXT_NULLCHAR: utf8_put(alt, 0xFFFD); break;
+    case MD_TEXT_BR:
+    case MD_TEXT_SOFTBR: buf_putc(alt, ' '); break;
+    case MD_TEXT_ENTITY:
+        if (!html_entity_decode(s, n, alt)) buf_add(alt, s, n);
+        break;
+    default: buf_add(alt, s, n); break;
+    }
+}
+
+static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
+{
+    renderer *r = user;
+    buf *out = r->out;
+    if (r->image_depth > 0) {
+        image_text(r, type, s, size);
+        return 0;
+    }
+    switch (type) {
+    case MD_TEXT_NULLCHAR: utf8_put(out, 0xFFFD); break;
+    case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
+    case MD_TEXT_SOFTBR: buf_putc(out, '\n'); break;
+    case MD_TEXT_HTML: buf_add(out, s, size); break;
+    case MD_TEXT_ENTITY:
+        buf_reset(&r->scratch);
+        if (html_entity_decode(s, size, &r->scratch)) put_escaped(out, r->scratch.s, r->scratch.len, false);
+        else put_escaped(out, s, size, false);
+        buf_reset(&r->scratch);
+        break;
+    case MD_TEXT_CODE:
+        put_escaped(out, s, size, r->opt && r->opt->escape_brackets_in_code);
+        break;
+    default: put_escaped(out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code); break;
+    }
+    return 0;
+}
+
+int markdown_render(const char *text_in, size_t len, const markdown_options *opt, buf *out)
+{
+    if (len > (MD_SIZE)-1) return -1;
+    MD_PARSER parser = {
+        .abi_version = 0,
+        .flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH,
+        .enter_block = enter_block,
+        .leave_block = leave_block,
+        .enter_span = enter_span,
+        .leave_span = leave_span,
+        .text = text,
+    };
+    renderer r = {.out = out, .opt = opt};
+    /* One reservation up front: HTML is a little longer than its source.
+     * buf_add of nothing keeps out NUL-terminated when the document
+     * renders to nothing. */
+    buf_grow(out, len + len / 4);
+    buf_add(out, "", 0);
+    int rc = md_parse(text_in ? text_in : "", (MD_SIZE)len, &parser, &r);
+    buf_free(&r.image_src);
+    buf_free(&r.image_title);
+    buf_free(&r.image_alt);
+    buf_free(&r.link_href);
+    buf_free(&r.scratch);
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,57 @@
+/* markdown.h - Markdown to HTML: md4c parses, folio renders.
+ *
+ * The dialect is CommonMark with GFM tables and strikethrough; raw HTML
+ * passes through unchanged (the center's pages contain some). folio has
+ * its own renderer instead of md4c's so that the caller can resolve link
+ * and image URLs (a file next to the page becomes its published media URL,
+ * `../../drug-formulary` becomes a page route) and render images itself
+ * (srcset, <picture>). With no hooks and no options set the output is the
+ * CommonMark reference HTML, byte for byte. */
+#ifndef FOLIO_MARKDOWN_H
+#define FOLIO_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/buf.h"
+
+/* An image as Markdown describes it. Strings are NUL-terminated, with
+ * character references already decoded and no HTML escaping: src and
+ * title as written, alt the plain text of the image description. title is
+ * NULL when the image has none. */
+typedef struct markdown_image {
+    const char *src;
+    const char *alt;
+    const char *title;
+} markdown_image;
+
+/* Rewrites the destination of a link (is_image false) or an image. url is
+ * NUL-terminated and decoded like the markdown_image strings. Append the
+ * new URL, unescaped, to out and return true; return false to keep url.
+ * The renderer escapes whatever ends up in the attribute. */
+typedef bool (*markdown_url_fn)(void *user, const char *url, size_t len, bool is_image, buf *out);
+
+/* Renders an image completely: append finished HTML to out and return
+ * true, or return false (appending nothing) to get the default
+ * `<img src="..." alt="..." title="..." />`, whose src then goes through
+ * the URL hook. */
+typedef bool (*markdown_image_fn)(void *user, const markdown_image *image, buf *out);
+
+typedef struct markdown_options {
+    markdown_url_fn rewrite_url;   /* may be NULL */
+    markdown_image_fn render_image; /* may be NULL */
+    void *user;                    /* passed to both hooks */
+    /* Write '[' inside code spans and code blocks as "&#91;". Shortcodes
+     * are expanded over the rendered HTML, and a shortcode shown as an
+     * example in code must stay text; the browser displays &#91; as '['
+     * all the same. On for site pages, off for the CommonMark suite. */
+    bool escape_brackets_in_code;
+} markdown_options;
+
+/* Render text[0..len) and append the HTML to out. opt may be NULL (no
+ * hooks, no options). Returns 0, or -1 when the input is too large for
+ * the parser (4 GiB) or the parser failed; out then holds what was
+ * rendered so far. */
+int markdown_render(const char *text, size_t len, const markdown_options *opt, buf *out);
+
+#endif

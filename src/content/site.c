@@ -1,0 +1,773 @@
+/* site.c - loading a Grav user/ folder: configuration, languages, the page
+ * tree, front matter, routes, publishing state and collections.
+ *
+ * Loading runs in three passes. The tree walk (one thread) finds page
+ * folders, their Markdown files and media. The header pass (all cores)
+ * reads each page version's file and parses its front matter. The link
+ * pass (one thread) computes routes top-down, detects duplicate routes and
+ * builds collections, which need every header. */
+#include "content/site.h"
+#include "content/frontmatter.h"
+#include "lib/buf.h"
+#include "lib/date.h"
+#include "lib/files.h"
+#include "lib/pool.h"
+#include "lib/yaml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define MAX_TREE_DEPTH 32
+#define MAX_PAGE_FILE (32 * 1024 * 1024)
+
+/* A Markdown file found in a page folder. */
+typedef struct md_file {
+    const char *name;     /* "item.kk.md" */
+    const char *path;
+    const char *template; /* "item" */
+    int lang;             /* language index, -1 for name.md */
+} md_file;
+
+typedef struct folder_scan {
+    page *p;
+    md_file *md;
+    size_t nmd;
+} folder_scan;
+
+typedef struct loader {
+    site *s;
+    diag_list *d;
+    folder_scan *scans;
+    size_t nscans, capscans;
+} loader;
+
+/* ---- configuration ---------------------------------------------------- */
+
+static value *load_optional_yaml(site *s, const char *dir, const char *name, diag_list *d)
+{
+    char *path = path_join(dir, name);
+    value *v = NULL;
+    if (path_exists(path)) v = yaml_load_file(&s->arena, path, d);
+    free(path);
+    if (v && v->kind != V_MAP) v = NULL;
+    return v;
+}
+
+static void setup_languages(site *s, diag_list *d)
+{
+    value *supported = value_path(s->system, "languages.supported");
+    s->nlangs = 0;
+    if (supported && supported->kind == V_LIST) {
+        for (size_t i = 0; i < supported->u.list.len && s->nlangs < SITE_MAX_LANGS; i++) {
+            const char *code = value_to_cstr(&s->arena, supported->u.list.items[i]);
+            if (!*code || strchr(code, '/') || strchr(code, '.')) continue;
+            s->langs[s->nlangs++] = code;
+        }
+    }
+    const char *dflt = value_path_str(s->system, "languages.default_lang", NULL);
+    if (s->nlangs == 0) s->langs[s->nlangs++] = dflt ? dflt : "en";
+    s->default_lang = 0;
+    if (dflt) {
+        int i = site_lang_index(s, dflt);
+        if (i < 0 && s->nlangs < SITE_MAX_LANGS) {
+            /* Grav puts a default that is not in the list in front. */
+            memmove(&s->langs[1], &s->langs[0], (size_t)s->nlangs * sizeof s->langs[0]);
+            s->langs[0] = dflt;
+            s->nlangs++;
+            i = 0;
+        }
+        s->default_lang = i < 0 ? 0 : i;
+    }
+    s->include_default_lang = value_path_bool(s->system, "languages.include_default_lang", true);
+    s->translations_fallback = value_path_bool(s->system, "languages.translations_fallback", true);
+    bool fallback_only = value_path_bool(s->system, "languages.pages_fallback_only", false);
+
+    /* Grav's Language::getFallbackLanguages with includeDefault. */
+    for (int l = 0; l < s->nlangs; l++) {
+        int *fb = s->fallback[l], n = 0;
+        char key[64];
+        snprintf(key, sizeof key, "languages.content_fallback.%s", s->langs[l]);
+        value *cf = value_path(s->system, key);
+        if ((!cf || cf->kind == V_NULL) && fallback_only) {
+            /* active language, then the languages before it in reverse, then name.md */
+            for (int k = l; k >= 0; k--) fb[n++] = k;
+            fb[n++] = -1;
+        } else {
+            int list[SITE_MAX_LANGS + 1], m = 0;
+            list[m++] = l;
+            if (!cf || cf->kind == V_NULL) {
+                list[m++] = s->default_lang;
+            } else if (cf->kind == V_LIST) {
+                for (size_t i = 0; i < cf->u.list.len && m < SITE_MAX_LANGS; i++) {
+                    int k = site_lang_index(s, value_to_cstr(&s->arena, cf->u.list.items[i]));
+                    if (k >= 0) list[m++] = k;
+                }
+            } else if (cf->kind == V_STRING) {
+                char *copy = arena_strdup(&s->arena, cf->u.str.s), *save = NULL;
+                for (char *t = strtok_r(copy, ",", &save); t && m < SITE_MAX_LANGS; t = strtok_r(NULL, ",", &save)) {
+                    int k = site_lang_index(s, t);
+                    if (k >= 0) list[m++] = k;
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                int dup = 0;
+                for (int j = 0; j < n; j++)
+                    if (fb[j] == list[i]) dup = 1;
+                if (dup) continue;
+                fb[n++] = list[i];
+                if (list[i] == s->default_lang) fb[n++] = -1;
+            }
+        }
+        fb[n] = -2;
+    }
+    (void)d;
+}
+
+static void load_config(site *s, diag_list *d)
+{
+    const char *defaults_yaml = "languages:\n"
+                                "  supported: []\n"
+                                "  include_default_lang: true\n"
+                                "  translations_fallback: true\n"
+                                "  pages_fallback_only: false\n"
+                                "home:\n"
+                                "  alias: /home\n"
+                                "timezone: ''\n";
+    s->system = yaml_load(&s->arena, defaults_yaml, strlen(defaults_yaml), "defaults", 0, d);
+    char *cfgdir = path_join(s->user_dir, "config");
+    value *sys = load_optional_yaml(s, cfgdir, "system.yaml", d);
+    if (sys) value_merge_into(&s->arena, s->system, sys);
+    setup_languages(s, d);
+
+    value *site_cfg = load_optional_yaml(s, cfgdir, "site.yaml", d);
+    if (!site_cfg) site_cfg = value_map(&s->arena);
+    char *langdir = path_join(s->user_dir, "languages");
+    value *all_strings = load_optional_yaml(s, s->user_dir, "languages.yaml", d);
+    for (int l = 0; l < s->nlangs; l++) {
+        char name[80];
+        snprintf(name, sizeof name, "site.%s.yaml", s->langs[l]);
+        value *per = load_optional_yaml(s, cfgdir, name, d);
+        value *merged = value_copy(&s->arena, site_cfg);
+        if (per) value_merge_into(&s->arena, merged, per);
+        s->config[l] = merged;
+
+        snprintf(name, sizeof name, "%s.yaml", s->langs[l]);
+        value *str = load_optional_yaml(s, langdir, name, d);
+        /* Grav accepts both "KEY: text" and "<lang>: {KEY: text}". */
+        if (str && str->u.map.len == 1 && !strcmp(str->u.map.items[0].key, s->langs[l]) &&
+            str->u.map.items[0].val->kind == V_MAP)
+            str = str->u.map.items[0].val;
+        if (!str && all_strings) {
+            value *x = map_get(all_strings, s->langs[l]);
+            if (x && x->kind == V_MAP) str = x;
+        }
+        s->strings[l] = str ? str : value_map(&s->arena);
+    }
+    free(langdir);
+    free(cfgdir);
+
+    s->home_alias = value_path_str(s->system, "home.alias", "/home");
+    s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
+    long long size = value_path_int(site_cfg, "summary.size", 300);
+    s->summary_size = size > 0 ? (size_t)size : 300;
+    s->timezone = value_path_str(s->system, "timezone", "");
+    if (s->timezone && *s->timezone && date_set_timezone(s->timezone) < 0) {
+        char *p = path_join(s->user_dir, "config/system.yaml");
+        diag_add(d, DIAG_ERROR, p, 0, 0, "unknown timezone '%s'", s->timezone);
+        free(p);
+    }
+}
+
+/* ---- tree walk -------------------------------------------------------- */
+
+static int natural_cmp(const void *a, const void *b)
+{
+    return strverscmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "03.slug" -> order 3, slug "slug"; "slug" -> -1, "slug". */
+static int split_order_prefix(const char *name, const char **slug)
+{
+    const char *p = name;
+    int n = 0, digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 9) n = n * 10 + (*p++ - '0'), digits++;
+    if (digits && *p == '.' && p[1]) {
+        *slug = p + 1;
+        return n;
+    }
+    *slug = name;
+    return -1;
+}
+
+static const char *url_encode_segment(arena *a, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf b = BUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p) || *p >= 0x80)
+            buf_putc(&b, (char)*p);
+        else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[*p >> 4]);
+            buf_putc(&b, hex[*p & 15]);
+        }
+    }
+    const char *r = arena_strndup(a, buf_cstr(&b), b.len);
+    buf_free(&b);
+    return r;
+}
+
+/* Language of a Markdown file name: "item.kk.md" -> kk with template
+ * "item"; "item.md" -> -1 with "item". Returns 0 when not a page file. */
+static int classify_md(site *s, const char *name, int *lang, const char **tmpl)
+{
+    size_t n = strlen(name);
+    if (n < 4 || strcmp(name + n - 3, ".md") != 0) return 0;
+    size_t stem = n - 3;
+    for (int l = 0; l < s->nlangs; l++) {
+        size_t cl = strlen(s->langs[l]);
+        if (stem > cl + 1 && name[stem - cl - 1] == '.' && !strncmp(name + stem - cl, s->langs[l], cl)) {
+            *lang = l;
+            *tmpl = arena_strndup(&s->arena, name, stem - cl - 1);
+            return 1;
+        }
+    }
+    *lang = -1;
+    *tmpl = arena_strndup(&s->arena, name, stem);
+    return 1;
+}
+
+static bool name_is_safe(const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == '\\') return false;
+    return true;
+}
+
+static void scan_folder(loader *L, page *pg, int depth)
+{
+    site *s = L->s;
+    DIR *dir = opendir(pg->dir);
+    if (!dir) {
+        diag_add(L->d, DIAG_ERROR, pg->dir, 0, 0, "cannot read folder: %s", strerror(errno));
+        return;
+    }
+    const char **names = NULL;
+    size_t nnames = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        if (e->d_name[0] == '.') continue;
+        if (nnames == cap) {
+            cap = cap ? cap * 2 : 16;
+            names = xrealloc(names, cap * sizeof *names);
+        }
+        names[nnames++] = arena_strdup(&s->arena, e->d_name);
+    }
+    closedir(dir);
+    qsort(names, nnames, sizeof *names, natural_cmp);
+
+    folder_scan scan = {pg, NULL, 0};
+    size_t capmd = 0, capchild = 0, capmedia = 0;
+    for (size_t i = 0; i < nnames; i++) {
+        const char *name = names[i];
+        char *path = path_join(pg->dir, name);
+        struct stat st;
+        if (lstat(path, &st) < 0) {
+            diag_add(L->d, DIAG_WARNING, path, 0, 0, "cannot read: %s", strerror(errno));
+            free(path);
+            continue;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            /* Links could lead outside the site or into a loop; folio publishes
+             * only what is really inside user/pages. */
+            diag_add(L->d, DIAG_WARNING, path, 0, 0, "symbolic link ignored (only files inside the site are published)");
+            free(path);
+            continue;
+        }
+        if (!name_is_safe(name)) {
+            diag_add(L->d, DIAG_WARNING, pg->dir, 0, 0, "file name with control characters ignored");
+            free(path);
+            continue;
+        }
+        const char *spath = arena_strdup(&s->arena, path);
+        free(path);
+        if (S_ISDIR(st.st_mode)) {
+            if (name[0] == '_') continue; /* modular sections: not pages of their own */
+            if (depth + 1 > MAX_TREE_DEPTH) {
+                diag_add(L->d, DIAG_ERROR, spath, 0, 0, "pages nested deeper than %d folders", MAX_TREE_DEPTH);
+                continue;
+            }
+            page *child = arena_zalloc(&s->arena, sizeof *child);
+            child->parent = pg;
+            child->dir = spath;
+            child->folder = name;
+            child->order = split_order_prefix(name, &child->folder_slug);
+            child->rel = pg->rel[0] ? arena_printf(&s->arena, "%s/%s", pg->rel, name) : name;
+            if (pg->nchildren == capchild) {
+                capchild = capchild ? capchild * 2 : 8;
+                page **c = arena_alloc(&s->arena, capchild * sizeof *c);
+                if (pg->nchildren) memcpy(c, pg->children, pg->nchildren * sizeof *c);
+                pg->children = c;
+            }
+            pg->children[pg->nchildren++] = child;
+            continue;
+        }
+        if (!S_ISREG(st.st_mode)) continue;
+        int lang;
+        const char *tmpl;
+        if (pg->parent && classify_md(s, name, &lang, &tmpl)) {
+            if (scan.nmd == capmd) {
+                capmd = capmd ? capmd * 2 : 4;
+                scan.md = xrealloc(scan.md, capmd * sizeof *scan.md);
+            }
+            scan.md[scan.nmd++] = (md_file){name, spath, tmpl, lang};
+            continue;
+        }
+        size_t nl = strlen(name);
+        if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
+        if (pg->nmedia == capmedia) {
+            capmedia = capmedia ? capmedia * 2 : 4;
+            media_file *m = arena_alloc(&s->arena, capmedia * sizeof *m);
+            if (pg->nmedia) memcpy(m, pg->media, pg->nmedia * sizeof *m);
+            pg->media = m;
+        }
+        media_file *m = &pg->media[pg->nmedia++];
+        m->name = name;
+        m->path = spath;
+        m->size = st.st_size;
+        m->url = NULL; /* set once routes are known */
+    }
+    free(names);
+
+    if (pg->parent) {
+        if (L->nscans == L->capscans) {
+            L->capscans = L->capscans ? L->capscans * 2 : 64;
+            L->scans = xrealloc(L->scans, L->capscans * sizeof *L->scans);
+        }
+        L->scans[L->nscans++] = scan;
+    } else {
+        free(scan.md);
+    }
+    for (size_t i = 0; i < pg->nchildren; i++) scan_folder(L, pg->children[i], depth + 1);
+}
+
+/* ---- headers ---------------------------------------------------------- */
+
+/* 1-based line of "key:" at the top level of the header, for messages. */
+static int header_key_line(const page_source *src, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    const char *p = src->text, *end = src->text + src->body_off;
+    while (p < end) {
+        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+        line++;
+    }
+    return 1;
+}
+
+static long long header_date(site *s, arena *a, page_version *pv, const page_source *src, const char *key,
+                             const char *fmt, diag_list *d)
+{
+    value *v = map_get(pv->header, key);
+    if (!v || v->kind == V_NULL) return 0;
+    if (v->kind == V_INT) return v->u.i;
+    const char *text = value_to_cstr(a, v);
+    long long t;
+    int col = 0;
+    if (date_parse(text, fmt, &t, &col) == 0) return t;
+    int line = header_key_line(src, key);
+    diag_add(d, DIAG_ERROR, pv->file, line, (int)strlen(key) + 3 + (col > 0 ? col - 1 : 0),
+             "%s '%s' is not a date (write it like '09-01-2023 10:00')", key, text);
+    pv->has_error = true;
+    (void)s;
+    return 0;
+}
+
+static const char *header_str(arena *a, const value *h, const char *key)
+{
+    value *v = map_get(h, key);
+    if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_MAP) return NULL;
+    return value_to_cstr(a, v);
+}
+
+static bool header_bool(const value *h, const char *key, bool dflt)
+{
+    value *v = map_get(h, key);
+    if (!v || v->kind == V_NULL) return dflt;
+    if (v->kind == V_STRING) {
+        /* Grav reads the strings "false" and "0" as false through PHP casts. */
+        if (!strcasecmp(v->u.str.s, "false")) return false;
+    }
+    return value_truthy(v);
+}
+
+typedef struct header_job {
+    page_version *pv;
+    const char *file;
+} header_job;
+
+typedef struct header_pass {
+    site *s;
+    diag_list *d;
+    header_job *jobs;
+} header_pass;
+
+static void read_header(void *ctx, int worker, size_t i)
+{
+    header_pass *hp = ctx;
+    site *s = hp->s;
+    arena *a = &s->thread_arenas[worker];
+    page_version *pv = hp->jobs[i].pv;
+    page_source src = {0};
+    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    if (!src.text) {
+        diag_add(hp->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
+        pv->header = value_map(a);
+        pv->has_error = true;
+    } else {
+        src.len = source_normalize(src.text, src.len);
+        if (frontmatter_split(&src, a, pv->file, hp->d) < 0) {
+            pv->has_error = true;
+            pv->header = value_map(a);
+        } else {
+            pv->header = src.header;
+        }
+    }
+    const value *h = pv->header;
+    page *pg = pv->page;
+    pv->title = header_str(a, h, "title");
+    if (!pv->title) {
+        /* Grav: ucfirst(slug) */
+        char *t = arena_strdup(a, pg->folder_slug);
+        if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
+        pv->title = t;
+    }
+    pv->menu = header_str(a, h, "menu");
+    if (!pv->menu) pv->menu = pv->title;
+    pv->slug = header_str(a, h, "slug");
+    if (!pv->slug || !*pv->slug || strchr(pv->slug, '/') || !strcmp(pv->slug, "..") || !strcmp(pv->slug, "."))
+        pv->slug = pg->folder_slug;
+    const char *tmpl = header_str(a, h, "template");
+    if (tmpl && *tmpl && !strstr(tmpl, "..")) pv->template_name = tmpl;
+    pv->visible = header_bool(h, "visible", pg->order >= 0);
+    pv->routable = header_bool(h, "routable", true);
+    bool published = header_bool(h, "published", true);
+    const char *fmt = header_str(a, h, "dateformat");
+    if (src.text) {
+        pv->date = header_date(s, a, pv, &src, "date", fmt, hp->d);
+        pv->publish_date = header_date(s, a, pv, &src, "publish_date", fmt, hp->d);
+        pv->unpublish_date = header_date(s, a, pv, &src, "unpublish_date", fmt, hp->d);
+    }
+    if (!pv->date) pv->date = (long long)file_mtime(pv->file);
+    if (pv->publish_date && pv->publish_date > s->now) published = false;
+    if (pv->unpublish_date && pv->unpublish_date <= s->now) published = false;
+    pv->published = published && !pv->has_error;
+    free(src.text);
+}
+
+static long long next_change_of(const site *s, const page_version *pv)
+{
+    long long best = 0;
+    if (pv->has_error || !header_bool(pv->header, "published", true)) return 0;
+    if (pv->publish_date > s->now) best = pv->publish_date;
+    if (pv->unpublish_date > s->now && (!best || pv->unpublish_date < best)) best = pv->unpublish_date;
+    return best;
+}
+
+/* ---- routes and collections ------------------------------------------- */
+
+static const char *parent_route(const site *s, const page *pg, int lang)
+{
+    if (!pg->parent || !pg->parent->parent) return "";
+    page_version *pv = pg->parent->v[lang];
+    if (pv) return pv->route[1] ? pv->route : "";
+    /* A parent absent in this language still lends its folder slug. */
+    const char *pr = parent_route(s, pg->parent, lang);
+    return arena_printf((arena *)&s->arena, "%s/%s", pr, pg->parent->folder_slug);
+}
+
+static void assign_routes(site *s, diag_list *d)
+{
+    for (size_t i = 0; i < s->npages; i++) {
+        page *pg = s->pages[i];
+        for (int l = 0; l < s->nlangs; l++) {
+            page_version *pv = pg->v[l];
+            if (!pv) continue;
+            const char *prefix = site_lang_prefix(s, l);
+            pv->route = arena_printf(&s->arena, "%s/%s", parent_route(s, pg, l), pv->slug);
+            pv->is_home = !strcmp(pv->route, s->home_alias);
+            const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
+            pv->url = pv->is_home ? arena_printf(&s->arena, "%s/", prefix)
+                                  : arena_printf(&s->arena, "%s%s/", prefix, pv->route);
+            const char *lp = prefix[0] ? prefix + 1 : "";
+            if (!lp[0] && !dirpart[0]) pv->out_path = "index.html";
+            else if (!lp[0]) pv->out_path = arena_printf(&s->arena, "%s/index.html", dirpart);
+            else if (!dirpart[0]) pv->out_path = arena_printf(&s->arena, "%s/index.html", lp);
+            else pv->out_path = arena_printf(&s->arena, "%s/%s/index.html", lp, dirpart);
+
+            if (!pv->published || !pv->routable) continue;
+            const char *key = pv->is_home ? "/" : pv->route;
+            page_version *other = strmap_get(&s->routes[l], key);
+            if (other) {
+                /* The first folder in tree order keeps the route. */
+                if (l == 0 || !other->page->v[0] || !pg->v[0])
+                    diag_add(d, DIAG_ERROR, pv->file, 1, 1,
+                             "two pages on route '%s': '%s' and '%s'; only the first is published", pv->route,
+                             other->page->rel, pg->rel);
+                pv->published = false;
+                continue;
+            }
+            strmap_put(&s->routes[l], key, pv);
+            if (pv->is_home) strmap_put(&s->routes[l], pv->route, pv);
+        }
+        /* Media URLs: the folder path without order prefixes, shared by all languages. */
+        if (pg->nmedia) {
+            buf raw = BUF_INIT;
+            for (const page *q = pg; q && q->parent; q = q->parent) {
+                buf tmp = BUF_INIT;
+                buf_putc(&tmp, '/');
+                buf_puts(&tmp, q->folder_slug);
+                buf_add(&tmp, raw.s ? raw.s : "", raw.len);
+                buf_free(&raw);
+                raw = tmp;
+            }
+            for (size_t m = 0; m < pg->nmedia; m++)
+                pg->media[m].out_path = arena_printf(&s->arena, "media%s/%s", buf_cstr(&raw), pg->media[m].name);
+            buf_free(&raw);
+            buf b = BUF_INIT;
+            for (const page *q = pg; q && q->parent; q = q->parent) {
+                const char *seg = url_encode_segment(&s->arena, q->folder_slug);
+                buf tmp = BUF_INIT;
+                buf_putc(&tmp, '/');
+                buf_puts(&tmp, seg);
+                buf_add(&tmp, b.s ? b.s : "", b.len);
+                buf_free(&b);
+                b = tmp;
+            }
+            for (size_t m = 0; m < pg->nmedia; m++)
+                pg->media[m].url = arena_printf(&s->arena, "/media%s/%s", buf_cstr(&b),
+                                                url_encode_segment(&s->arena, pg->media[m].name));
+            buf_free(&b);
+        }
+    }
+}
+
+typedef struct sort_spec {
+    enum { BY_DEFAULT, BY_DATE, BY_TITLE, BY_FOLDER } by;
+    int dir; /* 1 asc, -1 desc */
+} sort_spec;
+
+static _Thread_local sort_spec current_sort;
+
+static int default_cmp(const page_version *a, const page_version *b)
+{
+    return strverscmp(a->page->folder, b->page->folder);
+}
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const page_version *a = *(page_version *const *)pa, *b = *(page_version *const *)pb;
+    int c = 0;
+    switch (current_sort.by) {
+    case BY_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
+    case BY_TITLE: c = strcmp(a->title, b->title); break;
+    case BY_FOLDER: c = strcmp(a->page->folder_slug, b->page->folder_slug); break;
+    case BY_DEFAULT: c = default_cmp(a, b); break;
+    }
+    if (c == 0 && current_sort.by != BY_DEFAULT) c = default_cmp(a, b);
+    return c * current_sort.dir;
+}
+
+static void build_collection(site *s, page_version *pv, diag_list *d)
+{
+    value *content = map_get(pv->header, "content");
+    if (!content || content->kind != V_MAP) return;
+    value *items = map_get(content, "items");
+    bool children = false;
+    if (items && items->kind == V_STRING && !strcmp(items->u.str.s, "@self.children")) children = true;
+    if (items && items->kind == V_MAP) {
+        value *self = map_get(items, "@self");
+        if (self && self->kind == V_STRING && !strcmp(self->u.str.s, "children")) children = true;
+    }
+    if (!children) {
+        if (items)
+            diag_add(d, DIAG_WARNING, pv->file, 1, 1,
+                     "content.items: only '@self.children' collections are supported; the list is empty");
+        return;
+    }
+    page *pg = pv->page;
+    int l = pv->lang;
+    pv->items = arena_alloc(&s->arena, (pg->nchildren + 1) * sizeof *pv->items);
+    pv->nitems = 0;
+    for (size_t i = 0; i < pg->nchildren; i++) {
+        page_version *c = pg->nchildren ? pg->children[i]->v[l] : NULL;
+        if (!c || !c->published || !c->routable) continue;
+        if (header_bool(c->header, "hide_from_post_list", false)) continue;
+        pv->items[pv->nitems++] = c;
+    }
+    sort_spec spec = {BY_DEFAULT, 1};
+    const char *by = value_path_str(content, "order.by", "default");
+    if (!strcmp(by, "date")) spec.by = BY_DATE;
+    else if (!strcmp(by, "title")) spec.by = BY_TITLE;
+    else if (!strcmp(by, "folder")) spec.by = BY_FOLDER;
+    const char *dir = value_path_str(content, "order.dir", "asc");
+    if (!strcasecmp(dir, "desc")) spec.dir = -1;
+    current_sort = spec;
+    qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
+    long long limit = value_path_int(content, "limit", 0);
+    bool paginate = value_path_bool(content, "pagination", false);
+    if (limit > 0 && paginate) pv->per_page = (size_t)limit;
+    else if (limit > 0 && (size_t)limit < pv->nitems) pv->nitems = (size_t)limit;
+    for (size_t i = 0; i < pv->nitems; i++) {
+        pv->items[i]->prev = i > 0 ? pv->items[i - 1] : NULL;
+        pv->items[i]->next = i + 1 < pv->nitems ? pv->items[i + 1] : NULL;
+    }
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+static void collect_pages(site *s, page *pg, size_t *cap)
+{
+    if (pg->parent) {
+        if (s->npages == *cap) {
+            *cap = *cap ? *cap * 2 : 256;
+            s->pages = xrealloc(s->pages, *cap * sizeof *s->pages);
+        }
+        s->pages[s->npages++] = pg;
+    }
+    for (size_t i = 0; i < pg->nchildren; i++) collect_pages(s, pg->children[i], cap);
+}
+
+site *site_load(const char *user_dir, long long now, diag_list *d)
+{
+    site *s = xcalloc(1, sizeof *s);
+    s->now = now ? now : (long long)time(NULL);
+    s->user_dir = arena_strdup(&s->arena, user_dir);
+    char *pages = path_join(user_dir, "pages");
+    s->pages_dir = arena_strdup(&s->arena, pages);
+    free(pages);
+    if (!path_is_dir(s->pages_dir)) {
+        diag_add(d, DIAG_ERROR, user_dir, 0, 0, "not a Grav user folder: it has no 'pages' folder");
+        site_free(s);
+        return NULL;
+    }
+    load_config(s, d);
+
+    loader L = {s, d, NULL, 0, 0};
+    s->root = arena_zalloc(&s->arena, sizeof *s->root);
+    s->root->dir = s->pages_dir;
+    s->root->folder = "pages";
+    s->root->folder_slug = "";
+    s->root->rel = "";
+    s->root->order = -1;
+    scan_folder(&L, s->root, 0);
+    size_t cap = 0;
+    collect_pages(s, s->root, &cap);
+
+    /* Choose each language's file by the fallback order. */
+    size_t njobs = 0;
+    header_job *jobs = xcalloc(L.nscans * (size_t)s->nlangs + 1, sizeof *jobs);
+    for (size_t i = 0; i < L.nscans; i++) {
+        folder_scan *fs = &L.scans[i];
+        for (int l = 0; l < s->nlangs; l++) {
+            const md_file *chosen = NULL;
+            for (const int *fb = s->fallback[l]; *fb != -2 && !chosen; fb++)
+                for (size_t k = 0; k < fs->nmd; k++)
+                    if (fs->md[k].lang == *fb) {
+                        chosen = &fs->md[k];
+                        break;
+                    }
+            if (!chosen) continue;
+            page_version *pv = arena_zalloc(&s->arena, sizeof *pv);
+            pv->page = fs->p;
+            pv->lang = l;
+            pv->file = chosen->path;
+            pv->file_lang = chosen->lang < 0 ? "" : s->langs[chosen->lang];
+            pv->template_name = chosen->template;
+            fs->p->v[l] = pv;
+            jobs[njobs++] = (header_job){pv, chosen->path};
+        }
+        free(fs->md);
+    }
+    free(L.scans);
+
+    s->nthreads = pool_threads(0);
+    s->thread_arenas = xcalloc((size_t)s->nthreads, sizeof *s->thread_arenas);
+    header_pass hp = {s, d, jobs};
+    parallel_for(njobs, s->nthreads, read_header, &hp);
+    free(jobs);
+
+    s->versions = xmalloc((njobs + 1) * sizeof *s->versions);
+    for (size_t i = 0; i < s->npages; i++)
+        for (int l = 0; l < s->nlangs; l++)
+            if (s->pages[i]->v[l]) {
+                page_version *pv = s->pages[i]->v[l];
+                s->versions[s->nversions++] = pv;
+                long long nc = next_change_of(s, pv);
+                if (nc && (!s->next_change || nc < s->next_change)) s->next_change = nc;
+            }
+
+    assign_routes(s, d);
+    for (size_t i = 0; i < s->nversions; i++) build_collection(s, s->versions[i], d);
+    return s;
+}
+
+void site_free(site *s)
+{
+    if (!s) return;
+    for (int l = 0; l < SITE_MAX_LANGS; l++) strmap_free(&s->routes[l]);
+    for (int t = 0; t < s->nthreads; t++) arena_free(&s->thread_arenas[t]);
+    free(s->thread_arenas);
+    free(s->pages);
+    free(s->versions);
+    arena_free(&s->arena);
+    free(s);
+}
+
+int site_lang_index(const site *s, const char *code)
+{
+    for (int l = 0; l < s->nlangs; l++)
+        if (!strcmp(s->langs[l], code)) return l;
+    return -1;
+}
+
+const char *site_lang_prefix(const site *s, int lang)
+{
+    static _Thread_local char prefix[SITE_MAX_LANGS][24];
+    if (lang == s->default_lang && !s->include_default_lang) return "";
+    snprintf(prefix[lang], sizeof prefix[lang], "/%s", s->langs[lang]);
+    return prefix[lang];
+}
+
+const char *site_translate(const site *s, int lang, const char *key)
+{
+    value *v = value_path(s->strings[lang], key);
+    if (!v && s->translations_fallback) v = value_path(s->strings[s->default_lang], key);
+    if (v && v->kind == V_STRING) return v->u.str.s;
+    return key;
+}
+
+page_version *site_find_route(const site *s, int lang, const char *route)
+{
+    return strmap_get(&s->routes[lang], route);
+}
+
+const char *site_list_page_url(arena *a, const page_version *pv, size_t n)
+{
+    if (n <= 1) return pv->url;
+    return arena_printf(a, "%spage/%zu/", pv->url, n);
+}
+
+const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt)
+{
+    return value_path_str(s->config[lang], dotted, dflt);
+}

@@ -1,0 +1,134 @@
+/* site.h - a Grav site as folio sees it: configuration, languages and the
+ * page tree, every page in every language it exists in.
+ *
+ * Loading follows Grav 1.7: a folder under user/pages is a page; a "NN."
+ * prefix orders it and makes it visible; the Markdown file's name picks the
+ * template; name.<lang>.md is a language's version and name.md serves the
+ * languages that have none of their own, by Grav's fallback order
+ * (Language::getFallbackLanguages). Everything the loader allocates lives
+ * in the site's arena and is read-only once site_load returns, so build
+ * threads share it freely. */
+#ifndef FOLIO_SITE_H
+#define FOLIO_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/arena.h"
+#include "lib/diag.h"
+#include "lib/strmap.h"
+#include "lib/value.h"
+
+#define SITE_MAX_LANGS 16
+
+typedef struct site site;
+typedef struct page page;
+typedef struct page_version page_version;
+
+typedef struct media_file {
+    const char *name; /* file name in the page folder */
+    const char *path; /* source path */
+    const char *url;  /* published URL, the same for every language (percent-encoded) */
+    const char *out_path; /* the same as an output path: "media/news/slug/photo.jpg" */
+    long long size;
+} media_file;
+
+/* A page in one language. */
+struct page_version {
+    page *page;
+    int lang;              /* index into site->langs */
+    const char *file;      /* the Markdown file used (may be a fallback file) */
+    const char *file_lang; /* language of that file, "" for name.md */
+    value *header;         /* front matter (a map, empty when broken) */
+    bool has_error;        /* unusable (broken front matter, bad date): not published */
+    const char *title;
+    const char *menu;
+    const char *slug;
+    const char *template_name;
+    long long date;           /* Unix time */
+    long long publish_date;   /* 0 when unset */
+    long long unpublish_date; /* 0 when unset */
+    bool published;           /* after applying publish/unpublish dates at site->now */
+    bool visible;
+    bool routable;
+    bool is_home;
+    const char *route;    /* language-less route: "/news/slug" ("/" for home) */
+    const char *url;      /* "/kk/news/slug/" */
+    const char *out_path; /* "kk/news/slug/index.html" */
+    /* Collection (for pages whose header has content.items): published
+     * items in order; and siblings in the parent's collection order. */
+    page_version **items;
+    size_t nitems;
+    size_t per_page; /* 0 = no pagination */
+    page_version *prev, *next;
+    /* Filled by the build's first pass. */
+    char *summary_html;
+    bool has_more; /* content is longer than the summary */
+};
+
+struct page {
+    page *parent;
+    page **children;
+    size_t nchildren;
+    const char *dir;         /* source folder */
+    const char *folder;      /* folder name, "03.2023-01-09-practical-conference" */
+    const char *folder_slug; /* without the order prefix */
+    const char *rel;         /* folder relative to user/pages, "02.news/03.2023-..." */
+    int order;               /* the NN prefix, -1 without one */
+    media_file *media;
+    size_t nmedia;
+    page_version *v[SITE_MAX_LANGS]; /* NULL where the page is absent */
+};
+
+struct site {
+    arena arena;
+    const char *user_dir;
+    const char *pages_dir;
+    value *system;                      /* system.yaml over Grav's defaults */
+    value *config[SITE_MAX_LANGS];      /* site.yaml merged with site.<lang>.yaml */
+    value *strings[SITE_MAX_LANGS];     /* languages/<lang>.yaml */
+    const char *langs[SITE_MAX_LANGS];
+    int nlangs;
+    int default_lang;
+    bool include_default_lang;
+    bool translations_fallback;
+    /* fallback[l] lists the file languages page l may use, in order; an
+     * entry -1 stands for the language-less name.md; ends with -2. */
+    int fallback[SITE_MAX_LANGS][SITE_MAX_LANGS + 2];
+    const char *home_alias; /* "/home" */
+    const char *summary_delimiter;
+    size_t summary_size;
+    const char *timezone;
+    long long now;         /* publishing decisions are made at this time */
+    long long next_change; /* next publish/unpublish date after now, 0 = none */
+    page *root;            /* user/pages itself (not a page) */
+    page **pages;          /* every page folder, in tree order */
+    size_t npages;
+    page_version **versions; /* every page version, in tree order */
+    size_t nversions;
+    strmap routes[SITE_MAX_LANGS]; /* route -> published page_version */
+    arena *thread_arenas;          /* one per loader thread */
+    int nthreads;
+};
+
+/* Load user_dir. Problems go to d; returns NULL only when the site cannot
+ * be read at all (no pages folder, unreadable config). now = 0 means
+ * time(NULL). Sets the process time zone (call before starting threads). */
+site *site_load(const char *user_dir, long long now, diag_list *d);
+void site_free(site *s);
+
+int site_lang_index(const site *s, const char *code); /* -1 when unknown */
+/* URL prefix of a language: "/kk" (or "" for the default language when
+ * include_default_lang is false). */
+const char *site_lang_prefix(const site *s, int lang);
+/* UI string: languages/<lang>.yaml (dotted key), falling back to the
+ * default language when translations_fallback; the key itself otherwise. */
+const char *site_translate(const site *s, int lang, const char *key);
+/* The version of the page with that language-less route, or NULL. */
+page_version *site_find_route(const site *s, int lang, const char *route);
+/* URL of a list page's n-th page (1-based): "/kk/news/" or "/kk/news/page/2/". */
+const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
+/* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
+const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt);
+
+#endif

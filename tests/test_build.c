@@ -1,0 +1,340 @@
+/* test_build.c - whole builds into a folder: what is written, atomicity,
+ * broken pages, code that must stay code. */
+#include "build/build.h"
+#include "build/output_dir.h"
+#include "lib/files.h"
+#include "sitefix.h"
+#include "test.h"
+
+#include <sys/stat.h>
+
+static char *out_root;
+
+static const char *fresh_out(void)
+{
+    static char path[4096];
+    if (!out_root) {
+        char tmpl[] = "/tmp/folio-out-XXXXXX";
+        out_root = xstrdup(mkdtemp(tmpl));
+    }
+    static int n;
+    snprintf(path, sizeof path, "%s/out%d", out_root, n++);
+    return path;
+}
+
+static int build_into(const char *site_dir, const char *out, bool strict, diag_list *d, build_result *res)
+{
+    diag_init(d);
+    build_options opt = {0};
+    opt.site_dir = site_dir;
+    opt.strict = strict;
+    output *o = output_dir_new(out, d);
+    if (!o) return -1;
+    int rc = build_site(&opt, o, d, res);
+    if (rc == 0) rc = output_dir_commit(o, d);
+    else output_dir_abort(o);
+    return rc;
+}
+
+static char *read_out(const char *out, const char *rel)
+{
+    char *p = path_join(out, rel);
+    char *text = file_read(p, NULL, 0);
+    free(p);
+    return text;
+}
+
+static bool out_exists(const char *out, const char *rel)
+{
+    char *p = path_join(out, rel);
+    bool ok = path_exists(p);
+    free(p);
+    return ok;
+}
+
+static const char *example(void)
+{
+    static char p[4096];
+    snprintf(p, sizeof p, "%s/site", test_repo_dir());
+    return p;
+}
+
+TEST(example_site_builds_every_page_in_every_language)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    build_result res;
+    CHECK_INT(build_into(example(), out, true, &d, &res), 0);
+    CHECK_INT(d.errors, 0);
+    const char *langs[] = {"kk", "ru", "en"};
+    for (int i = 0; i < 3; i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "%s/news/2019-07-22-silk-road-central-asia-hematology-forum/index.html", langs[i]);
+        char *html = read_out(out, rel);
+        CHECK(html != NULL);
+        char lang_attr[64];
+        snprintf(lang_attr, sizeof lang_attr, "<html lang=\"%s\"", langs[i]);
+        CHECK_CONTAINS(html, lang_attr);
+        CHECK_CONTAINS(html, "<!DOCTYPE html>");
+        free(html);
+        snprintf(rel, sizeof rel, "%s/index.html", langs[i]);
+        CHECK(out_exists(out, rel));
+        snprintf(rel, sizeof rel, "%s/404.html", langs[i]);
+        CHECK(out_exists(out, rel));
+        snprintf(rel, sizeof rel, "%s/news/index.html", langs[i]);
+        CHECK(out_exists(out, rel));
+    }
+    char *root = read_out(out, "index.html");
+    CHECK_CONTAINS(root, "url=/kk/");
+    free(root);
+    diag_free(&d);
+}
+
+TEST(media_is_published_once_for_all_languages)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(example(), out, false, &d, NULL);
+    CHECK(out_exists(out, "media/news/2023-01-09-practical-conference/2023-01-09-1.jpg"));
+    CHECK(!out_exists(out, "kk/news/2023-01-09-practical-conference/2023-01-09-1.jpg"));
+    CHECK(!out_exists(out, "ru/media"));
+    char *html = read_out(out, "ru/news/2023-01-09-practical-conference/index.html");
+    CHECK_CONTAINS(html, "/media/news/2023-01-09-practical-conference/2023-01-09-1.jpg");
+    free(html);
+    char *redirects = read_out(out, "_redirects");
+    CHECK_CONTAINS(redirects, "/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg "
+                              "/media/news/2023-01-09-practical-conference/2023-01-09-1.jpg 301");
+    free(redirects);
+    diag_free(&d);
+}
+
+TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(example(), out, false, &d, NULL);
+    char *post = read_out(out, "en/news/2023-01-09-practical-conference/index.html");
+    CHECK_NOT_CONTAINS(post, "<p>===</p>");
+    CHECK_NOT_CONTAINS(post, "[owl-carousel");
+    CHECK_CONTAINS(post, "class=\"gallery");
+    free(post);
+    char *list = read_out(out, "ru/news/index.html");
+    CHECK_CONTAINS(list, "Так в нескольких словах можно описать");
+    /* the rest of the post is not in the list */
+    CHECK_NOT_CONTAINS(list, "Почетным гостем мероприятия");
+    CHECK_CONTAINS(list, "Подробно...");
+    free(list);
+    diag_free(&d);
+}
+
+static const char *const code_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.doc/default.md", "---\ntitle: Doc\n---\nIntro\n\n```\n===\n[owl-carousel items=1]\n```\n\n"
+                                "Use `[safe-email]x@y.kz[/safe-email]` like this.\n\n===\n\nRest\n"},
+    {NULL, NULL}};
+
+TEST(code_blocks_keep_shortcodes_and_delimiters_as_text)
+{
+    char *dir = sitefix_make(code_site);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *html = read_out(out, "kk/doc/index.html");
+    CHECK_CONTAINS(html, "&#91;owl-carousel items=1]");
+    CHECK_CONTAINS(html, "&#91;safe-email]x@y.kz&#91;/safe-email]");
+    CHECK_CONTAINS(html, "<pre><code>===");
+    CHECK_CONTAINS(html, "Rest");
+    CHECK_NOT_CONTAINS(html, "<p>===</p>");
+    free(html);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const broken_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.news/01.good/item.md", "---\ntitle: Good post\n---\nGood body\n"},
+    {"pages/01.news/02.bad/item.md", "---\ntitle: [broken\n---\nBad body\n"},
+    {"pages/01.news/03.twig/item.md", "---\ntitle: Twig\nprocess:\n  twig: true\n---\n{{ page.title }} {% if %}\n"},
+    {NULL, NULL}};
+
+TEST(one_broken_page_is_reported_and_the_others_build)
+{
+    char *dir = sitefix_make(broken_site);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(d.errors >= 2);
+    CHECK(out_exists(out, "ru/news/good/index.html"));
+    CHECK(!out_exists(out, "ru/news/bad/index.html"));
+    char *list = read_out(out, "ru/news/index.html");
+    CHECK_CONTAINS(list, "Good post");
+    CHECK_NOT_CONTAINS(list, "Bad body");
+    free(list);
+    int located = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].path, "02.bad/item.md") && d.items[i].line == 2) located = 1;
+    CHECK(located);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(strict_build_fails_and_leaves_previous_output_intact)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(example(), out, true, &d, NULL), 0);
+    diag_free(&d);
+    char *before = read_out(out, "kk/news/index.html");
+    char *dir = sitefix_make(broken_site);
+    CHECK_INT(build_into(dir, out, true, &d, NULL), -1);
+    char *after = read_out(out, "kk/news/index.html");
+    CHECK(before && after && !strcmp(before, after));
+    CHECK(!out_exists(out, "ru/news/good/index.html"));
+    /* no temporary folder is left next to the output */
+    char *parent = xstrdup(out);
+    *strrchr(parent, '/') = 0;
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c tmp-", parent);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p) {
+        if (fscanf(p, "%d", &n) != 1) n = -1;
+        pclose(p);
+    }
+    CHECK_INT(n, 0);
+    free(parent);
+    free(before);
+    free(after);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const paged_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md",
+     "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n    by: date\n    dir: desc\n  limit: 2\n  pagination: true\n---\n"},
+    {"pages/01.news/01.a/item.md", "---\ntitle: Post A\ndate: '01-01-2020 10:00'\n---\nA\n"},
+    {"pages/01.news/02.b/item.md", "---\ntitle: Post B\ndate: '02-01-2020 10:00'\n---\nB\n"},
+    {"pages/01.news/03.c/item.md", "---\ntitle: Post C\ndate: '03-01-2020 10:00'\n---\nC\n"},
+    {"pages/01.news/04.d/item.md", "---\ntitle: Post D\ndate: '04-01-2020 10:00'\n---\nD\n"},
+    {"pages/01.news/05.e/item.md", "---\ntitle: Post E\ndate: '05-01-2020 10:00'\nroutes:\n  aliases: [old-e]\n---\nE\n"},
+    {"pages/02.gone/default.md", "---\ntitle: Gone\nredirect: '/news'\n---\n"},
+    {NULL, NULL}};
+
+TEST(lists_are_paginated_in_the_static_output)
+{
+    char *dir = sitefix_make(paged_site);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *p1 = read_out(out, "kk/news/index.html");
+    char *p2 = read_out(out, "kk/news/page/2/index.html");
+    char *p3 = read_out(out, "kk/news/page/3/index.html");
+    CHECK(p1 && p2 && p3);
+    CHECK_CONTAINS(p1, "Post E");
+    CHECK_CONTAINS(p1, "Post D");
+    CHECK_NOT_CONTAINS(p1, "Post C");
+    CHECK_CONTAINS(p2, "Post C");
+    CHECK_CONTAINS(p3, "Post A");
+    CHECK_CONTAINS(p1, "/kk/news/page/2/");
+    CHECK(!out_exists(out, "kk/news/page/4/index.html"));
+    free(p1);
+    free(p2);
+    free(p3);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(aliases_and_redirect_front_matter_make_redirects)
+{
+    char *dir = sitefix_make(paged_site);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *alias = read_out(out, "ru/old-e/index.html");
+    CHECK_CONTAINS(alias, "url=/ru/news/e/");
+    char *gone = read_out(out, "en/gone/index.html");
+    CHECK_CONTAINS(gone, "url=/en/news/");
+    char *redirects = read_out(out, "_redirects");
+    CHECK_CONTAINS(redirects, "/ru/old-e/ /ru/news/e/ 301");
+    CHECK_CONTAINS(redirects, "/en/gone/ /en/news/ 302");
+    free(alias);
+    free(gone);
+    free(redirects);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(future_post_is_not_written_and_next_change_is_reported)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/01.now/item.md", "---\ntitle: Now\n---\nx\n"},
+        {"pages/01.news/02.later/item.md", "---\ntitle: Later\npublish_date: '01-01-2099 10:00'\n---\ny\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_result res;
+    CHECK_INT(build_into(dir, out, false, &d, &res), 0);
+    CHECK(out_exists(out, "kk/news/now/index.html"));
+    CHECK(!out_exists(out, "kk/news/later/index.html"));
+    CHECK(res.next_change > 4000000000LL);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(relative_links_resolve_to_media_and_pages_in_the_current_language)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/01.post/item.ru.md",
+         "---\ntitle: Post\n---\n[PDF](price.pdf) [formulary](../../drug-formulary) [abs](/news/post#top) [ext](https://example.org/x)\n"},
+        {"pages/01.news/01.post/price.pdf", "%PDF-1.4\n"},
+        {"pages/02.drug-formulary/default.ru.md", "---\ntitle: Formulary\n---\nlist\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *html = read_out(out, "ru/news/post/index.html");
+    CHECK_CONTAINS(html, "href=\"/media/news/post/price.pdf\"");
+    CHECK_CONTAINS(html, "href=\"/ru/drug-formulary/\"");
+    CHECK_CONTAINS(html, "href=\"/ru/news/post/#top\"");
+    CHECK_CONTAINS(html, "href=\"https://example.org/x\"");
+    CHECK(out_exists(out, "media/news/post/price.pdf"));
+    free(html);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(output_paths_never_escape_the_output_folder)
+{
+    CHECK(output_path_is_safe("ru/news/index.html"));
+    CHECK(!output_path_is_safe("../etc/passwd"));
+    CHECK(!output_path_is_safe("ru/../../x"));
+    CHECK(!output_path_is_safe("/abs"));
+    CHECK(!output_path_is_safe("a//b"));
+    CHECK(!output_path_is_safe("a\\b"));
+    CHECK(!output_path_is_safe("a/./b"));
+    CHECK(!output_path_is_safe(""));
+}
+
+TEST(output_that_is_a_file_is_not_replaced)
+{
+    const char *out = fresh_out();
+    file_write(out, "keep", 4);
+    diag_list d;
+    CHECK_INT(build_into(example(), out, false, &d, NULL), -1);
+    char *text = file_read(out, NULL, 0);
+    CHECK_STR(text, "keep");
+    free(text);
+    diag_free(&d);
+}
+
+__attribute__((destructor)) static void cleanup(void)
+{
+    if (out_root) dir_remove_tree(out_root);
+    free(out_root);
+}

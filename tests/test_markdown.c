@@ -1,0 +1,213 @@
+/* test_markdown.c - folio's renderer: URL and image hooks, '[' in code,
+ * raw HTML, the dialect's extensions. (The CommonMark suite is in
+ * test_commonmark.c.) */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "content/markdown.h"
+#include "test.h"
+
+static char *render_with(const char *md, const markdown_options *opt)
+{
+    buf out = BUF_INIT;
+    CHECK_INT(markdown_render(md, strlen(md), opt, &out), 0);
+    return buf_detach(&out, NULL);
+}
+
+typedef struct url_log {
+    int links, images;
+    char last_url[256];
+} url_log;
+
+/* Relative page links become routes, files next to the page media URLs. */
+static bool rewrite(void *user, const char *url, size_t len, bool is_image, buf *out)
+{
+    url_log *log = user;
+    if (is_image) log->images++;
+    else log->links++;
+    snprintf(log->last_url, sizeof log->last_url, "%.*s", (int)len, url);
+    if (strncmp(url, "../../", 6) == 0) {
+        buf_printf(out, "/ru/%s", url + 6);
+        return true;
+    }
+    if (strchr(url, ':')) return false; /* absolute: keep */
+    buf_printf(out, "/user/pages/news/post/%s", url);
+    return true;
+}
+
+TEST(link_and_image_urls_go_through_the_rewrite_hook)
+{
+    url_log log = {0};
+    markdown_options opt = {.rewrite_url = rewrite, .user = &log};
+    char *html = render_with("[Formulary](../../drug-formulary \"List\") and ![](photo%201.jpg) and "
+                             "[site](https://example.kz/a?b=1&c=2)\n",
+                             &opt);
+    CHECK_CONTAINS(html, "<a href=\"/ru/drug-formulary\" title=\"List\">Formulary</a>");
+    CHECK_CONTAINS(html, "<img src=\"/user/pages/news/post/photo%201.jpg\" alt=\"\" />");
+    CHECK_CONTAINS(html, "<a href=\"https://example.kz/a?b=1&amp;c=2\">site</a>");
+    CHECK_INT(log.links, 2);
+    CHECK_INT(log.images, 1);
+    free(html);
+}
+
+TEST(rewritten_urls_are_escaped_for_the_attribute)
+{
+    url_log log = {0};
+    markdown_options opt = {.rewrite_url = rewrite, .user = &log};
+    char *html = render_with("[a](<my file\".pdf>)\n", &opt);
+    CHECK_STR(log.last_url, "my file\".pdf");
+    CHECK_CONTAINS(html, "href=\"/user/pages/news/post/my%20file%22.pdf\"");
+    free(html);
+}
+
+typedef struct image_log {
+    char src[128], alt[128], title[128];
+    bool had_title;
+    bool accept;
+} image_log;
+
+static bool render_image(void *user, const markdown_image *img, buf *out)
+{
+    image_log *log = user;
+    snprintf(log->src, sizeof log->src, "%s", img->src);
+    snprintf(log->alt, sizeof log->alt, "%s", img->alt);
+    log->had_title = img->title != NULL;
+    snprintf(log->title, sizeof log->title, "%s", img->title ? img->title : "");
+    if (!log->accept) return false;
+    buf_printf(out, "<picture data-src=\"%s\"></picture>", img->src);
+    return true;
+}
+
+TEST(image_hook_gets_decoded_src_plain_alt_and_title)
+{
+    image_log log = {.accept = true};
+    markdown_options opt = {.render_image = render_image, .user = &log};
+    char *html = render_with("![Alt *with* `code` &amp; more](pic&#46;jpg \"Say &quot;hi&quot;\")\n", &opt);
+    CHECK_STR(log.src, "pic.jpg");
+    CHECK_STR(log.alt, "Alt with code & more");
+    CHECK(log.had_title);
+    CHECK_STR(log.title, "Say \"hi\"");
+    CHECK_STR(html, "<p><picture data-src=\"pic.jpg\"></picture></p>\n");
+    free(html);
+}
+
+TEST(declined_image_hook_gives_default_img_with_rewritten_src)
+{
+    image_log log = {.accept = false};
+    url_log urls = {0};
+    markdown_options opt = {.render_image = render_image, .user = &log};
+    char *html = render_with("![A \"quoted\" <alt>](a.jpg)\n", &opt);
+    CHECK(!log.had_title);
+    CHECK_STR(html, "<p><img src=\"a.jpg\" alt=\"A &quot;quoted&quot; &lt;alt&gt;\" /></p>\n");
+    free(html);
+    markdown_options with_url = {.rewrite_url = rewrite, .user = &urls};
+    html = render_with("![x](a.jpg \"t\")\n", &with_url);
+    CHECK_STR(html, "<p><img src=\"/user/pages/news/post/a.jpg\" alt=\"x\" title=\"t\" /></p>\n");
+    free(html);
+}
+
+TEST(nested_image_in_link_renders_both)
+{
+    char *html = render_with("[![inner](i.png)](/target)\n", NULL);
+    CHECK_STR(html, "<p><a href=\"/target\"><img src=\"i.png\" alt=\"inner\" /></a></p>\n");
+    free(html);
+}
+
+TEST(brackets_in_code_are_escaped_only_when_asked)
+{
+    const char *md = "Text [plain] and `[code span]`.\n\n```\n[owl-carousel]\n```\n\n    [indented]\n";
+    markdown_options site = {.escape_brackets_in_code = true};
+    char *html = render_with(md, &site);
+    CHECK_CONTAINS(html, "Text [plain] and <code>&#91;code span]</code>");
+    CHECK_CONTAINS(html, "<pre><code>&#91;owl-carousel]\n</code></pre>");
+    CHECK_CONTAINS(html, "<pre><code>&#91;indented]\n</code></pre>");
+    free(html);
+    html = render_with(md, NULL);
+    CHECK_CONTAINS(html, "<code>[code span]</code>");
+    CHECK_CONTAINS(html, "<pre><code>[owl-carousel]\n</code></pre>");
+    CHECK_NOT_CONTAINS(html, "&#91;");
+    free(html);
+}
+
+TEST(raw_html_passes_through_unchanged)
+{
+    const char *md = "<div class=\"note\" data-x='1'>\n<b>Bold</b> [owl-carousel]\n</div>\n\n"
+                     "Inline <span style=\"color:red\">red</span> <!-- note -->.\n";
+    char *html = render_with(md, NULL);
+    CHECK_CONTAINS(html, "<div class=\"note\" data-x='1'>\n<b>Bold</b> [owl-carousel]\n</div>\n");
+    CHECK_CONTAINS(html, "<p>Inline <span style=\"color:red\">red</span> <!-- note -->.</p>");
+    free(html);
+}
+
+TEST(tables_and_strikethrough_are_enabled)
+{
+    char *html = render_with("| Drug | Dose |\n|:-----|-----:|\n| A | 1 mg |\n\n~~old~~ new\n", NULL);
+    CHECK_CONTAINS(html, "<th align=\"left\">Drug</th>");
+    CHECK_CONTAINS(html, "<td align=\"right\">1 mg</td>");
+    CHECK_CONTAINS(html, "<del>old</del> new");
+    free(html);
+}
+
+TEST(entities_decode_and_text_is_escaped)
+{
+    char *html = render_with("&copy; &MadeUp; &#1050; a < b & \"c\" 'd'\n", NULL);
+    CHECK_STR(html, "<p>\xc2\xa9 &amp;MadeUp; \xd0\x9a a &lt; b &amp; &quot;c&quot; 'd'</p>\n");
+    free(html);
+}
+
+TEST(empty_and_nul_input_are_safe)
+{
+    char *html = render_with("", NULL);
+    CHECK_STR(html, "");
+    free(html);
+    buf out = BUF_INIT;
+    CHECK_INT(markdown_render("a\0b", 3, NULL, &out), 0);
+    CHECK_STR(buf_cstr(&out), "<p>a\xEF\xBF\xBD" "b</p>\n");
+    buf_free(&out);
+}
+
+TEST(cyrillic_seed_text_renders_intact)
+{
+    const char *md = "**Центр гематологии** — _«Мультидисциплинарный подход»_.\n";
+    char *html = render_with(md, NULL);
+    CHECK_STR(html, "<p><strong>Центр гематологии</strong> — <em>«Мультидисциплинарный подход»</em>.</p>\n");
+    free(html);
+}
+
+static bool rewrite_everything(void *user, const char *url, size_t len, bool is_image, buf *out)
+{
+    buf_puts(out, "/r/");
+    buf_add(out, url, len);
+    return true;
+}
+
+static bool image_every_other(void *user, const markdown_image *img, buf *out)
+{
+    int *n = user;
+    if ((*n)++ % 2) return false;
+    buf_printf(out, "<picture>%s|%s|%s</picture>", img->src, img->alt, img->title ? img->title : "-");
+    return true;
+}
+
+TEST(random_markdown_with_all_hooks_never_breaks)
+{
+    static const char *const frags[] = {
+        "![", "](", ")", "[", "]", "\"t\"", "`", "```\n", "\n", "\n\n", "> ", "- ", "1. ", "*", "_", "~~",
+        "| a | b |\n|---|---|\n", "<div>", "</div>", "&amp;", "&#0;", "\\", "x.jpg", "<http://a.b>", "я", " ",
+        "===\n", "    ", "#", "<", "!",
+    };
+    unsigned seed = 3;
+    int n = 0;
+    markdown_options opt = {.rewrite_url = rewrite_everything, .render_image = image_every_other, .user = &n,
+                            .escape_brackets_in_code = true};
+    for (int round = 0; round < 3000; round++) {
+        buf md = BUF_INIT, out = BUF_INIT;
+        for (int i = 0; i < 1 + round % 150; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&md, frags[(seed >> 16) % (sizeof frags / sizeof frags[0])]);
+        }
+        CHECK_INT(markdown_render(buf_cstr(&md), md.len, &opt, &out), 0);
+        buf_free(&md);
+        buf_free(&out);
+    }
+}

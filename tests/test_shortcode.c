@@ -1,0 +1,335 @@
+/* test_shortcode.c - shortcodes over rendered HTML: the gallery of the
+ * real conference post, safe-email, unknown and unclosed shortcodes,
+ * code, nesting. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "content/entity.h"
+#include "content/markdown.h"
+#include "content/shortcode.h"
+#include "test.h"
+
+#define NEWS "seed-site/user/pages/02.news"
+
+static char *read_body(const char *rel, int *first_line)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", test_shared_dir(), rel);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_add(&b, chunk, n);
+    fclose(f);
+    const char *s = buf_cstr(&b), *body = s;
+    *first_line = 1;
+    if (strncmp(s, "---", 3) == 0) {
+        const char *end = strstr(s + 3, "\n---");
+        const char *nl = end ? strchr(end + 4, '\n') : NULL;
+        if (nl) body = nl + 1;
+        for (const char *p = s; p < body; p++)
+            if (*p == '\n') (*first_line)++;
+    }
+    char *r = xstrdup(body);
+    buf_free(&b);
+    return r;
+}
+
+typedef struct result {
+    char *html;
+    diag_list d;
+    int expanded;
+} result;
+
+/* Markdown (escaping '[' in code, as for the site) then shortcodes. */
+static void run(const char *md, int first_line, const shortcode_ctx *extra, result *r)
+{
+    buf html = BUF_INIT, out = BUF_INIT;
+    markdown_options opt = {.escape_brackets_in_code = true};
+    markdown_render(md, strlen(md), &opt, &html);
+    shortcode_ctx ctx = extra ? *extra : (shortcode_ctx){0};
+    ctx.page_path = "pages/post/item.ru.md";
+    ctx.markdown = md;
+    ctx.markdown_len = strlen(md);
+    ctx.first_line = first_line;
+    diag_init(&r->d);
+    r->expanded = shortcodes_expand(html.s, html.len, &ctx, &out, &r->d);
+    r->html = buf_detach(&out, NULL);
+    buf_free(&html);
+}
+
+static void run_html(const char *html, result *r)
+{
+    buf out = BUF_INIT;
+    shortcode_ctx ctx = {.page_path = "p.md"};
+    diag_init(&r->d);
+    r->expanded = shortcodes_expand(html, strlen(html), &ctx, &out, &r->d);
+    r->html = buf_detach(&out, NULL);
+}
+
+static void result_free(result *r)
+{
+    free(r->html);
+    diag_free(&r->d);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+TEST(gallery_of_real_post_becomes_figures_outside_any_paragraph)
+{
+    int first_line;
+    char *md = read_body(NEWS "/03.2023-01-09-practical-conference/item.ru.md", &first_line);
+    CHECK(md != NULL);
+    if (!md) return;
+    result r;
+    run(md, first_line, NULL, &r);
+    CHECK_INT(r.expanded, 1);
+    CHECK_INT(r.d.len, 0);
+    CHECK_CONTAINS(r.html, "<div class=\"gallery gallery-owl\" role=\"region\" aria-roledescription=\"carousel\"");
+    CHECK_CONTAINS(r.html, "aria-label=\"Мультидисциплинарный подход в гематопатологии\" tabindex=\"0\">");
+    CHECK_INT(count(r.html, "<figure>"), 3);
+    CHECK_INT(count(r.html, "<figcaption>Мультидисциплинарный подход в гематопатологии</figcaption>"), 3);
+    CHECK_INT(count(r.html, "loading=\"lazy\""), 3);
+    const char *one = strstr(r.html, "src=\"2023-01-09-1.jpg\""), *two = strstr(r.html, "src=\"2023-01-09-2.jpg\""),
+               *three = strstr(r.html, "src=\"2023-01-09-3.jpg\"");
+    CHECK(one && two && three && one < two && two < three);
+    CHECK_NOT_CONTAINS(r.html, "owl-carousel ");
+    CHECK_NOT_CONTAINS(r.html, "[/owl-carousel]");
+    CHECK_NOT_CONTAINS(r.html, "<p><div");
+    CHECK_NOT_CONTAINS(r.html, "</div></p>");
+    CHECK_NOT_CONTAINS(r.html, "<p></p>");
+    /* the text around the gallery is intact */
+    CHECK_CONTAINS(r.html, "Антон Анатольевич Клодзинский.</p>\n<div class=\"gallery");
+    CHECK_CONTAINS(r.html, "</div>\n<p>Это уже второе мероприятие");
+    result_free(&r);
+    free(md);
+}
+
+TEST(gallery_keeps_alt_text_and_loads_eagerly_without_lazyload)
+{
+    const char *md = "[owl-carousel class='wide']\n![Forum hall](a.jpg \"Forum\")\n![Second](b.jpg)\n[/owl-carousel]\n";
+    result r;
+    run(md, 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<div class=\"gallery wide\"");
+    CHECK_CONTAINS(r.html, "<img src=\"a.jpg\" alt=\"Forum hall\" title=\"Forum\" />");
+    CHECK_CONTAINS(r.html, "<figcaption>Forum</figcaption>");
+    CHECK_INT(count(r.html, "<figcaption>"), 1); /* the second image has no title */
+    CHECK_NOT_CONTAINS(r.html, "loading=");
+    CHECK_INT(count(r.html, "<li class=\"gallery-slide\""), 2);
+    result_free(&r);
+}
+
+TEST(gallery_tags_in_paragraphs_of_their_own_leave_no_empty_paragraphs)
+{
+    const char *md = "Before.\n\n[owl-carousel]\n\n![a](1.jpg)\n\n![b](2.jpg)\n\n[/owl-carousel]\n\nAfter.\n";
+    result r;
+    run(md, 1, NULL, &r);
+    CHECK_INT(count(r.html, "<figure>"), 2);
+    CHECK_NOT_CONTAINS(r.html, "<p>\n");
+    CHECK_NOT_CONTAINS(r.html, "<p></p>");
+    CHECK_NOT_CONTAINS(r.html, "[owl-carousel");
+    CHECK_CONTAINS(r.html, "<p>Before.</p>\n<div class=\"gallery\"");
+    CHECK_CONTAINS(r.html, "</div>\n<p>After.</p>");
+    result_free(&r);
+}
+
+static bool render_slide(void *user, const markdown_image *img, bool is_lazy, buf *out)
+{
+    int *calls = user;
+    (*calls)++;
+    buf_printf(out, "<img src=\"%s\" srcset=\"x\" alt=\"%s\"%s>", img->src, img->alt, is_lazy ? " lazy" : "");
+    return true;
+}
+
+TEST(gallery_slides_go_through_the_image_callback)
+{
+    int calls = 0;
+    shortcode_ctx ctx = {.render_image = render_slide, .user = &calls};
+    result r;
+    run("[owl-carousel lazyLoad=true]\n![one](1.jpg)\n![two](2.jpg)\n[/owl-carousel]\n", 1, &ctx, &r);
+    CHECK_INT(calls, 2);
+    CHECK_CONTAINS(r.html, "<figure><img src=\"1.jpg\" srcset=\"x\" alt=\"one\" lazy></figure>");
+    result_free(&r);
+}
+
+TEST(escaped_quotes_in_attributes_are_read_as_quotes)
+{
+    result r;
+    run_html("<p>[owl-carousel class=&quot;my gallery&quot; title=&quot;Hall &amp; stage&quot;]<img src=\"a.jpg\" alt=\"\">[/owl-carousel]</p>", &r);
+    CHECK_CONTAINS(r.html, "<div class=\"gallery my gallery\"");
+    CHECK_CONTAINS(r.html, "aria-label=\"Hall &amp; stage\"");
+    CHECK_NOT_CONTAINS(r.html, "<p>");
+    result_free(&r);
+}
+
+/* Decode the character references of s. */
+static char *decoded(const char *s)
+{
+    buf b = BUF_INIT;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len; i++) {
+        size_t ref = s[i] == '&' ? html_entity_length(s + i, len - i) : 0;
+        if (ref && html_entity_decode(s + i, ref, &b)) i += ref - 1;
+        else buf_putc(&b, s[i]);
+    }
+    return buf_detach(&b, NULL);
+}
+
+TEST(safe_email_hides_the_address_in_character_references)
+{
+    result r;
+    run("Write to [safe-email autolink=\"true\" icon=\"envelope-o\"]info@hematology.kz[/safe-email] today.\n", 1, NULL, &r);
+    CHECK_NOT_CONTAINS(r.html, "info@hematology.kz");
+    CHECK_NOT_CONTAINS(r.html, "envelope");
+    CHECK_CONTAINS(r.html, "<a href=\"mailto:&#105;&#110;&#102;&#111;&#64;");
+    char *plain = decoded(r.html);
+    CHECK_STR(plain, "<p>Write to <a href=\"mailto:info@hematology.kz\">info@hematology.kz</a> today.</p>\n");
+    free(plain);
+    result_free(&r);
+}
+
+TEST(safe_email_without_autolink_is_encoded_text_only)
+{
+    result r;
+    run("[safe-email]a@b.kz[/safe-email]\n", 1, NULL, &r);
+    CHECK_STR(r.html, "<p>&#97;&#64;&#98;&#46;&#107;&#122;</p>\n");
+    result_free(&r);
+}
+
+TEST(unknown_shortcode_is_left_as_is_with_a_warning_at_its_line)
+{
+    const char *md = "Intro.\n\nMore text.\n\n[youtube id=abc123]\n";
+    result r;
+    run(md, 12, NULL, &r);
+    CHECK_CONTAINS(r.html, "<p>[youtube id=abc123]</p>");
+    CHECK_INT(r.d.warnings, 1);
+    CHECK(diag_has(&r.d, DIAG_WARNING, "unknown shortcode [youtube]"));
+    CHECK(r.d.len == 1 && r.d.items[0].line == 16);
+    CHECK_STR(r.d.len ? r.d.items[0].path : "", "pages/post/item.ru.md");
+    result_free(&r);
+}
+
+TEST(bracketed_words_are_not_reported_as_shortcodes)
+{
+    result r;
+    run("See [note] and [1] or [the list].\n", 1, NULL, &r);
+    CHECK_INT(r.d.len, 0);
+    CHECK_CONTAINS(r.html, "See [note] and [1] or [the list].");
+    result_free(&r);
+}
+
+TEST(unclosed_shortcode_is_left_as_is_with_a_warning)
+{
+    const char *md = "Text.\n\n[owl-carousel lazyLoad=true]\n![](a.jpg)\n";
+    result r;
+    run(md, 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "[owl-carousel lazyLoad=true]\n<img src=\"a.jpg\" alt=\"\" />");
+    CHECK_INT(r.expanded, 0);
+    CHECK(diag_has(&r.d, DIAG_WARNING, "[owl-carousel] has no closing tag"));
+    CHECK(r.d.len == 1 && r.d.items[0].line == 3);
+    result_free(&r);
+}
+
+TEST(shortcode_inside_code_is_never_expanded)
+{
+    const char *md = "Use `[safe-email]a@b.kz[/safe-email]` like this:\n\n"
+                     "```\n[owl-carousel]\n![](a.jpg)\n[/owl-carousel]\n```\n";
+    result r;
+    run(md, 1, NULL, &r);
+    CHECK_INT(r.expanded, 0);
+    CHECK_INT(r.d.len, 0);
+    CHECK_CONTAINS(r.html, "<code>&#91;safe-email]a@b.kz&#91;/safe-email]</code>");
+    CHECK_CONTAINS(r.html, "&#91;owl-carousel]");
+    result_free(&r);
+    /* even where '[' was not escaped (raw HTML) */
+    run_html("<pre><code>[safe-email autolink=1]a@b.kz[/safe-email]</code></pre><p><code>[owl-carousel]</code></p>", &r);
+    CHECK_INT(r.expanded, 0);
+    CHECK_CONTAINS(r.html, "<pre><code>[safe-email autolink=1]a@b.kz[/safe-email]</code></pre>");
+    result_free(&r);
+}
+
+TEST(nested_shortcodes_expand_inside_out)
+{
+    result r;
+    run("[box title=\"x\"][safe-email]a@b.kz[/safe-email][/box]\n", 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "[box title=&quot;x&quot;]&#97;&#64;&#98;&#46;&#107;&#122;[/box]");
+    CHECK(diag_has(&r.d, DIAG_WARNING, "unknown shortcode [box]"));
+    result_free(&r);
+    /* the same name nested: the inner closing tag is not the outer's */
+    run("[safe-email autolink=1][safe-email]a@b.kz[/safe-email][/safe-email]\n", 1, NULL, &r);
+    CHECK_INT(r.expanded, 2);
+    char *plain = decoded(r.html);
+    CHECK_STR(plain, "<p><a href=\"mailto:a@b.kz\">a@b.kz</a></p>\n");
+    free(plain);
+    result_free(&r);
+}
+
+TEST(self_closing_shortcode_has_no_content)
+{
+    result r;
+    run_html("<p>a [safe-email autolink=true /] b</p>", &r);
+    CHECK_INT(r.expanded, 1);
+    CHECK_STR(r.html, "<p>a <a href=\"mailto:\"></a> b</p>");
+    result_free(&r);
+}
+
+TEST(deep_nesting_is_bounded)
+{
+    buf html = BUF_INIT;
+    for (int i = 0; i < 200; i++) buf_puts(&html, "[owl-carousel]");
+    buf_puts(&html, "<img src=\"a.jpg\" alt=\"\">");
+    for (int i = 0; i < 200; i++) buf_puts(&html, "[/owl-carousel]");
+    result r;
+    run_html(buf_cstr(&html), &r);
+    CHECK(r.html != NULL);
+    CHECK_INT(r.expanded, 16);
+    CHECK(diag_has(&r.d, DIAG_WARNING, "nested too deeply"));
+    /* one message stands for the rest */
+    CHECK(r.d.len <= 21);
+    CHECK(diag_has(&r.d, DIAG_WARNING, "the rest are not reported"));
+    result_free(&r);
+    buf_free(&html);
+}
+
+TEST(safe_email_with_a_long_body_is_left_as_text)
+{
+    buf html = BUF_INIT;
+    buf_puts(&html, "<p>[safe-email]");
+    for (int i = 0; i < 300; i++) buf_puts(&html, "many words ");
+    buf_puts(&html, "[/safe-email]</p>");
+    result r;
+    run_html(buf_cstr(&html), &r);
+    CHECK_INT(r.expanded, 0);
+    CHECK_STR(r.html, buf_cstr(&html));
+    CHECK(diag_has(&r.d, DIAG_WARNING, "holds more than an e-mail address"));
+    result_free(&r);
+    buf_free(&html);
+}
+
+TEST(random_markup_never_breaks_expansion)
+{
+    static const char *const frags[] = {
+        "<p>", "</p>", "[owl-carousel]", "[/owl-carousel]", "[safe-email autolink=1]", "[/safe-email]", "[",
+        "]", "<img src=\"x.jpg\" title=\"t\">", "<code>", "</code>", "<pre>", "</pre>", "&quot;", "=", "/]",
+        " ", "\n", "a@b.kz", "[x y=", "'", "\"", "<!--", "-->", "<", ">", "я",
+    };
+    unsigned seed = 11;
+    for (int round = 0; round < 3000; round++) {
+        buf html = BUF_INIT;
+        for (int i = 0; i < 1 + round % 120; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&html, frags[(seed >> 16) % (sizeof frags / sizeof frags[0])]);
+        }
+        result r;
+        run_html(buf_cstr(&html), &r);
+        CHECK(r.html != NULL);
+        result_free(&r);
+        buf_free(&html);
+    }
+}

@@ -1,0 +1,348 @@
+/* test_site.c - reading a Grav user/ folder: the content model. */
+#include "content/site.h"
+#include "lib/date.h"
+#include "sitefix.h"
+#include "test.h"
+
+static site *load(const char *dir, long long now, diag_list *d)
+{
+    diag_init(d);
+    return site_load(dir, now, d);
+}
+
+static const char *seed_dir(void)
+{
+    static char p[4096];
+    snprintf(p, sizeof p, "%s/site", test_repo_dir());
+    return p;
+}
+
+static page_version *find(site *s, const char *lang, const char *route)
+{
+    return site_find_route(s, site_lang_index(s, lang), route);
+}
+
+TEST(example_site_has_every_post_in_three_languages)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    CHECK(s != NULL);
+    CHECK_INT(s->nlangs, 3);
+    CHECK_STR(s->langs[s->default_lang], "kk");
+    CHECK_INT(d.errors, 0);
+    const char *post = "/news/2023-01-09-practical-conference";
+    for (int l = 0; l < 3; l++) {
+        page_version *pv = find(s, s->langs[l], post);
+        CHECK(pv != NULL);
+        if (pv) CHECK(pv->published);
+    }
+    page_version *ru = find(s, "ru", post);
+    CHECK_STR(ru->url, "/ru/news/2023-01-09-practical-conference/");
+    CHECK_STR(ru->out_path, "ru/news/2023-01-09-practical-conference/index.html");
+    CHECK_STR(ru->template_name, "item");
+    CHECK_CONTAINS(ru->title, "Мультидисциплинарный подход");
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(dashed_dates_are_day_first_in_almaty_time)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    page_version *pv = find(s, "en", "/news/2023-01-09-practical-conference");
+    /* 9 January 2023 10:00 in Almaty (UTC+6 then) is 04:00 UTC */
+    CHECK_INT(pv->date, 1673236800LL);
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(folder_without_prefix_is_routable_but_not_visible)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    page_version *pv = find(s, "kk", "/news/2024-05-25-education-exchange-program");
+    CHECK(pv != NULL);
+    if (pv) CHECK(!pv->visible);
+    page_version *news = find(s, "kk", "/news");
+    CHECK(news && news->visible);
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(news_collection_orders_children_by_date_desc)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    page_version *news = find(s, "ru", "/news");
+    CHECK(news != NULL);
+    CHECK_INT(news->nitems, 5);
+    for (size_t i = 1; i < news->nitems; i++) CHECK(news->items[i - 1]->date >= news->items[i]->date);
+    CHECK_STR(news->items[0]->slug, "2024-05-25-education-exchange-program");
+    CHECK_INT(news->per_page, 10);
+    CHECK(news->items[1]->prev == news->items[0]);
+    CHECK(news->items[0]->next == news->items[1]);
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(home_alias_is_the_language_root)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    page_version *home = find(s, "en", "/");
+    CHECK(home && home->is_home);
+    if (home) {
+        CHECK_STR(home->url, "/en/");
+        CHECK_STR(home->out_path, "en/index.html");
+    }
+    site_free(s);
+    diag_free(&d);
+}
+
+TEST(media_url_is_shared_by_all_languages)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    page_version *pv = find(s, "kk", "/news/2023-01-09-practical-conference");
+    CHECK_INT(pv->page->nmedia, 3);
+    CHECK_STR(pv->page->media[0].url, "/media/news/2023-01-09-practical-conference/2023-01-09-1.jpg");
+    CHECK_STR(pv->page->media[0].out_path, "media/news/2023-01-09-practical-conference/2023-01-09-1.jpg");
+    site_free(s);
+    diag_free(&d);
+}
+
+/* Any version of the page in folder rel (published or not). */
+static page_version *find_folder(site *s, const char *lang, const char *rel)
+{
+    int l = site_lang_index(s, lang);
+    for (size_t i = 0; i < s->npages; i++)
+        if (!strcmp(s->pages[i]->rel, rel)) return s->pages[i]->v[l];
+    return NULL;
+}
+
+static const char *const future_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.blog/blog.md", "---\ntitle: Blog\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.blog/01.past/item.md", "---\ntitle: Past\ndate: '01-01-2020 10:00'\n---\nold\n"},
+    {"pages/01.blog/02.future/item.md",
+     "---\ntitle: Future\ndate: '01-01-2030 10:00'\npublish_date: '01-01-2030 10:00'\n---\nsoon\n"},
+    {"pages/01.blog/03.gone/item.md", "---\ntitle: Gone\nunpublish_date: '01-01-2021 10:00'\n---\nx\n"},
+    {"pages/01.blog/04.draft/item.md", "---\ntitle: Draft\npublished: false\n---\nx\n"},
+    {NULL, NULL}};
+
+TEST(future_publish_date_keeps_page_out_and_sets_next_change)
+{
+    char *dir = sitefix_make(future_site);
+    diag_list d;
+    long long now = 1700000000; /* Nov 2023 */
+    site *s = load(dir, now, &d);
+    CHECK(s != NULL);
+    CHECK_INT(d.errors, 0);
+    page_version *future = find_folder(s, "ru", "01.blog/02.future");
+    CHECK(future && !future->published);
+    CHECK(find(s, "ru", "/blog/future") == NULL);
+    page_version *gone = find_folder(s, "ru", "01.blog/03.gone");
+    CHECK(gone && !gone->published);
+    page_version *draft = find_folder(s, "ru", "01.blog/04.draft");
+    CHECK(draft && !draft->published);
+    page_version *blog = find(s, "ru", "/blog");
+    CHECK(blog != NULL);
+    if (blog) CHECK_INT(blog->nitems, 1);
+    long long when;
+    date_parse("01-01-2030 10:00", NULL, &when, NULL);
+    CHECK_INT(s->next_change, when);
+    site_free(s);
+    diag_free(&d);
+    /* once the time has come the post is there */
+    s = load(dir, when + 60, &d);
+    future = find(s, "ru", "/blog/future");
+    CHECK(future && future->published);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const dup_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/10.a/item.ru.md", "---\ntitle: First\nslug: same\n---\nx\n"},
+    {"pages/01.news/20.b/item.ru.md", "---\ntitle: Second\nslug: same\n---\ny\n"},
+    {NULL, NULL}};
+
+TEST(two_pages_on_one_route_is_an_error_naming_both_and_first_wins)
+{
+    char *dir = sitefix_make(dup_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK_INT(d.errors, 1);
+    CHECK(diag_has(&d, DIAG_ERROR, "01.news/10.a"));
+    CHECK(diag_has(&d, DIAG_ERROR, "01.news/20.b"));
+    page_version *pv = find(s, "ru", "/news/same");
+    CHECK(pv != NULL);
+    if (pv) CHECK_STR(pv->title, "First");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const broken_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/01.ok/item.md", "---\ntitle: Fine\n---\nfine\n"},
+    {"pages/01.news/02.bad/item.md", "---\ntitle: Broken\ntags: [unclosed\n---\nbody\n"},
+    {"pages/01.news/03.baddate/item.md", "---\ntitle: Bad date\ndate: '32-01-2023 10:00'\n---\nbody\n"},
+    {"pages/01.news/04.crlf/item.md", "\xEF\xBB\xBF---\r\ntitle: Windows\r\npublished: true\r\n---\r\nText\r\n"},
+    {"pages/01.news/05.nofm/item.md", "Just text, no front matter.\n"},
+    {NULL, NULL}};
+
+TEST(broken_yaml_is_reported_with_line_and_other_pages_load)
+{
+    char *dir = sitefix_make(broken_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK(s != NULL);
+    CHECK(d.errors >= 2);
+    int found = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].path, "02.bad/item.md") && d.items[i].line >= 3) found = 1;
+    CHECK(found);
+    CHECK(find(s, "kk", "/news/ok") != NULL);
+    CHECK(find(s, "kk", "/news/bad") == NULL);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(unparseable_date_is_an_error_with_line_not_an_epoch)
+{
+    char *dir = sitefix_make(broken_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    int found = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].path, "03.baddate") && d.items[i].line == 3 && strstr(d.items[i].msg, "not a date"))
+            found = 1;
+    CHECK(found);
+    CHECK(find(s, "kk", "/news/baddate") == NULL);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(crlf_bom_and_missing_front_matter_are_accepted)
+{
+    char *dir = sitefix_make(broken_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *crlf = find(s, "en", "/news/crlf");
+    CHECK(crlf != NULL);
+    if (crlf) CHECK_STR(crlf->title, "Windows");
+    page_version *nofm = find(s, "en", "/news/nofm");
+    CHECK(nofm != NULL);
+    if (nofm) CHECK_STR(nofm->title, "Nofm");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const fallback_site[][2] = {
+    {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n  pages_fallback_only: true\n"},
+    {"pages/01.a/item.ru.md", "---\ntitle: Russian A\n---\n"},
+    {"pages/01.a/item.kk.md", "---\ntitle: Kazakh A\n---\n"},
+    {"pages/02.b/item.md", "---\ntitle: Neutral B\n---\n"},
+    {"pages/03.c/item.en.md", "---\ntitle: English C\n---\n"},
+    {NULL, NULL}};
+
+TEST(pages_fallback_only_falls_back_through_earlier_languages)
+{
+    char *dir = sitefix_make(fallback_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    /* en missing -> ru, then kk, then item.md */
+    page_version *a = find(s, "en", "/a");
+    CHECK(a && !strcmp(a->title, "Russian A"));
+    page_version *b = find(s, "en", "/b");
+    CHECK(b && !strcmp(b->title, "Neutral B"));
+    /* kk has nothing before it: an English-only page is absent in kk and ru */
+    CHECK(find(s, "kk", "/c") == NULL);
+    CHECK(find(s, "ru", "/c") == NULL);
+    CHECK(find(s, "en", "/c") != NULL);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const default_fallback_site[][2] = {
+    {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n"},
+    {"pages/01.a/item.kk.md", "---\ntitle: Kazakh A\n---\n"},
+    {"pages/02.b/item.ru.md", "---\ntitle: Russian B\n---\n"},
+    {"pages/03.c/item.en.md", "---\ntitle: English C\n---\n"},
+    {"pages/03.c/item.md", "---\ntitle: Neutral C\n---\n"},
+    {NULL, NULL}};
+
+TEST(default_fallback_is_active_then_default_language_then_plain_file)
+{
+    char *dir = sitefix_make(default_fallback_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *a = find(s, "en", "/a");
+    CHECK(a && !strcmp(a->title, "Kazakh A"));
+    CHECK(find(s, "en", "/b") == NULL); /* ru is not a fallback of en */
+    page_version *c = find(s, "ru", "/c");
+    CHECK(c && !strcmp(c->title, "Neutral C"));
+    page_version *ce = find(s, "en", "/c");
+    CHECK(ce && !strcmp(ce->title, "English C"));
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+static const char *const coll_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.list/blog.md",
+     "---\ntitle: L\ncontent:\n  items: '@self.children'\n  order:\n    by: title\n    dir: asc\n  limit: 2\n  pagination: true\n---\n"},
+    {"pages/01.list/01.x/item.md", "---\ntitle: Charlie\n---\n"},
+    {"pages/01.list/02.y/item.md", "---\ntitle: Alpha\n---\n"},
+    {"pages/01.list/03.z/item.md", "---\ntitle: Bravo\nhide_from_post_list: true\n---\n"},
+    {"pages/01.list/04.w/item.md", "---\ntitle: Delta\n---\n"},
+    {"pages/01.list/05.v/item.md", "---\ntitle: Echo\nslug: custom-slug\nvisible: false\n---\n"},
+    {NULL, NULL}};
+
+TEST(collection_orders_hides_and_paginates)
+{
+    char *dir = sitefix_make(coll_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *l = find(s, "ru", "/list");
+    CHECK(l != NULL);
+    CHECK_INT(l->nitems, 4);
+    CHECK_STR(l->items[0]->title, "Alpha");
+    CHECK_STR(l->items[1]->title, "Charlie");
+    CHECK_STR(l->items[3]->title, "Echo");
+    CHECK_INT(l->per_page, 2);
+    arena a = ARENA_INIT;
+    CHECK_STR(site_list_page_url(&a, l, 2), "/ru/list/page/2/");
+    arena_free(&a);
+    page_version *e = find(s, "ru", "/list/custom-slug");
+    CHECK(e && !e->visible);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+TEST(missing_pages_folder_is_a_clear_error)
+{
+    diag_list d;
+    site *s = load("/nonexistent-folio-site", 0, &d);
+    CHECK(s == NULL);
+    CHECK(diag_has(&d, DIAG_ERROR, "no 'pages' folder"));
+    diag_free(&d);
+}
+
+TEST(ui_strings_fall_back_to_default_language)
+{
+    diag_list d;
+    site *s = load(seed_dir(), 0, &d);
+    CHECK_STR(site_translate(s, site_lang_index(s, "ru"), "READ_MORE"), "Подробно...");
+    CHECK_STR(site_translate(s, site_lang_index(s, "en"), "NO_SUCH_KEY"), "NO_SUCH_KEY");
+    site_free(s);
+    diag_free(&d);
+}
