@@ -659,3 +659,23 @@ TEST(a_native_object_can_be_the_whole_context)
     arena_free(&a);
     tpl_env_free(env);
 }
+
+TEST(arrow_functions_in_filter_map_reduce_and_sort)
+{
+    RENDER_EQ("main",
+              "{% set min = 2 %}{{ [1, 2, 3, 4]|filter(v => v > min)|join(',') }}|"
+              "{{ {a: 1, b: 2}|map((v, k) => k ~ '=' ~ v)|join('&') }}|"
+              "{{ [1, 2, 3]|reduce((carry, v) => carry + v, 10) }}|"
+              "{{ ['bb', 'a', 'ccc']|sort((x, y) => x|length - y|length)|join(',') }}|"
+              "{{ [{n: 'x'}, {m: 1}, {n: 'y'}]|column('n')|join }}|"
+              "{% for k, v in [5, 6, 7]|filter(v => v != 6) %}{{ k }}{{ v }}{% endfor %}",
+              NULL, "3,4|a=1&amp;b=2|16|a,bb,ccc|xy|0527");
+}
+
+TEST(a_value_that_is_not_an_arrow_function_is_an_error)
+{
+    static const char *const p[] = {"main", "{{ [1]|map('upper')|join }}", NULL};
+    char *s = render1(p, NULL);
+    CHECK(s == NULL);
+    free(s);
+}

@@ -33,7 +33,7 @@ FILTER(abs); FILTER(batch); FILTER(capitalize); FILTER(date); FILTER(escape); FI
 FILTER(join); FILTER(json_encode); FILTER(keys); FILTER(last); FILTER(length); FILTER(lower); FILTER(merge);
 FILTER(nl2br); FILTER(number_format); FILTER(raw); FILTER(replace); FILTER(reverse); FILTER(round);
 FILTER(slice); FILTER(sort); FILTER(spaceless); FILTER(split); FILTER(striptags); FILTER(title); FILTER(trim);
-FILTER(upper); FILTER(url_encode);
+FILTER(upper); FILTER(url_encode); FILTER(filter); FILTER(map); FILTER(reduce); FILTER(column);
 FUNCTION(attribute); FUNCTION(cycle); FUNCTION(date); FUNCTION(max); FUNCTION(min); FUNCTION(range);
 
 #endif

@@ -314,6 +314,32 @@ static value *eval_macro(render *r, const expr *e)
     return tpl_call_macro(r, e, m, args, e->nargs);
 }
 
+/* ---- arrow functions ---- */
+
+typedef struct closure {
+    const expr *e;
+    frame *scope; /* the variables it was made with */
+} closure;
+
+static const value_class arrow_class = {"arrow function", NULL, NULL, NULL};
+
+value *tpl_call_arrow(render *r, const expr *at, value *fn, value **args, size_t nargs)
+{
+    if (!fn || fn->kind != V_OBJECT || fn->u.obj.cls != &arrow_class) {
+        tpl_error_at(r, at, "the \"%s\" filter expects an arrow function", at->name ? at->name : "?");
+        return NULL;
+    }
+    const closure *c = fn->u.obj.self;
+    frame *saved = r->top;
+    r->top = c->scope;
+    frame *f = tpl_push_frame(r, true, false);
+    for (size_t i = 0; i < c->e->nparams; i++)
+        tpl_define_var(r, f, c->e->params[i], i < nargs && args[i] ? args[i] : value_null());
+    value *v = tpl_eval(r, c->e->a);
+    r->top = saved;
+    return v ? v : value_null();
+}
+
 value *tpl_eval(render *r, const expr *e)
 {
     if (r->failed) return NULL;
@@ -395,6 +421,12 @@ value *tpl_eval(render *r, const expr *e)
     case E_PARENT: return tpl_render_parent(r, e);
     case E_MACRO: return eval_macro(r, e);
     case E_APPLY_IN: return r->apply_input ? r->apply_input : value_null();
+    case E_ARROW: {
+        closure *c = arena_alloc(r->a, sizeof *c);
+        c->e = e;
+        c->scope = r->top;
+        return value_object(r->a, &arrow_class, c);
+    }
     case E_ESCAPE: {
         value *v = tpl_eval(r, e->a);
         if (r->failed) return NULL;

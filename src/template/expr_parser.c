@@ -149,6 +149,45 @@ static const opinfo *peek_binary(parser *p, int *words, bool *is_test)
 static expr *parse_postfix(parser *p, expr *e);
 static expr *parse_primary(parser *p);
 
+/* An arrow function `x => expr` or `(x, y) => expr`, allowed where
+ * Twig allows them: as arguments. NULL (nothing consumed) when the
+ * tokens ahead are not one. */
+static expr *try_arrow(parser *p)
+{
+    size_t n = 0, i;
+    const token *t = peek(p);
+    if (t->kind == T_NAME && tok_is(peek_at(p, 1), T_PUNCT, "=>")) {
+        n = 1;
+        i = 1;
+    } else if (tok_is(t, T_PUNCT, "(")) {
+        i = 1;
+        for (;;) {
+            if (peek_at(p, i)->kind != T_NAME) return NULL;
+            n++;
+            i++;
+            if (tok_is(peek_at(p, i), T_PUNCT, ",")) {
+                i++;
+                continue;
+            }
+            if (!tok_is(peek_at(p, i), T_PUNCT, ")")) return NULL;
+            i++;
+            break;
+        }
+        if (!tok_is(peek_at(p, i), T_PUNCT, "=>")) return NULL;
+    } else {
+        return NULL;
+    }
+    expr *e = new_expr(p, E_ARROW, t);
+    e->params = arena_alloc(p->a, n * sizeof *e->params);
+    for (size_t k = 0, pos = 0; k < i + 1; k++) {
+        const token *x = next_tok(p);
+        if (x->kind == T_NAME) e->params[pos++] = x->s;
+    }
+    e->nparams = n;
+    e->a = parse_expression(p, 0);
+    return e->a ? e : NULL;
+}
+
 static expr **parse_args(parser *p, size_t *n)
 {
     /* at "(" */
@@ -164,7 +203,8 @@ static expr **parse_args(parser *p, size_t *n)
             parse_error(p, peek(p), "named arguments are not supported");
             break;
         }
-        expr *a = parse_expression(p, 0);
+        expr *a = try_arrow(p);
+        if (!a && !p->failed) a = parse_expression(p, 0);
         if (!a) break;
         if (len == cap) {
             cap = cap ? cap * 2 : 4;

@@ -260,17 +260,45 @@ FILTER(reverse)
     return tpl_str_result(r, &b);
 }
 
-static void merge_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *), arena *a)
+/* How sort compares: PHP's comparison, or the template's arrow function
+ * (which returns a number, like PHP's usort callbacks). */
+typedef struct sort_ctx {
+    render *r;
+    const expr *at;
+    value *fn;
+} sort_ctx;
+
+static int compare_items(const sort_ctx *c, value *x, value *y)
 {
-    /* stable, and thread-safe through a per-call arena pointer */
+    if (!c->fn) return php_compare(c->r->a, x, y);
+    if (c->r->failed) return 0;
+    value *args[2] = {x, y};
+    double d = php_to_float(tpl_call_arrow(c->r, c->at, c->fn, args, 2));
+    return d < 0 ? -1 : d > 0;
+}
+
+static int compare_values(const sort_ctx *c, const void *x, const void *y)
+{
+    return compare_items(c, *(value *const *)x, *(value *const *)y);
+}
+
+static int compare_pairs(const sort_ctx *c, const void *x, const void *y)
+{
+    return compare_items(c, ((const value_pair *)x)->val, ((const value_pair *)y)->val);
+}
+
+/* Stable merge sort (PHP 8's sort is stable too). */
+static void merge_sort(void *base, size_t n, size_t size, int (*cmp)(const sort_ctx *, const void *, const void *),
+                       const sort_ctx *c)
+{
     if (n < 2) return;
-    char *tmp = arena_alloc(a, n * size), *b = base;
+    char *tmp = arena_alloc(c->r->a, n * size), *b = base;
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
-                if (cmp(b + j * size, b + i * size) < 0) memcpy(tmp + k++ * size, b + j++ * size, size);
+                if (cmp(c, b + j * size, b + i * size) < 0) memcpy(tmp + k++ * size, b + j++ * size, size);
                 else memcpy(tmp + k++ * size, b + i++ * size, size);
             }
             while (i < mid) memcpy(tmp + k++ * size, b + i++ * size, size);
@@ -280,35 +308,113 @@ static void merge_sort(void *base, size_t n, size_t size, int (*cmp)(const void 
     }
 }
 
-static __thread arena *tls_sort_arena;
-static int cmp_values_tls(const void *x, const void *y)
-{
-    return php_compare(tls_sort_arena, *(value *const *)x, *(value *const *)y);
-}
-static int cmp_pairs_tls(const void *x, const void *y)
-{
-    return php_compare(tls_sort_arena, ((const value_pair *)x)->val, ((const value_pair *)y)->val);
-}
-
 FILTER(sort)
 {
     value *a = tpl_as_array(r, in);
-    tls_sort_arena = r->a;
+    sort_ctx c = {r, at, ARG(0)};
     if (a && a->kind == V_LIST) {
         value *out = value_list(r->a);
         for (size_t i = 0; i < a->u.list.len; i++) list_push(r->a, out, a->u.list.items[i]);
-        merge_sort(out->u.list.items, out->u.list.len, sizeof(value *), cmp_values_tls, r->a);
+        merge_sort(out->u.list.items, out->u.list.len, sizeof(value *), compare_values, &c);
         return out;
     }
     if (a && a->kind == V_MAP) {
         value *out = value_map(r->a);
         for (size_t i = 0; i < a->u.map.len; i++)
             map_setn(r->a, out, a->u.map.items[i].key, a->u.map.items[i].key_len, a->u.map.items[i].val);
-        merge_sort(out->u.map.items, out->u.map.len, sizeof(value_pair), cmp_pairs_tls, r->a);
+        merge_sort(out->u.map.items, out->u.map.len, sizeof(value_pair), compare_pairs, &c);
         return out;
     }
     tpl_error_at(r, at, "the sort filter only works with arrays");
     return NULL;
+}
+
+/* The key of item i of a list or map, as PHP would hand it over. */
+static value *item_key(render *r, const value *a, size_t i)
+{
+    if (a->kind == V_LIST) return value_int(r->a, (long long)i);
+    const value_pair *p = &a->u.map.items[i];
+    bool is_int;
+    long long iv;
+    double f;
+    if (php_is_numeric_str(p->key, p->key_len, &is_int, &iv, &f) && is_int && p->key[0] != ' ' && p->key[0] != '+' &&
+        !(p->key[0] == '0' && p->key_len > 1))
+        return value_int(r->a, iv);
+    return value_str_ref(r->a, p->key, p->key_len);
+}
+
+static size_t item_count(const value *a) { return a->kind == V_LIST ? a->u.list.len : a->u.map.len; }
+static value *item_value(const value *a, size_t i) { return a->kind == V_LIST ? a->u.list.items[i] : a->u.map.items[i].val; }
+
+/* array_filter: keys are kept, so a filtered list may become a map. */
+FILTER(filter)
+{
+    value *a = tpl_as_array(r, in);
+    if (!a || (a->kind != V_LIST && a->kind != V_MAP)) return value_list(r->a);
+    value *kept = value_map(r->a);
+    bool sequential = true;
+    for (size_t i = 0; i < item_count(a) && !r->failed; i++) {
+        value *call_args[2] = {item_value(a, i), item_key(r, a, i)};
+        if (!value_truthy(tpl_call_arrow(r, at, ARG(0), call_args, 2))) continue;
+        if (a->kind == V_LIST) {
+            char k[32];
+            int kl = snprintf(k, sizeof k, "%zu", i);
+            sequential &= i == kept->u.map.len;
+            map_setn(r->a, kept, k, (size_t)kl, call_args[0]);
+        } else {
+            map_setn(r->a, kept, a->u.map.items[i].key, a->u.map.items[i].key_len, call_args[0]);
+        }
+    }
+    if (a->kind == V_LIST && sequential) {
+        value *l = value_list(r->a);
+        for (size_t i = 0; i < kept->u.map.len; i++) list_push(r->a, l, kept->u.map.items[i].val);
+        return l;
+    }
+    return kept;
+}
+
+FILTER(map)
+{
+    value *a = tpl_as_array(r, in);
+    if (!a || (a->kind != V_LIST && a->kind != V_MAP)) return value_list(r->a);
+    value *out = a->kind == V_LIST ? value_list(r->a) : value_map(r->a);
+    for (size_t i = 0; i < item_count(a) && !r->failed; i++) {
+        value *call_args[2] = {item_value(a, i), item_key(r, a, i)};
+        value *v = tpl_call_arrow(r, at, ARG(0), call_args, 2);
+        if (a->kind == V_LIST) list_push(r->a, out, v ? v : value_null());
+        else map_setn(r->a, out, a->u.map.items[i].key, a->u.map.items[i].key_len, v ? v : value_null());
+    }
+    return out;
+}
+
+FILTER(reduce)
+{
+    value *a = tpl_as_array(r, in);
+    value *carry = ARG(1) ? ARG(1) : value_null();
+    if (!a || (a->kind != V_LIST && a->kind != V_MAP)) return carry;
+    for (size_t i = 0; i < item_count(a) && !r->failed; i++) {
+        value *call_args[3] = {carry, item_value(a, i), item_key(r, a, i)};
+        carry = tpl_call_arrow(r, at, ARG(0), call_args, 3);
+    }
+    return carry;
+}
+
+/* array_column: the `name` attribute of every item that has one. */
+FILTER(column)
+{
+    value *a = tpl_as_array(r, in);
+    value *out = value_list(r->a);
+    if (!a || (a->kind != V_LIST && a->kind != V_MAP)) return out;
+    size_t kl;
+    const char *key = STR(ARG(0), &kl);
+    for (size_t i = 0; i < item_count(a); i++) {
+        value *item = item_value(a, i), *v = NULL;
+        if (item && item->kind == V_MAP) v = map_getn(item, key, kl);
+        else if (item && item->kind == V_OBJECT && item->u.obj.cls->get)
+            v = item->u.obj.cls->get(item->u.obj.self, key, r->a);
+        if (v) list_push(r->a, out, v);
+    }
+    return out;
 }
 
 FILTER(batch)

@@ -94,6 +94,7 @@ typedef enum expr_kind {
     E_MACRO,     /* imported macro call */
     E_APPLY_IN,  /* the captured body of an apply tag */
     E_ESCAPE,    /* autoescape inserted by the parser */
+    E_ARROW,     /* (a, b) => expr: params in params, body in a */
     E_DEFINED,   /* is defined (test on a variable path) */
 } expr_kind;
 
@@ -126,6 +127,8 @@ struct expr {
     const char *strategy;  /* E_ESCAPE */
     import_decl *import;   /* E_MACRO */
     tpl *owner;            /* template the expression is in (errors, _self) */
+    const char **params;   /* E_ARROW */
+    size_t nparams;
 };
 
 /* ---- statements ---- */
@@ -307,6 +310,9 @@ value *tpl_eval(render *r, const expr *e);
 /* Evaluate a variable path without an undefined error: *defined false
  * (and NULL returned) when some part of it does not exist. */
 value *tpl_eval_quiet(render *r, const expr *e, bool *defined);
+/* Call an arrow function value (as made by E_ARROW) with args; NULL when
+ * fn is not an arrow function (after an error). */
+value *tpl_call_arrow(render *r, const expr *at, value *fn, value **args, size_t nargs);
 /* Call macro m with evaluated args; returns its output (markup). */
 value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **args, size_t nargs);
 value *tpl_render_parent(render *r, const expr *at);
