@@ -679,3 +679,23 @@ TEST(a_value_that_is_not_an_arrow_function_is_an_error)
     CHECK(s == NULL);
     free(s);
 }
+
+TEST(objects_compare_with_strings_by_their_text)
+{
+    static const char *const p[] = {"main", "{{ page == '<page>' ? 'same' : 'diff' }}|{{ page == 'x' ? 'same' : 'diff' }}|"
+                                            "{{ {a: '/'}|json_encode(constant('JSON_UNESCAPED_SLASHES'))|raw }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "page", value_object(&a, &page_class, (void *)"Home"));
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", ctx, &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "same|diff|{\"a\":\"/\"}");
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    tpl_env_free(env);
+}

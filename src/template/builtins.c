@@ -2,6 +2,7 @@
  * small built-in functions themselves and the helpers the filter files
  * share. A host registration of the same name takes precedence (see
  * env.c). */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -110,6 +111,25 @@ FUNCTION(date)
     return value_int(r->a, t);
 }
 
+/* constant(): the few PHP constants templates pass to filters. */
+FUNCTION(constant)
+{
+    static const struct {
+        const char *name;
+        long long v;
+    } ints[] = {
+        {"JSON_HEX_TAG", 1}, {"JSON_HEX_AMP", 2}, {"JSON_HEX_APOS", 4}, {"JSON_HEX_QUOT", 8},
+        {"JSON_FORCE_OBJECT", 16}, {"JSON_NUMERIC_CHECK", 32}, {"JSON_UNESCAPED_SLASHES", 64},
+        {"JSON_PRETTY_PRINT", 128}, {"JSON_UNESCAPED_UNICODE", 256}, {"PHP_INT_MAX", LLONG_MAX},
+    };
+    const char *name = ARG(0) ? STR(ARG(0), NULL) : "";
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (!strcmp(ints[i].name, name)) return value_int(r->a, ints[i].v);
+    if (!strcmp(name, "PHP_EOL")) return value_str_ref(r->a, "\n", 1);
+    tpl_error_at(r, at, "unknown constant \"%s\"", name);
+    return NULL;
+}
+
 static const callable builtin_filters[] = {
     {"abs", filter_abs, NULL, NULL, false, false},
     {"batch", filter_batch, NULL, NULL, false, false},
@@ -150,6 +170,7 @@ static const callable builtin_filters[] = {
 static const callable builtin_functions[] = {
     {"attribute", function_attribute, NULL, NULL, false, false},
     {"block", tpl_fn_block, NULL, NULL, true, false},
+    {"constant", function_constant, NULL, NULL, false, false},
     {"cycle", function_cycle, NULL, NULL, false, false},
     {"date", function_date, NULL, NULL, false, false},
     {"include", tpl_fn_include, NULL, NULL, true, false},

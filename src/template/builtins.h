@@ -34,6 +34,6 @@ FILTER(join); FILTER(json_encode); FILTER(keys); FILTER(last); FILTER(length); F
 FILTER(nl2br); FILTER(number_format); FILTER(raw); FILTER(replace); FILTER(reverse); FILTER(round);
 FILTER(slice); FILTER(sort); FILTER(spaceless); FILTER(split); FILTER(striptags); FILTER(title); FILTER(trim);
 FILTER(upper); FILTER(url_encode); FILTER(filter); FILTER(map); FILTER(reduce); FILTER(column);
-FUNCTION(attribute); FUNCTION(cycle); FUNCTION(date); FUNCTION(max); FUNCTION(min); FUNCTION(range);
+FUNCTION(attribute); FUNCTION(constant); FUNCTION(cycle); FUNCTION(date); FUNCTION(max); FUNCTION(min); FUNCTION(range);
 
 #endif

@@ -219,6 +219,17 @@ int php_compare(arena *a, const value *x, const value *y)
 {
     if (!x) x = value_null();
     if (!y) y = value_null();
+    if ((x->kind == V_OBJECT && y->kind == V_STRING) || (y->kind == V_OBJECT && x->kind == V_STRING)) {
+        const value *obj = x->kind == V_OBJECT ? x : y, *other = x->kind == V_OBJECT ? y : x;
+        if (obj->u.obj.cls->write) {
+            /* like a PHP object with __toString: compared as its text */
+            buf b = BUF_INIT;
+            obj->u.obj.cls->write(obj->u.obj.self, &b);
+            value *text = value_str(a, buf_cstr(&b), b.len);
+            buf_free(&b);
+            return x == obj ? php_compare(a, text, other) : php_compare(a, other, text);
+        }
+    }
     value *rx = NULL, *ry = NULL;
     if (x->kind == V_OBJECT && (rx = value_resolve(a, (value *)x)) != x && rx) x = rx;
     if (y->kind == V_OBJECT && (ry = value_resolve(a, (value *)y)) != y && ry) y = ry;
