@@ -33,16 +33,21 @@ FUNCTION(range)
         tpl_error_at(r, at, "range step must not be zero");
         return NULL;
     }
-    if (step < 0) step = -step;
+    unsigned long long ustep = step < 0 ? 0ULL - (unsigned long long)step : (unsigned long long)step;
     value *out = value_list(r->a);
-    unsigned long long n = (lo <= hi ? (unsigned long long)(hi - lo) : (unsigned long long)(lo - hi)) /
-                           (unsigned long long)step;
+    /* in unsigned arithmetic: hi - lo may not fit in a long long */
+    unsigned long long n = (lo <= hi ? (unsigned long long)hi - (unsigned long long)lo
+                                     : (unsigned long long)lo - (unsigned long long)hi) /
+                           ustep;
     if (n >= TPL_MAX_RANGE) {
         tpl_error_at(r, at, "range of %llu items is over the limit of %d", n + 1, TPL_MAX_RANGE);
         return NULL;
     }
-    for (unsigned long long i = 0; i <= n; i++)
-        list_push(r->a, out, value_int(r->a, lo <= hi ? lo + (long long)i * step : lo - (long long)i * step));
+    for (unsigned long long i = 0; i <= n; i++) {
+        unsigned long long offset = i * ustep; /* at most |hi - lo| */
+        unsigned long long item = lo <= hi ? (unsigned long long)lo + offset : (unsigned long long)lo - offset;
+        list_push(r->a, out, value_int(r->a, (long long)item));
+    }
     return out;
 }
 

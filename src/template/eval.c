@@ -147,7 +147,9 @@ static value *eval_range(render *r, const expr *at, value *from, value *to)
         return list;
     }
     long long a = php_to_int(from), b = php_to_int(to);
-    unsigned long long count = a <= b ? (unsigned long long)(b - a) : (unsigned long long)(a - b);
+    /* in unsigned arithmetic: b - a may not fit in a long long */
+    unsigned long long count = a <= b ? (unsigned long long)b - (unsigned long long)a
+                                      : (unsigned long long)a - (unsigned long long)b;
     if (count >= TPL_MAX_RANGE) {
         tpl_error_at(r, at, "range of %llu items is over the limit of %d", count + 1, TPL_MAX_RANGE);
         return list;
@@ -252,23 +254,27 @@ static value *eval_test(render *r, const expr *e)
     if (r->failed) return NULL;
     if (!v) v = value_null();
     value **args = eval_args(r, e->args, e->nargs);
-    const char *n = e->name;
     bool res = false;
-    if (!strcmp(n, "empty")) res = test_empty(r, v);
-    else if (!strcmp(n, "null") || !strcmp(n, "none")) res = v->kind == V_NULL;
-    else if (!strcmp(n, "same as")) res = php_same(v, args[0]);
-    else if (!strcmp(n, "even")) res = php_to_int(v) % 2 == 0;
-    else if (!strcmp(n, "odd")) res = php_to_int(v) % 2 != 0;
-    else if (!strcmp(n, "iterable")) res = value_is_iterable(v);
-    else if (!strcmp(n, "divisible by")) {
+    switch (e->test) {
+    case TEST_EMPTY: res = test_empty(r, v); break;
+    case TEST_NULL: res = v->kind == V_NULL; break;
+    case TEST_SAME_AS: res = php_same(v, args[0]); break;
+    case TEST_EVEN: res = php_to_int(v) % 2 == 0; break;
+    case TEST_ODD: res = php_to_int(v) % 2 != 0; break;
+    case TEST_ITERABLE: res = value_is_iterable(v); break;
+    case TEST_DIVISIBLE_BY: {
         long long d = php_to_int(args[0]);
-        res = d != 0 && php_to_int(v) % d == 0;
-    } else if (!strcmp(n, "string")) res = v->kind == V_STRING;
-    else if (!strcmp(n, "number")) res = v->kind == V_INT || v->kind == V_FLOAT;
-    else if (!strcmp(n, "sequence")) res = v->kind == V_LIST;
-    else if (!strcmp(n, "mapping")) res = v->kind == V_MAP;
-    else if (!strcmp(n, "true")) res = v->kind == V_BOOL && v->u.b;
-    else if (!strcmp(n, "false")) res = v->kind == V_BOOL && !v->u.b;
+        res = d != 0 && (d == -1 || php_to_int(v) % d == 0);
+        break;
+    }
+    case TEST_STRING: res = v->kind == V_STRING; break;
+    case TEST_NUMBER: res = v->kind == V_INT || v->kind == V_FLOAT; break;
+    case TEST_SEQUENCE: res = v->kind == V_LIST; break;
+    case TEST_MAPPING: res = v->kind == V_MAP; break;
+    case TEST_TRUE: res = v->kind == V_BOOL && v->u.b; break;
+    case TEST_FALSE: res = v->kind == V_BOOL && !v->u.b; break;
+    case TEST_DEFINED: res = true; break; /* parsed as E_DEFINED */
+    }
     return value_bool(res != e->negate);
 }
 

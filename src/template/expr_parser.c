@@ -240,20 +240,28 @@ static expr *parse_test(parser *p, expr *subject)
         name = "same as";
     else if (strcmp(name, "divisible") == 0 && accept(p, T_NAME, "by"))
         name = "divisible by";
-    static const char *const known[] = {"defined", "empty", "null", "none", "same as", "even", "odd",
-                                        "iterable", "divisible by", "string", "number", "sequence",
-                                        "mapping", "true", "false", NULL};
-    bool ok = false;
-    for (int i = 0; known[i]; i++) ok |= strcmp(known[i], name) == 0;
-    if (!ok) {
+    static const struct {
+        const char *name;
+        test_kind kind;
+    } known[] = {
+        {"defined", TEST_DEFINED}, {"empty", TEST_EMPTY}, {"null", TEST_NULL}, {"none", TEST_NULL},
+        {"same as", TEST_SAME_AS}, {"even", TEST_EVEN}, {"odd", TEST_ODD}, {"iterable", TEST_ITERABLE},
+        {"divisible by", TEST_DIVISIBLE_BY}, {"string", TEST_STRING}, {"number", TEST_NUMBER},
+        {"sequence", TEST_SEQUENCE}, {"mapping", TEST_MAPPING}, {"true", TEST_TRUE}, {"false", TEST_FALSE},
+    };
+    int found = -1;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(known[i].name, name)) found = (int)i;
+    if (found < 0) {
         parse_error(p, nt, "unknown \"%s\" test", name);
         return NULL;
     }
     expr *e = new_expr(p, E_TEST, is);
     e->name = name;
+    e->test = known[found].kind;
     e->negate = negate;
     e->a = subject;
-    if (strcmp(name, "defined") == 0) {
+    if (e->test == TEST_DEFINED) {
         if (subject->kind != E_NAME && subject->kind != E_ATTR && subject->kind != E_CONST &&
             subject->kind != E_SELF) {
             parse_error(p, is, "the \"defined\" test only works with simple variables");
@@ -268,14 +276,14 @@ static expr *parse_test(parser *p, expr *subject)
     }
     if (tok_is(peek(p), T_PUNCT, "(")) {
         e->args = parse_args(p, &e->nargs);
-    } else if (strcmp(name, "same as") == 0 || strcmp(name, "divisible by") == 0) {
+    } else if (e->test == TEST_SAME_AS || e->test == TEST_DIVISIBLE_BY) {
         expr *arg = parse_primary(p);
         if (!arg) return NULL;
         e->args = arena_alloc(p->a, sizeof *e->args);
         e->args[0] = arg;
         e->nargs = 1;
     }
-    if ((strcmp(name, "same as") == 0 || strcmp(name, "divisible by") == 0) && e->nargs != 1 && !p->failed) {
+    if ((e->test == TEST_SAME_AS || e->test == TEST_DIVISIBLE_BY) && e->nargs != 1 && !p->failed) {
         parse_error(p, nt, "the \"%s\" test needs one argument", name);
         return NULL;
     }

@@ -109,10 +109,17 @@ typedef enum binop {
 
 typedef struct import_decl import_decl;
 
+/* The tests of `is`, resolved when parsed. */
+typedef enum test_kind {
+    TEST_DEFINED, TEST_EMPTY, TEST_NULL, TEST_SAME_AS, TEST_EVEN, TEST_ODD, TEST_ITERABLE, TEST_DIVISIBLE_BY,
+    TEST_STRING, TEST_NUMBER, TEST_SEQUENCE, TEST_MAPPING, TEST_TRUE, TEST_FALSE,
+} test_kind;
+
 struct expr {
     expr_kind kind;
     int line, col;
     binop op;
+    test_kind test;        /* E_TEST */
     bool is_subscript;     /* a[b] rather than a.b */
     bool is_call;          /* a.b(...) */
     bool negate;           /* is not */
