@@ -708,3 +708,16 @@ TEST(extreme_numbers_do_not_overflow)
               "{{ (-9223372036854775807..-9223372036854775806)|length }}",
               NULL, "-9223372036854775807,0,9223372036854775807|9.2233720368548E+18|9.2233720368548E+18|y|2");
 }
+
+TEST(runaway_templates_hit_limits)
+{
+    static const char *const doubling[] = {"main", "{% set s = 'ab' %}{% for i in 1..100 %}{% set s = s ~ s %}{% endfor %}", NULL};
+    CHECK(render1(doubling, NULL) == NULL);
+    static const char *const lists[] = {"main", "{% set l = [1] %}{% for i in 1..100 %}{% set l = l|merge(l) %}{% endfor %}", NULL};
+    CHECK(render1(lists, NULL) == NULL);
+    static const char *const forever[] = {"main", "{% for i in 1..1000000 %}{% for j in 1..1000000 %}{% endfor %}{% endfor %}", NULL};
+    CHECK(render1(forever, NULL) == NULL);
+    static const char *const wide[] = {"main", "{{ '%999999999d'|format(1) }}", NULL};
+    CHECK(render1(wide, NULL) == NULL);
+    RENDER_EQ("main", "{{ [1, 2, 3]|slice(1, 9223372036854775807)|join }}{{ 'abc'|slice(-9223372036854775807, 2) }}", NULL, "23ab");
+}

@@ -210,6 +210,10 @@ static value *eval_binary(render *r, const expr *e)
     case OP_CONCAT: {
         size_t xl, yl;
         const char *xs = php_str(r, x, &xl), *ys = php_str(r, y, &yl);
+        if (xl + yl > TPL_MAX_OUTPUT) {
+            tpl_error_at(r, e, "string of %zu bytes is over the limit", xl + yl);
+            return NULL;
+        }
         char *s = arena_alloc(r->a, xl + yl + 1);
         memcpy(s, xs, xl);
         memcpy(s + xl, ys, yl);

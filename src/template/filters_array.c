@@ -74,11 +74,9 @@ static value *utf8_substr(render *r, const char *s, size_t len, long long start,
     long long n = 0;
     for (size_t i = 0; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
-    long long st = start < 0 ? n + start : start;
-    if (st < 0) st = 0;
+    long long st = start < 0 ? (start < -n ? 0 : n + start) : start;
     if (st > n) return value_str_ref(r->a, "", 0);
-    long long end = has_count ? (count < 0 ? n + count : st + count) : n;
-    if (end > n) end = n;
+    long long end = !has_count ? n : count < 0 ? (count < -n ? 0 : n + count) : (count > n - st ? n : st + count);
     if (end <= st) return value_str_ref(r->a, "", 0);
     size_t bs = utf8_offset(s, len, st);
     size_t be = bs + utf8_offset(s + bs, len - bs, end - st);
@@ -88,10 +86,10 @@ static value *utf8_substr(render *r, const char *s, size_t len, long long start,
 static value *slice_array(render *r, value *a, long long start, long long count, bool has_count, bool preserve)
 {
     size_t n = a->kind == V_LIST ? a->u.list.len : a->u.map.len;
-    long long st = start < 0 ? (long long)n + start : start;
-    if (st < 0) st = 0;
-    long long end = has_count ? (count < 0 ? (long long)n + count : st + count) : (long long)n;
-    if (end > (long long)n) end = (long long)n;
+    long long ln = (long long)n;
+    long long st = start < 0 ? (start < -ln ? 0 : ln + start) : (start > ln ? ln : start);
+    /* clamped before adding, so that huge lengths cannot overflow */
+    long long end = !has_count ? ln : count < 0 ? (count < -ln ? 0 : ln + count) : (count > ln - st ? ln : st + count);
     if (a->kind == V_LIST) {
         value *out = preserve ? value_map(r->a) : value_list(r->a);
         for (long long i = st; i < end; i++) {
@@ -420,11 +418,11 @@ FILTER(column)
 FILTER(batch)
 {
     double size = php_to_float(ARG(0));
-    long long n = (long long)ceil(size);
-    if (n <= 0) {
-        tpl_error_at(r, at, "the batch size must be positive");
+    if (!(size > 0) || size > TPL_MAX_RANGE) {
+        tpl_error_at(r, at, "the batch size must be between 1 and %d", TPL_MAX_RANGE);
         return NULL;
     }
+    long long n = (long long)ceil(size);
     value *a = tpl_as_array(r, in);
     value *out = value_list(r->a);
     if (!a || (a->kind != V_LIST && a->kind != V_MAP)) return out;

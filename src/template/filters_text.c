@@ -325,6 +325,13 @@ FILTER(format)
         size_t sp = 1;
         size_t start = i;
         while (i < len && strchr("0123456789$-+ .'", fmt[i]) && sp < 20) i++;
+        /* widths and precisions beyond a few thousand are mistakes, not layout */
+        for (size_t k = start; k < i; k++)
+            if (isdigit((unsigned char)fmt[k]) && atoi(fmt + k) > 4096) {
+                buf_free(&b);
+                tpl_error_at(r, at, "format: width or precision too large");
+                return NULL;
+            }
         const char *dollar = memchr(fmt + start, '$', i - start);
         size_t use = argi;
         if (dollar) {

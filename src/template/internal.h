@@ -25,6 +25,8 @@ enum {
     TPL_MAX_NESTING = 1000,       /* tag bodies inside each other while rendering */
 };
 #define TPL_MAX_OUTPUT ((size_t)256 << 20) /* bytes one render may write */
+#define TPL_MAX_MEMORY ((size_t)512 << 20) /* bytes of values one render may build */
+#define TPL_MAX_STEPS 50000000LL           /* statements one render may run */
 
 /* ---- tokens ---- */
 typedef enum tok_kind {
@@ -292,6 +294,7 @@ struct render {
     int depth;
     bool failed;
     int nesting; /* tag bodies being rendered, a bound on stack use */
+    long long steps; /* statements run, a bound on time and memory */
     value *apply_input;
     /* the block being rendered, for parent() */
     const chain *blocks;

@@ -506,8 +506,24 @@ value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **arg
     return r->failed ? NULL : out;
 }
 
+/* Guards against templates that loop for ever or build values that
+ * double in size on every turn. */
+static bool within_budget(render *r, const tnode *n)
+{
+    if (++r->steps > TPL_MAX_STEPS) {
+        tpl_error(r, r->cur, n->line, n->col, "rendering ran more than %lld statements", TPL_MAX_STEPS);
+        return false;
+    }
+    if (arena_used(r->a) > TPL_MAX_MEMORY) {
+        tpl_error(r, r->cur, n->line, n->col, "rendering built more than %zu MB of values", TPL_MAX_MEMORY >> 20);
+        return false;
+    }
+    return true;
+}
+
 static void render_node(render *r, const tnode *n)
 {
+    if (!within_budget(r, n)) return;
     switch (n->kind) {
     case N_TEXT: emit(r, n->text, n->text_len); return;
     case N_PRINT:
