@@ -721,3 +721,38 @@ TEST(runaway_templates_hit_limits)
     CHECK(render1(wide, NULL) == NULL);
     RENDER_EQ("main", "{{ [1, 2, 3]|slice(1, 9223372036854775807)|join }}{{ 'abc'|slice(-9223372036854775807, 2) }}", NULL, "23ab");
 }
+
+TEST(error_in_included_template_names_that_template)
+{
+    static const char *const p[] = {"main", "{% include 'part' %}", "part", "ok\n{{ 1 // 0 }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK_INT(d.len, 1);
+    if (d.len) {
+        CHECK_STR(d.items[0].path, "part");
+        CHECK_INT(d.items[0].line, 2);
+        CHECK_INT(d.items[0].col, 6);
+        CHECK_CONTAINS(d.items[0].msg, "division by zero");
+    }
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(failed_render_leaves_the_output_as_it_was)
+{
+    static const char *const p[] = {"main", "lots of text {{ 1 % 0 }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    buf out = BUF_INIT;
+    buf_puts(&out, "before|");
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", NULL, &out, &d), -1);
+    CHECK_STR(buf_cstr(&out), "before|");
+    buf_free(&out);
+    diag_free(&d);
+    tpl_env_free(env);
+}
