@@ -756,3 +756,9 @@ TEST(failed_render_leaves_the_output_as_it_was)
     diag_free(&d);
     tpl_env_free(env);
 }
+
+TEST(context_variable_reaches_variables_by_computed_name)
+{
+    RENDER_EQ("main", "{% set color_red = '#f00' %}{% set c = 'red' %}{{ attribute(_context, 'color_' ~ c) }}|{{ _charset }}",
+              NULL, "#f00|UTF-8");
+}

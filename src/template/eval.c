@@ -359,6 +359,8 @@ value *tpl_eval(render *r, const expr *e)
         bool found;
         value *v = tpl_lookup(r, e->name, &found);
         if (!found) {
+            if (!strcmp(e->name, "_context")) return tpl_context_value(r);
+            if (!strcmp(e->name, "_charset")) return value_str_ref(r->a, "UTF-8", 5);
             if (r->env->strict_variables) tpl_error_at(r, e, "variable \"%s\" does not exist", e->name);
             return value_null();
         }

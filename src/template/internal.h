@@ -308,7 +308,8 @@ void tpl_error(render *r, const tpl *t, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void tpl_error_at(render *r, const expr *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Variables. */
+/* Variables. _context: the variables visible here, as an object. */
+value *tpl_context_value(render *r);
 value *tpl_lookup(render *r, const char *name, bool *found);
 void tpl_set_var(render *r, const char *name, value *v);
 void tpl_define_var(render *r, frame *f, const char *name, value *v);

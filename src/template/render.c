@@ -133,6 +133,14 @@ static value *context_get(void *self, const char *key, arena *a)
 
 static const value_class context_class = {"context", context_get, NULL, NULL};
 
+value *tpl_context_value(render *r)
+{
+    context_ref *c = arena_alloc(r->a, sizeof *c);
+    c->f = r->top;
+    c->r = r;
+    return value_object(r->a, &context_class, c);
+}
+
 static value *loop_get(void *self, const char *key, arena *a)
 {
     loop_state *l = self;
