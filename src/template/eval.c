@@ -205,7 +205,6 @@ static value *eval_binary(render *r, const expr *e)
         const char *at = e->op == OP_STARTS ? xs : xs + xl - yl;
         return value_bool(memcmp(at, ys, yl) == 0);
     }
-    case OP_MATCHES: tpl_error_at(r, e, "the \"matches\" operator is not supported"); return NULL;
     case OP_RANGE: return eval_range(r, e, x, y);
     case OP_CONCAT: {
         size_t xl, yl;
@@ -220,9 +219,6 @@ static value *eval_binary(render *r, const expr *e)
         s[xl + yl] = 0;
         return value_str_ref(r->a, s, xl + yl);
     }
-    case OP_BAND: return value_int(r->a, php_to_int(x) & php_to_int(y));
-    case OP_BOR: return value_int(r->a, php_to_int(x) | php_to_int(y));
-    case OP_BXOR: return value_int(r->a, php_to_int(x) ^ php_to_int(y));
     default: return php_arith(r, e, e->op, x, y);
     }
 }

@@ -94,8 +94,7 @@ typedef struct opinfo {
 } opinfo;
 
 static const opinfo binary_ops[] = {
-    {"or", OP_OR, 10, false},      {"and", OP_AND, 15, false},    {"b-or", OP_BOR, 16, false},
-    {"b-xor", OP_BXOR, 17, false}, {"b-and", OP_BAND, 18, false}, {"==", OP_EQ, 20, false},
+    {"or", OP_OR, 10, false},      {"and", OP_AND, 15, false},    {"==", OP_EQ, 20, false},
     {"!=", OP_NE, 20, false},      {"<=>", OP_SPACESHIP, 20, false}, {"<", OP_LT, 20, false},
     {">", OP_GT, 20, false},       {">=", OP_GE, 20, false},      {"<=", OP_LE, 20, false},
     {"in", OP_IN, 20, false},      {"matches", OP_MATCHES, 20, false},
@@ -140,7 +139,6 @@ static const opinfo *peek_binary(parser *p, int *words, bool *is_test)
     }
     for (size_t i = 0; i < sizeof binary_ops / sizeof binary_ops[0]; i++)
         if (t->len == strlen(binary_ops[i].text) && memcmp(t->s, binary_ops[i].text, t->len) == 0) {
-            /* b-and etc. are lexed as name, minus, name: not supported */
             return &binary_ops[i];
         }
     return NULL;
@@ -325,6 +323,10 @@ expr *parse_expression(parser *p, int min_prec)
         }
         if (!op || op->prec < min_prec) break;
         const token *ot = peek(p);
+        if (op->op == OP_MATCHES) {
+            parse_error(p, ot, "the \"matches\" operator is not supported");
+            break;
+        }
         for (int i = 0; i < words; i++) next_tok(p);
         expr *right = parse_expression(p, op->right_assoc ? op->prec : op->prec + 1);
         if (!right) {

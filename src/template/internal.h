@@ -101,7 +101,7 @@ typedef enum expr_kind {
 } expr_kind;
 
 typedef enum binop {
-    OP_OR, OP_AND, OP_BOR, OP_BXOR, OP_BAND,
+    OP_OR, OP_AND,
     OP_EQ, OP_NE, OP_LT, OP_GT, OP_LE, OP_GE, OP_SPACESHIP,
     OP_IN, OP_NOT_IN, OP_STARTS, OP_ENDS, OP_MATCHES,
     OP_RANGE, OP_ADD, OP_SUB, OP_CONCAT, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD,
