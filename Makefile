@@ -6,7 +6,7 @@
 #   make bench    the benchmark programs
 
 CC      ?= cc
-PKGS    := md4c yaml-0.1 libmicrohttpd vips
+PKGS    := md4c yaml-0.1 libmicrohttpd vips zlib libbrotlienc libbrotlidec
 BUILD   ?= build
 OPT     ?= -O2 -g
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -3,6 +3,7 @@
 #include "build/output_dir.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
+#include "serve/serve_site.h"
 #include "template/template.h"
 
 #include <stdio.h>
@@ -106,6 +107,42 @@ static int cmd_build(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+    serve_site site = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--port") || !strcmp(a, "-p")) site.serve.port = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--bind")) site.serve.bind = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--dev")) site.serve.dev = true;
+        else if (!strcmp(a, "--log")) site.serve.log_path = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) site.serve.quiet = true;
+        else if (!strcmp(a, "--threads")) site.serve.threads = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--base-url")) site.base_url = arg_value(argc, argv, &i);
+        else if (a[0] == '-') {
+            fprintf(stderr, "folio serve: unknown option %s\n", a);
+            return 2;
+        } else if (!site.dir) site.dir = a;
+        else {
+            fprintf(stderr, "folio serve: unexpected argument %s\n", a);
+            return 2;
+        }
+    }
+    if (!site.dir) {
+        fputs("usage: folio serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n", stderr);
+        return 2;
+    }
+    if (site.serve.port == 0) site.serve.port = 8080;
+    if (site.serve.port < 0 || site.serve.port > 65535) {
+        fputs("folio serve: --port must be between 1 and 65535\n", stderr);
+        return 2;
+    }
+    site.serve.site_dir = site.dir;
+    int rc = serve_main(&site.serve, serve_site_rebuild, &site);
+    serve_site_free(&site);
+    return rc;
+}
+
 static int cmd_template(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[0], "render") != 0) {
@@ -140,6 +177,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
     if (!strcmp(cmd, "template")) return cmd_template(argc - 2, argv + 2);
+    if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         puts("folio " FOLIO_VERSION);
         return 0;

@@ -338,3 +338,37 @@ __attribute__((destructor)) static void cleanup(void)
     if (out_root) dir_remove_tree(out_root);
     free(out_root);
 }
+
+TEST(twig_in_content_runs_only_when_switched_on)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.on/default.md", "---\ntitle: Twig on\nprocess:\n  twig: true\n---\nTitle is {{ page.title|upper }}; "
+                                   "{{ no_such_function() }} done\n"},
+        {"pages/02.off/default.md", "---\ntitle: Twig off\n---\nLiteral {{ page.title }}\n"},
+        {"pages/03.raw/default.md", "---\ntitle: No markdown\nprocess:\n  markdown: false\n---\n*not emphasis*\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *on = read_out(out, "en/on/index.html");
+    CHECK_CONTAINS(on, "Title is TWIG ON;");
+    CHECK_CONTAINS(on, "done");
+    bool warned = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (d.items[i].level == DIAG_WARNING && strstr(d.items[i].path, "01.on/default.md") &&
+            strstr(d.items[i].msg, "no_such_function"))
+            warned = true;
+    CHECK(warned);
+    char *off = read_out(out, "en/off/index.html");
+    CHECK_CONTAINS(off, "Literal {{ page.title }}");
+    char *raw = read_out(out, "en/raw/index.html");
+    CHECK_CONTAINS(raw, "*not emphasis*");
+    CHECK_NOT_CONTAINS(raw, "<em>not emphasis</em>");
+    free(on);
+    free(off);
+    free(raw);
+    diag_free(&d);
+    sitefix_remove(dir);
+}

@@ -1,0 +1,194 @@
+/* route.c - mapping request paths to snapshot entries.
+ *
+ * Keys in a snapshot are output paths without the leading '/', so "/ru/news/"
+ * is looked up as "ru/news/index.html". Redirect entries may have been
+ * registered with or without a trailing slash; both spellings find them. */
+#include "serve/route.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "serve/http.h"
+
+#define MAX_LANGUAGES 16
+
+static const resource *find(const snapshot *s, const char *key)
+{
+    return snapshot_find(s, key, strlen(key));
+}
+
+static bool is_language(const snapshot *s, const char *seg, size_t n)
+{
+    for (size_t i = 0; i < snapshot_language_count(s); i++) {
+        const char *l = snapshot_language(s, i);
+        if (strlen(l) == n && strncmp(l, seg, n) == 0) return true;
+    }
+    return false;
+}
+
+/* A decoded path written back into a URL: bytes outside the characters a
+ * path may hold as they are (RFC 3986) are percent-encoded, so a Location
+ * header stays ASCII. */
+static void add_url_path(buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~!$&'()*+,;=:@", *p))
+            buf_putc(b, (char)*p);
+        else
+            buf_printf(b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+    }
+}
+
+/* The query as received, without the bytes that could break a header. */
+static void add_query(buf *b, const char *query)
+{
+    for (const unsigned char *p = (const unsigned char *)query; *p; p++)
+        if (*p > 0x20 && *p < 0x7f) buf_putc(b, (char)*p);
+}
+
+static void not_found(const snapshot *s, const char *path, route *out)
+{
+    char key[64];
+    const char *seg = path + 1;
+    size_t seg_len = strcspn(seg, "/");
+    const resource *page = NULL;
+    if (seg_len < 32 && is_language(s, seg, seg_len)) {
+        snprintf(key, sizeof key, "%.*s/404.html", (int)seg_len, seg);
+        page = find(s, key);
+    }
+    if (!page && snapshot_language_count(s)) {
+        snprintf(key, sizeof key, "%s/404.html", snapshot_language(s, 0));
+        page = find(s, key);
+    }
+    if (!page) page = find(s, "404.html");
+    out->kind = ROUTE_NOT_FOUND;
+    out->status = 404;
+    out->resource = page && !page->redirect_status ? page : NULL;
+}
+
+static void redirect(route *out, unsigned status)
+{
+    out->kind = ROUTE_REDIRECT;
+    out->status = status;
+}
+
+static void root(const snapshot *s, const char *accept_language, route *out)
+{
+    size_t n = snapshot_language_count(s);
+    if (n == 0) {
+        const resource *index = find(s, "index.html");
+        if (!index) {
+            not_found(s, "/", out);
+        } else if (index->redirect_status) {
+            redirect(out, (unsigned)index->redirect_status);
+            buf_puts(&out->location, index->location);
+        } else {
+            out->kind = ROUTE_RESOURCE;
+            out->status = 200;
+            out->resource = index;
+        }
+        return;
+    }
+    const char *langs[MAX_LANGUAGES];
+    if (n > MAX_LANGUAGES) n = MAX_LANGUAGES;
+    for (size_t i = 0; i < n; i++) langs[i] = snapshot_language(s, i);
+    size_t best = http_pick_language(accept_language, langs, n);
+    redirect(out, 302);
+    buf_printf(&out->location, "/%s/", langs[best]);
+    out->vary = "Accept-Language";
+}
+
+/* Grav's pagination and other parameters: "/ru/news/page:2" became
+ * "/ru/news/page/2/". Fills out when the rewritten page exists. */
+static bool legacy_param(const snapshot *s, const char *path, route *out)
+{
+    const char *last = strrchr(path, '/');
+    const char *colon = last ? strchr(last, ':') : NULL;
+    if (!colon || colon == last + 1 || !colon[1] || strchr(colon + 1, ':')) return false;
+    buf key = BUF_INIT;
+    buf_add(&key, path + 1, (size_t)(colon - path - 1));
+    buf_putc(&key, '/');
+    buf_puts(&key, colon + 1);
+    buf_puts(&key, "/index.html");
+    bool exists = find(s, key.s) != NULL;
+    if (exists) {
+        buf_truncate(&key, key.len - strlen("index.html"));
+        redirect(out, 301);
+        buf_putc(&out->location, '/');
+        add_url_path(&out->location, key.s);
+    }
+    buf_free(&key);
+    return exists;
+}
+
+/* The entry for a path ending in '/': a redirect registered with or
+ * without the slash, else its index.html. Redirects come first because a
+ * built directory also holds a refresh page for each of them. */
+static const resource *find_directory(const snapshot *s, const char *path, size_t plen)
+{
+    const char *key = path + 1;
+    const resource *r = find(s, key);
+    if (!r && plen > 1) r = snapshot_find(s, key, plen - 2);
+    if (r && r->redirect_status) return r;
+    buf k = BUF_INIT;
+    buf_puts(&k, key);
+    buf_puts(&k, "index.html");
+    r = find(s, k.s);
+    buf_free(&k);
+    return r;
+}
+
+/* True when "path/" would find something: a directory asked for without
+ * its slash. */
+static bool is_directory_without_slash(const snapshot *s, const char *path, size_t plen)
+{
+    buf k = BUF_INIT;
+    buf_puts(&k, path + 1);
+    buf_puts(&k, "/index.html");
+    bool found = find(s, k.s) != NULL;
+    buf_truncate(&k, plen); /* "path/" without the leading '/' */
+    if (!found) found = find(s, k.s) != NULL;
+    buf_free(&k);
+    return found;
+}
+
+void route_resolve(const snapshot *s, const char *path, const char *query, const char *accept_language, route *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t plen = strlen(path);
+    if (strcmp(path, "/") == 0) {
+        root(s, accept_language, out);
+        return;
+    }
+    const resource *r;
+    if (path[plen - 1] == '/') {
+        r = find_directory(s, path, plen);
+    } else {
+        r = find(s, path + 1);
+        if (!r && is_directory_without_slash(s, path, plen)) {
+            redirect(out, 301);
+            add_url_path(&out->location, path);
+            buf_putc(&out->location, '/');
+            add_query(&out->location, query ? query : "");
+            return;
+        }
+        if (!r && legacy_param(s, path, out)) return;
+    }
+    if (!r) {
+        not_found(s, path, out);
+    } else if (r->redirect_status) {
+        redirect(out, (unsigned)r->redirect_status);
+        buf_puts(&out->location, r->location);
+    } else {
+        out->kind = ROUTE_RESOURCE;
+        out->status = 200;
+        out->resource = r;
+    }
+}
+
+void route_free(route *r)
+{
+    buf_free(&r->location);
+}

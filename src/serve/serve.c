@@ -1,0 +1,691 @@
+/* serve.c - the HTTP server: libmicrohttpd in front of a snapshot.
+ *
+ * Request life: the URI-log callback (the first thing libmicrohttpd tells
+ * us) creates a request record holding the raw URI for the access log; the
+ * access handler takes a reference to the current snapshot and queues a
+ * response; the completion callback writes the log line and drops the
+ * reference. Bodies are never copied: responses point into the snapshot.
+ * The usual 200 responses are prepared once per resource and encoding and
+ * cached in the resource (libmicrohttpd responses are reference counted
+ * and may be queued on many connections at once), so the hot path is a
+ * hash lookup and a queue. libmicrohttpd's own URL unescaping is switched
+ * off so that the path reaches http_decode_path exactly as sent. */
+#include "serve/serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "serve/http.h"
+#include "serve/route.h"
+#include "serve/watch.h"
+
+#define MAX_URI 2048
+#define MAX_PATH 4096
+#define DRAIN_SECONDS 5
+#define CONNECTION_MEMORY (16 * 1024)
+#define CSP "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " \
+            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+#define DEV_SCRIPT_TAG "<script src=\"/_folio/reload.js\"></script>"
+
+/* Polls the snapshot generation and reloads the page when it changes. */
+static const char dev_reload_js[] =
+    "(function(){var seen=null;function poll(){fetch('/_folio/version',{cache:'no-store'})"
+    ".then(function(r){return r.text();}).then(function(v){if(seen===null)seen=v;"
+    "else if(v!==seen)location.reload();}).catch(function(){})"
+    ".then(function(){setTimeout(poll,1000);});}poll();})();\n";
+
+struct server {
+    struct MHD_Daemon *daemon;
+    pthread_mutex_t snapshot_lock;
+    snapshot *current;
+    bool dev;
+    int port;
+    FILE *log;
+    bool owns_log;
+    pthread_mutex_t log_lock;
+    time_t log_flushed_at;
+    atomic_int in_flight;
+};
+
+typedef struct request {
+    server *srv;
+    snapshot *snap;
+    bool uri_too_long;
+    char method[16];
+    char version[16];
+    unsigned status;
+    size_t bytes;
+    char forwarded_for[INET6_ADDRSTRLEN]; /* the visitor, when a local proxy says so */
+    char uri[]; /* as received, at most MAX_URI bytes kept */
+} request;
+
+/* ---- responses ---- */
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "SAMEORIGIN");
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+}
+
+static struct MHD_Response *response_from(const void *data, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (resp) add_security_headers(resp);
+    return resp;
+}
+
+static enum MHD_Result queue(request *rq, struct MHD_Connection *c, unsigned status, struct MHD_Response *resp,
+                             size_t body_len)
+{
+    if (!resp) return MHD_NO;
+    rq->status = status;
+    rq->bytes = strcmp(rq->method, "HEAD") == 0 || status == 304 ? 0 : body_len;
+    return MHD_queue_response(c, status, resp);
+}
+
+/* A one-off response (errors, redirects, 304, ranges): queued and released. */
+static enum MHD_Result answer(request *rq, struct MHD_Connection *c, unsigned status, struct MHD_Response *resp,
+                              size_t body_len)
+{
+    enum MHD_Result r = queue(rq, c, status, resp, body_len);
+    if (resp) MHD_destroy_response(resp);
+    return r;
+}
+
+static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsigned status, const char *text)
+{
+    struct MHD_Response *resp = response_from(text, strlen(text));
+    if (resp) {
+        MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        if (status == 405) MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    }
+    return answer(rq, c, status, resp, strlen(text));
+}
+
+static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, unsigned status, const char *location,
+                                       const char *vary)
+{
+    struct MHD_Response *resp = response_from("", 0);
+    if (resp) {
+        MHD_add_response_header(resp, "Location", location);
+        MHD_add_response_header(resp, "Cache-Control", status == 301 || status == 308 ? "public, max-age=3600" : "no-cache");
+        if (vary) MHD_add_response_header(resp, "Vary", vary);
+    }
+    return answer(rq, c, status, resp, 0);
+}
+
+/* ---- resource headers ---- */
+
+static bool is_hex_run(const char *s, size_t n)
+{
+    if (n < 8 || n > 64) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
+    return true;
+}
+
+/* "style.3f9a2c1e.css" or "app-3f9a2c1e.js": a content hash in the name
+ * means the URL changes whenever the content does, so it may be cached for
+ * ever. */
+static bool is_fingerprinted(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    const char *ext = strrchr(name, '.');
+    if (!ext || ext == name) return false;
+    for (const char *p = name; p < ext; p++) {
+        if (*p != '.' && *p != '-') continue;
+        const char *q = p + 1;
+        while (q < ext && *q != '.' && *q != '-') q++;
+        if (q == ext && is_hex_run(p + 1, (size_t)(q - p - 1))) return true;
+    }
+    return false;
+}
+
+static const char *cache_control_for(const resource *r)
+{
+    if (strncmp(r->content_type, "text/html", 9) == 0) return "no-cache";
+    if (is_fingerprinted(r->path)) return "public, max-age=31536000, immutable";
+    if (strncmp(r->content_type, "text/", 5) == 0 || strstr(r->content_type, "json") || strstr(r->content_type, "xml"))
+        return "public, max-age=3600";
+    return "public, max-age=86400";
+}
+
+static bool has_encodings(const resource *r)
+{
+    return r->body[ENCODING_GZIP] || r->body[ENCODING_BROTLI];
+}
+
+/* The ETag of one encoding: the content hash, suffixed for encoded forms
+ * because each representation needs its own strong validator. */
+static void etag_for(const resource *r, resource_encoding e, char out[32])
+{
+    const char *suffix = e == ENCODING_GZIP ? "-gz" : e == ENCODING_BROTLI ? "-br" : "";
+    snprintf(out, 32, "%.*s%s\"", (int)strlen(r->etag) - 1, r->etag, suffix);
+}
+
+static void add_resource_headers(struct MHD_Response *resp, const resource *r, resource_encoding e)
+{
+    char etag[32];
+    etag_for(r, e, etag);
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Last-Modified", r->last_modified);
+    MHD_add_response_header(resp, "Cache-Control", cache_control_for(r));
+    if (has_encodings(r)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+}
+
+static void free_cached_response(void *resp)
+{
+    MHD_destroy_response(resp);
+}
+
+/* The prepared full response for r in encoding e, made on first use. */
+static struct MHD_Response *cached_response(const resource *r, resource_encoding e)
+{
+    resource *mr = (resource *)r; /* the cache slots are the one mutable part */
+    struct MHD_Response *resp = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
+    if (resp) return resp;
+    const char *body = resource_body(r, e);
+    resp = body ? response_from(body, r->len[e]) : NULL;
+    if (!resp) return NULL;
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    if (e == ENCODING_BROTLI) MHD_add_response_header(resp, "Content-Encoding", "br");
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    add_resource_headers(resp, r, e);
+    void *expected = NULL;
+    if (!atomic_compare_exchange_strong(&mr->cache[e], &expected, resp)) {
+        MHD_destroy_response(resp);
+        return expected;
+    }
+    return resp;
+}
+
+/* The plain form past the inflation budget: a private copy per request. */
+static struct MHD_Response *uncached_identity_response(const resource *r, size_t first, size_t len)
+{
+    char *plain = resource_inflate(r);
+    if (!plain) return NULL;
+    if (first) memmove(plain, plain + first, len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, plain, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(plain);
+        return NULL;
+    }
+    add_security_headers(resp);
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    add_resource_headers(resp, r, ENCODING_IDENTITY);
+    return resp;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static resource_encoding pick_encoding(struct MHD_Connection *c, const resource *r)
+{
+    if (!has_encodings(r)) return ENCODING_IDENTITY;
+    const char *ae = header(c, "Accept-Encoding");
+    if (r->body[ENCODING_BROTLI] && http_accepts_encoding(ae, "br")) return ENCODING_BROTLI;
+    if (r->body[ENCODING_GZIP] && http_accepts_encoding(ae, "gzip")) return ENCODING_GZIP;
+    return ENCODING_IDENTITY;
+}
+
+static bool is_not_modified(struct MHD_Connection *c, const resource *r)
+{
+    const char *inm = header(c, "If-None-Match");
+    if (inm) return http_etag_matches(inm, r->etag);
+    time_t since = http_parse_date(header(c, "If-Modified-Since"));
+    return since >= 0 && r->mtime <= since;
+}
+
+/* The whole body in encoding e: the prepared response, or a private
+ * one when the plain form is not kept. */
+static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const resource *r, resource_encoding e,
+                                   unsigned status)
+{
+    struct MHD_Response *resp = cached_response(r, e);
+    if (resp) return queue(rq, c, status, resp, r->len[e]);
+    return answer(rq, c, status, uncached_identity_response(r, 0, r->len[e]), r->len[e]);
+}
+
+static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
+{
+    const char *range = header(c, "Range");
+    const char *if_range = header(c, "If-Range");
+    size_t len = r->len[ENCODING_IDENTITY], first = 0, last = 0;
+    /* If-Range naming another version means "send it whole". */
+    bool range_applies = !if_range || strcmp(if_range, r->etag) == 0 || strcmp(if_range, r->last_modified) == 0;
+    int kind = range_applies ? http_parse_range(range, len, &first, &last) : 0;
+    if (kind == 0) return answer_full(rq, c, r, ENCODING_IDENTITY, MHD_HTTP_OK);
+    char content_range[96];
+    if (kind < 0) {
+        snprintf(content_range, sizeof content_range, "bytes */%zu", len);
+        struct MHD_Response *resp = response_from("", 0);
+        if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
+        return answer(rq, c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp, 0);
+    }
+    snprintf(content_range, sizeof content_range, "bytes %zu-%zu/%zu", first, last, len);
+    const char *body = resource_body(r, ENCODING_IDENTITY);
+    struct MHD_Response *resp;
+    if (body) {
+        resp = response_from(body + first, last - first + 1);
+        if (resp) {
+            MHD_add_response_header(resp, "Content-Type", r->content_type);
+            add_resource_headers(resp, r, ENCODING_IDENTITY);
+        }
+    } else {
+        resp = uncached_identity_response(r, first, last - first + 1);
+    }
+    if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
+    return answer(rq, c, MHD_HTTP_PARTIAL_CONTENT, resp, last - first + 1);
+}
+
+static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, const resource *r, unsigned status)
+{
+    if (status == MHD_HTTP_OK && is_not_modified(c, r)) {
+        resource_encoding e = pick_encoding(c, r);
+        struct MHD_Response *resp = response_from("", 0);
+        if (resp) add_resource_headers(resp, r, e);
+        return answer(rq, c, MHD_HTTP_NOT_MODIFIED, resp, 0);
+    }
+    if (status == MHD_HTTP_OK && header(c, "Range")) return answer_range(rq, c, r);
+    return answer_full(rq, c, r, pick_encoding(c, r), status);
+}
+
+/* ---- routing ---- */
+
+static const char *query_of(const request *rq)
+{
+    const char *q = strchr(rq->uri, '?');
+    return q ? q : "";
+}
+
+static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const char *path)
+{
+    route rt;
+    route_resolve(rq->snap, path, query_of(rq), header(c, "Accept-Language"), &rt);
+    enum MHD_Result result;
+    if (rt.kind == ROUTE_REDIRECT) result = answer_redirect(rq, c, rt.status, buf_cstr(&rt.location), rt.vary);
+    else if (rt.resource) result = answer_resource(rq, c, rt.resource, rt.status);
+    else result = answer_text(rq, c, MHD_HTTP_NOT_FOUND, "Not Found\n");
+    route_free(&rt);
+    return result;
+}
+
+static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const char *path)
+{
+    if (strcmp(path, "/_folio/reload.js") == 0) {
+        struct MHD_Response *resp = response_from(dev_reload_js, sizeof dev_reload_js - 1);
+        if (resp) {
+            MHD_add_response_header(resp, "Content-Type", "text/javascript; charset=utf-8");
+            MHD_add_response_header(resp, "Cache-Control", "no-store");
+        }
+        return answer(rq, c, MHD_HTTP_OK, resp, sizeof dev_reload_js - 1);
+    }
+    char version[32];
+    int n = snprintf(version, sizeof version, "%lu", snapshot_generation(rq->snap));
+    struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, version, MHD_RESPMEM_MUST_COPY);
+    if (resp) {
+        add_security_headers(resp);
+        MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    return answer(rq, c, MHD_HTTP_OK, resp, (size_t)n);
+}
+
+static bool is_loopback_peer(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr) return false;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+    return false;
+}
+
+/* Behind the TLS proxy every connection comes from the proxy; the visitor
+ * is the last X-Forwarded-For entry, the one the proxy added. Trusted only
+ * from a loopback peer, and only when it looks like an address. */
+static void note_forwarded_for(request *rq, struct MHD_Connection *c)
+{
+    const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff || !is_loopback_peer(c)) return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ') last++;
+    size_t n = strspn(last, "0123456789abcdefABCDEF.:");
+    if (n == 0 || n >= sizeof rq->forwarded_for || (last[n] && last[n] != ' ')) return;
+    memcpy(rq->forwarded_for, last, n);
+    rq->forwarded_for[n] = 0;
+}
+
+static void copy_short(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                      const char *version, const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
+{
+    server *srv = cls;
+    request *rq = *con_cls;
+    if (!rq) return MHD_NO; /* no URI callback: cannot happen, refuse */
+    bool is_get_or_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!rq->method[0]) {
+        copy_short(rq->method, sizeof rq->method, method);
+        copy_short(rq->version, sizeof rq->version, version);
+        /* libmicrohttpd closes the connection after a response queued
+         * before the request is complete, so GET and HEAD answer on the
+         * next call and keep-alive holds; other methods are refused at
+         * once, without reading their bodies. */
+        if (is_get_or_head) return MHD_YES;
+    } else if (*upload_data_size) {
+        *upload_data_size = 0; /* a body sent with GET means nothing to us */
+        return MHD_YES;
+    }
+    if (rq->snap) return MHD_YES; /* already answered */
+    pthread_mutex_lock(&srv->snapshot_lock);
+    rq->snap = snapshot_ref(srv->current);
+    pthread_mutex_unlock(&srv->snapshot_lock);
+    if (srv->log) note_forwarded_for(rq, c);
+
+    if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
+    if (!is_get_or_head)
+        return answer_text(rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+    char path[MAX_PATH];
+    if (http_decode_path(url, path, sizeof path) != 0) return answer_text(rq, c, MHD_HTTP_BAD_REQUEST, "Bad Request\n");
+    if (strcmp(path, "/healthz") == 0) return answer_text(rq, c, MHD_HTTP_OK, "ok");
+    if (srv->dev && (strcmp(path, "/_folio/version") == 0 || strcmp(path, "/_folio/reload.js") == 0))
+        return answer_dev(rq, c, path);
+    return answer_path(rq, c, path);
+}
+
+/* ---- request records and the access log ---- */
+
+static void *begin_request(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    server *srv = cls;
+    size_t n = strlen(uri);
+    bool too_long = n > MAX_URI;
+    if (too_long) n = MAX_URI;
+    /* Not calloc: this runs for every request and only the head needs zeroing. */
+    request *rq = xmalloc(sizeof *rq + n + 1);
+    memset(rq, 0, sizeof *rq);
+    rq->srv = srv;
+    rq->uri_too_long = too_long;
+    memcpy(rq->uri, uri, n);
+    rq->uri[n] = 0;
+    atomic_fetch_add(&srv->in_flight, 1);
+    return rq;
+}
+
+static size_t keep_raw_url(void *cls, struct MHD_Connection *c, char *s)
+{
+    return strlen(s);
+}
+
+/* Quotes and control bytes in a logged URI would let a client forge log
+ * lines; write them as \xHH. */
+static void log_escaped(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\') buf_printf(b, "\\x%02X", ch);
+        else buf_putc(b, (char)ch);
+    }
+}
+
+static void write_log_line(server *srv, struct MHD_Connection *c, const request *rq)
+{
+    char host[INET6_ADDRSTRLEN] = "-";
+    if (rq->forwarded_for[0]) {
+        snprintf(host, sizeof host, "%s", rq->forwarded_for);
+    } else {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, host, sizeof host);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
+        }
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char when[40];
+    strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S %z", &tm);
+    buf line = BUF_INIT;
+    buf_printf(&line, "%s - - [%s] \"", host, when);
+    log_escaped(&line, rq->method[0] ? rq->method : "-");
+    buf_putc(&line, ' ');
+    log_escaped(&line, rq->uri);
+    buf_putc(&line, ' ');
+    log_escaped(&line, rq->version[0] ? rq->version : "-");
+    if (rq->bytes) buf_printf(&line, "\" %u %zu\n", rq->status, rq->bytes);
+    else buf_printf(&line, "\" %u -\n", rq->status);
+    pthread_mutex_lock(&srv->log_lock);
+    fwrite(line.s, 1, line.len, srv->log);
+    /* Buffered for speed, but written out whenever the server goes idle
+     * and at least once a second under load. */
+    if (now != srv->log_flushed_at || atomic_load(&srv->in_flight) <= 1) {
+        fflush(srv->log);
+        srv->log_flushed_at = now;
+    }
+    pthread_mutex_unlock(&srv->log_lock);
+    buf_free(&line);
+}
+
+static void end_request(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    server *srv = cls;
+    request *rq = *con_cls;
+    if (!rq) return;
+    *con_cls = NULL;
+    if (srv->log && rq->status) write_log_line(srv, c, rq);
+    snapshot_unref(rq->snap);
+    free(rq);
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* ---- life cycle ---- */
+
+static _Thread_local snapshot *rebuild_base;
+
+static void adopt_snapshot(snapshot *s)
+{
+    snapshot_set_cache_free(s, free_cached_response);
+    snapshot_reuse_from(s, NULL); /* published: the previous one may go */
+}
+
+snapshot *serve_snapshot_new(const serve_options *opt)
+{
+    snapshot *s = snapshot_new(opt && opt->dev ? DEV_SCRIPT_TAG : NULL);
+    if (rebuild_base) snapshot_reuse_from(s, rebuild_base);
+    return s;
+}
+
+void serve_set_rebuild_base(snapshot *previous)
+{
+    rebuild_base = previous;
+}
+
+static int cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
+{
+    server *srv = xcalloc(1, sizeof *srv);
+    pthread_mutex_init(&srv->snapshot_lock, NULL);
+    pthread_mutex_init(&srv->log_lock, NULL);
+    srv->dev = opt->dev;
+    adopt_snapshot(initial);
+    srv->current = initial;
+    if (!opt->quiet) {
+        if (opt->log_path) {
+            srv->log = fopen(opt->log_path, "a");
+            if (!srv->log) {
+                diag_add(d, DIAG_ERROR, opt->log_path, 0, 0, "cannot open log file: %s", strerror(errno));
+                goto fail;
+            }
+            srv->owns_log = true;
+            setvbuf(srv->log, NULL, _IOFBF, 1 << 16);
+        } else {
+            srv->log = stdout;
+        }
+    }
+
+    const char *bind = opt->bind ? opt->bind : "127.0.0.1";
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof addr);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_TURBO;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addr;
+    if (inet_pton(AF_INET, bind, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)opt->port);
+    } else if (inet_pton(AF_INET6, bind, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)opt->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        diag_add(d, DIAG_ERROR, "serve", 0, 0, "bind address \"%s\" is not an IP address", bind);
+        goto fail;
+    }
+    unsigned threads = (unsigned)(opt->threads > 0 ? opt->threads : cpu_count());
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)opt->port, NULL, NULL, handle_request, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, opt->connection_limit ? opt->connection_limit : 1024u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->per_ip_limit ? opt->per_ip_limit : 128u,
+        MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_seconds ? opt->timeout_seconds : 10u,
+        /* Also the request header limit. Kept small because libmicrohttpd
+         * clears the whole area between keep-alive requests. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_URI_LOG_CALLBACK, begin_request, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, end_request, srv,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        diag_add(d, DIAG_ERROR, "serve", 0, 0, "cannot listen on %s port %d (address in use?)", bind, opt->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : opt->port;
+    return srv;
+fail:
+    if (srv->owns_log) fclose(srv->log);
+    snapshot_unref(srv->current);
+    pthread_mutex_destroy(&srv->snapshot_lock);
+    pthread_mutex_destroy(&srv->log_lock);
+    free(srv);
+    return NULL;
+}
+
+int server_port(const server *srv)
+{
+    return srv->port;
+}
+
+void server_swap(server *srv, snapshot *s)
+{
+    adopt_snapshot(s);
+    pthread_mutex_lock(&srv->snapshot_lock);
+    snapshot *old = srv->current;
+    srv->current = s;
+    pthread_mutex_unlock(&srv->snapshot_lock);
+    snapshot_unref(old);
+}
+
+snapshot *server_snapshot(server *srv)
+{
+    pthread_mutex_lock(&srv->snapshot_lock);
+    snapshot *s = snapshot_ref(srv->current);
+    pthread_mutex_unlock(&srv->snapshot_lock);
+    return s;
+}
+
+void server_stop(server *srv)
+{
+    if (!srv) return;
+    MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+    /* Requests already being answered get a chance to finish. */
+    for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&srv->in_flight) > 0; i++) usleep(10000);
+    MHD_stop_daemon(srv->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
+    if (srv->log) {
+        fflush(srv->log);
+        if (srv->owns_log) fclose(srv->log);
+    }
+    snapshot_unref(srv->current);
+    pthread_mutex_destroy(&srv->snapshot_lock);
+    pthread_mutex_destroy(&srv->log_lock);
+    free(srv);
+}
+
+int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)
+{
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    diag_list d;
+    diag_init(&d);
+    time_t next_change = 0;
+    snapshot *first = rebuild(ctx, time(NULL), &next_change, &d);
+    diag_sort(&d);
+    diag_print_all(stderr, &d);
+    diag_free(&d);
+    if (!first) {
+        fprintf(stderr, "folio: the site could not be built; nothing to serve\n");
+        return 1;
+    }
+    diag_init(&d);
+    server *srv = server_start(opt, first, &d);
+    diag_print_all(stderr, &d);
+    diag_free(&d);
+    if (!srv) return 1;
+    const char *host = opt->bind ? opt->bind : "127.0.0.1";
+    bool is_ipv6 = strchr(host, ':') != NULL;
+    fprintf(stderr, "folio: serving %zu files on http://%s%s%s:%d/%s\n", snapshot_count(first), is_ipv6 ? "[" : "",
+            host, is_ipv6 ? "]" : "", server_port(srv), opt->dev ? " (live reload)" : "");
+
+    watch_options wo = {.site_dir = opt->site_dir, .rebuild = rebuild, .ctx = ctx, .next_change = next_change};
+    watcher *w = watch_start(&wo, srv);
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    fprintf(stderr, "folio: %s, finishing requests in flight\n", sig == SIGINT ? "interrupted" : "terminated");
+    watch_stop(w);
+    server_stop(srv);
+    return 0;
+}

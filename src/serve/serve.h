@@ -1,0 +1,108 @@
+/* serve.h - the HTTP server of `folio serve`.
+ *
+ * Answers every request from the current snapshot (snapshot.h), never from
+ * the file system: GET and HEAD, ETag/Last-Modified revalidation, single
+ * byte ranges, brotli/gzip chosen from Accept-Encoding, the root redirected
+ * to the visitor's language, per-language 404 pages, security headers on
+ * every response, one Common Log Format line per request (the visitor's
+ * address from X-Forwarded-For when a local proxy sends it). Built on
+ * libmicrohttpd with one epoll thread per core; bodies are sent straight
+ * from the snapshot's memory, which a request keeps alive by holding a
+ * reference until it completes, so swapping in a new snapshot never
+ * disturbs requests in flight.
+ *
+ * Wiring `folio serve` to the build (src/main.c):
+ *
+ *   static snapshot *rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d)
+ *   {
+ *       struct serve_site *site = ctx;
+ *       snapshot *s = serve_snapshot_new(&site->serve);
+ *       build_options bo = {.site_dir = site->dir, .now = now};
+ *       build_result res;
+ *       if (build_site(&bo, snapshot_output(s), d, &res) != 0) {
+ *           snapshot_unref(s);
+ *           return NULL;
+ *       }
+ *       *next_change = res.next_change;
+ *       return s;
+ *   }
+ *   ...
+ *   return serve_main(&site.serve, rebuild, &site);
+ *
+ * The site's languages reach the server through the snapshot: the build
+ * puts a `_folio/languages` file ("kk ru en", default first) or the
+ * callback calls snapshot_set_languages(). Grav's old URLs are redirect
+ * entries the build registers with output_redirect(). */
+#ifndef FOLIO_SERVE_H
+#define FOLIO_SERVE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "lib/diag.h"
+#include "serve/snapshot.h"
+
+typedef struct serve_options {
+    const char *site_dir;      /* watched for changes (serve_main only); NULL: no watching */
+    const char *bind;          /* address to listen on; NULL = "127.0.0.1" */
+    int port;                  /* 0 = any free port (see server_port) */
+    bool dev;                  /* live reload: pages poll /_folio/version and reload */
+    const char *log_path;      /* access log file (appended); NULL = stdout */
+    bool quiet;                /* no access log at all */
+    int threads;               /* worker threads; 0 = one per core */
+    unsigned connection_limit; /* 0 = 1024 */
+    unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128.
+                                  Behind a reverse proxy every connection has the
+                                  proxy's address: raise it to the proxy's pool size */
+    unsigned timeout_seconds;  /* idle connection timeout; 0 = 10 */
+} serve_options;
+
+typedef struct server server;
+
+/* Start listening and serving initial (the server takes over the caller's
+ * reference). Returns NULL and reports into d when the server cannot start
+ * (address in use, bad bind address, log file not writable). */
+server *server_start(const serve_options *opt, snapshot *initial, diag_list *d);
+
+/* The port actually listened on (useful with port 0). */
+int server_port(const server *srv);
+
+/* Make s the snapshot new requests are answered from, taking over the
+ * caller's reference. Requests in flight finish with the old snapshot,
+ * which is freed when the last of them completes. */
+void server_swap(server *srv, snapshot *s);
+
+/* A new reference to the current snapshot (release with snapshot_unref). */
+snapshot *server_snapshot(server *srv);
+
+/* Stop accepting, let requests in flight finish (at most a few seconds),
+ * close everything and free srv. */
+void server_stop(server *srv);
+
+/* A fresh empty snapshot suited to opt: in dev mode its HTML pages carry
+ * the live-reload script. A rebuild callback should create its snapshot
+ * with this: called in a rebuild started by the server, the snapshot also
+ * reuses the compressed forms of unchanged files (snapshot_reuse_from). */
+snapshot *serve_snapshot_new(const serve_options *opt);
+
+/* For the rebuild thread (watch.c): the snapshot serve_snapshot_new calls
+ * made by this thread reuse from, NULL for none. previous must stay
+ * referenced while set. */
+void serve_set_rebuild_base(snapshot *previous);
+
+/* Builds the site at `now` into a new snapshot (from serve_snapshot_new).
+ * Sets *next_change to when the published set changes next (a publish or
+ * unpublish date), 0 for never. Returns NULL when the build failed; the
+ * errors are in d. */
+typedef snapshot *(*site_rebuild_fn)(void *ctx, time_t now, time_t *next_change, diag_list *d);
+
+/* The whole of `folio serve`: build once with rebuild, serve, rebuild on
+ * changes in opt->site_dir and at each next_change, until SIGINT or
+ * SIGTERM, then finish requests in flight and return 0. Returns 1 when the
+ * first build or the server start failed (errors printed to stderr). Call
+ * before starting any other thread: it blocks SIGINT/SIGTERM in the
+ * process's threads to wait for them. */
+int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx);
+
+#endif

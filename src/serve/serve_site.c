@@ -1,0 +1,74 @@
+/* serve_site.c - the rebuild callback: build_site into a snapshot. */
+#include "serve/serve_site.h"
+#include "build/build.h"
+#include "lib/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool was_broken(const serve_site *site, const char *path)
+{
+    for (size_t i = 0; i < site->nerror_paths; i++)
+        if (!strcmp(site->error_paths[i], path)) return true;
+    return false;
+}
+
+/* Decide whether the build whose diags start at d->items[first] may
+ * replace the one being served, and remember its broken files if so. */
+static bool accept_errors(serve_site *site, diag_list *d, size_t first)
+{
+    if (site->has_built)
+        for (size_t i = first; i < d->len; i++)
+            if (d->items[i].level == DIAG_ERROR && d->items[i].path && !was_broken(site, d->items[i].path)) {
+                diag_add(d, DIAG_NOTE, d->items[i].path, d->items[i].line, d->items[i].col,
+                         "the site is not updated until this is fixed; the last good version stays online");
+                return false;
+            }
+    for (size_t i = 0; i < site->nerror_paths; i++) free(site->error_paths[i]);
+    free(site->error_paths);
+    site->error_paths = NULL;
+    site->nerror_paths = 0;
+    for (size_t i = first; i < d->len; i++) {
+        if (d->items[i].level != DIAG_ERROR || !d->items[i].path) continue;
+        site->error_paths = xrealloc(site->error_paths, (site->nerror_paths + 1) * sizeof *site->error_paths);
+        site->error_paths[site->nerror_paths++] = xstrdup(d->items[i].path);
+    }
+    site->has_built = true;
+    return true;
+}
+
+void serve_site_free(serve_site *site)
+{
+    for (size_t i = 0; i < site->nerror_paths; i++) free(site->error_paths[i]);
+    free(site->error_paths);
+    site->error_paths = NULL;
+    site->nerror_paths = 0;
+}
+
+snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d)
+{
+    serve_site *site = ctx;
+    snapshot *s = serve_snapshot_new(&site->serve);
+    build_options bo = {0};
+    bo.site_dir = site->dir;
+    bo.base_url = site->base_url;
+    bo.now = now;
+    build_result res = {0};
+    size_t first = d->len;
+    if (build_site(&bo, snapshot_output(s), d, &res) != 0) {
+        snapshot_unref(s);
+        return NULL;
+    }
+    if (!accept_errors(site, d, first)) {
+        snapshot_unref(s);
+        return NULL;
+    }
+    const char *langs[32];
+    size_t n = 0;
+    char *copy = xstrdup(res.languages), *save = NULL;
+    for (char *t = strtok_r(copy, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save)) langs[n++] = t;
+    snapshot_set_languages(s, langs, n);
+    free(copy);
+    *next_change = res.next_change;
+    return s;
+}

@@ -1,0 +1,29 @@
+/* serve_site.h - `folio serve` joined to the build: the rebuild callback
+ * that builds a site folder into a fresh snapshot, used by the CLI and by
+ * the end-to-end tests. */
+#ifndef FOLIO_SERVE_SITE_H
+#define FOLIO_SERVE_SITE_H
+
+#include "serve/serve.h"
+
+typedef struct serve_site {
+    serve_options serve;
+    const char *dir;      /* the Grav user/ folder */
+    const char *base_url; /* or NULL */
+    /* Files with errors in the build being served (private). */
+    char **error_paths;
+    size_t nerror_paths;
+    bool has_built;
+} serve_site;
+
+/* site_rebuild_fn for serve_main/watch_start; ctx is a serve_site.
+ * The first build is served whatever its errors (a page with an error is
+ * left out, as in folio build). A rebuild is refused - the last good
+ * site stays online - when it has an error in a file that had none in the
+ * build being served: an editor's broken save never takes a page down. */
+snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d);
+
+/* Free what the callback kept in site. */
+void serve_site_free(serve_site *site);
+
+#endif

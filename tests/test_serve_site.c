@@ -1,0 +1,203 @@
+/* test_serve_site.c - `folio serve` end to end: a real site folder, the
+ * real build, the real server and its watcher, over real HTTP. */
+#include "httpc.h"
+#include "serve/serve_site.h"
+#include "serve/watch.h"
+#include "sitefix.h"
+#include "test.h"
+
+#include <time.h>
+
+typedef struct running {
+    char *dir;
+    serve_site site;
+    server *srv;
+    watcher *w;
+    int port;
+} running;
+
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+    char *p = path_join(dir, rel);
+    char *tmp = NULL;
+    /* editors save by writing a new file and renaming it over the old one */
+    buf t = BUF_INIT;
+    buf_printf(&t, "%s.tmp", p);
+    tmp = buf_detach(&t, NULL);
+    char *slash = strrchr(p, '/');
+    *slash = 0;
+    dir_make(p);
+    *slash = '/';
+    file_write(tmp, text, strlen(text));
+    rename(tmp, p);
+    free(tmp);
+    free(p);
+}
+
+static bool start_site(running *r, const char *const files[][2])
+{
+    memset(r, 0, sizeof *r);
+    r->dir = sitefix_make(files);
+    r->site.dir = r->dir;
+    r->site.serve.quiet = true;
+    r->site.serve.port = 0;
+    diag_list d;
+    diag_init(&d);
+    time_t next = 0;
+    snapshot *s = serve_site_rebuild(&r->site, time(NULL), &next, &d);
+    if (!s) {
+        diag_print_all(stderr, &d);
+        diag_free(&d);
+        return false;
+    }
+    r->srv = server_start(&r->site.serve, s, &d);
+    diag_free(&d);
+    if (!r->srv) return false;
+    r->port = server_port(r->srv);
+    watch_options wo = {0};
+    wo.site_dir = r->dir;
+    wo.rebuild = serve_site_rebuild;
+    wo.ctx = &r->site;
+    wo.next_change = next;
+    wo.messages = fopen("/dev/null", "w");
+    r->w = watch_start(&wo, r->srv);
+    return r->w != NULL;
+}
+
+static void stop_site(running *r)
+{
+    watch_stop(r->w);
+    server_stop(r->srv);
+    serve_site_free(&r->site);
+    sitefix_remove(r->dir);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Poll target until its body contains needle; returns the milliseconds it took, -1 on timeout. */
+static double wait_for(int port, const char *target, const char *needle, double limit_ms)
+{
+    double t0 = now_ms();
+    while (now_ms() - t0 < limit_ms) {
+        reply r;
+        if (http_get(port, target, NULL, &r) == 0) {
+            bool found = r.status == 200 && strstr(buf_cstr(&r.body), needle);
+            reply_free(&r);
+            if (found) return now_ms() - t0;
+        }
+        usleep(10000);
+    }
+    return -1;
+}
+
+static const char *const news_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\n---\nТекст версии один.\n"},
+    {"pages/01.news/02.second/item.ru.md", "---\ntitle: Вторая новость\n---\nДругая новость.\n"},
+    {NULL, NULL}};
+
+TEST(post_edited_on_disk_is_served_changed_within_one_second)
+{
+    running r;
+    CHECK(start_site(&r, news_site));
+    CHECK(wait_for(r.port, "/ru/news/first/", "версии один", 2000) >= 0);
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\n---\nТекст версии два.\n");
+    double ms = wait_for(r.port, "/ru/news/first/", "версии два", 1000);
+    CHECK(ms >= 0 && ms < 1000);
+    /* the list shows the new text too */
+    CHECK(wait_for(r.port, "/ru/news/", "версии два", 1000) >= 0);
+    stop_site(&r);
+}
+
+TEST(broken_edit_keeps_the_old_page_online)
+{
+    running r;
+    CHECK(start_site(&r, news_site));
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md", "---\ntitle: [broken\n---\nСломано.\n");
+    usleep(600000);
+    reply rep;
+    CHECK_INT(http_get(r.port, "/ru/news/first/", NULL, &rep), 0);
+    CHECK_INT(rep.status, 200);
+    CHECK_CONTAINS(buf_cstr(&rep.body), "версии один");
+    reply_free(&rep);
+    /* fixing it goes live again */
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md", "---\ntitle: Первая\n---\nИсправлено.\n");
+    CHECK(wait_for(r.port, "/ru/news/first/", "Исправлено", 1500) >= 0);
+    stop_site(&r);
+}
+
+TEST(future_post_appears_when_its_time_comes)
+{
+    running r;
+    time_t when = time(NULL) + 3;
+    struct tm tm;
+    localtime_r(&when, &tm);
+    char fm[256];
+    strftime(fm, sizeof fm, "---\ntitle: Скоро\npublish_date: '%Y-%m-%d %H:%M:%S'\n---\nЗапланированная новость.\n", &tm);
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.now/item.ru.md", "---\ntitle: Сейчас\n---\nУже есть.\n"},
+        {"pages/01.news/02.soon/item.ru.md", fm},
+        {NULL, NULL}};
+    CHECK(start_site(&r, files));
+    reply rep;
+    CHECK_INT(http_get(r.port, "/ru/news/soon/", NULL, &rep), 0);
+    CHECK_INT(rep.status, 404);
+    reply_free(&rep);
+    double ms = wait_for(r.port, "/ru/news/soon/", "Запланированная", 6000);
+    CHECK(ms >= 0);
+    CHECK(wait_for(r.port, "/ru/news/", "Скоро", 1000) >= 0);
+    stop_site(&r);
+}
+
+TEST(traversal_attempts_never_return_a_file_from_outside)
+{
+    running r;
+    CHECK(start_site(&r, news_site));
+    /* a file outside the output but inside the site folder, and one outside both */
+    write_file(r.dir, "secret.txt", "TOP-SECRET");
+    const char *attacks[] = {"/../secret.txt", "/%2e%2e/secret.txt", "/ru/..%2f..%2fsecret.txt",
+                             "/ru/%2e%2e/%2e%2e/etc/passwd", "/..\\..\\etc\\passwd", "/ru/news/%00/../x",
+                             "/user/pages/../../secret.txt", "/%252e%252e/secret.txt", "/....//secret.txt",
+                             "/etc/passwd", "/proc/self/environ", "//etc/passwd"};
+    for (size_t i = 0; i < sizeof attacks / sizeof *attacks; i++) {
+        reply rep;
+        if (http_get(r.port, attacks[i], NULL, &rep) == 0) {
+            CHECK(rep.status == 400 || rep.status == 404 || rep.status == 301);
+            CHECK_NOT_CONTAINS(buf_cstr(&rep.body), "TOP-SECRET");
+            CHECK_NOT_CONTAINS(buf_cstr(&rep.body), "root:");
+            reply_free(&rep);
+        }
+    }
+    stop_site(&r);
+}
+
+TEST(added_and_removed_posts_update_the_list)
+{
+    running r;
+    CHECK(start_site(&r, news_site));
+    write_file(r.dir, "pages/01.news/03.third/item.ru.md", "---\ntitle: Третья новость\n---\nНовая.\n");
+    CHECK(wait_for(r.port, "/ru/news/", "Третья новость", 1500) >= 0);
+    char *p = path_join(r.dir, "pages/01.news/02.second");
+    dir_remove_tree(p);
+    free(p);
+    double t0 = now_ms();
+    bool gone = false;
+    while (now_ms() - t0 < 1500 && !gone) {
+        reply rep;
+        if (http_get(r.port, "/ru/news/second/", NULL, &rep) == 0) {
+            gone = rep.status == 404;
+            reply_free(&rep);
+        }
+        usleep(20000);
+    }
+    CHECK(gone);
+    stop_site(&r);
+}
