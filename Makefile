@@ -28,7 +28,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(filter-out $(BUILD)/tests/test_main,$(TEST_SRCS:tests/%.c=$(BUILD)/tests/%))
 BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all deps run test asan bench clean site fuzz
+.PHONY: all deps test-deps run test asan bench clean site fuzz
 
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/folio
@@ -79,7 +79,12 @@ run: all
 	$(BUILD)/folio build site -o $(BUILD)/site-out
 	$(BUILD)/folio serve site --port 8080 --bind 127.0.0.1
 
-test: deps
+# The accessibility test needs Chromium and tests/a11y/node_modules.
+test-deps: deps
+	@{ command -v chromium && command -v node && test -d tests/a11y/node_modules/axe-core; } >/dev/null 2>&1 || \
+	    scripts/install-deps
+
+test: test-deps
 	@$(MAKE) --no-print-directory $(BUILD)/folio $(TESTS)
 	@FOLIO_BIN=$(CURDIR)/$(BUILD)/folio tests/run $(BUILD)/tests
 

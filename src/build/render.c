@@ -8,6 +8,7 @@
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "lib/strmap.h"
+#include "lib/yaml.h"
 #include "template/template.h"
 #include "theme/theme.h"
 
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #define LATEST_COUNT 5
+/* Page numbers shown on each side of the current one in pagination. */
+#define PAGINATION_NEIGHBOURS 2
 
 struct renderer {
     const site *s;
@@ -24,6 +27,7 @@ struct renderer {
     value *site_values[SITE_MAX_LANGS]; /* per language, built once */
     theme_asset *assets;
     size_t nassets;
+    value *theme_strings; /* the theme's languages.yaml: {lang: {KEY: text}} */
     arena arena;
 };
 
@@ -203,13 +207,30 @@ typedef struct t_ud {
     int lang;
 } t_ud;
 
-/* {{ 'READ_MORE'|t }}: the UI string of the environment's language. */
+/* {{ 'READ_MORE'|t }}: the UI string of the environment's language. The
+ * site's languages/ come first; the theme's own languages.yaml fills in
+ * what a site does not translate (a plain Grav site knows none of the
+ * theme's keys), in the page's language, else in English. */
 static value *filter_t(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
 {
     t_ud *u = ud;
     (void)args, (void)nargs, (void)d;
     const char *key = value_to_cstr(a, input);
-    return value_cstr(a, site_translate(u->r->s, u->lang, key));
+    const char *text = site_translate(u->r->s, u->lang, key);
+    if (text == key && u->r->theme_strings) {
+        value *v = map_get(map_get(u->r->theme_strings, u->r->s->langs[u->lang]), key);
+        if (!v) v = map_get(map_get(u->r->theme_strings, "en"), key);
+        if (v && v->kind == V_STRING) text = v->u.str.s;
+    }
+    return value_cstr(a, text);
+}
+
+static void load_theme_strings(renderer *r, diag_list *d)
+{
+    const theme_file *f = theme_find("languages.yaml");
+    if (!f) return;
+    value *v = yaml_load(&r->arena, f->data, f->size, "theme/languages.yaml", 1, d);
+    if (v && v->kind == V_MAP) r->theme_strings = v;
 }
 
 static value *build_site_value(renderer *r, int lang)
@@ -301,6 +322,7 @@ renderer *renderer_new(const site *s, diag_list *d)
     if (path_is_dir(ov)) r->override_dir = arena_strdup(&r->arena, ov);
     free(ov);
     load_assets(r);
+    load_theme_strings(r, d);
     for (int l = 0; l < s->nlangs; l++) {
         r->env[l] = tpl_env_new(load_template, r);
         tpl_env_set_lang(r->env[l], s->langs[l]);
@@ -388,6 +410,36 @@ static bool template_exists(const renderer *r, const char *name)
     return theme_find(full) != NULL;
 }
 
+/* The page links of a list: the first, the last and the current page
+ * with its neighbours, and {gap: true} where numbers are skipped. A
+ * window, not every page, so that each of a long list's pages costs the
+ * same to render. */
+static value *pagination_window(arena *a, const page_version *pv, size_t current, size_t total)
+{
+    value *pages = value_list(a);
+    size_t lo = current > PAGINATION_NEIGHBOURS + 1 ? current - PAGINATION_NEIGHBOURS : 1;
+    size_t hi = current + PAGINATION_NEIGHBOURS < total ? current + PAGINATION_NEIGHBOURS : total;
+    size_t last_shown = 0;
+    for (size_t n = 1; n <= total; n++) {
+        if (n != 1 && n != total && (n < lo || n > hi)) continue;
+        if (last_shown && n > last_shown + 1) {
+            value *gap = value_map(a);
+            map_set(a, gap, "gap", value_bool(true));
+            list_push(a, pages, gap);
+        }
+        value *e = value_map(a);
+        map_set(a, e, "number", value_int(a, (long long)n));
+        map_set(a, e, "url", value_cstr(a, site_list_page_url(a, pv, n)));
+        map_set(a, e, "current", value_bool(n == current));
+        list_push(a, pages, e);
+        last_shown = n;
+        /* jump over the hidden middle instead of walking it */
+        if (n == 1 && lo > 2) n = lo - 1;
+        else if (n == hi && hi + 1 < total) n = total - 1;
+    }
+    return pages;
+}
+
 int render_page(renderer *r, const page_version *pv, const char *content_html, size_t list_page, buf *out,
                 diag_list *d)
 {
@@ -412,26 +464,7 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
                 list_page > 1 ? value_cstr(&a, site_list_page_url(&a, pv, list_page - 1)) : value_null());
         map_set(&a, pg, "next_url",
                 list_page < total ? value_cstr(&a, site_list_page_url(&a, pv, list_page + 1)) : value_null());
-        /* A window of page links (first, last, and two around the current
-         * one), so a list of a thousand pages does not print a thousand
-         * links on each of them. */
-        value *pages = value_list(&a);
-        for (size_t n = 1; n <= total; n++) {
-            if (n != 1 && n != total && (n + 2 < list_page || n > list_page + 2)) {
-                if (n == 2 || n == list_page + 3) {
-                    value *gap = value_map(&a);
-                    map_set(&a, gap, "gap", value_bool(true));
-                    list_push(&a, pages, gap);
-                }
-                continue;
-            }
-            value *e = value_map(&a);
-            map_set(&a, e, "number", value_int(&a, (long long)n));
-            map_set(&a, e, "url", value_cstr(&a, site_list_page_url(&a, pv, n)));
-            map_set(&a, e, "current", value_bool(n == list_page));
-            list_push(&a, pages, e);
-        }
-        map_set(&a, pg, "pages", pages);
+        map_set(&a, pg, "pages", pagination_window(&a, pv, list_page, total));
         map_set(&a, ctx, "pagination", pg);
     }
     tpl_env *env = r->env[pv->lang];

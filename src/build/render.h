@@ -7,11 +7,15 @@
  * theme authors in the README):
  *   page        the page being rendered (see below)
  *   collection  for list pages: the items on this page of the list
- *   pagination  for list pages: {current, total, prev_url, next_url, pages: [{number, url, current}]}
+ *   pagination  for list pages: {current, total, prev_url, next_url, pages: [{number, url, current}]};
+ *               pages holds the first, the last and the current page with
+ *               two neighbours each side, and {gap: true} where numbers
+ *               are left out (1 … 4 5 [6] 7 8 … 40)
  *   site        {title, description, footer, url, lang, default_lang, languages: [{code, url, current}],
  *                menu: [{title, url, active}], latest: [pages], config: site.yaml of this language}
  *   lang        the language code
- * and the function asset('style.css'), the fingerprinted URL of a theme
+ * the filter t ('READ_MORE'|t: the site's languages/<lang>.yaml, then the
+ * theme's own languages.yaml), and the function asset('style.css'), the fingerprinted URL of a theme
  * asset (cached forever by browsers; the name changes with the content).
  * A page object answers title, menu, url, route, slug, date, header,
  * content (only for the page being rendered), summary, has_more,

@@ -304,45 +304,6 @@ static int collect_slides(const char *s, size_t len, slide *slides, int max)
     return n;
 }
 
-/* Copy an <img> tag, adding loading="lazy" when asked and not present. */
-static void put_img_tag(buf *out, const char *tag, size_t len, bool is_lazy, arena *a)
-{
-    if (!is_lazy || html_attr(a, tag, len, "loading")) {
-        buf_add(out, tag, len);
-        return;
-    }
-    size_t cut = len - 1; /* before '>' */
-    if (cut > 0 && tag[cut - 1] == '/') cut--;
-    while (cut > 0 && is_space(tag[cut - 1])) cut--;
-    buf_add(out, tag, cut);
-    buf_puts(out, " loading=\"lazy\"");
-    buf_add(out, tag + cut, len - cut);
-}
-
-static void put_slide_image(expander *x, const slide *s, bool is_lazy, buf *out)
-{
-    const shortcode_ctx *c = x->ctx;
-    if (!s->is_picture && c && c->render_image) {
-        const char *src = html_attr(&x->a, s->img, s->img_len, "src");
-        markdown_image img = {
-            .src = src ? src : "",
-            .alt = html_attr(&x->a, s->img, s->img_len, "alt"),
-            .title = html_attr(&x->a, s->img, s->img_len, "title"),
-        };
-        if (!img.alt) img.alt = "";
-        if (c->render_image(c->user, &img, is_lazy, out)) return;
-    }
-    if (!s->img) {
-        buf_add(out, s->html, s->len);
-        return;
-    }
-    /* the <picture> around the <img>, if any, is copied as it is */
-    buf_add(out, s->html, (size_t)(s->img - s->html));
-    put_img_tag(out, s->img, s->img_len, is_lazy, &x->a);
-    size_t after = (size_t)(s->img - s->html) + s->img_len;
-    buf_add(out, s->html + after, s->len - after);
-}
-
 static void put_escaped_attr(buf *out, const char *s)
 {
     for (; *s; s++) {
@@ -354,6 +315,82 @@ static void put_escaped_attr(buf *out, const char *s)
         default: buf_putc(out, *s); break;
         }
     }
+}
+
+typedef enum alt_state { ALT_MISSING, ALT_EMPTY, ALT_PRESENT } alt_state;
+
+/* Whether the tag has alt text; for alt="" (or ''), *inside is the offset
+ * between its quotes. */
+static alt_state find_alt(const char *tag, size_t len, size_t *inside)
+{
+    for (size_t i = 1; i + 5 < len; i++) {
+        if (!is_space(tag[i - 1]) || strncasecmp(tag + i, "alt=", 4) != 0) continue;
+        char q = tag[i + 4];
+        if ((q == '"' || q == '\'') && tag[i + 5] == q) {
+            *inside = i + 5;
+            return ALT_EMPTY;
+        }
+        return ALT_PRESENT;
+    }
+    return ALT_MISSING;
+}
+
+/* Copy an <img> tag, adding loading="lazy" when asked and not present, and
+ * alt text (fallback_alt) when the tag's alt is missing or empty. */
+static void put_img_tag(buf *out, const char *tag, size_t len, bool is_lazy, const char *fallback_alt, arena *a)
+{
+    buf fixed = BUF_INIT;
+    size_t inside = 0;
+    alt_state alt = fallback_alt && *fallback_alt ? find_alt(tag, len, &inside) : ALT_PRESENT;
+    if (alt != ALT_PRESENT && len > 4) {
+        size_t at = alt == ALT_EMPTY ? inside : 4; /* 4: after "<img" */
+        buf_add(&fixed, tag, at);
+        if (alt == ALT_MISSING) buf_puts(&fixed, " alt=\"");
+        put_escaped_attr(&fixed, fallback_alt);
+        if (alt == ALT_MISSING) buf_puts(&fixed, "\"");
+        buf_add(&fixed, tag + at, len - at);
+        tag = fixed.s;
+        len = fixed.len;
+    }
+    if (!is_lazy || html_attr(a, tag, len, "loading")) {
+        buf_add(out, tag, len);
+    } else {
+        size_t cut = len - 1; /* before '>' */
+        if (cut > 0 && tag[cut - 1] == '/') cut--;
+        while (cut > 0 && is_space(tag[cut - 1])) cut--;
+        buf_add(out, tag, cut);
+        buf_puts(out, " loading=\"lazy\"");
+        buf_add(out, tag + cut, len - cut);
+    }
+    buf_free(&fixed);
+}
+
+/* A photo's alt text is its Markdown alt; when the author left that empty
+ * (as Grav sites often do), the image title is the best description there
+ * is, so screen readers do not skip the photo as decorative. */
+static void put_slide_image(expander *x, const slide *s, bool is_lazy, buf *out)
+{
+    const shortcode_ctx *c = x->ctx;
+    const char *title = s->img ? html_attr(&x->a, s->img, s->img_len, "title") : NULL;
+    if (!s->is_picture && c && c->render_image) {
+        const char *src = html_attr(&x->a, s->img, s->img_len, "src");
+        markdown_image img = {
+            .src = src ? src : "",
+            .alt = html_attr(&x->a, s->img, s->img_len, "alt"),
+            .title = title,
+        };
+        if (!img.alt || !*img.alt) img.alt = title ? title : "";
+        if (c->render_image(c->user, &img, is_lazy, out)) return;
+    }
+    if (!s->img) {
+        buf_add(out, s->html, s->len);
+        return;
+    }
+    /* the <picture> around the <img>, if any, is copied as it is */
+    buf_add(out, s->html, (size_t)(s->img - s->html));
+    put_img_tag(out, s->img, s->img_len, is_lazy, title, &x->a);
+    size_t after = (size_t)(s->img - s->html) + s->img_len;
+    buf_add(out, s->html + after, s->len - after);
 }
 
 #define MAX_SLIDES 256
@@ -382,7 +419,11 @@ static void render_gallery(expander *x, const shortcode_tag *t, const char *cont
         put_slide_image(x, &slides[i], is_lazy, out);
         const char *title = slides[i].img ? html_attr(&x->a, slides[i].img, slides[i].img_len, "title") : NULL;
         if (title && *title) {
-            buf_puts(out, "<figcaption>");
+            /* The caption repeats the alt text (the title became the alt):
+             * screen readers hear it once, from the image. */
+            const char *alt = html_attr(&x->a, slides[i].img, slides[i].img_len, "alt");
+            bool repeats_alt = !alt || !*alt || !strcmp(alt, title);
+            buf_puts(out, repeats_alt ? "<figcaption aria-hidden=\"true\">" : "<figcaption>");
             put_escaped_attr(out, title);
             buf_puts(out, "</figcaption>");
         }

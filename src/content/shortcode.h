@@ -10,7 +10,10 @@
  * Known shortcodes:
  *   owl-carousel  a photo gallery that needs no JavaScript: a labelled
  *                 region holding a list of <figure> slides, one per image,
- *                 the image title as <figcaption>. The paragraph Markdown
+ *                 the image title as <figcaption>. A photo without alt
+ *                 text takes its title as alt, and a caption that only
+ *                 repeats the alt is hidden from screen readers
+ *                 (aria-hidden) so it is not read twice. The paragraph Markdown
  *                 wrapped around the shortcode is removed. class= is kept
  *                 as an extra class; lazyLoad=true adds loading="lazy".
  *   safe-email    the address written as character references, a mailto
