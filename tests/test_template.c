@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/yaml.h"
 #include "template/template.h"
@@ -532,4 +533,232 @@ TEST(deeply_nested_expression_is_an_error_not_a_crash)
     buf_free(&text);
     diag_free(&d);
     tpl_env_free(env);
+}
+
+/* ---- Twig 1/2 forms still found in Grav themes ---- */
+
+TEST(string_interpolation_concatenates_expressions)
+{
+    RENDER_EQ("main", "{{ \"#{base}/img/#{ name|upper }.png\" }}|{{ 'no #{x} here' }}", "{\"base\": \"/kk\", \"name\": \"a\"}",
+              "/kk/img/A.png|no #{x} here");
+}
+
+TEST(tilde_trims_spaces_but_keeps_newlines)
+{
+    RENDER_EQ("main", "<li>  \n    {{~ 'x' ~}}  \n</li>", NULL, "<li>  \nx\n</li>");
+}
+
+TEST(for_with_if_condition_filters_items_and_counts_them)
+{
+    RENDER_EQ("main", "{% for n in [1,2,3,4,5] if n is odd %}{{ loop.index }}:{{ n }}{{ loop.last ? '.' : ',' }}{% endfor %}",
+              NULL, "1:1,2:3,3:5.");
+}
+
+TEST(spaceless_and_filter_tags)
+{
+    RENDER_EQ("main", "{% spaceless %}\n<ul>\n  <li>{{ s }}</li>\n</ul>\n{% endspaceless %}|{% filter upper %}ab{% endfilter %}",
+              "{\"s\": \"<x>\"}", "<ul><li>&lt;x&gt;</li></ul>|AB");
+}
+
+TEST(embed_overrides_blocks_of_the_embedded_template)
+{
+    RENDER_EQ("main", "{% embed 'card' with {title: 'T'} %}{% block body %}Body {{ parent() }}{% endblock %}{% endembed %}",
+              "card", "<div>{{ title }}:{% block body %}default{% endblock %}</div>", NULL, "<div>T:Body default</div>");
+}
+
+TEST(with_scopes_variables)
+{
+    RENDER_EQ("main", "{% set a = 1 %}{% with {a: 2, b: 3} %}{{ a }}{{ b }}{% set c = 4 %}{% endwith %}{{ a }}{{ c|default('-') }}"
+                      "{% with {b: 5} only %}{{ a|default('-') }}{{ b }}{% endwith %}",
+              NULL, "231--5");
+}
+
+TEST(apply_filters_rendered_content)
+{
+    RENDER_EQ("main", "{% apply upper|trim %}  hi {{ s }}  {% endapply %}", "{\"s\": \"<b>\"}", "HI &LT;B&GT;");
+}
+
+TEST(verbatim_outputs_tags_as_text)
+{
+    RENDER_EQ("main", "{% verbatim %}{{ not parsed }}{% if %}{% endverbatim %}", NULL, "{{ not parsed }}{% if %}");
+}
+
+TEST(expressions_arrays_hashes_slices_and_tests)
+{
+    RENDER_EQ("main",
+              "{{ [1, 2, 3][1:]|join }}|{{ 'hello'[1:3] }}|{{ {a: {b: 'c'}}.a.b }}|{{ {a: 1}['a'] }}|"
+              "{{ 1 is same as(1) ? 'y' : 'n' }}{{ 1 is same as('1') ? 'y' : 'n' }}|{{ null ?? 'd' }}|"
+              "{{ x is not defined ? 'undef' }}|{{ 3 is odd and 4 is even ? 'ok' }}|{{ 'a' ~ (1 + 2) }}|"
+              "{{ [] is empty ? 'e' }}{{ '0' is empty ? 'E' : 'ne' }}|{{ 5 not in [1, 2] ? 'out' }}|{{ 2 ** 3 ** 2 }}",
+              NULL, "23|el|c|1|yn|d|undef|ok|a3|ene|out|512");
+}
+
+TEST(block_and_include_functions_return_markup)
+{
+    RENDER_EQ("main", "{% extends 'base' %}{% block title %}<T>{% endblock %}",
+              "base", "{% block title %}{% endblock %}|{{ block('title') }}|{{ include('part', {x: '<y>'}) }}",
+              "part", "{{ x }}", NULL, "<T>|<T>|&lt;y&gt;");
+}
+
+TEST(floats_print_like_php_echo)
+{
+    RENDER_EQ("main", "{{ 0.1 + 0.2 }} {{ 1.5 }} {{ 2.0 }} {{ 1 / 3 }} {{ 1.0e25 }} {{ 10 / 4 }} {{ (0.1 + 0.2) ~ '' }}", NULL,
+              "0.3 1.5 2 0.33333333333333 1.0E+25 2.5 0.3");
+}
+
+static int load_count;
+static char *counting_loader(void *ctx, const char *name, size_t *len)
+{
+    load_count++;
+    return load_pairs(ctx, name, len);
+}
+
+TEST(optional_include_of_missing_template_asks_the_loader_once)
+{
+    static const char *const p[] = {"main", "a{% include 'optional' ignore missing %}b", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(counting_loader, &t);
+    load_count = 0;
+    for (int i = 0; i < 5; i++) {
+        char *s = render_with(env, NULL, NULL);
+        CHECK_STR(s, "ab");
+        free(s);
+    }
+    CHECK_INT(load_count, 2); /* main and optional, once each */
+    tpl_env_free(env);
+}
+
+TEST(date_filter_reads_date_strings_and_now)
+{
+    char year[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
+    static const char *const p[] = {"main", "{{ 'now'|date('Y') }}|{{ '2024-03-09 10:30'|date('d.m.Y H:i') }}", NULL};
+    char *s = render1(p, NULL);
+    char expected[64];
+    snprintf(expected, sizeof expected, "%s|09.03.2024 10:30", year);
+    CHECK_STR(s, expected);
+    free(s);
+}
+
+TEST(a_native_object_can_be_the_whole_context)
+{
+    static const char *const p[] = {"main", "{{ title }}|{% set title = 'changed' %}{{ title }}|{{ nope ?? 'n' }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", value_object(&a, &page_class, (void *)"Home"), &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "Home|changed|n");
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    tpl_env_free(env);
+}
+
+TEST(arrow_functions_in_filter_map_reduce_and_sort)
+{
+    RENDER_EQ("main",
+              "{% set min = 2 %}{{ [1, 2, 3, 4]|filter(v => v > min)|join(',') }}|"
+              "{{ {a: 1, b: 2}|map((v, k) => k ~ '=' ~ v)|join('&') }}|"
+              "{{ [1, 2, 3]|reduce((carry, v) => carry + v, 10) }}|"
+              "{{ ['bb', 'a', 'ccc']|sort((x, y) => x|length - y|length)|join(',') }}|"
+              "{{ [{n: 'x'}, {m: 1}, {n: 'y'}]|column('n')|join }}|"
+              "{% for k, v in [5, 6, 7]|filter(v => v != 6) %}{{ k }}{{ v }}{% endfor %}",
+              NULL, "3,4|a=1&amp;b=2|16|a,bb,ccc|xy|0527");
+}
+
+TEST(a_value_that_is_not_an_arrow_function_is_an_error)
+{
+    static const char *const p[] = {"main", "{{ [1]|map('upper')|join }}", NULL};
+    char *s = render1(p, NULL);
+    CHECK(s == NULL);
+    free(s);
+}
+
+TEST(objects_compare_with_strings_by_their_text)
+{
+    static const char *const p[] = {"main", "{{ page == '<page>' ? 'same' : 'diff' }}|{{ page == 'x' ? 'same' : 'diff' }}|"
+                                            "{{ {a: '/'}|json_encode(constant('JSON_UNESCAPED_SLASHES'))|raw }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    arena a = ARENA_INIT;
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "page", value_object(&a, &page_class, (void *)"Home"));
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", ctx, &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "same|diff|{\"a\":\"/\"}");
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    tpl_env_free(env);
+}
+
+TEST(extreme_numbers_do_not_overflow)
+{
+    RENDER_EQ("main",
+              "{{ range(-9223372036854775807, 9223372036854775807, 9223372036854775807)|join(',') }}|"
+              "{{ (-9223372036854775807 - 1) // -1 }}|{{ 9223372036854775807 + 1 }}|{{ 7 is divisible by(-1) ? 'y' }}|"
+              "{{ (-9223372036854775807..-9223372036854775806)|length }}",
+              NULL, "-9223372036854775807,0,9223372036854775807|9.2233720368548E+18|9.2233720368548E+18|y|2");
+}
+
+TEST(runaway_templates_hit_limits)
+{
+    static const char *const doubling[] = {"main", "{% set s = 'ab' %}{% for i in 1..100 %}{% set s = s ~ s %}{% endfor %}", NULL};
+    CHECK(render1(doubling, NULL) == NULL);
+    static const char *const lists[] = {"main", "{% set l = [1] %}{% for i in 1..100 %}{% set l = l|merge(l) %}{% endfor %}", NULL};
+    CHECK(render1(lists, NULL) == NULL);
+    static const char *const forever[] = {"main", "{% for i in 1..1000000 %}{% for j in 1..1000000 %}{% endfor %}{% endfor %}", NULL};
+    CHECK(render1(forever, NULL) == NULL);
+    static const char *const wide[] = {"main", "{{ '%999999999d'|format(1) }}", NULL};
+    CHECK(render1(wide, NULL) == NULL);
+    RENDER_EQ("main", "{{ [1, 2, 3]|slice(1, 9223372036854775807)|join }}{{ 'abc'|slice(-9223372036854775807, 2) }}", NULL, "23ab");
+}
+
+TEST(error_in_included_template_names_that_template)
+{
+    static const char *const p[] = {"main", "{% include 'part' %}", "part", "ok\n{{ 1 // 0 }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    diag_list d;
+    diag_init(&d);
+    CHECK(render_with(env, NULL, &d) == NULL);
+    CHECK_INT(d.len, 1);
+    if (d.len) {
+        CHECK_STR(d.items[0].path, "part");
+        CHECK_INT(d.items[0].line, 2);
+        CHECK_INT(d.items[0].col, 6);
+        CHECK_CONTAINS(d.items[0].msg, "division by zero");
+    }
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(failed_render_leaves_the_output_as_it_was)
+{
+    static const char *const p[] = {"main", "lots of text {{ 1 % 0 }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    buf out = BUF_INIT;
+    buf_puts(&out, "before|");
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_render(env, "main", NULL, &out, &d), -1);
+    CHECK_STR(buf_cstr(&out), "before|");
+    buf_free(&out);
+    diag_free(&d);
+    tpl_env_free(env);
+}
+
+TEST(context_variable_reaches_variables_by_computed_name)
+{
+    RENDER_EQ("main", "{% set color_red = '#f00' %}{% set c = 'red' %}{{ attribute(_context, 'color_' ~ c) }}|{{ _charset }}",
+              NULL, "#f00|UTF-8");
 }

@@ -59,17 +59,19 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v)
     env->globals[env->nglobals++] = (named_value){arena_strdup(&env->mem, name), v};
 }
 
-static void add_callable(tpl_env *env, callable **list, size_t *n, const char *name, tpl_native_fn fn, void *ud,
+static void add_callable(tpl_env *env, callable ***list, size_t *n, const char *name, tpl_native_fn fn, void *ud,
                          bool is_safe)
 {
     callable c = {arena_strdup(&env->mem, name), NULL, fn, ud, is_safe, false};
     for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*list)[i].name, name)) {
-            (*list)[i] = c;
+        if (!strcmp((*list)[i]->name, name)) {
+            *(*list)[i] = c;
             return;
         }
+    callable *slot = arena_alloc(&env->mem, sizeof *slot);
+    *slot = c;
     *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = c;
+    (*list)[(*n)++] = slot;
 }
 
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe)
@@ -85,15 +87,25 @@ void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void
 const callable *tpl_env_filter(const tpl_env *env, const char *name)
 {
     for (size_t i = 0; i < env->nfilters; i++)
-        if (!strcmp(env->filters[i].name, name)) return &env->filters[i];
+        if (!strcmp(env->filters[i]->name, name)) return env->filters[i];
     return tpl_builtin_filter(name);
 }
 
 const callable *tpl_env_function(const tpl_env *env, const char *name)
 {
     for (size_t i = 0; i < env->nfunctions; i++)
-        if (!strcmp(env->functions[i].name, name)) return &env->functions[i];
+        if (!strcmp(env->functions[i]->name, name)) return env->functions[i];
     return tpl_builtin_function(name);
+}
+
+/* Called with the lock held; t NULL records a template that is missing. */
+static void add_entry(tpl_env *env, const char *name, tpl *t)
+{
+    if (env->ncache == env->cache_cap) {
+        env->cache_cap = env->cache_cap ? env->cache_cap * 2 : 16;
+        env->cache = xrealloc(env->cache, env->cache_cap * sizeof *env->cache);
+    }
+    env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
 }
 
 tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_name, int line, int col)
@@ -103,11 +115,17 @@ tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_na
         if (!strcmp(env->cache[i].name, name)) {
             tpl *t = env->cache[i].t;
             pthread_mutex_unlock(&env->lock);
+            if (!t)
+                diag_add(d, DIAG_ERROR, at_name ? at_name : name, at_name ? line : 0, at_name ? col : 0,
+                         "unable to find template \"%s\"", name);
             return t;
         }
     size_t len = 0;
     char *src = env->load ? env->load(env->load_ctx, name, &len) : NULL;
     if (!src) {
+        /* remembered, so that an optional include of a template that does
+         * not exist does not ask the loader again on every page */
+        add_entry(env, name, NULL);
         pthread_mutex_unlock(&env->lock);
         diag_add(d, DIAG_ERROR, at_name ? at_name : name, at_name ? line : 0, at_name ? col : 0,
                  "unable to find template \"%s\"", name);
@@ -115,13 +133,7 @@ tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_na
     }
     tpl *t = tpl_parse(env, name, src, len, d);
     free(src);
-    if (t) {
-        if (env->ncache == env->cache_cap) {
-            env->cache_cap = env->cache_cap ? env->cache_cap * 2 : 16;
-            env->cache = xrealloc(env->cache, env->cache_cap * sizeof *env->cache);
-        }
-        env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
-    }
+    if (t) add_entry(env, name, t);
     pthread_mutex_unlock(&env->lock);
     return t;
 }
@@ -136,10 +148,10 @@ static int render_parsed(tpl_env *env, tpl *t, value *context, buf *out, diag_li
     arena a = ARENA_INIT;
     render r = {.env = env, .a = &a, .d = d, .out = out, .cur = t};
     frame root = {.is_boundary = true};
-    if (context && context->kind == V_MAP) root.data = context;
+    if (context && (context->kind == V_MAP || context->kind == V_OBJECT)) root.data = context;
     r.top = &root;
     size_t start = out->len;
-    tpl_render_template(&r, t, NULL);
+    tpl_render_template(&r, t);
     arena_free(&a);
     if (r.failed) {
         buf_truncate(out, start);

@@ -147,7 +147,9 @@ static value *eval_range(render *r, const expr *at, value *from, value *to)
         return list;
     }
     long long a = php_to_int(from), b = php_to_int(to);
-    unsigned long long count = a <= b ? (unsigned long long)(b - a) : (unsigned long long)(a - b);
+    /* in unsigned arithmetic: b - a may not fit in a long long */
+    unsigned long long count = a <= b ? (unsigned long long)b - (unsigned long long)a
+                                      : (unsigned long long)a - (unsigned long long)b;
     if (count >= TPL_MAX_RANGE) {
         tpl_error_at(r, at, "range of %llu items is over the limit of %d", count + 1, TPL_MAX_RANGE);
         return list;
@@ -203,20 +205,20 @@ static value *eval_binary(render *r, const expr *e)
         const char *at = e->op == OP_STARTS ? xs : xs + xl - yl;
         return value_bool(memcmp(at, ys, yl) == 0);
     }
-    case OP_MATCHES: tpl_error_at(r, e, "the \"matches\" operator is not supported"); return NULL;
     case OP_RANGE: return eval_range(r, e, x, y);
     case OP_CONCAT: {
         size_t xl, yl;
         const char *xs = php_str(r, x, &xl), *ys = php_str(r, y, &yl);
+        if (xl + yl > TPL_MAX_OUTPUT) {
+            tpl_error_at(r, e, "string of %zu bytes is over the limit", xl + yl);
+            return NULL;
+        }
         char *s = arena_alloc(r->a, xl + yl + 1);
         memcpy(s, xs, xl);
         memcpy(s + xl, ys, yl);
         s[xl + yl] = 0;
         return value_str_ref(r->a, s, xl + yl);
     }
-    case OP_BAND: return value_int(r->a, php_to_int(x) & php_to_int(y));
-    case OP_BOR: return value_int(r->a, php_to_int(x) | php_to_int(y));
-    case OP_BXOR: return value_int(r->a, php_to_int(x) ^ php_to_int(y));
     default: return php_arith(r, e, e->op, x, y);
     }
 }
@@ -252,66 +254,96 @@ static value *eval_test(render *r, const expr *e)
     if (r->failed) return NULL;
     if (!v) v = value_null();
     value **args = eval_args(r, e->args, e->nargs);
-    const char *n = e->name;
     bool res = false;
-    if (!strcmp(n, "empty")) res = test_empty(r, v);
-    else if (!strcmp(n, "null") || !strcmp(n, "none")) res = v->kind == V_NULL;
-    else if (!strcmp(n, "same as")) res = php_same(v, args[0]);
-    else if (!strcmp(n, "even")) res = php_to_int(v) % 2 == 0;
-    else if (!strcmp(n, "odd")) res = php_to_int(v) % 2 != 0;
-    else if (!strcmp(n, "iterable")) res = value_is_iterable(v);
-    else if (!strcmp(n, "divisible by")) {
+    switch (e->test) {
+    case TEST_EMPTY: res = test_empty(r, v); break;
+    case TEST_NULL: res = v->kind == V_NULL; break;
+    case TEST_SAME_AS: res = php_same(v, args[0]); break;
+    case TEST_EVEN: res = php_to_int(v) % 2 == 0; break;
+    case TEST_ODD: res = php_to_int(v) % 2 != 0; break;
+    case TEST_ITERABLE: res = value_is_iterable(v); break;
+    case TEST_DIVISIBLE_BY: {
         long long d = php_to_int(args[0]);
-        res = d != 0 && php_to_int(v) % d == 0;
-    } else if (!strcmp(n, "string")) res = v->kind == V_STRING;
-    else if (!strcmp(n, "number")) res = v->kind == V_INT || v->kind == V_FLOAT;
-    else if (!strcmp(n, "sequence")) res = v->kind == V_LIST;
-    else if (!strcmp(n, "mapping")) res = v->kind == V_MAP;
-    else if (!strcmp(n, "true")) res = v->kind == V_BOOL && v->u.b;
-    else if (!strcmp(n, "false")) res = v->kind == V_BOOL && !v->u.b;
+        res = d != 0 && (d == -1 || php_to_int(v) % d == 0);
+        break;
+    }
+    case TEST_STRING: res = v->kind == V_STRING; break;
+    case TEST_NUMBER: res = v->kind == V_INT || v->kind == V_FLOAT; break;
+    case TEST_SEQUENCE: res = v->kind == V_LIST; break;
+    case TEST_MAPPING: res = v->kind == V_MAP; break;
+    case TEST_TRUE: res = v->kind == V_BOOL && v->u.b; break;
+    case TEST_FALSE: res = v->kind == V_BOOL && !v->u.b; break;
+    case TEST_DEFINED: res = true; break; /* parsed as E_DEFINED */
+    }
     return value_bool(res != e->negate);
 }
 
+/* The template an import refers to: the one it is written in for _self,
+ * else the template its expression names. */
 static tpl *macro_home(render *r, const expr *e)
 {
     const import_decl *d = e->import;
-    if (!d->source) {
-        tpl *t = d->owner;
-        return t;
-    }
+    if (!d->source) return d->owner;
     value *name = tpl_eval(r, d->source);
     if (r->failed) return NULL;
-    /* `import "x" as m` where "x" is in fact the name of this template */
     return tpl_load_value(r, name, d->source, false);
 }
 
-static value *eval_macro(render *r, const expr *e)
+/* Macro `name` of t or of the templates t extends. */
+static const macro_def *find_macro(render *r, tpl *t, const char *name)
 {
-    tpl *t = macro_home(r, e);
-    if (!t) return NULL;
-    const macro_def *m = NULL;
-    tpl *start = t;
-    for (int guard = 0; t && !m && guard < 32 && !r->failed; guard++) {
-        m = tpl_find_macro(t, e->name);
-        if (m) break;
-        if (t->embed_owner && !t->parent) {
-            t = t->embed_owner;
-            continue;
-        }
-        if (t->embed_owner && (m = tpl_find_macro(t->embed_owner, e->name))) break;
-        if (!t->parent) break;
+    for (int level = 0; t && level < 32 && !r->failed; level++) {
+        const macro_def *m = tpl_find_macro(t, name);
+        if (m || !t->parent) return m;
         value *pn = tpl_eval(r, t->parent);
         if (r->failed) return NULL;
         t = tpl_load_value(r, pn, t->parent, false);
     }
+    return NULL;
+}
+
+static value *eval_macro(render *r, const expr *e)
+{
+    tpl *home = macro_home(r, e);
+    if (!home) return NULL;
+    const macro_def *m = find_macro(r, home, e->name);
+    /* _self inside an embed means the template the embed is written in */
+    for (tpl *t = home; !m && t->embed_owner && !r->failed; t = t->embed_owner)
+        m = find_macro(r, t->embed_owner, e->name);
     if (r->failed) return NULL;
     if (!m) {
-        tpl_error_at(r, e, "macro \"%s\" is not defined in template \"%s\"", e->name, tpl_display_name(start));
+        tpl_error_at(r, e, "macro \"%s\" is not defined in template \"%s\"", e->name, tpl_display_name(home));
         return NULL;
     }
     value **args = eval_args(r, e->args, e->nargs);
     if (r->failed) return NULL;
     return tpl_call_macro(r, e, m, args, e->nargs);
+}
+
+/* ---- arrow functions ---- */
+
+typedef struct closure {
+    const expr *e;
+    frame *scope; /* the variables it was made with */
+} closure;
+
+static const value_class arrow_class = {"arrow function", NULL, NULL, NULL};
+
+value *tpl_call_arrow(render *r, const expr *at, value *fn, value **args, size_t nargs)
+{
+    if (!fn || fn->kind != V_OBJECT || fn->u.obj.cls != &arrow_class) {
+        tpl_error_at(r, at, "the \"%s\" filter expects an arrow function", at->name ? at->name : "?");
+        return NULL;
+    }
+    const closure *c = fn->u.obj.self;
+    frame *saved = r->top;
+    r->top = c->scope;
+    frame *f = tpl_push_frame(r, true, false);
+    for (size_t i = 0; i < c->e->nparams; i++)
+        tpl_define_var(r, f, c->e->params[i], i < nargs && args[i] ? args[i] : value_null());
+    value *v = tpl_eval(r, c->e->a);
+    r->top = saved;
+    return v ? v : value_null();
 }
 
 value *tpl_eval(render *r, const expr *e)
@@ -323,6 +355,8 @@ value *tpl_eval(render *r, const expr *e)
         bool found;
         value *v = tpl_lookup(r, e->name, &found);
         if (!found) {
+            if (!strcmp(e->name, "_context")) return tpl_context_value(r);
+            if (!strcmp(e->name, "_charset")) return value_str_ref(r->a, "UTF-8", 5);
             if (r->env->strict_variables) tpl_error_at(r, e, "variable \"%s\" does not exist", e->name);
             return value_null();
         }
@@ -364,7 +398,7 @@ value *tpl_eval(render *r, const expr *e)
     case E_COND: return value_truthy(tpl_eval(r, e->a)) ? tpl_eval(r, e->b) : tpl_eval(r, e->c);
     case E_FILTER: {
         value *in;
-        if (!strcmp(e->name, "default")) {
+        if (e->is_default) {
             bool defined;
             in = tpl_eval_quiet(r, e->a, &defined);
             if (r->failed) return NULL;
@@ -395,6 +429,12 @@ value *tpl_eval(render *r, const expr *e)
     case E_PARENT: return tpl_render_parent(r, e);
     case E_MACRO: return eval_macro(r, e);
     case E_APPLY_IN: return r->apply_input ? r->apply_input : value_null();
+    case E_ARROW: {
+        closure *c = arena_alloc(r->a, sizeof *c);
+        c->e = e;
+        c->scope = r->top;
+        return value_object(r->a, &arrow_class, c);
+    }
     case E_ESCAPE: {
         value *v = tpl_eval(r, e->a);
         if (r->failed) return NULL;

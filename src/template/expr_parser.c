@@ -94,8 +94,7 @@ typedef struct opinfo {
 } opinfo;
 
 static const opinfo binary_ops[] = {
-    {"or", OP_OR, 10, false},      {"and", OP_AND, 15, false},    {"b-or", OP_BOR, 16, false},
-    {"b-xor", OP_BXOR, 17, false}, {"b-and", OP_BAND, 18, false}, {"==", OP_EQ, 20, false},
+    {"or", OP_OR, 10, false},      {"and", OP_AND, 15, false},    {"==", OP_EQ, 20, false},
     {"!=", OP_NE, 20, false},      {"<=>", OP_SPACESHIP, 20, false}, {"<", OP_LT, 20, false},
     {">", OP_GT, 20, false},       {">=", OP_GE, 20, false},      {"<=", OP_LE, 20, false},
     {"in", OP_IN, 20, false},      {"matches", OP_MATCHES, 20, false},
@@ -140,7 +139,6 @@ static const opinfo *peek_binary(parser *p, int *words, bool *is_test)
     }
     for (size_t i = 0; i < sizeof binary_ops / sizeof binary_ops[0]; i++)
         if (t->len == strlen(binary_ops[i].text) && memcmp(t->s, binary_ops[i].text, t->len) == 0) {
-            /* b-and etc. are lexed as name, minus, name: not supported */
             return &binary_ops[i];
         }
     return NULL;
@@ -148,6 +146,45 @@ static const opinfo *peek_binary(parser *p, int *words, bool *is_test)
 
 static expr *parse_postfix(parser *p, expr *e);
 static expr *parse_primary(parser *p);
+
+/* An arrow function `x => expr` or `(x, y) => expr`, allowed where
+ * Twig allows them: as arguments. NULL (nothing consumed) when the
+ * tokens ahead are not one. */
+static expr *try_arrow(parser *p)
+{
+    size_t n = 0, i;
+    const token *t = peek(p);
+    if (t->kind == T_NAME && tok_is(peek_at(p, 1), T_PUNCT, "=>")) {
+        n = 1;
+        i = 1;
+    } else if (tok_is(t, T_PUNCT, "(")) {
+        i = 1;
+        for (;;) {
+            if (peek_at(p, i)->kind != T_NAME) return NULL;
+            n++;
+            i++;
+            if (tok_is(peek_at(p, i), T_PUNCT, ",")) {
+                i++;
+                continue;
+            }
+            if (!tok_is(peek_at(p, i), T_PUNCT, ")")) return NULL;
+            i++;
+            break;
+        }
+        if (!tok_is(peek_at(p, i), T_PUNCT, "=>")) return NULL;
+    } else {
+        return NULL;
+    }
+    expr *e = new_expr(p, E_ARROW, t);
+    e->params = arena_alloc(p->a, n * sizeof *e->params);
+    for (size_t k = 0, pos = 0; k < i + 1; k++) {
+        const token *x = next_tok(p);
+        if (x->kind == T_NAME) e->params[pos++] = x->s;
+    }
+    e->nparams = n;
+    e->a = parse_expression(p, 0);
+    return e->a ? e : NULL;
+}
 
 static expr **parse_args(parser *p, size_t *n)
 {
@@ -164,7 +201,8 @@ static expr **parse_args(parser *p, size_t *n)
             parse_error(p, peek(p), "named arguments are not supported");
             break;
         }
-        expr *a = parse_expression(p, 0);
+        expr *a = try_arrow(p);
+        if (!a && !p->failed) a = parse_expression(p, 0);
         if (!a) break;
         if (len == cap) {
             cap = cap ? cap * 2 : 4;
@@ -200,20 +238,28 @@ static expr *parse_test(parser *p, expr *subject)
         name = "same as";
     else if (strcmp(name, "divisible") == 0 && accept(p, T_NAME, "by"))
         name = "divisible by";
-    static const char *const known[] = {"defined", "empty", "null", "none", "same as", "even", "odd",
-                                        "iterable", "divisible by", "string", "number", "sequence",
-                                        "mapping", "true", "false", NULL};
-    bool ok = false;
-    for (int i = 0; known[i]; i++) ok |= strcmp(known[i], name) == 0;
-    if (!ok) {
+    static const struct {
+        const char *name;
+        test_kind kind;
+    } known[] = {
+        {"defined", TEST_DEFINED}, {"empty", TEST_EMPTY}, {"null", TEST_NULL}, {"none", TEST_NULL},
+        {"same as", TEST_SAME_AS}, {"even", TEST_EVEN}, {"odd", TEST_ODD}, {"iterable", TEST_ITERABLE},
+        {"divisible by", TEST_DIVISIBLE_BY}, {"string", TEST_STRING}, {"number", TEST_NUMBER},
+        {"sequence", TEST_SEQUENCE}, {"mapping", TEST_MAPPING}, {"true", TEST_TRUE}, {"false", TEST_FALSE},
+    };
+    int found = -1;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(known[i].name, name)) found = (int)i;
+    if (found < 0) {
         parse_error(p, nt, "unknown \"%s\" test", name);
         return NULL;
     }
     expr *e = new_expr(p, E_TEST, is);
     e->name = name;
+    e->test = known[found].kind;
     e->negate = negate;
     e->a = subject;
-    if (strcmp(name, "defined") == 0) {
+    if (e->test == TEST_DEFINED) {
         if (subject->kind != E_NAME && subject->kind != E_ATTR && subject->kind != E_CONST &&
             subject->kind != E_SELF) {
             parse_error(p, is, "the \"defined\" test only works with simple variables");
@@ -228,14 +274,14 @@ static expr *parse_test(parser *p, expr *subject)
     }
     if (tok_is(peek(p), T_PUNCT, "(")) {
         e->args = parse_args(p, &e->nargs);
-    } else if (strcmp(name, "same as") == 0 || strcmp(name, "divisible by") == 0) {
+    } else if (e->test == TEST_SAME_AS || e->test == TEST_DIVISIBLE_BY) {
         expr *arg = parse_primary(p);
         if (!arg) return NULL;
         e->args = arena_alloc(p->a, sizeof *e->args);
         e->args[0] = arg;
         e->nargs = 1;
     }
-    if ((strcmp(name, "same as") == 0 || strcmp(name, "divisible by") == 0) && e->nargs != 1 && !p->failed) {
+    if ((e->test == TEST_SAME_AS || e->test == TEST_DIVISIBLE_BY) && e->nargs != 1 && !p->failed) {
         parse_error(p, nt, "the \"%s\" test needs one argument", name);
         return NULL;
     }
@@ -277,6 +323,10 @@ expr *parse_expression(parser *p, int min_prec)
         }
         if (!op || op->prec < min_prec) break;
         const token *ot = peek(p);
+        if (op->op == OP_MATCHES) {
+            parse_error(p, ot, "the \"matches\" operator is not supported");
+            break;
+        }
         for (int i = 0; i < words; i++) next_tok(p);
         expr *right = parse_expression(p, op->right_assoc ? op->prec : op->prec + 1);
         if (!right) {
@@ -515,6 +565,7 @@ static expr *make_filter(parser *p, const token *nt, expr *input, expr **args, s
     }
     f->args = args;
     f->nargs = nargs;
+    f->is_default = strcmp(name, "default") == 0 && f->fn == tpl_builtin_filter("default");
     if (strcmp(name, "escape") == 0 && nargs >= 1) {
         if (args[0]->kind != E_CONST || args[0]->val->kind != V_STRING) {
             parse_error(p, nt, "the escaping strategy must be a string");

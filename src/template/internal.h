@@ -4,8 +4,10 @@
  * Pipeline: lexer.c turns text into tokens, parser.c (statements) and
  * expr_parser.c (expressions) build a tree of tnode/expr owned by a
  * template's arena, render.c walks it, eval.c computes expressions with
- * PHP semantics (ops.c), filters.c holds the built-in filters, functions
- * and tests, env.c the environment, cache and public entry points. */
+ * PHP semantics (ops.c) and variables from scope.c. Built-ins: builtins.c
+ * (registry and functions), filters_text.c, filters_array.c, escape.c,
+ * unicode.c. env.c holds the environment, the cache and the public entry
+ * points; cli.c the directory loader. */
 #ifndef FOLIO_TEMPLATE_INTERNAL_H
 #define FOLIO_TEMPLATE_INTERNAL_H
 
@@ -20,8 +22,11 @@ enum {
     TPL_MAX_DEPTH = 200,          /* nested includes, macro calls, blocks */
     TPL_MAX_EXPR_DEPTH = 200,     /* nesting of expressions and tags while parsing */
     TPL_MAX_RANGE = 1000000,      /* items a range may produce */
+    TPL_MAX_NESTING = 1000,       /* tag bodies inside each other while rendering */
 };
 #define TPL_MAX_OUTPUT ((size_t)256 << 20) /* bytes one render may write */
+#define TPL_MAX_MEMORY ((size_t)512 << 20) /* bytes of values one render may build */
+#define TPL_MAX_STEPS 50000000LL           /* statements one render may run */
 
 /* ---- tokens ---- */
 typedef enum tok_kind {
@@ -91,11 +96,12 @@ typedef enum expr_kind {
     E_MACRO,     /* imported macro call */
     E_APPLY_IN,  /* the captured body of an apply tag */
     E_ESCAPE,    /* autoescape inserted by the parser */
+    E_ARROW,     /* (a, b) => expr: params in params, body in a */
     E_DEFINED,   /* is defined (test on a variable path) */
 } expr_kind;
 
 typedef enum binop {
-    OP_OR, OP_AND, OP_BOR, OP_BXOR, OP_BAND,
+    OP_OR, OP_AND,
     OP_EQ, OP_NE, OP_LT, OP_GT, OP_LE, OP_GE, OP_SPACESHIP,
     OP_IN, OP_NOT_IN, OP_STARTS, OP_ENDS, OP_MATCHES,
     OP_RANGE, OP_ADD, OP_SUB, OP_CONCAT, OP_MUL, OP_DIV, OP_FLOORDIV, OP_MOD,
@@ -105,13 +111,21 @@ typedef enum binop {
 
 typedef struct import_decl import_decl;
 
+/* The tests of `is`, resolved when parsed. */
+typedef enum test_kind {
+    TEST_DEFINED, TEST_EMPTY, TEST_NULL, TEST_SAME_AS, TEST_EVEN, TEST_ODD, TEST_ITERABLE, TEST_DIVISIBLE_BY,
+    TEST_STRING, TEST_NUMBER, TEST_SEQUENCE, TEST_MAPPING, TEST_TRUE, TEST_FALSE,
+} test_kind;
+
 struct expr {
     expr_kind kind;
     int line, col;
     binop op;
+    test_kind test;        /* E_TEST */
     bool is_subscript;     /* a[b] rather than a.b */
     bool is_call;          /* a.b(...) */
     bool negate;           /* is not */
+    bool is_default;       /* the default filter: its input may be undefined */
     const char *name;      /* variable, filter, function, test, macro */
     size_t name_len;
     value *val;            /* E_CONST */
@@ -122,6 +136,8 @@ struct expr {
     const char *strategy;  /* E_ESCAPE */
     import_decl *import;   /* E_MACRO */
     tpl *owner;            /* template the expression is in (errors, _self) */
+    const char **params;   /* E_ARROW */
+    size_t nparams;
 };
 
 /* ---- statements ---- */
@@ -140,6 +156,7 @@ typedef enum node_kind {
     N_EXTENDS,
     N_MACRO,   /* definitions render nothing */
     N_DO,
+    N_BODY,    /* a plain sequence (the autoescape tag's body) */
 } node_kind;
 
 typedef struct nodelist {
@@ -154,6 +171,7 @@ struct tnode {
     size_t text_len;
     expr *e;          /* print, for sequence, include/embed template, with vars, apply filter, set value */
     expr *with;       /* include/embed variables */
+    expr *filter;     /* for ... if filter */
     bool only;
     bool ignore_missing;
     nodelist body, else_body;
@@ -232,7 +250,9 @@ struct tpl_env {
     size_t ncache, cache_cap;
     named_value *globals;
     size_t nglobals, globals_cap;
-    callable *filters, *functions; /* host registrations (xrealloc'd) */
+    /* host registrations; each callable lives in mem, so the pointers that
+     * parsed templates hold stay valid when more are registered */
+    callable **filters, **functions;
     size_t nfilters, nfunctions;
     arena mem; /* names of registrations */
 };
@@ -273,6 +293,8 @@ struct render {
     frame *top;
     int depth;
     bool failed;
+    int nesting; /* tag bodies being rendered, a bound on stack use */
+    long long steps; /* statements run, a bound on time and memory */
     value *apply_input;
     /* the block being rendered, for parent() */
     const chain *blocks;
@@ -286,7 +308,8 @@ void tpl_error(render *r, const tpl *t, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void tpl_error_at(render *r, const expr *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Variables. */
+/* Variables. _context: the variables visible here, as an object. */
+value *tpl_context_value(render *r);
 value *tpl_lookup(render *r, const char *name, bool *found);
 void tpl_set_var(render *r, const char *name, value *v);
 void tpl_define_var(render *r, frame *f, const char *name, value *v);
@@ -298,13 +321,19 @@ value *tpl_eval(render *r, const expr *e);
 /* Evaluate a variable path without an undefined error: *defined false
  * (and NULL returned) when some part of it does not exist. */
 value *tpl_eval_quiet(render *r, const expr *e, bool *defined);
+/* Call an arrow function value (as made by E_ARROW) with args; NULL when
+ * fn is not an arrow function (after an error). */
+value *tpl_call_arrow(render *r, const expr *at, value *fn, value **args, size_t nargs);
 /* Call macro m with evaluated args; returns its output (markup). */
 value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **args, size_t nargs);
 value *tpl_render_parent(render *r, const expr *at);
+/* The block() and include() functions: output as markup. */
+value *tpl_fn_block(render *r, const expr *at, value *in, value **args, size_t nargs);
+value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t nargs);
 /* Render a node list into out. */
 void tpl_render_nodes(render *r, const nodelist *l);
 /* Render template t (with its inheritance) with the current frames. */
-void tpl_render_template(render *r, tpl *t, const expr *at);
+void tpl_render_template(render *r, tpl *t);
 /* Load a template named by a value (a string, or a list: first that exists). */
 tpl *tpl_load_value(render *r, value *name, const expr *at, bool ignore_missing);
 
@@ -320,5 +349,7 @@ bool php_in(arena *a, const value *needle, const value *hay);
 long long php_to_int(const value *v);
 double php_to_float(const value *v);
 const char *php_str(render *r, const value *v, size_t *len);
+/* PHP's echo of a value (floats with 14 significant digits). */
+void php_write(buf *out, const value *v);
 
 #endif

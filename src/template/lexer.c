@@ -3,8 +3,10 @@
  * Text outside tags becomes T_TEXT; inside {{ }} and {% %} the lexer emits
  * names, numbers, strings and punctuation. Whitespace control is applied
  * here: `{{-`/`{%-`/`{#-` trim the text before the tag, `-}}`/`-%}`/`-#}`
- * the text after it, and, as in Twig, one newline directly after `%}` or
- * `#}` is dropped. `{% verbatim %}` bodies are passed through as text. */
+ * the text after it (`~` in place of `-` trims only spaces and tabs), and,
+ * as in Twig, one newline directly after `%}` or `#}` is dropped.
+ * `{% verbatim %}` bodies are passed through as text, and "#{expr}" in a
+ * double-quoted string becomes a concatenation. */
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@ typedef struct lexer {
     bool failed;
     char brackets[TPL_MAX_EXPR_DEPTH];
     int nbrackets;
+    int interp_depth;
 } lexer;
 
 static void lex_error(lexer *lx, int line, int col, const char *msg)
@@ -71,13 +74,24 @@ static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\
 static bool is_name_start(unsigned char c) { return isalpha(c) || c == '_' || c >= 0x80; }
 static bool is_name_char(unsigned char c) { return isalnum(c) || c == '_' || c >= 0x80; }
 
-/* Emit text [start, end) with the trims asked for by the tags around it. */
-static void emit_text(lexer *lx, size_t start, size_t end, bool trim_left, bool trim_right, int line, int col)
+/* How a tag trims the text next to it: `-` all whitespace, `~` only
+ * spaces and tabs on its line. */
+enum { TRIM_NONE, TRIM_ALL, TRIM_LINE };
+
+static bool trims(int mode, char c)
 {
-    if (trim_left)
-        while (start < end && is_ws(lx->src[start])) start++;
-    if (trim_right)
-        while (end > start && is_ws(lx->src[end - 1])) end--;
+    if (mode == TRIM_ALL) return is_ws(c);
+    if (mode == TRIM_LINE) return c == ' ' || c == '\t' || c == '\0' || c == '\x0B';
+    return false;
+}
+
+static int trim_mode(char c) { return c == '-' ? TRIM_ALL : c == '~' ? TRIM_LINE : TRIM_NONE; }
+
+/* Emit text [start, end) with the trims asked for by the tags around it. */
+static void emit_text(lexer *lx, size_t start, size_t end, int trim_left, int trim_right, int line, int col)
+{
+    while (start < end && trims(trim_left, lx->src[start])) start++;
+    while (end > start && trims(trim_right, lx->src[end - 1])) end--;
     if (end > start) push(lx, T_TEXT, lx->src + start, end - start, line, col);
 }
 
@@ -95,7 +109,7 @@ static size_t next_tag(const lexer *lx, size_t pos)
 }
 
 static const char *const puncts[] = {
-    "...", "..", "//", "**", "==", "!=", "<=>", "<=", ">=", "??", "?:", "<", ">", "+", "-", "*", "/",
+    "...", "..", "//", "**", "==", "=>", "!=", "<=>", "<=", ">=", "??", "?:", "<", ">", "+", "-", "*", "/",
     "%", "~", "=", "|", ".", ",", ":", "?", "(", ")", "[", "]", "{", "}", NULL,
 };
 
@@ -174,9 +188,137 @@ static void lex_number(lexer *lx)
     advance_to(lx, lx->pos + i);
 }
 
-/* Tokens of an expression up to the closing delimiter. Returns true and
- * sets *trim_after when the tag was closed with a dash. */
-static bool lex_expression(lexer *lx, bool is_var, int open_line, int open_col, bool *trim_after)
+static bool lex_token(lexer *lx);
+
+/* A double-quoted string with #{expr} parts becomes the expression
+ * ("a" ~ (expr) ~ "b"), lexed as tokens in place. */
+static void lex_interpolated(lexer *lx, size_t end_quote)
+{
+    int line = lx->line, col = lx->col;
+    if (++lx->interp_depth > 8) {
+        lex_error(lx, line, col, "string interpolation nested too deeply");
+        return;
+    }
+    push(lx, T_PUNCT, "(", 1, line, col);
+    advance_to(lx, lx->pos + 1); /* opening quote */
+    bool first = true;
+    for (;;) {
+        /* literal part up to #{ or the closing quote */
+        buf b = BUF_INIT;
+        size_t i = lx->pos;
+        int pl = lx->line, pc = lx->col;
+        while (i < lx->len && lx->src[i] != '"' && !(lx->src[i] == '#' && i + 1 < lx->len && lx->src[i + 1] == '{')) {
+            if (lx->src[i] == '\\' && i + 1 < lx->len) {
+                char n = lx->src[++i];
+                buf_putc(&b, n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n);
+            } else {
+                buf_putc(&b, lx->src[i]);
+            }
+            i++;
+        }
+        if (!first) push(lx, T_PUNCT, "~", 1, pl, pc);
+        push(lx, T_STRING, arena_strndup(lx->a, buf_cstr(&b), b.len), b.len, pl, pc);
+        buf_free(&b);
+        first = false;
+        advance_to(lx, i);
+        if (i >= lx->len || lx->src[i] == '"') break;
+        /* #{ expression } */
+        push(lx, T_PUNCT, "~", 1, lx->line, lx->col);
+        push(lx, T_PUNCT, "(", 1, lx->line, lx->col);
+        advance_to(lx, i + 2);
+        int saved = lx->nbrackets;
+        for (;;) {
+            while (lx->pos < lx->len && is_ws(lx->src[lx->pos])) advance_to(lx, lx->pos + 1);
+            if (lx->pos >= lx->len || lx->failed) {
+                lex_error(lx, line, col, "unclosed string interpolation");
+                return;
+            }
+            if (lx->src[lx->pos] == '}' && lx->nbrackets == saved) break;
+            if (!lex_token(lx)) return;
+        }
+        push(lx, T_PUNCT, ")", 1, lx->line, lx->col);
+        advance_to(lx, lx->pos + 1);
+    }
+    (void)end_quote;
+    push(lx, T_PUNCT, ")", 1, lx->line, lx->col);
+    advance_to(lx, lx->pos + 1); /* closing quote */
+    lx->interp_depth--;
+}
+
+/* One name, number, string or punctuation token at lx->pos. */
+static bool lex_token(lexer *lx)
+{
+    const char *p = lx->src + lx->pos;
+    size_t rest = lx->len - lx->pos;
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') {
+        /* look for #{ before the closing quote */
+        size_t i = 1;
+        bool interp = false;
+        while (i < rest && p[i] != '"') {
+            if (p[i] == '\\') i++;
+            else if (p[i] == '#' && i + 1 < rest && p[i + 1] == '{') interp = true;
+            i++;
+        }
+        if (interp && i < rest) {
+            lex_interpolated(lx, lx->pos + i);
+            return !lx->failed;
+        }
+    }
+    if (c == '\'' || c == '"') {
+        lex_string(lx);
+        return !lx->failed;
+    }
+    if (isdigit(c)) {
+        lex_number(lx);
+        return true;
+    }
+    if (is_name_start(c)) {
+        size_t i = 1;
+        while (i < rest && is_name_char((unsigned char)p[i])) i++;
+        push(lx, T_NAME, arena_strndup(lx->a, p, i), i, lx->line, lx->col);
+        advance_to(lx, lx->pos + i);
+        return true;
+    }
+    const char *match = NULL;
+    for (int k = 0; puncts[k]; k++) {
+        size_t pl = strlen(puncts[k]);
+        if (pl <= rest && memcmp(p, puncts[k], pl) == 0) {
+            match = puncts[k];
+            break;
+        }
+    }
+    if (!match) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "unexpected character \"%c\"", c >= 32 && c < 127 ? c : '?');
+        lex_error(lx, lx->line, lx->col, msg);
+        return false;
+    }
+    size_t ml = strlen(match);
+    if (ml == 1 && strchr("([{", c)) {
+        if (lx->nbrackets >= TPL_MAX_EXPR_DEPTH) {
+            lex_error(lx, lx->line, lx->col, "expression nested too deeply");
+            return false;
+        }
+        lx->brackets[lx->nbrackets++] = (char)c;
+    } else if (ml == 1 && strchr(")]}", c)) {
+        char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+        if (lx->nbrackets == 0 || lx->brackets[lx->nbrackets - 1] != want) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "unexpected \"%c\"", c);
+            lex_error(lx, lx->line, lx->col, msg);
+            return false;
+        }
+        lx->nbrackets--;
+    }
+    push(lx, T_PUNCT, match, ml, lx->line, lx->col);
+    advance_to(lx, lx->pos + ml);
+    return true;
+}
+
+/* Tokens of an expression up to the closing delimiter; *trim_after tells
+ * how the closing delimiter trims the text after it. */
+static bool lex_expression(lexer *lx, bool is_var, int open_line, int open_col, int *trim_after)
 {
     const char *close = is_var ? "}}" : "%}";
     lx->nbrackets = 0;
@@ -190,75 +332,26 @@ static bool lex_expression(lexer *lx, bool is_var, int open_line, int open_col, 
         const char *p = lx->src + lx->pos;
         size_t rest = lx->len - lx->pos;
         if (lx->nbrackets == 0) {
-            if (rest >= 3 && p[0] == '-' && memcmp(p + 1, close, 2) == 0) {
+            if (rest >= 3 && (p[0] == '-' || p[0] == '~') && memcmp(p + 1, close, 2) == 0) {
                 push(lx, is_var ? T_VAR_END : T_BLOCK_END, p, 3, lx->line, lx->col);
+                *trim_after = trim_mode(p[0]);
                 advance_to(lx, lx->pos + 3);
-                *trim_after = true;
                 return true;
             }
             if (rest >= 2 && memcmp(p, close, 2) == 0) {
                 push(lx, is_var ? T_VAR_END : T_BLOCK_END, p, 2, lx->line, lx->col);
                 advance_to(lx, lx->pos + 2);
-                *trim_after = false;
+                *trim_after = TRIM_NONE;
                 return true;
             }
         }
-        unsigned char c = (unsigned char)*p;
-        if (c == '\'' || c == '"') {
-            lex_string(lx);
-            if (lx->failed) return false;
-            continue;
-        }
-        if (isdigit(c)) {
-            lex_number(lx);
-            continue;
-        }
-        if (is_name_start(c)) {
-            size_t i = 1;
-            while (i < rest && is_name_char((unsigned char)p[i])) i++;
-            push(lx, T_NAME, arena_strndup(lx->a, p, i), i, lx->line, lx->col);
-            advance_to(lx, lx->pos + i);
-            continue;
-        }
-        const char *match = NULL;
-        for (int k = 0; puncts[k]; k++) {
-            size_t pl = strlen(puncts[k]);
-            if (pl <= rest && memcmp(p, puncts[k], pl) == 0) {
-                match = puncts[k];
-                break;
-            }
-        }
-        if (!match) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "unexpected character \"%c\"", c >= 32 && c < 127 ? c : '?');
-            lex_error(lx, lx->line, lx->col, msg);
-            return false;
-        }
-        size_t ml = strlen(match);
-        if (ml == 1 && strchr("([{", c)) {
-            if (lx->nbrackets >= TPL_MAX_EXPR_DEPTH) {
-                lex_error(lx, lx->line, lx->col, "expression nested too deeply");
-                return false;
-            }
-            lx->brackets[lx->nbrackets++] = (char)c;
-        } else if (ml == 1 && strchr(")]}", c)) {
-            char want = c == ')' ? '(' : c == ']' ? '[' : '{';
-            if (lx->nbrackets == 0 || lx->brackets[lx->nbrackets - 1] != want) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "unexpected \"%c\"", c);
-                lex_error(lx, lx->line, lx->col, msg);
-                return false;
-            }
-            lx->nbrackets--;
-        }
-        push(lx, T_PUNCT, match, ml, lx->line, lx->col);
-        advance_to(lx, lx->pos + ml);
+        if (!lex_token(lx)) return false;
     }
 }
 
 /* After `{% verbatim %}`: find the matching endverbatim tag and emit the
  * body as text. */
-static bool lex_verbatim(lexer *lx, bool trim_first)
+static bool lex_verbatim(lexer *lx, int trim_first)
 {
     size_t search = lx->pos;
     for (;;) {
@@ -270,20 +363,19 @@ static bool lex_verbatim(lexer *lx, bool trim_first)
         const char *p = lx->src + at;
         if (p[1] == '%') {
             size_t i = at + 2;
-            bool dash_before = i < lx->len && lx->src[i] == '-';
+            int dash_before = i < lx->len ? trim_mode(lx->src[i]) : TRIM_NONE;
             if (dash_before) i++;
             while (i < lx->len && is_ws(lx->src[i])) i++;
             if (lx->len - i >= 11 && memcmp(lx->src + i, "endverbatim", 11) == 0) {
                 i += 11;
                 while (i < lx->len && is_ws(lx->src[i])) i++;
-                bool dash_after = i < lx->len && lx->src[i] == '-';
+                int dash_after = i < lx->len ? trim_mode(lx->src[i]) : TRIM_NONE;
                 if (dash_after) i++;
                 if (lx->len - i >= 2 && lx->src[i] == '%' && lx->src[i + 1] == '}') {
                     emit_text(lx, lx->pos, at, trim_first, dash_before, lx->line, lx->col);
                     advance_to(lx, i + 2);
                     /* unlike other tags, verbatim keeps the newline after it */
-                    if (dash_after)
-                        while (lx->pos < lx->len && is_ws(lx->src[lx->pos])) advance_to(lx, lx->pos + 1);
+                    while (lx->pos < lx->len && trims(dash_after, lx->src[lx->pos])) advance_to(lx, lx->pos + 1);
                     return true;
                 }
             }
@@ -292,17 +384,23 @@ static bool lex_verbatim(lexer *lx, bool trim_first)
     }
 }
 
+/* After a tag closed with `~`: drop spaces and tabs, then the newline. */
+static void skip_line_trim(lexer *lx)
+{
+    while (lx->pos < lx->len && trims(TRIM_LINE, lx->src[lx->pos])) advance_to(lx, lx->pos + 1);
+}
+
 token *tpl_lex(arena *a, const char *name, const char *src, size_t len, size_t *ntok, diag_list *d)
 {
     lexer lx = {.a = a, .name = name, .src = src, .len = len, .line = 1, .col = 1, .d = d};
-    bool trim_next = false;
+    int trim_next = TRIM_NONE;
     while (lx.pos < lx.len && !lx.failed) {
         size_t at = next_tag(&lx, lx.pos);
         const char *tag = lx.src + at;
-        bool trim_before = at + 2 < lx.len && tag[2] == '-';
+        int trim_before = at + 2 < lx.len ? trim_mode(tag[2]) : TRIM_NONE;
         int tl = lx.line, tc = lx.col;
-        emit_text(&lx, lx.pos, at, trim_next, at < lx.len && trim_before, tl, tc);
-        trim_next = false;
+        emit_text(&lx, lx.pos, at, trim_next, at < lx.len ? trim_before : TRIM_NONE, tl, tc);
+        trim_next = TRIM_NONE;
         if (at >= lx.len) {
             advance_to(&lx, lx.len);
             break;
@@ -320,27 +418,33 @@ token *tpl_lex(arena *a, const char *name, const char *src, size_t len, size_t *
                 lex_error(&lx, open_line, open_col, "unclosed comment");
                 break;
             }
-            bool dash = end > tag + 2 && end[-1] == '-';
+            int mode = end > tag + 2 ? trim_mode(end[-1]) : TRIM_NONE;
             advance_to(&lx, (size_t)(end - lx.src) + 2);
-            if (dash) trim_next = true;
-            else if (lx.pos < lx.len && lx.src[lx.pos] == '\n') advance_to(&lx, lx.pos + 1);
+            if (mode == TRIM_ALL) trim_next = TRIM_ALL;
+            else if (mode == TRIM_LINE) skip_line_trim(&lx);
+            if (mode != TRIM_ALL && lx.pos < lx.len && lx.src[lx.pos] == '\n') advance_to(&lx, lx.pos + 1);
             continue;
         }
         bool is_var = tag[1] == '{';
         push(&lx, is_var ? T_VAR_START : T_BLOCK_START, tag, 2, open_line, open_col);
         advance_to(&lx, at + 2 + (trim_before ? 1 : 0));
         size_t first_tok = lx.n;
-        bool trim_after = false;
+        int trim_after = TRIM_NONE;
         if (!lex_expression(&lx, is_var, open_line, open_col, &trim_after)) break;
         if (!is_var && lx.n - first_tok == 2 && lx.toks[first_tok].kind == T_NAME &&
             strcmp(lx.toks[first_tok].s, "verbatim") == 0) {
             lx.n -= 3; /* the verbatim tag itself leaves no tokens */
-            bool trim_first = trim_after;
-            if (!lex_verbatim(&lx, trim_first)) break;
+            if (!lex_verbatim(&lx, trim_after)) break;
             continue;
         }
-        if (trim_after) trim_next = true;
-        else if (!is_var && lx.pos < lx.len && lx.src[lx.pos] == '\n') advance_to(&lx, lx.pos + 1);
+        if (trim_after == TRIM_ALL) {
+            trim_next = TRIM_ALL;
+        } else {
+            if (trim_after == TRIM_LINE) skip_line_trim(&lx);
+            /* as in Twig, a newline right after a block tag is dropped */
+            if (!is_var && lx.pos < lx.len && lx.src[lx.pos] == '\n')
+                advance_to(&lx, lx.pos + 1);
+        }
     }
     if (lx.failed) return NULL;
     push(&lx, T_EOF, "", 0, lx.line, lx.col);

@@ -124,6 +124,34 @@ double php_to_float(const value *v)
     return is_int ? (double)i : f;
 }
 
+/* echo and string conversion print floats with PHP's `precision` of 14
+ * significant digits (0.1 + 0.2 prints 0.3), unlike json_encode. */
+static void write_float(buf *out, double f)
+{
+    if (isnan(f) || isinf(f) || f == 0) {
+        value_write_float(out, f);
+        return;
+    }
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.14G", f);
+    char *e = strchr(tmp, 'E');
+    if (!e) {
+        buf_puts(out, tmp);
+        return;
+    }
+    /* 1E+25 -> 1.0E+25, 1.5E-07 -> 1.5E-7 */
+    int exp = atoi(e + 1);
+    buf_add(out, tmp, (size_t)(e - tmp));
+    if (!memchr(tmp, '.', (size_t)(e - tmp))) buf_puts(out, ".0");
+    buf_printf(out, "E%c%d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+}
+
+void php_write(buf *out, const value *v)
+{
+    if (v && v->kind == V_FLOAT) write_float(out, v->u.f);
+    else value_write(out, v);
+}
+
 const char *php_str(render *r, const value *v, size_t *len)
 {
     if (v && v->kind == V_STRING) {
@@ -131,7 +159,7 @@ const char *php_str(render *r, const value *v, size_t *len)
         return v->u.str.s;
     }
     buf b = BUF_INIT;
-    value_write(&b, v);
+    php_write(&b, v);
     char *s = arena_strndup(r->a, buf_cstr(&b), b.len);
     if (len) *len = b.len;
     buf_free(&b);
@@ -191,6 +219,17 @@ int php_compare(arena *a, const value *x, const value *y)
 {
     if (!x) x = value_null();
     if (!y) y = value_null();
+    if ((x->kind == V_OBJECT && y->kind == V_STRING) || (y->kind == V_OBJECT && x->kind == V_STRING)) {
+        const value *obj = x->kind == V_OBJECT ? x : y, *other = x->kind == V_OBJECT ? y : x;
+        if (obj->u.obj.cls->write) {
+            /* like a PHP object with __toString: compared as its text */
+            buf b = BUF_INIT;
+            obj->u.obj.cls->write(obj->u.obj.self, &b);
+            value *text = value_str(a, buf_cstr(&b), b.len);
+            buf_free(&b);
+            return x == obj ? php_compare(a, text, other) : php_compare(a, other, text);
+        }
+    }
     value *rx = NULL, *ry = NULL;
     if (x->kind == V_OBJECT && (rx = value_resolve(a, (value *)x)) != x && rx) x = rx;
     if (y->kind == V_OBJECT && (ry = value_resolve(a, (value *)y)) != y && ry) y = ry;
@@ -238,7 +277,7 @@ int php_compare(arena *a, const value *x, const value *y)
         return flip * cmp_numbers(ni, nl, nf, si, sl, sf);
     }
     buf b = BUF_INIT;
-    value_write(&b, num);
+    php_write(&b, num);
     size_t n = b.len < str->u.str.len ? b.len : str->u.str.len;
     int c = memcmp(buf_cstr(&b), str->u.str.s, n);
     if (!c) c = b.len < str->u.str.len ? -1 : b.len > str->u.str.len;
@@ -306,7 +345,7 @@ bool php_in(arena *a, const value *needle, const value *hay)
     if (hay->kind == V_STRING && needle &&
         (needle->kind == V_STRING || needle->kind == V_INT || needle->kind == V_FLOAT)) {
         buf b = BUF_INIT;
-        value_write(&b, needle);
+        php_write(&b, needle);
         bool found = b.len == 0 || memmem(hay->u.str.s, hay->u.str.len, buf_cstr(&b), b.len) != NULL;
         buf_free(&b);
         return found;

@@ -118,7 +118,13 @@ static tnode *parse_for(parser *p, const token *tag)
     }
     if (!expect(p, T_NAME, "in", "\"in\"")) return NULL;
     n->e = parse_expression(p, 0);
-    if (!n->e || !end_tag(p)) return NULL;
+    if (!n->e) return NULL;
+    if (accept(p, T_NAME, "if")) {
+        /* Twig 1 and 2 (still in Grav themes): for x in xs if cond */
+        n->filter = parse_expression(p, 0);
+        if (!n->filter) return NULL;
+    }
+    if (!end_tag(p)) return NULL;
     static const char *const ends[] = {"else", "endfor", NULL};
     int end = parse_body(p, &n->body, ends, "for", tag);
     if (end < 0) return NULL;
@@ -405,14 +411,22 @@ static tnode *parse_with(parser *p, const token *tag)
     return end_tag(p) ? n : NULL;
 }
 
-static tnode *parse_apply(parser *p, const token *tag)
+/* apply, and the older filter and spaceless tags that mean the same. */
+static tnode *parse_apply(parser *p, const token *tag, const char *end_name)
 {
     tnode *n = new_node(p, N_APPLY, tag);
     expr *in = new_expr(p, E_APPLY_IN, tag);
-    n->e = parse_filter_chain(p, in);
+    if (!strcmp(end_name, "endspaceless")) {
+        n->e = new_expr(p, E_FILTER, tag);
+        n->e->name = "spaceless";
+        n->e->fn = tpl_env_filter(p->env, "spaceless");
+        n->e->a = in;
+    } else {
+        n->e = parse_filter_chain(p, in);
+    }
     if (!n->e || !end_tag(p)) return NULL;
-    static const char *const ends[] = {"endapply", NULL};
-    if (parse_body(p, &n->body, ends, "apply", tag) < 0) return NULL;
+    const char *const ends[] = {end_name, NULL};
+    if (parse_body(p, &n->body, ends, tag->s, tag) < 0) return NULL;
     return end_tag(p) ? n : NULL;
 }
 
@@ -439,14 +453,9 @@ static tnode *parse_autoescape(parser *p, const token *tag)
     if (!end_tag(p)) return NULL;
     const char *saved = p->escape;
     p->escape = strategy;
-    tnode *n = new_node(p, N_IF, tag); /* an always-true if keeps the body as one node */
-    n->nconds = 1;
-    n->conds = arena_alloc(p->a, sizeof *n->conds);
-    n->conds[0] = new_expr(p, E_CONST, tag);
-    n->conds[0]->val = value_bool(true);
-    n->bodies = arena_zalloc(p->a, sizeof *n->bodies);
+    tnode *n = new_node(p, N_BODY, tag);
     static const char *const ends[] = {"endautoescape", NULL};
-    int end = parse_body(p, &n->bodies[0], ends, "autoescape", tag);
+    int end = parse_body(p, &n->body, ends, "autoescape", tag);
     p->escape = saved;
     if (end < 0) return NULL;
     return end_tag(p) ? n : NULL;
@@ -487,7 +496,9 @@ static tnode *parse_tag(parser *p)
     if (!strcmp(s, "import")) return parse_import(p, tag);
     if (!strcmp(s, "from")) return parse_from(p, tag);
     if (!strcmp(s, "with")) return parse_with(p, tag);
-    if (!strcmp(s, "apply")) return parse_apply(p, tag);
+    if (!strcmp(s, "apply")) return parse_apply(p, tag, "endapply");
+    if (!strcmp(s, "filter")) return parse_apply(p, tag, "endfilter");
+    if (!strcmp(s, "spaceless")) return parse_apply(p, tag, "endspaceless");
     if (!strcmp(s, "autoescape")) return parse_autoescape(p, tag);
     if (!strcmp(s, "do")) {
         tnode *n = new_node(p, N_DO, tag);
@@ -503,6 +514,24 @@ static tnode *parse_tag(parser *p)
     return NULL;
 }
 
+static bool is_closing_tag(const char *name)
+{
+    static const char *const closers[] = {"else", "elseif", "endif", "endfor", "endset", "endblock", "endembed",
+                                          "endmacro", "endwith", "endapply", "endautoescape", "endverbatim",
+                                          "endfilter", "endspaceless", NULL};
+    for (int i = 0; closers[i]; i++)
+        if (!strcmp(name, closers[i])) return true;
+    return false;
+}
+
+/* The tag that closes a body: listed last among its end tags. */
+static const char *closing_tag(const char *const *ends)
+{
+    const char *last = ends[0];
+    for (int i = 0; ends[i]; i++) last = ends[i];
+    return last;
+}
+
 static int parse_body(parser *p, nodelist *out, const char *const *ends, const char *opening, const token *open_at)
 {
     if (++p->depth > TPL_MAX_EXPR_DEPTH) {
@@ -513,12 +542,9 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
     while (!p->failed) {
         const token *t = peek(p);
         if (t->kind == T_EOF) {
-            if (ends) {
-                const char *closing = ends[0];
-                for (int i = 0; ends[i]; i++) closing = ends[i]; /* the end tag is listed last */
+            if (ends)
                 parse_error(p, t, "unexpected end of template, expected \"%s\" to close \"%s\" opened at line %d",
-                            closing, opening, open_at->line);
-            }
+                            closing_tag(ends), opening, open_at->line);
             break;
         }
         if (t->kind == T_TEXT) {
@@ -551,26 +577,11 @@ static int parse_body(parser *p, nodelist *out, const char *const *ends, const c
                     break;
                 }
             }
-            if (nt->kind == T_NAME && !strncmp(nt->s, "end", 3) && strcmp(nt->s, "endif") &&
-                (!ends || true)) {
-                /* an end tag that closes nothing here */
-                static const char *const known_ends[] = {"endif", "endfor", "endset", "endblock", "endembed",
-                                                         "endmacro", "endwith", "endapply", "endautoescape",
-                                                         "endverbatim", NULL};
-                for (int i = 0; known_ends[i]; i++)
-                    if (!strcmp(nt->s, known_ends[i])) {
-                        if (ends)
-                            parse_error(p, nt, "unexpected \"%s\" tag, expected \"%s\" to close \"%s\" opened at line %d",
-                                        nt->s, ends[0], opening, open_at->line);
-                        else
-                            parse_error(p, nt, "unexpected \"%s\" tag", nt->s);
-                        break;
-                    }
-                if (p->failed) break;
-            } else if (tok_is(nt, T_NAME, "endif") || tok_is(nt, T_NAME, "else") || tok_is(nt, T_NAME, "elseif")) {
+            if (nt->kind == T_NAME && is_closing_tag(nt->s)) {
+                /* an end, else or elseif that closes nothing open here */
                 if (ends)
                     parse_error(p, nt, "unexpected \"%s\" tag, expected \"%s\" to close \"%s\" opened at line %d",
-                                nt->s, ends[0], opening, open_at->line);
+                                nt->s, closing_tag(ends), opening, open_at->line);
                 else
                     parse_error(p, nt, "unexpected \"%s\" tag", nt->s);
                 break;
@@ -597,44 +608,43 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
-/* Returns false after an error. in_capture: inside a set capture. */
-static bool check_child_nodes(parser *p, nodelist *l, bool nested, bool *has_output)
+static void content_outside_blocks(parser *p, const tnode *n)
+{
+    parse_error(p, &(token){.line = n->line, .col = n->col},
+                "a template that extends another one cannot include content outside Twig blocks. "
+                "Did you forget to put the content inside a {%% block %%} tag?");
+}
+
+/* Twig's rules for the body of a template that extends another: no
+ * output outside blocks (whitespace aside), no block under a tag that
+ * does not capture its output. Returns false after an error. */
+static bool check_child_nodes(parser *p, const nodelist *l, bool nested)
 {
     for (size_t i = 0; i < l->len && !p->failed; i++) {
-        tnode *n = l->items[i];
+        const tnode *n = l->items[i];
         switch (n->kind) {
         case N_TEXT:
-            if (!is_blank(n->text, n->text_len)) {
-                parse_error(p, &(token){.line = n->line, .col = n->col},
-                            "a template that extends another one cannot include content outside Twig blocks. "
-                            "Did you forget to put the content inside a {%% block %%} tag?");
-                return false;
-            }
+            if (!is_blank(n->text, n->text_len)) content_outside_blocks(p, n);
             break;
+        case N_PRINT:
+        case N_INCLUDE:
+        case N_EMBED: content_outside_blocks(p, n); break;
         case N_BLOCK:
-            if (nested) {
+            if (nested)
                 parse_error(p, &(token){.line = n->line, .col = n->col},
                             "a block definition cannot be nested under non-capturing nodes");
-                return false;
-            }
             break;
-        case N_SET:
-            break; /* a capture may hold blocks */
         case N_IF:
-            for (size_t k = 0; k < n->nconds; k++)
-                if (!check_child_nodes(p, &n->bodies[k], true, has_output)) return false;
-            if (!check_child_nodes(p, &n->else_body, true, has_output)) return false;
+            for (size_t k = 0; k < n->nconds; k++) check_child_nodes(p, &n->bodies[k], true);
+            check_child_nodes(p, &n->else_body, true);
             break;
         case N_FOR:
         case N_WITH:
-        case N_APPLY:
-            if (!check_child_nodes(p, &n->body, true, has_output)) return false;
-            if (!check_child_nodes(p, &n->else_body, true, has_output)) return false;
+        case N_BODY:
+            check_child_nodes(p, &n->body, true);
+            check_child_nodes(p, &n->else_body, true);
             break;
-        case N_PRINT:
-            *has_output = true;
-            break;
-        default: break;
+        default: break; /* set and apply capture their output */
         }
     }
     return !p->failed;
@@ -642,9 +652,7 @@ static bool check_child_nodes(parser *p, nodelist *l, bool nested, bool *has_out
 
 static void check_child_body(parser *p, tpl *t)
 {
-    if (!t->parent) return;
-    bool has_output = false;
-    check_child_nodes(p, &t->body, false, &has_output);
+    if (t->parent) check_child_nodes(p, &t->body, false);
 }
 
 const block_def *tpl_find_block(const tpl *t, const char *name)

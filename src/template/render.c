@@ -1,17 +1,14 @@
 /* render.c - walking a template's tree to produce output.
  *
- * Variables live in a stack of frames. A frame marked as a boundary gives
- * copy semantics (an include, a block or a `with` sees the caller's
- * variables but its `set`s stay its own); an isolated frame sees nothing
- * below it (macros, `only`). A for loop's frame is neither: assigning an
- * outer variable inside a loop changes it, new variables end with the
- * loop, as in Twig.
+ * Statements render in order into the output buffer; captures (set
+ * blocks, macros, parent(), apply) render at the end of that buffer and
+ * cut their part back out, so no temporary buffers are needed.
  *
  * Inheritance: rendering a template that extends another first runs the
- * child's top-level `set`s, then renders the base template's body with a
- * chain [child, ..., base]; a block tag renders the first definition of
- * its name found along that chain, and parent() the next one after the
- * block being rendered. */
+ * child's top-level statements (its sets), then renders the base
+ * template's body with a chain [child, ..., base]; a block tag renders the
+ * first definition of its name found along that chain, and parent() the
+ * next one after the block being rendered. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,87 +38,6 @@ void tpl_error_at(render *r, const expr *at, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- variables ---- */
-
-static var *find_in_frame(frame *f, const char *name)
-{
-    for (size_t i = f->nvars; i-- > 0;)
-        if (f->vars[i].name == name || strcmp(f->vars[i].name, name) == 0) return &f->vars[i];
-    return NULL;
-}
-
-value *tpl_lookup(render *r, const char *name, bool *found)
-{
-    for (frame *f = r->top; f; f = f->up) {
-        var *v = find_in_frame(f, name);
-        if (v) {
-            *found = true;
-            return v->v;
-        }
-        if (f->data) {
-            value *dv = map_get(f->data, name);
-            if (dv) {
-                *found = true;
-                return dv;
-            }
-        }
-        if (f->is_isolated) break;
-    }
-    for (size_t i = 0; i < r->env->nglobals; i++)
-        if (strcmp(r->env->globals[i].name, name) == 0) {
-            *found = true;
-            return r->env->globals[i].v;
-        }
-    *found = false;
-    return NULL;
-}
-
-void tpl_define_var(render *r, frame *f, const char *name, value *v)
-{
-    var *x = find_in_frame(f, name);
-    if (x) {
-        x->v = v;
-        return;
-    }
-    if (f->nvars == f->cap) {
-        size_t ncap = f->cap ? f->cap * 2 : 8;
-        var *nv = arena_alloc(r->a, ncap * sizeof *nv);
-        if (f->nvars) memcpy(nv, f->vars, f->nvars * sizeof *nv);
-        f->vars = nv;
-        f->cap = ncap;
-    }
-    f->vars[f->nvars++] = (var){name, v};
-}
-
-void tpl_set_var(render *r, const char *name, value *v)
-{
-    for (frame *f = r->top; f; f = f->up) {
-        var *x = find_in_frame(f, name);
-        if (x) {
-            x->v = v;
-            return;
-        }
-        if (f->data && map_get(f->data, name)) {
-            tpl_define_var(r, f, name, v);
-            return;
-        }
-        if (f->is_boundary) break;
-    }
-    tpl_define_var(r, r->top, name, v);
-}
-
-frame *tpl_push_frame(render *r, bool boundary, bool isolated)
-{
-    frame *f = arena_zalloc(r->a, sizeof *f);
-    f->up = r->top;
-    f->is_boundary = boundary;
-    f->is_isolated = isolated;
-    r->top = f;
-    return f;
-}
-
-void tpl_pop_frame(render *r, frame *f) { r->top = f->up; }
-
 /* ---- output ---- */
 
 static void emit(render *r, const char *s, size_t len)
@@ -138,7 +54,7 @@ static void emit_value(render *r, value *v)
     if (v->kind == V_LIST || v->kind == V_MAP) {
         buf_puts(r->out, "Array");
     } else {
-        value_write(r->out, v);
+        php_write(r->out, v);
     }
     if (r->out->len > TPL_MAX_OUTPUT) {
         buf_truncate(r->out, before);
@@ -147,16 +63,35 @@ static void emit_value(render *r, value *v)
 }
 
 /* Render l into a fresh string (markup when not empty, like Twig's
- * captures). */
+ * captures). The body renders at the end of the current output, which is
+ * then cut back: no buffer of its own to allocate and grow. */
 static value *capture(render *r, const nodelist *l)
 {
-    buf tmp = BUF_INIT, *saved = r->out;
-    r->out = &tmp;
+    size_t start = r->out->len;
     tpl_render_nodes(r, l);
-    r->out = saved;
-    value *v = tmp.len ? value_safe_str(r->a, tmp.s, tmp.len) : value_str_ref(r->a, "", 0);
-    buf_free(&tmp);
+    size_t len = r->out->len - start;
+    value *v = len ? value_safe_str(r->a, r->out->s + start, len) : value_str_ref(r->a, "", 0);
+    buf_truncate(r->out, start);
     return v;
+}
+
+/* {{ expr }} under autoescape: escape straight into the output instead of
+ * building an escaped copy first. */
+static void emit_escaped(render *r, const expr *e)
+{
+    value *v = tpl_eval(r, e->a);
+    if (r->failed || !v) return;
+    if ((v->kind == V_STRING && v->is_safe) || v->kind == V_INT || v->kind == V_NULL || v->kind == V_BOOL) {
+        emit_value(r, v);
+        return;
+    }
+    if (v->kind == V_STRING && strcmp(e->strategy, "html") == 0) {
+        buf_add_html(r->out, v->u.str.s, v->u.str.len);
+        if (r->out->len > TPL_MAX_OUTPUT)
+            tpl_error(r, r->cur, 0, 0, "output is larger than the limit of %zu bytes", TPL_MAX_OUTPUT);
+        return;
+    }
+    emit_value(r, tpl_escape(r, e, v, e->strategy));
 }
 
 static bool enter(render *r, const tpl *t, int line, int col)
@@ -198,6 +133,14 @@ static value *context_get(void *self, const char *key, arena *a)
 
 static const value_class context_class = {"context", context_get, NULL, NULL};
 
+value *tpl_context_value(render *r)
+{
+    context_ref *c = arena_alloc(r->a, sizeof *c);
+    c->f = r->top;
+    c->r = r;
+    return value_object(r->a, &context_class, c);
+}
+
 static value *loop_get(void *self, const char *key, arena *a)
 {
     loop_state *l = self;
@@ -219,11 +162,45 @@ static value *loop_get(void *self, const char *key, arena *a)
 
 static const value_class loop_class = {"loop", loop_get, NULL, NULL};
 
+static value *loop_key(render *r, const value_pair *p)
+{
+    bool is_int;
+    long long iv;
+    double fv;
+    /* PHP turns canonical integer keys into integers */
+    if (php_is_numeric_str(p->key, p->key_len, &is_int, &iv, &fv) && is_int && p->key_len && p->key[0] != ' ' &&
+        p->key[0] != '+' && !(p->key[0] == '0' && p->key_len > 1))
+        return value_int(r->a, iv);
+    return value_str_ref(r->a, p->key, p->key_len);
+}
+
+/* The items of seq for which the loop's `if` holds, keys kept. */
+static value *filter_sequence(render *r, const tnode *n, value *seq)
+{
+    frame *f = tpl_push_frame(r, false, false);
+    value *out = seq->kind == V_LIST ? value_list(r->a) : value_map(r->a);
+    size_t count = seq->kind == V_LIST ? seq->u.list.len : seq->u.map.len;
+    for (size_t i = 0; i < count && !r->failed; i++) {
+        value *v = seq->kind == V_LIST ? seq->u.list.items[i] : seq->u.map.items[i].val;
+        if (n->key_var)
+            tpl_define_var(r, f, n->key_var,
+                           seq->kind == V_LIST ? value_int(r->a, (long long)i) : loop_key(r, &seq->u.map.items[i]));
+        tpl_define_var(r, f, n->val_var, v ? v : value_null());
+        if (!value_truthy(tpl_eval(r, n->filter))) continue;
+        if (seq->kind == V_LIST) list_push(r->a, out, v);
+        else map_setn(r->a, out, seq->u.map.items[i].key, seq->u.map.items[i].key_len, v);
+    }
+    tpl_pop_frame(r, f);
+    return out;
+}
+
 static void render_for(render *r, const tnode *n)
 {
     value *seq = tpl_eval(r, n->e);
     if (r->failed) return;
     if (seq && seq->kind == V_OBJECT) seq = value_resolve(r->a, seq);
+    if (n->filter && seq && (seq->kind == V_LIST || seq->kind == V_MAP)) seq = filter_sequence(r, n, seq);
+    if (r->failed) return;
     size_t count = 0;
     if (seq && seq->kind == V_LIST) count = seq->u.list.len;
     else if (seq && seq->kind == V_MAP) count = seq->u.map.len;
@@ -246,18 +223,7 @@ static void render_for(render *r, const tnode *n)
             v = seq->u.list.items[i];
         } else {
             const value_pair *p = &seq->u.map.items[i];
-            k = NULL;
-            if (n->key_var) {
-                bool is_int;
-                long long iv;
-                double fv;
-                /* PHP turns canonical integer keys into integers */
-                if (php_is_numeric_str(p->key, p->key_len, &is_int, &iv, &fv) && is_int && p->key_len &&
-                    p->key[0] != ' ' && p->key[0] != '+' && !(p->key[0] == '0' && p->key_len > 1))
-                    k = value_int(r->a, iv);
-                else
-                    k = value_str_ref(r->a, p->key, p->key_len);
-            }
+            k = n->key_var ? loop_key(r, p) : NULL;
             v = p->val;
         }
         if (n->key_var) tpl_define_var(r, f, n->key_var, k);
@@ -318,17 +284,43 @@ value *tpl_render_parent(render *r, const expr *at)
     for (size_t i = r->block_level + 1; i < c->len; i++) {
         const block_def *def = tpl_find_block(c->items[i], r->block_name);
         if (def) {
-            buf tmp = BUF_INIT, *saved = r->out;
-            r->out = &tmp;
+            size_t start = r->out->len;
             render_block_at(r, c, i, def);
-            r->out = saved;
-            value *v = value_safe_str(r->a, buf_cstr(&tmp), tmp.len);
-            buf_free(&tmp);
+            value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+            buf_truncate(r->out, start);
             return v;
         }
     }
     tpl_error_at(r, at, "block \"%s\" has no parent definition", r->block_name);
     return NULL;
+}
+
+/* block('name'): the block's output as the current template would
+ * render it. */
+value *tpl_fn_block(render *r, const expr *at, value *in, value **args, size_t nargs)
+{
+    if (nargs < 1 || args[0]->kind != V_STRING) {
+        tpl_error_at(r, at, "block() needs a block name");
+        return NULL;
+    }
+    const char *name = args[0]->u.str.s;
+    const chain *c = r->blocks;
+    size_t start = r->out->len;
+    bool found = false;
+    for (size_t i = 0; c && i < c->len && !found; i++) {
+        const block_def *def = tpl_find_block(c->items[i], name);
+        if (def) {
+            render_block_at(r, c, i, def);
+            found = true;
+        }
+    }
+    if (!found) {
+        tpl_error_at(r, at, "block \"%s\" does not exist", name);
+        return NULL;
+    }
+    value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+    buf_truncate(r->out, start);
+    return v;
 }
 
 /* ---- templates ---- */
@@ -403,7 +395,7 @@ static void run_child_prelude(render *r, const tpl *t)
     buf_free(&scratch);
 }
 
-void tpl_render_template(render *r, tpl *t, const expr *at)
+void tpl_render_template(render *r, tpl *t)
 {
     enum { MAX_CHAIN = 32 };
     chain *c = arena_alloc(r->a, sizeof *c);
@@ -437,7 +429,6 @@ void tpl_render_template(render *r, tpl *t, const expr *at)
         r->block_name = NULL;
         tpl_render_nodes(r, &cur->body);
     }
-    (void)at;
     r->cur = saved_cur;
     r->blocks = saved_chain;
     r->block_level = saved_level;
@@ -461,22 +452,39 @@ static void define_with_vars(render *r, frame *f, value *vars, const tnode *n)
 
 static void render_include(render *r, const tnode *n)
 {
-    value *name = tpl_eval(r, n->e);
+    /* an embed's template expression is its embedded template's parent */
+    value *name = n->kind == N_EMBED ? NULL : tpl_eval(r, n->e);
     value *vars = n->with ? tpl_eval(r, n->with) : NULL;
     if (r->failed) return;
-    tpl *t;
-    if (n->kind == N_EMBED) {
-        t = n->embedded;
-    } else {
-        t = tpl_load_value(r, name, n->e, n->ignore_missing);
-        if (!t) return;
-    }
+    tpl *t = n->kind == N_EMBED ? n->embedded : tpl_load_value(r, name, n->e, n->ignore_missing);
+    if (!t) return;
     if (!enter(r, r->cur, n->line, n->col)) return;
     frame *f = tpl_push_frame(r, true, n->only);
     define_with_vars(r, f, vars, n);
-    if (!r->failed) tpl_render_template(r, t, n->e);
+    if (!r->failed) tpl_render_template(r, t);
     tpl_pop_frame(r, f);
     r->depth--;
+}
+
+/* include('name', {vars}): like the tag, as a value. */
+value *tpl_fn_include(render *r, const expr *at, value *in, value **args, size_t nargs)
+{
+    if (nargs < 1) {
+        tpl_error_at(r, at, "include() needs a template name");
+        return NULL;
+    }
+    tpl *t = tpl_load_value(r, args[0], at, false);
+    if (!t || !enter(r, at->owner, at->line, at->col)) return NULL;
+    size_t start = r->out->len;
+    frame *f = tpl_push_frame(r, true, false);
+    tnode fake = {.kind = N_INCLUDE, .line = at->line, .col = at->col};
+    if (nargs > 1) define_with_vars(r, f, args[1], &fake);
+    if (!r->failed) tpl_render_template(r, t);
+    tpl_pop_frame(r, f);
+    r->depth--;
+    value *v = value_safe_str(r->a, r->out->s ? r->out->s + start : "", r->out->len - start);
+    buf_truncate(r->out, start);
+    return r->failed ? NULL : v;
 }
 
 value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **args, size_t nargs)
@@ -506,11 +514,30 @@ value *tpl_call_macro(render *r, const expr *at, const macro_def *m, value **arg
     return r->failed ? NULL : out;
 }
 
+/* Guards against templates that loop for ever or build values that
+ * double in size on every turn. */
+static bool within_budget(render *r, const tnode *n)
+{
+    if (++r->steps > TPL_MAX_STEPS) {
+        tpl_error(r, r->cur, n->line, n->col, "rendering ran more than %lld statements", TPL_MAX_STEPS);
+        return false;
+    }
+    if (arena_used(r->a) > TPL_MAX_MEMORY) {
+        tpl_error(r, r->cur, n->line, n->col, "rendering built more than %zu MB of values", TPL_MAX_MEMORY >> 20);
+        return false;
+    }
+    return true;
+}
+
 static void render_node(render *r, const tnode *n)
 {
+    if (!within_budget(r, n)) return;
     switch (n->kind) {
     case N_TEXT: emit(r, n->text, n->text_len); return;
-    case N_PRINT: emit_value(r, tpl_eval(r, n->e)); return;
+    case N_PRINT:
+        if (n->e->kind == E_ESCAPE) emit_escaped(r, n->e);
+        else emit_value(r, tpl_eval(r, n->e));
+        return;
     case N_IF:
         for (size_t i = 0; i < n->nconds; i++) {
             value *c = tpl_eval(r, n->conds[i]);
@@ -563,6 +590,7 @@ static void render_node(render *r, const tnode *n)
         return;
     }
     case N_DO: tpl_eval(r, n->e); return;
+    case N_BODY: tpl_render_nodes(r, &n->body); return;
     case N_IMPORT:
     case N_MACRO:
     case N_EXTENDS: return;
@@ -571,5 +599,10 @@ static void render_node(render *r, const tnode *n)
 
 void tpl_render_nodes(render *r, const nodelist *l)
 {
+    if (++r->nesting > TPL_MAX_NESTING) {
+        tpl_error(r, r->cur, l->len ? l->items[0]->line : 0, l->len ? l->items[0]->col : 0,
+                  "templates nested more than %d tags deep", TPL_MAX_NESTING);
+    }
     for (size_t i = 0; i < l->len && !r->failed; i++) render_node(r, l->items[i]);
+    r->nesting--;
 }

@@ -14,7 +14,15 @@
  *
  * Errors are reported through a diag_list as `name:line:col: message`.
  * Register filters, functions and globals before the first render:
- * names are resolved when a template is parsed. */
+ * names are resolved when a template is parsed. A site in several
+ * languages uses one environment per language (its `t` filter and date
+ * names differ), all sharing the same loader. The cache lives as long as
+ * the environment and remembers missing templates too: when templates
+ * change on disk, make a new environment.
+ *
+ * Limits keep a bad template from hanging or crashing the host: nesting
+ * of includes, macro calls and blocks, range sizes, statements run,
+ * memory built and output written per render (see docs/templates.md). */
 #ifndef FOLIO_TEMPLATE_H
 #define FOLIO_TEMPLATE_H
 
@@ -30,7 +38,8 @@ typedef struct tpl_env tpl_env;
 
 /* Loader: the text of template `name` as a malloc'd buffer (the engine
  * frees it) with its length in *len, or NULL when there is no such
- * template. Called under the environment's lock, at most once per name. */
+ * template. Called under the environment's lock, at most once per name,
+ * so it must not call back into the same environment. */
 typedef char *(*tpl_load_fn)(void *ctx, const char *name, size_t *len);
 
 /* A host filter or function. `input` is the filtered value (NULL for a
@@ -58,11 +67,13 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v);
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 
-/* Render template `name` with context (a map, or NULL) appended to out.
- * Returns 0, or -1 after reporting errors into d. */
+/* Render template `name` with context (a map, an object whose attributes
+ * are the variables, or NULL) appended to out. Returns 0, or -1 after
+ * reporting errors into d (out is then left as it was). */
 int tpl_render(tpl_env *env, const char *name, value *context, buf *out, diag_list *d);
-/* Parse and render a template given as text (not cached); name_for_errors
- * names it in diagnostics. Returns 0 or -1. */
+/* Parse and render a template given as text (not cached; for page
+ * content processed as Twig); name_for_errors names it in diagnostics.
+ * Returns 0 or -1. */
 int tpl_render_string(tpl_env *env, const char *name_for_errors, const char *text, size_t len, value *context,
                       buf *out, diag_list *d);
 /* Parse `name` ahead of rendering (and cache it). Returns 0 or -1. */
