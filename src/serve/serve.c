@@ -262,7 +262,8 @@ static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const 
 {
     struct MHD_Response *resp = cached_response(r, e);
     if (resp) return queue(rq, c, status, resp, r->len[e]);
-    return answer(rq, c, status, uncached_identity_response(r, 0, r->len[e]), r->len[e]);
+    size_t len = r->len[ENCODING_IDENTITY];
+    return answer(rq, c, status, uncached_identity_response(r, 0, len), len);
 }
 
 static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
