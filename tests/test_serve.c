@@ -152,8 +152,7 @@ static snapshot *site_snapshot(const serve_options *opt, const char *marker)
 {
     snapshot *s = serve_snapshot_new(opt);
     output *o = snapshot_output(s);
-    const char *langs[] = {"kk", "ru", "en"};
-    snapshot_set_languages(s, langs, 3);
+    snapshot_set_language_list(s, "kk ru en");
     char *news = news_page(marker);
     output_put(o, "ru/news/index.html", news, strlen(news), 1700000000);
     free(news);
@@ -943,6 +942,10 @@ TEST(snapshot_rejects_unsafe_paths_and_replaces_duplicates)
     const resource *r = snapshot_find(s, "a.txt", 5);
     CHECK(r && r->len[ENCODING_IDENTITY] == 4 && memcmp(resource_body(r, ENCODING_IDENTITY), "two!", 4) == 0);
     CHECK_STR(r ? r->content_type : NULL, "text/plain; charset=utf-8");
+    const char *langs[] = {"ru", "k\"k", "en"}; /* a code that is not one is dropped */
+    snapshot_set_languages(s, langs, 3);
+    CHECK_INT(snapshot_language_count(s), 2);
+    CHECK_STR(snapshot_language(s, 1), "en");
     snapshot_unref(s);
 }
 

@@ -24,14 +24,14 @@
  *           return NULL;
  *       }
  *       *next_change = res.next_change;
+ *       snapshot_set_language_list(s, res.languages);
  *       return s;
  *   }
  *   ...
  *   return serve_main(&site.serve, rebuild, &site);
  *
- * The site's languages reach the server through the snapshot: the build
- * puts a `_folio/languages` file ("kk ru en", default first) or the
- * callback calls snapshot_set_languages(). Grav's old URLs are redirect
+ * The site's languages reach the server through the snapshot (above, or a
+ * `_folio/languages` file the build puts). Grav's old URLs are redirect
  * entries the build registers with output_redirect(). */
 #ifndef FOLIO_SERVE_H
 #define FOLIO_SERVE_H
