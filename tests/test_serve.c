@@ -1366,3 +1366,37 @@ TEST(snapshot_load_dir_reads_languages_from_the_root_page)
     diag_free(&d);
     dir_remove_tree(dir);
 }
+
+TEST(serve_main_fails_cleanly_when_the_port_is_taken_or_the_build_fails)
+{
+    int holder = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    CHECK(bind(holder, (struct sockaddr *)&a, sizeof a) == 0 && listen(holder, 1) == 0);
+    getsockname(holder, (struct sockaddr *)&a, &len);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        serve_options opt = {.port = ntohs(a.sin_port), .quiet = true, .threads = 1};
+        _exit(serve_main(&opt, big_site, NULL));
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    close(holder);
+
+    fake_build fb = {0};
+    atomic_store(&fb.fail, true);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        serve_options opt = {.port = 0, .quiet = true, .threads = 1};
+        _exit(serve_main(&opt, fake_rebuild, &fb));
+    }
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
