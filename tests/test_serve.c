@@ -170,6 +170,7 @@ static snapshot *site_snapshot(const serve_options *opt, const char *marker)
     unsigned x = 12345;
     for (size_t i = 0; i < sizeof photo; i++) photo[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
     output_put(o, "media/a/photo.jpg", photo, sizeof photo, 1700000000);
+    output_put(o, "media/a/photo-20230109.jpg", photo, 100, 1700000000);
     output_redirect(o, "/user/pages/01.home/photo.jpg", "/media/a/photo.jpg", 301);
     output_redirect(o, "ru/old-news/", "/ru/news/", 301);
     return s;
@@ -459,6 +460,10 @@ TEST(cache_control_is_short_for_html_immutable_for_fingerprints_a_day_for_media)
     CHECK_NOT_CONTAINS(hdr(&r, "Cache-Control"), "immutable");
     reply_free(&r);
     http_get(port, "/media/a/photo.jpg", NULL, &r);
+    CHECK_STR(hdr(&r, "Cache-Control"), "public, max-age=86400");
+    reply_free(&r);
+    http_get(port, "/media/a/photo-20230109.jpg", NULL, &r); /* a date is not a fingerprint */
+    CHECK_INT(r.status, 200);
     CHECK_STR(hdr(&r, "Cache-Control"), "public, max-age=86400");
     reply_free(&r);
     http_get(port, "/kk/", NULL, &r);

@@ -130,12 +130,18 @@ static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, un
 
 /* ---- resource headers ---- */
 
+/* 8 to 64 lowercase hex digits with at least one letter: a date such as
+ * "photo-20230109.jpg" is a name, not a content hash. (The rare hash made
+ * only of digits is then merely cached for a day.) */
 static bool is_hex_run(const char *s, size_t n)
 {
     if (n < 8 || n > 64) return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
-    return true;
+    bool has_letter = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'a' && s[i] <= 'f') has_letter = true;
+        else if (!(s[i] >= '0' && s[i] <= '9')) return false;
+    }
+    return has_letter;
 }
 
 /* "style.3f9a2c1e.css" or "app-3f9a2c1e.js": a content hash in the name
