@@ -8,7 +8,7 @@
 #                build/folio when that works, else a one-post site is made
 #                from the seed content.
 # Environment: PAGE (URL path to fetch), DURATION (default 10s),
-#   CONNECTIONS (50), WRK_THREADS (2), ROUNDS (2; the best round counts),
+#   CONNECTIONS (50), WRK_THREADS (2), ROUNDS (3; the medians count),
 #   FOLIO_PORT (18080), NGINX_PORT (18081).
 # Both servers run without access logs and answer identity-encoded bodies
 # (wrk sends no Accept-Encoding). nginx and wrk are installed when missing.
@@ -18,7 +18,7 @@ cd "$repo"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 WRK_THREADS=${WRK_THREADS:-2}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 FOLIO_PORT=${FOLIO_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 
@@ -114,11 +114,14 @@ wait_up() {
 wait_up "$NGINX_PORT"
 wait_up "$FOLIO_PORT"
 
-# CPU ticks (user + system) used so far by a server: the process and its
-# children (nginx's workers).
+# CPU ticks (user + system) used so far by a server: the process and all
+# its descendants (a shell between us and the server, nginx's workers).
+descendants() {
+    echo "$1"
+    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do descendants "$c"; done
+}
 cpu_ticks() {
-    pids="$1 $(cat /proc/$1/task/*/children 2>/dev/null)"
-    for p in $pids; do
+    for p in $(descendants "$1"); do
         awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null
     done | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -144,22 +147,25 @@ measure() {
         'BEGIN { printf "%s %.2f\n", r, (t > 0 ? c / hz * 1e6 / t : 0) }'
 }
 
-best_folio=0 best_nginx=0 cpu_folio=0 cpu_nginx=0
+: >"$tmp/nginx.runs"
+: >"$tmp/folio.runs"
 for round in $(seq 1 "$ROUNDS"); do
-    set -- $(measure "$NGINX_PORT" "$nginx_pid")
-    n=$1 nc=$2
-    set -- $(measure "$FOLIO_PORT" "$folio_pid")
-    f=$1 fc=$2
-    echo "round $round: nginx $n req/s ($nc us CPU/request), folio $f req/s ($fc us CPU/request)"
-    if awk -v a="$best_nginx" -v b="$n" 'BEGIN { exit !(b > a) }'; then best_nginx=$n cpu_nginx=$nc; fi
-    if awk -v a="$best_folio" -v b="$f" 'BEGIN { exit !(b > a) }'; then best_folio=$f cpu_folio=$fc; fi
+    measure "$NGINX_PORT" "$nginx_pid" >>"$tmp/nginx.runs"
+    measure "$FOLIO_PORT" "$folio_pid" >>"$tmp/folio.runs"
+    n=$(tail -n 1 "$tmp/nginx.runs") f=$(tail -n 1 "$tmp/folio.runs")
+    echo "round $round: nginx ${n% *} req/s (${n#* } us CPU/request), folio ${f% *} req/s (${f#* } us CPU/request)"
 done
 
-echo "page: $PAGE ($size bytes), $CONNECTIONS keep-alive connections, $WRK_THREADS wrk threads, $DURATION per run, $(nproc) cores, best of $ROUNDS"
-echo "nginx: $best_nginx requests/s, $cpu_nginx us CPU per request"
-echo "folio: $best_folio requests/s, $cpu_folio us CPU per request"
-awk -v f="$best_folio" -v n="$best_nginx" -v fc="$cpu_folio" -v nc="$cpu_nginx" 'BEGIN {
+# Medians: steadier than the best run when neighbours come and go.
+median() { sort -n -k"$2" "$1" | awk -v k="$2" '{ v[NR] = $k } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+rps_nginx=$(median "$tmp/nginx.runs" 1) cpu_nginx=$(median "$tmp/nginx.runs" 2)
+rps_folio=$(median "$tmp/folio.runs" 1) cpu_folio=$(median "$tmp/folio.runs" 2)
+
+echo "page: $PAGE ($size bytes), $CONNECTIONS keep-alive connections, $WRK_THREADS wrk threads, $DURATION per run, $(nproc) cores, median of $ROUNDS rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "nginx: $rps_nginx requests/s, $cpu_nginx us CPU per request"
+echo "folio: $rps_folio requests/s, $cpu_folio us CPU per request"
+awk -v f="$rps_folio" -v n="$rps_nginx" -v fc="$cpu_folio" -v nc="$cpu_nginx" 'BEGIN {
     if (n > 0) printf "folio/nginx: %.2fx requests/s", f / n
-    if (fc > 0) printf ", %.2fx CPU efficiency", nc / fc
+    if (fc > 0) printf ", %.2fx CPU efficiency (nginx CPU per request / folio CPU per request)", nc / fc
     printf "\n"
 }'

@@ -152,8 +152,7 @@ static snapshot *site_snapshot(const serve_options *opt, const char *marker)
 {
     snapshot *s = serve_snapshot_new(opt);
     output *o = snapshot_output(s);
-    const char *langs[] = {"kk", "ru", "en"};
-    snapshot_set_languages(s, langs, 3);
+    snapshot_set_language_list(s, "kk ru en");
     char *news = news_page(marker);
     output_put(o, "ru/news/index.html", news, strlen(news), 1700000000);
     free(news);
@@ -171,6 +170,7 @@ static snapshot *site_snapshot(const serve_options *opt, const char *marker)
     unsigned x = 12345;
     for (size_t i = 0; i < sizeof photo; i++) photo[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
     output_put(o, "media/a/photo.jpg", photo, sizeof photo, 1700000000);
+    output_put(o, "media/a/photo-20230109.jpg", photo, 100, 1700000000);
     output_redirect(o, "/user/pages/01.home/photo.jpg", "/media/a/photo.jpg", 301);
     output_redirect(o, "ru/old-news/", "/ru/news/", 301);
     return s;
@@ -462,6 +462,10 @@ TEST(cache_control_is_short_for_html_immutable_for_fingerprints_a_day_for_media)
     http_get(port, "/media/a/photo.jpg", NULL, &r);
     CHECK_STR(hdr(&r, "Cache-Control"), "public, max-age=86400");
     reply_free(&r);
+    http_get(port, "/media/a/photo-20230109.jpg", NULL, &r); /* a date is not a fingerprint */
+    CHECK_INT(r.status, 200);
+    CHECK_STR(hdr(&r, "Cache-Control"), "public, max-age=86400");
+    reply_free(&r);
     http_get(port, "/kk/", NULL, &r);
     CHECK_STR(hdr(&r, "Cache-Control"), "no-cache");
     reply_free(&r);
@@ -635,6 +639,7 @@ TEST(idle_half_sent_request_is_dropped_after_the_timeout)
 TEST(connections_beyond_the_per_address_limit_are_refused)
 {
     serve_options opt = quiet_options();
+    opt.threads = 1; /* the limit is split between workers; one makes it exact */
     opt.per_ip_limit = 2;
     server *srv = start(&opt, "A");
     int a = connect_to(server_port(srv)), b = connect_to(server_port(srv)), c = connect_to(server_port(srv));
@@ -943,6 +948,10 @@ TEST(snapshot_rejects_unsafe_paths_and_replaces_duplicates)
     const resource *r = snapshot_find(s, "a.txt", 5);
     CHECK(r && r->len[ENCODING_IDENTITY] == 4 && memcmp(resource_body(r, ENCODING_IDENTITY), "two!", 4) == 0);
     CHECK_STR(r ? r->content_type : NULL, "text/plain; charset=utf-8");
+    const char *langs[] = {"ru", "k\"k", "en"}; /* a code that is not one is dropped */
+    snapshot_set_languages(s, langs, 3);
+    CHECK_INT(snapshot_language_count(s), 2);
+    CHECK_STR(snapshot_language(s, 1), "en");
     snapshot_unref(s);
 }
 
@@ -1362,4 +1371,38 @@ TEST(snapshot_load_dir_reads_languages_from_the_root_page)
     snapshot_unref(s);
     diag_free(&d);
     dir_remove_tree(dir);
+}
+
+TEST(serve_main_fails_cleanly_when_the_port_is_taken_or_the_build_fails)
+{
+    int holder = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    CHECK(bind(holder, (struct sockaddr *)&a, sizeof a) == 0 && listen(holder, 1) == 0);
+    getsockname(holder, (struct sockaddr *)&a, &len);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        serve_options opt = {.port = ntohs(a.sin_port), .quiet = true, .threads = 1};
+        _exit(serve_main(&opt, big_site, NULL));
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    close(holder);
+
+    fake_build fb = {0};
+    atomic_store(&fb.fail, true);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        serve_options opt = {.port = 0, .quiet = true, .threads = 1};
+        _exit(serve_main(&opt, fake_rebuild, &fb));
+    }
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }

@@ -45,8 +45,15 @@ static const char dev_reload_js[] =
     "else if(v!==seen)location.reload();}).catch(function(){})"
     ".then(function(){setTimeout(poll,1000);});}poll();})();\n";
 
+#define MAX_WORKERS 64
+
 struct server {
-    struct MHD_Daemon *daemon;
+    /* One single-threaded daemon per worker, each with its own listening
+     * socket on the same port (SO_REUSEPORT): the kernel then spreads new
+     * connections evenly, where workers racing to accept on one shared
+     * socket leave one core with most of the keep-alive connections. */
+    struct MHD_Daemon *daemons[MAX_WORKERS];
+    unsigned ndaemons;
     pthread_mutex_t snapshot_lock;
     snapshot *current;
     bool dev;
@@ -130,12 +137,18 @@ static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, un
 
 /* ---- resource headers ---- */
 
+/* 8 to 64 lowercase hex digits with at least one letter: a date such as
+ * "photo-20230109.jpg" is a name, not a content hash. (The rare hash made
+ * only of digits is then merely cached for a day.) */
 static bool is_hex_run(const char *s, size_t n)
 {
     if (n < 8 || n > 64) return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return false;
-    return true;
+    bool has_letter = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'a' && s[i] <= 'f') has_letter = true;
+        else if (!(s[i] >= '0' && s[i] <= '9')) return false;
+    }
+    return has_letter;
 }
 
 /* "style.3f9a2c1e.css" or "app-3f9a2c1e.js": a content hash in the name
@@ -262,7 +275,8 @@ static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const 
 {
     struct MHD_Response *resp = cached_response(r, e);
     if (resp) return queue(rq, c, status, resp, r->len[e]);
-    return answer(rq, c, status, uncached_identity_response(r, 0, r->len[e]), r->len[e]);
+    size_t len = r->len[ENCODING_IDENTITY];
+    return answer(rq, c, status, uncached_identity_response(r, 0, len), len);
 }
 
 static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
@@ -577,30 +591,46 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
         diag_add(d, DIAG_ERROR, "serve", 0, 0, "bind address \"%s\" is not an IP address", bind);
         goto fail;
     }
-    unsigned threads = (unsigned)(opt->threads > 0 ? opt->threads : cpu_count());
-    srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)opt->port, NULL, NULL, handle_request, srv,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, opt->connection_limit ? opt->connection_limit : 1024u,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->per_ip_limit ? opt->per_ip_limit : 128u,
-        MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_seconds ? opt->timeout_seconds : 10u,
-        /* Also the request header limit. Kept small because libmicrohttpd
-         * clears the whole area between keep-alive requests. */
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_URI_LOG_CALLBACK, begin_request, srv,
-        MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, end_request, srv,
-        MHD_OPTION_END);
-    if (!srv->daemon) {
-        diag_add(d, DIAG_ERROR, "serve", 0, 0, "cannot listen on %s port %d (address in use?)", bind, opt->port);
-        goto fail;
+    unsigned workers = (unsigned)(opt->threads > 0 ? opt->threads : cpu_count());
+    if (workers > MAX_WORKERS) workers = MAX_WORKERS;
+    /* The limits are per daemon; split them so the totals hold (per
+     * address only roughly: the kernel's spread is by connection). */
+    unsigned connections = opt->connection_limit ? opt->connection_limit : 1024u;
+    unsigned per_ip = opt->per_ip_limit ? opt->per_ip_limit : 128u;
+    connections = (connections + workers - 1) / workers;
+    per_ip = (per_ip + workers - 1) / workers;
+    for (unsigned i = 0; i < workers; i++) {
+        struct MHD_Daemon *daemon = MHD_start_daemon(
+            flags, (uint16_t)opt->port, NULL, NULL, handle_request, srv,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+            MHD_OPTION_CONNECTION_LIMIT, connections,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+            MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_seconds ? opt->timeout_seconds : 10u,
+            /* Also the request header limit. Kept small because libmicrohttpd
+             * clears the whole area between keep-alive requests. */
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+            MHD_OPTION_URI_LOG_CALLBACK, begin_request, srv,
+            MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, srv,
+            MHD_OPTION_NOTIFY_COMPLETED, end_request, srv,
+            MHD_OPTION_END);
+        if (!daemon) {
+            diag_add(d, DIAG_ERROR, "serve", 0, 0, "cannot listen on %s port %d (address in use?)", bind, opt->port);
+            goto fail;
+        }
+        srv->daemons[srv->ndaemons++] = daemon;
+        if (i == 0) {
+            /* The others join the port the first one got (port 0 = any). */
+            const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+            srv->port = info ? info->port : opt->port;
+            if (a4->sin_family == AF_INET) a4->sin_port = htons((uint16_t)srv->port);
+            else a6->sin6_port = htons((uint16_t)srv->port);
+        }
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info ? info->port : opt->port;
     return srv;
 fail:
+    for (unsigned i = 0; i < srv->ndaemons; i++) MHD_stop_daemon(srv->daemons[i]);
     if (srv->owns_log) fclose(srv->log);
     snapshot_unref(srv->current);
     pthread_mutex_destroy(&srv->snapshot_lock);
@@ -635,11 +665,14 @@ snapshot *server_snapshot(server *srv)
 void server_stop(server *srv)
 {
     if (!srv) return;
-    MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+    MHD_socket listen_fds[MAX_WORKERS];
+    for (unsigned i = 0; i < srv->ndaemons; i++) listen_fds[i] = MHD_quiesce_daemon(srv->daemons[i]);
     /* Requests already being answered get a chance to finish. */
     for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&srv->in_flight) > 0; i++) usleep(10000);
-    MHD_stop_daemon(srv->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
+    for (unsigned i = 0; i < srv->ndaemons; i++) {
+        MHD_stop_daemon(srv->daemons[i]);
+        if (listen_fds[i] != MHD_INVALID_SOCKET) close(listen_fds[i]);
+    }
     if (srv->log) {
         fflush(srv->log);
         if (srv->owns_log) fclose(srv->log);

@@ -6,7 +6,9 @@
  * to the visitor's language, per-language 404 pages, security headers on
  * every response, one Common Log Format line per request (the visitor's
  * address from X-Forwarded-For when a local proxy sends it). Built on
- * libmicrohttpd with one epoll thread per core; bodies are sent straight
+ * libmicrohttpd with one epoll thread per core, each on its own listening
+ * socket of the port (SO_REUSEPORT, so a second server started by the same
+ * user on the same port would share it rather than fail); bodies are sent straight
  * from the snapshot's memory, which a request keeps alive by holding a
  * reference until it completes, so swapping in a new snapshot never
  * disturbs requests in flight.
@@ -24,14 +26,14 @@
  *           return NULL;
  *       }
  *       *next_change = res.next_change;
+ *       snapshot_set_language_list(s, res.languages);
  *       return s;
  *   }
  *   ...
  *   return serve_main(&site.serve, rebuild, &site);
  *
- * The site's languages reach the server through the snapshot: the build
- * puts a `_folio/languages` file ("kk ru en", default first) or the
- * callback calls snapshot_set_languages(). Grav's old URLs are redirect
+ * The site's languages reach the server through the snapshot (above, or a
+ * `_folio/languages` file the build puts). Grav's old URLs are redirect
  * entries the build registers with output_redirect(). */
 #ifndef FOLIO_SERVE_H
 #define FOLIO_SERVE_H
@@ -51,7 +53,7 @@ typedef struct serve_options {
     const char *log_path;      /* access log file (appended); NULL = stdout */
     bool quiet;                /* no access log at all */
     int threads;               /* worker threads; 0 = one per core */
-    unsigned connection_limit; /* 0 = 1024 */
+    unsigned connection_limit; /* in total; 0 = 1024 */
     unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128.
                                   Behind a reverse proxy every connection has the
                                   proxy's address: raise it to the proxy's pool size */

@@ -620,6 +620,11 @@ void snapshot_set_languages(snapshot *s, const char *const *langs, size_t n)
     pthread_mutex_unlock(&s->lock);
 }
 
+void snapshot_set_language_list(snapshot *s, const char *codes)
+{
+    parse_languages_manifest(s, codes, strlen(codes));
+}
+
 size_t snapshot_language_count(const snapshot *s)
 {
     return s->language_count;

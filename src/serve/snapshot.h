@@ -86,6 +86,9 @@ void snapshot_unref(snapshot *s);
 /* Set the site's languages (codes such as "kk"); the first is the default.
  * Replaces what a _folio/languages manifest said. */
 void snapshot_set_languages(snapshot *s, const char *const *langs, size_t n);
+/* The same from one string of codes separated by spaces or commas, the
+ * default first ("kk ru en", as build_result.languages has them). */
+void snapshot_set_language_list(snapshot *s, const char *codes);
 /* Number of languages and the i-th one (0 is the default). */
 size_t snapshot_language_count(const snapshot *s);
 const char *snapshot_language(const snapshot *s, size_t i);
