@@ -42,9 +42,17 @@ typedef struct render_state {
     arena *a;
 } render_state;
 
+/* Attributes that cost a computation or a copy (description, JSON-LD,
+ * the content) are read several times by one render: the theme asks for
+ * page.description three times. Their values are kept on the object. */
+#define PAGE_MEMO_SLOTS 8
+
 typedef struct page_obj {
     const page_version *pv;
     render_state *st;
+    int nmemo;
+    const char *memo_key[PAGE_MEMO_SLOTS];
+    value *memo_val[PAGE_MEMO_SLOTS];
 } page_obj;
 
 static value *page_value(render_state *st, const page_version *pv);
@@ -94,9 +102,8 @@ static value *header_image(render_state *st, const page_version *pv)
     return value_null();
 }
 
-static value *page_get(void *self, const char *key, arena *a)
+static value *page_attr(page_obj *o, const char *key, arena *a)
 {
-    page_obj *o = self;
     const page_version *pv = o->pv;
     render_state *st = o->st;
     const site *s = st->r->s;
@@ -203,6 +210,28 @@ static value *page_get(void *self, const char *key, arena *a)
     return map_get(pv->header, key);
 }
 
+static bool is_costly_attr(const char *key)
+{
+    static const char *const costly[] = {"content", "summary", "description", "json_ld", "translations",
+                                         "og_locale_alternates", "image_url", "header_image"};
+    for (size_t i = 0; i < sizeof costly / sizeof costly[0]; i++)
+        if (!strcmp(key, costly[i])) return true;
+    return false;
+}
+
+static value *page_get(void *self, const char *key, arena *a)
+{
+    page_obj *o = self;
+    for (int i = 0; i < o->nmemo; i++)
+        if (!strcmp(o->memo_key[i], key)) return o->memo_val[i];
+    value *v = page_attr(o, key, a);
+    if (o->nmemo < PAGE_MEMO_SLOTS && is_costly_attr(key)) {
+        o->memo_key[o->nmemo] = arena_strdup(o->st->a, key);
+        o->memo_val[o->nmemo++] = v;
+    }
+    return v;
+}
+
 static void page_write(void *self, buf *out)
 {
     page_obj *o = self;
@@ -216,6 +245,7 @@ static value *page_value(render_state *st, const page_version *pv)
     page_obj *o = arena_alloc(st->a, sizeof *o);
     o->pv = pv;
     o->st = st;
+    o->nmemo = 0;
     return value_object(st->a, &page_class, o);
 }
 

@@ -30,7 +30,13 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
 {
     buf text = BUF_INIT;
     bool space = false;
+    /* Characters in text so far: once there are more than max, the rest
+     * of the HTML cannot change the result. */
+    size_t have = 0, counted = 0;
     for (size_t i = 0; i < len; i++) {
+        for (; counted < text.len; counted++)
+            if (((unsigned char)text.s[counted] & 0xC0) != 0x80) have++;
+        if (have > max) break;
         char c = html[i];
         if (c == '<') {
             const char *end = memchr(html + i, '>', len - i);

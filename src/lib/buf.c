@@ -42,7 +42,7 @@ char *xstrndup(const char *s, size_t n)
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-void buf_grow(buf *b, size_t extra)
+void buf_grow_slow(buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
@@ -62,13 +62,6 @@ void buf_add(buf *b, const void *data, size_t len)
 }
 
 void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
-void buf_putc(buf *b, char c)
-{
-    buf_grow(b, 1);
-    b->s[b->len++] = c;
-    b->s[b->len] = 0;
-}
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
