@@ -65,13 +65,22 @@ void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    /* Format straight into the free space; only output that does not
+     * fit is formatted a second time, after growing. */
+    buf_grow(b, 64);
+    size_t room = b->cap - b->len;
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = vsnprintf(b->s + b->len, room, fmt, cp);
     va_end(cp);
-    if (n < 0) return;
-    buf_grow(b, (size_t)n);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->s[b->len] = 0;
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 
