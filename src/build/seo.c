@@ -18,6 +18,7 @@ const char *seo_base_url(const site *s, const char *override, arena *a)
 
 static bool is_block_tag(const char *name, size_t n)
 {
+    if (n == 0 || n > 10) return false;
     static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                                          "tr", "td", "th", "table", "figure", "figcaption", "blockquote", "pre",
                                          "hr", "section", "article", "dd", "dt", NULL};
@@ -48,7 +49,7 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
             if (is_block_tag(html + name_at, name_len)) space = text.len > 0;
             continue;
         }
-        if (isspace((unsigned char)c)) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
             space = text.len > 0;
             continue;
         }

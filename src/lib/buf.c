@@ -92,19 +92,22 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Bytes buf_add_html replaces. */
+static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
 void buf_add_html(buf *b, const char *s, size_t len)
 {
     size_t start = 0;
     buf_grow(b, len);
     for (size_t i = 0; i < len; i++) {
+        if (!html_special[(unsigned char)s[i]]) continue;
         const char *rep;
         switch (s[i]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
         case '>': rep = "&gt;"; break;
         case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#039;"; break;
-        default: continue;
+        default: rep = "&#039;"; break;
         }
         buf_add(b, s + start, i - start);
         buf_puts(b, rep);
