@@ -197,6 +197,17 @@ static int attr_id(const char *key)
     return ATTR_NONE;
 }
 
+/* Page fields, content and summaries outlive every render that reads
+ * them: templates get references instead of copies. */
+static value *site_str(arena *a, const char *s) { return s ? value_str_ref(a, s, strlen(s)) : value_str_ref(a, "", 0); }
+
+static value *safe_ref(arena *a, const char *html)
+{
+    value *v = value_str_ref(a, html, strlen(html));
+    v->is_safe = true;
+    return v;
+}
+
 static value *page_attr(page_obj *o, const char *key, int id, arena *a)
 {
     const page_version *pv = o->pv;
@@ -204,28 +215,27 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     const site *s = st->r->s;
     (void)a;
     a = st->a;
-    if (id == ATTR_TITLE) return value_cstr(a, pv->title);
-    if (id == ATTR_MENU) return value_cstr(a, pv->menu);
-    if (id == ATTR_URL) return value_cstr(a, pv->url);
-    if (id == ATTR_ROUTE) return value_cstr(a, pv->is_home ? "/" : pv->route);
-    if (id == ATTR_SLUG) return value_cstr(a, pv->slug);
+    if (id == ATTR_TITLE) return site_str(a, pv->title);
+    if (id == ATTR_MENU) return site_str(a, pv->menu);
+    if (id == ATTR_URL) return site_str(a, pv->url);
+    if (id == ATTR_ROUTE) return site_str(a, pv->is_home ? "/" : pv->route);
+    if (id == ATTR_SLUG) return site_str(a, pv->slug);
     if (id == ATTR_DATE) return value_int(a, pv->date);
     if (id == ATTR_HEADER) return pv->header;
     if (id == ATTR_CONTENT) {
-        if (pv == st->current && st->content_html) return value_safe_str(a, st->content_html, strlen(st->content_html));
-        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
+        if (pv == st->current && st->content_html) return safe_ref(a, st->content_html);
+        return safe_ref(a, pv->summary_html ? pv->summary_html : "");
     }
-    if (id == ATTR_SUMMARY)
-        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
+    if (id == ATTR_SUMMARY) return safe_ref(a, pv->summary_html ? pv->summary_html : "");
     if (id == ATTR_HAS_MORE) return value_bool(pv->has_more);
-    if (id == ATTR_TEMPLATE) return value_cstr(a, pv->template_name);
+    if (id == ATTR_TEMPLATE) return site_str(a, pv->template_name);
     if (id == ATTR_LANG || id == ATTR_LANGUAGE) return value_cstr(a, s->langs[pv->lang]);
     if (id == ATTR_VISIBLE) return value_bool(pv->visible);
     if (id == ATTR_PUBLISHED) return value_bool(pv->published);
     if (id == ATTR_ROUTABLE) return value_bool(pv->routable);
     if (id == ATTR_HOME) return value_bool(pv->is_home);
-    if (id == ATTR_FOLDER) return value_cstr(a, pv->page->folder);
-    if (id == ATTR_ID) return value_cstr(a, pv->page->rel);
+    if (id == ATTR_FOLDER) return site_str(a, pv->page->folder);
+    if (id == ATTR_ID) return site_str(a, pv->page->rel);
     if (id == ATTR_PARENT) {
         const page *pp = pv->page->parent;
         return pp && pp->v[pv->lang] ? page_value(st, pp->v[pv->lang]) : value_null();
