@@ -140,7 +140,7 @@ static int cmd_serve(int argc, char **argv)
         return 2;
     }
     ss.serve.site_dir = ss.dir;
-    int rc = serve_main(&ss.serve, serve_site_rebuild, &ss);
+    int rc = serve_main_live(&ss.serve, serve_site_rebuild, serve_site_update, &ss);
     serve_site_free(&ss);
     return rc;
 }

@@ -11,6 +11,8 @@
 #include "build/build.h"
 #include "build/feeds.h"
 #include "build/seo.h"
+#include "build/state.h"
+#include "build/update.h"
 #include "build/render.h"
 #include "check/check.h"
 #include "content/content.h"
@@ -262,7 +264,9 @@ static void phase(const char *name, double *t)
     *t = n;
 }
 
-int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
+/* The build; with keep, what an incremental update needs is handed to
+ * *keep instead of being freed. */
+static int build_run(const build_options *opt, output *out, diag_list *d, build_result *res, build_state **keep)
 {
     double t;
     phase(NULL, &t);
@@ -329,18 +333,55 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
     res->files = b.pages_written + media + feed_files;
 
-    for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
-    free(b.list_content);
     free(b.lists);
     free(b.list_job_first);
     free(b.list_vi);
-    for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
-    free(b.arenas);
-    renderer_free(b.r);
-    arena_free(&base_arena);
     pthread_mutex_destroy(&b.lock);
-    site_free(s);
+    if (keep) {
+        build_state *st = xcalloc(1, sizeof *st);
+        st->s = s;
+        st->r = b.r;
+        st->arenas = b.arenas;
+        st->narenas = threads;
+        st->list_content = b.list_content;
+        st->base_arena = base_arena;
+        st->base_url = base_url;
+        *keep = st;
+    } else {
+        for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
+        free(b.list_content);
+        for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
+        free(b.arenas);
+        renderer_free(b.r);
+        arena_free(&base_arena);
+        site_free(s);
+    }
     phase("free", &t);
     if (opt->strict && d->errors) return -1;
     return 0;
+}
+
+int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
+{
+    return build_run(opt, out, d, res, NULL);
+}
+
+int build_site_keep(const build_options *opt, output *out, diag_list *d, build_result *res, build_state **state)
+{
+    *state = NULL;
+    return build_run(opt, out, d, res, state);
+}
+
+void build_state_free(build_state *st)
+{
+    if (!st) return;
+    for (size_t i = 0; i < st->s->nversions; i++) free(st->list_content[i]);
+    free(st->list_content);
+    for (int w = 0; w < st->narenas; w++) arena_free(&st->arenas[w]);
+    free(st->arenas);
+    renderer_free(st->r);
+    arena_free(&st->base_arena);
+    arena_free(&st->updates);
+    site_free(st->s);
+    free(st);
 }

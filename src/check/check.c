@@ -99,6 +99,7 @@ static void scan_version(void *ctx, int worker, size_t i)
     check_run *r = ctx;
     const page_version *pv = r->s->versions[i];
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return;
+    if (r->only && !r->only[i]) return;
     page_source src = {0};
     src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
     if (!src.text) return; /* the loader reported it */
@@ -115,13 +116,15 @@ static void scan_version(void *ctx, int worker, size_t i)
     free(src.text);
 }
 
-size_t check_site(const site *s, const check_options *opt, diag_list *d)
+/* Both entry points: every version, or (only != NULL) those marked. */
+static size_t check_run_all(const site *s, const check_options *opt, const bool *only, diag_list *d)
 {
     size_t errors_before = d->errors;
     check_run r = {0};
     r.s = s;
     r.opt = opt ? *opt : (check_options){-1, false, 0};
     r.d = d;
+    r.only = only;
     int threads = pool_threads(r.opt.threads);
     r.arenas = xcalloc((size_t)threads, sizeof *r.arenas);
     r.facts = xcalloc(s->nversions + 1, sizeof *r.facts);
@@ -138,8 +141,10 @@ size_t check_site(const site *s, const check_options *opt, diag_list *d)
     qsort(r.slots, s->nversions, sizeof *r.slots, by_address);
     parallel_for(s->nversions, threads, scan_version, &r);
     check_anchors(&r);
-    check_media(&r);
-    check_translations(&r);
+    if (!only) { /* these need every page's facts */
+        check_media(&r);
+        check_translations(&r);
+    }
 
     strmap_free(&r.by_url);
     strmap_free(&r.media_url);
@@ -148,4 +153,20 @@ size_t check_site(const site *s, const check_options *opt, diag_list *d)
     free(r.facts);
     free(r.slots);
     return d->errors - errors_before;
+}
+
+size_t check_site(const site *s, const check_options *opt, diag_list *d)
+{
+    return check_run_all(s, opt, NULL, d);
+}
+
+size_t check_versions(const site *s, const page_version *const *v, size_t n, const check_options *opt, diag_list *d)
+{
+    bool *only = xcalloc(s->nversions + 1, sizeof *only);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < s->nversions; i++)
+            if (s->versions[i] == v[k]) only[i] = true;
+    size_t errors = check_run_all(s, opt, only, d);
+    free(only);
+    return errors;
 }

@@ -30,6 +30,13 @@ typedef struct check_options {
  * of errors it added. */
 size_t check_site(const site *s, const check_options *opt, diag_list *d);
 
+/* The checks of single versions (a live update of their content): what
+ * check_site reports about them, except anchors in other pages pointing
+ * into them and the whole-site findings (unused media, translations).
+ * Returns the number of errors it added. */
+size_t check_versions(const site *s, const page_version *const *v, size_t n, const check_options *opt,
+                      diag_list *d);
+
 /* The translation table: one line per page that lacks a language, with
  * the page's folder and, per language, its code when the page is written
  * in it or "--" when not:  "02.news/2024-05-25-exchange  kk ru --".

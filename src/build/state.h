@@ -1,0 +1,23 @@
+/* state.h - what a build keeps for later incremental updates (update.c):
+ * the loaded site with every version's summary, the renderer, the content
+ * of list pages and the base URL. Private to src/build. */
+#ifndef FOLIO_BUILD_STATE_H
+#define FOLIO_BUILD_STATE_H
+
+#include "build/render.h"
+#include "build/update.h"
+#include "content/site.h"
+#include "lib/arena.h"
+
+struct build_state {
+    site *s;
+    renderer *r;
+    arena *arenas;        /* the build's per-worker arenas: summaries */
+    int narenas;
+    char **list_content;  /* per version (s->versions): content of list pages, else NULL */
+    arena base_arena;     /* holds base_url */
+    const char *base_url;
+    arena updates;        /* summaries of pages updated since the build */
+};
+
+#endif
