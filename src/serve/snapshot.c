@@ -316,6 +316,15 @@ const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len
     return NULL;
 }
 
+const resource *snapshot_next(const snapshot *s, size_t *pos)
+{
+    while (*pos < s->cap) {
+        size_t i = (*pos)++;
+        if (s->hashes[i]) return s->slots[i];
+    }
+    return NULL;
+}
+
 void resource_set_inflated_budget(size_t bytes)
 {
     atomic_store(&inflated_budget, bytes);

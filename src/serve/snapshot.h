@@ -97,6 +97,10 @@ const char *snapshot_language(const snapshot *s, size_t i);
 /* The resource stored under key (no leading '/'), or NULL. */
 const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len);
 
+/* Iterate over s's resources in no particular order: start with *pos = 0;
+ * returns NULL after the last one. */
+const resource *snapshot_next(const snapshot *s, size_t *pos);
+
 /* Number of resources, and bytes held by their bodies (all encodings). */
 size_t snapshot_count(const snapshot *s);
 size_t snapshot_bytes(const snapshot *s);
