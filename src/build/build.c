@@ -381,7 +381,9 @@ void build_state_free(build_state *st)
     free(st->arenas);
     renderer_free(st->r);
     arena_free(&st->base_arena);
-    arena_free(&st->updates);
+    if (st->own_summaries)
+        for (size_t i = 0; i < st->s->nversions; i++) free(st->own_summaries[i]);
+    free(st->own_summaries);
     site_free(st->s);
     free(st);
 }

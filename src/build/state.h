@@ -17,7 +17,8 @@ struct build_state {
     char **list_content;  /* per version (s->versions): content of list pages, else NULL */
     arena base_arena;     /* holds base_url */
     const char *base_url;
-    arena updates;        /* summaries of pages updated since the build */
+    char **own_summaries; /* per version: a summary set by an update (malloc'd), else NULL;
+                             replaced edit after edit, so memory does not grow */
 };
 
 #endif

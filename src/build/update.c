@@ -28,6 +28,8 @@
 
 typedef struct changed_version {
     page_version *pv;
+    size_t vi; /* index in s->versions */
+    char *new_summary;
     char *old_summary;
     bool old_has_more;
     buf content;
@@ -117,7 +119,7 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
             for (size_t k = 0; k < u->n; k++) seen |= u->v[k].pv == pv;
             if (seen) continue;
             if (u->n == MAX_CHANGED_VERSIONS) return false;
-            u->v[u->n++] = (changed_version){pv, pv->summary_html, pv->has_more, BUF_INIT};
+            u->v[u->n++] = (changed_version){pv, i, NULL, pv->summary_html, pv->has_more, BUF_INIT};
         }
         if (!matched && !is_vanished_scratch_file(s, paths[p])) return false;
     }
@@ -148,7 +150,8 @@ static bool render_contents(update_run *u)
         bool has_more = false;
         int rc = content_render(st->s, c->pv, &co, &c->content, &summary, &has_more, u->d);
         if (rc == 0) {
-            c->pv->summary_html = arena_strndup(&st->updates, buf_cstr(&summary), summary.len);
+            c->new_summary = xstrndup(buf_cstr(&summary), summary.len);
+            c->pv->summary_html = c->new_summary;
             c->pv->has_more = has_more;
         }
         buf_free(&summary);
@@ -238,10 +241,16 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
     }
     if (ok) {
         move_diags(&local, d);
+        if (!st->own_summaries && u->n) st->own_summaries = xcalloc(st->s->nversions + 1, sizeof *st->own_summaries);
+        for (size_t k = 0; k < u->n; k++) {
+            free(st->own_summaries[u->v[k].vi]); /* the previous update's, or NULL: the build's is in its arena */
+            st->own_summaries[u->v[k].vi] = u->v[k].new_summary;
+        }
     } else {
         for (size_t k = 0; k < u->n; k++) {
             u->v[k].pv->summary_html = u->v[k].old_summary;
             u->v[k].pv->has_more = u->v[k].old_has_more;
+            free(u->v[k].new_summary);
         }
     }
     for (size_t k = 0; k < u->n; k++) buf_free(&u->v[k].content);
