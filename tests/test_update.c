@@ -278,3 +278,50 @@ TEST(an_edit_with_an_error_changes_nothing_and_asks_for_a_full_build)
     snapshot_unref(full);
     built_free(&b);
 }
+
+TEST(edit_of_a_post_too_old_for_the_feeds_matches_a_full_build)
+{
+    /* 25 posts: the oldest is on the list's last page and not in the feeds (20 newest) */
+    static char texts[25][160], names[25][64];
+    const char *files[32][2] = {SITEFIX_SYSTEM_KK_RU_EN,
+                                {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n"
+                                                             "  order:\n    by: date\n    dir: desc\n  limit: 10\n"
+                                                             "  pagination: true\n---\n"}};
+    size_t n = 2;
+    for (int i = 0; i < 25; i++) {
+        snprintf(names[i], sizeof names[i], "pages/02.news/%02d.p%d/item.ru.md", i + 1, i);
+        snprintf(texts[i], sizeof texts[i], "---\ntitle: Пост %d\ndate: '2024-01-%02d'\n---\nТекст %d.\n", i, i + 1, i);
+        files[n][0] = names[i];
+        files[n++][1] = texts[i];
+    }
+    files[n][0] = files[n][1] = NULL;
+    built b;
+    memset(&b, 0, sizeof b);
+    b.dir = sitefix_make((const char *const(*)[2])files);
+    b.snap = snapshot_new(NULL);
+    diag_list d;
+    diag_init(&d);
+    build_options bo = options(b.dir);
+    CHECK_INT(build_site_keep(&bo, snapshot_output(b.snap), &d, NULL, &b.state), 0);
+    diag_free(&d);
+    for (int which = 0; which < 25; which += 24) { /* the oldest, then the newest */
+        edit(&b, names[which] , which ? "---\ntitle: Пост 24\ndate: '2024-01-25'\n---\nНовое 24.\n"
+                                      : "---\ntitle: Пост 0\ndate: '2024-01-01'\n---\nНовое 0.\n");
+        int outcome;
+        snapshot *inc = update_one(&b, names[which], &outcome);
+        CHECK_INT(outcome, UPDATE_DONE);
+        snapshot *full = full_build(&b);
+        CHECK(inc && same_site(inc, full));
+        snapshot_unref(full);
+        if (!inc) break;
+        snapshot_unref(b.snap);
+        b.snap = inc;
+    }
+    char *last = body_of(b.snap, "ru/news/page/3/index.html");
+    CHECK(last && strstr(last, "Новое 0"));
+    free(last);
+    char *feed = body_of(b.snap, "ru/news/feed.atom");
+    CHECK(feed && strstr(feed, "Новое 24") && !strstr(feed, "Новое 0"));
+    free(feed);
+    built_free(&b);
+}

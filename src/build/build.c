@@ -384,6 +384,7 @@ void build_state_free(build_state *st)
     if (st->own_summaries)
         for (size_t i = 0; i < st->s->nversions; i++) free(st->own_summaries[i]);
     free(st->own_summaries);
+    check_index_free(st->checks);
     site_free(st->s);
     free(st);
 }

@@ -6,6 +6,7 @@
 
 #include "build/render.h"
 #include "build/update.h"
+#include "check/check.h"
 #include "content/site.h"
 #include "lib/arena.h"
 
@@ -17,6 +18,7 @@ struct build_state {
     char **list_content;  /* per version (s->versions): content of list pages, else NULL */
     arena base_arena;     /* holds base_url */
     const char *base_url;
+    check_index *checks;  /* for the checks of updated pages, made on first use */
     char **own_summaries; /* per version: a summary set by an update (malloc'd), else NULL;
                              replaced edit after edit, so memory does not grow */
 };

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define MAX_PAGE_FILE (32 * 1024 * 1024)
 #define MAX_CHANGED_VERSIONS 256 /* more than this is a bulk change: a full build is as quick */
@@ -173,18 +174,30 @@ static bool render_pages(update_run *u)
     return true;
 }
 
+/* Whether pv is among list's newest FEED_ITEMS, the items its feeds show
+ * (counting, rather than sorting as the feeds do, is enough to know). */
+static bool in_feeds(const page_version *list, const page_version *pv)
+{
+    size_t newer = 0;
+    for (size_t i = 0; i < list->nitems && newer < FEED_ITEMS; i++) {
+        const page_version *x = list->items[i];
+        if (x->date > pv->date || (x->date == pv->date && strcmp(x->url, pv->url) < 0)) newer++;
+    }
+    return newer < FEED_ITEMS;
+}
+
 /* Each page of list that shows a changed version, then the list's feeds. */
 static bool render_list(update_run *u, const page_version *list, size_t vi)
 {
     build_state *st = u->st;
     size_t last_page = 0;
-    bool any = false;
+    bool feeds = false;
     for (size_t i = 0; i < list->nitems; i++) {
         bool changed = false;
         for (size_t k = 0; k < u->n; k++) changed |= list->items[i] == u->v[k].pv;
         if (!changed) continue;
         size_t n = list->per_page ? i / list->per_page + 1 : 1;
-        any = true;
+        feeds |= in_feeds(list, list->items[i]);
         if (n == last_page) continue;
         last_page = n;
         const char *content = st->list_content[vi] ? st->list_content[vi] : "";
@@ -200,7 +213,7 @@ static bool render_list(update_run *u, const page_version *list, size_t vi)
         buf_free(&html);
         if (!ok) return false;
     }
-    if (any) feeds_write_list(st->s, list, st->base_url, u->out, u->d);
+    if (feeds) feeds_write_list(st->s, list, st->base_url, u->out, u->d);
     return true;
 }
 
@@ -212,6 +225,18 @@ static bool render_lists(update_run *u)
         if (is_published(list) && feeds_is_list(list) && !render_list(u, list, i)) return false;
     }
     return true;
+}
+
+/* FOLIO_TIMINGS=1 prints how long each step took, as the full build does. */
+static void step(const char *name, double *t)
+{
+    static int enabled = -1;
+    if (enabled < 0) enabled = getenv("FOLIO_TIMINGS") != NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double n = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    if (enabled && name) fprintf(stderr, "folio: update %-8s %7.2f ms\n", name, n - *t);
+    *t = n;
 }
 
 static void move_diags(diag_list *from, diag_list *to)
@@ -230,14 +255,23 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
     diag_list local;
     diag_init(&local);
     u->d = &local;
+    double t;
+    step(NULL, &t);
     bool ok = collect_versions(u, paths, npaths);
+    step("find", &t);
     if (ok && u->n) {
         const page_version *checked[MAX_CHANGED_VERSIONS];
         for (size_t k = 0; k < u->n; k++) checked[k] = u->v[k].pv;
         check_options co = {-1, true, 1};
-        check_versions(st->s, checked, u->n, &co, &local);
-        ok = !local.errors && render_contents(u) && !local.errors && render_pages(u) && render_lists(u) &&
-             !local.errors;
+        if (!st->checks) st->checks = check_index_new(st->s);
+        check_versions(st->checks, checked, u->n, &co, &local);
+        step("check", &t);
+        ok = !local.errors && render_contents(u) && !local.errors;
+        step("content", &t);
+        ok = ok && render_pages(u);
+        step("page", &t);
+        ok = ok && render_lists(u) && !local.errors;
+        step("lists", &t);
     }
     if (ok) {
         move_diags(&local, d);
