@@ -192,6 +192,31 @@ TEST(link_to_a_page_that_does_not_exist_is_an_error)
     diag_free(&d);
 }
 
+TEST(links_and_images_in_raw_html_are_checked_too)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                              "\n<div class=\"box\">\n<a href=\"../gone\">x</a>\n"
+                                                              "<img src=\"lost.jpg\" alt=\"Lost\">\n</div>\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                               "\n<div class=\"box\">\n<a href=\"../b\">x</a>\n"
+                                                               "<img src=\"here.jpg\" alt=\"Here\">\n</div>\n"},
+                                   {"pages/01.news/a/here.jpg", "jpeg"},
+                                   {"pages/01.news/b/item.md", "---\ntitle: B\n---\nB text\n"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../gone': no such page"));
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'lost.jpg' does not exist"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
+    diag_free(&d);
+}
+
 TEST(anchor_without_a_matching_id_is_an_error_in_this_page_and_others)
 {
     const char *const bad[][2] = {
