@@ -55,6 +55,27 @@ TEST(published_yes_please_is_not_a_boolean)
     diag_free(&d);
 }
 
+TEST(yaml_that_does_not_parse_is_an_error)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: [unclosed\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: '[closed]'\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(d.errors >= 1);
+    bool in_the_file = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (d.items[i].level == DIAG_ERROR && d.items[i].path && strstr(d.items[i].path, "a/item.md")) in_the_file = true;
+    CHECK(in_the_file);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,
