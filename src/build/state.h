@@ -5,6 +5,7 @@
 #define FOLIO_BUILD_STATE_H
 
 #include "build/render.h"
+#include "build/images.h"
 #include "build/update.h"
 #include "check/check.h"
 #include "content/site.h"
@@ -18,6 +19,9 @@ struct build_state {
     char **list_content;  /* per version (s->versions): content of list pages, else NULL */
     arena base_arena;     /* holds base_url */
     const char *base_url;
+    build_images *images; /* NULL without image processing */
+    diag_list *d;         /* where the image hooks report during an update */
+    bool unusable;        /* an update failed after publishing images: only a full build is safe */
     check_index *checks;  /* for the checks of updated pages, made on first use */
     char **own_summaries; /* per version: a summary set by an update (malloc'd), else NULL;
                              replaced edit after edit, so memory does not grow */

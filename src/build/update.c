@@ -127,10 +127,24 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
     return true;
 }
 
+/* The hooks of the full build (build.c), with the kept state. */
 static int twig_in_content(void *user, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d)
 {
     build_state *st = user;
     return render_content_twig(st->r, pv, html, len, out, d);
+}
+
+static bool content_image(void *user, const page_version *pv, const media_file *m, const char *query,
+                          const char *alt, const char *title, buf *out)
+{
+    build_state *st = user;
+    return build_images_markup(st->images, pv, m, query, alt, title, false, out, st->d);
+}
+
+static bool header_image(void *user, const media_file *m, bool above_fold, buf *out)
+{
+    build_state *st = user;
+    return build_images_header(st->images, m, above_fold, out, st->d);
 }
 
 static bool put(update_run *u, const char *path, const buf *html, const char *source)
@@ -144,7 +158,7 @@ static bool put(update_run *u, const char *path, const buf *html, const char *so
 static bool render_contents(update_run *u)
 {
     build_state *st = u->st;
-    content_options co = {NULL, twig_in_content, st};
+    content_options co = {content_image, twig_in_content, st};
     for (size_t k = 0; k < u->n; k++) {
         changed_version *c = &u->v[k];
         buf summary = BUF_INIT;
@@ -255,9 +269,19 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
     diag_list local;
     diag_init(&local);
     u->d = &local;
+    if (st->unusable) {
+        free(u);
+        diag_free(&local);
+        return UPDATE_NEEDS_FULL_BUILD;
+    }
+    st->d = &local;
+    if (st->images) {
+        build_images_set_output(st->images, out);
+        renderer_set_header_images(st->r, header_image, st);
+    }
     double t;
     step(NULL, &t);
-    bool ok = collect_versions(u, paths, npaths);
+    bool ok = collect_versions(u, paths, npaths), rendered = false;
     step("find", &t);
     if (ok && u->n) {
         const page_version *checked[MAX_CHANGED_VERSIONS];
@@ -266,6 +290,7 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
         if (!st->checks) st->checks = check_index_new(st->s);
         check_versions(st->checks, checked, u->n, &co, &local);
         step("check", &t);
+        rendered = !local.errors;
         ok = !local.errors && render_contents(u) && !local.errors;
         step("content", &t);
         ok = ok && render_pages(u);
@@ -281,6 +306,9 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
             st->own_summaries[u->v[k].vi] = u->v[k].new_summary;
         }
     } else {
+        /* Variants published into the discarded output are remembered as
+         * published: past this point the state no longer matches the site. */
+        if (rendered && st->images) st->unusable = true;
         for (size_t k = 0; k < u->n; k++) {
             u->v[k].pv->summary_html = u->v[k].old_summary;
             u->v[k].pv->has_more = u->v[k].old_has_more;
@@ -288,6 +316,8 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
         }
     }
     for (size_t k = 0; k < u->n; k++) buf_free(&u->v[k].content);
+    if (st->images) build_images_set_output(st->images, NULL);
+    st->d = NULL;
     diag_free(&local);
     free(u);
     return ok ? UPDATE_DONE : UPDATE_NEEDS_FULL_BUILD;
