@@ -1,11 +1,13 @@
 /* test_update.c - incremental live rebuilds: a body edit re-renders only
  * what depends on it, and what it writes is what a full build writes. */
 #include "build/update.h"
+#include "media/image.h"
 #include "serve/snapshot.h"
 #include "sitefix.h"
 #include "test.h"
 
 #include <time.h>
+#include <vips/vips.h>
 
 #define NOW 1767225600 /* 2026-01-01: every post below is in the past */
 #define BASE "https://example.kz"
@@ -323,5 +325,67 @@ TEST(edit_of_a_post_too_old_for_the_feeds_matches_a_full_build)
     char *feed = body_of(b.snap, "ru/news/feed.atom");
     CHECK(feed && strstr(feed, "Новое 24") && !strstr(feed, "Новое 0"));
     free(feed);
+    built_free(&b);
+}
+
+/* A small JPEG made with libvips. */
+static bool write_photo(const char *path)
+{
+    VipsImage *black = NULL, *grey = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    bool ok = vips_black(&black, 320, 200, "bands", 3, NULL) == 0 &&
+              vips_linear1(black, &grey, 1.0, 120.0, "uchar", TRUE, NULL) == 0 &&
+              vips_jpegsave_buffer(grey, &data, &len, "Q", 80, NULL) == 0;
+    if (ok) ok = file_write(path, data, len) == 0;
+    g_free(data);
+    if (grey) g_object_unref(grey);
+    if (black) g_object_unref(black);
+    return ok;
+}
+
+TEST(body_edit_with_a_new_photo_variant_matches_a_full_build)
+{
+    CHECK_INT(images_init(), 0);
+    built b;
+    memset(&b, 0, sizeof b);
+    b.dir = sitefix_make(blog_site);
+    char *photo = page_path(&b, "pages/02.news/03.c/photo.jpg");
+    CHECK(write_photo(photo));
+    free(photo);
+    edit(&b, "pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2025-03-01'\n---\n![Фото](photo.jpg)\n");
+    char *cache = page_path(&b, "variant-cache");
+    build_options bo = options(b.dir);
+    bo.cache_dir = cache;
+    b.snap = snapshot_new(NULL);
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(build_site_keep(&bo, snapshot_output(b.snap), &d, NULL, &b.state), 0);
+    /* a size the page did not use before: new variants to publish */
+    edit(&b, "pages/02.news/03.c/item.ru.md",
+         "---\ntitle: Третья\ndate: '2025-03-01'\n---\n![Фото](photo.jpg?cropZoom=100,100)\n");
+    char *p = page_path(&b, "pages/02.news/03.c/item.ru.md");
+    const char *paths[] = {p};
+    snapshot *inc = snapshot_derive(b.snap);
+    CHECK_INT(build_update(b.state, paths, 1, snapshot_output(inc), &d), UPDATE_DONE);
+    snapshot *full = snapshot_new(NULL);
+    build_site(&bo, snapshot_output(full), &d, NULL);
+    /* the old variants stay published too (shared, unused); the full build
+     * has exactly the ones in use, and each of them is in inc */
+    size_t pos = 0, variants = 0;
+    for (const resource *w; (w = snapshot_next(full, &pos));) {
+        const resource *g = snapshot_find(inc, w->path, strlen(w->path));
+        CHECK(g != NULL);
+        if (g && !w->redirect_status) {
+            CHECK_STR(g->etag, w->etag);
+            variants += strstr(w->path, "photo") != NULL;
+        }
+    }
+    CHECK(variants > 1);
+    diag_free(&d);
+    free(p);
+    free(cache);
+    snapshot_unref(inc);
+    snapshot_unref(full);
     built_free(&b);
 }
