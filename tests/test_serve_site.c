@@ -267,3 +267,25 @@ TEST(title_edit_is_served_after_a_full_rebuild)
     CHECK(wait_for(r.port, "/ru/news/second/", "Переименованная", 1000) >= 0);
     stop_site(&r);
 }
+
+TEST(fixing_a_body_after_a_refused_rebuild_also_brings_the_other_changes)
+{
+    running r;
+    CHECK(start_site(&r, dated_site));
+    /* one save renames a post, another breaks a link: the rebuild is refused */
+    write_file(r.dir, "pages/01.news/02.second/item.ru.md",
+               "---\ntitle: Новое имя\ndate: '2025-02-01'\n---\nДругая новость.\n");
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nСм. [тут](/news/nowhere).\n");
+    usleep(600000);
+    reply rep;
+    CHECK_INT(http_get(r.port, "/ru/news/", NULL, &rep), 0);
+    CHECK_NOT_CONTAINS(buf_cstr(&rep.body), "Новое имя");
+    reply_free(&rep);
+    /* the fix touches only a body, yet the rename goes live with it */
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nИсправлено.\n");
+    CHECK(wait_for(r.port, "/ru/news/first/", "Исправлено", 1500) >= 0);
+    CHECK(wait_for(r.port, "/ru/news/", "Новое имя", 1000) >= 0);
+    stop_site(&r);
+}

@@ -63,6 +63,12 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     if (build_site_keep(&bo, snapshot_output(s), d, &res, &state) != 0 || !accept_errors(site, d, first)) {
         build_state_free(state);
         snapshot_unref(s);
+        /* The files now differ from what the kept state was loaded from in
+         * ways only a full build sees (this one's valid changes elsewhere):
+         * updating that state would serve a mix. Full builds until one
+         * is accepted. */
+        build_state_free(site->state);
+        site->state = NULL;
         return NULL;
     }
     build_state_free(site->state);
