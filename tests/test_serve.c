@@ -889,6 +889,71 @@ TEST(watcher_rebuilds_after_changes_including_in_new_folders)
     dir_remove_tree(dir);
 }
 
+/* Records what the watcher hands to the update callback. */
+typedef struct fake_update {
+    fake_build fb;
+    pthread_mutex_t lock;
+    char seen[4096]; /* every path received, one a line */
+    atomic_int updates;
+} fake_update;
+
+static snapshot *fake_update_fn(void *ctx, snapshot *serving, const char *const *paths, size_t npaths, time_t now,
+                                time_t *next_change, diag_list *d)
+{
+    fake_update *fu = ctx;
+    (void)serving;
+    pthread_mutex_lock(&fu->lock);
+    for (size_t i = 0; i < npaths; i++) {
+        size_t used = strlen(fu->seen);
+        snprintf(fu->seen + used, sizeof fu->seen - used, "%s\n", paths[i]);
+    }
+    pthread_mutex_unlock(&fu->lock);
+    atomic_fetch_add(&fu->updates, 1);
+    return fake_rebuild(&fu->fb, now, next_change, d);
+}
+
+TEST(watcher_hands_changed_files_to_the_update_callback_and_folders_to_rebuild)
+{
+    char dir[] = "/tmp/folio-watch-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "initial");
+    fake_update fu = {.fb = {.opt = opt}};
+    pthread_mutex_init(&fu.lock, NULL);
+    FILE *messages = tmpfile();
+    watch_options wo = {.site_dir = dir, .rebuild = fake_rebuild, .update = fake_update_fn, .ctx = &fu,
+                        .messages = messages, .debounce_ms = 150};
+    /* fake_rebuild gets ctx too: fake_update starts with its fake_build */
+    watcher *w = watch_start(&wo, srv);
+    CHECK(w != NULL);
+
+    char *page = path_join(dir, "default.md"), *tmp = path_join(dir, "default.md.tmp");
+    write_text(tmp, "---\ntitle: x\n---\nbody\n");
+    CHECK_INT(rename(tmp, page), 0);
+    CHECK(wait_for_calls(&fu.fb, 1, 2000));
+    CHECK_INT(atomic_load(&fu.updates), 1);
+    pthread_mutex_lock(&fu.lock);
+    CHECK_CONTAINS(fu.seen, page);
+    CHECK_CONTAINS(fu.seen, tmp);
+    pthread_mutex_unlock(&fu.lock);
+
+    /* a new folder is not a file's change: a full rebuild */
+    usleep(200000);
+    char *sub = path_join(dir, "02.news");
+    CHECK_INT(dir_make(sub), 0);
+    CHECK(wait_for_calls(&fu.fb, 2, 2000));
+    CHECK_INT(atomic_load(&fu.updates), 1);
+
+    watch_stop(w);
+    server_stop(srv);
+    fclose(messages);
+    pthread_mutex_destroy(&fu.lock);
+    free(page);
+    free(tmp);
+    free(sub);
+    dir_remove_tree(dir);
+}
+
 TEST(timer_rebuilds_at_the_next_publishing_change)
 {
     serve_options opt = quiet_options();
