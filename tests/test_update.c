@@ -389,3 +389,17 @@ TEST(body_edit_with_a_new_photo_variant_matches_a_full_build)
     snapshot_unref(full);
     built_free(&b);
 }
+
+TEST(a_site_with_its_own_templates_always_needs_a_full_build)
+{
+    built b;
+    CHECK(build_kept(&b));
+    char *own = page_path(&b, "themes/folio/templates");
+    CHECK_INT(dir_make(own), 0);
+    free(own);
+    edit(&b, "pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2025-03-01'\n---\nДругой текст.\n");
+    int outcome;
+    CHECK(update_one(&b, "pages/02.news/03.c/item.ru.md", &outcome) == NULL);
+    CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
+    built_free(&b);
+}

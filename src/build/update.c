@@ -105,6 +105,13 @@ static bool header_unchanged(const char *path, const value *loaded)
 static bool collect_versions(update_run *u, const char *const *paths, size_t npaths)
 {
     site *s = u->st->s;
+    /* The site's own templates may show a page's summary or content
+     * anywhere (next to the previous post, in a sidebar): only the
+     * built-in theme's dependencies are known here. */
+    char *own_templates = path_join(s->user_dir, "themes/folio/templates");
+    bool themed = path_is_dir(own_templates);
+    free(own_templates);
+    if (themed) return false;
     for (size_t p = 0; p < npaths; p++) {
         bool matched = false, header_checked = false;
         for (size_t i = 0; i < s->nversions; i++) {

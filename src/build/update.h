@@ -10,9 +10,13 @@
  * Anything else - a new, removed or renamed file, a front matter change
  * (title, date, slug, published...), a post without a date (its date is
  * the file's time), list pages themselves, redirects, configuration,
- * theme, media, a file with errors - is left to a full build: the caller
- * is told so and nothing is written. The files an update writes are
- * byte-identical to what a full build at the same time would write. */
+ * theme, media, a site with its own templates (they may show a summary
+ * anywhere), a file with errors - is left to a full build: the caller is
+ * told so and nothing is written. The files an update writes are
+ * byte-identical to what a full build at the same time would write.
+ * Two differences remain until the next full build: photo variants the
+ * edited text no longer uses stay published, and links from other pages
+ * to anchors (#id) in the edited page are not checked again. */
 #ifndef FOLIO_UPDATE_H
 #define FOLIO_UPDATE_H
 
