@@ -122,7 +122,9 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
                 return false;
             if (!header_checked && !header_unchanged(paths[p], pv->header)) return false;
             header_checked = true;
-            if (!is_published(pv)) continue; /* its body is not shown anywhere */
+            /* A draft's body is shown nowhere, but the build still checks
+             * it, and an error there decides whether a build is taken. */
+            if (!is_published(pv)) return false;
             bool seen = false;
             for (size_t k = 0; k < u->n; k++) seen |= u->v[k].pv == pv;
             if (seen) continue;
