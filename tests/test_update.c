@@ -403,3 +403,38 @@ TEST(a_site_with_its_own_templates_always_needs_a_full_build)
     CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
     built_free(&b);
 }
+
+static atomic_int freed_marks;
+static void count_freed(void *mark)
+{
+    (void)mark;
+    atomic_fetch_add(&freed_marks, 1);
+}
+
+TEST(replaced_files_are_freed_with_the_old_snapshot_shared_ones_are_not)
+{
+    built b;
+    CHECK(build_kept(&b));
+    snapshot_set_cache_free(b.snap, count_freed);
+    static int mark;
+    const char *keys[] = {"ru/news/c/index.html", "ru/news/e/index.html"};
+    for (int i = 0; i < 2; i++) {
+        resource *r = (resource *)snapshot_find(b.snap, keys[i], strlen(keys[i]));
+        CHECK(r != NULL);
+        if (r) atomic_store(&r->cache[ENCODING_IDENTITY], (void *)&mark);
+    }
+    edit(&b, "pages/02.news/05.e/item.ru.md", "---\ntitle: Пятая\ndate: '2025-05-01'\n---\nЗамена E.\n");
+    int outcome;
+    snapshot *inc = update_one(&b, "pages/02.news/05.e/item.ru.md", &outcome);
+    CHECK(inc != NULL);
+    atomic_store(&freed_marks, 0);
+    if (inc) snapshot_reuse_from(inc, NULL); /* published: it lets go of the old one */
+    snapshot_unref(b.snap);
+    /* e's old page went with the old snapshot; c's page lives on in inc */
+    CHECK_INT(atomic_load(&freed_marks), 1);
+    b.snap = inc;
+    snapshot_unref(b.snap);
+    b.snap = NULL;
+    CHECK_INT(atomic_load(&freed_marks), 2);
+    built_free(&b);
+}
