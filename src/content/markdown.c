@@ -171,11 +171,12 @@ static void close_image(renderer *r)
     buf_puts(r->out, "<img src=\"");
     put_destination(r, buf_cstr(&r->image_src), r->image_src.len, true);
     buf_puts(r->out, "\" alt=\"");
-    put_escaped(r->out, r->image_alt.s, r->image_alt.len, false);
+    /* img's strings, not the bufs' s: an empty buf has no storage (NULL) */
+    put_escaped(r->out, img.alt, r->image_alt.len, false);
     buf_putc(r->out, '"');
     if (img.title) {
         buf_puts(r->out, " title=\"");
-        put_escaped(r->out, r->image_title.s, r->image_title.len, false);
+        put_escaped(r->out, img.title, r->image_title.len, false);
         buf_putc(r->out, '"');
     }
     buf_puts(r->out, " />");
