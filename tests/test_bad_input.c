@@ -373,6 +373,29 @@ TEST(bom_and_crlf_file_reads_its_header)
 
 /* ---- the pages tree ------------------------------------------------- */
 
+/* An empty page folder (an editor's new folder, or one caught half
+ * removed) and a list page whose collection is empty: both build without
+ * error, the list simply lists nothing. */
+TEST(empty_page_folder_and_empty_collection_build)
+{
+    static const char *const files[][2] = {
+        SYSTEM_RU, HOME_PAGE, {"pages/02.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\nNEWS-LIST\n"},
+        {NULL, NULL}};
+    char *site = sitefix_make(files);
+    char *empty = path_join(site, "pages/03.empty");
+    dir_make(empty);
+    free(empty);
+    diag_list d;
+    int rc;
+    char *out = build(site, &d, &rc);
+    CHECK_INT(rc, 0);
+    CHECK_INT(d.errors, 0);
+    CHECK(tree_contains(out, "NEWS-LIST"));
+    CHECK(home_built(out));
+    cleanup(site, out, &d);
+}
+
+
 /* A link to its own parent folder would make the tree infinite: links
  * are not followed, a warning names it, the site builds. */
 TEST(symlink_loop_in_pages_is_ignored_with_a_warning)
