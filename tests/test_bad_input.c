@@ -598,6 +598,33 @@ TEST(template_include_loop_is_an_error_naming_the_template)
     cleanup(site, out, &d);
 }
 
+/* Loops inside loops that write nothing are bounded neither by nesting
+ * depth nor by output size; the engine's step budget (10 million loop
+ * iterations and range items per render) makes them an error naming the
+ * template instead of a build that never ends. Twig in a page's content
+ * (process.twig) gets the same budget. */
+TEST(template_loops_that_never_end_are_an_error)
+{
+    static const char *const files[][2] = {
+        SYSTEM_RU,
+        HOME_PAGE,
+        {"themes/folio/templates/spin.html.twig",
+         "{% set l = 1..5000 %}{% for a in l %}{% for b in l %}{% for c in l %}{% endfor %}{% endfor %}{% endfor %}"},
+        {"pages/02.spin/spin.md", "---\ntitle: Spin\n---\nSPIN\n"},
+        {"pages/03.twig/item.md", "---\ntitle: Twig\nprocess:\n  twig: true\n---\n"
+                                  "{% for a in 1..900000 %}{% for b in 1..900000 %}{% endfor %}{% endfor %}\n"},
+        {NULL, NULL}};
+    char *site = sitefix_make(files);
+    alarm(300); /* a hang fails the test program instead of stalling the suite */
+    diag_list d;
+    char *out = build(site, &d, NULL);
+    alarm(0);
+    CHECK(has_diag_at(&d, DIAG_ERROR, "spin.html.twig", 0, "loops more than"));
+    CHECK(has_diag_at(&d, DIAG_ERROR, "", 0, "loops more than") && d.errors >= 2);
+    CHECK(home_built(out));
+    cleanup(site, out, &d);
+}
+
 /* ---- a page folder removed while the server rebuilds ----------------- */
 
 typedef struct churn {

@@ -20,6 +20,9 @@ enum {
     TPL_MAX_DEPTH = 200,          /* nested includes, macro calls, blocks */
     TPL_MAX_EXPR_DEPTH = 200,     /* nesting of expressions and tags while parsing */
     TPL_MAX_RANGE = 1000000,      /* items a range may produce */
+    /* loop iterations plus range items in one render: nested loops that
+     * write nothing are bounded by neither depth nor output size */
+    TPL_MAX_STEPS = 10000000,
 };
 #define TPL_MAX_OUTPUT ((size_t)256 << 20) /* bytes one render may write */
 
@@ -272,6 +275,7 @@ struct render {
     buf *out;
     frame *top;
     int depth;
+    unsigned long long steps; /* counted against TPL_MAX_STEPS */
     bool failed;
     value *apply_input;
     /* the block being rendered, for parent() */
