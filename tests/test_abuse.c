@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -490,8 +491,11 @@ static void abuse_round(int port)
 }
 
 /* After a first round has warmed the server's pools, three more rounds of
- * abuse leave resident memory within 10% (+2 MB of slack for the
- * allocator's arenas) of where it was. */
+ * abuse leave resident memory within 10% (+1 MB) of where it was.
+ * malloc_trim before each measurement hands back what glibc merely keeps
+ * cached in its per-thread arenas (the server does the same after each
+ * rebuild), so what is measured is memory still held: a leak of even a
+ * kilobyte per request would show. */
 TEST(memory_does_not_grow_under_repeated_abuse)
 {
     raise_fd_limit(4096);
@@ -501,11 +505,13 @@ TEST(memory_does_not_grow_under_repeated_abuse)
     int port = server_port(srv);
     abuse_round(port);
     usleep(200000);
+    malloc_trim(0);
     long before = resident_kb();
     for (int round = 0; round < 3; round++) abuse_round(port);
     usleep(200000);
+    malloc_trim(0);
     long after = resident_kb();
-    if (after > before + before / 10 + 2048)
+    if (after > before + before / 10 + 1024)
         test_fail(__FILE__, __LINE__, "resident memory grew from %ld KB to %ld KB", before, after);
     double worst;
     CHECK_INT(visitor(port, 5, &worst), 5);
