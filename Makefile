@@ -4,6 +4,7 @@
 #   make test     build and run every test
 #   make asan     the whole suite under AddressSanitizer + UBSan
 #   make bench    the benchmark programs
+#   make fuzz     builds the fuzz harnesses (clang, libFuzzer) and runs each FUZZ_SECONDS
 
 CC      ?= cc
 PKGS    := md4c yaml-0.1 libmicrohttpd vips zlib libbrotlienc libbrotlidec
@@ -27,8 +28,10 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/theme_files.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(filter-out $(BUILD)/tests/test_main,$(TEST_SRCS:tests/%.c=$(BUILD)/tests/%))
 BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+FUZZERS   := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps run test asan bench clean site fuzz
+.PHONY: all deps test-deps run test asan bench clean site fuzz fuzz-bins fuzz-run
 
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/folio
@@ -94,7 +97,24 @@ asan: deps
 
 bench: all $(BENCHES)
 
+# The harnesses in fuzz/ and the library built with libFuzzer's coverage,
+# ASan and UBSan; fuzz/run runs one with its seed corpus and input limit.
+fuzz:
+	@scripts/install-deps --fuzz
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" fuzz-run
+
+fuzz-bins: $(FUZZERS:%=$(BUILD)/fuzz/%)
+
+fuzz-run: fuzz-bins
+	@for f in $(FUZZERS); do fuzz/run $(BUILD)/fuzz $$f $(FUZZ_SECONDS) || exit 1; done
+
+$(BUILD)/fuzz/%: fuzz/%.c $(BUILD)/libfolio.a
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libfolio.a $(LDLIBS) -fsanitize=fuzzer
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

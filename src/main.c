@@ -5,9 +5,11 @@
 #include "content/site.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
+#include "media/cache.h"
 #include "serve/serve_site.h"
 #include "template/template.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@ static void usage(FILE *f)
     fputs("usage: folio <command> [options]\n"
           "\n"
           "  build SITE -o OUT [--strict] [--threads N] [--base-url URL]\n"
+          "        [--cache-dir DIR] [--clean-cache] [--no-images]\n"
           "        build the Grav user folder SITE into the folder OUT\n"
           "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n"
           "        build SITE into memory and serve it over HTTP, rebuilding on change\n"
@@ -44,11 +47,14 @@ static int cmd_build(int argc, char **argv)
 {
     build_options opt = {0};
     const char *out_dir = NULL;
-    bool quiet = false;
+    bool quiet = false, clean_cache = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) out_dir = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--strict")) opt.strict = true;
+        else if (!strcmp(a, "--cache-dir")) opt.cache_dir = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--clean-cache")) clean_cache = true;
+        else if (!strcmp(a, "--no-images")) opt.no_images = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = true;
         else if (!strcmp(a, "--threads")) opt.threads = atoi(arg_value(argc, argv, &i));
         else if (!strcmp(a, "--base-url")) opt.base_url = arg_value(argc, argv, &i);
@@ -64,6 +70,16 @@ static int cmd_build(int argc, char **argv)
     if (!opt.site_dir || !out_dir) {
         fputs("usage: folio build SITE -o OUT [--strict]\n", stderr);
         return 2;
+    }
+    if (clean_cache) {
+        char *dir = opt.cache_dir ? xstrdup(opt.cache_dir) : image_cache_default_dir(opt.site_dir);
+        if (image_cache_clean(dir) < 0) {
+            fprintf(stderr, "%s:1:1: error: cannot empty the image cache: %s\n", dir, strerror(errno));
+            free(dir);
+            return 1;
+        }
+        if (!quiet) fprintf(stderr, "folio: emptied the image cache %s\n", dir);
+        free(dir);
     }
     diag_list d;
     diag_init(&d);
@@ -140,7 +156,7 @@ static int cmd_serve(int argc, char **argv)
         return 2;
     }
     ss.serve.site_dir = ss.dir;
-    int rc = serve_main(&ss.serve, serve_site_rebuild, &ss);
+    int rc = serve_main_live(&ss.serve, serve_site_rebuild, serve_site_update, &ss);
     serve_site_free(&ss);
     return rc;
 }

@@ -55,6 +55,27 @@ TEST(published_yes_please_is_not_a_boolean)
     diag_free(&d);
 }
 
+TEST(yaml_that_does_not_parse_is_an_error)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: [unclosed\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: '[closed]'\n---\n" POST_BODY},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(d.errors >= 1);
+    bool in_the_file = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (d.items[i].level == DIAG_ERROR && d.items[i].path && strstr(d.items[i].path, "a/item.md")) in_the_file = true;
+    CHECK(in_the_file);
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,
@@ -189,6 +210,31 @@ TEST(link_to_a_page_that_does_not_exist_is_an_error)
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_ERROR, "link to"));
+    diag_free(&d);
+}
+
+TEST(links_and_images_in_raw_html_are_checked_too)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                              "\n<div class=\"box\">\n<a href=\"../gone\">x</a>\n"
+                                                              "<img src=\"lost.jpg\" alt=\"Lost\">\n</div>\n"},
+                                  {NULL, NULL}};
+    const char *const good[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                               "\n<div class=\"box\">\n<a href=\"../b\">x</a>\n"
+                                                               "<img src=\"here.jpg\" alt=\"Here\">\n</div>\n"},
+                                   {"pages/01.news/a/here.jpg", "jpeg"},
+                                   {"pages/01.news/b/item.md", "---\ntitle: B\n---\nB text\n"},
+                                   {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../gone': no such page"));
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'lost.jpg' does not exist"));
+    diag_free(&d);
+    check_files(good, &d);
+    CHECK_INT(d.errors, 0);
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
     diag_free(&d);
 }
 

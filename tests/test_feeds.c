@@ -248,6 +248,11 @@ TEST(post_page_carries_description_open_graph_feeds_and_news_article)
     CHECK_CONTAINS(r, "ru/news/forum/index.html 1 NewsArticle Форум </script> ru None 2019-07-22");
     CHECK_CONTAINS(r, "ru/index.html 1 MedicalOrganization ТОО «Центр гематологии» None +7 727 000 00 00");
     free(r);
+    char *list = read_out(&b, "kk/news/index.html");
+    CHECK_CONTAINS(list, "<link rel=\"alternate\" type=\"application/rss+xml\"");
+    CHECK_CONTAINS(list, "href=\"" BASE "/kk/news/feed.atom\"");
+    CHECK_CONTAINS(list, "<meta property=\"og:locale\" content=\"kk_KZ\">");
+    free(list);
     char *forum = read_out(&b, "en/news/forum/index.html");
     CHECK_CONTAINS(forum, "<meta name=\"description\" content=\"The forum in two lines.\">");
     free(forum);

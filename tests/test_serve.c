@@ -32,106 +32,7 @@
 #include "serve/snapshot.h"
 #include "serve/watch.h"
 
-/* ---- a raw HTTP client ---- */
-
-typedef struct reply {
-    int status;
-    buf head; /* status line and headers */
-    buf body;
-    char values[4][1024];
-    int next_value;
-} reply;
-
-static void reply_free(reply *r)
-{
-    buf_free(&r->head);
-    buf_free(&r->body);
-}
-
-static int connect_to(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Send request bytes as they are, read until the server closes. */
-static int http_raw(int port, const char *request, size_t request_len, reply *out)
-{
-    memset(out, 0, sizeof *out);
-    int fd = connect_to(port);
-    if (fd < 0) return -1;
-    size_t sent = 0;
-    while (sent < request_len) {
-        ssize_t n = send(fd, request + sent, request_len - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += (size_t)n;
-    }
-    buf all = BUF_INIT;
-    char chunk[65536];
-    for (;;) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, 5000) <= 0) break;
-        ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) break;
-        buf_add(&all, chunk, (size_t)n);
-    }
-    close(fd);
-    const char *s = buf_cstr(&all);
-    const char *end = strstr(s, "\r\n\r\n");
-    if (!end || sscanf(s, "HTTP/1.%*d %d", &out->status) != 1) {
-        buf_free(&all);
-        return -1;
-    }
-    buf_add(&out->head, s, (size_t)(end - s) + 2);
-    buf_add(&out->body, end + 4, all.len - (size_t)(end + 4 - s));
-    buf_cstr(&out->body);
-    buf_free(&all);
-    return 0;
-}
-
-static int http_request(int port, const char *method, const char *target, const char *headers, reply *out)
-{
-    buf rq = BUF_INIT;
-    buf_printf(&rq, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s\r\n", method, target,
-               headers ? headers : "");
-    int rc = http_raw(port, rq.s, rq.len, out);
-    buf_free(&rq);
-    return rc;
-}
-
-static int http_get(int port, const char *target, const char *headers, reply *out)
-{
-    return http_request(port, "GET", target, headers, out);
-}
-
-/* A header's value (NULL when absent); valid until four more lookups. */
-static const char *hdr(reply *r, const char *name)
-{
-    const char *s = buf_cstr(&r->head);
-    size_t nl = strlen(name);
-    for (const char *p = strstr(s, "\r\n"); p; p = strstr(p + 2, "\r\n")) {
-        if (strncasecmp(p + 2, name, nl) == 0 && p[2 + nl] == ':') {
-            const char *v = p + 3 + nl;
-            while (*v == ' ') v++;
-            const char *e = strstr(v, "\r\n");
-            size_t len = e ? (size_t)(e - v) : strlen(v);
-            char *out = r->values[r->next_value++ % 4];
-            snprintf(out, 1024, "%.*s", (int)len, v);
-            return out;
-        }
-    }
-    return NULL;
-}
-
-static int read_one_response(int fd, reply *out);
+#include "httpc.h"
 
 /* ---- fixtures ---- */
 
@@ -889,6 +790,71 @@ TEST(watcher_rebuilds_after_changes_including_in_new_folders)
     dir_remove_tree(dir);
 }
 
+/* Records what the watcher hands to the update callback. */
+typedef struct fake_update {
+    fake_build fb;
+    pthread_mutex_t lock;
+    char seen[4096]; /* every path received, one a line */
+    atomic_int updates;
+} fake_update;
+
+static snapshot *fake_update_fn(void *ctx, snapshot *serving, const char *const *paths, size_t npaths, time_t now,
+                                time_t *next_change, diag_list *d)
+{
+    fake_update *fu = ctx;
+    (void)serving;
+    pthread_mutex_lock(&fu->lock);
+    for (size_t i = 0; i < npaths; i++) {
+        size_t used = strlen(fu->seen);
+        snprintf(fu->seen + used, sizeof fu->seen - used, "%s\n", paths[i]);
+    }
+    pthread_mutex_unlock(&fu->lock);
+    atomic_fetch_add(&fu->updates, 1);
+    return fake_rebuild(&fu->fb, now, next_change, d);
+}
+
+TEST(watcher_hands_changed_files_to_the_update_callback_and_folders_to_rebuild)
+{
+    char dir[] = "/tmp/folio-watch-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "initial");
+    fake_update fu = {.fb = {.opt = opt}};
+    pthread_mutex_init(&fu.lock, NULL);
+    FILE *messages = tmpfile();
+    watch_options wo = {.site_dir = dir, .rebuild = fake_rebuild, .update = fake_update_fn, .ctx = &fu,
+                        .messages = messages, .debounce_ms = 150};
+    /* fake_rebuild gets ctx too: fake_update starts with its fake_build */
+    watcher *w = watch_start(&wo, srv);
+    CHECK(w != NULL);
+
+    char *page = path_join(dir, "default.md"), *tmp = path_join(dir, "default.md.tmp");
+    write_text(tmp, "---\ntitle: x\n---\nbody\n");
+    CHECK_INT(rename(tmp, page), 0);
+    CHECK(wait_for_calls(&fu.fb, 1, 2000));
+    CHECK_INT(atomic_load(&fu.updates), 1);
+    pthread_mutex_lock(&fu.lock);
+    CHECK_CONTAINS(fu.seen, page);
+    CHECK_CONTAINS(fu.seen, tmp);
+    pthread_mutex_unlock(&fu.lock);
+
+    /* a new folder is not a file's change: a full rebuild */
+    usleep(200000);
+    char *sub = path_join(dir, "02.news");
+    CHECK_INT(dir_make(sub), 0);
+    CHECK(wait_for_calls(&fu.fb, 2, 2000));
+    CHECK_INT(atomic_load(&fu.updates), 1);
+
+    watch_stop(w);
+    server_stop(srv);
+    fclose(messages);
+    pthread_mutex_destroy(&fu.lock);
+    free(page);
+    free(tmp);
+    free(sub);
+    dir_remove_tree(dir);
+}
+
 TEST(timer_rebuilds_at_the_next_publishing_change)
 {
     serve_options opt = quiet_options();
@@ -1104,33 +1070,6 @@ TEST(etag_and_encoding_and_date_headers_are_read_like_rfc_9110)
 /* ---- connections and process life ---- */
 
 /* Read one response with a Content-Length body from a kept-open socket. */
-static int read_one_response(int fd, reply *out)
-{
-    memset(out, 0, sizeof *out);
-    buf all = BUF_INIT;
-    char c;
-    while (!strstr(buf_cstr(&all), "\r\n\r\n")) {
-        if (recv(fd, &c, 1, 0) != 1) {
-            buf_free(&all);
-            return -1;
-        }
-        buf_putc(&all, c);
-    }
-    sscanf(all.s, "HTTP/1.%*d %d", &out->status);
-    buf_add(&out->head, all.s, all.len - 2);
-    buf_free(&all);
-    const char *cl = hdr(out, "Content-Length");
-    size_t want = cl ? (size_t)atol(cl) : 0;
-    char chunk[4096];
-    while (out->body.len < want) {
-        size_t n = want - out->body.len < sizeof chunk ? want - out->body.len : sizeof chunk;
-        ssize_t got = recv(fd, chunk, n, 0);
-        if (got <= 0) return -1;
-        buf_add(&out->body, chunk, (size_t)got);
-    }
-    buf_cstr(&out->body);
-    return 0;
-}
 
 TEST(keep_alive_answers_several_requests_on_one_connection)
 {

@@ -57,6 +57,7 @@ static bool start_site(running *r, const char *const files[][2])
     watch_options wo = {0};
     wo.site_dir = r->dir;
     wo.rebuild = serve_site_rebuild;
+    wo.update = serve_site_update; /* as `folio serve` does */
     wo.ctx = &r->site;
     wo.next_change = next;
     wo.messages = fopen("/dev/null", "w");
@@ -199,5 +200,92 @@ TEST(added_and_removed_posts_update_the_list)
         usleep(20000);
     }
     CHECK(gone);
+    stop_site(&r);
+}
+
+/* Posts with dates: a body edit to them is applied incrementally. */
+static const char *const dated_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nТекст версии один.\n"},
+    {"pages/01.news/02.second/item.ru.md", "---\ntitle: Вторая новость\ndate: '2025-02-01'\n---\nДругая новость.\n"},
+    {NULL, NULL}};
+
+static const resource *served(running *r, snapshot **hold, const char *key)
+{
+    *hold = server_snapshot(r->srv);
+    return snapshot_find(*hold, key, strlen(key));
+}
+
+TEST(body_edit_is_served_without_rebuilding_the_other_pages)
+{
+    running r;
+    CHECK(start_site(&r, dated_site));
+    snapshot *before, *after;
+    const resource *other_before = served(&r, &before, "ru/news/second/index.html");
+    CHECK(other_before != NULL);
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nТекст версии два.\n");
+    double ms = wait_for(r.port, "/ru/news/first/", "версии два", 1000);
+    CHECK(ms >= 0 && ms < 1000);
+    CHECK(wait_for(r.port, "/ru/news/", "версии два", 1000) >= 0);
+    /* the untouched post is the very same resource, not a re-rendered copy */
+    const resource *other_after = served(&r, &after, "ru/news/second/index.html");
+    CHECK(other_after == other_before);
+    CHECK(snapshot_generation(after) != snapshot_generation(before));
+    snapshot_unref(before);
+    snapshot_unref(after);
+    stop_site(&r);
+}
+
+TEST(body_edit_with_a_broken_link_keeps_the_old_page_online)
+{
+    running r;
+    CHECK(start_site(&r, dated_site));
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nСм. [тут](/news/nowhere).\n");
+    usleep(600000);
+    reply rep;
+    CHECK_INT(http_get(r.port, "/ru/news/first/", NULL, &rep), 0);
+    CHECK_INT(rep.status, 200);
+    CHECK_CONTAINS(buf_cstr(&rep.body), "версии один");
+    reply_free(&rep);
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nСм. [тут](/news/second).\n");
+    CHECK(wait_for(r.port, "/ru/news/first/", "/ru/news/second/", 1500) >= 0);
+    stop_site(&r);
+}
+
+TEST(title_edit_is_served_after_a_full_rebuild)
+{
+    running r;
+    CHECK(start_site(&r, dated_site));
+    write_file(r.dir, "pages/01.news/02.second/item.ru.md",
+               "---\ntitle: Переименованная\ndate: '2025-02-01'\n---\nДругая новость.\n");
+    /* the title is on the list and in the other post's neighbours too */
+    CHECK(wait_for(r.port, "/ru/news/", "Переименованная", 1500) >= 0);
+    CHECK(wait_for(r.port, "/ru/news/second/", "Переименованная", 1000) >= 0);
+    stop_site(&r);
+}
+
+TEST(fixing_a_body_after_a_refused_rebuild_also_brings_the_other_changes)
+{
+    running r;
+    CHECK(start_site(&r, dated_site));
+    /* one save renames a post, another breaks a link: the rebuild is refused */
+    write_file(r.dir, "pages/01.news/02.second/item.ru.md",
+               "---\ntitle: Новое имя\ndate: '2025-02-01'\n---\nДругая новость.\n");
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nСм. [тут](/news/nowhere).\n");
+    usleep(600000);
+    reply rep;
+    CHECK_INT(http_get(r.port, "/ru/news/", NULL, &rep), 0);
+    CHECK_NOT_CONTAINS(buf_cstr(&rep.body), "Новое имя");
+    reply_free(&rep);
+    /* the fix touches only a body, yet the rename goes live with it */
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\ndate: '2025-01-01'\n---\nИсправлено.\n");
+    CHECK(wait_for(r.port, "/ru/news/first/", "Исправлено", 1500) >= 0);
+    CHECK(wait_for(r.port, "/ru/news/", "Новое имя", 1000) >= 0);
     stop_site(&r);
 }

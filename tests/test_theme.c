@@ -223,8 +223,12 @@ TEST(header_image_shows_the_first_photo_unless_the_post_turns_it_off)
 {
     /* this post has a photo and no header_image setting */
     char *with = page_at(example(), "en/news/2024-05-25-education-exchange-program/index.html");
-    CHECK_CONTAINS(with, "<div class=\"header-image\"><img src=\"/media/news/2024-05-25-education-exchange-program/"
-                         "2024-05-25-1.jpg\" alt=\"\"");
+    /* cropped wide (1200 x 400) in several widths, loaded at once above the fold */
+    CHECK_CONTAINS(with, "<div class=\"header-image\"><picture>");
+    CHECK_CONTAINS(with, "/media/news/2024-05-25-education-exchange-program/2024-05-25-1-1200x400-");
+    CHECK_CONTAINS(with, "2024-05-25-1-480x160-");
+    CHECK_CONTAINS(with, " alt=\"\"");
+    CHECK_CONTAINS(with, "width=\"1200\" height=\"400\"");
     free(with);
     /* header_image: false, though its folder holds three photos */
     char *without = page_at(example(), "en/" POST "index.html");
@@ -235,7 +239,8 @@ TEST(header_image_shows_the_first_photo_unless_the_post_turns_it_off)
     CHECK(card && !strstr(card, "header-image"));
     free(card);
     card = card_linking_to(list, "/en/news/2024-05-25-education-exchange-program/");
-    CHECK(card && strstr(card, "<div class=\"header-image\"><img src=\"/media/news/2024-05-25-education-exchange-program/"));
+    CHECK(card && strstr(card, "<div class=\"header-image\"><picture>") &&
+          strstr(card, "/media/news/2024-05-25-education-exchange-program/2024-05-25-1-"));
     free(card);
     free(list);
 }

@@ -11,6 +11,9 @@
 #include "build/build.h"
 #include "build/feeds.h"
 #include "build/seo.h"
+#include "build/images.h"
+#include "build/state.h"
+#include "build/update.h"
 #include "build/render.h"
 #include "check/check.h"
 #include "content/content.h"
@@ -28,6 +31,7 @@ typedef struct build_ctx {
     const build_options *opt;
     site *s;
     renderer *r;
+    build_images *images; /* NULL: photos are published as they are */
     output *out;
     diag_list *d;
     arena *arenas;           /* per worker: summaries */
@@ -61,6 +65,19 @@ static int twig_in_content(void *user, const page_version *pv, const char *html,
     return render_content_twig(b->r, pv, html, len, out, d);
 }
 
+static bool content_image(void *user, const page_version *pv, const media_file *m, const char *query,
+                          const char *alt, const char *title, buf *out)
+{
+    build_ctx *b = user;
+    return build_images_markup(b->images, pv, m, query, alt, title, false, out, b->d);
+}
+
+static bool header_image(void *user, const media_file *m, bool above_fold, buf *out)
+{
+    build_ctx *b = user;
+    return build_images_header(b->images, m, above_fold, out, b->d);
+}
+
 static void put_or_report(build_ctx *b, const char *path, const char *data, size_t len, const char *source)
 {
     if (output_put(b->out, path, data, len, 0) < 0)
@@ -72,7 +89,7 @@ static void pass_content(void *ctx, int worker, size_t i)
     build_ctx *b = ctx;
     page_version *pv = b->s->versions[i];
     if (!is_published(pv)) return;
-    content_options co = {NULL, twig_in_content, b};
+    content_options co = {content_image, twig_in_content, b};
     buf content = BUF_INIT, summary = BUF_INIT;
     bool has_more = false;
     if (content_render(b->s, pv, &co, &content, &summary, &has_more, b->d) < 0) {
@@ -146,9 +163,13 @@ static void pass_media(void *ctx, int worker, size_t i)
     for (int l = 0; l < b->s->nlangs; l++)
         if (pg->v[l] && is_published(pg->v[l])) any = true;
     if (!any) return;
-    for (size_t m = 0; m < pg->nmedia; m++)
-        if (output_put_file(b->out, pg->media[m].out_path, pg->media[m].path) < 0)
+    for (size_t m = 0; m < pg->nmedia; m++) {
+        if (b->images) {
+            build_images_publish(b->images, &pg->media[m], b->d);
+        } else if (output_put_file(b->out, pg->media[m].out_path, pg->media[m].path) < 0) {
             diag_add(b->d, DIAG_WARNING, pg->media[m].path, 0, 0, "cannot publish media file: %s", strerror(errno));
+        }
+    }
 }
 
 static void add_redirects(build_ctx *b)
@@ -262,7 +283,9 @@ static void phase(const char *name, double *t)
     *t = n;
 }
 
-int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
+/* The build; with keep, what an incremental update needs is handed to
+ * *keep instead of being freed. */
+static int build_run(const build_options *opt, output *out, diag_list *d, build_result *res, build_state **keep)
 {
     double t;
     phase(NULL, &t);
@@ -284,6 +307,10 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     check_options co = {-1, true, opt->threads};
     check_site(s, &co, d);
     b.r = renderer_new(s, d);
+    if (!opt->no_images) {
+        b.images = build_images_open(opt->site_dir, opt->cache_dir, threads, out, d);
+        if (b.images) renderer_set_header_images(b.r, header_image, &b);
+    }
     arena base_arena = ARENA_INIT;
     const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
     renderer_set_base_url(b.r, base_url);
@@ -329,18 +356,63 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
     for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
     res->files = b.pages_written + media + feed_files;
 
-    for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
-    free(b.list_content);
     free(b.lists);
     free(b.list_job_first);
     free(b.list_vi);
-    for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
-    free(b.arenas);
-    renderer_free(b.r);
-    arena_free(&base_arena);
     pthread_mutex_destroy(&b.lock);
-    site_free(s);
+    if (keep) {
+        build_state *st = xcalloc(1, sizeof *st);
+        st->s = s;
+        st->r = b.r;
+        st->arenas = b.arenas;
+        st->narenas = threads;
+        st->list_content = b.list_content;
+        st->base_arena = base_arena;
+        st->base_url = base_url;
+        st->images = b.images;
+        /* The hook's user was this function's context; update.c sets its own. */
+        if (b.images) renderer_set_header_images(b.r, NULL, NULL);
+        *keep = st;
+    } else {
+        for (size_t i = 0; i < s->nversions; i++) free(b.list_content[i]);
+        free(b.list_content);
+        for (int w = 0; w < threads; w++) arena_free(&b.arenas[w]);
+        free(b.arenas);
+        renderer_free(b.r);
+        build_images_close(b.images);
+        arena_free(&base_arena);
+        site_free(s);
+    }
     phase("free", &t);
     if (opt->strict && d->errors) return -1;
     return 0;
+}
+
+int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
+{
+    return build_run(opt, out, d, res, NULL);
+}
+
+int build_site_keep(const build_options *opt, output *out, diag_list *d, build_result *res, build_state **state)
+{
+    *state = NULL;
+    return build_run(opt, out, d, res, state);
+}
+
+void build_state_free(build_state *st)
+{
+    if (!st) return;
+    for (size_t i = 0; i < st->s->nversions; i++) free(st->list_content[i]);
+    free(st->list_content);
+    for (int w = 0; w < st->narenas; w++) arena_free(&st->arenas[w]);
+    free(st->arenas);
+    renderer_free(st->r);
+    arena_free(&st->base_arena);
+    if (st->own_summaries)
+        for (size_t i = 0; i < st->s->nversions; i++) free(st->own_summaries[i]);
+    free(st->own_summaries);
+    check_index_free(st->checks);
+    build_images_close(st->images);
+    site_free(st->s);
+    free(st);
 }

@@ -15,6 +15,8 @@ typedef struct build_options {
     bool strict;          /* any error fails the build */
     int threads;          /* 0 = one per core */
     time_t now;           /* publishing decisions are made at this time; 0 = time(NULL) */
+    const char *cache_dir; /* image variant cache; NULL = the site's default (src/media/cache.h) */
+    bool no_images;       /* publish photos as they are, without variants */
 } build_options;
 
 typedef struct build_result {

@@ -208,6 +208,13 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
     buf_free(&x);
 }
 
+size_t feeds_write_list(const site *s, const page_version *list, const char *base, output *out, diag_list *d)
+{
+    size_t count = 0;
+    if (base && *base && is_published(list) && feeds_is_list(list)) write_feeds(s, list, base, out, d, &count);
+    return count;
+}
+
 size_t feeds_write_all(const site *s, const char *base, output *out, diag_list *d)
 {
     size_t count = 0;

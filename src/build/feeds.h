@@ -27,4 +27,8 @@ const char *feeds_atom_url(const page_version *list, arena *a);
  * the number of files written. */
 size_t feeds_write_all(const site *s, const char *base, output *out, diag_list *d);
 
+/* Write one list's feeds again, as feeds_write_all would (a live update
+ * after an item's summary changed). Returns the number of files written. */
+size_t feeds_write_list(const site *s, const page_version *list, const char *base, output *out, diag_list *d);
+
 #endif

@@ -128,7 +128,9 @@ static int dir_put(output *base, const char *path, const void *data, size_t len,
 
 static int copy_file(const char *src, const char *dst)
 {
-    int in = open(src, O_RDONLY | O_CLOEXEC);
+    /* The scan saw a regular file; if it was swapped for a link or a FIFO
+     * since, refuse it rather than follow it out of the site or block. */
+    int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (in < 0) return -1;
     struct stat st;
     if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {

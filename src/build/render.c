@@ -10,6 +10,7 @@
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "lib/strmap.h"
+#include "media/filesize.h"
 #include "lib/yaml.h"
 #include "template/template.h"
 #include "theme/theme.h"
@@ -29,6 +30,8 @@ struct renderer {
     value *site_values[SITE_MAX_LANGS]; /* per language, built once */
     theme_asset *assets;
     size_t nassets;
+    render_header_image_fn header_image_fn;
+    void *header_image_user;
     value *theme_strings; /* the theme's languages.yaml: {lang: {KEY: text}} */
     const char *base_url; /* absolute site URL without trailing slash, "" when unknown */
     arena arena;
@@ -45,7 +48,7 @@ typedef struct render_state {
 /* Attributes that cost a computation or a copy (description, JSON-LD,
  * the content) are read several times by one render: the theme asks for
  * page.description three times. Their values are kept on the object. */
-#define PAGE_MEMO_SLOTS 8
+#define PAGE_MEMO_SLOTS 12
 
 typedef struct page_obj {
     const page_version *pv;
@@ -83,11 +86,12 @@ static bool header_flag(const page_version *pv, const char *key, bool dflt)
     return value_truthy(v);
 }
 
-static value *header_image(render_state *st, const page_version *pv)
+/* The page's header photo: the first image of its folder (media_order
+ * may name it), unless the front matter says header_image: false. */
+static const media_file *header_media(const page_version *pv)
 {
-    if (!header_flag(pv, "header_image", true)) return value_null();
+    if (!header_flag(pv, "header_image", true)) return NULL;
     const page *pg = pv->page;
-    /* Grav's theme shows the first image of the folder; media_order may name it. */
     value *order = map_get(pv->header, "media_order");
     if (order && order->kind == V_STRING) {
         const char *first = order->u.str.s;
@@ -95,11 +99,22 @@ static value *header_image(render_state *st, const page_version *pv)
         for (size_t i = 0; i < pg->nmedia; i++)
             if (strlen(pg->media[i].name) == n && !strncmp(pg->media[i].name, first, n) &&
                 is_image_name(pg->media[i].name))
-                return value_cstr(st->a, pg->media[i].url);
+                return &pg->media[i];
     }
     for (size_t i = 0; i < pg->nmedia; i++)
-        if (is_image_name(pg->media[i].name)) return value_cstr(st->a, pg->media[i].url);
-    return value_null();
+        if (is_image_name(pg->media[i].name)) return &pg->media[i];
+    return NULL;
+}
+
+static value *header_image_html(render_state *st, const page_version *pv, bool above_fold)
+{
+    const media_file *m = header_media(pv);
+    if (!m || !st->r->header_image_fn) return value_null();
+    buf b = BUF_INIT;
+    value *v = value_null();
+    if (st->r->header_image_fn(st->r->header_image_user, m, above_fold, &b)) v = value_safe_str(st->a, buf_cstr(&b), b.len);
+    buf_free(&b);
+    return v;
 }
 
 /* The attributes pages answer, found by binary search: templates read
@@ -116,6 +131,8 @@ enum page_attr_id {
     ATTR_HAS_MORE,
     ATTR_HEADER,
     ATTR_HEADER_IMAGE,
+    ATTR_HEADER_IMAGE_HTML,
+    ATTR_HEADER_IMAGE_LAZY_HTML,
     ATTR_HOME,
     ATTR_ID,
     ATTR_IMAGE_URL,
@@ -145,6 +162,7 @@ enum page_attr_id {
     ATTR_VISIBLE,
 };
 
+/* Sorted (strcmp order) and in step with enum page_attr_id. */
 static const char *const attr_names[] = {
     "absolute_url",
     "children",
@@ -155,6 +173,8 @@ static const char *const attr_names[] = {
     "has_more",
     "header",
     "header_image",
+    "header_image_html",
+    "header_image_lazy_html",
     "home",
     "id",
     "image_url",
@@ -258,11 +278,20 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
             map_set(a, mv, "url", value_cstr(a, m->url));
             map_set(a, mv, "size", value_int(a, m->size));
             map_set(a, mv, "type", value_cstr(a, media_type(m->name)));
+            buf label = BUF_INIT;
+            file_size_label(&label, m->name, (unsigned long long)m->size, s->langs[pv->lang]);
+            map_set(a, mv, "label", value_cstr(a, buf_cstr(&label)));
+            buf_free(&label);
             list_push(a, l, mv);
         }
         return l;
     }
-    if (id == ATTR_HEADER_IMAGE) return header_image(st, pv);
+    if (id == ATTR_HEADER_IMAGE) {
+        const media_file *m = header_media(pv);
+        return m ? site_str(a, m->url) : value_null();
+    }
+    if (id == ATTR_HEADER_IMAGE_HTML) return header_image_html(st, pv, true);
+    if (id == ATTR_HEADER_IMAGE_LAZY_HTML) return header_image_html(st, pv, false);
     /* Search engines and link previews (partials/metadata.html.twig). */
     if (id == ATTR_DESCRIPTION) {
         /* The author's own description first, as Grav's page metadata has it. */
@@ -319,7 +348,8 @@ static bool is_costly_attr(int id)
 {
     switch (id) {
     case ATTR_CONTENT: case ATTR_SUMMARY: case ATTR_DESCRIPTION: case ATTR_JSON_LD: case ATTR_TRANSLATIONS:
-    case ATTR_OG_LOCALE_ALTERNATES: case ATTR_IMAGE_URL: case ATTR_HEADER_IMAGE: return true;
+    case ATTR_OG_LOCALE_ALTERNATES: case ATTR_IMAGE_URL: case ATTR_HEADER_IMAGE: case ATTR_HEADER_IMAGE_HTML:
+    case ATTR_HEADER_IMAGE_LAZY_HTML: return true;
     default: return false;
     }
 }
@@ -473,6 +503,12 @@ static void load_assets(renderer *r)
 void renderer_set_base_url(renderer *r, const char *base_url)
 {
     r->base_url = arena_strdup(&r->arena, base_url ? base_url : "");
+}
+
+void renderer_set_header_images(renderer *r, render_header_image_fn fn, void *user)
+{
+    r->header_image_fn = fn;
+    r->header_image_user = user;
 }
 
 const theme_asset *renderer_assets(const renderer *r, size_t *count)

@@ -20,7 +20,9 @@
  * A page object answers title, menu, url, route, slug, date, header,
  * content (only for the page being rendered), summary, has_more,
  * template, lang, visible, home, folder, parent, children, prev, next,
- * media [{name, url, size, type}], header_image, translations
+ * media [{name, url, size, type, label}], header_image (URL),
+ * header_image_html and header_image_lazy_html (responsive <picture> markup,
+ * loaded at once or lazily), translations
  * [{lang, url, title}], and for metadata: description (the summary as
  * plain text, ~160 characters), absolute_url, image_url (the lead image,
  * absolute), og_type, og_locale ("ru_RU"), og_locale_alternates, is_post
@@ -51,6 +53,11 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
                 diag_list *d);
 /* The "page not found" page of a language. */
 int render_not_found(renderer *r, int lang, buf *out, diag_list *d);
+/* Header images: the build supplies the markup of a page's header photo
+ * (responsive variants). Without it templates get the plain URL only. */
+typedef bool (*render_header_image_fn)(void *user, const media_file *m, bool above_fold, buf *out);
+void renderer_set_header_images(renderer *r, render_header_image_fn fn, void *user);
+
 /* The theme's assets (CSS, scripts, icons) with fingerprinted output
  * paths ("theme/style.3f9a2c1e.css"); templates link them with
  * {{ asset('style.css') }}. */

@@ -99,6 +99,7 @@ static void scan_version(void *ctx, int worker, size_t i)
     check_run *r = ctx;
     const page_version *pv = r->s->versions[i];
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return;
+    if (r->only && !r->only[i]) return;
     page_source src = {0};
     src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
     if (!src.text) return; /* the loader reported it */
@@ -115,37 +116,99 @@ static void scan_version(void *ctx, int worker, size_t i)
     free(src.text);
 }
 
-size_t check_site(const site *s, const check_options *opt, diag_list *d)
+/* What every run looks pages and media up in; kept by check_index for
+ * repeated runs over the same site. */
+struct check_index {
+    const site *s;
+    strmap by_url;
+    strmap media_url;
+    version_slot *slots;
+};
+
+static void index_build(check_index *ix, const site *s)
+{
+    ix->s = s;
+    for (size_t i = 0; i < s->nversions; i++) {
+        page_version *pv = s->versions[i];
+        if (pv->published && pv->routable && !pv->has_error) strmap_put(&ix->by_url, pv->url, pv);
+    }
+    for (size_t i = 0; i < s->npages; i++)
+        for (size_t m = 0; m < s->pages[i]->nmedia; m++)
+            if (s->pages[i]->media[m].url) strmap_put(&ix->media_url, s->pages[i]->media[m].url, &s->pages[i]->media[m]);
+    ix->slots = xmalloc((s->nversions + 1) * sizeof *ix->slots);
+    for (size_t i = 0; i < s->nversions; i++) ix->slots[i] = (version_slot){s->versions[i], i};
+    qsort(ix->slots, s->nversions, sizeof *ix->slots, by_address);
+}
+
+static void index_release(check_index *ix)
+{
+    strmap_free(&ix->by_url);
+    strmap_free(&ix->media_url);
+    free(ix->slots);
+}
+
+check_index *check_index_new(const site *s)
+{
+    check_index *ix = xcalloc(1, sizeof *ix);
+    index_build(ix, s);
+    return ix;
+}
+
+void check_index_free(check_index *ix)
+{
+    if (!ix) return;
+    index_release(ix);
+    free(ix);
+}
+
+/* Both entry points: every version, or (only != NULL) those marked. */
+static size_t check_run_all(const site *s, const check_options *opt, const bool *only, const check_index *given,
+                            diag_list *d)
 {
     size_t errors_before = d->errors;
+    check_index own = {0};
+    if (!given) index_build(&own, s);
+    const check_index *ix = given ? given : &own;
     check_run r = {0};
     r.s = s;
     r.opt = opt ? *opt : (check_options){-1, false, 0};
     r.d = d;
+    r.only = only;
+    /* Read-only from here on: the run borrows the index's tables. */
+    r.by_url = ix->by_url;
+    r.media_url = ix->media_url;
+    r.slots = ix->slots;
     int threads = pool_threads(r.opt.threads);
     r.arenas = xcalloc((size_t)threads, sizeof *r.arenas);
     r.facts = xcalloc(s->nversions + 1, sizeof *r.facts);
-    for (size_t i = 0; i < s->nversions; i++) {
-        page_version *pv = s->versions[i];
-        if (pv->published && pv->routable && !pv->has_error) strmap_put(&r.by_url, pv->url, pv);
-    }
-    for (size_t i = 0; i < s->npages; i++)
-        for (size_t m = 0; m < s->pages[i]->nmedia; m++)
-            if (s->pages[i]->media[m].url) strmap_put(&r.media_url, s->pages[i]->media[m].url, &s->pages[i]->media[m]);
-
-    r.slots = xmalloc((s->nversions + 1) * sizeof *r.slots);
-    for (size_t i = 0; i < s->nversions; i++) r.slots[i] = (version_slot){s->versions[i], i};
-    qsort(r.slots, s->nversions, sizeof *r.slots, by_address);
     parallel_for(s->nversions, threads, scan_version, &r);
     check_anchors(&r);
-    check_media(&r);
-    check_translations(&r);
+    if (!only) { /* these need every page's facts */
+        check_media(&r);
+        check_translations(&r);
+    }
 
-    strmap_free(&r.by_url);
-    strmap_free(&r.media_url);
+    if (!given) index_release(&own);
     for (int t = 0; t < threads; t++) arena_free(&r.arenas[t]);
     free(r.arenas);
     free(r.facts);
-    free(r.slots);
     return d->errors - errors_before;
+}
+
+size_t check_site(const site *s, const check_options *opt, diag_list *d)
+{
+    return check_run_all(s, opt, NULL, NULL, d);
+}
+
+size_t check_versions(const check_index *ix, const page_version *const *v, size_t n, const check_options *opt,
+                      diag_list *d)
+{
+    const site *s = ix->s;
+    bool *only = xcalloc(s->nversions + 1, sizeof *only);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < s->nversions; i++)
+            if (s->versions[i] == v[k]) only[i] = true;
+    size_t errors = check_run_all(s, opt, only, ix, d);
+    free(only);
+    return errors;
 }

@@ -30,6 +30,19 @@ typedef struct check_options {
  * of errors it added. */
 size_t check_site(const site *s, const check_options *opt, diag_list *d);
 
+/* The lookup tables of a loaded site (published URLs, media), built once
+ * for repeated check_versions calls. Valid as long as s is unchanged. */
+typedef struct check_index check_index;
+check_index *check_index_new(const site *s);
+void check_index_free(check_index *ix);
+
+/* The checks of single versions of ix's site (a live update of their
+ * content): what check_site reports about them, except anchors in other
+ * pages pointing into them and the whole-site findings (unused media,
+ * translations). Returns the number of errors it added. */
+size_t check_versions(const check_index *ix, const page_version *const *v, size_t n, const check_options *opt,
+                      diag_list *d);
+
 /* The translation table: one line per page that lacks a language, with
  * the page's folder and, per language, its code when the page is written
  * in it or "--" when not:  "02.news/2024-05-25-exchange  kk ru --".

@@ -1,12 +1,13 @@
-/* check_body.c - a page version's content: what its rendered HTML links
+/* check_body.c - a page version's content: what its Markdown links
  * to, which element ids it offers to anchors, images without alt text,
  * Twig that will show as text, a summary delimiter Markdown read as a
  * heading underline, posts without a summary split, shortcode problems,
  * and a fingerprint of the text to find the same post in two folders.
  *
- * The checks read the HTML the Markdown renderer writes rather than the
- * Markdown itself, so links and images written as raw HTML are checked
- * the same way as Markdown ones. */
+ * The Markdown is walked with md4c's parser callbacks rather than
+ * rendered (the check runs over every page of every build); raw HTML in
+ * it goes through a small tag reader, so links, images and ids written as
+ * HTML are checked the same way as Markdown ones. */
 #include "check/internal.h"
 #include "content/content.h"
 #include "content/entity.h"
@@ -16,6 +17,7 @@
 #include "lib/files.h"
 
 #include <ctype.h>
+#include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +216,18 @@ static void check_link(body_scan *b, const char *url, bool is_image)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", url);
 }
 
+static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
+{
+    if (src) check_link(b, src, true);
+    /* A gallery shows the title as the caption, which describes the photo. */
+    if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
+        int col = 1;
+        int line = src ? url_line(b, src, &col) : b->src->body_line;
+        diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                 "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
+    }
+}
+
 /* ---- a small HTML tag reader ------------------------------------------ */
 
 typedef struct attr {
@@ -344,19 +358,155 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             const char *href = attr_get(b->a, attrs, nattrs, "href");
             if (href) check_link(b, href, false);
         } else if (tag_is(name, nl, "img")) {
-            const char *src = attr_get(b->a, attrs, nattrs, "src");
-            const char *alt = attr_get(b->a, attrs, nattrs, "alt");
-            if (src) check_link(b, src, true);
-            const char *title = attr_get(b->a, attrs, nattrs, "title");
-            /* A gallery shows the title as the caption, which describes the photo. */
-            if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
-                int col = 1;
-                int line = src ? url_line(b, src, &col) : b->src->body_line;
-                diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
-                         "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
-            }
+            check_image(b, attr_get(b->a, attrs, nattrs, "src"), attr_get(b->a, attrs, nattrs, "alt"),
+                        attr_get(b->a, attrs, nattrs, "title"));
         }
     }
+}
+
+
+/* ---- Markdown, walked without rendering it ------------------------------ */
+
+#define MAX_DELIMITER_TEXT 64 /* a paragraph longer than this is not a delimiter */
+
+typedef struct md_walk {
+    body_scan *b;
+    const char *delimiter;
+    int code_depth;       /* code blocks and code spans */
+    int image_depth;      /* inside ![...]: the text is alt text */
+    buf alt;
+    const char *img_src, *img_title;
+    bool in_paragraph;
+    buf paragraph;        /* the paragraph's text, up to MAX_DELIMITER_TEXT */
+    bool has_delimiter;
+    bool twig;
+    int html_block_depth;
+    buf html;             /* an HTML block's lines, scanned when it ends */
+} md_walk;
+
+/* An attribute of a link or image as text: entities decoded. */
+static const char *attribute_text(arena *a, const MD_ATTRIBUTE *at)
+{
+    if (!at->text || !at->size) return "";
+    buf out = BUF_INIT;
+    for (int k = 0; at->substr_offsets[k] < at->size; k++) {
+        const char *part = at->text + at->substr_offsets[k];
+        size_t n = at->substr_offsets[k + 1] - at->substr_offsets[k];
+        if (at->substr_types[k] != MD_TEXT_ENTITY || !html_entity_decode(part, n, &out)) buf_add(&out, part, n);
+    }
+    const char *r = arena_strndup(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return r;
+}
+
+static int walk_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    md_walk *w = user;
+    (void)detail;
+    if (type == MD_BLOCK_CODE) w->code_depth++;
+    else if (type == MD_BLOCK_HTML) w->html_block_depth++;
+    else if (type == MD_BLOCK_P) {
+        w->in_paragraph = true;
+        w->paragraph.len = 0;
+    }
+    return 0;
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+static int walk_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    md_walk *w = user;
+    (void)detail;
+    if (type == MD_BLOCK_CODE && w->code_depth) w->code_depth--;
+    else if (type == MD_BLOCK_HTML && w->html_block_depth) {
+        w->html_block_depth--;
+        scan_html(w->b, buf_cstr(&w->html), w->html.len, &w->twig);
+        w->html.len = 0;
+    } else if (type == MD_BLOCK_P) {
+        /* Grav splits at a paragraph that is only the delimiter: <p>===</p>. */
+        const char *t = buf_cstr(&w->paragraph);
+        size_t n = w->paragraph.len;
+        while (n && is_blank(t[n - 1])) n--;
+        while (n && is_blank(*t)) t++, n--;
+        if (n <= MAX_DELIMITER_TEXT && n == strlen(w->delimiter) && !memcmp(t, w->delimiter, n))
+            w->has_delimiter = true;
+        w->in_paragraph = false;
+    }
+    return 0;
+}
+
+static int walk_enter_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    md_walk *w = user;
+    arena *a = w->b->a;
+    if (type == MD_SPAN_CODE) {
+        w->code_depth++;
+    } else if (type == MD_SPAN_A && !w->image_depth) {
+        const MD_SPAN_A_DETAIL *d = detail;
+        check_link(w->b, attribute_text(a, &d->href), false);
+    } else if (type == MD_SPAN_IMG) {
+        if (w->image_depth++ == 0) {
+            const MD_SPAN_IMG_DETAIL *d = detail;
+            w->img_src = attribute_text(a, &d->src);
+            w->img_title = attribute_text(a, &d->title);
+            w->alt.len = 0;
+        }
+    }
+    return 0;
+}
+
+static int walk_leave_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    md_walk *w = user;
+    (void)detail;
+    if (type == MD_SPAN_CODE && w->code_depth) w->code_depth--;
+    else if (type == MD_SPAN_IMG && w->image_depth && --w->image_depth == 0)
+        check_image(w->b, w->img_src, buf_cstr(&w->alt), w->img_title);
+    return 0;
+}
+
+static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
+{
+    md_walk *w = user;
+    if (w->in_paragraph && w->paragraph.len <= MAX_DELIMITER_TEXT) buf_add(&w->paragraph, text, size);
+    if (w->image_depth) {
+        if (type != MD_TEXT_ENTITY || !html_entity_decode(text, size, &w->alt)) buf_add(&w->alt, text, size);
+        return 0;
+    }
+    if (type == MD_TEXT_HTML) {
+        if (w->html_block_depth) buf_add(&w->html, text, size);
+        else scan_html(w->b, text, size, &w->twig); /* one inline tag: <a name="top"> */
+        return 0;
+    }
+    if (w->code_depth || type == MD_TEXT_CODE || w->twig) return 0;
+    for (const char *p = text; (p = memchr(p, '{', size - (size_t)(p - text))) && p + 1 < text + size; p++)
+        if (p[1] == '{' || p[1] == '%') {
+            w->twig = true;
+            break;
+        }
+    return 0;
+}
+
+/* Whether the Markdown has something the shortcode pass would act on or
+ * warn about: a closing tag "[/", a self-closing "/]", or an attribute
+ * "[name a=b". Rendering the HTML for the shortcode pass costs as much as
+ * the rest of the check, so pages without any skip it. */
+static bool may_hold_shortcode(const char *body, size_t len)
+{
+    const char *end = body + len;
+    for (const char *p = body; (p = memchr(p, ']', (size_t)(end - p))); p++)
+        if (p > body && p[-1] == '/') return true;
+    for (const char *p = body; (p = memchr(p, '[', (size_t)(end - p))); p++) {
+        if (p + 1 < end && p[1] == '/') return true;
+        const char *q = p + 1;
+        while (q < end && (isalnum((unsigned char)*q) || *q == '-' || *q == '_')) q++;
+        if (q == p + 1 || q >= end || *q != ' ') continue;
+        const char *close = memchr(q, ']', (size_t)(end - q));
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        if (close && (!nl || close < nl) && memchr(q, '=', (size_t)(close - q))) return true;
+    }
+    return false;
 }
 
 /* ---- the page --------------------------------------------------------- */
@@ -371,19 +521,27 @@ static bool is_post(const page_version *pv)
 }
 
 /* A hash of the text's words, so re-indented or re-wrapped copies hash
- * alike (whitespace only separates words). Words are hashed eight bytes
- * at a time: this runs over every byte of the site. */
+ * alike: bytes up to ' ' (whitespace and control characters) only
+ * separate words. This runs over every byte of the site, so words are
+ * found and hashed eight bytes at a time. */
 static unsigned long long text_fingerprint(const char *text, size_t len)
 {
-    static const unsigned char is_space[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1};
+    const unsigned long long ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const unsigned long long prime = 1099511628211ULL;
     const unsigned char *t = (const unsigned char *)text;
     unsigned long long h = 1469598103934665603ULL;
     size_t kept = 0, i = 0;
     for (;;) {
-        while (i < len && is_space[t[i]]) i++;
+        while (i < len && t[i] <= ' ') i++;
         size_t start = i;
-        while (i < len && !is_space[t[i]]) i++;
+        /* Skip eight bytes while none of them is <= ' ' (a byte below 0x21 sets its high bit here). */
+        while (i + 8 <= len) {
+            unsigned long long x;
+            memcpy(&x, t + i, 8);
+            if ((x - ones * 0x21) & ~x & highs) break;
+            i += 8;
+        }
+        while (i < len && t[i] > ' ') i++;
         size_t n = i - start;
         if (!n) break;
         kept += n + 1;
@@ -396,7 +554,7 @@ static unsigned long long text_fingerprint(const char *text, size_t len)
             wh ^= wh >> 32;
         }
         unsigned long long x = 0;
-        memcpy(&x, w, n);
+        for (size_t k = 0; k < n; k++) x = x << 8 | w[k];
         wh = (wh ^ x) * prime;
         h = (h ^ wh ^ (wh >> 29)) * prime;
     }
@@ -418,18 +576,31 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
                  "above it",
                  s->summary_delimiter);
 
-    buf html = BUF_INIT;
     bool is_markdown = value_path_bool(pv->header, "process.markdown", true);
-    if (is_markdown) {
-        markdown_options mo = {NULL, NULL, NULL, true};
-        markdown_render(body, body_len, &mo, &html);
-    } else {
-        buf_add(&html, body, body_len);
-    }
-
     body_scan b = {r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
-    bool twig = false;
-    scan_html(&b, buf_cstr(&html), html.len, &twig);
+    bool twig = false, has_delimiter = false;
+    if (is_markdown) {
+        md_walk w = {0};
+        w.b = &b;
+        w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
+        MD_PARSER parser = {0};
+        parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH;
+        parser.enter_block = walk_enter_block;
+        parser.leave_block = walk_leave_block;
+        parser.enter_span = walk_enter_span;
+        parser.leave_span = walk_leave_span;
+        parser.text = walk_text;
+        if (body_len < 0x7fffffff) md_parse(body, (MD_SIZE)body_len, &parser, &w);
+        twig = w.twig;
+        has_delimiter = w.has_delimiter;
+        buf_free(&w.alt);
+        buf_free(&w.paragraph);
+        buf_free(&w.html);
+    } else {
+        /* Content that is HTML already */
+        scan_html(&b, body, body_len, &twig);
+        summary_split(body, body_len, s->summary_delimiter, 0, NULL, NULL, &has_delimiter);
+    }
     f->ids = b.ids.len ? arena_strndup(a, b.ids.s, b.ids.len) : NULL;
     f->ids_len = b.ids.len;
     buf_free(&b.ids);
@@ -444,15 +615,15 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
                  brace);
     }
 
-    bool has_delimiter = false;
-    summary_split(buf_cstr(&html), html.len, s->summary_delimiter, 0, NULL, NULL, &has_delimiter);
     if (!has_delimiter && is_post(pv) && !underline)
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
                  s->summary_size);
 
-    /* Shortcodes are only looked for where a '[' is left in the HTML. */
-    if (!r->opt.skip_shortcodes && is_markdown && memchr(buf_cstr(&html), '[', html.len)) {
+    if (!r->opt.skip_shortcodes && is_markdown && may_hold_shortcode(body, body_len)) {
+        buf html = BUF_INIT;
+        markdown_options mo = {NULL, NULL, NULL, true};
+        markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;
         sc.markdown = body;
@@ -461,6 +632,6 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
         buf expanded = BUF_INIT;
         shortcodes_expand(buf_cstr(&html), html.len, &sc, &expanded, r->d);
         buf_free(&expanded);
+        buf_free(&html);
     }
-    buf_free(&html);
 }

@@ -48,6 +48,7 @@ typedef struct check_run {
     strmap by_url;     /* published page URL -> page_version */
     strmap media_url;  /* media URL -> media_file */
     version_slot *slots; /* versions by address, to find a version's facts */
+    const bool *only;    /* parallel to s->versions: scan just these; NULL = all */
 } check_run;
 
 /* The facts of a version (NULL when it was not scanned). */

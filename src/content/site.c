@@ -269,7 +269,7 @@ static void scan_folder(loader *L, page *pg, int depth)
         names[nnames++] = arena_strdup(&s->arena, e->d_name);
     }
     closedir(dir);
-    qsort(names, nnames, sizeof *names, natural_cmp);
+    if (nnames > 1) qsort(names, nnames, sizeof *names, natural_cmp); /* an empty folder has names == NULL */
 
     folder_scan scan = {pg, NULL, 0};
     size_t capmd = 0, capchild = 0, capmedia = 0;
@@ -622,7 +622,7 @@ static void build_collection(site *s, page_version *pv, diag_list *d)
     const char *dir = value_path_str(content, "order.dir", "asc");
     if (!strcasecmp(dir, "desc")) spec.dir = -1;
     current_sort = spec;
-    qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
+    if (pv->nitems > 1) qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
     long long limit = value_path_int(content, "limit", 0);
     bool paginate = value_path_bool(content, "pagination", false);
     if (limit > 0 && paginate) pv->per_page = (size_t)limit;

@@ -13,7 +13,9 @@
 
 char *file_read(const char *path, size_t *len, size_t max_size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO put where a file is expected must not
+     * wait for a writer (it is refused below); regular files ignore it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return NULL;
     struct stat st;
     if (fstat(fd, &st) < 0) {

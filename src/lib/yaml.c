@@ -29,6 +29,8 @@ typedef struct loader {
     yaml_parser_t parser;
     arena *a;
     const char *path;
+    const char *text;
+    size_t len;
     int first_line;
     diag_list *d;
     anchor anchors[YAML_MAX_ANCHORS];
@@ -55,6 +57,16 @@ static int next_event(loader *L, yaml_event_t *ev)
             snprintf(msg, sizeof msg, "invalid YAML: %s %s (noticed at line %d)", p, L->parser.context,
                      (int)L->parser.problem_mark.line + 1 + L->first_line);
             fail(L, (int)L->parser.context_mark.line + 1, (int)L->parser.context_mark.column + 1, msg);
+        } else if (L->parser.error == YAML_READER_ERROR) {
+            /* The reader (bad UTF-8, control bytes) decodes ahead of the
+             * scanner and gives only a byte offset: count lines up to it. */
+            int line = 1, col = 1;
+            for (size_t i = 0; i < L->parser.problem_offset && i < L->len; i++) {
+                if (L->text[i] == '\n') line++, col = 1;
+                else if (((unsigned char)L->text[i] & 0xc0) != 0x80) col++;
+            }
+            snprintf(msg, sizeof msg, "invalid YAML: %s", p);
+            fail(L, line, col, msg);
         } else {
             snprintf(msg, sizeof msg, "invalid YAML: %s", p);
             fail(L, (int)L->parser.problem_mark.line + 1, (int)L->parser.problem_mark.column + 1, msg);
@@ -243,6 +255,8 @@ value *yaml_load(arena *a, const char *text, size_t len, const char *path, int f
     L->failed = 0;
     L->a = a;
     L->path = path;
+    L->text = text;
+    L->len = len;
     L->first_line = first_line;
     L->d = d;
     yaml_parser_initialize(&L->parser);

@@ -685,6 +685,11 @@ void server_stop(server *srv)
 
 int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)
 {
+    return serve_main_live(opt, rebuild, NULL, ctx);
+}
+
+int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_update_fn update, void *ctx)
+{
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
@@ -713,7 +718,8 @@ int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)
     fprintf(stderr, "folio: serving %zu files on http://%s%s%s:%d/%s\n", snapshot_count(first), is_ipv6 ? "[" : "",
             host, is_ipv6 ? "]" : "", server_port(srv), opt->dev ? " (live reload)" : "");
 
-    watch_options wo = {.site_dir = opt->site_dir, .rebuild = rebuild, .ctx = ctx, .next_change = next_change};
+    watch_options wo = {
+        .site_dir = opt->site_dir, .rebuild = rebuild, .update = update, .ctx = ctx, .next_change = next_change};
     watcher *w = watch_start(&wo, srv);
     int sig = 0;
     sigwait(&stop_signals, &sig);

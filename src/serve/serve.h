@@ -99,6 +99,15 @@ void serve_set_rebuild_base(snapshot *previous);
  * errors are in d. */
 typedef snapshot *(*site_rebuild_fn)(void *ctx, time_t now, time_t *next_change, diag_list *d);
 
+/* The incremental form of a rebuild, for changes to known files: paths
+ * are the files that changed (created, written, renamed or deleted) since
+ * the snapshot serving was built. Returns the new snapshot (typically
+ * snapshot_derive(serving) with the changed files put again) or NULL after
+ * reporting into d, like site_rebuild_fn, which it may call itself when
+ * the change needs a full build. */
+typedef snapshot *(*site_update_fn)(void *ctx, snapshot *serving, const char *const *paths, size_t npaths,
+                                    time_t now, time_t *next_change, diag_list *d);
+
 /* The whole of `folio serve`: build once with rebuild, serve, rebuild on
  * changes in opt->site_dir and at each next_change, until SIGINT or
  * SIGTERM, then finish requests in flight and return 0. Returns 1 when the
@@ -106,5 +115,8 @@ typedef snapshot *(*site_rebuild_fn)(void *ctx, time_t now, time_t *next_change,
  * before starting any other thread: it blocks SIGINT/SIGTERM in the
  * process's threads to wait for them. */
 int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx);
+/* The same, with file changes going to update (may be NULL) rather than
+ * to rebuild when the watcher knows which files changed. */
+int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_update_fn update, void *ctx);
 
 #endif

@@ -1,6 +1,8 @@
-/* serve_site.c - the rebuild callback: build_site into a snapshot. */
+/* serve_site.c - the rebuild callbacks: build_site into a snapshot, or
+ * build_update into a snapshot derived from the one being served. */
 #include "serve/serve_site.h"
 #include "build/build.h"
+#include "build/update.h"
 #include "lib/buf.h"
 
 #include <stdlib.h>
@@ -43,6 +45,8 @@ void serve_site_free(serve_site *site)
     free(site->error_paths);
     site->error_paths = NULL;
     site->nerror_paths = 0;
+    build_state_free(site->state);
+    site->state = NULL;
 }
 
 snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d)
@@ -55,14 +59,21 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     bo.now = now;
     build_result res = {0};
     size_t first = d->len;
-    if (build_site(&bo, snapshot_output(s), d, &res) != 0) {
+    build_state *state = NULL;
+    if (build_site_keep(&bo, snapshot_output(s), d, &res, &state) != 0 || !accept_errors(site, d, first)) {
+        build_state_free(state);
         snapshot_unref(s);
+        /* The files now differ from what the kept state was loaded from in
+         * ways only a full build sees (this one's valid changes elsewhere):
+         * updating that state would serve a mix. Full builds until one
+         * is accepted. */
+        build_state_free(site->state);
+        site->state = NULL;
         return NULL;
     }
-    if (!accept_errors(site, d, first)) {
-        snapshot_unref(s);
-        return NULL;
-    }
+    build_state_free(site->state);
+    site->state = state;
+    site->next_change = res.next_change;
     const char *langs[32];
     size_t n = 0;
     char *copy = xstrdup(res.languages), *save = NULL;
@@ -71,4 +82,22 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     free(copy);
     *next_change = res.next_change;
     return s;
+}
+
+snapshot *serve_site_update(void *ctx, snapshot *serving, const char *const *paths, size_t npaths, time_t now,
+                            time_t *next_change, diag_list *d)
+{
+    serve_site *site = ctx;
+    /* Publishing decisions were made at the last full build; past its next
+     * change they are stale, and only a full build makes them again. */
+    bool stale = site->next_change && now >= site->next_change;
+    if (site->state && serving && !stale) {
+        snapshot *s = snapshot_derive(serving);
+        if (build_update(site->state, paths, npaths, snapshot_output(s), d) == UPDATE_DONE) {
+            *next_change = site->next_change;
+            return s;
+        }
+        snapshot_unref(s);
+    }
+    return serve_site_rebuild(ctx, now, next_change, d);
 }

@@ -14,6 +14,9 @@ typedef struct serve_site {
     char **error_paths;
     size_t nerror_paths;
     bool has_built;
+    /* What the build being served kept for incremental updates (private). */
+    struct build_state *state;
+    time_t next_change;
 } serve_site;
 
 /* site_rebuild_fn for serve_main/watch_start; ctx is a serve_site.
@@ -23,7 +26,16 @@ typedef struct serve_site {
  * build being served: an editor's broken save never takes a page down. */
 snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d);
 
-/* Free what the callback kept in site. */
+/* site_update_fn for serve_main_live/watch_start; ctx is a serve_site.
+ * A change to pages' bodies only is applied incrementally (build_update:
+ * the pages, the lists showing them and their feeds are rendered again
+ * into a snapshot sharing every other file with serving); anything else,
+ * or an incremental update that cannot be done, is serve_site_rebuild.
+ * The same rule about errors applies. */
+snapshot *serve_site_update(void *ctx, snapshot *serving, const char *const *paths, size_t npaths, time_t now,
+                            time_t *next_change, diag_list *d);
+
+/* Free what the callbacks kept in site. */
 void serve_site_free(serve_site *site);
 
 #endif

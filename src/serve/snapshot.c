@@ -263,6 +263,8 @@ static size_t resource_bytes(const resource *r)
 
 static void resource_free(snapshot *s, resource *r)
 {
+    /* Shared with a derived snapshot: the last holder frees it. */
+    if (atomic_fetch_sub(&r->holders, 1) != 1) return;
     for (int e = 0; e < ENCODING_COUNT; e++) {
         void *c = atomic_load(&r->cache[e]);
         if (c && s->cache_free) s->cache_free(c);
@@ -310,6 +312,15 @@ const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len
         const resource *r = s->slots[j];
         if (s->hashes[j] == h && strncmp(r->path, key, key_len) == 0 && r->path[key_len] == 0) return r;
         j = (j + 1) & (s->cap - 1);
+    }
+    return NULL;
+}
+
+const resource *snapshot_next(const snapshot *s, size_t *pos)
+{
+    while (*pos < s->cap) {
+        size_t i = (*pos)++;
+        if (s->hashes[i]) return s->slots[i];
     }
     return NULL;
 }
@@ -429,6 +440,7 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     size_t kept_len = gz ? 0 : len + 1;
     size_t klen = strlen(path);
     resource *r = xcalloc(1, sizeof *r + klen + 1 + kept_len + gz_len + br_len);
+    atomic_init(&r->holders, 1);
     char *p = (char *)(r + 1);
     memcpy(p, path, klen + 1);
     r->path = p;
@@ -468,6 +480,7 @@ static resource *resource_make_redirect(const char *path, const char *target, in
 {
     size_t klen = strlen(path), tlen = strlen(target);
     resource *r = xcalloc(1, sizeof *r + klen + 1 + tlen + 1);
+    atomic_init(&r->holders, 1);
     char *p = (char *)(r + 1);
     memcpy(p, path, klen + 1);
     r->path = p;
@@ -655,6 +668,29 @@ void snapshot_reuse_from(snapshot *s, snapshot *previous)
     snapshot *old = s->base;
     s->base = previous ? snapshot_ref(previous) : NULL;
     snapshot_unref(old);
+}
+
+snapshot *snapshot_derive(snapshot *previous)
+{
+    snapshot *s = snapshot_new(previous->dev_script);
+    s->cache_free = previous->cache_free;
+    for (size_t i = 0; i < previous->language_count; i++) s->languages[i] = xstrdup(previous->languages[i]);
+    s->language_count = previous->language_count;
+    /* Same capacity and hashes: the slots can be copied as they are. */
+    if (previous->cap) {
+        s->cap = previous->cap;
+        s->slots = xmalloc(s->cap * sizeof *s->slots);
+        s->hashes = xmalloc(s->cap * sizeof *s->hashes);
+        memcpy(s->hashes, previous->hashes, s->cap * sizeof *s->hashes);
+        for (size_t i = 0; i < s->cap; i++) {
+            s->slots[i] = previous->hashes[i] ? previous->slots[i] : NULL;
+            if (s->slots[i]) atomic_fetch_add(&s->slots[i]->holders, 1);
+        }
+    }
+    s->count = previous->count;
+    s->bytes = previous->bytes;
+    snapshot_reuse_from(s, previous);
+    return s;
 }
 
 void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *))

@@ -54,6 +54,7 @@ typedef struct resource {
      * with the snapshot through the function set by snapshot_set_cache_free. */
     _Atomic(void *) cache[ENCODING_COUNT];
     _Atomic(char *) inflated; /* the identity form, once made from gzip */
+    atomic_int holders;       /* snapshots holding r (private: see snapshot_derive) */
 } resource;
 
 /* The bytes of r in encoding e (len[e] of them), or NULL when that
@@ -96,6 +97,10 @@ const char *snapshot_language(const snapshot *s, size_t i);
 /* The resource stored under key (no leading '/'), or NULL. */
 const resource *snapshot_find(const snapshot *s, const char *key, size_t key_len);
 
+/* Iterate over s's resources in no particular order: start with *pos = 0;
+ * returns NULL after the last one. */
+const resource *snapshot_next(const snapshot *s, size_t *pos);
+
 /* Number of resources, and bytes held by their bodies (all encodings). */
 size_t snapshot_count(const snapshot *s);
 size_t snapshot_bytes(const snapshot *s);
@@ -110,6 +115,14 @@ unsigned long snapshot_generation(const snapshot *s);
  * until this is called again with NULL, which the server does when s is
  * published, or until s is freed. Call before any put. */
 void snapshot_reuse_from(snapshot *s, snapshot *previous);
+
+/* A new snapshot holding every resource of previous (shared, not copied:
+ * a resource is freed with the last snapshot that holds it), with its
+ * languages, live-reload script and cache-free function, and reusing from
+ * previous (snapshot_reuse_from). Puts then replace single entries: a live
+ * rebuild that changed three pages costs three pages, not the site.
+ * previous must be complete (no puts in progress). */
+snapshot *snapshot_derive(snapshot *previous);
 
 /* Called once for each non-NULL resource cache slot when s is freed. */
 void snapshot_set_cache_free(snapshot *s, void (*cache_free)(void *));

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -27,6 +28,7 @@
                       IN_ATTRIB | IN_DELETE_SELF | IN_ONLYDIR)
 #define MAX_DEPTH 32
 #define MAX_BURST_MS 1000 /* a never-ending burst still rebuilds this often */
+#define MAX_CHANGED_PATHS 256 /* more in one burst is a bulk change: rebuild it all */
 
 struct watcher {
     watch_options opt;
@@ -38,7 +40,35 @@ struct watcher {
     size_t paths_cap;
     char *site_dir;
     time_t next_change;
+    /* Files changed in the pending burst, for opt.update; whole_site when
+     * a change is not a file's (a folder, lost events) or there are too many. */
+    char *changed[MAX_CHANGED_PATHS];
+    size_t nchanged;
+    bool whole_site;
 };
+
+static void note_change(watcher *w, const char *parent, const char *name)
+{
+    if (w->whole_site) return;
+    if (!parent || !name || w->nchanged == MAX_CHANGED_PATHS) {
+        w->whole_site = true;
+        return;
+    }
+    char *path = path_join(parent, name);
+    for (size_t i = 0; i < w->nchanged; i++)
+        if (!strcmp(w->changed[i], path)) {
+            free(path);
+            return;
+        }
+    w->changed[w->nchanged++] = path;
+}
+
+static void forget_changes(watcher *w)
+{
+    for (size_t i = 0; i < w->nchanged; i++) free(w->changed[i]);
+    w->nchanged = 0;
+    w->whole_site = false;
+}
 
 static long long now_ms(void)
 {
@@ -83,14 +113,20 @@ static void watch_tree(watcher *w, const char *dir, int depth)
     closedir(dh);
 }
 
-static void rebuild_now(watcher *w)
+/* files_only: the burst's changes are all in w->changed. */
+static void rebuild_now(watcher *w, bool files_only)
 {
     diag_list d;
     diag_init(&d);
     time_t next = 0, now = time(NULL);
     snapshot *serving = server_snapshot(w->srv);
     serve_set_rebuild_base(serving);
-    snapshot *s = w->opt.rebuild(w->opt.ctx, now, &next, &d);
+    snapshot *s;
+    if (files_only && w->opt.update)
+        s = w->opt.update(w->opt.ctx, serving, (const char *const *)w->changed, w->nchanged, now, &next, &d);
+    else
+        s = w->opt.rebuild(w->opt.ctx, now, &next, &d);
+    forget_changes(w);
     serve_set_rebuild_base(NULL);
     snapshot_unref(serving);
     diag_sort(&d);
@@ -106,6 +142,10 @@ static void rebuild_now(watcher *w)
         if (w->next_change <= now) w->next_change = 0;
     }
     fflush(w->opt.messages);
+    /* A rebuild allocates and frees a whole site in the build threads'
+     * malloc arenas, which glibc keeps; without handing that back, a server
+     * rebuilt every few seconds for days creeps up in resident memory. */
+    malloc_trim(0);
 }
 
 /* Reads pending inotify events; returns true when any concerns content. */
@@ -122,6 +162,7 @@ static bool drain_events(watcher *w)
             if (ev->mask & IN_Q_OVERFLOW) {
                 /* Events were lost: re-scan so new folders are watched. */
                 watch_tree(w, w->site_dir, 0);
+                w->whole_site = true;
                 relevant = true;
                 continue;
             }
@@ -135,6 +176,8 @@ static bool drain_events(watcher *w)
             if (ev->len && ev->name[0] == '.') continue; /* editor swap files, .git */
             relevant = true;
             const char *parent = ev->wd >= 0 && (size_t)ev->wd < w->paths_cap ? w->paths[ev->wd] : NULL;
+            if (ev->mask & (IN_ISDIR | IN_DELETE_SELF) || !ev->len) w->whole_site = true;
+            else note_change(w, parent, ev->name);
             if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && parent && ev->len) {
                 char *child = path_join(parent, ev->name);
                 watch_tree(w, child, 1);
@@ -178,8 +221,10 @@ static void *watch_thread(void *arg)
         bool settled = pending_since && (now >= quiet_deadline || now >= pending_since + MAX_BURST_MS);
         bool scheduled = w->next_change > 0 && now >= (long long)w->next_change * 1000;
         if (settled || scheduled) {
+            /* The timer rebuilds everything; so does a burst it coincides with. */
+            bool files_only = settled && !scheduled && !w->whole_site;
             pending_since = 0;
-            rebuild_now(w);
+            rebuild_now(w, files_only);
         }
     }
     return NULL;
@@ -229,5 +274,6 @@ void watch_stop(watcher *w)
     for (size_t i = 0; i < w->paths_cap; i++) free(w->paths[i]);
     free(w->paths);
     free(w->site_dir);
+    forget_changes(w);
     free(w);
 }

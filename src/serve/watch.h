@@ -7,7 +7,10 @@
  * published set is due to change (the next publish_date or unpublish_date
  * the last build reported), so a scheduled post appears at its minute
  * without anyone touching the server. A failed rebuild leaves the last good
- * snapshot online and prints its errors as `path:line:col: error: ...`. */
+ * snapshot online and prints its errors as `path:line:col: error: ...`.
+ * With an update callback, a burst of changes to files goes to it with the
+ * files' paths (it can then rebuild only what they affect); the publish
+ * timer, lost events and changes to folders still go to rebuild. */
 #ifndef FOLIO_WATCH_H
 #define FOLIO_WATCH_H
 
@@ -19,6 +22,7 @@
 typedef struct watch_options {
     const char *site_dir;   /* folder to watch recursively; NULL: only the timer */
     site_rebuild_fn rebuild;
+    site_update_fn update;  /* may be NULL: every change is a rebuild */
     void *ctx;
     time_t next_change;     /* from the build already being served; 0 = none */
     int debounce_ms;        /* quiet time before rebuilding; 0 = 20 */

@@ -154,6 +154,11 @@ static value *eval_range(render *r, const expr *at, value *from, value *to)
         tpl_error_at(r, at, "range of %llu items is over the limit of %d", count + 1, TPL_MAX_RANGE);
         return list;
     }
+    r->steps += (long long)count + 1;
+    if (r->steps > TPL_MAX_STEPS) {
+        tpl_error_at(r, at, "the template loops more than %lld times in one render", TPL_MAX_STEPS);
+        return list;
+    }
     long long step = a <= b ? 1 : -1;
     for (long long i = a;; i += step) {
         list_push(r->a, list, value_int(r->a, i));

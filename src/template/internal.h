@@ -294,7 +294,8 @@ struct render {
     int depth;
     bool failed;
     int nesting; /* tag bodies being rendered, a bound on stack use */
-    long long steps; /* statements run, a bound on time and memory */
+    long long steps; /* statements, loop iterations and range items run: a bound
+                      * on time even for nested loops that write nothing */
     value *apply_input;
     /* the block being rendered, for parent() */
     const chain *blocks;

@@ -216,6 +216,10 @@ static void render_for(render *r, const tnode *n)
     ls->r = r;
     tpl_define_var(r, f, "loop", value_object(r->a, &loop_class, ls));
     for (size_t i = 0; i < count && !r->failed; i++) {
+        if (++r->steps > TPL_MAX_STEPS) {
+            tpl_error(r, r->cur, n->line, n->col, "the template loops more than %lld times in one render", TPL_MAX_STEPS);
+            break;
+        }
         ls->index0 = (long long)i;
         value *k, *v;
         if (seq->kind == V_LIST) {

@@ -1,0 +1,48 @@
+/* images.h - photos in a build: the glue between pages and src/media.
+ *
+ * Every photo (JPEG, PNG, WebP) a page publishes goes out without its
+ * metadata: under its own media URL as a re-encoded copy of the same size
+ * (EXIF orientation applied; GPS, camera and comments gone), and, where a
+ * page shows it, as responsive variants (srcset with WebP) that src/media
+ * makes once and keeps in the variant cache. A photo that cannot be
+ * processed is published as it is, with a warning naming it. Files are
+ * published once however many pages and languages use them. */
+#ifndef FOLIO_BUILD_IMAGES_H
+#define FOLIO_BUILD_IMAGES_H
+
+#include <stdbool.h>
+
+#include "build/output.h"
+#include "content/site.h"
+#include "lib/buf.h"
+#include "lib/diag.h"
+
+typedef struct build_images build_images;
+
+/* Open the variant cache (cache_dir, or the site's default) for out. NULL
+ * (with a warning) when images cannot be processed: photos are then
+ * published as they are. */
+build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out,
+                                diag_list *d);
+void build_images_close(build_images *bi);
+/* Publish from now on into out (a live update writes into a new snapshot
+ * that shares what was published before). */
+void build_images_set_output(build_images *bi, output *out);
+
+bool build_images_is_photo(const char *name);
+
+/* Publish media file m (stripped when it is a photo). bi must not be
+ * NULL (without images, publish the file as it is). 0 or -1. */
+int build_images_publish(build_images *bi, const media_file *m, diag_list *d);
+
+/* The <img>/<picture> markup for photo m as Markdown shows it (query holds
+ * Grav's image actions), publishing its variants. False when m is not a
+ * photo or bi is NULL: the caller writes a plain <img>. Thread-safe. */
+bool build_images_markup(build_images *bi, const page_version *pv, const media_file *m, const char *query,
+                         const char *alt, const char *title, bool above_fold, buf *out, diag_list *d);
+
+/* The header image of a page: m cropped wide (1200 x 400, Grav's
+ * cropZoom) in the widths the layout needs. */
+bool build_images_header(build_images *bi, const media_file *m, bool above_fold, buf *out, diag_list *d);
+
+#endif

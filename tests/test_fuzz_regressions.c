@@ -1,0 +1,77 @@
+/* test_fuzz_regressions.c - inputs the fuzz harnesses in fuzz/ found
+ * breaking something, kept as tests once fixed (see FUZZING.md). Each
+ * runs the input through the same calls as its harness and checks the
+ * behaviour that was wrong. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "content/markdown.h"
+#include "test.h"
+
+static bool keep_image(void *user, const markdown_image *image, buf *out)
+{
+    (void)user;
+    (void)image;
+    (void)out;
+    return false;
+}
+
+/* fuzz_markdown: an image without alt text or with an empty title made the
+ * renderer escape from an empty buffer's NULL pointer (undefined
+ * behaviour, reported by UBSan under clang). */
+TEST(image_with_empty_alt_and_title_renders_from_empty_buffers)
+{
+    static const char md[] = "Text.\n\n===\n\n![](photo.jpg \"\")\n\n![](a.png)\n";
+    markdown_options opt = {0};
+    opt.render_image = keep_image;
+    buf out = BUF_INIT;
+    CHECK_INT(markdown_render(md, sizeof md - 1, &opt, &out), 0);
+    CHECK_CONTAINS(buf_cstr(&out), "<img src=\"photo.jpg\" alt=\"\" />");
+    CHECK_CONTAINS(buf_cstr(&out), "<img src=\"a.png\" alt=\"\" />");
+    buf_free(&out);
+    buf_reset(&out);
+    CHECK_INT(markdown_render(md, sizeof md - 1, NULL, &out), 0);
+    CHECK_CONTAINS(buf_cstr(&out), "<img src=\"a.png\" alt=\"\" />");
+    buf_free(&out);
+}
+
+/* Text placed so that it ends right before an unreadable page: a read
+ * past its end faults at once instead of going unnoticed. */
+static char *text_before_guard_page(const char *text, size_t len, void **map, size_t *map_len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t span = (len / page + 2) * page;
+    char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return NULL;
+    mprotect(m + span - page, page, PROT_NONE);
+    char *p = m + span - page - len;
+    memcpy(p, text, len);
+    *map = m;
+    *map_len = span;
+    return p;
+}
+
+/* fuzz_summary (through summary_find_unsplit_delimiter): md4c 0.4.8 reads
+ * past the end of a text that ends inside a link destination, "[](" with
+ * no line end after it. markdown_render gives it a final line end. */
+TEST(link_destination_open_at_the_very_end_is_not_read_past)
+{
+    static const char *const endings[] = {"[](", "x [a](", "![](", "[a](<", "Title\n===\n\n[A](u"};
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
+        void *map;
+        size_t map_len;
+        size_t len = strlen(endings[i]);
+        char *text = text_before_guard_page(endings[i], len, &map, &map_len);
+        CHECK(text != NULL);
+        if (!text) continue;
+        buf out = BUF_INIT;
+        CHECK_INT(markdown_render(text, len, NULL, &out), 0);
+        /* no link was made: the brackets stay text */
+        CHECK(strstr(buf_cstr(&out), "<a ") == NULL);
+        CHECK(strstr(buf_cstr(&out), "](") != NULL);
+        buf_free(&out);
+        munmap(map, map_len);
+    }
+}
