@@ -68,3 +68,18 @@ int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d
     src->header = NULL;
     return -1;
 }
+
+int frontmatter_key_line(const page_source *src, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    const char *p = src->text, *end = src->text + src->body_off;
+    while (p < end) {
+        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+        line++;
+    }
+    return 1;
+}

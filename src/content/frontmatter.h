@@ -30,4 +30,8 @@ size_t source_normalize(char *text, size_t len);
  * page can be reported). */
 int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d);
 
+/* 1-based line of "key:" at the top level of src's header, for messages
+ * (1 when it is not found). */
+int frontmatter_key_line(const page_source *src, const char *key);
+
 #endif
