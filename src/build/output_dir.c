@@ -19,6 +19,7 @@ typedef struct dir_output {
     output base;
     char *out_dir;
     char *tmp_dir;
+    int tmp_fd; /* tmp_dir, for writes relative to it: no walk of its path per file */
     atomic_size_t files;
     pthread_mutex_t lock; /* guards redirects */
     buf redirects;
@@ -63,14 +64,64 @@ static char *prepare(dir_output *o, const char *path)
     return full;
 }
 
+/* mkdir -p of the folder part of rel (relative to dirfd). Most pages are
+ * the only file of a new folder whose parent exists: one mkdirat, and the
+ * walk from the top only when that fails. */
+static int make_parent_at(int dirfd, char *rel)
+{
+    char *slash = strrchr(rel, '/');
+    if (!slash) return 0;
+    *slash = 0;
+    int rc = mkdirat(dirfd, rel, 0755);
+    if (rc < 0 && errno == EEXIST) rc = 0;
+    if (rc < 0 && errno == ENOENT) {
+        rc = 0;
+        for (char *s = rel; rc == 0 && *s; s++) {
+            if (*s != '/') continue;
+            *s = 0;
+            if (mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
+            *s = '/';
+        }
+        if (rc == 0 && mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
+    }
+    *slash = '/';
+    return rc;
+}
+
+static int write_at(int dirfd, const char *rel, const char *data, size_t len)
+{
+    int fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    while (len) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return close(fd);
+}
+
 static int dir_put(output *base, const char *path, const void *data, size_t len, time_t mtime)
 {
     dir_output *o = (dir_output *)base;
-    char *full = prepare(o, path);
-    if (!full) return -1;
-    int rc = file_write(full, data, len);
     (void)mtime;
-    free(full);
+    if (!output_path_is_safe(path)) {
+        errno = EINVAL;
+        return -1;
+    }
+    char small[512];
+    size_t n = strlen(path);
+    char *rel = n < sizeof small ? small : xmalloc(n + 1);
+    memcpy(rel, path, n + 1);
+    int rc = make_parent_at(o->tmp_fd, rel);
+    if (rc == 0) rc = write_at(o->tmp_fd, rel, data, len);
+    if (rel != small) free(rel);
     if (rc == 0) o->files++;
     return rc;
 }
@@ -200,12 +251,22 @@ output *output_dir_new(const char *out_dir, diag_list *d)
     }
     free(parent);
     chmod(o->tmp_dir, 0755);
+    o->tmp_fd = open(o->tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->tmp_fd < 0) {
+        diag_add(d, DIAG_ERROR, o->out_dir, 0, 0, "cannot open the output folder: %s", strerror(errno));
+        rmdir(o->tmp_dir);
+        free(o->tmp_dir);
+        free(o->out_dir);
+        free(o);
+        return NULL;
+    }
     pthread_mutex_init(&o->lock, NULL);
     return &o->base;
 }
 
 static void destroy(dir_output *o)
 {
+    close(o->tmp_fd);
     pthread_mutex_destroy(&o->lock);
     buf_free(&o->redirects);
     free(o->tmp_dir);

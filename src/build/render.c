@@ -45,9 +45,17 @@ typedef struct render_state {
     arena *a;
 } render_state;
 
+/* Attributes that cost a computation or a copy (description, JSON-LD,
+ * the content) are read several times by one render: the theme asks for
+ * page.description three times. Their values are kept on the object. */
+#define PAGE_MEMO_SLOTS 8
+
 typedef struct page_obj {
     const page_version *pv;
     render_state *st;
+    int nmemo;
+    const char *memo_key[PAGE_MEMO_SLOTS];
+    value *memo_val[PAGE_MEMO_SLOTS];
 } page_obj;
 
 static value *page_value(render_state *st, const page_version *pv);
@@ -109,50 +117,158 @@ static value *header_image_html(render_state *st, const page_version *pv, bool a
     return v;
 }
 
-static value *page_get(void *self, const char *key, arena *a)
+/* The attributes pages answer, found by binary search: templates read
+ * hundreds of page attributes per page, and a chain of string
+ * comparisons showed in profiles. */
+enum page_attr_id {
+    ATTR_NONE = -1,
+    ATTR_ABSOLUTE_URL,
+    ATTR_CHILDREN,
+    ATTR_CONTENT,
+    ATTR_DATE,
+    ATTR_DESCRIPTION,
+    ATTR_FOLDER,
+    ATTR_HAS_MORE,
+    ATTR_HEADER,
+    ATTR_HEADER_IMAGE,
+    ATTR_HEADER_IMAGE_HTML,
+    ATTR_HEADER_IMAGE_LAZY_HTML,
+    ATTR_HOME,
+    ATTR_ID,
+    ATTR_IMAGE_URL,
+    ATTR_IS_POST,
+    ATTR_JSON_LD,
+    ATTR_LANG,
+    ATTR_LANGUAGE,
+    ATTR_MEDIA,
+    ATTR_MENU,
+    ATTR_NEXT,
+    ATTR_NEXT_SIBLING,
+    ATTR_OG_LOCALE,
+    ATTR_OG_LOCALE_ALTERNATES,
+    ATTR_OG_TYPE,
+    ATTR_PARENT,
+    ATTR_PREV,
+    ATTR_PREV_SIBLING,
+    ATTR_PUBLISHED,
+    ATTR_ROUTABLE,
+    ATTR_ROUTE,
+    ATTR_SLUG,
+    ATTR_SUMMARY,
+    ATTR_TEMPLATE,
+    ATTR_TITLE,
+    ATTR_TRANSLATIONS,
+    ATTR_URL,
+    ATTR_VISIBLE,
+};
+
+static const char *const attr_names[] = {
+    "absolute_url",
+    "children",
+    "content",
+    "date",
+    "description",
+    "folder",
+    "has_more",
+    "header",
+    "header_image",
+    "header_image_html",
+    "header_image_lazy_html",
+    "home",
+    "id",
+    "image_url",
+    "is_post",
+    "json_ld",
+    "lang",
+    "language",
+    "media",
+    "menu",
+    "next",
+    "nextSibling",
+    "og_locale",
+    "og_locale_alternates",
+    "og_type",
+    "parent",
+    "prev",
+    "prevSibling",
+    "published",
+    "routable",
+    "route",
+    "slug",
+    "summary",
+    "template",
+    "title",
+    "translations",
+    "url",
+    "visible",
+};
+
+static int attr_id(const char *key)
 {
-    page_obj *o = self;
+    size_t lo = 0, hi = sizeof attr_names / sizeof attr_names[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(key, attr_names[mid]);
+        if (!c) return (int)mid;
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return ATTR_NONE;
+}
+
+/* Page fields, content and summaries outlive every render that reads
+ * them: templates get references instead of copies. */
+static value *site_str(arena *a, const char *s) { return s ? value_str_ref(a, s, strlen(s)) : value_str_ref(a, "", 0); }
+
+static value *safe_ref(arena *a, const char *html)
+{
+    value *v = value_str_ref(a, html, strlen(html));
+    v->is_safe = true;
+    return v;
+}
+
+static value *page_attr(page_obj *o, const char *key, int id, arena *a)
+{
     const page_version *pv = o->pv;
     render_state *st = o->st;
     const site *s = st->r->s;
     (void)a;
     a = st->a;
-    if (!strcmp(key, "title")) return value_cstr(a, pv->title);
-    if (!strcmp(key, "menu")) return value_cstr(a, pv->menu);
-    if (!strcmp(key, "url")) return value_cstr(a, pv->url);
-    if (!strcmp(key, "route")) return value_cstr(a, pv->is_home ? "/" : pv->route);
-    if (!strcmp(key, "slug")) return value_cstr(a, pv->slug);
-    if (!strcmp(key, "date")) return value_int(a, pv->date);
-    if (!strcmp(key, "header")) return pv->header;
-    if (!strcmp(key, "content")) {
-        if (pv == st->current && st->content_html) return value_safe_str(a, st->content_html, strlen(st->content_html));
-        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
+    if (id == ATTR_TITLE) return site_str(a, pv->title);
+    if (id == ATTR_MENU) return site_str(a, pv->menu);
+    if (id == ATTR_URL) return site_str(a, pv->url);
+    if (id == ATTR_ROUTE) return site_str(a, pv->is_home ? "/" : pv->route);
+    if (id == ATTR_SLUG) return site_str(a, pv->slug);
+    if (id == ATTR_DATE) return value_int(a, pv->date);
+    if (id == ATTR_HEADER) return pv->header;
+    if (id == ATTR_CONTENT) {
+        if (pv == st->current && st->content_html) return safe_ref(a, st->content_html);
+        return safe_ref(a, pv->summary_html ? pv->summary_html : "");
     }
-    if (!strcmp(key, "summary"))
-        return value_safe_str(a, pv->summary_html ? pv->summary_html : "", pv->summary_html ? strlen(pv->summary_html) : 0);
-    if (!strcmp(key, "has_more")) return value_bool(pv->has_more);
-    if (!strcmp(key, "template")) return value_cstr(a, pv->template_name);
-    if (!strcmp(key, "lang") || !strcmp(key, "language")) return value_cstr(a, s->langs[pv->lang]);
-    if (!strcmp(key, "visible")) return value_bool(pv->visible);
-    if (!strcmp(key, "published")) return value_bool(pv->published);
-    if (!strcmp(key, "routable")) return value_bool(pv->routable);
-    if (!strcmp(key, "home")) return value_bool(pv->is_home);
-    if (!strcmp(key, "folder")) return value_cstr(a, pv->page->folder);
-    if (!strcmp(key, "id")) return value_cstr(a, pv->page->rel);
-    if (!strcmp(key, "parent")) {
+    if (id == ATTR_SUMMARY) return safe_ref(a, pv->summary_html ? pv->summary_html : "");
+    if (id == ATTR_HAS_MORE) return value_bool(pv->has_more);
+    if (id == ATTR_TEMPLATE) return site_str(a, pv->template_name);
+    if (id == ATTR_LANG || id == ATTR_LANGUAGE) return value_cstr(a, s->langs[pv->lang]);
+    if (id == ATTR_VISIBLE) return value_bool(pv->visible);
+    if (id == ATTR_PUBLISHED) return value_bool(pv->published);
+    if (id == ATTR_ROUTABLE) return value_bool(pv->routable);
+    if (id == ATTR_HOME) return value_bool(pv->is_home);
+    if (id == ATTR_FOLDER) return site_str(a, pv->page->folder);
+    if (id == ATTR_ID) return site_str(a, pv->page->rel);
+    if (id == ATTR_PARENT) {
         const page *pp = pv->page->parent;
         return pp && pp->v[pv->lang] ? page_value(st, pp->v[pv->lang]) : value_null();
     }
-    if (!strcmp(key, "children")) {
+    if (id == ATTR_CHILDREN) {
         value *l = value_list(a);
         for (size_t i = 0; i < pv->nitems; i++) list_push(a, l, page_value(st, pv->items[i]));
         return l;
     }
-    if (!strcmp(key, "prev") || !strcmp(key, "prevSibling"))
+    if (id == ATTR_PREV || id == ATTR_PREV_SIBLING)
         return pv->prev ? page_value(st, pv->prev) : value_null();
-    if (!strcmp(key, "next") || !strcmp(key, "nextSibling"))
+    if (id == ATTR_NEXT || id == ATTR_NEXT_SIBLING)
         return pv->next ? page_value(st, pv->next) : value_null();
-    if (!strcmp(key, "media")) {
+    if (id == ATTR_MEDIA) {
         value *l = value_list(a);
         for (size_t i = 0; i < pv->page->nmedia; i++) {
             const media_file *m = &pv->page->media[i];
@@ -169,14 +285,14 @@ static value *page_get(void *self, const char *key, arena *a)
         }
         return l;
     }
-    if (!strcmp(key, "header_image")) {
+    if (id == ATTR_HEADER_IMAGE) {
         const media_file *m = header_media(pv);
         return m ? value_cstr(a, m->url) : value_null();
     }
-    if (!strcmp(key, "header_image_html")) return header_image_html(st, pv, true);
-    if (!strcmp(key, "header_image_lazy_html")) return header_image_html(st, pv, false);
+    if (id == ATTR_HEADER_IMAGE_HTML) return header_image_html(st, pv, true);
+    if (id == ATTR_HEADER_IMAGE_LAZY_HTML) return header_image_html(st, pv, false);
     /* Search engines and link previews (partials/metadata.html.twig). */
-    if (!strcmp(key, "description")) {
+    if (id == ATTR_DESCRIPTION) {
         /* The author's own description first, as Grav's page metadata has it. */
         const char *own = value_path_str(pv->header, "metadata.description", NULL);
         if (!own) own = value_path_str(pv->header, "description", NULL);
@@ -189,14 +305,14 @@ static value *page_get(void *self, const char *key, arena *a)
         buf_free(&d);
         return v;
     }
-    if (!strcmp(key, "absolute_url")) return value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, pv->url));
-    if (!strcmp(key, "image_url")) {
+    if (id == ATTR_ABSOLUTE_URL) return value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, pv->url));
+    if (id == ATTR_IMAGE_URL) {
         const media_file *m = seo_lead_image(pv);
         return m ? value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, m->url)) : value_null();
     }
-    if (!strcmp(key, "og_locale")) return value_cstr(a, seo_og_locale(s->langs[pv->lang]));
-    if (!strcmp(key, "og_type")) return value_cstr(a, seo_is_post(pv) ? "article" : "website");
-    if (!strcmp(key, "og_locale_alternates")) {
+    if (id == ATTR_OG_LOCALE) return value_cstr(a, seo_og_locale(s->langs[pv->lang]));
+    if (id == ATTR_OG_TYPE) return value_cstr(a, seo_is_post(pv) ? "article" : "website");
+    if (id == ATTR_OG_LOCALE_ALTERNATES) {
         value *l = value_list(a);
         for (int k = 0; k < s->nlangs; k++) {
             const page_version *t = pv->page->v[k];
@@ -204,12 +320,12 @@ static value *page_get(void *self, const char *key, arena *a)
         }
         return l;
     }
-    if (!strcmp(key, "is_post")) return value_bool(seo_is_post(pv));
-    if (!strcmp(key, "json_ld")) {
+    if (id == ATTR_IS_POST) return value_bool(seo_is_post(pv));
+    if (id == ATTR_JSON_LD) {
         const char *j = seo_json_ld(s, pv, st->r->base_url, a);
         return *j ? value_safe_str(a, j, strlen(j)) : value_null();
     }
-    if (!strcmp(key, "translations")) {
+    if (id == ATTR_TRANSLATIONS) {
         value *l = value_list(a);
         for (int k = 0; k < s->nlangs; k++) {
             const page_version *t = pv->page->v[k];
@@ -227,6 +343,30 @@ static value *page_get(void *self, const char *key, arena *a)
     return map_get(pv->header, key);
 }
 
+static bool is_costly_attr(int id)
+{
+    switch (id) {
+    case ATTR_CONTENT: case ATTR_SUMMARY: case ATTR_DESCRIPTION: case ATTR_JSON_LD: case ATTR_TRANSLATIONS:
+    case ATTR_OG_LOCALE_ALTERNATES: case ATTR_IMAGE_URL: case ATTR_HEADER_IMAGE:
+    case ATTR_HEADER_IMAGE_HTML: case ATTR_HEADER_IMAGE_LAZY_HTML: return true;
+    default: return false;
+    }
+}
+
+static value *page_get(void *self, const char *key, arena *a)
+{
+    page_obj *o = self;
+    for (int i = 0; i < o->nmemo; i++)
+        if (!strcmp(o->memo_key[i], key)) return o->memo_val[i];
+    int id = attr_id(key);
+    value *v = page_attr(o, key, id, a);
+    if (o->nmemo < PAGE_MEMO_SLOTS && is_costly_attr(id)) {
+        o->memo_key[o->nmemo] = arena_strdup(o->st->a, key);
+        o->memo_val[o->nmemo++] = v;
+    }
+    return v;
+}
+
 static void page_write(void *self, buf *out)
 {
     page_obj *o = self;
@@ -240,6 +380,7 @@ static value *page_value(render_state *st, const page_version *pv)
     page_obj *o = arena_alloc(st->a, sizeof *o);
     o->pv = pv;
     o->st = st;
+    o->nmemo = 0;
     return value_object(st->a, &page_class, o);
 }
 

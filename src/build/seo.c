@@ -18,6 +18,7 @@ const char *seo_base_url(const site *s, const char *override, arena *a)
 
 static bool is_block_tag(const char *name, size_t n)
 {
+    if (n == 0 || n > 10) return false;
     static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                                          "tr", "td", "th", "table", "figure", "figcaption", "blockquote", "pre",
                                          "hr", "section", "article", "dd", "dt", NULL};
@@ -30,7 +31,13 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
 {
     buf text = BUF_INIT;
     bool space = false;
+    /* Characters in text so far: once there are more than max, the rest
+     * of the HTML cannot change the result. */
+    size_t have = 0, counted = 0;
     for (size_t i = 0; i < len; i++) {
+        for (; counted < text.len; counted++)
+            if (((unsigned char)text.s[counted] & 0xC0) != 0x80) have++;
+        if (have > max) break;
         char c = html[i];
         if (c == '<') {
             const char *end = memchr(html + i, '>', len - i);
@@ -42,7 +49,7 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
             if (is_block_tag(html + name_at, name_len)) space = text.len > 0;
             continue;
         }
-        if (isspace((unsigned char)c)) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
             space = text.len > 0;
             continue;
         }

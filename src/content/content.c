@@ -134,7 +134,8 @@ int content_render(const site *s, const page_version *pv, const content_options 
     }
     src.len = source_normalize(src.text, src.len);
     arena a = ARENA_INIT;
-    frontmatter_split(&src, &a, pv->file, NULL);
+    /* The loader parsed (and reported) the header already. */
+    frontmatter_find_body(&src);
     const char *body = src.text + src.body_off;
     size_t body_len = src.len - src.body_off;
 

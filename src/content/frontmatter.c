@@ -36,36 +36,32 @@ static int is_fence(const char *p, const char *end, const char **next)
     return 1;
 }
 
-int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d)
+/* Where the header's YAML is and where the body starts. Returns 0 without
+ * a header, 1 with one (yaml_start/yaml_len set), -1 when the closing
+ * fence is missing (the body is then empty). */
+static int locate(page_source *src, const char **yaml_start, size_t *yaml_len)
 {
     const char *text = src->text, *end = src->text + src->len, *p;
-    src->header = value_map(a);
     src->body_off = 0;
     src->body_line = 1;
     if (!is_fence(text, end, &p)) return 0;
-    const char *yaml_start = p;
+    *yaml_start = p;
     int line = 2;
     while (p < end) {
         const char *next;
         if (is_fence(p, end, &next)) {
             src->body_off = (size_t)(next - text);
             src->body_line = line + 1;
-            src->header = yaml_load(a, yaml_start, (size_t)(p - yaml_start), path, 1, d);
-            if (src->header && src->header->kind != V_MAP) {
-                diag_add(d, DIAG_ERROR, path, 2, 1, "front matter must be a YAML mapping (key: value lines)");
-                src->header = NULL;
-            }
-            return src->header ? 0 : -1;
+            *yaml_len = (size_t)(p - *yaml_start);
+            return 1;
         }
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) break;
         p = nl + 1;
         line++;
     }
-    diag_add(d, DIAG_ERROR, path, 1, 1, "front matter starts with '---' but has no closing '---' line");
     src->body_off = src->len;
     src->body_line = line;
-    src->header = NULL;
     return -1;
 }
 
@@ -82,4 +78,32 @@ int frontmatter_key_line(const page_source *src, const char *key)
         line++;
     }
     return 1;
+}
+
+void frontmatter_find_body(page_source *src)
+{
+    const char *yaml_start;
+    size_t yaml_len;
+    locate(src, &yaml_start, &yaml_len);
+    src->header = NULL;
+}
+
+int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d)
+{
+    const char *yaml_start = NULL;
+    size_t yaml_len = 0;
+    src->header = value_map(a);
+    int found = locate(src, &yaml_start, &yaml_len);
+    if (found == 0) return 0;
+    if (found < 0) {
+        diag_add(d, DIAG_ERROR, path, 1, 1, "front matter starts with '---' but has no closing '---' line");
+        src->header = NULL;
+        return -1;
+    }
+    src->header = yaml_load(a, yaml_start, yaml_len, path, 1, d);
+    if (src->header && src->header->kind != V_MAP) {
+        diag_add(d, DIAG_ERROR, path, 2, 1, "front matter must be a YAML mapping (key: value lines)");
+        src->header = NULL;
+    }
+    return src->header ? 0 : -1;
 }

@@ -29,6 +29,9 @@ size_t source_normalize(char *text, size_t len);
  * when the header is usable, -1 otherwise (body_off is still set so the
  * page can be reported). */
 int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d);
+/* Only set body_off and body_line (header stays NULL): for a page whose
+ * header was parsed before, without reporting anything. */
+void frontmatter_find_body(page_source *src);
 
 /* 1-based line of "key:" at the top level of src's header, for messages
  * (1 when it is not found). */

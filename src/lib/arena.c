@@ -67,14 +67,20 @@ char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(
 
 char *arena_printf(arena *a, const char *fmt, ...)
 {
+    /* Short results (URLs, paths) are formatted once, into a stack buffer. */
+    char tmp[256];
     va_list ap, cp;
     va_start(ap, fmt);
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, cp);
     va_end(cp);
-    if (n < 0) n = 0;
+    if (n < 0) {
+        n = 0;
+        tmp[0] = 0;
+    }
     char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof tmp) memcpy(p, tmp, (size_t)n + 1);
+    else vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return p;
 }

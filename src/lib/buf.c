@@ -42,7 +42,7 @@ char *xstrndup(const char *s, size_t n)
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-void buf_grow(buf *b, size_t extra)
+void buf_grow_slow(buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap) return;
@@ -63,22 +63,24 @@ void buf_add(buf *b, const void *data, size_t len)
 
 void buf_puts(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
-void buf_putc(buf *b, char c)
-{
-    buf_grow(b, 1);
-    b->s[b->len++] = c;
-    b->s[b->len] = 0;
-}
-
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
+    /* Format straight into the free space; only output that does not
+     * fit is formatted a second time, after growing. */
+    buf_grow(b, 64);
+    size_t room = b->cap - b->len;
     va_list cp;
     va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
+    int n = vsnprintf(b->s + b->len, room, fmt, cp);
     va_end(cp);
-    if (n < 0) return;
-    buf_grow(b, (size_t)n);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->s[b->len] = 0;
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_grow(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 
@@ -90,19 +92,22 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Bytes buf_add_html replaces. */
+static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+
 void buf_add_html(buf *b, const char *s, size_t len)
 {
     size_t start = 0;
     buf_grow(b, len);
     for (size_t i = 0; i < len; i++) {
+        if (!html_special[(unsigned char)s[i]]) continue;
         const char *rep;
         switch (s[i]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;
         case '>': rep = "&gt;"; break;
         case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#039;"; break;
-        default: continue;
+        default: rep = "&#039;"; break;
         }
         buf_add(b, s + start, i - start);
         buf_puts(b, rep);

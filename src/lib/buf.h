@@ -18,10 +18,22 @@ typedef struct buf {
 
 #define BUF_INIT {NULL, 0, 0}
 
-void buf_grow(buf *b, size_t extra);
+/* Make room for extra more bytes (and the NUL); the slow path reallocates. */
+void buf_grow_slow(buf *b, size_t extra);
+/* Inline because output is built a byte or a few bytes at a time: a
+ * call per byte shows in profiles of the build. */
+static inline void buf_grow(buf *b, size_t extra)
+{
+    if (b->len + extra + 1 > b->cap) buf_grow_slow(b, extra);
+}
 void buf_add(buf *b, const void *data, size_t len);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+static inline void buf_putc(buf *b, char c)
+{
+    buf_grow(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = 0;
+}
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Append with HTML escaping of & < > " (and ' when quote_single). */

@@ -601,19 +601,39 @@ static void iso_week(const struct tm *tm, int *week, long long *year)
     *year = y;
 }
 
+/* A number with at least min_digits digits (zero-padded), as "%0*lld"
+ * would print it; dates are formatted for every page of a build, and
+ * printf is costly for two digits. */
+static void put_num(buf *out, long long v, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    bool neg = v < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n < min_digits) tmp[n++] = '0';
+    if (neg) buf_putc(out, '-');
+    buf_grow(out, (size_t)n);
+    while (n) out->s[out->len++] = tmp[--n];
+    out->s[out->len] = 0;
+}
+
 static void put_year(buf *out, long long y)
 {
-    if (y < 0)
-        buf_printf(out, "-%04lld", -y);
-    else
-        buf_printf(out, "%04lld", y);
+    put_num(out, y, 4);
 }
 
 static void put_offset(buf *out, long offset, bool with_colon)
 {
     char sign = offset < 0 ? '-' : '+';
     long a = offset < 0 ? -offset : offset;
-    buf_printf(out, with_colon ? "%c%02ld:%02ld" : "%c%02ld%02ld", sign, a / 3600, a / 60 % 60);
+    buf_putc(out, sign);
+    put_num(out, a / 3600, 2);
+    if (with_colon) buf_putc(out, ':');
+    put_num(out, a / 60 % 60, 2);
 }
 
 static const char *zone_name(void)
@@ -642,11 +662,11 @@ void date_format(buf *out, const char *php_format, long long t, const char *lang
         bool followed_day = follows_day;
         follows_day = false;
         switch (*p) {
-        case 'd': buf_printf(out, "%02d", tm.tm_mday); follows_day = true; break;
-        case 'j': buf_printf(out, "%d", tm.tm_mday); follows_day = true; break;
+        case 'd': put_num(out, tm.tm_mday, 2); follows_day = true; break;
+        case 'j': put_num(out, tm.tm_mday, 1); follows_day = true; break;
         case 'D': buf_puts(out, weekday_short[li][tm.tm_wday]); break;
         case 'l': buf_puts(out, weekday_full[li][tm.tm_wday]); break;
-        case 'N': buf_printf(out, "%d", tm.tm_wday == 0 ? 7 : tm.tm_wday); break;
+        case 'N': put_num(out, tm.tm_wday == 0 ? 7 : tm.tm_wday, 1); break;
         case 'S':
             /* Ordinal suffixes exist only in English; "jS F" still reads
              * as a day followed by its month. */
@@ -654,13 +674,13 @@ void date_format(buf *out, const char *php_format, long long t, const char *lang
                 buf_puts(out, english_ordinal_suffix(tm.tm_mday));
             follows_day = followed_day;
             break;
-        case 'w': buf_printf(out, "%d", tm.tm_wday); break;
-        case 'z': buf_printf(out, "%d", tm.tm_yday); break;
+        case 'w': put_num(out, tm.tm_wday, 1); break;
+        case 'z': put_num(out, tm.tm_yday, 1); break;
         case 'W': {
             int week;
             long long week_year;
             iso_week(&tm, &week, &week_year);
-            buf_printf(out, "%02d", week);
+            put_num(out, week, 2);
             break;
         }
         case 'o': {
@@ -676,20 +696,20 @@ void date_format(buf *out, const char *php_format, long long t, const char *lang
         case 'M':
             buf_puts(out, li == LANG_RU && followed_day && tm.tm_mon == 4 ? "мая" : month_short[li][tm.tm_mon]);
             break;
-        case 'm': buf_printf(out, "%02d", tm.tm_mon + 1); break;
-        case 'n': buf_printf(out, "%d", tm.tm_mon + 1); break;
-        case 't': buf_printf(out, "%d", days_in_month(year, tm.tm_mon + 1)); break;
+        case 'm': put_num(out, tm.tm_mon + 1, 2); break;
+        case 'n': put_num(out, tm.tm_mon + 1, 1); break;
+        case 't': put_num(out, days_in_month(year, tm.tm_mon + 1), 1); break;
         case 'L': buf_putc(out, is_leap_year(year) ? '1' : '0'); break;
         case 'Y': put_year(out, year); break;
-        case 'y': buf_printf(out, "%02lld", (year % 100 + 100) % 100); break;
+        case 'y': put_num(out, (year % 100 + 100) % 100, 2); break;
         case 'a': buf_puts(out, tm.tm_hour < 12 ? "am" : "pm"); break;
         case 'A': buf_puts(out, tm.tm_hour < 12 ? "AM" : "PM"); break;
-        case 'g': buf_printf(out, "%d", hour12); break;
-        case 'G': buf_printf(out, "%d", tm.tm_hour); break;
-        case 'h': buf_printf(out, "%02d", hour12); break;
-        case 'H': buf_printf(out, "%02d", tm.tm_hour); break;
-        case 'i': buf_printf(out, "%02d", tm.tm_min); break;
-        case 's': buf_printf(out, "%02d", tm.tm_sec); break;
+        case 'g': put_num(out, hour12, 1); break;
+        case 'G': put_num(out, tm.tm_hour, 1); break;
+        case 'h': put_num(out, hour12, 2); break;
+        case 'H': put_num(out, tm.tm_hour, 2); break;
+        case 'i': put_num(out, tm.tm_min, 2); break;
+        case 's': put_num(out, tm.tm_sec, 2); break;
         case 'u': buf_puts(out, "000000"); break; /* Unix times are whole seconds */
         case 'v': buf_puts(out, "000"); break;
         case 'e': buf_puts(out, zone_name()); break;
@@ -701,11 +721,11 @@ void date_format(buf *out, const char *php_format, long long t, const char *lang
             break;
         case 'P': put_offset(out, tm.tm_gmtoff, true); break;
         case 'O': put_offset(out, tm.tm_gmtoff, false); break;
-        case 'Z': buf_printf(out, "%ld", (long)tm.tm_gmtoff); break;
+        case 'Z': put_num(out, (long long)tm.tm_gmtoff, 1); break;
         case 'c': date_format(out, "Y-m-d\\TH:i:sP", t, NULL); break;
         /* RFC 2822 is read by programs: always English. */
         case 'r': date_format(out, "D, d M Y H:i:s O", t, NULL); break;
-        case 'U': buf_printf(out, "%lld", t); break;
+        case 'U': put_num(out, t, 1); break;
         case '\\':
             if (p[1]) {
                 p++;

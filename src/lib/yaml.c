@@ -6,6 +6,8 @@
 #include "yaml.h"
 #include "files.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -243,7 +245,14 @@ static value *parse_node(loader *L, yaml_event_t *ev, int depth)
 
 value *yaml_load(arena *a, const char *text, size_t len, const char *path, int first_line, diag_list *d)
 {
-    loader *L = xcalloc(1, sizeof *L);
+    /* Only the fields before the anchor table need zeroing: anchors are
+     * read below nanchors only, and clearing the whole table cost more
+     * than parsing a page's front matter. */
+    loader *L = xmalloc(sizeof *L);
+    memset(L, 0, offsetof(loader, anchors));
+    L->nanchors = 0;
+    L->alias_weight = 0;
+    L->failed = 0;
     L->a = a;
     L->path = path;
     L->text = text;
