@@ -310,3 +310,25 @@ TEST(english_is_the_default_language)
     CHECK_STR(formatted("j F Y", t, NULL), "9 January 2023");
     CHECK_STR(formatted("j F Y", t, "de"), "9 January 2023");
 }
+
+TEST(summer_and_winter_time_follow_the_zone_rules)
+{
+    CHECK_INT(date_set_timezone("Europe/Berlin"), 0);
+    long long t;
+    CHECK_INT(date_parse("2023-07-01 12:00", NULL, &t, NULL), 0);
+    CHECK_INT(t, 1688205600LL); /* 10:00 UTC, summer time */
+    CHECK_INT(date_parse("2023-01-01 12:00", NULL, &t, NULL), 0);
+    CHECK_INT(t, 1672570800LL); /* 11:00 UTC, winter time */
+    buf b = BUF_INIT;
+    date_format(&b, "Y-m-d H:i T P", 1688205600LL, "en");
+    CHECK_STR(buf_cstr(&b), "2023-07-01 12:00 CEST +02:00");
+    buf_reset(&b);
+    /* the hour after the autumn change is the second 02:xx of the night */
+    date_format(&b, "H:i P", 1698541200LL, "en");
+    CHECK_STR(buf_cstr(&b), "02:00 +01:00");
+    buf_free(&b);
+    CHECK_INT(date_set_timezone("Asia/Almaty"), 0);
+    /* the per-thread cache is refilled for the new zone */
+    CHECK_INT(date_parse("2023-07-01 12:00", NULL, &t, NULL), 0);
+    CHECK_INT(t, 1688191200LL); /* 06:00 UTC at +06 */
+}

@@ -348,8 +348,8 @@ static bool is_costly_attr(int id)
 {
     switch (id) {
     case ATTR_CONTENT: case ATTR_SUMMARY: case ATTR_DESCRIPTION: case ATTR_JSON_LD: case ATTR_TRANSLATIONS:
-    case ATTR_OG_LOCALE_ALTERNATES: case ATTR_IMAGE_URL: case ATTR_HEADER_IMAGE: case ATTR_HEADER_IMAGE_HTML:
-    case ATTR_HEADER_IMAGE_LAZY_HTML: return true;
+    case ATTR_OG_LOCALE_ALTERNATES: case ATTR_IMAGE_URL: case ATTR_HEADER_IMAGE:
+    case ATTR_HEADER_IMAGE_HTML: case ATTR_HEADER_IMAGE_LAZY_HTML: return true;
     default: return false;
     }
 }

@@ -12,20 +12,6 @@
 
 #define MAX_PAGE_FILE (32 * 1024 * 1024)
 
-int check_header_key_line(const page_source *src, const char *key)
-{
-    size_t kl = strlen(key);
-    int line = 1;
-    const char *p = src->text, *end = src->text + src->body_off;
-    while (p < end) {
-        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) break;
-        p = nl + 1;
-        line++;
-    }
-    return 1;
-}
 
 int check_body_line(const page_source *src, const char *needle, int *col)
 {
@@ -111,7 +97,7 @@ static void scan_version(void *ctx, int worker, size_t i)
     src.header = pv->has_error ? NULL : pv->header;
     if (src.header) check_header(r, pv, &src, a);
     check_body(r, pv, &src, &r->facts[i], a);
-    if (map_get(pv->header, "date")) r->facts[i].date_line = check_header_key_line(&src, "date");
+    if (map_get(pv->header, "date")) r->facts[i].date_line = frontmatter_key_line(&src, "date");
     r->facts[i].scanned = true;
     free(src.text);
 }

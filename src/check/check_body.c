@@ -9,6 +9,7 @@
  * it goes through a small tag reader, so links, images and ids written as
  * HTML are checked the same way as Markdown ones. */
 #include "check/internal.h"
+#include "lib/url.h"
 #include "content/content.h"
 #include "content/entity.h"
 #include "content/markdown.h"
@@ -89,26 +90,11 @@ static void add_media_use(body_scan *b, const page *pg, const media_file *m)
     f->media[f->nmedia++] = (media_ref){pg, (size_t)(m - pg->media)};
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 static char *percent_decode(arena *a, const char *s, size_t n)
 {
-    char *out = arena_alloc(a, n + 1), *w = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else {
-            *w++ = s[i];
-        }
-    }
-    *w = 0;
+    char *out = arena_alloc(a, n + 1);
+    url_percent_decode(out, s, n);
     return out;
 }
 

@@ -96,7 +96,7 @@ static void check_bool(check_run *r, const page_version *pv, const page_source *
                        const char *shown, const value *v)
 {
     if (v->kind == V_BOOL || v->kind == V_NULL) return;
-    int line = check_header_key_line(src, key);
+    int line = frontmatter_key_line(src, key);
     if (v->kind == V_STRING && (!strcasecmp(v->u.str.s, "true") || !strcasecmp(v->u.str.s, "false"))) {
         diag_add(r->d, DIAG_WARNING, pv->file, line, 1, "%s is the text '%s', not a boolean: write %s without quotes",
                  shown, v->u.str.s, v->u.str.s);
@@ -126,11 +126,11 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
             check_bool(r, pv, src, key, key, v);
         } else if (in_list(text_keys, key)) {
             if (v->kind == V_LIST || v->kind == V_MAP)
-                diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1, "%s is %s, not text", key,
+                diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1, "%s is %s, not text", key,
                          kind_name(v));
         } else if (in_list(map_keys, key)) {
             if (v->kind != V_MAP && v->kind != V_NULL)
-                diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1,
+                diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1,
                          "%s is %s; it must be a map of keys (indented lines below it)", key, kind_name(v));
             else if (!strcmp(key, "process") && v->kind == V_MAP) {
                 const value *m = map_get(v, "markdown"), *t = map_get(v, "twig");
@@ -140,20 +140,20 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                 for (size_t k = 0; k < v->u.map.len; k++) {
                     const value *x = v->u.map.items[k].val;
                     if (x->kind == V_MAP || x->kind == V_OBJECT)
-                        diag_add(r->d, DIAG_WARNING, pv->file, check_header_key_line(src, key), 1,
+                        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, key), 1,
                                  "taxonomy.%s is %s; it should be a list of names", v->u.map.items[k].key,
                                  kind_name(x));
                 }
             } else if (!strcmp(key, "routes") && v->kind == V_MAP) {
                 const value *al = map_get(v, "aliases");
                 if (al && al->kind != V_LIST && al->kind != V_NULL)
-                    diag_add(r->d, DIAG_ERROR, pv->file, check_header_key_line(src, key), 1,
+                    diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1,
                              "routes.aliases is %s, not a list", kind_name(al));
             }
         } else if (!in_list(known_keys, key)) {
             const char *near = near_known_key(key);
             if (near)
-                diag_add(r->d, DIAG_WARNING, pv->file, check_header_key_line(src, key), 1,
+                diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, key), 1,
                          "unknown key '%s': did you mean '%s'?", key, near);
         }
     }
@@ -161,7 +161,7 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     if (pv->publish_date > r->s->now && !pv->has_error && value_path_bool(h, "published", true)) {
         buf when = BUF_INIT;
         date_format(&when, "d-m-Y H:i T", pv->publish_date, NULL);
-        diag_add(r->d, DIAG_NOTE, pv->file, check_header_key_line(src, "publish_date"), 1,
+        diag_add(r->d, DIAG_NOTE, pv->file, frontmatter_key_line(src, "publish_date"), 1,
                  "scheduled: appears at %s (%s)", buf_cstr(&when), r->s->langs[pv->lang]);
         buf_free(&when);
     }

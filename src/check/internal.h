@@ -54,8 +54,6 @@ typedef struct check_run {
 /* The facts of a version (NULL when it was not scanned). */
 page_facts *check_facts_of(check_run *r, const page_version *pv);
 
-/* 1-based file line of the top-level header key, or 1. */
-int check_header_key_line(const page_source *src, const char *key);
 /* 1-based file line of the first occurrence of needle in the body, or the
  * body's first line; *col (when not NULL) gets its 1-based column in
  * characters, or 1. */

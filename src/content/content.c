@@ -1,5 +1,6 @@
 /* content.c - from a page file to content and summary HTML. */
 #include "content/content.h"
+#include "lib/url.h"
 #include "content/frontmatter.h"
 #include "content/markdown.h"
 #include "content/shortcode.h"
@@ -28,26 +29,11 @@ static bool has_scheme(const char *u)
     return p > u && *p == ':';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 static char *percent_decode(arena *a, const char *s, size_t n)
 {
-    char *out = arena_alloc(a, n + 1), *w = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else {
-            *w++ = s[i];
-        }
-    }
-    *w = 0;
+    char *out = arena_alloc(a, n + 1);
+    url_percent_decode(out, s, n);
     return out;
 }
 

@@ -65,6 +65,21 @@ static int locate(page_source *src, const char **yaml_start, size_t *yaml_len)
     return -1;
 }
 
+int frontmatter_key_line(const page_source *src, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    const char *p = src->text, *end = src->text + src->body_off;
+    while (p < end) {
+        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+        line++;
+    }
+    return 1;
+}
+
 void frontmatter_find_body(page_source *src)
 {
     const char *yaml_start;

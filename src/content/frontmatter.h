@@ -33,4 +33,8 @@ int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d
  * header was parsed before, without reporting anything. */
 void frontmatter_find_body(page_source *src);
 
+/* 1-based line of "key:" at the top level of src's header, for messages
+ * (1 when it is not found). */
+int frontmatter_key_line(const page_source *src, const char *key);
+
 #endif

@@ -358,21 +358,6 @@ static void scan_folder(loader *L, page *pg, int depth)
 
 /* ---- headers ---------------------------------------------------------- */
 
-/* 1-based line of "key:" at the top level of the header, for messages. */
-static int header_key_line(const page_source *src, const char *key)
-{
-    size_t kl = strlen(key);
-    int line = 1;
-    const char *p = src->text, *end = src->text + src->body_off;
-    while (p < end) {
-        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) break;
-        p = nl + 1;
-        line++;
-    }
-    return 1;
-}
 
 static long long header_date(site *s, arena *a, page_version *pv, const page_source *src, const char *key,
                              const char *fmt, diag_list *d)
@@ -384,7 +369,7 @@ static long long header_date(site *s, arena *a, page_version *pv, const page_sou
     long long t;
     int col = 0;
     if (date_parse(text, fmt, &t, &col) == 0) return t;
-    int line = header_key_line(src, key);
+    int line = frontmatter_key_line(src, key);
     diag_add(d, DIAG_ERROR, pv->file, line, (int)strlen(key) + 3 + (col > 0 ? col - 1 : 0),
              "%s '%s' is not a date (write it like '09-01-2023 10:00')", key, text);
     pv->has_error = true;

@@ -15,6 +15,7 @@
 #include "lib/date.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ static bool zone_name_is_safe(const char *tz)
     return true;
 }
 
+/* Bumped when the zone changes, so the per-thread offset caches refill. */
+static atomic_uint zone_generation = 1;
+
 int date_set_timezone(const char *tz)
 {
     if (!tz || !zone_name_is_safe(tz))
@@ -60,6 +64,7 @@ int date_set_timezone(const char *tz)
     if (setenv("TZ", tz, 1) != 0)
         return -1;
     tzset();
+    atomic_fetch_add(&zone_generation, 1);
     return 0;
 }
 
@@ -86,6 +91,90 @@ static long long days_from_civil(long long y, int m, int d)
     long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* ----------------------------------------------------------- local time */
+
+/* glibc's localtime_r and mktime take a process-wide lock on every call;
+ * a build formats and reads dates on every page from all cores, so the
+ * zone's offset is remembered per thread and per hour (zones change
+ * offset only on the hour or half hour... and never twice in an hour),
+ * and the calendar arithmetic is done here. */
+#define OFFSET_CACHE 1024
+
+typedef struct offset_entry {
+    long long hour; /* t / 3600, floored */
+    unsigned generation;
+    long offset;      /* seconds east of UTC */
+    int is_dst;
+    const char *zone; /* abbreviation, from glibc's static tables */
+} offset_entry;
+
+static _Thread_local offset_entry offset_cache[OFFSET_CACHE];
+
+static const offset_entry *zone_at(long long t)
+{
+    long long hour = t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
+    offset_entry *e = &offset_cache[(unsigned long long)hour % OFFSET_CACHE];
+    unsigned gen = atomic_load(&zone_generation);
+    if (e->generation == gen && e->hour == hour) return e;
+    time_t at = (time_t)(hour * 3600 + 1800);
+    struct tm tm;
+    if (!localtime_r(&at, &tm)) memset(&tm, 0, sizeof tm);
+    e->hour = hour;
+    e->generation = gen;
+    e->offset = tm.tm_gmtoff;
+    e->is_dst = tm.tm_isdst;
+    e->zone = tm.tm_zone;
+    return e;
+}
+
+/* localtime_r without the lock. */
+static void local_tm(long long t, struct tm *tm)
+{
+    const offset_entry *z = zone_at(t);
+    long long local = t + z->offset;
+    long long days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    long long secs = local - days * 86400;
+    long long y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    memset(tm, 0, sizeof *tm);
+    tm->tm_year = (int)(y - 1900);
+    tm->tm_mon = m - 1;
+    tm->tm_mday = d;
+    tm->tm_hour = (int)(secs / 3600);
+    tm->tm_min = (int)(secs / 60 % 60);
+    tm->tm_sec = (int)(secs % 60);
+    tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+    tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
+    tm->tm_isdst = z->is_dst;
+    tm->tm_gmtoff = z->offset;
+    tm->tm_zone = z->zone;
+}
+
+/* mktime without the lock: the local wall time given as seconds since the
+ * epoch as if it were UTC, to an instant. Two rounds settle the offset
+ * around a change; a time skipped by a change moves forward, as mktime
+ * does. */
+static long long local_to_unix(long long wall)
+{
+    long long t = wall - zone_at(wall)->offset;
+    t = wall - zone_at(t)->offset;
+    return t;
 }
 
 /* -------------------------------------------------------------- reading */
@@ -303,21 +392,8 @@ static bool fields_to_unix(const date_fields *f, long long *out)
         *out = days * 86400 + f->hour * 3600 + f->minute * 60 + f->second - f->zone_offset;
         return true;
     }
-    struct tm tm = {0};
-    tm.tm_year = f->year - 1900;
-    tm.tm_mon = f->month - 1;
-    tm.tm_mday = f->day;
-    tm.tm_hour = f->hour;
-    tm.tm_min = f->minute;
-    tm.tm_sec = f->second;
-    tm.tm_isdst = -1;
-    tm.tm_wday = -1;
-    time_t t = mktime(&tm);
-    /* -1 is also a real instant (one second before the epoch in UTC), so
-     * failure shows as a tm that mktime left unfilled. */
-    if (t == (time_t)-1 && tm.tm_wday == -1)
-        return false;
-    *out = (long long)t;
+    long long days = days_from_civil(f->year, f->month, f->day);
+    *out = local_to_unix(days * 86400 + f->hour * 3600 + f->minute * 60 + f->second);
     return true;
 }
 
@@ -650,10 +726,8 @@ void date_format(buf *out, const char *php_format, long long t, const char *lang
         return;
     if (t > MAX_UNIX_SECONDS || t < MIN_UNIX_SECONDS)
         t = 0;
-    time_t tt = (time_t)t;
     struct tm tm;
-    if (!localtime_r(&tt, &tm))
-        return;
+    local_tm(t, &tm);
     int li = lang_index(lang);
     long long year = tm.tm_year + 1900LL;
     int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/url.h"
 
 static int hex_digit(int c)
 {
@@ -19,18 +20,9 @@ static int hex_digit(int c)
 
 static char *percent_decode(const char *s, size_t n)
 {
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
-            buf_putc(&b, (char)(hi * 16 + lo));
-            i += 2;
-        } else {
-            buf_putc(&b, s[i]);
-        }
-    }
-    if (!b.s) buf_puts(&b, "");
-    return buf_detach(&b, NULL);
+    char *out = xmalloc(n + 1);
+    url_percent_decode(out, s, n);
+    return out;
 }
 
 /* A side length: digits only, 1..IMAGE_MAX_SIDE; empty means "not given". */
