@@ -88,25 +88,6 @@ static int make_parent_at(int dirfd, char *rel)
     return rc;
 }
 
-static int write_at(int dirfd, const char *rel, const char *data, size_t len)
-{
-    int fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    while (len) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return close(fd);
-}
-
 static int dir_put(output *base, const char *path, const void *data, size_t len, time_t mtime)
 {
     dir_output *o = (dir_output *)base;
@@ -120,7 +101,7 @@ static int dir_put(output *base, const char *path, const void *data, size_t len,
     char *rel = n < sizeof small ? small : xmalloc(n + 1);
     memcpy(rel, path, n + 1);
     int rc = make_parent_at(o->tmp_fd, rel);
-    if (rc == 0) rc = write_at(o->tmp_fd, rel, data, len);
+    if (rc == 0) rc = file_write_at(o->tmp_fd, rel, data, len);
     if (rel != small) free(rel);
     if (rc == 0) o->files++;
     return rc;

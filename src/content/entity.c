@@ -113,3 +113,15 @@ size_t html_entity_length(const char *s, size_t len)
     }
     return 0;
 }
+
+size_t html_tag_end(const char *s, size_t len)
+{
+    char quote = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (quote) {
+            if (s[i] == quote) quote = 0;
+        } else if (s[i] == '"' || s[i] == '\'') quote = s[i];
+        else if (s[i] == '>') return i + 1;
+    }
+    return 0;
+}

@@ -3,7 +3,8 @@
  * CommonMark asks for references in Markdown text to be replaced by the
  * characters they stand for; the shortcode pass needs the same to read
  * attribute values the Markdown renderer escaped. Named references come
- * from the HTML5 list (entity_table.c, generated). */
+ * from the HTML5 list (entity_table.c, generated). Also the one HTML tag
+ * scanner the shortcode and summary passes share. */
 #ifndef FOLIO_ENTITY_H
 #define FOLIO_ENTITY_H
 
@@ -26,5 +27,9 @@ size_t html_entity_length(const char *s, size_t len);
 /* Append code point cp as UTF-8 (U+FFFD for values that are not
  * characters). */
 void utf8_put(buf *out, unsigned long cp);
+
+/* End of the HTML tag starting at s[0] == '<': the offset after its '>',
+ * skipping '>' inside quoted attribute values; 0 when unterminated. */
+size_t html_tag_end(const char *s, size_t len);
 
 #endif

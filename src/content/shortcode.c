@@ -256,17 +256,6 @@ typedef struct slide {
     bool is_picture;
 } slide;
 
-static size_t tag_end(const char *s, size_t len)
-{
-    char quote = 0;
-    for (size_t i = 1; i < len; i++) {
-        if (quote) {
-            if (s[i] == quote) quote = 0;
-        } else if (s[i] == '"' || s[i] == '\'') quote = s[i];
-        else if (s[i] == '>') return i + 1;
-    }
-    return 0;
-}
 
 static bool starts_tag(const char *s, size_t len, const char *name)
 {
@@ -289,13 +278,13 @@ static int collect_slides(const char *s, size_t len, slide *slides, int max)
             for (size_t k = i; k < i + total; k++)
                 if (starts_tag(s + k, len - k, "img")) {
                     img = s + k;
-                    img_len = tag_end(s + k, len - k);
+                    img_len = html_tag_end(s + k, len - k);
                     break;
                 }
             slides[n++] = (slide){s + i, total, img, img_len, true};
             i += total - 1;
         } else if (starts_tag(s + i, len - i, "img")) {
-            size_t total = tag_end(s + i, len - i);
+            size_t total = html_tag_end(s + i, len - i);
             if (!total) break;
             slides[n++] = (slide){s + i, total, s + i, total, false};
             i += total - 1;
@@ -440,7 +429,7 @@ static void render_safe_email(const shortcode_tag *t, const char *content, size_
     buf text = BUF_INIT;
     for (size_t i = 0; i < len; i++) {
         if (content[i] == '<') {
-            size_t e = tag_end(content + i, len - i);
+            size_t e = html_tag_end(content + i, len - i);
             if (e) {
                 i += e - 1;
                 continue;
@@ -506,7 +495,7 @@ static size_t markup_length(const char *s, size_t len)
         const char *end = memmem(s + 4, len - 4, "-->", 3);
         return end ? (size_t)(end - s) + 3 : len;
     }
-    size_t e = tag_end(s, len);
+    size_t e = html_tag_end(s, len);
     return e ? e : 1;
 }
 

@@ -271,19 +271,6 @@ static size_t tag_name(const char *s, size_t len, char name[TAG_NAME_MAX])
     return i;
 }
 
-/* End of the tag starting at s[0] == '<': the offset after its '>',
- * skipping '>' inside quoted attribute values; 0 when unterminated. */
-static size_t tag_end(const char *s, size_t len)
-{
-    char quote = 0;
-    for (size_t i = 1; i < len; i++) {
-        if (quote) {
-            if (s[i] == quote) quote = 0;
-        } else if (s[i] == '"' || s[i] == '\'') quote = s[i];
-        else if (s[i] == '>') return i + 1;
-    }
-    return 0;
-}
 
 /* Whether s[0] == '<' starts markup (a tag, comment, declaration)
  * rather than being a literal '<' in text. */
@@ -302,7 +289,7 @@ static size_t markup_length(const char *s, size_t len)
         const char *end = memmem(s + 4, len - 4, "-->", 3);
         return end ? (size_t)(end - s) + 3 : len;
     }
-    return tag_end(s, len);
+    return html_tag_end(s, len);
 }
 
 static size_t total_text_chars(const char *html, size_t len)
@@ -343,7 +330,7 @@ void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
             continue;
         }
         if (*p == '<' && rest > 2 && p[1] == '/' && is_alpha((unsigned char)p[2])) {
-            size_t end = tag_end(p, rest);
+            size_t end = html_tag_end(p, rest);
             if (end) {
                 char name[TAG_NAME_MAX];
                 tag_name(p + 2, rest - 2, name);
@@ -359,7 +346,7 @@ void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
             }
         }
         if (*p == '<' && rest > 1 && is_alpha((unsigned char)p[1])) {
-            size_t end = tag_end(p, rest);
+            size_t end = html_tag_end(p, rest);
             if (end) {
                 char name[TAG_NAME_MAX];
                 tag_name(p + 1, rest - 1, name);

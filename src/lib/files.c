@@ -63,9 +63,11 @@ char *file_read(const char *path, size_t *len, size_t max_size)
     return data;
 }
 
-int file_write(const char *path, const void *data, size_t len)
+int file_write(const char *path, const void *data, size_t len) { return file_write_at(AT_FDCWD, path, data, len); }
+
+int file_write_at(int dirfd, const char *path, const void *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return -1;
     const char *p = data;
     while (len) {

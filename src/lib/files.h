@@ -12,6 +12,9 @@
 char *file_read(const char *path, size_t *len, size_t max_size);
 /* Write a file (truncating). Returns 0 or -1. */
 int file_write(const char *path, const void *data, size_t len);
+/* The same with path relative to the open folder dirfd (AT_FDCWD: the
+ * current folder). */
+int file_write_at(int dirfd, const char *path, const void *data, size_t len);
 /* mkdir -p. Returns 0 or -1. */
 int dir_make(const char *path);
 /* rm -rf; never follows symlinks. Returns 0 or -1. */
