@@ -32,6 +32,7 @@ typedef struct build_ctx {
     site *s;
     renderer *r;
     build_images *images; /* NULL: photos are published as they are */
+    build_hooks hooks;    /* r, images and d for the page hooks */
     output *out;
     diag_list *d;
     arena *arenas;           /* per worker: summaries */
@@ -59,23 +60,23 @@ static void count_page(build_ctx *b)
     pthread_mutex_unlock(&b->lock);
 }
 
-static int twig_in_content(void *user, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d)
+int build_hook_twig(void *hooks, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d)
 {
-    build_ctx *b = user;
-    return render_content_twig(b->r, pv, html, len, out, d);
+    build_hooks *h = hooks;
+    return render_content_twig(h->r, pv, html, len, out, d);
 }
 
-static bool content_image(void *user, const page_version *pv, const media_file *m, const char *query,
-                          const char *alt, const char *title, buf *out)
+bool build_hook_image(void *hooks, const page_version *pv, const media_file *m, const char *query, const char *alt,
+                      const char *title, buf *out)
 {
-    build_ctx *b = user;
-    return build_images_markup(b->images, pv, m, query, alt, title, false, out, b->d);
+    build_hooks *h = hooks;
+    return build_images_markup(h->images, pv, m, query, alt, title, false, out, h->d);
 }
 
-static bool header_image(void *user, const media_file *m, bool above_fold, buf *out)
+bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, buf *out)
 {
-    build_ctx *b = user;
-    return build_images_header(b->images, m, above_fold, out, b->d);
+    build_hooks *h = hooks;
+    return build_images_header(h->images, m, above_fold, out, h->d);
 }
 
 static void put_or_report(build_ctx *b, const char *path, const char *data, size_t len, const char *source)
@@ -89,7 +90,7 @@ static void pass_content(void *ctx, int worker, size_t i)
     build_ctx *b = ctx;
     page_version *pv = b->s->versions[i];
     if (!is_published(pv)) return;
-    content_options co = {content_image, twig_in_content, b};
+    content_options co = {build_hook_image, build_hook_twig, &b->hooks};
     buf content = BUF_INIT, summary = BUF_INIT;
     bool has_more = false;
     if (content_render(b->s, pv, &co, &content, &summary, &has_more, b->d) < 0) {
@@ -309,8 +310,9 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     b.r = renderer_new(s, d);
     if (!opt->no_images) {
         b.images = build_images_open(opt->site_dir, opt->cache_dir, threads, out, d);
-        if (b.images) renderer_set_header_images(b.r, header_image, &b);
     }
+    b.hooks = (build_hooks){b.r, b.images, d};
+    if (b.images) renderer_set_header_images(b.r, build_hook_header_image, &b.hooks);
     arena base_arena = ARENA_INIT;
     const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
     renderer_set_base_url(b.r, base_url);

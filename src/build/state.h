@@ -11,6 +11,20 @@
 #include "content/site.h"
 #include "lib/arena.h"
 
+/* What the content and header-image hooks of a page render need; a full
+ * build and an update each hold one and pass it as the hooks' user. */
+typedef struct build_hooks {
+    renderer *r;
+    build_images *images; /* NULL without image processing */
+    diag_list *d;
+} build_hooks;
+
+/* content_twig_fn, content_image_fn and render_header_image_fn over a build_hooks. */
+int build_hook_twig(void *hooks, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d);
+bool build_hook_image(void *hooks, const page_version *pv, const media_file *m, const char *query, const char *alt,
+                      const char *title, buf *out);
+bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, buf *out);
+
 struct build_state {
     site *s;
     renderer *r;
@@ -23,6 +37,7 @@ struct build_state {
     diag_list *d;         /* where the image hooks report during an update */
     bool unusable;        /* an update failed after publishing images: only a full build is safe */
     check_index *checks;  /* for the checks of updated pages, made on first use */
+    build_hooks hooks;    /* set for each update */
     char **own_summaries; /* per version: a summary set by an update (malloc'd), else NULL;
                              replaced edit after edit, so memory does not grow */
 };

@@ -136,26 +136,6 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
     return true;
 }
 
-/* The hooks of the full build (build.c), with the kept state. */
-static int twig_in_content(void *user, const page_version *pv, const char *html, size_t len, buf *out, diag_list *d)
-{
-    build_state *st = user;
-    return render_content_twig(st->r, pv, html, len, out, d);
-}
-
-static bool content_image(void *user, const page_version *pv, const media_file *m, const char *query,
-                          const char *alt, const char *title, buf *out)
-{
-    build_state *st = user;
-    return build_images_markup(st->images, pv, m, query, alt, title, false, out, st->d);
-}
-
-static bool header_image(void *user, const media_file *m, bool above_fold, buf *out)
-{
-    build_state *st = user;
-    return build_images_header(st->images, m, above_fold, out, st->d);
-}
-
 static bool put(update_run *u, const char *path, const buf *html, const char *source)
 {
     if (output_put(u->out, path, html->s, html->len, 0) == 0) return true;
@@ -167,7 +147,7 @@ static bool put(update_run *u, const char *path, const buf *html, const char *so
 static bool render_contents(update_run *u)
 {
     build_state *st = u->st;
-    content_options co = {content_image, twig_in_content, st};
+    content_options co = {build_hook_image, build_hook_twig, &st->hooks};
     for (size_t k = 0; k < u->n; k++) {
         changed_version *c = &u->v[k];
         buf summary = BUF_INIT;
@@ -284,9 +264,10 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
         return UPDATE_NEEDS_FULL_BUILD;
     }
     st->d = &local;
+    st->hooks = (build_hooks){st->r, st->images, &local};
     if (st->images) {
         build_images_set_output(st->images, out);
-        renderer_set_header_images(st->r, header_image, st);
+        renderer_set_header_images(st->r, build_hook_header_image, &st->hooks);
     }
     double t;
     step(NULL, &t);
