@@ -675,15 +675,22 @@ static value *pagination_window(arena *a, const page_version *pv, size_t current
     return pages;
 }
 
+/* What every page's templates see: page, site and lang. */
+static value *page_context(render_state *st, const page_version *pv)
+{
+    value *ctx = value_map(st->a);
+    map_set(st->a, ctx, "page", page_value(st, pv));
+    map_set(st->a, ctx, "site", site_for_page(st, pv->lang, pv));
+    map_set(st->a, ctx, "lang", value_cstr(st->a, st->r->s->langs[pv->lang]));
+    return ctx;
+}
+
 int render_page(renderer *r, const page_version *pv, const char *content_html, size_t list_page, buf *out,
                 diag_list *d)
 {
     arena a = ARENA_INIT;
     render_state st = {r, pv, content_html, &a};
-    value *ctx = value_map(&a);
-    map_set(&a, ctx, "page", page_value(&st, pv));
-    map_set(&a, ctx, "site", site_for_page(&st, pv->lang, pv));
-    map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[pv->lang]));
+    value *ctx = page_context(&st, pv);
     if (list_page) {
         size_t per = pv->per_page ? pv->per_page : pv->nitems;
         size_t total = per ? (pv->nitems + per - 1) / per : 1;
@@ -728,10 +735,7 @@ int render_content_twig(renderer *r, const page_version *pv, const char *text, s
 {
     arena a = ARENA_INIT;
     render_state st = {r, pv, NULL, &a};
-    value *ctx = value_map(&a);
-    map_set(&a, ctx, "page", page_value(&st, pv));
-    map_set(&a, ctx, "site", site_for_page(&st, pv->lang, pv));
-    map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[pv->lang]));
+    value *ctx = page_context(&st, pv);
     int rc = tpl_render_string(r->env[pv->lang], pv->file, text, len, ctx, out, d);
     arena_free(&a);
     return rc;

@@ -10,30 +10,6 @@
  * name characters too, so anything longer cannot match. */
 #define MAX_ENTITY_NAME 32
 
-void utf8_put(buf *out, unsigned long cp)
-{
-    char tmp[4];
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        tmp[0] = (char)cp;
-        buf_add(out, tmp, 1);
-    } else if (cp < 0x800) {
-        tmp[0] = (char)(0xC0 | (cp >> 6));
-        tmp[1] = (char)(0x80 | (cp & 0x3F));
-        buf_add(out, tmp, 2);
-    } else if (cp < 0x10000) {
-        tmp[0] = (char)(0xE0 | (cp >> 12));
-        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        tmp[2] = (char)(0x80 | (cp & 0x3F));
-        buf_add(out, tmp, 3);
-    } else {
-        tmp[0] = (char)(0xF0 | (cp >> 18));
-        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        tmp[3] = (char)(0x80 | (cp & 0x3F));
-        buf_add(out, tmp, 4);
-    }
-}
 
 static const char *named_entity(const char *name, size_t len)
 {
@@ -87,7 +63,7 @@ static bool decode_reference(const char *s, size_t len, buf *out)
     if (body[0] == '#') {
         unsigned long cp;
         if (!numeric_value(body + 1, body_len - 1, &cp)) return false;
-        if (out) utf8_put(out, cp);
+        if (out) buf_put_utf8(out, cp ? cp : 0xFFFD); /* &#0; is U+FFFD in HTML */
         return true;
     }
     const char *text = named_entity(body, body_len);

@@ -24,9 +24,6 @@ bool html_entity_decode(const char *s, size_t len, buf *out);
  * its ';') when it is one html_entity_decode would accept, else 0. */
 size_t html_entity_length(const char *s, size_t len);
 
-/* Append code point cp as UTF-8 (U+FFFD for values that are not
- * characters). */
-void utf8_put(buf *out, unsigned long cp);
 
 /* End of the HTML tag starting at s[0] == '<': the offset after its '>',
  * skipping '>' inside quoted attribute values; 0 when unterminated. */

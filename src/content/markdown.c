@@ -121,7 +121,7 @@ static void put_attribute_text(buf *out, const MD_ATTRIBUTE *attr)
         const char *s = attr->text + off;
         size_t n = end - off;
         switch (attr->substr_types[i]) {
-        case MD_TEXT_NULLCHAR: utf8_put(out, 0xFFFD); break;
+        case MD_TEXT_NULLCHAR: buf_put_utf8(out, 0xFFFD); break;
         case MD_TEXT_ENTITY:
             if (!html_entity_decode(s, n, out)) buf_add(out, s, n);
             break;
@@ -343,7 +343,7 @@ static void image_text(renderer *r, MD_TEXTTYPE type, const char *s, size_t n)
 {
     buf *alt = &r->image_alt;
     switch (type) {
-    case MD_TEXT_NULLCHAR: utf8_put(alt, 0xFFFD); break;
+    case MD_TEXT_NULLCHAR: buf_put_utf8(alt, 0xFFFD); break;
     case MD_TEXT_BR:
     case MD_TEXT_SOFTBR: buf_putc(alt, ' '); break;
     case MD_TEXT_ENTITY:
@@ -362,7 +362,7 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
         return 0;
     }
     switch (type) {
-    case MD_TEXT_NULLCHAR: utf8_put(out, 0xFFFD); break;
+    case MD_TEXT_NULLCHAR: buf_put_utf8(out, 0xFFFD); break;
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
     case MD_TEXT_SOFTBR: buf_putc(out, '\n'); break;
     case MD_TEXT_HTML: buf_add(out, s, size); break;

@@ -144,3 +144,28 @@ char *buf_detach(buf *b, size_t *len)
 }
 
 const char *buf_cstr(const buf *b) { return b->s ? b->s : ""; }
+
+void buf_put_utf8(buf *out, unsigned long cp)
+{
+    char tmp[4];
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) {
+        tmp[0] = (char)cp;
+        buf_add(out, tmp, 1);
+    } else if (cp < 0x800) {
+        tmp[0] = (char)(0xC0 | (cp >> 6));
+        tmp[1] = (char)(0x80 | (cp & 0x3F));
+        buf_add(out, tmp, 2);
+    } else if (cp < 0x10000) {
+        tmp[0] = (char)(0xE0 | (cp >> 12));
+        tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[2] = (char)(0x80 | (cp & 0x3F));
+        buf_add(out, tmp, 3);
+    } else {
+        tmp[0] = (char)(0xF0 | (cp >> 18));
+        tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        tmp[3] = (char)(0x80 | (cp & 0x3F));
+        buf_add(out, tmp, 4);
+    }
+}

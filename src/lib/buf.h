@@ -38,6 +38,9 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Append with HTML escaping of & < > " (and ' when quote_single). */
 void buf_add_html(buf *b, const char *s, size_t len);
+/* Append code point cp as UTF-8; surrogates and values past U+10FFFF
+ * become U+FFFD. */
+void buf_put_utf8(buf *out, unsigned long cp);
 void buf_truncate(buf *b, size_t len);
 void buf_reset(buf *b); /* len = 0, keeps memory */
 void buf_free(buf *b);

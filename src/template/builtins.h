@@ -20,7 +20,6 @@ bool tpl_is_null_arg(const value *v);
 /* One code point of UTF-8 at s (invalid bytes read as themselves);
  * returns the bytes used. */
 size_t tpl_utf8_decode(const char *s, size_t len, unsigned *cp);
-void tpl_utf8_encode(buf *b, unsigned cp);
 /* Case mapping for Latin-1, Latin Extended-A, Greek and Cyrillic. */
 unsigned tpl_to_upper(unsigned c);
 unsigned tpl_to_lower(unsigned c);

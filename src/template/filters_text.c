@@ -39,7 +39,7 @@ static value *map_case(render *r, value *in, int mode)
             word_start = !(tpl_is_letter(cp) || (cp >= '0' && cp <= '9') || cp == '\'');
             break;
         }
-        tpl_utf8_encode(&b, out);
+        buf_put_utf8(&b, out);
     }
     return tpl_str_result(r, &b);
 }
