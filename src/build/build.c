@@ -19,6 +19,7 @@
 #include "content/content.h"
 #include "content/site.h"
 #include "lib/buf.h"
+#include "lib/files.h"
 #include "lib/pool.h"
 
 #include <errno.h>
@@ -35,6 +36,7 @@ typedef struct build_ctx {
     build_hooks hooks;    /* r, images and d for the page hooks */
     output *out;
     diag_list *d;
+    check_pass *check;       /* the check, run along with pass_content */
     arena *arenas;           /* per worker: summaries */
     char **list_content;     /* per version: content of list pages */
     page_version **lists;    /* list pages */
@@ -85,15 +87,39 @@ static void put_or_report(build_ctx *b, const char *path, const char *data, size
         diag_add(b->d, DIAG_ERROR, source, 0, 0, "cannot write %s: %s", path, strerror(errno));
 }
 
+#define MAX_PAGE_FILE (32 * 1024 * 1024)
+
+/* One page version: its file is read once, and the check looks at its
+ * Markdown while it renders. */
 static void pass_content(void *ctx, int worker, size_t i)
 {
     build_ctx *b = ctx;
     page_version *pv = b->s->versions[i];
-    if (!is_published(pv)) return;
-    content_options co = {build_hook_image, build_hook_twig, &b->hooks};
+    page_source src = {0};
+    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    if (!src.text) {
+        if (is_published(pv)) {
+            diag_add(b->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
+            pv->has_error = true;
+        }
+        return;
+    }
+    src.len = source_normalize(src.text, src.len);
+    frontmatter_find_body(&src);
+    check_page *check = check_page_begin(b->check, worker, i, &src);
+    if (!is_published(pv)) {
+        check_page_end(check, false);
+        free(src.text);
+        return;
+    }
+    content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL};
+    co.observe = check_page_observer(check, &co.observe_user);
     buf content = BUF_INIT, summary = BUF_INIT;
     bool has_more = false;
-    if (content_render(b->s, pv, &co, &content, &summary, &has_more, b->d) < 0) {
+    int rc = content_render_source(b->s, pv, &src, &co, &content, &summary, &has_more, b->d);
+    check_page_end(check, co.observe != NULL);
+    free(src.text);
+    if (rc < 0) {
         buf_free(&content);
         buf_free(&summary);
         pv->has_error = true;
@@ -306,7 +332,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     /* The build reports what `folio check` does; shortcode problems come
      * from rendering the content, so the check leaves those out. */
     check_options co = {-1, true, opt->threads};
-    check_site(s, &co, d);
+    b.check = check_pass_begin(s, &co, d);
     b.r = renderer_new(s, d);
     if (!opt->no_images) {
         b.images = build_images_open(opt->site_dir, opt->cache_dir, threads, out, d);
@@ -337,6 +363,8 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     }
     parallel_for(njobs, threads, pass_lists, &b);
     phase("lists", &t);
+    check_pass_end(b.check);
+    phase("check", &t);
     size_t feed_files = feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);
     phase("media", &t);

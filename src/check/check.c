@@ -80,6 +80,40 @@ page_facts *check_facts_of(check_run *r, const page_version *pv)
     return f->scanned ? f : NULL;
 }
 
+/* One version being checked; see check_page_begin. */
+struct check_page {
+    check_run *r;
+    size_t index;
+    const page_source *src;
+    body_check *body;
+};
+
+static check_page *page_begin(check_run *r, int worker, size_t i, const page_source *src)
+{
+    const page_version *pv = r->s->versions[i];
+    if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return NULL;
+    if (r->only && !r->only[i]) return NULL;
+    arena *a = &r->arenas[worker];
+    /* The loader parsed the header already (and reported its errors). */
+    page_source with_header = *src;
+    with_header.header = pv->has_error ? NULL : pv->header;
+    if (with_header.header) check_header(r, pv, &with_header, a);
+    check_page *c = xmalloc(sizeof *c);
+    *c = (check_page){r, i, src, check_body_begin(r, pv, src, &r->facts[i], a)};
+    return c;
+}
+
+static void page_end(check_page *c, bool observed)
+{
+    if (!c) return;
+    check_run *r = c->r;
+    const page_version *pv = r->s->versions[c->index];
+    check_body_end(c->body, observed);
+    if (map_get(pv->header, "date")) r->facts[c->index].date_line = frontmatter_key_line(c->src, "date");
+    r->facts[c->index].scanned = true;
+    free(c);
+}
+
 static void scan_version(void *ctx, int worker, size_t i)
 {
     check_run *r = ctx;
@@ -90,15 +124,9 @@ static void scan_version(void *ctx, int worker, size_t i)
     src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
     if (!src.text) return; /* the loader reported it */
     src.len = source_normalize(src.text, src.len);
-    arena *a = &r->arenas[worker];
-    /* The loader parsed the header already (and reported its errors); only
-     * where the body starts is needed here. */
+    /* Only where the body starts is needed here. */
     find_body(&src);
-    src.header = pv->has_error ? NULL : pv->header;
-    if (src.header) check_header(r, pv, &src, a);
-    check_body(r, pv, &src, &r->facts[i], a);
-    if (map_get(pv->header, "date")) r->facts[i].date_line = frontmatter_key_line(&src, "date");
-    r->facts[i].scanned = true;
+    page_end(page_begin(r, worker, i, &src), false);
     free(src.text);
 }
 
@@ -147,39 +175,85 @@ void check_index_free(check_index *ix)
     free(ix);
 }
 
-/* Both entry points: every version, or (only != NULL) those marked. */
+/* A run over every version (only == NULL) or those marked; ix is the
+ * caller's index or NULL for one of the run's own. */
+struct check_pass {
+    check_run r;
+    check_index own;
+    bool owns_index;
+    int threads;
+    size_t errors_before;
+};
+
+static check_pass *pass_begin(const site *s, const check_options *opt, const bool *only, const check_index *given,
+                              diag_list *d)
+{
+    check_pass *p = xcalloc(1, sizeof *p);
+    p->errors_before = d->errors;
+    if (!given) {
+        index_build(&p->own, s);
+        p->owns_index = true;
+    }
+    const check_index *ix = given ? given : &p->own;
+    check_run *r = &p->r;
+    r->s = s;
+    r->opt = opt ? *opt : (check_options){-1, false, 0};
+    r->d = d;
+    r->only = only;
+    /* Read-only from here on: the run borrows the index's tables. */
+    r->by_url = ix->by_url;
+    r->media_url = ix->media_url;
+    r->slots = ix->slots;
+    p->threads = pool_threads(r->opt.threads);
+    r->arenas = xcalloc((size_t)p->threads, sizeof *r->arenas);
+    r->facts = xcalloc(s->nversions + 1, sizeof *r->facts);
+    return p;
+}
+
+static size_t pass_end(check_pass *p)
+{
+    check_run *r = &p->r;
+    check_anchors(r);
+    if (!r->only) { /* these need every page's facts */
+        check_media(r);
+        check_translations(r);
+    }
+    if (p->owns_index) index_release(&p->own);
+    for (int t = 0; t < p->threads; t++) arena_free(&r->arenas[t]);
+    free(r->arenas);
+    free(r->facts);
+    size_t errors = r->d->errors - p->errors_before;
+    free(p);
+    return errors;
+}
+
 static size_t check_run_all(const site *s, const check_options *opt, const bool *only, const check_index *given,
                             diag_list *d)
 {
-    size_t errors_before = d->errors;
-    check_index own = {0};
-    if (!given) index_build(&own, s);
-    const check_index *ix = given ? given : &own;
-    check_run r = {0};
-    r.s = s;
-    r.opt = opt ? *opt : (check_options){-1, false, 0};
-    r.d = d;
-    r.only = only;
-    /* Read-only from here on: the run borrows the index's tables. */
-    r.by_url = ix->by_url;
-    r.media_url = ix->media_url;
-    r.slots = ix->slots;
-    int threads = pool_threads(r.opt.threads);
-    r.arenas = xcalloc((size_t)threads, sizeof *r.arenas);
-    r.facts = xcalloc(s->nversions + 1, sizeof *r.facts);
-    parallel_for(s->nversions, threads, scan_version, &r);
-    check_anchors(&r);
-    if (!only) { /* these need every page's facts */
-        check_media(&r);
-        check_translations(&r);
-    }
-
-    if (!given) index_release(&own);
-    for (int t = 0; t < threads; t++) arena_free(&r.arenas[t]);
-    free(r.arenas);
-    free(r.facts);
-    return d->errors - errors_before;
+    check_pass *p = pass_begin(s, opt, only, given, d);
+    parallel_for(s->nversions, p->threads, scan_version, &p->r);
+    return pass_end(p);
 }
+
+check_pass *check_pass_begin(const site *s, const check_options *opt, diag_list *d)
+{
+    return pass_begin(s, opt, NULL, NULL, d);
+}
+
+check_page *check_page_begin(check_pass *p, int worker, size_t index, const page_source *src)
+{
+    return page_begin(&p->r, worker, index, src);
+}
+
+const struct MD_PARSER *check_page_observer(check_page *c, void **user)
+{
+    *user = NULL;
+    return c ? check_body_observer(c->body, user) : NULL;
+}
+
+void check_page_end(check_page *c, bool observed) { page_end(c, observed); }
+
+size_t check_pass_end(check_pass *p) { return pass_end(p); }
 
 size_t check_site(const site *s, const check_options *opt, diag_list *d)
 {

@@ -14,9 +14,12 @@
 
 #include <stdbool.h>
 
+#include "content/frontmatter.h"
 #include "content/site.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
+
+struct MD_PARSER; /* md4c.h */
 
 typedef struct check_options {
     int lang;             /* only this language's pages (index), -1 for all */
@@ -29,6 +32,26 @@ typedef struct check_options {
  * the defaults. Thread-safe for the site (reads only). Returns the number
  * of errors it added. */
 size_t check_site(const site *s, const check_options *opt, diag_list *d);
+
+/* check_site inside a build, which reads and parses every page anyway:
+ * the check looks at each version while the build renders it instead of
+ * reading and parsing the file again. Begin the pass, then for every
+ * version of the site (from any worker of a pool of opt->threads)
+ * check_page_begin with its text, parse its body with the callbacks of
+ * check_page_observer called along (when it returns one) and
+ * check_page_end; observed=false makes the check parse the body itself.
+ * check_pass_end runs the whole-site checks, frees the pass and returns
+ * the number of errors added. */
+typedef struct check_pass check_pass;
+typedef struct check_page check_page;
+check_pass *check_pass_begin(const site *s, const check_options *opt, diag_list *d);
+/* src: the version's file text, normalised, with body_off and body_line
+ * set (frontmatter.h). Returns NULL for a version the options leave out;
+ * the other two functions accept NULL. */
+check_page *check_page_begin(check_pass *p, int worker, size_t index, const page_source *src);
+const struct MD_PARSER *check_page_observer(check_page *c, void **user);
+void check_page_end(check_page *c, bool observed);
+size_t check_pass_end(check_pass *p);
 
 /* The lookup tables of a loaded site (published URLs, media), built once
  * for repeated check_versions calls. Valid as long as s is unchanged. */

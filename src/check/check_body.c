@@ -548,48 +548,76 @@ static unsigned long long text_fingerprint(const char *text, size_t len)
     return h ? h : 1;
 }
 
-void check_body(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
+/* One version being checked: begun before its Markdown is parsed, ended
+ * after. */
+struct body_check {
+    body_scan b;
+    md_walk w;
+    MD_PARSER parser;
+    bool is_markdown;
+    int underline; /* line of a delimiter read as a heading underline, or 0 */
+};
+
+body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
 {
     const site *s = r->s;
     const char *body = src->text + src->body_off;
     size_t body_len = src->len - src->body_off;
+    body_check *c = xcalloc(1, sizeof *c);
     f->body_hash = text_fingerprint(body, body_len);
 
-    int underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
-    if (underline)
-        diag_add(r->d, DIAG_WARNING, pv->file, src->body_line + underline - 1, 1,
+    c->underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
+    if (c->underline)
+        diag_add(r->d, DIAG_WARNING, pv->file, src->body_line + c->underline - 1, 1,
                  "'%s' right under a line of text is a heading underline, not a summary split: put an empty line "
                  "above it",
                  s->summary_delimiter);
 
-    bool is_markdown = value_path_bool(pv->header, "process.markdown", true);
-    body_scan b = {r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
+    c->is_markdown = value_path_bool(pv->header, "process.markdown", true);
+    c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
+    c->w.b = &c->b;
+    c->w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
+    c->parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH;
+    c->parser.enter_block = walk_enter_block;
+    c->parser.leave_block = walk_leave_block;
+    c->parser.enter_span = walk_enter_span;
+    c->parser.leave_span = walk_leave_span;
+    c->parser.text = walk_text;
+    return c;
+}
+
+const MD_PARSER *check_body_observer(body_check *c, void **user)
+{
+    *user = &c->w;
+    return c->is_markdown ? &c->parser : NULL;
+}
+
+void check_body_end(body_check *c, bool observed)
+{
+    body_scan *b = &c->b;
+    check_run *r = b->r;
+    const site *s = r->s;
+    const page_version *pv = b->pv;
+    const page_source *src = b->src;
+    page_facts *f = b->f;
+    const char *body = src->text + src->body_off;
+    size_t body_len = src->len - src->body_off;
     bool twig = false, has_delimiter = false;
-    if (is_markdown) {
-        md_walk w = {0};
-        w.b = &b;
-        w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
-        MD_PARSER parser = {0};
-        parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH;
-        parser.enter_block = walk_enter_block;
-        parser.leave_block = walk_leave_block;
-        parser.enter_span = walk_enter_span;
-        parser.leave_span = walk_leave_span;
-        parser.text = walk_text;
-        if (body_len < 0x7fffffff) md_parse(body, (MD_SIZE)body_len, &parser, &w);
-        twig = w.twig;
-        has_delimiter = w.has_delimiter;
-        buf_free(&w.alt);
-        buf_free(&w.paragraph);
-        buf_free(&w.html);
+    if (c->is_markdown) {
+        if (!observed && body_len < 0x7fffffff) md_parse(body, (MD_SIZE)body_len, &c->parser, &c->w);
+        twig = c->w.twig;
+        has_delimiter = c->w.has_delimiter;
+        buf_free(&c->w.alt);
+        buf_free(&c->w.paragraph);
+        buf_free(&c->w.html);
     } else {
         /* Content that is HTML already */
-        scan_html(&b, body, body_len, &twig);
+        scan_html(b, body, body_len, &twig);
         summary_split(body, body_len, s->summary_delimiter, 0, NULL, NULL, &has_delimiter);
     }
-    f->ids = b.ids.len ? arena_strndup(a, b.ids.s, b.ids.len) : NULL;
-    f->ids_len = b.ids.len;
-    buf_free(&b.ids);
+    f->ids = b->ids.len ? arena_strndup(b->a, b->ids.s, b->ids.len) : NULL;
+    f->ids_len = b->ids.len;
+    buf_free(&b->ids);
 
     if (twig && !value_path_bool(pv->header, "process.twig", false)) {
         const char *brace = memmem(body, body_len, "{{", 2) ? "{{" : "{%";
@@ -601,14 +629,14 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
                  brace);
     }
 
-    if (!has_delimiter && is_post(pv) && !underline)
+    if (!has_delimiter && is_post(pv) && !c->underline)
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
                  s->summary_size);
 
-    if (!r->opt.skip_shortcodes && is_markdown && may_hold_shortcode(body, body_len)) {
+    if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
-        markdown_options mo = {NULL, NULL, NULL, true};
+        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL};
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;
@@ -620,4 +648,5 @@ void check_body(check_run *r, const page_version *pv, const page_source *src, pa
         buf_free(&expanded);
         buf_free(&html);
     }
+    free(c);
 }

@@ -62,8 +62,14 @@ int check_body_line(const page_source *src, const char *needle, int *col);
 /* Front matter of one version: key types, misspelt keys, schedule. */
 void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a);
 /* Content of one version: links, images, Twig, summary split, shortcodes;
- * fills f. */
-void check_body(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a);
+ * fills f. Begun before the Markdown is parsed and ended after: between
+ * the two, the parser callbacks of check_body_observer (NULL when the
+ * content is not Markdown) must see the parse of the body, unless end is
+ * told observed=false and parses the body itself. */
+typedef struct body_check body_check;
+body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a);
+const struct MD_PARSER *check_body_observer(body_check *c, void **user);
+void check_body_end(body_check *c, bool observed);
 /* Whole-site passes, after every version is scanned. */
 void check_anchors(check_run *r);
 void check_media(check_run *r);

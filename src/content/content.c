@@ -133,19 +133,28 @@ int content_render(const site *s, const page_version *pv, const content_options 
         return -1;
     }
     src.len = source_normalize(src.text, src.len);
-    arena a = ARENA_INIT;
     /* The loader parsed (and reported) the header already. */
     frontmatter_find_body(&src);
-    const char *body = src.text + src.body_off;
-    size_t body_len = src.len - src.body_off;
+    int rc = content_render_source(s, pv, &src, opt, content_html, summary_html, has_more, d);
+    free(src.text);
+    return rc;
+}
+
+int content_render_source(const site *s, const page_version *pv, const page_source *src,
+                          const content_options *opt, buf *content_html, buf *summary_html, bool *has_more,
+                          diag_list *d)
+{
+    const char *body = src->text + src->body_off;
+    size_t body_len = src->len - src->body_off;
 
     hook_ctx h = {s, pv, opt, ARENA_INIT};
     buf html = BUF_INIT;
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL};
+        if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         if (markdown_render(body, body_len, &mo, &html) < 0) {
-            diag_add(d, DIAG_ERROR, pv->file, src.body_line, 1, "the Markdown could not be rendered");
+            diag_add(d, DIAG_ERROR, pv->file, src->body_line, 1, "the Markdown could not be rendered");
             rc = -1;
         }
     } else {
@@ -162,7 +171,7 @@ int content_render(const site *s, const page_version *pv, const content_options 
     sc.page_path = pv->file;
     sc.markdown = body;
     sc.markdown_len = body_len;
-    sc.first_line = src.body_line;
+    sc.first_line = src->body_line;
     sc.gallery_label = site_translate(s, pv->lang, "GALLERY");
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
     bool has_delim = false;
@@ -173,7 +182,5 @@ int content_render(const site *s, const page_version *pv, const content_options 
     buf_free(&expanded);
     buf_free(&html);
     arena_free(&h.scratch);
-    arena_free(&a);
-    free(src.text);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "content/frontmatter.h"
 #include "content/site.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -29,6 +30,10 @@ typedef struct content_options {
     content_image_fn render_image; /* may be NULL */
     content_twig_fn process_twig;  /* may be NULL: Twig in content stays as written */
     void *user;
+    /* md4c callbacks that see the parse of the Markdown as well (may be
+     * NULL); see markdown_options. */
+    const struct MD_PARSER *observe;
+    void *observe_user;
 } content_options;
 
 /* Render pv's content into content_html and its summary into summary_html
@@ -37,6 +42,11 @@ typedef struct content_options {
  * read or rendered). */
 int content_render(const site *s, const page_version *pv, const content_options *opt, buf *content_html,
                    buf *summary_html, bool *has_more, diag_list *d);
+/* The same from the page's text, already read: src as frontmatter.h
+ * describes it, normalised, with body_off and body_line set. */
+int content_render_source(const site *s, const page_version *pv, const page_source *src,
+                          const content_options *opt, buf *content_html, buf *summary_html, bool *has_more,
+                          diag_list *d);
 
 /* The URL a link in pv's content points to: media in the page folder, a
  * page route (relative or absolute), or NULL to keep the link as written. */

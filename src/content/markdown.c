@@ -380,6 +380,42 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     return 0;
 }
 
+/* The same events to the observer first, then to the renderer. */
+static int observed_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    if (r->opt->observe->enter_block) r->opt->observe->enter_block(type, detail, r->opt->observe_user);
+    return enter_block(type, detail, user);
+}
+
+static int observed_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    if (r->opt->observe->leave_block) r->opt->observe->leave_block(type, detail, r->opt->observe_user);
+    return leave_block(type, detail, user);
+}
+
+static int observed_enter_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    if (r->opt->observe->enter_span) r->opt->observe->enter_span(type, detail, r->opt->observe_user);
+    return enter_span(type, detail, user);
+}
+
+static int observed_leave_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    renderer *r = user;
+    if (r->opt->observe->leave_span) r->opt->observe->leave_span(type, detail, r->opt->observe_user);
+    return leave_span(type, detail, user);
+}
+
+static int observed_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
+{
+    renderer *r = user;
+    if (r->opt->observe->text) r->opt->observe->text(type, s, size, r->opt->observe_user);
+    return text(type, s, size, user);
+}
+
 int markdown_render(const char *text_in, size_t len, const markdown_options *opt, buf *out)
 {
     if (len > (MD_SIZE)-1) return -1;
@@ -392,6 +428,13 @@ int markdown_render(const char *text_in, size_t len, const markdown_options *opt
         .leave_span = leave_span,
         .text = text,
     };
+    if (opt && opt->observe) {
+        parser.enter_block = observed_enter_block;
+        parser.leave_block = observed_leave_block;
+        parser.enter_span = observed_enter_span;
+        parser.leave_span = observed_leave_span;
+        parser.text = observed_text;
+    }
     renderer r = {.out = out, .opt = opt};
     /* One reservation up front: HTML is a little longer than its source.
      * buf_add of nothing keeps out NUL-terminated when the document

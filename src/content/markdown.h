@@ -15,6 +15,8 @@
 
 #include "lib/buf.h"
 
+struct MD_PARSER; /* md4c.h */
+
 /* An image as Markdown describes it. Strings are NUL-terminated, with
  * character references already decoded and no HTML escaping: src and
  * title as written, alt the plain text of the image description. title is
@@ -46,6 +48,11 @@ typedef struct markdown_options {
      * example in code must stay text; the browser displays &#91; as '['
      * all the same. On for site pages, off for the CommonMark suite. */
     bool escape_brackets_in_code;
+    /* md4c callbacks that see every event of the parse too, before the
+     * renderer does (may be NULL): a reader of the same text, such as
+     * `folio check` in a build, then needs no parse of its own. */
+    const struct MD_PARSER *observe;
+    void *observe_user;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no
