@@ -346,3 +346,55 @@ TEST(ui_strings_fall_back_to_default_language)
     site_free(s);
     diag_free(&d);
 }
+
+/* The loader reads only the start of a page file for its header; a header
+ * that ends beyond that start, one whose closing fence is cut by it, and
+ * an unterminated one in a long file must all read as if whole. */
+TEST(long_front_matter_is_read_whole_wherever_it_ends)
+{
+    /* Headers of about 2, 4 and 8 KB, a long file without a header, and
+     * a long file whose header never ends: every size around the point
+     * where a partial read would stop. */
+    char *dir = NULL;
+    for (int variant = 0; variant < 3; variant++) {
+        size_t pad_sizes[] = {2000, 4060, 8000};
+        buf hdr = BUF_INIT;
+        buf_puts(&hdr, "---\ntitle: Long header\n");
+        while (hdr.len < pad_sizes[variant]) buf_puts(&hdr, "note: 'a line that pads the header out'\n");
+        buf_puts(&hdr, "menu: Found after the padding\n---\n\nBody text.\n");
+        buf body = BUF_INIT;
+        while (body.len < 9000) buf_puts(&body, "Body line without a header, long enough to need two reads.\n");
+        buf open_ended = BUF_INIT;
+        buf_puts(&open_ended, "---\ntitle: Never closed\n");
+        while (open_ended.len < 9000) buf_puts(&open_ended, "key: value\n");
+        const char *files[][2] = {SITEFIX_SYSTEM_KK_RU_EN,
+                                  {"pages/01.long/item.md", buf_cstr(&hdr)},
+                                  {"pages/02.plain/item.md", buf_cstr(&body)},
+                                  {"pages/03.open/item.md", buf_cstr(&open_ended)},
+                                  {NULL, NULL}};
+        dir = sitefix_make(files);
+        diag_list d;
+        site *s = load(dir, 0, &d);
+        CHECK(s != NULL);
+        page_version *pv = s ? find(s, "kk", "/long") : NULL;
+        CHECK(pv != NULL);
+        if (pv) {
+            CHECK_STR(pv->title, "Long header");
+            CHECK_STR(pv->menu, "Found after the padding");
+        }
+        page_version *plain = s ? find(s, "kk", "/plain") : NULL;
+        CHECK(plain != NULL);
+        if (plain) CHECK_STR(plain->title, "Plain");
+        int unterminated = 0;
+        for (size_t i = 0; i < d.len; i++)
+            if (strstr(d.items[i].path, "03.open/item.md") && d.items[i].level == DIAG_ERROR) unterminated = 1;
+        CHECK(unterminated);
+        CHECK(s && find(s, "kk", "/open") == NULL);
+        site_free(s);
+        diag_free(&d);
+        buf_free(&hdr);
+        buf_free(&body);
+        buf_free(&open_ended);
+        sitefix_remove(dir);
+    }
+}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <spawn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -255,6 +256,36 @@ static void destroy(dir_output *o)
     free(o);
 }
 
+extern char **environ;
+
+/* Remove the previous site without making the build wait for it: a
+ * separate process in its own session deletes the tree, so the new site
+ * is in place (and the command done) while tens of thousands of old
+ * files are still being unlinked. It runs on if folio exits or is
+ * interrupted; when it cannot be started, the tree is removed here. */
+static void remove_in_background(const char *dir)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    bool spawned = false;
+    if (posix_spawn_file_actions_init(&fa) == 0) {
+        if (posix_spawnattr_init(&attr) == 0) {
+            /* No inherited terminal or pipes: a caller reading folio's
+             * output must not wait for the removal to finish. */
+            posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+            posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+            posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+            posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+            char *argv[] = {"rm", "-rf", "--", (char *)dir, NULL};
+            pid_t pid;
+            spawned = posix_spawn(&pid, "/bin/rm", &fa, &attr, argv, environ) == 0;
+            posix_spawnattr_destroy(&attr);
+        }
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    if (!spawned) dir_remove_tree(dir);
+}
+
 int output_dir_commit(output *base, diag_list *d)
 {
     dir_output *o = (dir_output *)base;
@@ -273,7 +304,7 @@ int output_dir_commit(output *base, diag_list *d)
             return -1;
         }
         rc = renameat2(AT_FDCWD, o->tmp_dir, AT_FDCWD, o->out_dir, RENAME_EXCHANGE);
-        if (rc == 0) dir_remove_tree(o->tmp_dir); /* now holds the previous site */
+        if (rc == 0) remove_in_background(o->tmp_dir); /* now holds the previous site */
     } else {
         rc = rename(o->tmp_dir, o->out_dir);
     }

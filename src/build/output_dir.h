@@ -3,7 +3,8 @@
  * Files go into a fresh temporary directory next to OUT. When the build
  * has succeeded, output_dir_commit swaps it with OUT in one atomic step
  * (renameat2 RENAME_EXCHANGE; a plain rename when OUT does not exist yet)
- * and removes the old site, so a failed or interrupted build never leaves
+ * and removes the old site (in a background process, so that the build
+ * does not wait for it), so a failed or interrupted build never leaves
  * a half-written OUT. Redirects become small HTML pages (meta refresh and
  * canonical link) plus a line in OUT/_redirects for servers that read
  * such a file. */

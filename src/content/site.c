@@ -184,9 +184,16 @@ static void load_config(site *s, diag_list *d)
 
 /* ---- tree walk -------------------------------------------------------- */
 
+/* A folder entry: its name and type as the listing gives it (DT_UNKNOWN
+ * on file systems that do not say). */
+typedef struct dir_entry {
+    const char *name;
+    unsigned char type;
+} dir_entry;
+
 static int natural_cmp(const void *a, const void *b)
 {
-    return strverscmp(*(const char *const *)a, *(const char *const *)b);
+    return strverscmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
 /* "03.slug" -> order 3, slug "slug"; "slug" -> -1, "slug". */
@@ -257,7 +264,7 @@ static void scan_folder(loader *L, page *pg, int depth)
         diag_add(L->d, DIAG_ERROR, pg->dir, 0, 0, "cannot read folder: %s", strerror(errno));
         return;
     }
-    const char **names = NULL;
+    dir_entry *names = NULL;
     size_t nnames = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(dir))) {
@@ -266,7 +273,7 @@ static void scan_folder(loader *L, page *pg, int depth)
             cap = cap ? cap * 2 : 16;
             names = xrealloc(names, cap * sizeof *names);
         }
-        names[nnames++] = arena_strdup(&s->arena, e->d_name);
+        names[nnames++] = (dir_entry){arena_strdup(&s->arena, e->d_name), e->d_type};
     }
     closedir(dir);
     if (nnames > 1) qsort(names, nnames, sizeof *names, natural_cmp); /* an empty folder has names == NULL */
@@ -274,10 +281,18 @@ static void scan_folder(loader *L, page *pg, int depth)
     folder_scan scan = {pg, NULL, 0};
     size_t capmd = 0, capchild = 0, capmedia = 0;
     for (size_t i = 0; i < nnames; i++) {
-        const char *name = names[i];
+        const char *name = names[i].name;
         char *path = path_join(pg->dir, name);
-        struct stat st;
-        if (lstat(path, &st) < 0) {
+        /* The folder listing tells the type on most file systems: folders
+         * and page files need no stat of their own, media need the size. */
+        struct stat st = {0};
+        int lang;
+        const char *tmpl;
+        unsigned char type = names[i].type;
+        bool is_page_file = type == DT_REG && pg->parent && classify_md(s, name, &lang, &tmpl);
+        if (type == DT_DIR) st.st_mode = S_IFDIR;
+        else if (is_page_file) st.st_mode = S_IFREG;
+        else if (lstat(path, &st) < 0) {
             diag_add(L->d, DIAG_WARNING, path, 0, 0, "cannot read: %s", strerror(errno));
             free(path);
             continue;
@@ -318,9 +333,7 @@ static void scan_folder(loader *L, page *pg, int depth)
             continue;
         }
         if (!S_ISREG(st.st_mode)) continue;
-        int lang;
-        const char *tmpl;
-        if (pg->parent && classify_md(s, name, &lang, &tmpl)) {
+        if (is_page_file || (pg->parent && classify_md(s, name, &lang, &tmpl))) {
             if (scan.nmd == capmd) {
                 capmd = capmd ? capmd * 2 : 4;
                 scan.md = xrealloc(scan.md, capmd * sizeof *scan.md);
@@ -406,6 +419,41 @@ typedef struct header_pass {
     header_job *jobs;
 } header_pass;
 
+/* Enough of a page file for its front matter, normalised: the loader
+ * needs only the header, and the build reads the body when it renders.
+ * Most headers end in the first few kilobytes; a longer one (or a file
+ * without an end to its header) is read whole. */
+#define HEAD_READ 4096
+
+static char *read_front(const char *path, size_t *len, time_t *mtime)
+{
+    bool whole;
+    char *text = file_read_head(path, HEAD_READ, len, &whole, mtime);
+    if (!text || whole) {
+        if (text) *len = source_normalize(text, *len);
+        return text;
+    }
+    /* Only complete lines: a fence cut in half ("--" of "----") must not
+     * end the header. */
+    char *nl = memrchr(text, '\n', *len);
+    size_t n = nl ? (size_t)(nl - text) + 1 : 0;
+    text[n] = 0;
+    n = source_normalize(text, n);
+    page_source probe = {text, n, NULL, 0, 1};
+    frontmatter_find_body(&probe);
+    /* An unterminated header runs to the end (body_off == n): the end
+     * may be in the rest of the file. */
+    bool opens = n >= 3 && !memcmp(text, "---", 3);
+    if (!opens || (probe.body_off > 0 && probe.body_off < n)) {
+        *len = n;
+        return text;
+    }
+    free(text);
+    text = file_read(path, len, MAX_PAGE_FILE);
+    if (text) *len = source_normalize(text, *len);
+    return text;
+}
+
 static void read_header(void *ctx, int worker, size_t i)
 {
     header_pass *hp = ctx;
@@ -413,13 +461,13 @@ static void read_header(void *ctx, int worker, size_t i)
     arena *a = &s->thread_arenas[worker];
     page_version *pv = hp->jobs[i].pv;
     page_source src = {0};
-    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    time_t mtime = 0;
+    src.text = read_front(pv->file, &src.len, &mtime);
     if (!src.text) {
         diag_add(hp->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
         pv->header = value_map(a);
         pv->has_error = true;
     } else {
-        src.len = source_normalize(src.text, src.len);
         if (frontmatter_split(&src, a, pv->file, hp->d) < 0) {
             pv->has_error = true;
             pv->header = value_map(a);
@@ -452,7 +500,7 @@ static void read_header(void *ctx, int worker, size_t i)
         pv->publish_date = header_date(s, a, pv, &src, "publish_date", fmt, hp->d);
         pv->unpublish_date = header_date(s, a, pv, &src, "unpublish_date", fmt, hp->d);
     }
-    if (!pv->date) pv->date = (long long)file_mtime(pv->file);
+    if (!pv->date) pv->date = (long long)(src.text ? mtime : file_mtime(pv->file));
     if (pv->publish_date && pv->publish_date > s->now) published = false;
     if (pv->unpublish_date && pv->unpublish_date <= s->now) published = false;
     pv->published = published && !pv->has_error;

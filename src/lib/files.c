@@ -63,6 +63,49 @@ char *file_read(const char *path, size_t *len, size_t max_size)
     return data;
 }
 
+char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, time_t *mtime)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    if (mtime) *mtime = st.st_mtime;
+    char *data = xmalloc(head + 1);
+    size_t n = 0;
+    bool end = false;
+    while (n < head) {
+        ssize_t r = read(fd, data + n, head - n);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            free(data);
+            close(fd);
+            errno = e;
+            return NULL;
+        }
+        if (r == 0) {
+            end = true;
+            break;
+        }
+        n += (size_t)r;
+    }
+    /* A file of exactly head bytes is whole too. */
+    if (!end && (off_t)n >= st.st_size) end = true;
+    close(fd);
+    data[n] = 0;
+    *len = n;
+    *whole = end;
+    return data;
+}
+
 int file_write(const char *path, const void *data, size_t len) { return file_write_at(AT_FDCWD, path, data, len); }
 
 int file_write_at(int dirfd, const char *path, const void *data, size_t len)
