@@ -2,6 +2,8 @@
  * broken pages, code that must stay code. */
 #include "build/build.h"
 #include "build/output_dir.h"
+#include "check/check.h"
+#include "content/site.h"
 #include "lib/files.h"
 #include "sitefix.h"
 #include "test.h"
@@ -371,4 +373,96 @@ TEST(twig_in_content_runs_only_when_switched_on)
     free(raw);
     diag_free(&d);
     sitefix_remove(dir);
+}
+
+/* The build checks each page while it renders it (one read, one parse);
+ * what it reports must be what `folio check` finds, page for page. */
+static const char *const messy_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.news/01.a/item.md",
+     "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nIntro.\n\n===\n\n[nowhere](../../nowhere) [anchor](#missing) "
+     "![](nofile.jpg) {{ twig }}\n\nText\n===\n\n<a href=\"/kk/gone/\">raw</a>\n"},
+    {"pages/01.news/02.b/item.md",
+     "---\ntitle: B\ndate: '02-02-2024 10:00'\npublished: false\n---\n[also nowhere](../../missing-too)\n"},
+    {"pages/01.news/03.c/item.md", "---\ntitle: C\ndate: '03-02-2024 10:00'\nprocess:\n  markdown: false\n---\n"
+                                   "<p><a href=\"#nope\">x</a><img src=\"gone.png\"></p>\n"},
+    {NULL, NULL}};
+
+static int strcmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void sorted_findings(const diag_list *d, buf *out)
+{
+    char **lines = xcalloc(d->len + 1, sizeof *lines);
+    size_t n = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        if (d->items[i].level == DIAG_NOTE) continue; /* the build adds its own notes (no site URL) */
+        buf l = BUF_INIT;
+        buf_printf(&l, "%s:%d:%d: %d %s", d->items[i].path, d->items[i].line, d->items[i].col, (int)d->items[i].level,
+                   d->items[i].msg);
+        lines[n++] = buf_detach(&l, NULL);
+    }
+    qsort(lines, n, sizeof *lines, strcmp_ptr);
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(out, lines[i]);
+        buf_putc(out, '\n');
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+TEST(build_reports_what_check_finds)
+{
+    char *dir = sitefix_make(messy_site);
+    diag_list cd;
+    diag_init(&cd);
+    site *s = site_load(dir, 0, &cd);
+    CHECK(s != NULL);
+    check_options co = {-1, true, 0};
+    if (s) check_site(s, &co, &cd);
+    site_free(s);
+    diag_list bd;
+    const char *out = fresh_out();
+    build_into(dir, out, false, &bd, NULL);
+    buf a = BUF_INIT, b = BUF_INIT;
+    sorted_findings(&cd, &a);
+    sorted_findings(&bd, &b);
+    CHECK(cd.errors >= 5);
+    CHECK_STR(buf_cstr(&b), buf_cstr(&a));
+    buf_free(&a);
+    buf_free(&b);
+    diag_free(&cd);
+    diag_free(&bd);
+    sitefix_remove(dir);
+}
+
+/* A second build swaps the new site in and removes the old one (in the
+ * background); nothing of the old site stays next to the output. */
+TEST(rebuild_replaces_output_and_old_site_goes_away)
+{
+    const char *out = fresh_out();
+    char outc[4096];
+    snprintf(outc, sizeof outc, "%s", out);
+    diag_list d;
+    CHECK_INT(build_into(example(), outc, true, &d, NULL), 0);
+    diag_free(&d);
+    CHECK_INT(build_into(example(), outc, true, &d, NULL), 0);
+    diag_free(&d);
+    CHECK(out_exists(outc, "kk/news/index.html"));
+    char *parent = xstrdup(outc);
+    *strrchr(parent, '/') = 0;
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c tmp-", parent);
+    int n = -1;
+    for (int tries = 0; tries < 100 && n != 0; tries++) {
+        FILE *p = popen(cmd, "r");
+        n = -1;
+        if (p) {
+            if (fscanf(p, "%d", &n) != 1) n = -1;
+            pclose(p);
+        }
+        if (n != 0) usleep(50 * 1000);
+    }
+    CHECK_INT(n, 0);
+    free(parent);
 }

@@ -54,6 +54,7 @@ typedef struct page_obj {
     const page_version *pv;
     render_state *st;
     int nmemo;
+    const char *summary_text; /* plain text of the summary, once asked for */
     const char *memo_key[PAGE_MEMO_SLOTS];
     value *memo_val[PAGE_MEMO_SLOTS];
 } page_obj;
@@ -228,6 +229,19 @@ static value *safe_ref(arena *a, const char *html)
     return v;
 }
 
+/* The summary as plain text, for descriptions: computed once a render. */
+static const char *summary_text(page_obj *o)
+{
+    if (!o->summary_text) {
+        buf d = BUF_INIT;
+        const char *h = o->pv->summary_html ? o->pv->summary_html : "";
+        seo_plain_text(h, strlen(h), SEO_DESCRIPTION_CHARS, &d);
+        o->summary_text = arena_strndup(o->st->a, buf_cstr(&d), d.len);
+        buf_free(&d);
+    }
+    return o->summary_text;
+}
+
 static value *page_attr(page_obj *o, const char *key, int id, arena *a)
 {
     const page_version *pv = o->pv;
@@ -298,13 +312,8 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         const char *own = value_path_str(pv->header, "metadata.description", NULL);
         if (!own) own = value_path_str(pv->header, "description", NULL);
         if (own && *own) return value_cstr(a, own);
-        buf d = BUF_INIT;
-        const char *h = pv->summary_html ? pv->summary_html : "";
-        seo_plain_text(h, strlen(h), SEO_DESCRIPTION_CHARS, &d);
-        if (!d.len) buf_puts(&d, site_config_str(s, pv->lang, "metadata.description", ""));
-        value *v = value_str(a, buf_cstr(&d), d.len);
-        buf_free(&d);
-        return v;
+        const char *t = summary_text(o);
+        return value_cstr(a, *t ? t : site_config_str(s, pv->lang, "metadata.description", ""));
     }
     if (id == ATTR_ABSOLUTE_URL) return value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, pv->url));
     if (id == ATTR_IMAGE_URL) {
@@ -323,7 +332,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     }
     if (id == ATTR_IS_POST) return value_bool(seo_is_post(pv));
     if (id == ATTR_JSON_LD) {
-        const char *j = seo_json_ld(s, pv, st->r->base_url, a);
+        const char *j = seo_json_ld(s, pv, st->r->base_url, pv->summary_html ? summary_text(o) : NULL, a);
         return *j ? value_safe_str(a, j, strlen(j)) : value_null();
     }
     if (id == ATTR_TRANSLATIONS) {
@@ -382,6 +391,7 @@ static value *page_value(render_state *st, const page_version *pv)
     o->pv = pv;
     o->st = st;
     o->nmemo = 0;
+    o->summary_text = NULL;
     return value_object(st->a, &page_class, o);
 }
 

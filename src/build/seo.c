@@ -27,6 +27,11 @@ static bool is_block_tag(const char *name, size_t n)
     return false;
 }
 
+/* Bytes that end a run of ordinary text: markup, entities, white space. */
+static const unsigned char plain_text_special[256] = {
+    ['<'] = 1, ['&'] = 1, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+};
+
 void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
 {
     buf text = BUF_INIT;
@@ -62,7 +67,11 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
                 continue;
             }
         }
-        buf_putc(&text, c);
+        /* The run of ordinary text from here, in one piece. */
+        size_t run = i + 1;
+        while (run < len && !plain_text_special[(unsigned char)html[run]]) run++;
+        buf_add(&text, html + i, run - i);
+        i = run - 1;
     }
     /* Count characters, not bytes: cut at the last space before max. */
     size_t chars = 0, cut = text.len, last_space = 0;
@@ -164,7 +173,8 @@ static const char *iso_date(arena *a, long long t)
     return r;
 }
 
-const char *seo_json_ld(const site *s, const page_version *pv, const char *base, arena *a)
+const char *seo_json_ld(const site *s, const page_version *pv, const char *base, const char *summary_text,
+                        arena *a)
 {
     int l = pv->lang;
     const char *org_name = site_config_str(s, l, "organization.name", site_config_str(s, l, "title", ""));
@@ -177,7 +187,9 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
         map_set(a, v, "mainEntityOfPage", str(a, arena_printf(a, "%s%s", base, pv->url)));
         map_set(a, v, "datePublished", str(a, iso_date(a, pv->date)));
         map_set(a, v, "inLanguage", str(a, s->langs[l]));
-        if (pv->summary_html) {
+        if (summary_text) {
+            map_set(a, v, "description", str(a, summary_text));
+        } else if (pv->summary_html) {
             buf d = BUF_INIT;
             seo_plain_text(pv->summary_html, strlen(pv->summary_html), SEO_DESCRIPTION_CHARS, &d);
             map_set(a, v, "description", str(a, buf_cstr(&d)));
@@ -222,10 +234,13 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     buf json = BUF_INIT, safe = BUF_INIT;
     value_write_json(&json, v, a, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
     /* "</script>" in a title must not end the script element. */
-    for (size_t i = 0; i < json.len; i++) {
-        if (json.s[i] == '<') buf_puts(&safe, "\\u003c");
-        else buf_putc(&safe, json.s[i]);
+    const char *p = json.s ? json.s : "", *end = p + json.len, *lt;
+    while ((lt = memchr(p, '<', (size_t)(end - p)))) {
+        buf_add(&safe, p, (size_t)(lt - p));
+        buf_puts(&safe, "\\u003c");
+        p = lt + 1;
     }
+    buf_add(&safe, p, (size_t)(end - p));
     const char *r = arena_strndup(a, buf_cstr(&safe), safe.len);
     buf_free(&json);
     buf_free(&safe);

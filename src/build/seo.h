@@ -38,7 +38,10 @@ void seo_absolute_links(const char *html, size_t len, const char *base, buf *out
 
 /* JSON-LD for pv (NewsArticle for posts, MedicalOrganization on the home
  * page, nothing otherwise), safe inside <script>: '<' is written \u003c.
- * Returns "" when the page has none. In a. */
-const char *seo_json_ld(const site *s, const page_version *pv, const char *base, arena *a);
+ * Returns "" when the page has none. summary_text is the plain text of the
+ * page's summary when the caller has it (seo_plain_text with
+ * SEO_DESCRIPTION_CHARS), or NULL. In a. */
+const char *seo_json_ld(const site *s, const page_version *pv, const char *base, const char *summary_text,
+                        arena *a);
 
 #endif

@@ -333,10 +333,26 @@ value *value_copy(arena *a, const value *v)
     return value_null();
 }
 
+/* Whether byte c is written to a JSON string unchanged. */
+static inline bool json_plain(unsigned char c, unsigned flags)
+{
+    if (c >= 0x80) return flags & JSON_UNESCAPED_UNICODE;
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+    return c != '/' || (flags & JSON_UNESCAPED_SLASHES);
+}
+
 static void json_string(buf *out, const char *s, size_t len, unsigned flags)
 {
     buf_putc(out, '"');
     for (size_t i = 0; i < len; i++) {
+        /* Most bytes are written as they are: copy such runs in one piece. */
+        size_t run = i;
+        while (run < len && json_plain((unsigned char)s[run], flags)) run++;
+        if (run > i) {
+            buf_add(out, s + i, run - i);
+            i = run;
+            if (i == len) break;
+        }
         unsigned char c = (unsigned char)s[i];
         switch (c) {
         case '"': buf_puts(out, "\\\""); continue;
