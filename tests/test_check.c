@@ -188,6 +188,37 @@ TEST(same_post_in_two_folders_is_found_whatever_the_whitespace)
     diag_free(&d);
 }
 
+/* Posts that begin alike (a long common introduction) are different posts;
+ * only the whole text decides, however long the common part is. */
+TEST(posts_alike_at_the_start_but_not_at_the_end_are_not_duplicates)
+{
+    buf common = BUF_INIT;
+    while (common.len < 6000) buf_puts(&common, "Центр гематологии провёл конференцию для врачей и медсестёр. ");
+    buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+    buf_printf(&a, "---\ntitle: A\n---\n%s\n\nThe first ending.\n", buf_cstr(&common));
+    buf_printf(&b, "---\ntitle: B\n---\n%s\n\nA different ending.\n", buf_cstr(&common));
+    /* A re-wrapped copy of A: the same words, other line breaks. */
+    buf_printf(&c, "---\ntitle: C\n---\n\n%s\n\nThe first\nending.\n", buf_cstr(&common));
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/01.a/item.md", buf_cstr(&a)},
+                                    {"pages/01.news/02.b/item.md", buf_cstr(&b)},
+                                    {"pages/01.news/03.c/item.md", buf_cstr(&c)},
+                                    {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(count_has(&d, "is this post in two folders?"), 1);
+    bool c_named = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "two folders") && strstr(d.items[i].path, "03.c") && strstr(d.items[i].msg, "01.a"))
+            c_named = true;
+    CHECK(c_named);
+    diag_free(&d);
+    buf_free(&common);
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&c);
+}
+
 /* ---- links, anchors, media ---------------------------------------------- */
 
 TEST(link_to_a_page_that_does_not_exist_is_an_error)

@@ -65,6 +65,16 @@ static void find_body(page_source *src)
     }
 }
 
+void check_read_source(const page_version *pv, page_source *src)
+{
+    *src = (page_source){0};
+    src->text = file_read(pv->file, &src->len, MAX_PAGE_FILE);
+    if (!src->text) return;
+    src->len = source_normalize(src->text, src->len);
+    /* Only where the body starts is needed here. */
+    find_body(src);
+}
+
 static int by_address(const void *a, const void *b)
 {
     const page_version *x = ((const version_slot *)a)->pv, *y = ((const version_slot *)b)->pv;
@@ -120,12 +130,9 @@ static void scan_version(void *ctx, int worker, size_t i)
     const page_version *pv = r->s->versions[i];
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return;
     if (r->only && !r->only[i]) return;
-    page_source src = {0};
-    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    page_source src;
+    check_read_source(pv, &src);
     if (!src.text) return; /* the loader reported it */
-    src.len = source_normalize(src.text, src.len);
-    /* Only where the body starts is needed here. */
-    find_body(&src);
     page_end(page_begin(r, worker, i, &src), false);
     free(src.text);
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #define MIN_COMPARED_TEXT 80 /* shorter bodies (list pages, stubs) are alike by nature */
+#define QUICK_FINGERPRINT_TEXT 1024
 #define MAX_REFS 4096        /* per page: links and media references kept for the later passes */
 /* Per page: a file with thousands of broken links says so in a few lines,
  * and finding each one's line (a search of the page) stays cheap. */
@@ -510,7 +511,7 @@ static bool is_post(const page_version *pv)
  * alike: bytes up to ' ' (whitespace and control characters) only
  * separate words. This runs over every byte of the site, so words are
  * found and hashed eight bytes at a time. */
-static unsigned long long text_fingerprint(const char *text, size_t len)
+unsigned long long check_text_fingerprint(const char *text, size_t len, size_t limit)
 {
     const unsigned long long ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const unsigned long long prime = 1099511628211ULL;
@@ -529,7 +530,7 @@ static unsigned long long text_fingerprint(const char *text, size_t len)
         }
         while (i < len && t[i] > ' ') i++;
         size_t n = i - start;
-        if (!n) break;
+        if (!n || kept >= limit) break;
         kept += n + 1;
         const unsigned char *w = t + start;
         unsigned long long wh = n;
@@ -564,7 +565,9 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
     const char *body = src->text + src->body_off;
     size_t body_len = src->len - src->body_off;
     body_check *c = xcalloc(1, sizeof *c);
-    f->body_hash = text_fingerprint(body, body_len);
+    /* The start of the text is enough to find candidates; the rare
+     * candidates are compared on their whole text at the end. */
+    f->body_hash = check_text_fingerprint(body, body_len, QUICK_FINGERPRINT_TEXT);
 
     c->underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
     if (c->underline)

@@ -7,6 +7,7 @@
 #include "lib/date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether pv was written for its own language (not a fallback file). */
@@ -68,17 +69,47 @@ static void check_dates(check_run *r, const page *pg)
     }
 }
 
+/* The fingerprint of a version's whole text, read again: only for the
+ * few versions whose quick fingerprints (the start of the text) match. */
+static unsigned long long whole_fingerprint(const page_version *pv)
+{
+    page_source src;
+    check_read_source(pv, &src);
+    if (!src.text) return 0;
+    unsigned long long h = check_text_fingerprint(src.text + src.body_off, src.len - src.body_off, (size_t)-1);
+    free(src.text);
+    return h;
+}
+
 static void check_duplicates(check_run *r)
 {
     const site *s = r->s;
-    strmap seen[SITE_MAX_LANGS];
+    strmap quick[SITE_MAX_LANGS], seen[SITE_MAX_LANGS];
     arena keys = ARENA_INIT;
-    for (int l = 0; l < s->nlangs; l++) seen[l] = (strmap)STRMAP_INIT;
+    for (int l = 0; l < s->nlangs; l++) quick[l] = seen[l] = (strmap)STRMAP_INIT;
+    /* Candidates: versions whose text starts like another one's. */
+    bool *candidate = xcalloc(s->nversions + 1, sizeof *candidate);
     for (size_t i = 0; i < s->nversions; i++) {
         const page_version *pv = s->versions[i];
         const page_facts *f = &r->facts[i];
         if (!f->scanned || !f->body_hash || !is_own(s, pv)) continue;
         const char *key = arena_printf(&keys, "%016llx", f->body_hash);
+        size_t *first = strmap_get(&quick[pv->lang], key);
+        if (!first) {
+            size_t *at = arena_alloc(&keys, sizeof *at);
+            *at = i;
+            strmap_put(&quick[pv->lang], key, at);
+            continue;
+        }
+        candidate[*first] = candidate[i] = true;
+    }
+    /* Among them, the same whole text, in the order of the site. */
+    for (size_t i = 0; i < s->nversions; i++) {
+        if (!candidate[i]) continue;
+        const page_version *pv = s->versions[i];
+        unsigned long long h = whole_fingerprint(pv);
+        if (!h) continue;
+        const char *key = arena_printf(&keys, "%016llx", h);
         const page_version *other = strmap_get(&seen[pv->lang], key);
         if (!other) {
             strmap_put(&seen[pv->lang], key, (void *)pv);
@@ -88,7 +119,11 @@ static void check_duplicates(check_run *r)
         diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
                  "the same text as '%s': is this post in two folders? (%s)", other->file, s->langs[pv->lang]);
     }
-    for (int l = 0; l < s->nlangs; l++) strmap_free(&seen[l]);
+    free(candidate);
+    for (int l = 0; l < s->nlangs; l++) {
+        strmap_free(&quick[l]);
+        strmap_free(&seen[l]);
+    }
     arena_free(&keys);
 }
 

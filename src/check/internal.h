@@ -24,7 +24,7 @@ typedef struct media_ref {
 
 typedef struct page_facts {
     bool scanned;
-    unsigned long long body_hash; /* of the normalised text; 0 when too short to compare */
+    unsigned long long body_hash; /* of the start of the text (check_text_fingerprint); 0 when too short to compare */
     const char *ids;              /* element ids, each NUL-terminated, back to back */
     size_t ids_len;
     anchor_ref *anchors;
@@ -70,6 +70,14 @@ typedef struct body_check body_check;
 body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a);
 const struct MD_PARSER *check_body_observer(body_check *c, void **user);
 void check_body_end(body_check *c, bool observed);
+/* A hash of the words of text (white space only separates them, so
+ * re-wrapped copies hash alike), over about the first limit bytes of
+ * words (SIZE_MAX: all); 0 when the text is too short to compare. */
+unsigned long long check_text_fingerprint(const char *text, size_t len, size_t limit);
+/* The body of a version's file, normalised: src->text malloc'd (NULL when
+ * it cannot be read), body_off and body_line set. */
+void check_read_source(const page_version *pv, page_source *src);
+
 /* Whole-site passes, after every version is scanned. */
 void check_anchors(check_run *r);
 void check_media(check_run *r);
