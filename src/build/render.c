@@ -700,6 +700,9 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
 {
     arena a = ARENA_INIT;
     render_state st = {r, pv, content_html, &a};
+    /* The page is its content plus some 10 KB of frame: one allocation
+     * instead of a series of doublings and copies. */
+    buf_grow(out, (content_html ? strlen(content_html) : 0) + 16384);
     value *ctx = page_context(&st, pv);
     if (list_page) {
         size_t per = pv->per_page ? pv->per_page : pv->nitems;
