@@ -4,16 +4,23 @@
  * The cache is a list guarded by the environment's mutex; a template is
  * loaded and parsed while the lock is held, so two threads asking for the
  * same new template parse it once. Parsed templates are immutable, so
- * rendering runs without the lock. */
+ * rendering runs without the lock. A page includes a dozen templates, so
+ * each thread also remembers the templates it found lately (by
+ * environment id, never reused, so a freed environment's entries can
+ * never match) and finds them again without the shared lock. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "template/internal.h"
 
+static atomic_ullong next_env_id = 1;
+
 tpl_env *tpl_env_new(tpl_load_fn load, void *ctx)
 {
     tpl_env *env = xcalloc(1, sizeof *env);
+    env->id = atomic_fetch_add(&next_env_id, 1);
     env->load = load;
     env->load_ctx = ctx;
     env->strict_functions = true;
@@ -108,13 +115,39 @@ static void add_entry(tpl_env *env, const char *name, tpl *t)
     env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
 }
 
+#define RECENT_SLOTS 64
+#define RECENT_NAME 120
+
+typedef struct recent_template {
+    unsigned long long env_id; /* 0: empty */
+    char name[RECENT_NAME];
+    tpl *t;
+} recent_template;
+
+static _Thread_local recent_template recent[RECENT_SLOTS];
+
+static recent_template *recent_slot(const char *name)
+{
+    unsigned h = 2166136261u;
+    for (const char *p = name; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    return &recent[h % RECENT_SLOTS];
+}
+
 tpl *tpl_env_get(tpl_env *env, const char *name, diag_list *d, const char *at_name, int line, int col)
 {
+    recent_template *slot = recent_slot(name);
+    if (slot->env_id == env->id && !strcmp(slot->name, name)) return slot->t;
+    bool rememberable = strlen(name) < RECENT_NAME;
     pthread_mutex_lock(&env->lock);
     for (size_t i = 0; i < env->ncache; i++)
         if (!strcmp(env->cache[i].name, name)) {
             tpl *t = env->cache[i].t;
             pthread_mutex_unlock(&env->lock);
+            if (t && rememberable) {
+                slot->env_id = env->id;
+                strcpy(slot->name, name);
+                slot->t = t;
+            }
             if (!t)
                 diag_add(d, DIAG_ERROR, at_name ? at_name : name, at_name ? line : 0, at_name ? col : 0,
                          "unable to find template \"%s\"", name);

@@ -245,6 +245,7 @@ struct tpl_env {
     bool strict_variables;
     bool strict_functions;
     char lang[16];
+    unsigned long long id; /* unique among the environments of the process */
     pthread_mutex_t lock;
     cache_entry *cache;
     size_t ncache, cache_cap;
