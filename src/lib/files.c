@@ -56,6 +56,8 @@ char *file_read(const char *path, size_t *len, size_t max_size)
         }
         if (r == 0) break;
         n += (size_t)r;
+        /* The size fstat gave is read: no further read just to see the end. */
+        if (n == (size_t)st.st_size) break;
     }
     close(fd);
     data[n] = 0;
@@ -96,6 +98,7 @@ char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, ti
             break;
         }
         n += (size_t)r;
+        if ((off_t)n >= st.st_size) break;
     }
     /* A file of exactly head bytes is whole too. */
     if (!end && (off_t)n >= st.st_size) end = true;
