@@ -32,42 +32,17 @@ typedef struct renderer {
     buf scratch;      /* short-lived: URL hook output, decoded attributes */
 } renderer;
 
-/* Bytes put_escaped replaces: always, or only in code for '['. */
-enum { ESCAPE = 1, BRACKET = 2 };
-static const unsigned char html_class[256] = {
-    ['&'] = ESCAPE, ['<'] = ESCAPE, ['>'] = ESCAPE, ['"'] = ESCAPE, ['['] = BRACKET,
-};
-
-/* Whether any byte of the 8-byte word w equals byte c (the classic
- * "has zero byte" trick applied to w ^ c...c). */
-static inline bool word_has_byte(uint64_t w, unsigned char c)
-{
-    uint64_t x = w ^ (0x0101010101010101ULL * c);
-    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
-}
-
 /* Escape text for HTML element content or a double-quoted attribute.
- * This is the hot loop of rendering: text without special bytes is
- * skipped eight bytes at a time and copied in one piece. */
+ * This is the hot loop of rendering: runs without special bytes are
+ * found by html_plain_span and copied in one piece. */
 static void put_escaped(buf *out, const char *s, size_t len, bool escape_brackets)
 {
-    const unsigned char stop = escape_brackets ? BRACKET | ESCAPE : ESCAPE;
-    size_t start = 0, i = 0;
+    size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (!word_has_byte(w, '&') && !word_has_byte(w, '<') && !word_has_byte(w, '>') &&
-                !word_has_byte(w, '"') && !(escape_brackets && word_has_byte(w, '['))) {
-                i += 8;
-                continue;
-            }
-        }
-        if (!(html_class[(unsigned char)s[i]] & stop)) {
-            i++;
-            continue;
-        }
-        buf_add(out, s + start, i - start);
+        size_t run = html_plain_span(s + i, len - i, false, escape_brackets);
+        buf_add(out, s + i, run);
+        i += run;
+        if (i == len) break;
         switch (s[i]) {
         case '&': buf_add(out, "&amp;", 5); break;
         case '<': buf_add(out, "&lt;", 4); break;
@@ -75,9 +50,8 @@ static void put_escaped(buf *out, const char *s, size_t len, bool escape_bracket
         case '"': buf_add(out, "&quot;", 6); break;
         default: buf_add(out, "&#91;", 5); break;
         }
-        start = ++i;
+        i++;
     }
-    buf_add(out, s + start, len - start);
 }
 
 /* Bytes copied as they are into an href or src: letters, digits and

@@ -21,6 +21,7 @@ void *arena_alloc(arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (n == 0) n = 16;
+    a->used += n;
     arena_block *b = a->head;
     if (!b || b->cap - b->used < n) {
         size_t bs = a->block_size ? a->block_size : ARENA_DEFAULT_BLOCK;
@@ -94,11 +95,7 @@ void arena_free(arena *a)
         b = next;
     }
     a->head = NULL;
+    a->used = 0;
 }
 
-size_t arena_used(const arena *a)
-{
-    size_t n = 0;
-    for (arena_block *b = a->head; b; b = b->next) n += b->used;
-    return n;
-}
+size_t arena_used(const arena *a) { return a->used; }

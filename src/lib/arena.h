@@ -13,9 +13,10 @@ typedef struct arena_block arena_block;
 typedef struct arena {
     arena_block *head;
     size_t block_size;
+    size_t used; /* bytes handed out, for arena_used */
 } arena;
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT {NULL, 0, 0}
 
 void *arena_alloc(arena *a, size_t n);       /* 16-byte aligned, uninitialised */
 void *arena_zalloc(arena *a, size_t n);      /* zeroed */

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static void out_of_memory(void)
 {
@@ -92,15 +95,39 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Bytes buf_add_html replaces. */
-static const unsigned char html_special[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1};
+size_t html_plain_span(const char *s, size_t len, bool apostrophes, bool brackets)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\''), brack = _mm_set1_epi8('[');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
+        if (apostrophes) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, apos));
+        if (brackets) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, brack));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '&' || c == '<' || c == '>' || c == '"' || (apostrophes && c == '\'') || (brackets && c == '['))
+            return i;
+    }
+    return len;
+}
 
 void buf_add_html(buf *b, const char *s, size_t len)
 {
-    size_t start = 0;
     buf_grow(b, len);
-    for (size_t i = 0; i < len; i++) {
-        if (!html_special[(unsigned char)s[i]]) continue;
+    size_t i = 0;
+    while (i < len) {
+        size_t run = html_plain_span(s + i, len - i, true, false);
+        buf_add(b, s + i, run);
+        i += run;
+        if (i == len) break;
         const char *rep;
         switch (s[i]) {
         case '&': rep = "&amp;"; break;
@@ -109,11 +136,10 @@ void buf_add_html(buf *b, const char *s, size_t len)
         case '"': rep = "&quot;"; break;
         default: rep = "&#039;"; break;
         }
-        buf_add(b, s + start, i - start);
         buf_puts(b, rep);
-        start = i + 1;
+        i++;
     }
-    buf_add(b, s + start, len - start);
+    if (!len) buf_add(b, "", 0);
 }
 
 void buf_truncate(buf *b, size_t len)

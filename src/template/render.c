@@ -526,8 +526,7 @@ static bool within_budget(render *r, const tnode *n)
         tpl_error(r, r->cur, n->line, n->col, "rendering ran more than %lld statements", TPL_MAX_STEPS);
         return false;
     }
-    /* The arena's size is a walk of its blocks: look every 64 steps. */
-    if ((r->steps & 63) == 0 && arena_used(r->a) > TPL_MAX_MEMORY) {
+    if (arena_used(r->a) > TPL_MAX_MEMORY) {
         tpl_error(r, r->cur, n->line, n->col, "rendering built more than %zu MB of values", TPL_MAX_MEMORY >> 20);
         return false;
     }
