@@ -38,11 +38,20 @@ typedef struct folder_scan {
     size_t nmd;
 } folder_scan;
 
+/* The folders found by one worker of the tree walk. */
+typedef struct scan_list {
+    folder_scan *scans;
+    size_t nscans, capscans;
+} scan_list;
+
+/* One level of the tree walk: its folders are read in parallel, each
+ * worker allocating from its own arena. */
 typedef struct loader {
     site *s;
     diag_list *d;
-    folder_scan *scans;
-    size_t nscans, capscans;
+    page **level;
+    int depth;
+    scan_list *found; /* per worker */
 } loader;
 
 /* ---- configuration ---------------------------------------------------- */
@@ -231,7 +240,7 @@ static const char *url_encode_segment(arena *a, const char *s)
 
 /* Language of a Markdown file name: "item.kk.md" -> kk with template
  * "item"; "item.md" -> -1 with "item". Returns 0 when not a page file. */
-static int classify_md(site *s, const char *name, int *lang, const char **tmpl)
+static int classify_md(const site *s, arena *a, const char *name, int *lang, const char **tmpl)
 {
     size_t n = strlen(name);
     if (n < 4 || strcmp(name + n - 3, ".md") != 0) return 0;
@@ -240,12 +249,12 @@ static int classify_md(site *s, const char *name, int *lang, const char **tmpl)
         size_t cl = strlen(s->langs[l]);
         if (stem > cl + 1 && name[stem - cl - 1] == '.' && !strncmp(name + stem - cl, s->langs[l], cl)) {
             *lang = l;
-            *tmpl = arena_strndup(&s->arena, name, stem - cl - 1);
+            *tmpl = arena_strndup(a, name, stem - cl - 1);
             return 1;
         }
     }
     *lang = -1;
-    *tmpl = arena_strndup(&s->arena, name, stem);
+    *tmpl = arena_strndup(a, name, stem);
     return 1;
 }
 
@@ -256,7 +265,7 @@ static bool name_is_safe(const char *name)
     return true;
 }
 
-static void scan_folder(loader *L, page *pg, int depth)
+static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *found)
 {
     site *s = L->s;
     DIR *dir = opendir(pg->dir);
@@ -273,7 +282,7 @@ static void scan_folder(loader *L, page *pg, int depth)
             cap = cap ? cap * 2 : 16;
             names = xrealloc(names, cap * sizeof *names);
         }
-        names[nnames++] = (dir_entry){arena_strdup(&s->arena, e->d_name), e->d_type};
+        names[nnames++] = (dir_entry){arena_strdup(a, e->d_name), e->d_type};
     }
     closedir(dir);
     if (nnames > 1) qsort(names, nnames, sizeof *names, natural_cmp); /* an empty folder has names == NULL */
@@ -289,7 +298,7 @@ static void scan_folder(loader *L, page *pg, int depth)
         int lang;
         const char *tmpl;
         unsigned char type = names[i].type;
-        bool is_page_file = type == DT_REG && pg->parent && classify_md(s, name, &lang, &tmpl);
+        bool is_page_file = type == DT_REG && pg->parent && classify_md(s, a, name, &lang, &tmpl);
         if (type == DT_DIR) st.st_mode = S_IFDIR;
         else if (is_page_file) st.st_mode = S_IFREG;
         else if (lstat(path, &st) < 0) {
@@ -309,7 +318,7 @@ static void scan_folder(loader *L, page *pg, int depth)
             free(path);
             continue;
         }
-        const char *spath = arena_strdup(&s->arena, path);
+        const char *spath = arena_strdup(a, path);
         free(path);
         if (S_ISDIR(st.st_mode)) {
             if (name[0] == '_') continue; /* modular sections: not pages of their own */
@@ -317,15 +326,15 @@ static void scan_folder(loader *L, page *pg, int depth)
                 diag_add(L->d, DIAG_ERROR, spath, 0, 0, "pages nested deeper than %d folders", MAX_TREE_DEPTH);
                 continue;
             }
-            page *child = arena_zalloc(&s->arena, sizeof *child);
+            page *child = arena_zalloc(a, sizeof *child);
             child->parent = pg;
             child->dir = spath;
             child->folder = name;
             child->order = split_order_prefix(name, &child->folder_slug);
-            child->rel = pg->rel[0] ? arena_printf(&s->arena, "%s/%s", pg->rel, name) : name;
+            child->rel = pg->rel[0] ? arena_printf(a, "%s/%s", pg->rel, name) : name;
             if (pg->nchildren == capchild) {
                 capchild = capchild ? capchild * 2 : 8;
-                page **c = arena_alloc(&s->arena, capchild * sizeof *c);
+                page **c = arena_alloc(a, capchild * sizeof *c);
                 if (pg->nchildren) memcpy(c, pg->children, pg->nchildren * sizeof *c);
                 pg->children = c;
             }
@@ -333,7 +342,7 @@ static void scan_folder(loader *L, page *pg, int depth)
             continue;
         }
         if (!S_ISREG(st.st_mode)) continue;
-        if (is_page_file || (pg->parent && classify_md(s, name, &lang, &tmpl))) {
+        if (is_page_file || (pg->parent && classify_md(s, a, name, &lang, &tmpl))) {
             if (scan.nmd == capmd) {
                 capmd = capmd ? capmd * 2 : 4;
                 scan.md = xrealloc(scan.md, capmd * sizeof *scan.md);
@@ -345,7 +354,7 @@ static void scan_folder(loader *L, page *pg, int depth)
         if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
         if (pg->nmedia == capmedia) {
             capmedia = capmedia ? capmedia * 2 : 4;
-            media_file *m = arena_alloc(&s->arena, capmedia * sizeof *m);
+            media_file *m = arena_alloc(a, capmedia * sizeof *m);
             if (pg->nmedia) memcpy(m, pg->media, pg->nmedia * sizeof *m);
             pg->media = m;
         }
@@ -358,15 +367,46 @@ static void scan_folder(loader *L, page *pg, int depth)
     free(names);
 
     if (pg->parent) {
-        if (L->nscans == L->capscans) {
-            L->capscans = L->capscans ? L->capscans * 2 : 64;
-            L->scans = xrealloc(L->scans, L->capscans * sizeof *L->scans);
+        if (found->nscans == found->capscans) {
+            found->capscans = found->capscans ? found->capscans * 2 : 64;
+            found->scans = xrealloc(found->scans, found->capscans * sizeof *found->scans);
         }
-        L->scans[L->nscans++] = scan;
+        found->scans[found->nscans++] = scan;
     } else {
         free(scan.md);
     }
-    for (size_t i = 0; i < pg->nchildren; i++) scan_folder(L, pg->children[i], depth + 1);
+}
+
+static void scan_level(void *ctx, int worker, size_t i)
+{
+    loader *L = ctx;
+    scan_folder(L, L->level[i], L->depth, &L->s->thread_arenas[worker], &L->found[worker]);
+}
+
+/* The whole tree, a level at a time: the folders of a level are
+ * independent, and a news folder holds thousands of them. */
+static void scan_tree(loader *L)
+{
+    site *s = L->s;
+    L->found = xcalloc((size_t)s->nthreads, sizeof *L->found);
+    size_t n = 1;
+    page **level = xmalloc(sizeof *level);
+    level[0] = s->root;
+    for (int depth = 0; n; depth++) {
+        L->level = level;
+        L->depth = depth;
+        parallel_for(n, s->nthreads, scan_level, L);
+        size_t next_n = 0;
+        for (size_t i = 0; i < n; i++) next_n += level[i]->nchildren;
+        page **next = xmalloc((next_n + 1) * sizeof *next);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < level[i]->nchildren; c++) next[k++] = level[i]->children[c];
+        free(level);
+        level = next;
+        n = next_n;
+    }
+    free(level);
 }
 
 /* ---- headers ---------------------------------------------------------- */
@@ -695,46 +735,51 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
     }
     load_config(s, d);
 
-    loader L = {s, d, NULL, 0, 0};
+    loader L = {s, d, NULL, 0, NULL};
+    s->nthreads = pool_threads(0);
+    s->thread_arenas = xcalloc((size_t)s->nthreads, sizeof *s->thread_arenas);
     s->root = arena_zalloc(&s->arena, sizeof *s->root);
     s->root->dir = s->pages_dir;
     s->root->folder = "pages";
     s->root->folder_slug = "";
     s->root->rel = "";
     s->root->order = -1;
-    scan_folder(&L, s->root, 0);
+    scan_tree(&L);
     size_t cap = 0;
     collect_pages(s, s->root, &cap);
 
     /* Choose each language's file by the fallback order. */
     size_t njobs = 0;
-    header_job *jobs = xcalloc(L.nscans * (size_t)s->nlangs + 1, sizeof *jobs);
-    for (size_t i = 0; i < L.nscans; i++) {
-        folder_scan *fs = &L.scans[i];
-        for (int l = 0; l < s->nlangs; l++) {
-            const md_file *chosen = NULL;
-            for (const int *fb = s->fallback[l]; *fb != -2 && !chosen; fb++)
-                for (size_t k = 0; k < fs->nmd; k++)
-                    if (fs->md[k].lang == *fb) {
-                        chosen = &fs->md[k];
-                        break;
-                    }
-            if (!chosen) continue;
-            page_version *pv = arena_zalloc(&s->arena, sizeof *pv);
-            pv->page = fs->p;
-            pv->lang = l;
-            pv->file = chosen->path;
-            pv->file_lang = chosen->lang < 0 ? "" : s->langs[chosen->lang];
-            pv->template_name = chosen->template;
-            fs->p->v[l] = pv;
-            jobs[njobs++] = (header_job){pv, chosen->path};
+    size_t nscans = 0;
+    for (int w = 0; w < s->nthreads; w++) nscans += L.found[w].nscans;
+    header_job *jobs = xcalloc(nscans * (size_t)s->nlangs + 1, sizeof *jobs);
+    for (int w = 0; w < s->nthreads; w++) {
+        for (size_t i = 0; i < L.found[w].nscans; i++) {
+            folder_scan *fs = &L.found[w].scans[i];
+            for (int l = 0; l < s->nlangs; l++) {
+                const md_file *chosen = NULL;
+                for (const int *fb = s->fallback[l]; *fb != -2 && !chosen; fb++)
+                    for (size_t k = 0; k < fs->nmd; k++)
+                        if (fs->md[k].lang == *fb) {
+                            chosen = &fs->md[k];
+                            break;
+                        }
+                if (!chosen) continue;
+                page_version *pv = arena_zalloc(&s->arena, sizeof *pv);
+                pv->page = fs->p;
+                pv->lang = l;
+                pv->file = chosen->path;
+                pv->file_lang = chosen->lang < 0 ? "" : s->langs[chosen->lang];
+                pv->template_name = chosen->template;
+                fs->p->v[l] = pv;
+                jobs[njobs++] = (header_job){pv, chosen->path};
+            }
+            free(fs->md);
         }
-        free(fs->md);
     }
-    free(L.scans);
+    for (int w = 0; w < s->nthreads; w++) free(L.found[w].scans);
+    free(L.found);
 
-    s->nthreads = pool_threads(0);
-    s->thread_arenas = xcalloc((size_t)s->nthreads, sizeof *s->thread_arenas);
     header_pass hp = {s, d, jobs};
     parallel_for(njobs, s->nthreads, read_header, &hp);
     free(jobs);
