@@ -466,3 +466,32 @@ TEST(rebuild_replaces_output_and_old_site_goes_away)
     CHECK_INT(n, 0);
     free(parent);
 }
+
+/* libvips and the photo cache start with the first photo: a site of text
+ * alone never loads them and leaves no cache behind. */
+TEST(photo_cache_is_made_only_for_sites_with_photos)
+{
+    static const char *const text_only[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nText only.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(text_only);
+    char cache[4096];
+    for (int with_photos = 0; with_photos < 2; with_photos++) {
+        snprintf(cache, sizeof cache, "%s/cache-%d", dir, with_photos);
+        diag_list d;
+        diag_init(&d);
+        build_options opt = {0};
+        opt.site_dir = with_photos ? example() : dir;
+        opt.cache_dir = cache;
+        output *o = output_dir_new(fresh_out(), &d);
+        CHECK(o != NULL);
+        if (!o) break;
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        output_dir_commit(o, &d);
+        CHECK_INT(path_is_dir(cache), with_photos);
+        diag_free(&d);
+    }
+    sitefix_remove(dir);
+}

@@ -20,7 +20,13 @@
 #define HEADER_SIZES CONTENT_SIZES
 
 struct build_images {
-    image_cache *cache;
+    /* libvips and the cache start with the first photo: a site without
+     * photos (or a build that never reaches one) does not load them. */
+    pthread_mutex_t start_lock;
+    bool started;
+    image_cache *cache; /* NULL until started, or when starting failed */
+    char *site_dir, *cache_dir;
+    int threads;
     output *out;
     pthread_mutex_t lock; /* guards published */
     strmap published;     /* output path -> itself (malloc'd) */
@@ -35,25 +41,45 @@ bool build_images_is_photo(const char *name)
 
 build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out, diag_list *d)
 {
-    if (images_init() < 0) {
-        diag_add(d, DIAG_WARNING, site_dir, 0, 0, "images cannot be processed (libvips did not start); photos are published as they are");
-        return NULL;
-    }
-    char *dir = cache_dir ? xstrdup(cache_dir) : image_cache_default_dir(site_dir);
-    image_cache *c = image_cache_open(dir, threads, d);
-    free(dir);
-    if (!c) return NULL;
+    (void)d;
     build_images *bi = xcalloc(1, sizeof *bi);
-    bi->cache = c;
+    bi->site_dir = xstrdup(site_dir);
+    bi->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
+    bi->threads = threads;
     bi->out = out;
     pthread_mutex_init(&bi->lock, NULL);
+    pthread_mutex_init(&bi->start_lock, NULL);
     return bi;
+}
+
+/* The variant cache, started on first use; NULL (after one warning) when
+ * libvips or the cache cannot start: photos are then published as they are. */
+static image_cache *cache_of(build_images *bi, diag_list *d)
+{
+    pthread_mutex_lock(&bi->start_lock);
+    if (!bi->started) {
+        bi->started = true;
+        if (images_init() < 0) {
+            diag_add(d, DIAG_WARNING, bi->site_dir, 0, 0,
+                     "images cannot be processed (libvips did not start); photos are published as they are");
+        } else {
+            char *dir = bi->cache_dir ? xstrdup(bi->cache_dir) : image_cache_default_dir(bi->site_dir);
+            bi->cache = image_cache_open(dir, bi->threads, d);
+            free(dir);
+        }
+    }
+    image_cache *c = bi->cache;
+    pthread_mutex_unlock(&bi->start_lock);
+    return c;
 }
 
 void build_images_close(build_images *bi)
 {
     if (!bi) return;
-    image_cache_close(bi->cache);
+    if (bi->cache) image_cache_close(bi->cache);
+    free(bi->site_dir);
+    free(bi->cache_dir);
+    pthread_mutex_destroy(&bi->start_lock);
     for (size_t i = 0; i < bi->published.cap; i++) free((char *)bi->published.slots[i].key);
     strmap_free(&bi->published);
     pthread_mutex_destroy(&bi->lock);
@@ -91,14 +117,15 @@ static int publish_file(build_images *bi, const char *path, const char *src, dia
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
 {
     if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, d);
+    image_cache *cache = cache_of(bi, d);
     image_source src;
-    if (image_cache_source(bi->cache, m->path, &src, d) == 0) {
+    if (cache && image_cache_source(cache, m->path, &src, d) == 0) {
         image_job job = {0};
         job.source_path = m->path;
         job.spec.fit = IMAGE_FIT_NONE;
         job.spec.format = src.meta.format;
         job.spec.background = -1;
-        if (image_cache_produce(bi->cache, &job, 1, d) == 0 && job.cache_path) {
+        if (image_cache_produce(cache, &job, 1, d) == 0 && job.cache_path) {
             int rc = publish_file(bi, m->out_path, job.cache_path, d);
             free(job.cache_path);
             return rc;
@@ -119,8 +146,10 @@ static char *folder_of(const char *path)
 static bool make_markup(build_images *bi, const media_file *m, const image_markup_request *rq, buf *out,
                         diag_list *d)
 {
+    image_cache *cache = cache_of(bi, d);
+    if (!cache) return false;
     image_markup mk = {0};
-    int rc = image_markup_make(bi->cache, rq, &mk, d);
+    int rc = image_markup_make(cache, rq, &mk, d);
     if (mk.html) buf_puts(out, mk.html);
     if (rc == 0) {
         char *folder = folder_of(m->out_path);

@@ -19,9 +19,9 @@
 
 typedef struct build_images build_images;
 
-/* Open the variant cache (cache_dir, or the site's default) for out. NULL
- * (with a warning) when images cannot be processed: photos are then
- * published as they are. */
+/* Photos for out through the variant cache (cache_dir, or the site's
+ * default). libvips and the cache start with the first photo; when they
+ * cannot (a warning says so), photos are published as they are. */
 build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out,
                                 diag_list *d);
 void build_images_close(build_images *bi);
