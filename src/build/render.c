@@ -55,7 +55,7 @@ typedef struct page_obj {
     render_state *st;
     int nmemo;
     const char *summary_text; /* plain text of the summary, once asked for */
-    const char *memo_key[PAGE_MEMO_SLOTS];
+    int memo_id[PAGE_MEMO_SLOTS]; /* attribute ids (costly ones only) */
     value *memo_val[PAGE_MEMO_SLOTS];
 } page_obj;
 
@@ -366,12 +366,14 @@ static bool is_costly_attr(int id)
 static value *page_get(void *self, const char *key, arena *a)
 {
     page_obj *o = self;
-    for (int i = 0; i < o->nmemo; i++)
-        if (!strcmp(o->memo_key[i], key)) return o->memo_val[i];
     int id = attr_id(key);
+    bool costly = is_costly_attr(id);
+    if (costly)
+        for (int i = 0; i < o->nmemo; i++)
+            if (o->memo_id[i] == id) return o->memo_val[i];
     value *v = page_attr(o, key, id, a);
-    if (o->nmemo < PAGE_MEMO_SLOTS && is_costly_attr(id)) {
-        o->memo_key[o->nmemo] = arena_strdup(o->st->a, key);
+    if (costly && o->nmemo < PAGE_MEMO_SLOTS) {
+        o->memo_id[o->nmemo] = id;
         o->memo_val[o->nmemo++] = v;
     }
     return v;
