@@ -495,3 +495,35 @@ TEST(photo_cache_is_made_only_for_sites_with_photos)
     }
     sitefix_remove(dir);
 }
+
+/* Twig in Markdown content is read as written: the Markdown renderer's
+ * escaping of " and > must not break it, and a Twig error names the line
+ * and column in the page file, once, not once per language. */
+TEST(twig_in_content_keeps_quotes_and_reports_its_place_in_the_file)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.ok/default.md", "---\ntitle: Ok\nprocess:\n  twig: true\n---\nA {{ \"quoted\"|upper }}, "
+                                   "{% if 2 > 1 %}more{% endif %} & {{ 'single' }}.\n"},
+        {"pages/02.bad/default.md", "---\ntitle: Bad\nprocess:\n  twig: true\n---\nFirst paragraph.\n\n"
+                                    "Second paragraph.\n\nЖ then {{ 1 // 0 }} here.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *ok = read_out(out, "en/ok/index.html");
+    CHECK_CONTAINS(ok, "A QUOTED, more &amp; single.");
+    free(ok);
+    diag_sort(&d);
+    int found = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].path, "02.bad/default.md") && strstr(d.items[i].msg, "division by zero")) {
+            found++;
+            CHECK_INT(d.items[i].line, 10);
+            CHECK_INT(d.items[i].col, 13); /* the '//' after "Ж then {{ 1 " */
+        }
+    CHECK_INT(found, 1);
+    diag_free(&d);
+    sitefix_remove(dir);
+}

@@ -72,6 +72,21 @@ void diag_sort(diag_list *d)
 {
     pthread_mutex_lock(&d->lock);
     if (d->len > 1) qsort(d->items, d->len, sizeof *d->items, diag_cmp);
+    /* A file that serves several languages is read once per language: the
+     * same finding at the same place is one finding. */
+    size_t kept = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        diag *x = &d->items[i];
+        if (kept && x->level == d->items[kept - 1].level && !diag_cmp(x, &d->items[kept - 1])) {
+            if (x->level == DIAG_ERROR) d->errors--;
+            else if (x->level == DIAG_WARNING) d->warnings--;
+            free(x->path);
+            free(x->msg);
+            continue;
+        }
+        d->items[kept++] = *x;
+    }
+    d->len = kept;
     pthread_mutex_unlock(&d->lock);
 }
 

@@ -34,7 +34,9 @@ void diag_free(diag_list *d);
 void diag_add(diag_list *d, diag_level level, const char *path, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 void diag_vadd(diag_list *d, diag_level level, const char *path, int line, int col, const char *fmt, va_list ap);
-/* Sort by path, line, column (the order threads report in is random). */
+/* Sort by path, line, column (the order threads report in is random) and
+ * drop repeats of the same finding at the same place (a page file that
+ * serves several languages is rendered once for each). */
 void diag_sort(diag_list *d);
 void diag_print(FILE *f, const diag *x);
 void diag_print_all(FILE *f, diag_list *d);
