@@ -586,7 +586,10 @@ TEST(access_log_has_one_common_log_format_line_per_request)
     CHECK_CONTAINS(log, "127.0.0.1 - - [");
     CHECK_CONTAINS(log, "] \"GET /ru/news/?q=\\x22x\\x22 HTTP/1.1\" 200 ");
     CHECK_CONTAINS(log, "\"GET /missing HTTP/1.1\" 404 ");
-    CHECK_CONTAINS(log, "\n203.0.113.7 - - [");
+    /* Workers write their lines in batches, so across workers the order
+     * in the file may differ from the order of the requests. */
+    const char *forwarded = "203.0.113.7 - - [";
+    CHECK(log && (strncmp(log, forwarded, strlen(forwarded)) == 0 || strstr(log, "\n203.0.113.7 - - [")));
     CHECK_NOT_CONTAINS(log, "<script>");
     int lines = 0;
     for (char *p = log; p && *p; p++) lines += *p == '\n';
