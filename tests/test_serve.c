@@ -485,6 +485,50 @@ TEST(grav_legacy_urls_redirect_to_folio_urls)
     server_stop(srv);
 }
 
+static int count_headers(reply *r, const char *name)
+{
+    int n = 0;
+    size_t len = strlen(name);
+    for (const char *p = strstr(buf_cstr(&r->head), "\r\n"); p; p = strstr(p + 2, "\r\n"))
+        if (strncasecmp(p + 2, name, len) == 0 && p[2 + len] == ':') n++;
+    return n;
+}
+
+/* One Date header on every answer, current to the second, also on the
+ * prepared responses that are queued again and again. */
+TEST(every_answer_has_one_current_date_header)
+{
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "A");
+    const char *paths[] = {"/ru/news/", "/missing", "/ru/news"};
+    time_t first_date = 0;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+            reply r;
+            time_t before = time(NULL);
+            CHECK_INT(http_get(server_port(srv), paths[i], NULL, &r), 0);
+            time_t after = time(NULL);
+            CHECK_INT(count_headers(&r, "Date"), 1);
+            time_t date = http_parse_date(hdr(&r, "Date"));
+            CHECK(date >= before && date <= after);
+            if (i == 0 && round == 0) first_date = date;
+            if (i == 0 && round == 1) CHECK(date > first_date);
+            reply_free(&r);
+        }
+        if (round == 0) sleep(1);
+    }
+    reply r;
+    CHECK_INT(http_get(server_port(srv), "/ru/news/", NULL, &r), 0);
+    char inm[128];
+    snprintf(inm, sizeof inm, "If-None-Match: %s\r\n", hdr(&r, "ETag"));
+    reply_free(&r);
+    CHECK_INT(http_get(server_port(srv), "/ru/news/", inm, &r), 0);
+    CHECK_INT(r.status, 304);
+    CHECK_INT(count_headers(&r, "Date"), 1);
+    reply_free(&r);
+    server_stop(srv);
+}
+
 TEST(healthz_answers_ok)
 {
     serve_options opt = quiet_options();

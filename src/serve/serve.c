@@ -74,7 +74,25 @@ typedef struct worker {
     time_t log_second;   /* the second log_time was formatted for */
     char log_time[40];   /* "22/Nov/2026:05:04:58 +0000" */
     atomic_int in_flight; /* written by the worker's thread only */
+    unsigned index;       /* in server.workers */
+    time_t date_second;   /* the second date is for */
+    char date[32];        /* the Date header: "Sun, 22 Nov 2026 05:04:58 GMT" */
 } worker;
+
+/* The prepared full responses of one resource in one encoding, one per
+ * worker, in a resource's cache slot. libmicrohttpd counts the uses of a
+ * response under the response's mutex, so one response shared by all
+ * cores would move that cache line between them on every request; and a
+ * response carries its Date header, so each is remade once a second. */
+typedef struct worker_response {
+    struct MHD_Response *resp; /* made and used by worker i's thread only */
+    time_t date_second;
+} worker_response;
+
+typedef struct response_set {
+    unsigned n;
+    worker_response by_worker[];
+} response_set;
 
 struct server {
     /* One worker per core, each with its own listening socket on the same
@@ -111,18 +129,37 @@ typedef struct request {
 
 /* ---- responses ---- */
 
-static void add_security_headers(struct MHD_Response *resp)
+/* Sets w->date to the current second's Date header. Formatted here rather
+ * than by libmicrohttpd, which calls gmtime_r for every response and so
+ * takes glibc's process-wide time-zone lock from every core. */
+static void refresh_date(worker *w)
 {
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t now = time(NULL);
+    if (now == w->date_second) return;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(w->date, sizeof w->date, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    w->date_second = now;
+}
+
+/* Headers every response carries. */
+static void add_common_headers(struct MHD_Response *resp, const worker *w)
+{
+    MHD_add_response_header(resp, "Date", w->date);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "SAMEORIGIN");
     MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 }
 
-static struct MHD_Response *response_from(const void *data, size_t len)
+static struct MHD_Response *response_from(const worker *w, const void *data, size_t len)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
-    if (resp) add_security_headers(resp);
+    if (resp) add_common_headers(resp, w);
     return resp;
 }
 
@@ -146,7 +183,7 @@ static enum MHD_Result answer(request *rq, struct MHD_Connection *c, unsigned st
 
 static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsigned status, const char *text)
 {
-    struct MHD_Response *resp = response_from(text, strlen(text));
+    struct MHD_Response *resp = response_from(rq->w, text, strlen(text));
     if (resp) {
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -158,7 +195,7 @@ static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsign
 static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, unsigned status, const char *location,
                                        const char *vary)
 {
-    struct MHD_Response *resp = response_from("", 0);
+    struct MHD_Response *resp = response_from(rq->w, "", 0);
     if (resp) {
         MHD_add_response_header(resp, "Location", location);
         MHD_add_response_header(resp, "Cache-Control", status == 301 || status == 308 ? "public, max-age=3600" : "no-cache");
@@ -233,35 +270,58 @@ static void add_resource_headers(struct MHD_Response *resp, const resource *r, r
     if (has_encodings(r)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 }
 
-static void free_cached_response(void *resp)
+static void free_response_set(void *p)
 {
-    MHD_destroy_response(resp);
+    response_set *set = p;
+    for (unsigned i = 0; i < set->n; i++)
+        if (set->by_worker[i].resp) MHD_destroy_response(set->by_worker[i].resp);
+    free(set);
 }
 
-/* The prepared full response for r in encoding e, made on first use. */
-static struct MHD_Response *cached_response(const resource *r, resource_encoding e)
+static struct MHD_Response *full_response(const worker *w, const resource *r, resource_encoding e)
 {
-    resource *mr = (resource *)r; /* the cache slots are the one mutable part */
-    struct MHD_Response *resp = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
-    if (resp) return resp;
     const char *body = resource_body(r, e);
-    resp = body ? response_from(body, r->len[e]) : NULL;
+    struct MHD_Response *resp = body ? response_from(w, body, r->len[e]) : NULL;
     if (!resp) return NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (e == ENCODING_BROTLI) MHD_add_response_header(resp, "Content-Encoding", "br");
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
     add_resource_headers(resp, r, e);
-    void *expected = NULL;
-    if (!atomic_compare_exchange_strong(&mr->cache[e], &expected, resp)) {
-        MHD_destroy_response(resp);
-        return expected;
+    return resp;
+}
+
+/* This worker's prepared full response for r in encoding e, made on first
+ * use and again each second (for its Date). NULL when the plain form is
+ * not kept (see resource_body). */
+static struct MHD_Response *cached_response(const worker *w, const resource *r, resource_encoding e)
+{
+    resource *mr = (resource *)r; /* the cache slots are the one mutable part */
+    response_set *set = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
+    if (!set) {
+        unsigned n = w->srv->nworkers;
+        set = xcalloc(1, sizeof *set + n * sizeof set->by_worker[0]);
+        set->n = n;
+        void *expected = NULL;
+        if (!atomic_compare_exchange_strong(&mr->cache[e], &expected, set)) {
+            free(set);
+            set = expected;
+        }
     }
+    if (w->index >= set->n) return NULL; /* a snapshot shared with a bigger server: not cached */
+    worker_response *mine = &set->by_worker[w->index];
+    if (mine->resp && mine->date_second == w->date_second) return mine->resp;
+    struct MHD_Response *resp = full_response(w, r, e);
+    if (!resp) return NULL;
+    /* Connections still sending the old one hold their own reference. */
+    if (mine->resp) MHD_destroy_response(mine->resp);
+    mine->resp = resp;
+    mine->date_second = w->date_second;
     return resp;
 }
 
 /* The plain form past the inflation budget: a private copy per request. */
-static struct MHD_Response *uncached_identity_response(const resource *r, size_t first, size_t len)
+static struct MHD_Response *uncached_identity_response(const worker *w, const resource *r, size_t first, size_t len)
 {
     char *plain = resource_inflate(r);
     if (!plain) return NULL;
@@ -271,7 +331,7 @@ static struct MHD_Response *uncached_identity_response(const resource *r, size_t
         free(plain);
         return NULL;
     }
-    add_security_headers(resp);
+    add_common_headers(resp, w);
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
     add_resource_headers(resp, r, ENCODING_IDENTITY);
@@ -305,10 +365,12 @@ static bool is_not_modified(struct MHD_Connection *c, const resource *r)
 static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const resource *r, resource_encoding e,
                                    unsigned status)
 {
-    struct MHD_Response *resp = cached_response(r, e);
+    struct MHD_Response *resp = cached_response(rq->w, r, e);
     if (resp) return queue(rq, c, status, resp, r->len[e]);
+    /* Not cached: a one-off response (private plain copy when not kept). */
+    if (resource_body(r, e)) return answer(rq, c, status, full_response(rq->w, r, e), r->len[e]);
     size_t len = r->len[ENCODING_IDENTITY];
-    return answer(rq, c, status, uncached_identity_response(r, 0, len), len);
+    return answer(rq, c, status, uncached_identity_response(rq->w, r, 0, len), len);
 }
 
 static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
@@ -323,7 +385,7 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     char content_range[96];
     if (kind < 0) {
         snprintf(content_range, sizeof content_range, "bytes */%zu", len);
-        struct MHD_Response *resp = response_from("", 0);
+        struct MHD_Response *resp = response_from(rq->w, "", 0);
         if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
         return answer(rq, c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp, 0);
     }
@@ -331,13 +393,13 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     const char *body = resource_body(r, ENCODING_IDENTITY);
     struct MHD_Response *resp;
     if (body) {
-        resp = response_from(body + first, last - first + 1);
+        resp = response_from(rq->w, body + first, last - first + 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", r->content_type);
             add_resource_headers(resp, r, ENCODING_IDENTITY);
         }
     } else {
-        resp = uncached_identity_response(r, first, last - first + 1);
+        resp = uncached_identity_response(rq->w, r, first, last - first + 1);
     }
     if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
     return answer(rq, c, MHD_HTTP_PARTIAL_CONTENT, resp, last - first + 1);
@@ -347,7 +409,7 @@ static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, co
 {
     if (status == MHD_HTTP_OK && is_not_modified(c, r)) {
         resource_encoding e = pick_encoding(c, r);
-        struct MHD_Response *resp = response_from("", 0);
+        struct MHD_Response *resp = response_from(rq->w, "", 0);
         if (resp) add_resource_headers(resp, r, e);
         return answer(rq, c, MHD_HTTP_NOT_MODIFIED, resp, 0);
     }
@@ -378,7 +440,7 @@ static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const 
 static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const char *path)
 {
     if (strcmp(path, "/_folio/reload.js") == 0) {
-        struct MHD_Response *resp = response_from(dev_reload_js, sizeof dev_reload_js - 1);
+        struct MHD_Response *resp = response_from(rq->w, dev_reload_js, sizeof dev_reload_js - 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", "text/javascript; charset=utf-8");
             MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -389,7 +451,7 @@ static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const c
     int n = snprintf(version, sizeof version, "%lu", snapshot_generation(rq->snap));
     struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, version, MHD_RESPMEM_MUST_COPY);
     if (resp) {
-        add_security_headers(resp);
+        add_common_headers(resp, rq->w);
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     }
@@ -518,6 +580,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     }
     if (rq->snap) return MHD_YES; /* already answered */
     hold_current_snapshot(w, rq);
+    refresh_date(w);
     if (srv->log_fd >= 0) note_forwarded_for(rq, c);
 
     if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
@@ -663,7 +726,7 @@ static _Thread_local snapshot *rebuild_base;
 
 static void adopt_snapshot(snapshot *s)
 {
-    snapshot_set_cache_free(s, free_cached_response);
+    snapshot_set_cache_free(s, free_response_set);
     snapshot_reuse_from(s, NULL); /* published: the previous one may go */
 }
 
@@ -786,7 +849,11 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
     per_ip = (per_ip + workers - 1) / workers;
     /* All workers exist before any daemon runs: a swap or the log flusher
      * may walk the list as soon as the first one answers. */
-    for (unsigned i = 0; i < workers; i++) srv->workers[srv->nworkers++] = worker_new(srv);
+    for (unsigned i = 0; i < workers; i++) {
+        srv->workers[i] = worker_new(srv);
+        srv->workers[i]->index = i;
+        srv->nworkers++;
+    }
     for (unsigned i = 0; i < workers; i++) {
         worker *w = srv->workers[i];
         w->daemon = MHD_start_daemon(
