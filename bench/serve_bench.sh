@@ -120,23 +120,34 @@ wait_up() {
     exit 1
 }
 
-# One wrk run; prints "REQ_PER_S CPU_US_PER_REQUEST". A run with socket
-# errors or non-2xx answers does not count.
+# GNU time gives wrk's own CPU time, when installed.
+TIME=""
+[ -x /usr/bin/time ] && TIME=/usr/bin/time
+
+# One wrk run; prints "REQ_PER_S SERVER_CPU_US_PER_REQUEST
+# WRK_CPU_US_PER_REQUEST" (the last 0 without GNU time). A run with
+# socket errors or non-2xx answers does not count.
 measure() {
     port=$1 pid=$2 duration=$3
     before=$(cpu_ticks "$pid")
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$port$PAGE" >"$tmp/wrk.out"
+    echo "0 0" >"$tmp/wrk.cpu"
+    if [ -n "$TIME" ]; then
+        $TIME -f '%U %S' -o "$tmp/wrk.cpu" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$port$PAGE" >"$tmp/wrk.out"
+    else
+        wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$duration" "http://127.0.0.1:$port$PAGE" >"$tmp/wrk.out"
+    fi
     after=$(cpu_ticks "$pid")
     if grep -q -e 'Non-2xx' -e 'Socket errors' "$tmp/wrk.out"; then
         echo "serve_bench: port $port answered with errors:" >&2
         cat "$tmp/wrk.out" >&2
-        echo "0 0"
+        echo "0 0 0"
         return
     fi
     total=$(awk '/requests in/ { print $1 }' "$tmp/wrk.out")
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk.out")
-    awk -v r="$rps" -v t="$total" -v c=$((after - before)) -v hz="$HZ" \
-        'BEGIN { printf "%s %.2f\n", r, (t > 0 ? c / hz * 1e6 / t : 0) }'
+    client=$(awk '{ print $1 + $2 }' "$tmp/wrk.cpu")
+    awk -v r="$rps" -v t="$total" -v c=$((after - before)) -v hz="$HZ" -v w="$client" \
+        'BEGIN { printf "%s %.2f %.2f\n", r, (t > 0 ? c / hz * 1e6 / t : 0), (t > 0 ? w * 1e6 / t : 0) }'
 }
 
 median() { sort -g -k"$2" "$1" | awk -v k="$2" '{ v[NR] = $k } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
@@ -236,17 +247,18 @@ for dir in "$@"; do
             f=$(measure "$FOLIO_PORT" "$folio_pid" "$DURATION")
             n=$(measure "$NGINX_PORT" "$nginx_pid" "$DURATION")
         fi
-        echo "$n $f" | awk '{ printf "%s %s %s %s %.3f\n", $1, $2, $3, $4, ($1 > 0 ? $3 / $1 : 0) }' >>"$tmp/rounds"
+        # rounds: nginx rps, CPU/req, wrk CPU/req; folio the same; ratio
+        echo "$n $f" | awk '{ printf "%s %s %s %s %s %s %.3f\n", $1, $2, $3, $4, $5, $6, ($1 > 0 ? $4 / $1 : 0) }' >>"$tmp/rounds"
         tail -n 1 "$tmp/rounds" | awk -v r="$round" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-            '{ printf "  round %d: nginx %.0f req/s (%.2f us CPU/req), folio %.0f req/s (%.2f us CPU/req), folio/nginx %.2fx, load %s\n", r, $1, $2, $3, $4, $5, l }'
+            '{ printf "  round %d: nginx %.0f req/s (CPU/req: server %.2f us, wrk %.2f us), folio %.0f req/s (server %.2f us, wrk %.2f us), folio/nginx %.2fx, load %s\n", r, $1, $2, $3, $4, $5, $6, $7, l }'
     done
     stop_servers
     if [ "$LOG" = file ]; then
         echo "  log lines: nginx $(wc -l <"$tmp/nginx-access.log"), folio $(wc -l <"$tmp/folio-access.log")"
         rm -f "$tmp/nginx-access.log" "$tmp/folio-access.log"
     fi
-    echo "  median: nginx $(median "$tmp/rounds" 1) req/s ($(median "$tmp/rounds" 2) us CPU/req), folio $(median "$tmp/rounds" 3) req/s ($(median "$tmp/rounds" 4) us CPU/req)"
-    echo "  folio/nginx per round: median $(median "$tmp/rounds" 5)x, range $(column_min "$tmp/rounds" 5)x to $(column_max "$tmp/rounds" 5)x"
+    echo "  median: nginx $(median "$tmp/rounds" 1) req/s (CPU/req: server $(median "$tmp/rounds" 2) us, wrk $(median "$tmp/rounds" 3) us), folio $(median "$tmp/rounds" 4) req/s (server $(median "$tmp/rounds" 5) us, wrk $(median "$tmp/rounds" 6) us)"
+    echo "  folio/nginx per round: median $(median "$tmp/rounds" 7)x, range $(column_min "$tmp/rounds" 7)x to $(column_max "$tmp/rounds" 7)x"
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
