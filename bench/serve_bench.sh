@@ -259,6 +259,12 @@ for dir in "$@"; do
     fi
     echo "  median: nginx $(median "$tmp/rounds" 1) req/s (CPU/req: server $(median "$tmp/rounds" 2) us, wrk $(median "$tmp/rounds" 3) us), folio $(median "$tmp/rounds" 4) req/s (server $(median "$tmp/rounds" 5) us, wrk $(median "$tmp/rounds" 6) us)"
     echo "  folio/nginx per round: median $(median "$tmp/rounds" 7)x, range $(column_min "$tmp/rounds" 7)x to $(column_max "$tmp/rounds" 7)x"
+    # What the whole loop (server and wrk) costs per request, from the
+    # medians: the requests/s ratio to expect when CPU time is what limits.
+    awk -v ns="$(median "$tmp/rounds" 2)" -v nw="$(median "$tmp/rounds" 3)" \
+        -v fs="$(median "$tmp/rounds" 5)" -v fw="$(median "$tmp/rounds" 6)" 'BEGIN {
+        if (fs > 0) printf "  CPU per request: server nginx/folio %.2fx; server + wrk nginx/folio %.2fx\n", ns / fs, (ns + nw) / (fs + fw)
+    }'
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,11 +5,20 @@
  * access handler takes a reference to the current snapshot and queues a
  * response; the completion callback writes the log line and drops the
  * reference. Bodies are never copied: responses point into the snapshot.
- * The usual 200 responses are prepared once per resource and encoding and
- * cached in the resource (libmicrohttpd responses are reference counted
- * and may be queued on many connections at once), so the hot path is a
- * hash lookup and a queue. libmicrohttpd's own URL unescaping is switched
- * off so that the path reaches http_decode_path exactly as sent. */
+ * libmicrohttpd's own URL unescaping is switched off so that the path
+ * reaches http_decode_path exactly as sent.
+ *
+ * Each core runs a worker: one single-threaded daemon and everything its
+ * requests change (so the cores share no written cache line per request):
+ * - its hold on the current snapshot, shared by its requests, so the
+ *   snapshot's own reference count and the server's lock are touched only
+ *   after a swap;
+ * - its prepared 200 responses, one per resource and encoding, made on
+ *   first use and queued again and again (libmicrohttpd responses are
+ *   reference counted), remade each second for the Date header we set
+ *   ourselves;
+ * - its access log lines, written in batches by one write() and at least
+ *   every LOG_FLUSH_MS by a flusher thread. */
 #include "serve/serve.h"
 
 #include <arpa/inet.h>
