@@ -691,6 +691,41 @@ TEST(swap_under_load_serves_old_or_new_never_a_mix)
 
 /* ---- live reload ---- */
 
+/* Workers keep a reference to the snapshot they answer from; after a swap,
+ * an idle worker must let the old one go at once, not at its next request
+ * (which may never come). Seen through a resource both snapshots share:
+ * its holder count drops back to one when the old snapshot is freed. */
+TEST(swap_frees_the_old_snapshot_without_waiting_for_another_request)
+{
+    serve_options opt = quiet_options();
+    snapshot *old = site_snapshot(&opt, "A");
+    diag_list d;
+    diag_init(&d);
+    server *srv = server_start(&opt, old, &d);
+    diag_free(&d);
+    CHECK(srv != NULL);
+    if (!srv) return;
+    for (int i = 0; i < 8; i++) { /* likely to reach both workers */
+        reply r;
+        CHECK_INT(http_get(server_port(srv), "/ru/news/", NULL, &r), 0);
+        CHECK_INT(r.status, 200);
+        reply_free(&r);
+    }
+    snapshot *held = server_snapshot(srv);
+    snapshot *next = snapshot_derive(held);
+    snapshot_unref(held);
+    const resource *shared = snapshot_find(next, "ru/news/index.html", strlen("ru/news/index.html"));
+    CHECK(shared != NULL);
+    CHECK_INT(atomic_load(&shared->holders), 2);
+    server_swap(srv, next);
+    CHECK_INT(atomic_load(&shared->holders), 1);
+    reply r;
+    CHECK_INT(http_get(server_port(srv), "/ru/news/", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    server_stop(srv);
+}
+
 TEST(dev_mode_injects_reload_script_and_reports_the_generation)
 {
     serve_options opt = quiet_options();
