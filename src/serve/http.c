@@ -50,6 +50,9 @@ int http_decode_path(const char *raw, char *out, size_t cap)
 {
     if (!raw || raw[0] != '/' || cap < 2) return 400;
     size_t n = 0;
+    /* Most paths are plain ASCII without "//" or "/.": note while decoding
+     * whether the UTF-8 check and the normalisation can change anything. */
+    bool has_non_ascii = false, needs_normalising = false;
     /* Decode into out first, then normalise segments in place. */
     for (const char *p = raw; *p; p++) {
         unsigned char c = (unsigned char)*p;
@@ -65,10 +68,13 @@ int http_decode_path(const char *raw, char *out, size_t cap)
         }
         if (c < 0x20 || c == 0x7f) return 400;
         if (n + 1 >= cap) return 400;
+        if (c >= 0x80) has_non_ascii = true;
+        if (n && out[n - 1] == '/' && (c == '/' || c == '.')) needs_normalising = true;
         out[n++] = (char)c;
     }
     out[n] = 0;
-    if (!utf8_is_valid((const unsigned char *)out, n)) return 400;
+    if (has_non_ascii && !utf8_is_valid((const unsigned char *)out, n)) return 400;
+    if (!needs_normalising) return 0; /* already in normal form */
 
     bool trailing_slash = false;
     size_t w = 0, r = 0;

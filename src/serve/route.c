@@ -123,35 +123,42 @@ static bool legacy_param(const snapshot *s, const char *path, route *out)
     return exists;
 }
 
+/* The entry for prefix (prefix_len bytes) followed by suffix; the key is
+ * put together on the stack unless it is unusually long. */
+static const resource *find_joined(const snapshot *s, const char *prefix, size_t prefix_len, const char *suffix)
+{
+    size_t suffix_len = strlen(suffix);
+    char local[512];
+    if (prefix_len + suffix_len < sizeof local) {
+        memcpy(local, prefix, prefix_len);
+        memcpy(local + prefix_len, suffix, suffix_len);
+        return snapshot_find(s, local, prefix_len + suffix_len);
+    }
+    buf k = BUF_INIT;
+    buf_add(&k, prefix, prefix_len);
+    buf_puts(&k, suffix);
+    const resource *r = snapshot_find(s, k.s, k.len);
+    buf_free(&k);
+    return r;
+}
+
 /* The entry for a path ending in '/': a redirect registered with or
  * without the slash, else its index.html. Redirects come first because a
  * built directory also holds a refresh page for each of them. */
 static const resource *find_directory(const snapshot *s, const char *path, size_t plen)
 {
     const char *key = path + 1;
-    const resource *r = find(s, key);
+    const resource *r = snapshot_find(s, key, plen - 1);
     if (!r && plen > 1) r = snapshot_find(s, key, plen - 2);
     if (r && r->redirect_status) return r;
-    buf k = BUF_INIT;
-    buf_puts(&k, key);
-    buf_puts(&k, "index.html");
-    r = find(s, k.s);
-    buf_free(&k);
-    return r;
+    return find_joined(s, key, plen - 1, "index.html");
 }
 
 /* True when "path/" would find something: a directory asked for without
  * its slash. */
 static bool is_directory_without_slash(const snapshot *s, const char *path, size_t plen)
 {
-    buf k = BUF_INIT;
-    buf_puts(&k, path + 1);
-    buf_puts(&k, "/index.html");
-    bool found = find(s, k.s) != NULL;
-    buf_truncate(&k, plen); /* "path/" without the leading '/' */
-    if (!found) found = find(s, k.s) != NULL;
-    buf_free(&k);
-    return found;
+    return find_joined(s, path + 1, plen - 1, "/index.html") || find_joined(s, path + 1, plen - 1, "/");
 }
 
 void route_resolve(const snapshot *s, const char *path, const char *query, const char *accept_language, route *out)

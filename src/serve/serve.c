@@ -5,15 +5,25 @@
  * access handler takes a reference to the current snapshot and queues a
  * response; the completion callback writes the log line and drops the
  * reference. Bodies are never copied: responses point into the snapshot.
- * The usual 200 responses are prepared once per resource and encoding and
- * cached in the resource (libmicrohttpd responses are reference counted
- * and may be queued on many connections at once), so the hot path is a
- * hash lookup and a queue. libmicrohttpd's own URL unescaping is switched
- * off so that the path reaches http_decode_path exactly as sent. */
+ * libmicrohttpd's own URL unescaping is switched off so that the path
+ * reaches http_decode_path exactly as sent.
+ *
+ * Each core runs a worker: one single-threaded daemon and everything its
+ * requests change (so the cores share no written cache line per request):
+ * - its hold on the current snapshot, shared by its requests, so the
+ *   snapshot's own reference count and the server's lock are touched only
+ *   after a swap;
+ * - its prepared 200 responses, one per resource and encoding, made on
+ *   first use and queued again and again (libmicrohttpd responses are
+ *   reference counted), remade each second for the Date header we set
+ *   ourselves;
+ * - its access log lines, written in batches by one write() and at least
+ *   every LOG_FLUSH_MS by a flusher thread. */
 #include "serve/serve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -46,27 +56,76 @@ static const char dev_reload_js[] =
     ".then(function(){setTimeout(poll,1000);});}poll();})();\n";
 
 #define MAX_WORKERS 64
+/* A worker's log lines are written out in one write() once they reach
+ * this size: a batch of short lines stays within PIPE_BUF, so lines from
+ * several workers do not interleave even when the log is a pipe. */
+#define LOG_BATCH 3500
+#define LOG_FLUSH_MS 200
+
+/* A worker's reference to a snapshot, shared by the worker's requests
+ * without touching the snapshot's own (process-wide) reference count. */
+typedef struct snapshot_hold {
+    snapshot *snap;
+    unsigned users; /* requests answering from snap; under the worker's lock */
+} snapshot_hold;
+
+/* One single-threaded libmicrohttpd daemon and what only its requests use.
+ * Everything a request changes lives here rather than in the server, so
+ * two cores never fight over one cache line on the hot path. */
+typedef struct worker {
+    struct server *srv;
+    struct MHD_Daemon *daemon;
+    /* Taken by the worker's own thread on every request and only rarely by
+     * another (a swap, the log flusher), so it is almost never contended. */
+    pthread_mutex_t lock;
+    snapshot_hold *hold; /* what new requests use; NULL until the first */
+    buf log;             /* access log lines not yet written */
+    time_t log_second;   /* the second log_time was formatted for */
+    char log_time[40];   /* "22/Nov/2026:05:04:58 +0000" */
+    atomic_int in_flight; /* written by the worker's thread only */
+    unsigned index;       /* in server.workers */
+    time_t date_second;   /* the second date is for */
+    char date[32];        /* the Date header: "Sun, 22 Nov 2026 05:04:58 GMT" */
+} worker;
+
+/* The prepared full responses of one resource in one encoding, one per
+ * worker, in a resource's cache slot. libmicrohttpd counts the uses of a
+ * response under the response's mutex, so one response shared by all
+ * cores would move that cache line between them on every request; and a
+ * response carries its Date header, so each is remade once a second. */
+typedef struct worker_response {
+    struct MHD_Response *resp; /* made and used by worker i's thread only */
+    time_t date_second;
+} worker_response;
+
+typedef struct response_set {
+    unsigned n;
+    worker_response by_worker[];
+} response_set;
 
 struct server {
-    /* One single-threaded daemon per worker, each with its own listening
-     * socket on the same port (SO_REUSEPORT): the kernel then spreads new
-     * connections evenly, where workers racing to accept on one shared
-     * socket leave one core with most of the keep-alive connections. */
-    struct MHD_Daemon *daemons[MAX_WORKERS];
-    unsigned ndaemons;
-    pthread_mutex_t snapshot_lock;
-    snapshot *current;
+    /* One worker per core, each with its own listening socket on the same
+     * port (SO_REUSEPORT): the kernel then spreads new connections evenly,
+     * where workers racing to accept on one shared socket leave one core
+     * with most of the keep-alive connections. */
+    worker *workers[MAX_WORKERS];
+    unsigned nworkers;
+    pthread_mutex_t snapshot_lock; /* taken to change current or add a reference to it */
+    _Atomic(snapshot *) current;
     bool dev;
     int port;
-    FILE *log;
+    int log_fd; /* -1 without an access log */
     bool owns_log;
-    pthread_mutex_t log_lock;
-    time_t log_flushed_at;
-    atomic_int in_flight;
+    pthread_t log_flusher;
+    bool has_log_flusher;
+    pthread_mutex_t flusher_lock;
+    pthread_cond_t flusher_wake;
+    bool is_stopping;
 };
 
 typedef struct request {
-    server *srv;
+    worker *w;
+    snapshot_hold *hold;
     snapshot *snap;
     bool uri_too_long;
     char method[16];
@@ -79,18 +138,37 @@ typedef struct request {
 
 /* ---- responses ---- */
 
-static void add_security_headers(struct MHD_Response *resp)
+/* Sets w->date to the current second's Date header. Formatted here rather
+ * than by libmicrohttpd, which calls gmtime_r for every response and so
+ * takes glibc's process-wide time-zone lock from every core. */
+static void refresh_date(worker *w)
 {
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t now = time(NULL);
+    if (now == w->date_second) return;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(w->date, sizeof w->date, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    w->date_second = now;
+}
+
+/* Headers every response carries. */
+static void add_common_headers(struct MHD_Response *resp, const worker *w)
+{
+    MHD_add_response_header(resp, "Date", w->date);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "SAMEORIGIN");
     MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 }
 
-static struct MHD_Response *response_from(const void *data, size_t len)
+static struct MHD_Response *response_from(const worker *w, const void *data, size_t len)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
-    if (resp) add_security_headers(resp);
+    if (resp) add_common_headers(resp, w);
     return resp;
 }
 
@@ -114,7 +192,7 @@ static enum MHD_Result answer(request *rq, struct MHD_Connection *c, unsigned st
 
 static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsigned status, const char *text)
 {
-    struct MHD_Response *resp = response_from(text, strlen(text));
+    struct MHD_Response *resp = response_from(rq->w, text, strlen(text));
     if (resp) {
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -126,7 +204,7 @@ static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsign
 static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, unsigned status, const char *location,
                                        const char *vary)
 {
-    struct MHD_Response *resp = response_from("", 0);
+    struct MHD_Response *resp = response_from(rq->w, "", 0);
     if (resp) {
         MHD_add_response_header(resp, "Location", location);
         MHD_add_response_header(resp, "Cache-Control", status == 301 || status == 308 ? "public, max-age=3600" : "no-cache");
@@ -201,35 +279,58 @@ static void add_resource_headers(struct MHD_Response *resp, const resource *r, r
     if (has_encodings(r)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 }
 
-static void free_cached_response(void *resp)
+static void free_response_set(void *p)
 {
-    MHD_destroy_response(resp);
+    response_set *set = p;
+    for (unsigned i = 0; i < set->n; i++)
+        if (set->by_worker[i].resp) MHD_destroy_response(set->by_worker[i].resp);
+    free(set);
 }
 
-/* The prepared full response for r in encoding e, made on first use. */
-static struct MHD_Response *cached_response(const resource *r, resource_encoding e)
+static struct MHD_Response *full_response(const worker *w, const resource *r, resource_encoding e)
 {
-    resource *mr = (resource *)r; /* the cache slots are the one mutable part */
-    struct MHD_Response *resp = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
-    if (resp) return resp;
     const char *body = resource_body(r, e);
-    resp = body ? response_from(body, r->len[e]) : NULL;
+    struct MHD_Response *resp = body ? response_from(w, body, r->len[e]) : NULL;
     if (!resp) return NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
     if (e == ENCODING_BROTLI) MHD_add_response_header(resp, "Content-Encoding", "br");
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
     add_resource_headers(resp, r, e);
-    void *expected = NULL;
-    if (!atomic_compare_exchange_strong(&mr->cache[e], &expected, resp)) {
-        MHD_destroy_response(resp);
-        return expected;
+    return resp;
+}
+
+/* This worker's prepared full response for r in encoding e, made on first
+ * use and again each second (for its Date). NULL when the plain form is
+ * not kept (see resource_body). */
+static struct MHD_Response *cached_response(const worker *w, const resource *r, resource_encoding e)
+{
+    resource *mr = (resource *)r; /* the cache slots are the one mutable part */
+    response_set *set = atomic_load_explicit(&mr->cache[e], memory_order_acquire);
+    if (!set) {
+        unsigned n = w->srv->nworkers;
+        set = xcalloc(1, sizeof *set + n * sizeof set->by_worker[0]);
+        set->n = n;
+        void *expected = NULL;
+        if (!atomic_compare_exchange_strong(&mr->cache[e], &expected, set)) {
+            free(set);
+            set = expected;
+        }
     }
+    if (w->index >= set->n) return NULL; /* a snapshot shared with a bigger server: not cached */
+    worker_response *mine = &set->by_worker[w->index];
+    if (mine->resp && mine->date_second == w->date_second) return mine->resp;
+    struct MHD_Response *resp = full_response(w, r, e);
+    if (!resp) return NULL;
+    /* Connections still sending the old one hold their own reference. */
+    if (mine->resp) MHD_destroy_response(mine->resp);
+    mine->resp = resp;
+    mine->date_second = w->date_second;
     return resp;
 }
 
 /* The plain form past the inflation budget: a private copy per request. */
-static struct MHD_Response *uncached_identity_response(const resource *r, size_t first, size_t len)
+static struct MHD_Response *uncached_identity_response(const worker *w, const resource *r, size_t first, size_t len)
 {
     char *plain = resource_inflate(r);
     if (!plain) return NULL;
@@ -239,7 +340,7 @@ static struct MHD_Response *uncached_identity_response(const resource *r, size_t
         free(plain);
         return NULL;
     }
-    add_security_headers(resp);
+    add_common_headers(resp, w);
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
     add_resource_headers(resp, r, ENCODING_IDENTITY);
@@ -273,10 +374,12 @@ static bool is_not_modified(struct MHD_Connection *c, const resource *r)
 static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const resource *r, resource_encoding e,
                                    unsigned status)
 {
-    struct MHD_Response *resp = cached_response(r, e);
+    struct MHD_Response *resp = cached_response(rq->w, r, e);
     if (resp) return queue(rq, c, status, resp, r->len[e]);
+    /* Not cached: a one-off response (private plain copy when not kept). */
+    if (resource_body(r, e)) return answer(rq, c, status, full_response(rq->w, r, e), r->len[e]);
     size_t len = r->len[ENCODING_IDENTITY];
-    return answer(rq, c, status, uncached_identity_response(r, 0, len), len);
+    return answer(rq, c, status, uncached_identity_response(rq->w, r, 0, len), len);
 }
 
 static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const resource *r)
@@ -291,7 +394,7 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     char content_range[96];
     if (kind < 0) {
         snprintf(content_range, sizeof content_range, "bytes */%zu", len);
-        struct MHD_Response *resp = response_from("", 0);
+        struct MHD_Response *resp = response_from(rq->w, "", 0);
         if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
         return answer(rq, c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp, 0);
     }
@@ -299,13 +402,13 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     const char *body = resource_body(r, ENCODING_IDENTITY);
     struct MHD_Response *resp;
     if (body) {
-        resp = response_from(body + first, last - first + 1);
+        resp = response_from(rq->w, body + first, last - first + 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", r->content_type);
             add_resource_headers(resp, r, ENCODING_IDENTITY);
         }
     } else {
-        resp = uncached_identity_response(r, first, last - first + 1);
+        resp = uncached_identity_response(rq->w, r, first, last - first + 1);
     }
     if (resp) MHD_add_response_header(resp, "Content-Range", content_range);
     return answer(rq, c, MHD_HTTP_PARTIAL_CONTENT, resp, last - first + 1);
@@ -315,7 +418,7 @@ static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, co
 {
     if (status == MHD_HTTP_OK && is_not_modified(c, r)) {
         resource_encoding e = pick_encoding(c, r);
-        struct MHD_Response *resp = response_from("", 0);
+        struct MHD_Response *resp = response_from(rq->w, "", 0);
         if (resp) add_resource_headers(resp, r, e);
         return answer(rq, c, MHD_HTTP_NOT_MODIFIED, resp, 0);
     }
@@ -346,7 +449,7 @@ static enum MHD_Result answer_path(request *rq, struct MHD_Connection *c, const 
 static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const char *path)
 {
     if (strcmp(path, "/_folio/reload.js") == 0) {
-        struct MHD_Response *resp = response_from(dev_reload_js, sizeof dev_reload_js - 1);
+        struct MHD_Response *resp = response_from(rq->w, dev_reload_js, sizeof dev_reload_js - 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", "text/javascript; charset=utf-8");
             MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -357,7 +460,7 @@ static enum MHD_Result answer_dev(request *rq, struct MHD_Connection *c, const c
     int n = snprintf(version, sizeof version, "%lu", snapshot_generation(rq->snap));
     struct MHD_Response *resp = MHD_create_response_from_buffer((size_t)n, version, MHD_RESPMEM_MUST_COPY);
     if (resp) {
-        add_security_headers(resp);
+        add_common_headers(resp, rq->w);
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     }
@@ -392,6 +495,70 @@ static void note_forwarded_for(request *rq, struct MHD_Connection *c)
     rq->forwarded_for[n] = 0;
 }
 
+/* ---- the snapshot a request answers from ---- */
+
+static snapshot *current_snapshot_ref(server *srv)
+{
+    pthread_mutex_lock(&srv->snapshot_lock);
+    snapshot *s = snapshot_ref(atomic_load_explicit(&srv->current, memory_order_relaxed));
+    pthread_mutex_unlock(&srv->snapshot_lock);
+    return s;
+}
+
+static void release_hold(snapshot_hold *h)
+{
+    snapshot_unref(h->snap);
+    free(h);
+}
+
+/* Give rq the worker's hold on the current snapshot, making a new hold
+ * only after a swap: the common case is a pointer comparison and a counter
+ * on the worker's own cache line. (A hold keeps its snapshot alive, so an
+ * equal pointer really is the same snapshot.) */
+static void hold_current_snapshot(worker *w, request *rq)
+{
+    snapshot *current = atomic_load_explicit(&w->srv->current, memory_order_acquire);
+    pthread_mutex_lock(&w->lock);
+    snapshot_hold *h = w->hold;
+    if (!h || h->snap != current) {
+        /* An old hold goes now if idle, else with its last request. */
+        if (h && h->users == 0) release_hold(h);
+        h = xmalloc(sizeof *h);
+        h->snap = current_snapshot_ref(w->srv);
+        h->users = 0;
+        w->hold = h;
+    }
+    h->users++;
+    pthread_mutex_unlock(&w->lock);
+    rq->hold = h;
+    rq->snap = h->snap;
+}
+
+static void drop_hold(worker *w, snapshot_hold *h)
+{
+    pthread_mutex_lock(&w->lock);
+    bool is_last = --h->users == 0 && (h != w->hold || h->snap != atomic_load(&w->srv->current));
+    if (is_last && h == w->hold) w->hold = NULL;
+    pthread_mutex_unlock(&w->lock);
+    if (is_last) release_hold(h);
+}
+
+/* After a swap: workers with nothing in flight let the old snapshot go at
+ * once rather than at their next request. */
+static void release_idle_holds(server *srv)
+{
+    snapshot *current = atomic_load(&srv->current);
+    for (unsigned i = 0; i < srv->nworkers; i++) {
+        worker *w = srv->workers[i];
+        pthread_mutex_lock(&w->lock);
+        snapshot_hold *h = w->hold;
+        bool is_stale = h && h->users == 0 && h->snap != current;
+        if (is_stale) w->hold = NULL;
+        pthread_mutex_unlock(&w->lock);
+        if (is_stale) release_hold(h);
+    }
+}
+
 static void copy_short(char *dst, size_t cap, const char *src)
 {
     size_t n = strnlen(src, cap - 1);
@@ -403,7 +570,8 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
                                       const char *version, const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
 {
-    server *srv = cls;
+    worker *w = cls;
+    server *srv = w->srv;
     request *rq = *con_cls;
     if (!rq) return MHD_NO; /* no URI callback: cannot happen, refuse */
     bool is_get_or_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -420,10 +588,9 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
         return MHD_YES;
     }
     if (rq->snap) return MHD_YES; /* already answered */
-    pthread_mutex_lock(&srv->snapshot_lock);
-    rq->snap = snapshot_ref(srv->current);
-    pthread_mutex_unlock(&srv->snapshot_lock);
-    if (srv->log) note_forwarded_for(rq, c);
+    hold_current_snapshot(w, rq);
+    refresh_date(w);
+    if (srv->log_fd >= 0) note_forwarded_for(rq, c);
 
     if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
     if (!is_get_or_head)
@@ -440,18 +607,19 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
 
 static void *begin_request(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    server *srv = cls;
+    worker *w = cls;
     size_t n = strlen(uri);
     bool too_long = n > MAX_URI;
     if (too_long) n = MAX_URI;
     /* Not calloc: this runs for every request and only the head needs zeroing. */
     request *rq = xmalloc(sizeof *rq + n + 1);
     memset(rq, 0, sizeof *rq);
-    rq->srv = srv;
+    rq->w = w;
     rq->uri_too_long = too_long;
     memcpy(rq->uri, uri, n);
     rq->uri[n] = 0;
-    atomic_fetch_add(&srv->in_flight, 1);
+    atomic_store_explicit(&w->in_flight, atomic_load_explicit(&w->in_flight, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
     return rq;
 }
 
@@ -471,7 +639,20 @@ static void log_escaped(buf *b, const char *s)
     }
 }
 
-static void write_log_line(server *srv, struct MHD_Connection *c, const request *rq)
+/* Write out a worker's pending log lines (under its lock). */
+static void flush_worker_log(server *srv, worker *w)
+{
+    size_t done = 0;
+    while (done < w->log.len) {
+        ssize_t n = write(srv->log_fd, w->log.s + done, w->log.len - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break; /* a full disk loses log lines, never requests */
+        done += (size_t)n;
+    }
+    buf_truncate(&w->log, 0);
+}
+
+static void write_log_line(server *srv, worker *w, struct MHD_Connection *c, const request *rq)
 {
     char host[INET6_ADDRSTRLEN] = "-";
     if (rq->forwarded_for[0]) {
@@ -486,42 +667,66 @@ static void write_log_line(server *srv, struct MHD_Connection *c, const request 
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, host, sizeof host);
         }
     }
+    pthread_mutex_lock(&w->lock);
     time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char when[40];
-    strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S %z", &tm);
-    buf line = BUF_INIT;
-    buf_printf(&line, "%s - - [%s] \"", host, when);
-    log_escaped(&line, rq->method[0] ? rq->method : "-");
-    buf_putc(&line, ' ');
-    log_escaped(&line, rq->uri);
-    buf_putc(&line, ' ');
-    log_escaped(&line, rq->version[0] ? rq->version : "-");
-    if (rq->bytes) buf_printf(&line, "\" %u %zu\n", rq->status, rq->bytes);
-    else buf_printf(&line, "\" %u -\n", rq->status);
-    pthread_mutex_lock(&srv->log_lock);
-    fwrite(line.s, 1, line.len, srv->log);
-    /* Buffered for speed, but written out whenever the server goes idle
-     * and at least once a second under load. */
-    if (now != srv->log_flushed_at || atomic_load(&srv->in_flight) <= 1) {
-        fflush(srv->log);
-        srv->log_flushed_at = now;
+    if (now != w->log_second) {
+        /* Formatted once a second per worker: localtime_r takes glibc's
+         * process-wide time-zone lock. */
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(w->log_time, sizeof w->log_time, "%d/%b/%Y:%H:%M:%S %z", &tm);
+        w->log_second = now;
     }
-    pthread_mutex_unlock(&srv->log_lock);
-    buf_free(&line);
+    buf_printf(&w->log, "%s - - [%s] \"", host, w->log_time);
+    log_escaped(&w->log, rq->method[0] ? rq->method : "-");
+    buf_putc(&w->log, ' ');
+    log_escaped(&w->log, rq->uri);
+    buf_putc(&w->log, ' ');
+    log_escaped(&w->log, rq->version[0] ? rq->version : "-");
+    if (rq->bytes) buf_printf(&w->log, "\" %u %zu\n", rq->status, rq->bytes);
+    else buf_printf(&w->log, "\" %u -\n", rq->status);
+    if (w->log.len >= LOG_BATCH) flush_worker_log(srv, w);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Access log lines are batched per worker and written out within
+ * LOG_FLUSH_MS by this thread, so a quiet server's log is still current. */
+static void *log_flusher_main(void *arg)
+{
+    server *srv = arg;
+    pthread_mutex_lock(&srv->flusher_lock);
+    while (!srv->is_stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += LOG_FLUSH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->flusher_wake, &srv->flusher_lock, &until);
+        for (unsigned i = 0; i < srv->nworkers; i++) {
+            worker *w = srv->workers[i];
+            pthread_mutex_lock(&w->lock);
+            if (w->log.len) flush_worker_log(srv, w);
+            pthread_mutex_unlock(&w->lock);
+        }
+    }
+    pthread_mutex_unlock(&srv->flusher_lock);
+    return NULL;
 }
 
 static void end_request(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    server *srv = cls;
+    worker *w = cls;
+    server *srv = w->srv;
     request *rq = *con_cls;
     if (!rq) return;
     *con_cls = NULL;
-    if (srv->log && rq->status) write_log_line(srv, c, rq);
-    snapshot_unref(rq->snap);
+    if (srv->log_fd >= 0 && rq->status) write_log_line(srv, w, c, rq);
+    if (rq->hold) drop_hold(w, rq->hold);
     free(rq);
-    atomic_fetch_sub(&srv->in_flight, 1);
+    atomic_store_explicit(&w->in_flight, atomic_load_explicit(&w->in_flight, memory_order_relaxed) - 1,
+                          memory_order_release);
 }
 
 /* ---- life cycle ---- */
@@ -530,7 +735,7 @@ static _Thread_local snapshot *rebuild_base;
 
 static void adopt_snapshot(snapshot *s)
 {
-    snapshot_set_cache_free(s, free_cached_response);
+    snapshot_set_cache_free(s, free_response_set);
     snapshot_reuse_from(s, NULL); /* published: the previous one may go */
 }
 
@@ -552,25 +757,77 @@ static int cpu_count(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+static worker *worker_new(server *srv)
+{
+    worker *w = xcalloc(1, sizeof *w);
+    w->srv = srv;
+    pthread_mutex_init(&w->lock, NULL);
+    w->log_second = (time_t)-1;
+    return w;
+}
+
+/* After its daemon has stopped: nothing else touches w any more. */
+static void worker_free(server *srv, worker *w)
+{
+    if (w->log.len && srv->log_fd >= 0) flush_worker_log(srv, w);
+    buf_free(&w->log);
+    if (w->hold) release_hold(w->hold);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+static unsigned requests_in_flight(server *srv)
+{
+    int n = 0;
+    for (unsigned i = 0; i < srv->nworkers; i++) n += atomic_load(&srv->workers[i]->in_flight);
+    return n > 0 ? (unsigned)n : 0;
+}
+
+static void stop_log_flusher(server *srv)
+{
+    if (!srv->has_log_flusher) return;
+    pthread_mutex_lock(&srv->flusher_lock);
+    srv->is_stopping = true;
+    pthread_cond_signal(&srv->flusher_wake);
+    pthread_mutex_unlock(&srv->flusher_lock);
+    pthread_join(srv->log_flusher, NULL);
+    srv->has_log_flusher = false;
+}
+
+/* Frees what server_start made, once no daemon runs. */
+static void server_free(server *srv)
+{
+    stop_log_flusher(srv);
+    for (unsigned i = 0; i < srv->nworkers; i++) worker_free(srv, srv->workers[i]);
+    if (srv->owns_log) close(srv->log_fd);
+    snapshot_unref(atomic_load(&srv->current));
+    pthread_mutex_destroy(&srv->snapshot_lock);
+    pthread_mutex_destroy(&srv->flusher_lock);
+    pthread_cond_destroy(&srv->flusher_wake);
+    free(srv);
+}
+
 server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
 {
     server *srv = xcalloc(1, sizeof *srv);
     pthread_mutex_init(&srv->snapshot_lock, NULL);
-    pthread_mutex_init(&srv->log_lock, NULL);
+    pthread_mutex_init(&srv->flusher_lock, NULL);
+    pthread_cond_init(&srv->flusher_wake, NULL);
     srv->dev = opt->dev;
     adopt_snapshot(initial);
-    srv->current = initial;
+    atomic_init(&srv->current, initial);
+    srv->log_fd = -1;
     if (!opt->quiet) {
         if (opt->log_path) {
-            srv->log = fopen(opt->log_path, "a");
-            if (!srv->log) {
+            srv->log_fd = open(opt->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+            if (srv->log_fd < 0) {
                 diag_add(d, DIAG_ERROR, opt->log_path, 0, 0, "cannot open log file: %s", strerror(errno));
                 goto fail;
             }
             srv->owns_log = true;
-            setvbuf(srv->log, NULL, _IOFBF, 1 << 16);
         } else {
-            srv->log = stdout;
+            fflush(stdout); /* the log bypasses stdio from here on */
+            srv->log_fd = STDOUT_FILENO;
         }
     }
 
@@ -599,9 +856,17 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
     unsigned per_ip = opt->per_ip_limit ? opt->per_ip_limit : 128u;
     connections = (connections + workers - 1) / workers;
     per_ip = (per_ip + workers - 1) / workers;
+    /* All workers exist before any daemon runs: a swap or the log flusher
+     * may walk the list as soon as the first one answers. */
     for (unsigned i = 0; i < workers; i++) {
-        struct MHD_Daemon *daemon = MHD_start_daemon(
-            flags, (uint16_t)opt->port, NULL, NULL, handle_request, srv,
+        srv->workers[i] = worker_new(srv);
+        srv->workers[i]->index = i;
+        srv->nworkers++;
+    }
+    for (unsigned i = 0; i < workers; i++) {
+        worker *w = srv->workers[i];
+        w->daemon = MHD_start_daemon(
+            flags, (uint16_t)opt->port, NULL, NULL, handle_request, w,
             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
             MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
             MHD_OPTION_CONNECTION_LIMIT, connections,
@@ -611,31 +876,31 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
              * clears the whole area between keep-alive requests. */
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-            MHD_OPTION_URI_LOG_CALLBACK, begin_request, srv,
-            MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, srv,
-            MHD_OPTION_NOTIFY_COMPLETED, end_request, srv,
+            MHD_OPTION_URI_LOG_CALLBACK, begin_request, w,
+            MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, w,
+            MHD_OPTION_NOTIFY_COMPLETED, end_request, w,
             MHD_OPTION_END);
-        if (!daemon) {
+        if (!w->daemon) {
             diag_add(d, DIAG_ERROR, "serve", 0, 0, "cannot listen on %s port %d (address in use?)", bind, opt->port);
             goto fail;
         }
-        srv->daemons[srv->ndaemons++] = daemon;
         if (i == 0) {
             /* The others join the port the first one got (port 0 = any). */
-            const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+            const union MHD_DaemonInfo *info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
             srv->port = info ? info->port : opt->port;
             if (a4->sin_family == AF_INET) a4->sin_port = htons((uint16_t)srv->port);
             else a6->sin6_port = htons((uint16_t)srv->port);
         }
     }
+    if (srv->log_fd >= 0) {
+        if (pthread_create(&srv->log_flusher, NULL, log_flusher_main, srv) == 0) srv->has_log_flusher = true;
+        else diag_add(d, DIAG_WARNING, "serve", 0, 0, "no log flusher thread: log lines are written in batches");
+    }
     return srv;
 fail:
-    for (unsigned i = 0; i < srv->ndaemons; i++) MHD_stop_daemon(srv->daemons[i]);
-    if (srv->owns_log) fclose(srv->log);
-    snapshot_unref(srv->current);
-    pthread_mutex_destroy(&srv->snapshot_lock);
-    pthread_mutex_destroy(&srv->log_lock);
-    free(srv);
+    for (unsigned i = 0; i < srv->nworkers; i++)
+        if (srv->workers[i]->daemon) MHD_stop_daemon(srv->workers[i]->daemon);
+    server_free(srv);
     return NULL;
 }
 
@@ -648,39 +913,30 @@ void server_swap(server *srv, snapshot *s)
 {
     adopt_snapshot(s);
     pthread_mutex_lock(&srv->snapshot_lock);
-    snapshot *old = srv->current;
-    srv->current = s;
+    snapshot *old = atomic_load_explicit(&srv->current, memory_order_relaxed);
+    atomic_store_explicit(&srv->current, s, memory_order_release);
     pthread_mutex_unlock(&srv->snapshot_lock);
     snapshot_unref(old);
+    release_idle_holds(srv);
 }
 
 snapshot *server_snapshot(server *srv)
 {
-    pthread_mutex_lock(&srv->snapshot_lock);
-    snapshot *s = snapshot_ref(srv->current);
-    pthread_mutex_unlock(&srv->snapshot_lock);
-    return s;
+    return current_snapshot_ref(srv);
 }
 
 void server_stop(server *srv)
 {
     if (!srv) return;
     MHD_socket listen_fds[MAX_WORKERS];
-    for (unsigned i = 0; i < srv->ndaemons; i++) listen_fds[i] = MHD_quiesce_daemon(srv->daemons[i]);
+    for (unsigned i = 0; i < srv->nworkers; i++) listen_fds[i] = MHD_quiesce_daemon(srv->workers[i]->daemon);
     /* Requests already being answered get a chance to finish. */
-    for (int i = 0; i < DRAIN_SECONDS * 100 && atomic_load(&srv->in_flight) > 0; i++) usleep(10000);
-    for (unsigned i = 0; i < srv->ndaemons; i++) {
-        MHD_stop_daemon(srv->daemons[i]);
+    for (int i = 0; i < DRAIN_SECONDS * 100 && requests_in_flight(srv) > 0; i++) usleep(10000);
+    for (unsigned i = 0; i < srv->nworkers; i++) {
+        MHD_stop_daemon(srv->workers[i]->daemon);
         if (listen_fds[i] != MHD_INVALID_SOCKET) close(listen_fds[i]);
     }
-    if (srv->log) {
-        fflush(srv->log);
-        if (srv->owns_log) fclose(srv->log);
-    }
-    snapshot_unref(srv->current);
-    pthread_mutex_destroy(&srv->snapshot_lock);
-    pthread_mutex_destroy(&srv->log_lock);
-    free(srv);
+    server_free(srv);
 }
 
 int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)

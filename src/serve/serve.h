@@ -5,7 +5,10 @@
  * byte ranges, brotli/gzip chosen from Accept-Encoding, the root redirected
  * to the visitor's language, per-language 404 pages, security headers on
  * every response, one Common Log Format line per request (the visitor's
- * address from X-Forwarded-For when a local proxy sends it). Built on
+ * address from X-Forwarded-For when a local proxy sends it; written in
+ * batches per worker within a fraction of a second, so lines of requests
+ * answered by different cores at about the same time may appear out of
+ * order). Built on
  * libmicrohttpd with one epoll thread per core, each on its own listening
  * socket of the port (SO_REUSEPORT, so a second server started by the same
  * user on the same port would share it rather than fail); bodies are sent straight
