@@ -26,10 +26,11 @@ const char *__asan_default_options(void) { return "quarantine_size_mb=4"; }
 
 static const char NEWS_MARKER[] = "NEWS-PAGE-BODY";
 
-static server *start_server(void)
+static server *start_server_with(unsigned request_seconds)
 {
     serve_options opt = {0};
     opt.quiet = true;
+    opt.request_seconds = request_seconds;
     opt.threads = 2;
     snapshot *s = serve_snapshot_new(&opt);
     output *o = snapshot_output(s);
@@ -54,6 +55,8 @@ static server *start_server(void)
     diag_free(&d);
     return srv;
 }
+
+static server *start_server(void) { return start_server_with(0); }
 
 static double now_ms(void)
 {
@@ -250,6 +253,66 @@ TEST(slow_loris_headers_do_not_block_other_visitors)
     }
     CHECK_INT(answered, 0); /* headers never finished: nothing was served */
     close_all(fds, 100);
+    server_stop(srv);
+}
+
+/* Whether the server has closed fd (end of stream or reset), waiting up
+ * to ms for it. */
+static bool closed_within(int fd, int ms)
+{
+    for (int waited = 0; waited <= ms; waited += 50) {
+        char c;
+        ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+        usleep(50 * 1000);
+    }
+    return false;
+}
+
+/* libmicrohttpd's idle timeout restarts with every byte, so a client that
+ * drips its headers could hold a connection for ever; the request deadline
+ * (2 s here) cuts it off, while a visitor on a keep-alive connection who
+ * asks again within the deadline is answered. */
+TEST(dripping_headers_are_cut_off_at_the_request_deadline)
+{
+    server *srv = start_server_with(2);
+    CHECK(srv != NULL);
+    if (!srv) return;
+    int port = server_port(srv);
+    int slow = connect_from(30, port);
+    CHECK(slow >= 0);
+    send_all(slow, "GET /ru/news/ HTTP/1.1\r\nHost: x\r\nX-Slow: ", 41);
+    double start = now_ms();
+    bool cut = false;
+    /* one byte every 200 ms: never idle long enough for the idle timeout */
+    while (!cut && now_ms() - start < 6000) {
+        send_all(slow, "a", 1);
+        cut = closed_within(slow, 200);
+    }
+    double took = now_ms() - start;
+    CHECK(cut);
+    if (cut && (took < 1500 || took > 4000)) test_fail(__FILE__, __LINE__, "cut off after %.0f ms, not about 2 s", took);
+    close(slow);
+    /* A prompt visitor keeps its connection across requests spaced within the deadline. */
+    int fd = connect_from(31, port);
+    CHECK(fd >= 0);
+    int ok = 0;
+    for (int i = 0; i < 3 && fd >= 0; i++) {
+        const char *get = "GET /ru/ HTTP/1.1\r\nHost: x\r\n\r\n";
+        send_all(fd, get, strlen(get));
+        char answer[4096];
+        ssize_t n = 0, got = 0;
+        double t0 = now_ms();
+        while (now_ms() - t0 < 2000 && (n = recv(fd, answer + got, sizeof answer - 1 - (size_t)got, 0)) > 0) {
+            got += n;
+            answer[got] = 0;
+            if (strstr(answer, "главная")) break;
+        }
+        if (got > 0 && strstr(answer, "200 OK") && strstr(answer, "главная")) ok++;
+        usleep(1200 * 1000);
+    }
+    CHECK_INT(ok, 3);
+    if (fd >= 0) close(fd);
     server_stop(srv);
 }
 

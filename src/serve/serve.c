@@ -69,6 +69,17 @@ typedef struct snapshot_hold {
     unsigned users; /* requests answering from snap; under the worker's lock */
 } snapshot_hold;
 
+/* A connection while it waits for a request. libmicrohttpd restarts its
+ * idle timeout on every byte, so a client that sends its headers one byte
+ * at a time (slow loris) would hold a connection for as long as it likes;
+ * the deadline thread closes connections whose request has not arrived in
+ * full within request_seconds. */
+typedef struct watched_conn {
+    int fd;
+    _Atomic long long waiting_since_ms; /* 0 while a request is answered; -1 once cut off */
+    struct watched_conn *prev, *next;
+} watched_conn;
+
 /* One single-threaded libmicrohttpd daemon and what only its requests use.
  * Everything a request changes lives here rather than in the server, so
  * two cores never fight over one cache line on the hot path. */
@@ -86,6 +97,7 @@ typedef struct worker {
     unsigned index;       /* in server.workers */
     time_t date_second;   /* the second date is for */
     char date[32];        /* the Date header: "Sun, 22 Nov 2026 05:04:58 GMT" */
+    watched_conn *conns;  /* open connections; under lock */
 } worker;
 
 /* The prepared full responses of one resource in one encoding, one per
@@ -121,6 +133,9 @@ struct server {
     pthread_mutex_t flusher_lock;
     pthread_cond_t flusher_wake;
     bool is_stopping;
+    long long request_ms; /* see watched_conn */
+    pthread_t deadline_thread;
+    bool has_deadline_thread;
 };
 
 typedef struct request {
@@ -566,6 +581,82 @@ static void copy_short(char *dst, size_t cap, const char *src)
     dst[n] = 0;
 }
 
+/* ---- request deadlines ---- */
+
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static watched_conn *watched_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void track_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code)
+{
+    worker *w = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        watched_conn *wc = xcalloc(1, sizeof *wc);
+        wc->fd = ci ? ci->connect_fd : -1;
+        atomic_init(&wc->waiting_since_ms, monotonic_ms());
+        pthread_mutex_lock(&w->lock);
+        wc->next = w->conns;
+        if (w->conns) w->conns->prev = wc;
+        w->conns = wc;
+        pthread_mutex_unlock(&w->lock);
+        *socket_context = wc;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        /* libmicrohttpd closes the socket after this returns, so the
+         * deadline thread (which takes the same lock) never acts on a
+         * number that a new connection got in the meantime. */
+        watched_conn *wc = *socket_context;
+        pthread_mutex_lock(&w->lock);
+        if (wc->prev) wc->prev->next = wc->next;
+        else w->conns = wc->next;
+        if (wc->next) wc->next->prev = wc->prev;
+        pthread_mutex_unlock(&w->lock);
+        free(wc);
+        *socket_context = NULL;
+    }
+}
+
+/* Cuts off, once a second, the connections whose request is overdue:
+ * shutdown() makes libmicrohttpd see the end of the stream and close the
+ * connection in its own thread. */
+static void *deadline_main(void *arg)
+{
+    server *srv = arg;
+    pthread_mutex_lock(&srv->flusher_lock);
+    while (!srv->is_stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&srv->flusher_wake, &srv->flusher_lock, &until);
+        if (srv->is_stopping) break;
+        long long now = monotonic_ms();
+        for (unsigned i = 0; i < srv->nworkers; i++) {
+            worker *w = srv->workers[i];
+            pthread_mutex_lock(&w->lock);
+            for (watched_conn *wc = w->conns; wc; wc = wc->next) {
+                long long since = atomic_load(&wc->waiting_since_ms);
+                if (since > 0 && now - since > srv->request_ms && wc->fd >= 0) {
+                    shutdown(wc->fd, SHUT_RDWR);
+                    atomic_store(&wc->waiting_since_ms, -1);
+                }
+            }
+            pthread_mutex_unlock(&w->lock);
+        }
+    }
+    pthread_mutex_unlock(&srv->flusher_lock);
+    return NULL;
+}
+
 static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                       const char *version, const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
@@ -576,6 +667,9 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     if (!rq) return MHD_NO; /* no URI callback: cannot happen, refuse */
     bool is_get_or_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (!rq->method[0]) {
+        /* The headers are in: the request is on time. */
+        watched_conn *wc = watched_of(c);
+        if (wc) atomic_store_explicit(&wc->waiting_since_ms, 0, memory_order_relaxed);
         copy_short(rq->method, sizeof rq->method, method);
         copy_short(rq->version, sizeof rq->version, version);
         /* libmicrohttpd closes the connection after a response queued
@@ -720,6 +814,10 @@ static void end_request(void *cls, struct MHD_Connection *c, void **con_cls, enu
     worker *w = cls;
     server *srv = w->srv;
     request *rq = *con_cls;
+    /* The next request on this connection has its own deadline. */
+    watched_conn *wc = watched_of(c);
+    if (wc && atomic_load_explicit(&wc->waiting_since_ms, memory_order_relaxed) >= 0)
+        atomic_store_explicit(&wc->waiting_since_ms, monotonic_ms(), memory_order_relaxed);
     if (!rq) return;
     *con_cls = NULL;
     if (srv->log_fd >= 0 && rq->status) write_log_line(srv, w, c, rq);
@@ -785,13 +883,14 @@ static unsigned requests_in_flight(server *srv)
 
 static void stop_log_flusher(server *srv)
 {
-    if (!srv->has_log_flusher) return;
     pthread_mutex_lock(&srv->flusher_lock);
     srv->is_stopping = true;
-    pthread_cond_signal(&srv->flusher_wake);
+    pthread_cond_broadcast(&srv->flusher_wake);
     pthread_mutex_unlock(&srv->flusher_lock);
-    pthread_join(srv->log_flusher, NULL);
+    if (srv->has_log_flusher) pthread_join(srv->log_flusher, NULL);
     srv->has_log_flusher = false;
+    if (srv->has_deadline_thread) pthread_join(srv->deadline_thread, NULL);
+    srv->has_deadline_thread = false;
 }
 
 /* Frees what server_start made, once no daemon runs. */
@@ -879,6 +978,7 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
             MHD_OPTION_URI_LOG_CALLBACK, begin_request, w,
             MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, w,
             MHD_OPTION_NOTIFY_COMPLETED, end_request, w,
+            MHD_OPTION_NOTIFY_CONNECTION, track_connection, w,
             MHD_OPTION_END);
         if (!w->daemon) {
             diag_add(d, DIAG_ERROR, "serve", 0, 0, "cannot listen on %s port %d (address in use?)", bind, opt->port);
@@ -892,6 +992,9 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
             else a6->sin6_port = htons((uint16_t)srv->port);
         }
     }
+    srv->request_ms = 1000LL * (opt->request_seconds ? opt->request_seconds : 30u);
+    if (pthread_create(&srv->deadline_thread, NULL, deadline_main, srv) == 0) srv->has_deadline_thread = true;
+    else diag_add(d, DIAG_WARNING, "serve", 0, 0, "no deadline thread: slow requests are bounded by the idle timeout only");
     if (srv->log_fd >= 0) {
         if (pthread_create(&srv->log_flusher, NULL, log_flusher_main, srv) == 0) srv->has_log_flusher = true;
         else diag_add(d, DIAG_WARNING, "serve", 0, 0, "no log flusher thread: log lines are written in batches");

@@ -61,6 +61,9 @@ typedef struct serve_options {
                                   Behind a reverse proxy every connection has the
                                   proxy's address: raise it to the proxy's pool size */
     unsigned timeout_seconds;  /* idle connection timeout; 0 = 10 */
+    unsigned request_seconds;  /* a request's headers must all arrive within this time of
+                                  the connection opening or the previous answer, however
+                                  slowly they drip in (slow loris); 0 = 30 */
 } serve_options;
 
 typedef struct server server;
