@@ -173,6 +173,34 @@ static const char *iso_date(arena *a, long long t)
     return r;
 }
 
+/* A JSON string as value_write_json writes it with unescaped slashes and
+ * Unicode, and '<' as \u003c so that "</script>" in a title cannot end
+ * the script element. */
+static void json_text(buf *out, const char *s)
+{
+    buf_putc(out, '"');
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    for (;;) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != '<') p++;
+        buf_add(out, (const char *)run, (size_t)(p - run));
+        if (!*p) break;
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '<': buf_puts(out, "\\u003c"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        case '\b': buf_puts(out, "\\b"); break;
+        case '\f': buf_puts(out, "\\f"); break;
+        default: buf_printf(out, "\\u%04x", *p); break;
+        }
+        p++;
+    }
+    buf_putc(out, '"');
+}
+
 const char *seo_json_ld(const site *s, const page_version *pv, const char *base, const char *summary_text,
                         arena *a)
 {
@@ -181,28 +209,46 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     value *v = value_map(a);
     map_set(a, v, "@context", str(a, "https://schema.org"));
     if (seo_is_post(pv)) {
-        map_set(a, v, "@type", str(a, "NewsArticle"));
-        map_set(a, v, "headline", str(a, pv->title));
-        map_set(a, v, "url", str(a, arena_printf(a, "%s%s", base, pv->url)));
-        map_set(a, v, "mainEntityOfPage", str(a, arena_printf(a, "%s%s", base, pv->url)));
-        map_set(a, v, "datePublished", str(a, iso_date(a, pv->date)));
-        map_set(a, v, "inLanguage", str(a, s->langs[l]));
-        if (summary_text) {
-            map_set(a, v, "description", str(a, summary_text));
-        } else if (pv->summary_html) {
+        /* The common case, one per post page: written straight out. */
+        buf j = BUF_INIT;
+        const char *page_url = arena_printf(a, "%s%s", base, pv->url);
+        buf_puts(&j, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":");
+        json_text(&j, pv->title);
+        buf_puts(&j, ",\"url\":");
+        json_text(&j, page_url);
+        buf_puts(&j, ",\"mainEntityOfPage\":");
+        json_text(&j, page_url);
+        buf_puts(&j, ",\"datePublished\":");
+        json_text(&j, iso_date(a, pv->date));
+        buf_puts(&j, ",\"inLanguage\":");
+        json_text(&j, s->langs[l]);
+        if (summary_text || pv->summary_html) {
             buf d = BUF_INIT;
-            seo_plain_text(pv->summary_html, strlen(pv->summary_html), SEO_DESCRIPTION_CHARS, &d);
-            map_set(a, v, "description", str(a, buf_cstr(&d)));
+            if (!summary_text) seo_plain_text(pv->summary_html, strlen(pv->summary_html), SEO_DESCRIPTION_CHARS, &d);
+            buf_puts(&j, ",\"description\":");
+            json_text(&j, summary_text ? summary_text : buf_cstr(&d));
             buf_free(&d);
         }
         const media_file *img = seo_lead_image(pv);
-        if (img) map_set(a, v, "image", str(a, arena_printf(a, "%s%s", base, img->url)));
-        value *pub = value_map(a);
-        map_set(a, pub, "@type", str(a, "MedicalOrganization"));
-        map_set(a, pub, "name", str(a, org_name));
-        map_set(a, pub, "url", str(a, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l))));
-        map_set(a, v, "publisher", pub);
-        map_set(a, v, "author", value_copy(a, pub));
+        if (img) {
+            buf_puts(&j, ",\"image\":");
+            json_text(&j, arena_printf(a, "%s%s", base, img->url));
+        }
+        buf org = BUF_INIT;
+        buf_puts(&org, "{\"@type\":\"MedicalOrganization\",\"name\":");
+        json_text(&org, org_name);
+        buf_puts(&org, ",\"url\":");
+        json_text(&org, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l)));
+        buf_putc(&org, '}');
+        buf_puts(&j, ",\"publisher\":");
+        buf_add(&j, org.s, org.len);
+        buf_puts(&j, ",\"author\":");
+        buf_add(&j, org.s, org.len);
+        buf_putc(&j, '}');
+        const char *r = arena_strndup(a, buf_cstr(&j), j.len);
+        buf_free(&org);
+        buf_free(&j);
+        return r;
     } else if (pv->is_home) {
         map_set(a, v, "@type", str(a, "MedicalOrganization"));
         map_set(a, v, "name", str(a, org_name));
