@@ -18,12 +18,16 @@ const char *seo_base_url(const site *s, const char *override, arena *a)
 
 static bool is_block_tag(const char *name, size_t n)
 {
+    static const struct { const char *name; size_t len; } blocks[] = {
+        {"p", 1},      {"br", 2},       {"div", 3},     {"li", 2},          {"ul", 2},         {"ol", 2},
+        {"h1", 2},     {"h2", 2},       {"h3", 2},      {"h4", 2},          {"h5", 2},         {"h6", 2},
+        {"tr", 2},     {"td", 2},       {"th", 2},      {"table", 5},       {"figure", 6},     {"figcaption", 10},
+        {"blockquote", 10}, {"pre", 3}, {"hr", 2},      {"section", 7},     {"article", 7},    {"dd", 2},
+        {"dt", 2}};
     if (n == 0 || n > 10) return false;
-    static const char *const blocks[] = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                                         "tr", "td", "th", "table", "figure", "figcaption", "blockquote", "pre",
-                                         "hr", "section", "article", "dd", "dt", NULL};
-    for (const char *const *b = blocks; *b; b++)
-        if (strlen(*b) == n && !strncasecmp(*b, name, n)) return true;
+    char first = (char)(name[0] | 0x20); /* ASCII lower case */
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        if (blocks[i].len == n && blocks[i].name[0] == first && !strncasecmp(blocks[i].name, name, n)) return true;
     return false;
 }
 
