@@ -729,6 +729,19 @@ TEST(cache_file_holds_the_rendered_variant)
     free(photo);
 }
 
+TEST(source_hash_is_the_sha256_of_the_file)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    image_cache *c = open_cache("cache-hash");
+    image_source src;
+    CHECK_INT(image_cache_source(c, path, &src, NULL), 0);
+    /* As printed by coreutils' sha256sum for this file. */
+    CHECK_STR(src.hash, "e1dc8b09cc56085da4390697b9f4bdd66b75367c5283fcb968d2723472236e99");
+    image_cache_close(c);
+}
+
 TEST(clean_empties_the_cache_but_refuses_a_foreign_directory)
 {
     char *dir = scratch_path("cache-clean");
