@@ -12,7 +12,14 @@
  *
  * Usage: image_bench [photos] [threads]   (threads 0 = one per core)
  * The shared test data is found as in the tests: $FOLIO_SHARED or
- * ../shared relative to the current directory. */
+ * ../shared relative to the current directory.
+ *
+ * For profilers, which want the same work on every run and no pool:
+ *   image_bench --keep DIR [photos]   make the photos in DIR and keep them
+ *   image_bench --one-thread DIR      the cold JPEG variants of every
+ *                                     .jpg in DIR, on this thread, no cache
+ * e.g. valgrind --tool=callgrind build/bench/image_bench --one-thread DIR
+ * (an empty DIR gives the cost of starting libvips, to subtract). */
 #include <glob.h>
 #include <sys/resource.h>
 #include <stdio.h>
@@ -60,20 +67,67 @@ static int make_photo(const char *seed, int i, const char *path)
     return rc;
 }
 
-static size_t make_jobs(image_job *jobs, char **photos, int n, bool jpeg, bool webp)
+/* The specs make_jobs() gives one photo m, JPEG only; returns how many. */
+static size_t jpeg_specs(const image_meta *m, image_spec out[3])
 {
     static const int widths[] = {480, 960, 1600};
+    size_t n = 0;
+    for (int w = 0; w < 3; w++) {
+        if (w > 0 && widths[w - 1] >= m->width) break;
+        out[n++] = (image_spec){.fit = IMAGE_FIT_INSIDE, .width = widths[w], .format = IMAGE_FORMAT_JPEG,
+                                .background = -1};
+    }
+    return n;
+}
+
+/* --one-thread: render every photo of dir with image_render_set(). */
+static int render_one_thread(const char *dir)
+{
+    char *pattern = path_join(dir, "*.jpg");
+    glob_t g;
+    int found = glob(pattern, 0, NULL, &g);
+    free(pattern);
+    size_t variants = 0, bytes = 0, failed = 0;
+    double c0 = cpu_now(), t0 = now();
+    for (size_t i = 0; found == 0 && i < g.gl_pathc; i++) {
+        size_t len = 0;
+        char *data = file_read(g.gl_pathv[i], &len, IMAGE_MAX_SOURCE_BYTES);
+        image_meta m;
+        if (!data || image_info_buffer(g.gl_pathv[i], data, len, &m, NULL) != 0) {
+            free(data);
+            failed++;
+            continue;
+        }
+        image_spec specs[3];
+        buf outs[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+        size_t n = jpeg_specs(&m, specs);
+        failed += image_render_set(g.gl_pathv[i], data, len, specs, n, outs, NULL);
+        for (size_t k = 0; k < n; k++) {
+            bytes += outs[k].len;
+            buf_free(&outs[k]);
+        }
+        variants += n;
+        free(data);
+    }
+    double cpu = cpu_now() - c0, t = now() - t0;
+    printf("one thread: %zu photos, %zu variants (%zu failed), %.1f KB each, in %.3f s; %.1f ms CPU each\n",
+           found == 0 ? g.gl_pathc : 0, variants, failed, variants ? bytes / 1024.0 / variants : 0, t,
+           variants ? cpu * 1000 / variants : 0);
+    if (found == 0) globfree(&g);
+    return failed ? 1 : 0;
+}
+
+static size_t make_jobs(image_job *jobs, char **photos, int n, bool jpeg, bool webp)
+{
     size_t k = 0;
     for (int i = 0; i < n; i++) {
         image_meta m;
         if (image_info(photos[i], &m, NULL) != 0) continue;
-        for (int w = 0; w < 3; w++) {
-            image_spec s = {.fit = IMAGE_FIT_INSIDE, .width = widths[w], .background = -1};
-            if (w > 0 && widths[w - 1] >= m.width) break; /* never enlarged: one full-size copy at most */
-            if (jpeg) {
-                s.format = IMAGE_FORMAT_JPEG;
-                jobs[k++] = (image_job){photos[i], s, NULL};
-            }
+        image_spec specs[3];
+        size_t nspecs = jpeg_specs(&m, specs); /* never enlarged: one full-size copy at most */
+        for (size_t w = 0; w < nspecs; w++) {
+            image_spec s = specs[w];
+            if (jpeg) jobs[k++] = (image_job){photos[i], s, NULL};
             if (webp) {
                 s.format = IMAGE_FORMAT_WEBP;
                 jobs[k++] = (image_job){photos[i], s, NULL};
@@ -109,10 +163,12 @@ static double run(const char *label, const char *cache_dir, int threads, image_j
 
 int main(int argc, char **argv)
 {
-    int count = argc > 1 ? atoi(argv[1]) : 200;
-    int threads = argc > 2 ? atoi(argv[2]) : 0;
-    if (count < 1) count = 1;
+    bool is_keep = argc > 2 && strcmp(argv[1], "--keep") == 0;
     if (images_init() != 0) return 1;
+    if (argc > 2 && strcmp(argv[1], "--one-thread") == 0) return render_one_thread(argv[2]);
+    int count = is_keep ? (argc > 3 ? atoi(argv[3]) : 200) : argc > 1 ? atoi(argv[1]) : 200;
+    int threads = !is_keep && argc > 2 ? atoi(argv[2]) : 0;
+    if (count < 1) count = 1;
     if (threads <= 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
     const char *shared = getenv("FOLIO_SHARED");
@@ -126,7 +182,8 @@ int main(int argc, char **argv)
     const char *tmp = getenv("TMPDIR");
     char work[512];
     snprintf(work, sizeof work, "%s/folio-image-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(work)) return 1;
+    if (is_keep) snprintf(work, sizeof work, "%s", argv[2]);
+    if (is_keep ? dir_make(work) != 0 : !mkdtemp(work)) return 1;
 
     char **photos = calloc((size_t)count, sizeof *photos);
     double t0 = now();
@@ -146,6 +203,12 @@ int main(int argc, char **argv)
     globfree(&g);
     printf("image_bench: %d photos 1280-2000 px wide (%.0f KB on average) made in %.1f s; %d worker threads\n", count,
            bytes / 1024.0 / count, now() - t0, threads);
+    if (is_keep) {
+        for (int i = 0; i < count; i++) free(photos[i]);
+        free(photos);
+        images_shutdown();
+        return 0;
+    }
 
     image_job *jobs = calloc((size_t)count * 6, sizeof *jobs);
     char *cache_jpeg = path_join(work, "cache-jpeg"), *cache_webp = path_join(work, "cache-webp"),
