@@ -17,6 +17,9 @@
 
 #define FOLIO_VERSION "0.1.0"
 
+/* "1 error", "2 errors" */
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
 static void usage(FILE *f)
 {
     fputs("usage: folio <command> [options]\n"
@@ -107,10 +110,11 @@ static int cmd_build(int argc, char **argv)
     if (!quiet) {
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         if (rc == 0)
-            fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms; %zu errors, %zu warnings\n",
-                    res.pages, res.files, out_dir, ms, d.errors, d.warnings);
+            fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms; %zu error%s, %zu warning%s\n",
+                    res.pages, res.files, out_dir, ms, d.errors, plural(d.errors), d.warnings, plural(d.warnings));
         else
-            fprintf(stderr, "folio: build failed (%zu errors); %s was left as it was\n", d.errors, out_dir);
+            fprintf(stderr, "folio: build failed (%zu error%s); %s was left as it was\n", d.errors, plural(d.errors),
+                    out_dir);
         if (rc == 0 && res.next_change) {
             char when[64];
             time_t nc = res.next_change;
@@ -225,8 +229,8 @@ static int cmd_check(int argc, char **argv)
         if (table.len) fwrite(table.s, 1, table.len, stdout);
         buf_free(&table);
         size_t notes = d.len - d.errors - d.warnings;
-        printf("folio check: %zu pages checked; %zu errors, %zu warnings, %zu notes\n", s ? s->nversions : 0,
-               d.errors, d.warnings, notes);
+        printf("folio check: %zu pages checked; %zu error%s, %zu warning%s, %zu note%s\n", s ? s->nversions : 0,
+               d.errors, plural(d.errors), d.warnings, plural(d.warnings), notes, plural(notes));
     }
     int rc = d.errors ? 1 : 0;
     site_free(s);

@@ -622,7 +622,7 @@ TEST(check_command_exits_1_on_errors_and_writes_json)
     char *text = run_folio(args, &status);
     CHECK_INT(status, 1);
     CHECK_CONTAINS(text, "item.md:3:1: error: published 'yes please' is not a boolean");
-    CHECK_CONTAINS(text, "1 errors");
+    CHECK_CONTAINS(text, "1 error,");
     free(text);
     /* The JSON is an array of {path, line, col, level, message}; python reads it back. */
     snprintf(args, sizeof args,
