@@ -11,53 +11,73 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A regular file opened for reading, with its stat; -1 (errno set) when
+ * it cannot be opened or is not a regular file. O_NONBLOCK: opening a
+ * FIFO put where a file is expected must not wait for a writer (it is
+ * refused here); regular files ignore it. */
+static int open_regular(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return -1;
+    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+        int e = S_ISREG(st->st_mode) ? errno : EISDIR;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* Read up to want bytes into p; fewer only at the end of the file. The
+ * count, or -1 with errno set. */
+static ssize_t read_upto(int fd, char *p, size_t want)
+{
+    size_t n = 0;
+    while (n < want) {
+        ssize_t r = read(fd, p + n, want - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    return (ssize_t)n;
+}
+
 char *file_read(const char *path, size_t *len, size_t max_size)
 {
-    /* O_NONBLOCK: opening a FIFO put where a file is expected must not
-     * wait for a writer (it is refused below); regular files ignore it. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return NULL;
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return NULL;
-    }
+    int fd = open_regular(path, &st);
+    if (fd < 0) return NULL;
     if (max_size && (size_t)st.st_size > max_size) {
         close(fd);
         errno = EFBIG;
         return NULL;
     }
+    /* The size fstat gave, read in one go, without a further read just to
+     * see the end; a file that says it is empty (as /proc files do) is
+     * read to its end in doubling steps. */
     size_t cap = (size_t)st.st_size + 1, n = 0;
     char *data = xmalloc(cap);
     for (;;) {
-        if (n + 1 >= cap) {
-            if (max_size && n >= max_size) {
-                free(data);
-                close(fd);
-                errno = EFBIG;
-                return NULL;
-            }
-            cap *= 2;
-            data = xrealloc(data, cap);
-        }
-        ssize_t r = read(fd, data + n, cap - n - 1);
+        size_t want = cap - n - 1;
+        ssize_t r = read_upto(fd, data + n, want);
         if (r < 0) {
-            if (errno == EINTR) continue;
             int e = errno;
             free(data);
             close(fd);
             errno = e;
             return NULL;
         }
-        if (r == 0) break;
         n += (size_t)r;
-        /* The size fstat gave is read: no further read just to see the end. */
-        if (n == (size_t)st.st_size) break;
+        if ((size_t)r < want || (st.st_size > 0 && n == (size_t)st.st_size)) break;
+        if (max_size && n >= max_size) {
+            free(data);
+            close(fd);
+            errno = EFBIG;
+            return NULL;
+        }
+        cap *= 2;
+        data = xrealloc(data, cap);
     }
     close(fd);
     data[n] = 0;
@@ -67,45 +87,24 @@ char *file_read(const char *path, size_t *len, size_t max_size)
 
 char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, time_t *mtime)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return NULL;
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return NULL;
-    }
+    int fd = open_regular(path, &st);
+    if (fd < 0) return NULL;
     if (mtime) *mtime = st.st_mtime;
     char *data = xmalloc(head + 1);
-    size_t n = 0;
-    bool end = false;
-    while (n < head) {
-        ssize_t r = read(fd, data + n, head - n);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            free(data);
-            close(fd);
-            errno = e;
-            return NULL;
-        }
-        if (r == 0) {
-            end = true;
-            break;
-        }
-        n += (size_t)r;
-        if ((off_t)n >= st.st_size) break;
-    }
-    /* A file of exactly head bytes is whole too. */
-    if (!end && (off_t)n >= st.st_size) end = true;
+    ssize_t r = read_upto(fd, data, head);
+    int e = errno;
     close(fd);
-    data[n] = 0;
-    *len = n;
-    *whole = end;
+    if (r < 0) {
+        free(data);
+        errno = e;
+        return NULL;
+    }
+    data[r] = 0;
+    *len = (size_t)r;
+    /* Short of head bytes, or all that fstat counted (a file of exactly
+     * head bytes): the whole file. */
+    *whole = (size_t)r < head || (st.st_size > 0 && (off_t)r >= st.st_size);
     return data;
 }
 
