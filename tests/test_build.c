@@ -387,6 +387,8 @@ static const char *const messy_site[][2] = {
      "---\ntitle: B\ndate: '02-02-2024 10:00'\npublished: false\n---\n[also nowhere](../../missing-too)\n"},
     {"pages/01.news/03.c/item.md", "---\ntitle: C\ndate: '03-02-2024 10:00'\nprocess:\n  markdown: false\n---\n"
                                    "<p><a href=\"#nope\">x</a><img src=\"gone.png\"></p>\n"},
+    /* a header that never ends: the loader reports it, neither reads its YAML as Markdown */
+    {"pages/01.news/04.d/item.md", "---\ntitle: D\n[broken](../../nowhere-either)\n"},
     {NULL, NULL}};
 
 static int strcmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }

@@ -33,46 +33,14 @@ int check_body_line(const page_source *src, const char *needle, int *col)
     return line;
 }
 
-/* Is the line at p "---" with nothing but blanks after it? */
-static bool is_fence_line(const char *p, const char *end, const char **next)
-{
-    if (end - p < 3 || memcmp(p, "---", 3) != 0) return false;
-    p += 3;
-    while (p < end && (*p == ' ' || *p == '\t')) p++;
-    if (p < end && *p != '\n') return false;
-    *next = p < end ? p + 1 : p;
-    return true;
-}
-
-/* body_off and body_line of normalised page text, by the front matter
- * rules of frontmatter.h (without parsing the YAML again). */
-static void find_body(page_source *src)
-{
-    const char *p = src->text, *end = src->text + src->len, *next;
-    src->body_off = 0;
-    src->body_line = 1;
-    if (!is_fence_line(p, end, &next)) return;
-    int line = 2;
-    for (p = next; p < end; line++) {
-        if (is_fence_line(p, end, &next)) {
-            src->body_off = (size_t)(next - src->text);
-            src->body_line = line + 1;
-            return;
-        }
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) break;
-        p = nl + 1;
-    }
-}
-
 void check_read_source(const page_version *pv, page_source *src)
 {
     *src = (page_source){0};
     src->text = file_read(pv->file, &src->len, MAX_PAGE_FILE);
     if (!src->text) return;
     src->len = source_normalize(src->text, src->len);
-    /* Only where the body starts is needed here. */
-    find_body(src);
+    /* The loader parsed the header; only where the body starts is needed. */
+    frontmatter_find_body(src);
 }
 
 static int by_address(const void *a, const void *b)
