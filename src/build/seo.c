@@ -177,32 +177,14 @@ static const char *iso_date(arena *a, long long t)
     return r;
 }
 
-/* A JSON string as value_write_json writes it with unescaped slashes and
- * Unicode, and '<' as \u003c so that "</script>" in a title cannot end
- * the script element. */
+/* JSON-LD goes inside <script>: strings as json_encode with unescaped
+ * slashes and Unicode, and '<' escaped so "</script>" cannot end it. */
+#define JSON_LD_FLAGS (JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_SCRIPT_SAFE)
+
 static void json_text(buf *out, const char *s)
 {
-    buf_putc(out, '"');
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (;;) {
-        const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != '<') p++;
-        buf_add(out, (const char *)run, (size_t)(p - run));
-        if (!*p) break;
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '<': buf_puts(out, "\\u003c"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        case '\b': buf_puts(out, "\\b"); break;
-        case '\f': buf_puts(out, "\\f"); break;
-        default: buf_printf(out, "\\u%04x", *p); break;
-        }
-        p++;
-    }
-    buf_putc(out, '"');
+    if (!s) s = "";
+    json_write_string(out, s, strlen(s), JSON_LD_FLAGS);
 }
 
 const char *seo_json_ld(const site *s, const page_version *pv, const char *base, const char *summary_text,
@@ -281,18 +263,9 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     } else {
         return "";
     }
-    buf json = BUF_INIT, safe = BUF_INIT;
-    value_write_json(&json, v, a, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
-    /* "</script>" in a title must not end the script element. */
-    const char *p = json.s ? json.s : "", *end = p + json.len, *lt;
-    while ((lt = memchr(p, '<', (size_t)(end - p)))) {
-        buf_add(&safe, p, (size_t)(lt - p));
-        buf_puts(&safe, "\\u003c");
-        p = lt + 1;
-    }
-    buf_add(&safe, p, (size_t)(end - p));
-    const char *r = arena_strndup(a, buf_cstr(&safe), safe.len);
+    buf json = BUF_INIT;
+    value_write_json(&json, v, a, JSON_LD_FLAGS);
+    const char *r = arena_strndup(a, buf_cstr(&json), json.len);
     buf_free(&json);
-    buf_free(&safe);
     return r;
 }

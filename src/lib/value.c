@@ -337,11 +337,11 @@ value *value_copy(arena *a, const value *v)
 static inline bool json_plain(unsigned char c, unsigned flags)
 {
     if (c >= 0x80) return flags & JSON_UNESCAPED_UNICODE;
-    if (c < 0x20 || c == '"' || c == '\\') return false;
+    if (c < 0x20 || c == '"' || c == '\\' || (c == '<' && (flags & JSON_SCRIPT_SAFE))) return false;
     return c != '/' || (flags & JSON_UNESCAPED_SLASHES);
 }
 
-static void json_string(buf *out, const char *s, size_t len, unsigned flags)
+void json_write_string(buf *out, const char *s, size_t len, unsigned flags)
 {
     buf_putc(out, '"');
     for (size_t i = 0; i < len; i++) {
@@ -357,6 +357,7 @@ static void json_string(buf *out, const char *s, size_t len, unsigned flags)
         switch (c) {
         case '"': buf_puts(out, "\\\""); continue;
         case '\\': buf_puts(out, "\\\\"); continue;
+        case '<': buf_puts(out, "\\u003c"); continue; /* only with JSON_SCRIPT_SAFE */
         case '\n': buf_puts(out, "\\n"); continue;
         case '\r': buf_puts(out, "\\r"); continue;
         case '\t': buf_puts(out, "\\t"); continue;
@@ -417,7 +418,7 @@ static void json_value(buf *out, const value *v, arena *a, unsigned flags, int d
         (void)start;
         return;
     }
-    case V_STRING: json_string(out, v->u.str.s, v->u.str.len, flags); return;
+    case V_STRING: json_write_string(out, v->u.str.s, v->u.str.len, flags); return;
     case V_LIST:
         buf_putc(out, '[');
         for (size_t i = 0; i < v->u.list.len; i++) {
@@ -434,7 +435,7 @@ static void json_value(buf *out, const value *v, arena *a, unsigned flags, int d
             const value_pair *p = &v->u.map.items[i];
             if (i) buf_putc(out, ',');
             json_indent(out, flags, depth + 1);
-            json_string(out, p->key, p->key_len, flags);
+            json_write_string(out, p->key, p->key_len, flags);
             buf_puts(out, flags & JSON_PRETTY ? ": " : ":");
             json_value(out, p->val, a, flags, depth + 1);
         }

@@ -116,8 +116,11 @@ enum {
     JSON_PRETTY = 1,
     JSON_UNESCAPED_SLASHES = 2,
     JSON_UNESCAPED_UNICODE = 4,
+    JSON_SCRIPT_SAFE = 8, /* '<' as \u003c: "</script>" in a string cannot end a script element */
 };
 void value_write_json(buf *out, const value *v, arena *a, unsigned flags);
+/* One JSON string (with its quotes), as value_write_json writes strings. */
+void json_write_string(buf *out, const char *s, size_t len, unsigned flags);
 /* Shortest round-trip decimal form of a float, PHP style. */
 void value_write_float(buf *out, double f);
 
