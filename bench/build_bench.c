@@ -11,6 +11,7 @@
  * previous N: ratios near 1 mean the build grows linearly. Figures come
  * from the kernel (wait4's rusage) so they cover the whole build process,
  * not just the part a profiler sees. */
+#include "bench.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 
@@ -136,18 +137,6 @@ static int compare_doubles(const void *a, const void *b)
 
 /* The directory this program lives in, to find gen_site and folio next to
  * it when they are not given. */
-static char *own_dir(void)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0)
-        return xstrdup(".");
-    path[n] = 0;
-    char *slash = strrchr(path, '/');
-    if (slash)
-        *slash = 0;
-    return xstrdup(path);
-}
 
 /* Generate the site for n posts unless a complete one is already there. */
 static bool ensure_site(const char *gen_site, const char *work_dir, long n, char **site_dir)
@@ -292,7 +281,7 @@ static bool parse_long(const char *s, long lo, long hi, long *v)
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* keep progress and errors in order */
-    char *dir = own_dir();
+    char *dir = bench_own_dir();
     buf default_folio = BUF_INIT, gen_site = BUF_INIT, default_work = BUF_INIT;
     buf_printf(&default_folio, "%s/../folio", dir);
     buf_printf(&gen_site, "%s/gen_site", dir);

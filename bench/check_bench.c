@@ -7,6 +7,7 @@
  * folders build_bench uses, so either reuses the other's sites), runs
  * `folio check SITE` R times (default 3) and prints the best and median
  * wall time, the CPU time and the number of findings of the last run. */
+#include "bench.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 
@@ -55,17 +56,6 @@ static bool run_program(char *const argv[], const char *out_path, run_stats *st)
     return true;
 }
 
-static char *own_dir(void)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0) return xstrdup(".");
-    path[n] = 0;
-    char *slash = strrchr(path, '/');
-    if (slash) *slash = 0;
-    return xstrdup(path);
-}
-
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -86,7 +76,7 @@ static void print_summary_line(const char *path)
 
 int main(int argc, char **argv)
 {
-    char *dir = own_dir();
+    char *dir = bench_own_dir();
     char *folio = NULL, *gen_site = path_join(dir, "gen_site");
     const char *work = NULL, *threads = NULL;
     long sizes[16];

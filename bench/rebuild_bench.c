@@ -14,6 +14,7 @@
  * time (user + system, all threads: build, server and this client's
  * polling) per edit. The post is put back as it was at the end. */
 #include "../tests/httpc.h"
+#include "bench.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "serve/serve_site.h"
@@ -47,17 +48,6 @@ static double cpu_ms(void)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-static char *own_dir(void)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0) return xstrdup(".");
-    path[n] = 0;
-    char *slash = strrchr(path, '/');
-    if (slash) *slash = 0;
-    return xstrdup(path);
-}
-
 /* DIR/site-N/user, generated unless a complete one is there. */
 static char *ensure_site(const char *work, long n)
 {
@@ -66,7 +56,7 @@ static char *ensure_site(const char *work, long n)
     buf_printf(&user, "%s/user", buf_cstr(&root));
     buf_printf(&marker, "%s/complete", buf_cstr(&root));
     buf_printf(&count, "%ld", n);
-    char *dir = own_dir();
+    char *dir = bench_own_dir();
     buf_printf(&gen, "%s/gen_site", dir);
     free(dir);
     bool ok = true;
