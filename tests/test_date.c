@@ -122,6 +122,28 @@ TEST(times_without_zone_follow_the_configured_zone)
     CHECK_STR(formatted("H:i e", JAN9_2023_10AM_ALMATY, NULL), "10:00 Asia/Almaty");
 }
 
+TEST(recently_formatted_dates_come_back_the_same)
+{
+    /* More instants, formats and languages than the per-thread memory of
+     * recent results holds, twice over: every answer matches the first. */
+    static const char *const formats[] = {"j F Y", "Y-m-d", "c", "D, d M Y H:i:s O"};
+    static const char *const langs[] = {"kk", "ru", "en"};
+    enum { N = 200 };
+    static char first[N][4][3][64];
+    almaty();
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < N; i++)
+            for (int f = 0; f < 4; f++)
+                for (int l = 0; l < 3; l++) {
+                    const char *got = formatted(formats[f], JAN9_2023_10AM_ALMATY + (long long)i * 90061, langs[l]);
+                    if (round == 0) snprintf(first[i][f][l], sizeof first[i][f][l], "%s", got);
+                    else if (strcmp(first[i][f][l], got) != 0) CHECK_STR(got, first[i][f][l]);
+                }
+    CHECK_STR(first[0][0][1], "9 января 2023");
+    CHECK_STR(first[0][0][0], "9 қаңтар 2023");
+    CHECK_STR(first[0][0][2], "9 January 2023");
+}
+
 TEST(unknown_time_zone_is_refused_and_leaves_the_zone_alone)
 {
     almaty();

@@ -398,3 +398,66 @@ TEST(long_front_matter_is_read_whole_wherever_it_ends)
         sitefix_remove(dir);
     }
 }
+
+/* Page files of every size around the loader's read sizes (a 4 KB head
+ * for the front matter, one 16 KB buffer for a whole page): each is read
+ * whole and exactly, with CRLF normalised, and a header longer than the
+ * head still parses. */
+TEST(page_files_of_any_size_are_read_whole_and_exactly)
+{
+    static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 8191, 16383, 16384, 16385, 40000};
+    static const char *const files[][2] = {{"config/system.yaml", "languages:\n  supported: [en]\n"}, {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    enum { N = sizeof sizes / sizeof sizes[0] };
+    char *want[N + 1];
+    for (size_t i = 0; i <= N; i++) {
+        buf file = BUF_INIT;
+        bool long_header = i == N;
+        size_t size = long_header ? 9000 : sizes[i];
+        buf_printf(&file, "---\r\ntitle: 'Size %zu'\r\n", size);
+        if (long_header)
+            for (int k = 0; file.len < 6000; k++) buf_printf(&file, "key%d: 'a value to make the header long'\r\n", k);
+        buf_puts(&file, "---\r\n");
+        for (size_t k = 0; file.len < size; k++) buf_putc(&file, k % 61 == 60 ? '\n' : (char)('a' + k % 26));
+        char rel[64];
+        snprintf(rel, sizeof rel, "pages/%02zu.p%zu/item.md", i + 1, i);
+        char *path = path_join(dir, rel);
+        char *slash = strrchr(path, '/');
+        *slash = 0;
+        dir_make(path);
+        *slash = '/';
+        file_write(path, file.s, file.len);
+        free(path);
+        /* what the loader should hand over: the text without CRs */
+        buf norm = BUF_INIT;
+        for (size_t k = 0; k < file.len; k++)
+            if (file.s[k] != '\r') buf_putc(&norm, file.s[k]);
+        want[i] = buf_detach(&norm, NULL);
+        buf_free(&file);
+    }
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK_INT((long long)d.errors, 0);
+    for (size_t i = 0; s && i <= N; i++) {
+        char route[32];
+        snprintf(route, sizeof route, "/p%zu", i);
+        page_version *pv = find(s, "en", route);
+        CHECK(pv != NULL);
+        if (!pv) continue;
+        char title[32];
+        snprintf(title, sizeof title, "Size %zu", i == N ? (size_t)9000 : sizes[i]);
+        CHECK_STR(pv->title, title);
+        size_t len = 0;
+        char *text = site_read_source(pv, &len);
+        CHECK(text != NULL);
+        if (text) {
+            CHECK_INT((long long)len, (long long)strlen(want[i]));
+            CHECK(strcmp(text, want[i]) == 0);
+        }
+        free(text);
+    }
+    for (size_t i = 0; i <= N; i++) free(want[i]);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}

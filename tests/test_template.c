@@ -403,6 +403,75 @@ TEST(host_filters_functions_and_globals)
     tpl_env_free(env);
 }
 
+static int pure_calls;
+
+static value *counted_translate(void *ud, arena *a, value *in, value **args, size_t nargs, diag_list *d)
+{
+    pure_calls++;
+    const char *key = in && in->kind == V_STRING ? in->u.str.s : "";
+    if (!strcmp(key, "WARN")) diag_add(d, DIAG_WARNING, NULL, 0, 0, "no translation for WARN");
+    if (!strcmp(key, "HELLO")) return value_cstr(a, "Сәлем");
+    if (!strcmp(key, "TAG")) return value_cstr(a, "<b>");
+    return in;
+}
+
+TEST(pure_filters_of_constants_run_once_and_are_still_escaped)
+{
+    static const char *const p[] = {"main", "{{ 'HELLO'|t }} {{ 'TAG'|t }} {{ name|t }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    tpl_env_add_pure_filter(env, "t", counted_translate, NULL, false);
+    pure_calls = 0;
+    for (int i = 0; i < 3; i++) {
+        char *s = render_with(env, "{\"name\": \"HELLO\"}", NULL);
+        CHECK_STR(s, "Сәлем &lt;b&gt; Сәлем");
+        free(s);
+    }
+    /* two constants once each when parsed, the variable on every render */
+    CHECK_INT(pure_calls, 2 + 3);
+    tpl_env_free(env);
+}
+
+TEST(pure_filter_with_something_to_say_says_it_at_render_time)
+{
+    static const char *const p[] = {"main", "\n[{{ 'WARN'|t }}]", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    tpl_env_add_pure_filter(env, "t", counted_translate, NULL, false);
+    for (int i = 0; i < 2; i++) {
+        diag_list d;
+        diag_init(&d);
+        char *s = render_with(env, NULL, &d);
+        CHECK_STR(s, "\n[WARN]");
+        CHECK(diag_has(&d, DIAG_WARNING, "no translation for WARN"));
+        if (d.len) CHECK_INT(d.items[0].line, 2);
+        free(s);
+        diag_free(&d);
+    }
+    tpl_env_free(env);
+}
+
+TEST(literal_arrays_and_hashes_built_once_are_never_changed_by_a_render)
+{
+    static const char *const p[] = {
+        "main",
+        "{% set m = {'a': 1, 'b': [1, 2], 'c': {'d': 'e'}} %}{% set n = m|merge({'x': 9}) %}"
+        "{% set l = [3, 1, 2] %}{{ n|json_encode|raw }}|{{ m|json_encode|raw }}|{{ l|sort|join }}|{{ l|reverse|join }}|"
+        "{{ l|join }}|{{ [1, x]|join }}|{{ {(x): 1}|keys|join }}",
+        NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    for (int i = 0; i < 3; i++) {
+        char *s = render_with(env, i == 1 ? "{\"x\": \"y\"}" : "{\"x\": 5}", NULL);
+        if (i == 1)
+            CHECK_STR(s, "{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"e\"},\"x\":9}|{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"e\"}}|123|213|312|1y|y");
+        else
+            CHECK_STR(s, "{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"e\"},\"x\":9}|{\"a\":1,\"b\":[1,2],\"c\":{\"d\":\"e\"}}|123|213|312|15|5");
+        free(s);
+    }
+    tpl_env_free(env);
+}
+
 TEST(host_function_error_is_reported_at_the_call)
 {
     static const char *const p[] = {"main", "\n  {{ page_of('x') }}", NULL};

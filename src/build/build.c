@@ -87,7 +87,6 @@ static void put_or_report(build_ctx *b, const char *path, const char *data, size
         diag_add(b->d, DIAG_ERROR, source, 0, 0, "cannot write %s: %s", path, strerror(errno));
 }
 
-#define MAX_PAGE_FILE (32 * 1024 * 1024)
 
 /* One page version: its file is read once, and the check looks at its
  * Markdown while it renders. */
@@ -96,7 +95,7 @@ static void pass_content(void *ctx, int worker, size_t i)
     build_ctx *b = ctx;
     page_version *pv = b->s->versions[i];
     page_source src = {0};
-    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    src.text = site_read_source(pv, &src.len);
     if (!src.text) {
         if (is_published(pv)) {
             diag_add(b->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
@@ -104,7 +103,6 @@ static void pass_content(void *ctx, int worker, size_t i)
         }
         return;
     }
-    src.len = source_normalize(src.text, src.len);
     frontmatter_find_body(&src);
     check_page *check = check_page_begin(b->check, worker, i, &src);
     if (!is_published(pv)) {

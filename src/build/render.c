@@ -15,6 +15,7 @@
 #include "template/template.h"
 #include "theme/theme.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,16 +206,34 @@ static const char *const attr_names[] = {
     "visible",
 };
 
+/* Templates ask for some 70 attributes a page: a hash table built once
+ * finds their ids with one comparison instead of a binary search's five. */
+#define ATTR_SLOTS 128 /* a power of two, well above the number of names */
+static signed char attr_slots[ATTR_SLOTS];
+static pthread_once_t attr_once = PTHREAD_ONCE_INIT;
+
+static unsigned attr_hash(const char *key)
+{
+    unsigned h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static void attr_table_init(void)
+{
+    memset(attr_slots, -1, sizeof attr_slots);
+    for (size_t i = 0; i < sizeof attr_names / sizeof attr_names[0]; i++) {
+        unsigned k = attr_hash(attr_names[i]) & (ATTR_SLOTS - 1);
+        while (attr_slots[k] >= 0) k = (k + 1) & (ATTR_SLOTS - 1);
+        attr_slots[k] = (signed char)i;
+    }
+}
+
 static int attr_id(const char *key)
 {
-    size_t lo = 0, hi = sizeof attr_names / sizeof attr_names[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(key, attr_names[mid]);
-        if (!c) return (int)mid;
-        if (c < 0) hi = mid;
-        else lo = mid + 1;
-    }
+    pthread_once(&attr_once, attr_table_init);
+    for (unsigned k = attr_hash(key) & (ATTR_SLOTS - 1); attr_slots[k] >= 0; k = (k + 1) & (ATTR_SLOTS - 1))
+        if (!strcmp(attr_names[attr_slots[k]], key)) return attr_slots[k];
     return ATTR_NONE;
 }
 
@@ -557,7 +576,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         t_ud *ud = arena_alloc(&r->arena, sizeof *ud);
         ud->r = r;
         ud->lang = l;
-        tpl_env_add_filter(r->env[l], "t", filter_t, ud, false);
+        tpl_env_add_pure_filter(r->env[l], "t", filter_t, ud, false);
         tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }
@@ -584,14 +603,11 @@ static value *latest_posts(render_state *st, int lang)
     return l;
 }
 
-static value *site_for_page(render_state *st, int lang, const page_version *pv)
+/* The language switcher: this page in the other languages, else their home. */
+static value *site_languages(render_state *st, int lang, const page_version *pv)
 {
     const site *s = st->r->s;
     arena *a = st->a;
-    value *base = st->r->site_values[lang];
-    value *v = value_map(a);
-    for (size_t i = 0; i < base->u.map.len; i++) map_set(a, v, base->u.map.items[i].key, base->u.map.items[i].val);
-    /* Language switcher: this page in the other languages, else their home. */
     value *langs = value_list(a);
     for (int k = 0; k < s->nlangs; k++) {
         const page_version *t = pv ? pv->page->v[k] : NULL;
@@ -603,10 +619,15 @@ static value *site_for_page(render_state *st, int lang, const page_version *pv)
         map_set(a, m, "current", value_bool(k == lang));
         list_push(a, langs, m);
     }
-    map_set(a, v, "languages", langs);
-    /* Mark the active menu entry. */
+    return langs;
+}
+
+/* The menu with the entry of this page (or of its section) active. */
+static value *site_menu(render_state *st, int lang, const page_version *pv)
+{
+    arena *a = st->a;
     value *menu = value_list(a);
-    value *bm = map_get(base, "menu");
+    value *bm = map_get(st->r->site_values[lang], "menu");
     for (size_t i = 0; i < bm->u.list.len; i++) {
         value *e = value_copy(a, bm->u.list.items[i]);
         const char *route = value_path_str(e, "route", "");
@@ -619,11 +640,14 @@ static value *site_for_page(render_state *st, int lang, const page_version *pv)
         map_set(a, e, "active", value_bool(active));
         list_push(a, menu, e);
     }
-    map_set(a, v, "menu", menu);
-    map_set(a, v, "latest", latest_posts(st, lang));
-    map_set(a, v, "url", value_cstr(a, st->r->base_url));
-    map_set(a, v, "base_url", value_cstr(a, st->r->base_url));
-    /* Feeds: a list's own, or the list a post belongs to. */
+    return menu;
+}
+
+/* Feeds: a list's own, or the list a post belongs to. */
+static value *site_feeds(render_state *st, int lang, const page_version *pv)
+{
+    const site *s = st->r->s;
+    arena *a = st->a;
     value *feeds = value_list(a);
     const page_version *list = NULL;
     if (pv && feeds_is_list(pv)) list = pv;
@@ -640,8 +664,76 @@ static value *site_for_page(render_state *st, int lang, const page_version *pv)
             list_push(a, feeds, f);
         }
     }
-    map_set(a, v, "feeds", feeds);
-    return v;
+    return feeds;
+}
+
+/* `site` as templates see it: the language's values built once (title,
+ * config, ...) plus what depends on the page (language switcher, active
+ * menu entry, latest posts, feeds), each made when a template first asks
+ * for it rather than copied into a new map for every page. */
+enum { SITE_LANGUAGES, SITE_MENU, SITE_LATEST, SITE_FEEDS, SITE_URL, SITE_PER_PAGE };
+static const char *const site_per_page[SITE_PER_PAGE] = {"languages", "menu", "latest", "feeds", "url"};
+
+typedef struct site_obj {
+    render_state *st;
+    int lang;
+    const page_version *pv;
+    value *memo[SITE_PER_PAGE];
+    value *whole; /* as a map, for iteration and json_encode */
+} site_obj;
+
+static value *site_part(site_obj *o, int part)
+{
+    if (o->memo[part]) return o->memo[part];
+    render_state *st = o->st;
+    value *v = NULL;
+    switch (part) {
+    case SITE_LANGUAGES: v = site_languages(st, o->lang, o->pv); break;
+    case SITE_MENU: v = site_menu(st, o->lang, o->pv); break;
+    case SITE_LATEST: v = latest_posts(st, o->lang); break;
+    case SITE_FEEDS: v = site_feeds(st, o->lang, o->pv); break;
+    default: v = value_cstr(st->a, st->r->base_url); break;
+    }
+    return o->memo[part] = v;
+}
+
+static value *site_get(void *self, const char *key, arena *a)
+{
+    site_obj *o = self;
+    (void)a;
+    for (int i = 0; i < SITE_PER_PAGE; i++)
+        if (!strcmp(key, site_per_page[i])) return site_part(o, i);
+    if (!strcmp(key, "base_url")) return site_part(o, SITE_URL);
+    return map_get(o->st->r->site_values[o->lang], key);
+}
+
+static value *site_to_value(void *self, arena *a)
+{
+    site_obj *o = self;
+    (void)a;
+    if (o->whole) return o->whole;
+    arena *m = o->st->a;
+    value *base = o->st->r->site_values[o->lang];
+    value *v = value_map(m);
+    for (size_t i = 0; i < base->u.map.len; i++) map_set(m, v, base->u.map.items[i].key, base->u.map.items[i].val);
+    map_set(m, v, "languages", site_part(o, SITE_LANGUAGES));
+    map_set(m, v, "menu", site_part(o, SITE_MENU));
+    map_set(m, v, "latest", site_part(o, SITE_LATEST));
+    map_set(m, v, "url", site_part(o, SITE_URL));
+    map_set(m, v, "base_url", site_part(o, SITE_URL));
+    map_set(m, v, "feeds", site_part(o, SITE_FEEDS));
+    return o->whole = v;
+}
+
+static const value_class site_class = {"site", site_get, site_to_value, NULL};
+
+static value *site_for_page(render_state *st, int lang, const page_version *pv)
+{
+    site_obj *o = arena_zalloc(st->a, sizeof *o);
+    o->st = st;
+    o->lang = lang;
+    o->pv = pv;
+    return value_object(st->a, &site_class, o);
 }
 
 static bool template_exists(const renderer *r, const char *name)

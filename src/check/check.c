@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PAGE_FILE (32 * 1024 * 1024)
 
 
 int check_body_line(const page_source *src, const char *needle, int *col)
@@ -36,9 +35,8 @@ int check_body_line(const page_source *src, const char *needle, int *col)
 void check_read_source(const page_version *pv, page_source *src)
 {
     *src = (page_source){0};
-    src->text = file_read(pv->file, &src->len, MAX_PAGE_FILE);
+    src->text = site_read_source(pv, &src->len);
     if (!src->text) return;
-    src->len = source_normalize(src->text, src->len);
     /* The loader parsed the header; only where the body starts is needed. */
     frontmatter_find_body(src);
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PAGE_FILE (32 * 1024 * 1024)
 
 const media_file *content_find_media(const page *pg, const char *name)
 {
@@ -128,12 +127,11 @@ int content_render(const site *s, const page_version *pv, const content_options 
                    buf *summary_html, bool *has_more, diag_list *d)
 {
     page_source src = {0};
-    src.text = file_read(pv->file, &src.len, MAX_PAGE_FILE);
+    src.text = site_read_source(pv, &src.len);
     if (!src.text) {
         diag_add(d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
         return -1;
     }
-    src.len = source_normalize(src.text, src.len);
     /* The loader parsed (and reported) the header already. */
     frontmatter_find_body(&src);
     int rc = content_render_source(s, pv, &src, opt, content_html, summary_html, has_more, d);

@@ -116,6 +116,9 @@ struct site {
  * time(NULL). Sets the process time zone (call before starting threads). */
 site *site_load(const char *user_dir, long long now, diag_list *d);
 void site_free(site *s);
+/* The text of pv's file, normalised (see source_normalize), for the
+ * caller to free. NULL (errno set) when it cannot be read. */
+char *site_read_source(const page_version *pv, size_t *len);
 
 int site_lang_index(const site *s, const char *code); /* -1 when unknown */
 /* URL prefix of a language: "/kk" (or "" for the default language when

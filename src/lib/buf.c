@@ -95,28 +95,43 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+#ifdef __SSE2__
+/* Bytes of v that need escaping, as a bit mask. */
+static inline int html_special_mask(__m128i v, bool apostrophes, bool brackets)
+{
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    if (apostrophes) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    if (brackets) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
+    return _mm_movemask_epi8(hit);
+}
+#endif
+
 size_t html_plain_span(const char *s, size_t len, bool apostrophes, bool brackets)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                  quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\''), brack = _mm_set1_epi8('[');
     for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot)));
-        if (apostrophes) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, apos));
-        if (brackets) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, brack));
-        int mask = _mm_movemask_epi8(hit);
+        int mask = html_special_mask(_mm_loadu_si128((const __m128i *)(s + i)), apostrophes, brackets);
         if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
     }
-#endif
+    /* The last few bytes (most text runs are short): one more compare on
+     * a copy padded with NULs, which never match. */
+    if (i < len) {
+        char tail[16] = {0};
+        memcpy(tail, s + i, len - i);
+        int mask = html_special_mask(_mm_loadu_si128((const __m128i *)tail), apostrophes, brackets);
+        return mask ? i + (size_t)__builtin_ctz((unsigned)mask) : len;
+    }
+    return len;
+#else
     for (; i < len; i++) {
         char c = s[i];
         if (c == '&' || c == '<' || c == '>' || c == '"' || (apostrophes && c == '\'') || (brackets && c == '['))
             return i;
     }
     return len;
+#endif
 }
 
 void buf_add_html(buf *b, const char *s, size_t len)

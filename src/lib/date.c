@@ -720,15 +720,68 @@ static const char *zone_name(void)
     return *tz == ':' ? tz + 1 : tz;
 }
 
+static void format_tm(buf *out, const char *php_format, long long t, int li);
+
+/* Pages show the same few dates again and again (a sidebar of the latest
+ * posts on every page), so each thread keeps its recent results: short
+ * formats and results only, stored inline, forgotten when the time zone
+ * changes. */
+#define FORMAT_CACHE 128
+#define FORMAT_MAX 24
+#define FORMATTED_MAX 64
+
+typedef struct format_entry {
+    unsigned generation; /* 0: empty */
+    int lang;
+    long long t;
+    char format[FORMAT_MAX];
+    char text[FORMATTED_MAX];
+    unsigned char len;
+} format_entry;
+
+static _Thread_local format_entry format_cache[FORMAT_CACHE];
+
 void date_format(buf *out, const char *php_format, long long t, const char *lang)
 {
     if (!php_format)
         return;
     if (t > MAX_UNIX_SECONDS || t < MIN_UNIX_SECONDS)
         t = 0;
+    int li = lang_index(lang);
+    size_t fl = strlen(php_format);
+    if (fl >= FORMAT_MAX) {
+        format_tm(out, php_format, t, li);
+        return;
+    }
+    unsigned long long h = (unsigned long long)t * 0x9E3779B97F4A7C15ULL ^ (unsigned long long)li;
+    for (size_t i = 0; i < fl; i++)
+        h = (h ^ (unsigned char)php_format[i]) * 0x100000001B3ULL;
+    h ^= h >> 31; /* splitmix64's finish: every input bit reaches the slot bits */
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 27;
+    format_entry *e = &format_cache[(h >> 40) % FORMAT_CACHE];
+    unsigned gen = atomic_load(&zone_generation);
+    if (e->generation == gen && e->t == t && e->lang == li && !strcmp(e->format, php_format)) {
+        buf_add(out, e->text, e->len);
+        return;
+    }
+    size_t start = out->len;
+    format_tm(out, php_format, t, li);
+    size_t n = out->len - start;
+    if (n < FORMATTED_MAX) {
+        e->generation = gen;
+        e->t = t;
+        e->lang = li;
+        memcpy(e->format, php_format, fl + 1);
+        if (n) memcpy(e->text, out->s + start, n);
+        e->len = (unsigned char)n;
+    }
+}
+
+static void format_tm(buf *out, const char *php_format, long long t, int li)
+{
     struct tm tm;
     local_tm(t, &tm);
-    int li = lang_index(lang);
     long long year = tm.tm_year + 1900LL;
     int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
     bool follows_day = false; /* a day number came last, bar spaces */

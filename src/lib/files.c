@@ -85,12 +85,14 @@ char *file_read(const char *path, size_t *len, size_t max_size)
     return data;
 }
 
-char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, time_t *mtime)
+char *file_read_head(const char *path, size_t head, size_t *len, bool *whole)
 {
-    struct stat st;
-    int fd = open_regular(path, &st);
+    /* No fstat: the callers know the file is a regular one (a folder
+     * listing said so), and a read that stops short of head is the end
+     * of a regular file. O_NONBLOCK as in open_regular; a folder put in
+     * its place fails the read. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return NULL;
-    if (mtime) *mtime = st.st_mtime;
     char *data = xmalloc(head + 1);
     ssize_t r = read_upto(fd, data, head);
     int e = errno;
@@ -102,9 +104,9 @@ char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, ti
     }
     data[r] = 0;
     *len = (size_t)r;
-    /* Short of head bytes, or all that fstat counted (a file of exactly
-     * head bytes): the whole file. */
-    *whole = (size_t)r < head || (st.st_size > 0 && (off_t)r >= st.st_size);
+    *whole = (size_t)r < head;
+    /* Most pages are a few kilobytes: give back the rest of the buffer. */
+    if (*whole && head - (size_t)r > 4096) data = xrealloc(data, (size_t)r + 1);
     return data;
 }
 

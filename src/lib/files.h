@@ -10,10 +10,10 @@
 /* Whole file into a malloc'd NUL-terminated buffer, NULL on failure.
  * Files larger than max_size fail with EFBIG. */
 char *file_read(const char *path, size_t *len, size_t max_size);
-/* At most the first head bytes of a file, NUL-terminated; *whole tells
- * whether that is all of it, *mtime (when not NULL) gets its modification
- * time. NULL on failure, as file_read. */
-char *file_read_head(const char *path, size_t head, size_t *len, bool *whole, time_t *mtime);
+/* At most the first head bytes of a file known to be a regular one,
+ * NUL-terminated; *whole tells whether that is all of it. NULL on
+ * failure, as file_read. */
+char *file_read_head(const char *path, size_t head, size_t *len, bool *whole);
 /* Write a file (truncating). Returns 0 or -1. */
 int file_write(const char *path, const void *data, size_t len);
 /* The same with path relative to the open folder dirfd (AT_FDCWD: the

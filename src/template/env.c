@@ -67,9 +67,9 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v)
 }
 
 static void add_callable(tpl_env *env, callable ***list, size_t *n, const char *name, tpl_native_fn fn, void *ud,
-                         bool is_safe)
+                         bool is_safe, bool pure)
 {
-    callable c = {arena_strdup(&env->mem, name), NULL, fn, ud, is_safe, false};
+    callable c = {arena_strdup(&env->mem, name), NULL, fn, ud, is_safe, false, pure};
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*list)[i]->name, name)) {
             *(*list)[i] = c;
@@ -83,12 +83,17 @@ static void add_callable(tpl_env *env, callable ***list, size_t *n, const char *
 
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe)
 {
-    add_callable(env, &env->filters, &env->nfilters, name, fn, ud, is_safe);
+    add_callable(env, &env->filters, &env->nfilters, name, fn, ud, is_safe, false);
+}
+
+void tpl_env_add_pure_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe)
+{
+    add_callable(env, &env->filters, &env->nfilters, name, fn, ud, is_safe, true);
 }
 
 void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe)
 {
-    add_callable(env, &env->functions, &env->nfunctions, name, fn, ud, is_safe);
+    add_callable(env, &env->functions, &env->nfunctions, name, fn, ud, is_safe, false);
 }
 
 const callable *tpl_env_filter(const tpl_env *env, const char *name)
@@ -115,7 +120,7 @@ static void add_entry(tpl_env *env, const char *name, tpl *t)
     env->cache[env->ncache++] = (cache_entry){xstrdup(name), t};
 }
 
-#define RECENT_SLOTS 64
+#define RECENT_SLOTS 256
 #define RECENT_NAME 120
 
 typedef struct recent_template {

@@ -369,6 +369,7 @@ value *tpl_eval(render *r, const expr *e)
     }
     case E_SELF: return value_str_ref(r->a, tpl_display_name(e->owner), strlen(tpl_display_name(e->owner)));
     case E_ARRAY: {
+        if (e->folded) return e->folded;
         value *l = value_list(r->a);
         for (size_t i = 0; i < e->nargs && !r->failed; i++) {
             value *v = tpl_eval(r, e->args[i]);
@@ -377,6 +378,7 @@ value *tpl_eval(render *r, const expr *e)
         return l;
     }
     case E_HASH: {
+        if (e->folded) return e->folded;
         value *m = value_map(r->a);
         for (size_t i = 0; i + 1 < e->nargs && !r->failed; i += 2) {
             value *k = tpl_eval(r, e->args[i]);
@@ -402,6 +404,7 @@ value *tpl_eval(render *r, const expr *e)
     }
     case E_COND: return value_truthy(tpl_eval(r, e->a)) ? tpl_eval(r, e->b) : tpl_eval(r, e->c);
     case E_FILTER: {
+        if (e->folded) return e->folded;
         value *in;
         if (e->is_default) {
             bool defined;

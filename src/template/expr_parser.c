@@ -415,6 +415,55 @@ static expr *parse_function_call(parser *p, const token *nt)
     return e;
 }
 
+/* ---- constant folding ---- */
+
+/* The value of a constant expression, or NULL. */
+static value *const_value(const expr *e)
+{
+    if (!e) return NULL;
+    return e->kind == E_CONST ? e->val : e->folded;
+}
+
+/* Arrays and hashes written out in full ({'kk': 'Қазақша', ...}) are
+ * built once, not on every render. */
+static void fold_literal(parser *p, expr *e)
+{
+    for (size_t i = 0; i < e->nargs; i++)
+        if (!const_value(e->args[i])) return;
+    if (e->kind == E_ARRAY) {
+        value *l = value_list(p->a);
+        for (size_t i = 0; i < e->nargs; i++) list_push(p->a, l, const_value(e->args[i]));
+        e->folded = l;
+        return;
+    }
+    value *m = value_map(p->a);
+    for (size_t i = 0; i + 1 < e->nargs; i += 2) {
+        const value *k = const_value(e->args[i]);
+        if (k->kind != V_STRING) return; /* keys are strings when parsed; others convert at render time */
+        map_setn(p->a, m, k->u.str.s, k->u.str.len, const_value(e->args[i + 1]));
+    }
+    e->folded = m;
+}
+
+/* A pure host filter of constants ('READ_MORE'|t) runs now, once; when
+ * it has anything to say, it runs at render time instead, where its
+ * messages reach the render's report. */
+static void fold_filter(parser *p, expr *f)
+{
+    if (!f->fn || !f->fn->native || !f->fn->pure) return;
+    value *in = const_value(f->a);
+    if (!in) return;
+    value *args[16];
+    if (f->nargs > 16) return;
+    for (size_t i = 0; i < f->nargs; i++)
+        if (!(args[i] = const_value(f->args[i]))) return;
+    diag_list quiet;
+    diag_init(&quiet);
+    value *v = f->fn->native(f->fn->ud, p->a, in, args, f->nargs, &quiet);
+    if (!quiet.len && v) f->folded = v;
+    diag_free(&quiet);
+}
+
 static expr *parse_hash(parser *p, const token *open)
 {
     expr *e = new_expr(p, E_HASH, open);
@@ -473,6 +522,7 @@ static expr *parse_hash(parser *p, const token *open)
         e->args[e->nargs++] = v;
     }
     if (!expect(p, T_PUNCT, "}", "\"}\"")) return NULL;
+    fold_literal(p, e);
     return e;
 }
 
@@ -528,7 +578,7 @@ static expr *parse_primary(parser *p)
                 }
                 e->args[e->nargs++] = item;
             }
-            if (!p->failed) expect(p, T_PUNCT, "]", "\"]\"");
+            if (!p->failed && expect(p, T_PUNCT, "]", "\"]\"")) fold_literal(p, e);
         } else if (tok_is(t, T_PUNCT, "{")) {
             e = parse_hash(p, t);
         } else if (tok_is(t, T_PUNCT, "-") || tok_is(t, T_PUNCT, "+")) {
@@ -581,6 +631,7 @@ static expr *make_filter(parser *p, const token *nt, expr *input, expr **args, s
     if (f->fn->pre_escape_html && p->escape && strcmp(p->escape, "html") == 0)
         input = autoescape_expr(p, input);
     f->a = input;
+    fold_filter(p, f);
     return f;
 }
 

@@ -69,6 +69,7 @@ typedef struct callable {
     void *ud;
     bool is_safe;
     bool pre_escape_html;  /* input is escaped first (nl2br) */
+    bool pure;             /* native only: the result depends on input and arguments alone */
 } callable;
 
 const callable *tpl_builtin_filter(const char *name);
@@ -138,6 +139,10 @@ struct expr {
     tpl *owner;            /* template the expression is in (errors, _self) */
     const char **params;   /* E_ARROW */
     size_t nparams;
+    /* E_ARRAY, E_HASH, E_FILTER made of constants: the value, computed
+     * when parsed (values are never changed in place, so one serves
+     * every render). Unlike E_CONST it is still escaped when printed. */
+    value *folded;
 };
 
 /* ---- statements ---- */

@@ -65,6 +65,10 @@ void tpl_env_add_global(tpl_env *env, const char *name, value *v);
 /* Register a filter / function. is_safe: its result is HTML and is not
  * escaped again. A later registration replaces a built-in of that name. */
 void tpl_env_add_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
+/* The same for a filter whose result depends only on its input and
+ * arguments (a translation lookup): applied to constants, it runs once,
+ * when the template is parsed. */
+void tpl_env_add_pure_filter(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void *ud, bool is_safe);
 
 /* Render template `name` with context (a map, an object whose attributes
