@@ -129,7 +129,7 @@ TEST(recently_formatted_dates_come_back_the_same)
     static const char *const formats[] = {"j F Y", "Y-m-d", "c", "D, d M Y H:i:s O"};
     static const char *const langs[] = {"kk", "ru", "en"};
     enum { N = 200 };
-    static char first[N][4][3][64];
+    static char first[N][4][3][256];
     almaty();
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < N; i++)
