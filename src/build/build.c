@@ -171,7 +171,7 @@ static void pass_lists(void *ctx, int worker, size_t job)
         } else {
             arena a = ARENA_INIT;
             const char *url = site_list_page_url(&a, pv, n);
-            put_or_report(b, arena_printf(&a, "%sindex.html", url + 1), html.s, html.len, pv->file);
+            put_or_report(b, arena_cat(&a, url + 1, "index.html", (char *)NULL), html.s, html.len, pv->file);
             arena_free(&a);
         }
         count_page(b);

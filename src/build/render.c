@@ -334,10 +334,10 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         const char *t = summary_text(o);
         return value_cstr(a, *t ? t : site_config_str(s, pv->lang, "metadata.description", ""));
     }
-    if (id == ATTR_ABSOLUTE_URL) return value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, pv->url));
+    if (id == ATTR_ABSOLUTE_URL) return value_cstr(a, arena_cat(a, st->r->base_url, pv->url, (char *)NULL));
     if (id == ATTR_IMAGE_URL) {
         const media_file *m = seo_lead_image(pv);
-        return m ? value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, m->url)) : value_null();
+        return m ? value_cstr(a, arena_cat(a, st->r->base_url, m->url, (char *)NULL)) : value_null();
     }
     if (id == ATTR_OG_LOCALE) return value_cstr(a, seo_og_locale(s->langs[pv->lang]));
     if (id == ATTR_OG_TYPE) return value_cstr(a, seo_is_post(pv) ? "article" : "website");
@@ -554,7 +554,7 @@ static value *fn_asset(void *ud, arena *a, value *input, value **args, size_t na
     (void)input;
     const char *name = nargs ? value_to_cstr(a, args[0]) : "";
     for (size_t i = 0; i < r->nassets; i++)
-        if (!strcmp(r->assets[i].name, name)) return value_cstr(a, arena_printf(a, "/%s", r->assets[i].out_path));
+        if (!strcmp(r->assets[i].name, name)) return value_cstr(a, arena_cat(a, "/", r->assets[i].out_path, (char *)NULL));
     if (d) diag_add(d, DIAG_WARNING, NULL, 0, 0, "asset('%s'): the theme has no such file", name);
     return value_null();
 }
@@ -614,7 +614,7 @@ static value *site_languages(render_state *st, int lang, const page_version *pv)
         value *m = value_map(a);
         map_set(a, m, "code", value_cstr(a, s->langs[k]));
         bool has = t && t->published && t->routable;
-        map_set(a, m, "url", value_cstr(a, has ? t->url : arena_printf(a, "%s/", site_lang_prefix(s, k))));
+        map_set(a, m, "url", value_cstr(a, has ? t->url : arena_cat(a, site_lang_prefix(s, k), "/", (char *)NULL)));
         map_set(a, m, "has_page", value_bool(has));
         map_set(a, m, "current", value_bool(k == lang));
         list_push(a, langs, m);
@@ -660,7 +660,7 @@ static value *site_feeds(render_state *st, int lang, const page_version *pv)
             map_set(a, f, "title", value_cstr(a, arena_printf(a, "%s: %s (%s)", site_config_str(s, lang, "title", ""),
                                                               list->title, kinds[k][1])));
             const char *u = k == 0 ? feeds_rss_url(list, a) : feeds_atom_url(list, a);
-            map_set(a, f, "url", value_cstr(a, arena_printf(a, "%s%s", st->r->base_url, u)));
+            map_set(a, f, "url", value_cstr(a, arena_cat(a, st->r->base_url, u, (char *)NULL)));
             list_push(a, feeds, f);
         }
     }

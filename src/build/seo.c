@@ -197,7 +197,7 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     if (seo_is_post(pv)) {
         /* The common case, one per post page: written straight out. */
         buf j = BUF_INIT;
-        const char *page_url = arena_printf(a, "%s%s", base, pv->url);
+        const char *page_url = arena_cat(a, base, pv->url, (char *)NULL);
         buf_puts(&j, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":");
         json_text(&j, pv->title);
         buf_puts(&j, ",\"url\":");
@@ -218,13 +218,13 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
         const media_file *img = seo_lead_image(pv);
         if (img) {
             buf_puts(&j, ",\"image\":");
-            json_text(&j, arena_printf(a, "%s%s", base, img->url));
+            json_text(&j, arena_cat(a, base, img->url, (char *)NULL));
         }
         buf org = BUF_INIT;
         buf_puts(&org, "{\"@type\":\"MedicalOrganization\",\"name\":");
         json_text(&org, org_name);
         buf_puts(&org, ",\"url\":");
-        json_text(&org, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l)));
+        json_text(&org, arena_cat(a, base, site_lang_prefix(s, l), "/", (char *)NULL));
         buf_putc(&org, '}');
         buf_puts(&j, ",\"publisher\":");
         buf_add(&j, org.s, org.len);
@@ -238,7 +238,7 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     } else if (pv->is_home) {
         map_set(a, v, "@type", str(a, "MedicalOrganization"));
         map_set(a, v, "name", str(a, org_name));
-        map_set(a, v, "url", str(a, arena_printf(a, "%s%s/", base, site_lang_prefix(s, l))));
+        map_set(a, v, "url", str(a, arena_cat(a, base, site_lang_prefix(s, l), "/", (char *)NULL)));
         const char *desc = site_config_str(s, l, "metadata.description", "");
         if (*desc) map_set(a, v, "description", str(a, desc));
         const char *phone = site_config_str(s, l, "organization.phone", "");

@@ -341,7 +341,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             child->dir = spath;
             child->folder = name;
             child->order = split_order_prefix(name, &child->folder_slug);
-            child->rel = pg->rel[0] ? arena_printf(a, "%s/%s", pg->rel, name) : name;
+            child->rel = pg->rel[0] ? arena_cat(a, pg->rel, "/", name, (char *)NULL) : name;
             if (pg->nchildren == capchild) {
                 capchild = capchild ? capchild * 2 : 8;
                 page **c = arena_alloc(a, capchild * sizeof *c);
@@ -592,7 +592,7 @@ static const char *parent_route(const site *s, const page *pg, int lang)
     if (pv) return pv->route[1] ? pv->route : "";
     /* A parent absent in this language still lends its folder slug. */
     const char *pr = parent_route(s, pg->parent, lang);
-    return arena_printf((arena *)&s->arena, "%s/%s", pr, pg->parent->folder_slug);
+    return arena_cat((arena *)&s->arena, pr, "/", pg->parent->folder_slug, (char *)NULL);
 }
 
 static void assign_routes(site *s, diag_list *d)
@@ -603,16 +603,16 @@ static void assign_routes(site *s, diag_list *d)
             page_version *pv = pg->v[l];
             if (!pv) continue;
             const char *prefix = site_lang_prefix(s, l);
-            pv->route = arena_printf(&s->arena, "%s/%s", parent_route(s, pg, l), pv->slug);
+            pv->route = arena_cat(&s->arena, parent_route(s, pg, l), "/", pv->slug, (char *)NULL);
             pv->is_home = !strcmp(pv->route, s->home_alias);
             const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
-            pv->url = pv->is_home ? arena_printf(&s->arena, "%s/", prefix)
-                                  : arena_printf(&s->arena, "%s%s/", prefix, pv->route);
+            pv->url = pv->is_home ? arena_cat(&s->arena, prefix, "/", (char *)NULL)
+                                  : arena_cat(&s->arena, prefix, pv->route, "/", (char *)NULL);
             const char *lp = prefix[0] ? prefix + 1 : "";
             if (!lp[0] && !dirpart[0]) pv->out_path = "index.html";
-            else if (!lp[0]) pv->out_path = arena_printf(&s->arena, "%s/index.html", dirpart);
-            else if (!dirpart[0]) pv->out_path = arena_printf(&s->arena, "%s/index.html", lp);
-            else pv->out_path = arena_printf(&s->arena, "%s/%s/index.html", lp, dirpart);
+            else if (!lp[0]) pv->out_path = arena_cat(&s->arena, dirpart, "/index.html", (char *)NULL);
+            else if (!dirpart[0]) pv->out_path = arena_cat(&s->arena, lp, "/index.html", (char *)NULL);
+            else pv->out_path = arena_cat(&s->arena, lp, "/", dirpart, "/index.html", (char *)NULL);
 
             if (!pv->published || !pv->routable) continue;
             const char *key = pv->is_home ? "/" : pv->route;

@@ -66,6 +66,25 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 
 char *arena_strdup(arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
 
+char *arena_cat(arena *a, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) n += strlen(s);
+    va_end(ap);
+    char *out = arena_alloc(a, n + 1), *p = out;
+    va_start(ap, a);
+    for (const char *s; (s = va_arg(ap, const char *));) {
+        size_t l = strlen(s);
+        memcpy(p, s, l);
+        p += l;
+    }
+    va_end(ap);
+    *p = 0;
+    return out;
+}
+
 char *arena_printf(arena *a, const char *fmt, ...)
 {
     /* Short results (URLs, paths) are formatted once, into a stack buffer. */

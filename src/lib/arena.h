@@ -23,6 +23,9 @@ void *arena_zalloc(arena *a, size_t n);      /* zeroed */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The strings given, up to a NULL, one after the other: arena_printf's
+ * "%s%s" without parsing a format, for paths made by the thousand. */
+char *arena_cat(arena *a, ...) __attribute__((sentinel));
 void arena_free(arena *a);                   /* releases everything; a is reusable */
 size_t arena_used(const arena *a);           /* bytes handed out, for statistics */
 
