@@ -33,13 +33,7 @@
 #define MAX_RUNS 100
 #define MAX_POSTS 1000000
 
-/* One finished child process. */
-typedef struct run_stats {
-    double wall_seconds;
-    double cpu_seconds; /* user + system */
-    long peak_rss_kb;
-    int exit_status; /* exit code, or 128 + signal */
-} run_stats;
+typedef bench_child run_stats;
 
 typedef struct size_result {
     long posts;
@@ -49,54 +43,12 @@ typedef struct size_result {
     bool ok;
 } size_result;
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-static double timeval_seconds(struct timeval tv)
-{
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-/* Run argv[0] with stdout discarded and stderr into log_path; wait4 gives
- * the child's own CPU time and peak RSS. Returns false when it could not
- * be started at all. */
+/* Run argv[0] with stdout discarded and stderr into log_path. */
 static bool run_program(char *const argv[], const char *log_path, run_stats *st)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "build_bench: fork: %s\n", strerror(errno));
-        return false;
-    }
-    if (pid == 0) {
-        int null_fd = open("/dev/null", O_WRONLY);
-        int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (null_fd >= 0)
-            dup2(null_fd, STDOUT_FILENO);
-        if (log_fd >= 0)
-            dup2(log_fd, STDERR_FILENO);
-        execv(argv[0], argv);
-        fprintf(stderr, "build_bench: cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) {
-            fprintf(stderr, "build_bench: wait4: %s\n", strerror(errno));
-            return false;
-        }
-    }
-    st->wall_seconds = seconds_since(&start);
-    st->cpu_seconds = timeval_seconds(ru.ru_utime) + timeval_seconds(ru.ru_stime);
-    st->peak_rss_kb = ru.ru_maxrss; /* kilobytes on Linux */
-    st->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
+    if (bench_run(argv, NULL, log_path, st)) return true;
+    fprintf(stderr, "build_bench: cannot run %s: %s\n", argv[0], strerror(errno));
+    return false;
 }
 
 static void print_log_tail(const char *log_path)
@@ -129,11 +81,6 @@ static long count_html_files(const char *dir)
     return html_files_seen;
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The directory this program lives in, to find gen_site and folio next to
  * it when they are not given. */
@@ -208,7 +155,7 @@ static size_result bench_size(const char *folio, const char *gen_site, const cha
     if (r.ok) {
         double sorted[MAX_RUNS];
         memcpy(sorted, walls, sizeof(double) * (size_t)runs);
-        qsort(sorted, (size_t)runs, sizeof(double), compare_doubles);
+        qsort(sorted, (size_t)runs, sizeof(double), bench_compare_doubles);
         r.best_wall = sorted[0];
         /* The lower median, so that it is the time of an actual run. */
         r.median_wall = sorted[(runs - 1) / 2];

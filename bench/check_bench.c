@@ -24,45 +24,8 @@
 
 #define MAX_RUNS 50
 
-typedef struct run_stats {
-    double wall, cpu;
-    int exit_status;
-} run_stats;
+typedef bench_child run_stats;
 
-/* Run argv with stdout into out_path and stderr discarded. */
-static bool run_program(char *const argv[], const char *out_path, run_stats *st)
-{
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    pid_t pid = fork();
-    if (pid < 0) return false;
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null_fd = open("/dev/null", O_WRONLY);
-        if (out >= 0) dup2(out, STDOUT_FILENO);
-        if (null_fd >= 0) dup2(null_fd, STDERR_FILENO);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    int status = 0;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) return false;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    st->wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    st->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-              (double)ru.ru_stime.tv_usec / 1e6;
-    st->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The last line of the check's output: "folio check: ... N errors, ..." */
 static void print_summary_line(const char *path)
 {
     size_t len;
@@ -112,8 +75,8 @@ int main(int argc, char **argv)
             printf("generating %ld posts into %s ...\n", sizes[k], buf_cstr(&user));
             fflush(stdout);
             char *gargv[] = {gen_site, count.s, user.s, NULL};
-            run_stats st;
-            if (!run_program(gargv, "/dev/null", &st) || st.exit_status) {
+            run_stats st = {0};
+            if (!bench_run(gargv, NULL, NULL, &st) || st.exit_status) {
                 fprintf(stderr, "check_bench: gen_site failed\n");
                 return 1;
             }
@@ -122,17 +85,17 @@ int main(int argc, char **argv)
         double walls[MAX_RUNS], cpus[MAX_RUNS];
         for (int i = 0; i < runs; i++) {
             char *cargv[] = {folio, "check", user.s, threads ? "--threads" : NULL, (char *)threads, NULL};
-            run_stats st;
-            if (!run_program(cargv, buf_cstr(&out), &st) || st.exit_status > 1) {
+            run_stats st = {0};
+            if (!bench_run(cargv, buf_cstr(&out), NULL, &st) || st.exit_status > 1) {
                 fprintf(stderr, "check_bench: folio check failed (exit %d)\n", st.exit_status);
                 return 1;
             }
-            walls[i] = st.wall;
-            cpus[i] = st.cpu;
+            walls[i] = st.wall_seconds;
+            cpus[i] = st.cpu_seconds;
         }
         double sorted[MAX_RUNS];
         memcpy(sorted, walls, sizeof(double) * (size_t)runs);
-        qsort(sorted, (size_t)runs, sizeof(double), compare_doubles);
+        qsort(sorted, (size_t)runs, sizeof(double), bench_compare_doubles);
         double median = sorted[runs / 2];
         double cpu = 0;
         for (int i = 0; i < runs; i++)

@@ -127,10 +127,10 @@ static size_t make_jobs(image_job *jobs, char **photos, int n, bool jpeg, bool w
         size_t nspecs = jpeg_specs(&m, specs); /* never enlarged: one full-size copy at most */
         for (size_t w = 0; w < nspecs; w++) {
             image_spec s = specs[w];
-            if (jpeg) jobs[k++] = (image_job){photos[i], s, NULL};
+            if (jpeg) jobs[k++] = (image_job){photos[i], s, NULL, NULL};
             if (webp) {
                 s.format = IMAGE_FORMAT_WEBP;
-                jobs[k++] = (image_job){photos[i], s, NULL};
+                jobs[k++] = (image_job){photos[i], s, NULL, NULL};
             }
         }
     }

@@ -10,6 +10,7 @@
 #include "template/template.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,18 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* glibc gives the top of its heap back to the kernel when more than
+     * the trim threshold is free there, and starts that threshold at
+     * 128 KB, raising it only once a large mapped block is freed. A warm
+     * build with photos never frees such a block, so the 64 KB blocks of
+     * the page arenas went back and forth page after page: thousands of
+     * brk calls, each a page-table change all cores must hear of (+30% of
+     * wall time). Fixing the thresholds where glibc's own adjustment ends
+     * up (32 MB mapped, 64 MB trim) removes that and helps cold photo
+     * builds too; figures in BENCHMARKS.md. The server trims after each
+     * rebuild (serve/watch.c). */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
     if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);

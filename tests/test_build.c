@@ -8,6 +8,8 @@
 #include "sitefix.h"
 #include "test.h"
 
+#include <ftw.h>
+#include <glob.h>
 #include <sys/stat.h>
 
 static char *out_root;
@@ -496,6 +498,68 @@ TEST(photo_cache_is_made_only_for_sites_with_photos)
         diag_free(&d);
     }
     sitefix_remove(dir);
+}
+
+static ino_t inode_seen;
+static bool is_inode_found;
+
+static int find_inode(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)path, (void)ftw;
+    if (type == FTW_F && st->st_ino == inode_seen) is_inode_found = true;
+    return 0;
+}
+
+/* Variants come out of the cache as hard links (no bytes copied), and a
+ * second build finds every photo in the cache's sources file and makes
+ * the same pages. */
+TEST(photo_variants_are_linked_from_the_cache_and_a_warm_build_is_the_same)
+{
+    char *cache = xstrdup(fresh_out()); /* a folder of its own for the cache */
+    char *pages[2] = {NULL, NULL};
+    for (int run = 0; run < 2; run++) {
+        char out[4096];
+        snprintf(out, sizeof out, "%s", fresh_out());
+        diag_list d;
+        diag_init(&d);
+        build_options opt = {0};
+        opt.site_dir = example();
+        opt.cache_dir = cache;
+        output *o = output_dir_new(out, &d);
+        CHECK(o != NULL);
+        if (!o) return;
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        CHECK_INT(output_dir_commit(o, &d), 0);
+        diag_free(&d);
+        pages[run] = read_out(out, "ru/news/2023-01-09-practical-conference/index.html");
+        CHECK(pages[run] != NULL);
+
+        char pattern[4200];
+        snprintf(pattern, sizeof pattern, "%s/media/news/*/*.webp", out);
+        glob_t g;
+        CHECK_INT(glob(pattern, 0, NULL, &g), 0);
+        CHECK(g.gl_pathc > 0);
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            struct stat st;
+            CHECK(lstat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink >= 2);
+            inode_seen = st.st_ino;
+            is_inode_found = false;
+            nftw(cache, find_inode, 16, FTW_PHYS);
+            CHECK(is_inode_found);
+        }
+        globfree(&g);
+    }
+    char *memo = path_join(cache, "v1/sources");
+    char *text = file_read(memo, NULL, 0);
+    CHECK(text && strstr(text, "2023-01-09-1.jpg"));
+    free(text);
+    free(memo);
+    CHECK(pages[0] && pages[1] && strcmp(pages[0], pages[1]) == 0);
+    CHECK_CONTAINS(pages[1], ".webp");
+    free(pages[0]);
+    free(pages[1]);
+    dir_remove_tree(cache);
+    free(cache);
 }
 
 /* Twig in Markdown content is read as written: the Markdown renderer's

@@ -642,9 +642,9 @@ TEST(unchanged_photo_is_never_processed_twice_across_builds)
 {
     char *photo = phone_photo("cached.jpg", 800, 600);
     image_job jobs[3] = {
-        {photo, spec_of(IMAGE_FIT_INSIDE, 480, 0, IMAGE_FORMAT_JPEG), NULL},
-        {photo, spec_of(IMAGE_FIT_INSIDE, 480, 0, IMAGE_FORMAT_WEBP), NULL},
-        {photo, spec_of(IMAGE_FIT_COVER, 300, 100, IMAGE_FORMAT_JPEG), NULL},
+        {photo, spec_of(IMAGE_FIT_INSIDE, 480, 0, IMAGE_FORMAT_JPEG), NULL, NULL},
+        {photo, spec_of(IMAGE_FIT_INSIDE, 480, 0, IMAGE_FORMAT_WEBP), NULL, NULL},
+        {photo, spec_of(IMAGE_FIT_COVER, 300, 100, IMAGE_FORMAT_JPEG), NULL, NULL},
     };
     image_cache *c = open_cache("cache-across");
     diag_list d;
@@ -684,7 +684,7 @@ TEST(changed_photo_under_the_same_name_gets_new_variants)
 {
     char *photo = phone_photo("changing.jpg", 640, 480);
     image_cache *c = open_cache("cache-change");
-    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 200, 0, IMAGE_FORMAT_JPEG), NULL};
+    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 200, 0, IMAGE_FORMAT_JPEG), NULL, NULL};
     image_source before, after;
     CHECK_INT(image_cache_source(c, photo, &before, NULL), 0);
     CHECK_INT(image_cache_produce(c, &job, 1, NULL), 0);
@@ -713,11 +713,111 @@ TEST(changed_photo_under_the_same_name_gets_new_variants)
     free(photo);
 }
 
+/* The hashes of known photos are kept in the cache folder, keyed by the
+ * file's identity: a later build takes them from there without reading
+ * the photo (shown by a forged line being believed), by whatever path the
+ * photo is reached, and any change to the photo is noticed. */
+TEST(known_photos_are_remembered_by_file_identity_across_builds)
+{
+    char *photo = phone_photo("remembered.jpg", 320, 240);
+    char *dir = scratch_path("cache-memo");
+    image_cache *c = image_cache_open(dir, 1, NULL);
+    image_source first;
+    CHECK_INT(image_cache_source(c, photo, &first, NULL), 0);
+    image_cache_close(c);
+
+    char *memo = path_join(dir, "v1/sources");
+    char *text = file_read(memo, NULL, 0);
+    CHECK(text != NULL);
+    if (!text) return;
+    CHECK_CONTAINS(text, first.hash);
+    CHECK_CONTAINS(text, "remembered.jpg");
+    /* The same file under another spelling of its path is the same photo;
+     * the forged hash proves the photo itself was not read again. */
+    char forged[65];
+    memset(forged, 'a', 64);
+    forged[64] = 0;
+    char *hit = strstr(text, first.hash);
+    memcpy(hit, forged, 64);
+    CHECK_INT(file_write(memo, text, strlen(text)), 0);
+    buf other = BUF_INIT;
+    buf_printf(&other, "%s/./remembered.jpg", scratch);
+    c = image_cache_open(dir, 1, NULL);
+    image_source again;
+    CHECK_INT(image_cache_source(c, other.s, &again, NULL), 0);
+    CHECK_STR(again.hash, forged);
+    CHECK_INT(again.meta.width, first.meta.width);
+    CHECK_INT(again.meta.height, first.meta.height);
+    image_cache_close(c);
+
+    /* New bytes under the same name: read and hashed again. */
+    buf b = BUF_INIT;
+    phone_jpeg(&b, 300, 200, 0);
+    free(write_fixture("remembered.jpg", &b));
+    c = image_cache_open(dir, 1, NULL);
+    image_source changed;
+    CHECK_INT(image_cache_source(c, photo, &changed, NULL), 0);
+    CHECK(strcmp(changed.hash, forged) != 0 && strcmp(changed.hash, first.hash) != 0);
+    CHECK_INT(changed.meta.width, 300);
+    image_cache_close(c);
+    free(text);
+    text = file_read(memo, NULL, 0);
+    CHECK(text && strstr(text, changed.hash) && !strstr(text, forged));
+    free(text);
+    buf_free(&b);
+    buf_free(&other);
+    free(memo);
+    free(dir);
+    free(photo);
+}
+
+/* A damaged sources file costs a re-read, never a wrong answer or a crash. */
+TEST(damaged_sources_file_is_read_line_by_line_and_the_rest_ignored)
+{
+    char *photo = phone_photo("after-damage.jpg", 200, 100);
+    char *dir = scratch_path("cache-memo-damaged");
+    char *v1 = path_join(dir, "v1");
+    CHECK_INT(dir_make(v1), 0);
+    char *memo = path_join(v1, "sources");
+    struct stat st;
+    CHECK_INT(stat(photo, &st), 0);
+    buf b = BUF_INIT;
+    buf_puts(&b, "folio image sources 1\n");
+    buf_puts(&b, "garbage\n\t\n1 2 3\n");
+    /* The photo's identity with a hash that is not hex, then with a zero
+     * width: both must be refused. */
+    static const char *const bad[] = {"zz", "00"};
+    for (int i = 0; i < 2; i++) {
+        buf_printf(&b, "%llu %llu %llu %lld.%09ld %lld.%09ld ", (unsigned long long)st.st_dev,
+                   (unsigned long long)st.st_ino, (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                   st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+        for (int k = 0; k < 32; k++) buf_puts(&b, bad[i]);
+        buf_printf(&b, " %d 100 1 0 0\t%s\n", i == 0 ? 200 : 0, photo);
+    }
+    buf_puts(&b, "12 34 56 7.8 9.10 abc"); /* cut short, no newline */
+    CHECK_INT(file_write(memo, b.s, b.len), 0);
+    image_cache *c = image_cache_open(dir, 1, NULL);
+    image_source src;
+    CHECK_INT(image_cache_source(c, photo, &src, NULL), 0);
+    CHECK_INT(src.meta.width, 100); /* upright: the phone photo is turned */
+    CHECK_INT(src.meta.height, 200);
+    bool is_hex = true;
+    for (int i = 0; i < 64; i++) is_hex &= (src.hash[i] >= '0' && src.hash[i] <= '9') || (src.hash[i] >= 'a' && src.hash[i] <= 'f');
+    CHECK(is_hex);
+    CHECK(strncmp(src.hash, "0000000000", 10) != 0); /* not the zero-width line's */
+    image_cache_close(c);
+    buf_free(&b);
+    free(memo);
+    free(v1);
+    free(dir);
+    free(photo);
+}
+
 TEST(cache_file_holds_the_rendered_variant)
 {
     char *photo = phone_photo("content.jpg", 500, 300);
     image_cache *c = open_cache("cache-content");
-    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_WEBP), NULL};
+    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_WEBP), NULL, NULL};
     CHECK_INT(image_cache_produce(c, &job, 1, NULL), 0);
     image_meta m;
     CHECK(job.cache_path && image_info(job.cache_path, &m, NULL) == 0);
@@ -747,7 +847,7 @@ TEST(clean_empties_the_cache_but_refuses_a_foreign_directory)
     char *dir = scratch_path("cache-clean");
     char *photo = phone_photo("clean.jpg", 300, 300);
     image_cache *c = image_cache_open(dir, 1, NULL);
-    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL};
+    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL, NULL};
     CHECK_INT(image_cache_produce(c, &job, 1, NULL), 0);
     image_cache_close(c);
     CHECK(job.cache_path && path_exists(job.cache_path));
@@ -798,8 +898,8 @@ TEST(broken_photo_in_the_cache_fails_once_with_one_warning)
     image_cache *c = open_cache("cache-broken");
     diag_list d;
     diag_init(&d);
-    image_job jobs[2] = {{photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL},
-                         {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_WEBP), NULL}};
+    image_job jobs[2] = {{photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL, NULL},
+                         {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_WEBP), NULL, NULL}};
     CHECK_INT(image_cache_produce(c, jobs, 2, &d), 2);
     CHECK(jobs[0].cache_path == NULL && jobs[1].cache_path == NULL);
     CHECK(d.warnings >= 1);

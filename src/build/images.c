@@ -20,16 +20,20 @@
 #define HEADER_SIZES CONTENT_SIZES
 
 struct build_images {
-    /* libvips and the cache start with the first photo: a site without
-     * photos (or a build that never reaches one) does not load them. */
+    /* The cache opens with the first photo: a site without photos (or a
+     * build that never reaches one) does not touch it. */
     pthread_mutex_t start_lock;
     bool started;
     image_cache *cache; /* NULL until started, or when starting failed */
     char *site_dir, *cache_dir;
     int threads;
     output *out;
-    pthread_mutex_t lock; /* guards published */
+    pthread_mutex_t lock; /* guards published and sources */
     strmap published;     /* output path -> itself (malloc'd) */
+    /* Each photo is looked at once a build: source path -> image_source
+     * (both malloc'd). A build that sees a photo change restarts from a
+     * new build_images (the incremental update handles page files only). */
+    strmap sources;
 };
 
 bool build_images_is_photo(const char *name)
@@ -52,21 +56,17 @@ build_images *build_images_open(const char *site_dir, const char *cache_dir, int
     return bi;
 }
 
-/* The variant cache, started on first use; NULL (after one warning) when
- * libvips or the cache cannot start: photos are then published as they are. */
+/* The variant cache, opened on first use; NULL (after the error) when its
+ * folder cannot be made: photos are then published as they are. libvips
+ * itself starts only when a photo has to be decoded (see media/cache.h). */
 static image_cache *cache_of(build_images *bi, diag_list *d)
 {
     pthread_mutex_lock(&bi->start_lock);
     if (!bi->started) {
         bi->started = true;
-        if (images_init() < 0) {
-            diag_add(d, DIAG_WARNING, bi->site_dir, 0, 0,
-                     "images cannot be processed (libvips did not start); photos are published as they are");
-        } else {
-            char *dir = bi->cache_dir ? xstrdup(bi->cache_dir) : image_cache_default_dir(bi->site_dir);
-            bi->cache = image_cache_open(dir, bi->threads, d);
-            free(dir);
-        }
+        char *dir = bi->cache_dir ? xstrdup(bi->cache_dir) : image_cache_default_dir(bi->site_dir);
+        bi->cache = image_cache_open(dir, bi->threads, d);
+        free(dir);
     }
     image_cache *c = bi->cache;
     pthread_mutex_unlock(&bi->start_lock);
@@ -82,6 +82,11 @@ void build_images_close(build_images *bi)
     pthread_mutex_destroy(&bi->start_lock);
     for (size_t i = 0; i < bi->published.cap; i++) free((char *)bi->published.slots[i].key);
     strmap_free(&bi->published);
+    for (size_t i = 0; i < bi->sources.cap; i++) {
+        free((char *)bi->sources.slots[i].key);
+        free(bi->sources.slots[i].val);
+    }
+    strmap_free(&bi->sources);
     pthread_mutex_destroy(&bi->lock);
     free(bi);
 }
@@ -89,6 +94,26 @@ void build_images_close(build_images *bi)
 void build_images_set_output(build_images *bi, output *out)
 {
     bi->out = out;
+}
+
+/* The hash and header of a photo, from the cache the first time in the
+ * build, from memory after. 0, or -1 when it cannot be used (warned). */
+static int source_of(build_images *bi, image_cache *cache, const char *path, image_source *out, diag_list *d)
+{
+    pthread_mutex_lock(&bi->lock);
+    image_source *known = strmap_get(&bi->sources, path);
+    if (known) *out = *known;
+    pthread_mutex_unlock(&bi->lock);
+    if (known) return 0;
+    if (image_cache_source(cache, path, out, d) != 0) return -1;
+    pthread_mutex_lock(&bi->lock);
+    if (!strmap_get(&bi->sources, path)) {
+        image_source *copy = xmalloc(sizeof *copy);
+        *copy = *out;
+        strmap_put(&bi->sources, xstrdup(path), copy);
+    }
+    pthread_mutex_unlock(&bi->lock);
+    return 0;
 }
 
 /* True the first time path is claimed: only that caller publishes it. */
@@ -104,10 +129,12 @@ static bool claim(build_images *bi, const char *path)
     return first;
 }
 
-static int publish_file(build_images *bi, const char *path, const char *src, diag_list *d)
+/* src is a photo of the site, or a variant in the cache (is_cached): the
+ * output may link those rather than copy them. */
+static int publish_file(build_images *bi, const char *path, const char *src, bool is_cached, diag_list *d)
 {
     if (!claim(bi, path)) return 0;
-    if (output_put_file(bi->out, path, src) < 0) {
+    if ((is_cached ? output_put_immutable(bi->out, path, src) : output_put_file(bi->out, path, src)) < 0) {
         diag_add(d, DIAG_WARNING, src, 0, 0, "cannot publish %s: %s", path, strerror(errno));
         return -1;
     }
@@ -116,24 +143,25 @@ static int publish_file(build_images *bi, const char *path, const char *src, dia
 
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
 {
-    if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, d);
+    if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, false, d);
     image_cache *cache = cache_of(bi, d);
     image_source src;
-    if (cache && image_cache_source(cache, m->path, &src, d) == 0) {
+    if (cache && source_of(bi, cache, m->path, &src, d) == 0) {
         image_job job = {0};
         job.source_path = m->path;
         job.spec.fit = IMAGE_FIT_NONE;
         job.spec.format = src.meta.format;
         job.spec.background = -1;
+        job.source = &src;
         if (image_cache_produce(cache, &job, 1, d) == 0 && job.cache_path) {
-            int rc = publish_file(bi, m->out_path, job.cache_path, d);
+            int rc = publish_file(bi, m->out_path, job.cache_path, true, d);
             free(job.cache_path);
             return rc;
         }
         free(job.cache_path);
     }
     /* Damaged photo (the warning names it): browsers may still show it. */
-    return publish_file(bi, m->out_path, m->path, d);
+    return publish_file(bi, m->out_path, m->path, false, d);
 }
 
 /* "media/news/post/photo.jpg" -> "media/news/post/"; the same for URLs. */
@@ -143,11 +171,12 @@ static char *folder_of(const char *path)
     return xstrndup(path, slash ? (size_t)(slash - path + 1) : 0);
 }
 
-static bool make_markup(build_images *bi, const media_file *m, const image_markup_request *rq, buf *out,
-                        diag_list *d)
+static bool make_markup(build_images *bi, const media_file *m, image_markup_request *rq, buf *out, diag_list *d)
 {
     image_cache *cache = cache_of(bi, d);
     if (!cache) return false;
+    image_source src;
+    rq->source = source_of(bi, cache, m->path, &src, NULL) == 0 ? &src : NULL;
     image_markup mk = {0};
     int rc = image_markup_make(cache, rq, &mk, d);
     if (mk.html) buf_puts(out, mk.html);
@@ -155,7 +184,7 @@ static bool make_markup(build_images *bi, const media_file *m, const image_marku
         char *folder = folder_of(m->out_path);
         for (size_t i = 0; i < mk.nfiles; i++) {
             char *path = path_join(folder, mk.files[i].name);
-            publish_file(bi, path, mk.files[i].cache_path, d);
+            publish_file(bi, path, mk.files[i].cache_path, true, d);
             free(path);
         }
         free(folder);

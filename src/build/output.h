@@ -8,7 +8,8 @@
  * with '/' or contain "." or ".." segments: "ru/news/index.html",
  * "media/2023-01-09-practical-conference/2023-01-09-1.jpg".
  *
- * put and put_file may be called from several build threads at once. */
+ * put, put_file and put_immutable may be called from several build
+ * threads at once. */
 #ifndef FOLIO_OUTPUT_H
 #define FOLIO_OUTPUT_H
 
@@ -25,6 +26,11 @@ typedef struct output_ops {
     /* Make path answer with a redirect to target (an absolute path such as
      * "/ru/news/" or a full URL); status is 301 or 302. 0 or -1. */
     int (*redirect)(output *o, const char *path, const char *target, int status);
+    /* Publish a regular file (the caller has checked it is one) that is
+     * never changed in place, only replaced by a rename (an image variant
+     * in the cache): the output may link to it instead of copying it.
+     * NULL: put_file. 0 or -1 with errno. */
+    int (*put_immutable)(output *o, const char *path, const char *src_path);
 } output_ops;
 
 struct output {
@@ -39,6 +45,11 @@ static inline int output_put(output *o, const char *path, const void *data, size
 static inline int output_put_file(output *o, const char *path, const char *src_path)
 {
     return o->ops->put_file(o, path, src_path);
+}
+
+static inline int output_put_immutable(output *o, const char *path, const char *src_path)
+{
+    return o->ops->put_immutable ? o->ops->put_immutable(o, path, src_path) : o->ops->put_file(o, path, src_path);
 }
 
 static inline int output_redirect(output *o, const char *path, const char *target, int status)

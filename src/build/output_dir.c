@@ -166,6 +166,41 @@ static int dir_put_file(output *base, const char *path, const char *src)
     return rc;
 }
 
+/* A cache file is linked, not copied: no bytes move, and the cache only
+ * ever replaces a file by renaming a new one over it, which leaves the
+ * published link with the old, complete bytes. Another file system, or
+ * one without hard links, gets a copy. The cache has checked that src is
+ * a regular file (linking a symbolic link would publish the link). */
+static int dir_put_immutable(output *base, const char *path, const char *src)
+{
+    dir_output *o = (dir_output *)base;
+    if (!output_path_is_safe(path)) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* The page's folder is usually there already: link first, and make
+     * the folder only when the link says it is missing. */
+    int rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
+    if (rc < 0 && errno == ENOENT) {
+        char small[512];
+        size_t n = strlen(path);
+        char *rel = n < sizeof small ? small : xmalloc(n + 1);
+        memcpy(rel, path, n + 1);
+        rc = make_parent_at(o->tmp_fd, rel);
+        if (rc == 0) rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
+        if (rel != small) free(rel);
+    }
+    if (rc < 0 && errno == EEXIST && unlinkat(o->tmp_fd, path, 0) == 0) rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
+    if (rc < 0) {
+        char *full = prepare(o, path);
+        if (!full) return -1;
+        rc = copy_file(src, full);
+        free(full);
+    }
+    if (rc == 0) o->files++;
+    return rc;
+}
+
 static int dir_redirect(output *base, const char *path, const char *target, int status)
 {
     dir_output *o = (dir_output *)base;
@@ -209,7 +244,7 @@ static int dir_redirect(output *base, const char *path, const char *target, int 
     return rc;
 }
 
-static const output_ops dir_ops = {dir_put, dir_put_file, dir_redirect};
+static const output_ops dir_ops = {dir_put, dir_put_file, dir_redirect, dir_put_immutable};
 
 output *output_dir_new(const char *out_dir, diag_list *d)
 {

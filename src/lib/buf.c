@@ -87,6 +87,16 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
+void buf_put_long(buf *b, long v)
+{
+    char digits[24], *p = digits + sizeof digits;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--p = '-';
+    buf_add(b, p, (size_t)(digits + sizeof digits - p));
+}
+
 void buf_printf(buf *b, const char *fmt, ...)
 {
     va_list ap;

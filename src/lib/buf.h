@@ -36,6 +36,9 @@ static inline void buf_putc(buf *b, char c)
     b->s[b->len] = 0;
 }
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* buf_printf(b, "%ld", v) without parsing a format: for names and
+ * attributes made by the thousand. */
+void buf_put_long(buf *b, long v);
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Length of the start of s[0..len) that HTML escaping leaves as it is:
  * no '&', '<', '>' or '"', nor '\'' when apostrophes is set, nor '['

@@ -22,6 +22,8 @@ typedef struct strmap {
 void *strmap_put(strmap *m, const char *key, void *val);
 void *strmap_get(const strmap *m, const char *key);
 void strmap_free(strmap *m);
+/* FNV-1a of s: stable across versions, so it may name published files
+ * (the theme's fingerprinted assets); the table itself uses a faster one. */
 unsigned long long strmap_hash(const char *s, size_t len);
 
 #endif

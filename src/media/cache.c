@@ -7,9 +7,16 @@
  * files made the old way.
  *
  * Three small tables live in memory, each under the cache's one lock:
- * sources already hashed (path -> hash and header), photos that failed,
+ * sources already hashed (file identity -> hash and header), photos that failed,
  * and the variants being rendered right now, so two threads asking for the
- * same variant (one photo on a page in three languages) render it once. */
+ * same variant (one photo on a page in three languages) render it once.
+ *
+ * The first table is also kept on disk, in <dir>/v1/sources: a warm build
+ * then neither reads nor hashes a photo, nor starts libvips. A line is
+ * trusted only while the file it describes has the same device, inode,
+ * size, modification time and change time (the test git's index uses);
+ * any write to the photo changes its change time, which no program can set
+ * back. */
 #include "media/cache.h"
 
 #include <errno.h>
@@ -28,17 +35,25 @@
 
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "lib/strmap.h"
 #include "media/pool.h"
 
 #define RENDER_VERSION "v1"
 #define SOURCE_BUCKETS 4096
 #define CACHEDIR_TAG "Signature: 8a477f597d28d172789f06886806bc55\n# folio image variant cache.\n"
 
+/* What identifies the bytes of a file without reading them. */
+typedef struct file_id {
+    unsigned long long dev, ino, size;
+    long long mtime_s, mtime_ns, ctime_s, ctime_ns;
+} file_id;
+
 typedef struct known_source {
-    char *path;
-    off_t size;
-    struct timespec mtime;
+    char *path;    /* where it was last seen; for people reading the file */
+    file_id id;    /* the key */
     bool is_image; /* false: not an image, warned about once already */
+    bool is_stale; /* the file has changed since: not saved again */
+    bool is_used;  /* asked for since the cache was opened: saved */
     image_source info;
     struct known_source *next;
 } known_source;
@@ -63,6 +78,10 @@ struct image_cache {
     rendering *in_progress;
     image_cache_stats stats;
     unsigned long temp_counter;
+    strmap present;       /* variant paths seen on disk: path -> itself (malloc'd) */
+    bool is_memo_changed; /* sources to save at close */
+    size_t nloaded;       /* lines read from the sources file */
+    bool has_warned_no_vips;
 };
 
 static char *env_dir(const char *name)
@@ -95,6 +114,126 @@ char *image_cache_default_dir(const char *site_dir)
     return xstrdup(".folio-cache");
 }
 
+static file_id file_id_of(const struct stat *st)
+{
+    file_id id = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+                  (long long)st->st_mtim.tv_sec,  (long long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+                  (long long)st->st_ctim.tv_nsec};
+    return id;
+}
+
+static bool same_file(const file_id *a, const file_id *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
+/* Sources are known by the file, not by the path they are reached by: a
+ * site built as "site/user" and as "/srv/site/user" is the same photos. */
+static size_t bucket_of(const file_id *id)
+{
+    unsigned long long h = (id->ino * 0x9e3779b97f4a7c15ULL) ^ (id->dev * 0xbf58476d1ce4e5b9ULL);
+    return (size_t)((h ^ (h >> 31)) % SOURCE_BUCKETS);
+}
+
+static void remember(image_cache *c, known_source *s)
+{
+    size_t b = bucket_of(&s->id);
+    s->next = c->sources[b];
+    c->sources[b] = s;
+}
+
+#define MEMO_NAME "sources"
+#define MEMO_HEADER "folio image sources 1\n"
+
+static bool is_hex_hash(const char *h)
+{
+    for (int i = 0; i < 64; i++)
+        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f'))) return false;
+    return h[64] == 0;
+}
+
+/* One line: dev ino size mtime ctime (seconds.nanoseconds) hash width
+ * height format alpha profile, a tab, the path. A line that does not read
+ * back exactly is skipped: the photo is then simply hashed again. */
+static known_source *memo_parse_line(char *line)
+{
+    char *tab = strchr(line, '\t');
+    if (!tab || !tab[1]) return NULL;
+    *tab = 0;
+    known_source s = {0};
+    char hash[65] = "";
+    int format, alpha, icc, used = 0;
+    if (sscanf(line, "%llu %llu %llu %lld.%lld %lld.%lld %64s %d %d %d %d %d%n", &s.id.dev, &s.id.ino, &s.id.size,
+               &s.id.mtime_s, &s.id.mtime_ns, &s.id.ctime_s, &s.id.ctime_ns, hash, &s.info.meta.width,
+               &s.info.meta.height, &format, &alpha, &icc, &used) != 13 ||
+        line[used] != 0 || !is_hex_hash(hash) || s.info.meta.width <= 0 || s.info.meta.height <= 0 ||
+        format < IMAGE_FORMAT_JPEG || format > IMAGE_FORMAT_GIF || (alpha | icc) & ~1)
+        return NULL;
+    memcpy(s.info.hash, hash, sizeof hash);
+    s.info.meta.format = (image_format)format;
+    s.info.meta.has_alpha = alpha;
+    s.info.meta.has_icc_profile = icc;
+    s.is_image = true;
+    s.path = xstrdup(tab + 1);
+    known_source *out = xmalloc(sizeof *out);
+    *out = s;
+    return out;
+}
+
+static void memo_load(image_cache *c)
+{
+    char *path = path_join(c->dir, RENDER_VERSION "/" MEMO_NAME);
+    size_t len;
+    char *text = file_read(path, &len, (size_t)1 << 28);
+    free(path);
+    if (!text || strncmp(text, MEMO_HEADER, strlen(MEMO_HEADER)) != 0) {
+        free(text);
+        return;
+    }
+    for (char *line = text + strlen(MEMO_HEADER), *end; *line; line = end) {
+        end = strchr(line, '\n');
+        if (!end) break; /* a last line without its newline was cut short */
+        *end++ = 0;
+        known_source *s = memo_parse_line(line);
+        if (s) {
+            remember(c, s);
+            c->nloaded++;
+        }
+    }
+    free(text);
+}
+
+/* The photos this cache was asked about, written whole to a temporary
+ * file and renamed over the old one: two builds sharing a cache each leave
+ * a complete file (the last one wins; what it lacks is hashed again), and
+ * photos no longer in the site drop out. */
+static void memo_save(image_cache *c)
+{
+    size_t nused = 0;
+    for (size_t i = 0; i < SOURCE_BUCKETS; i++)
+        for (known_source *s = c->sources[i]; s; s = s->next) nused += s->is_image && s->is_used && !s->is_stale;
+    if (!c->is_memo_changed && nused == c->nloaded) return;
+    buf b = BUF_INIT;
+    buf_puts(&b, MEMO_HEADER);
+    for (size_t i = 0; i < SOURCE_BUCKETS; i++) {
+        for (known_source *s = c->sources[i]; s; s = s->next) {
+            if (!s->is_image || !s->is_used || s->is_stale || strpbrk(s->path, "\t\n")) continue;
+            buf_printf(&b, "%llu %llu %llu %lld.%09lld %lld.%09lld %s %d %d %d %d %d\t%s\n", s->id.dev, s->id.ino,
+                       s->id.size, s->id.mtime_s, s->id.mtime_ns, s->id.ctime_s, s->id.ctime_ns, s->info.hash,
+                       s->info.meta.width, s->info.meta.height, (int)s->info.meta.format, s->info.meta.has_alpha,
+                       s->info.meta.has_icc_profile, s->path);
+        }
+    }
+    char *path = path_join(c->dir, RENDER_VERSION "/" MEMO_NAME);
+    buf tmp = BUF_INIT;
+    buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+    if (file_write(tmp.s, b.s, b.len) != 0 || rename(tmp.s, path) != 0) unlink(tmp.s);
+    buf_free(&tmp);
+    free(path);
+    buf_free(&b);
+}
+
 image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
 {
     char *versioned = path_join(dir, RENDER_VERSION);
@@ -112,6 +251,7 @@ image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->render_done, NULL);
     c->pool = task_pool_new(threads);
+    memo_load(c);
     return c;
 }
 
@@ -119,6 +259,7 @@ void image_cache_close(image_cache *c)
 {
     if (!c) return;
     task_pool_free(c->pool);
+    memo_save(c);
     for (size_t i = 0; i < SOURCE_BUCKETS; i++) {
         for (known_source *s = c->sources[i], *next; s; s = next) {
             next = s->next;
@@ -126,6 +267,8 @@ void image_cache_close(image_cache *c)
             free(s);
         }
     }
+    for (size_t i = 0; i < c->present.cap; i++) free((char *)c->present.slots[i].key);
+    strmap_free(&c->present);
     for (broken_source *b = c->broken, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -169,22 +312,24 @@ static void sha256_hex(const void *data, size_t len, char out[65])
     out[64] = 0;
 }
 
-static size_t bucket_of(const char *path)
+/* libvips, started the first time a photo has to be decoded. */
+static bool vips_ready(image_cache *c, const char *path, diag_list *d)
 {
-    size_t h = 14695981039346656037u;
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) h = (h ^ *p) * 1099511628211u;
-    return h % SOURCE_BUCKETS;
-}
-
-static bool same_file(const known_source *s, const struct stat *st)
-{
-    return s->size == st->st_size && s->mtime.tv_sec == st->st_mtim.tv_sec && s->mtime.tv_nsec == st->st_mtim.tv_nsec;
+    if (images_init() == 0) return true;
+    pthread_mutex_lock(&c->lock);
+    bool is_first = !c->has_warned_no_vips;
+    c->has_warned_no_vips = true;
+    pthread_mutex_unlock(&c->lock);
+    if (is_first && d)
+        diag_add(d, DIAG_WARNING, path, 0, 0,
+                 "images cannot be processed (libvips did not start); photos are published as they are");
+    return false;
 }
 
 /* Hash and header of the bytes in data. */
-static int describe(const char *path, const char *data, size_t len, image_source *out, diag_list *d)
+static int describe(image_cache *c, const char *path, const char *data, size_t len, image_source *out, diag_list *d)
 {
-    if (image_info_buffer(path, data, len, &out->meta, d) != 0) return -1;
+    if (!vips_ready(c, path, d) || image_info_buffer(path, data, len, &out->meta, d) != 0) return -1;
     sha256_hex(data, len, out->hash);
     return 0;
 }
@@ -196,14 +341,19 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
         if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read image: %s", strerror(errno));
         return -1;
     }
-    size_t b = bucket_of(path);
+    file_id id = file_id_of(&st);
+    size_t b = bucket_of(&id);
     pthread_mutex_lock(&c->lock);
     for (known_source *s = c->sources[b]; s; s = s->next) {
-        if (strcmp(s->path, path) == 0 && same_file(s, &st)) {
+        if (s->is_stale || s->id.dev != id.dev || s->id.ino != id.ino) continue;
+        if (same_file(&s->id, &id)) {
+            s->is_used = true;
             *out = s->info;
             pthread_mutex_unlock(&c->lock);
             return s->is_image ? 0 : -1;
         }
+        s->is_stale = true; /* the photo was edited, or its inode reused */
+        c->is_memo_changed = true;
     }
     pthread_mutex_unlock(&c->lock);
 
@@ -213,19 +363,27 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
         if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read image: %s", strerror(errno));
         return -1;
     }
-    int rc = describe(path, data, len, out, d);
+    int rc = describe(c, path, data, len, out, d);
     free(data);
 
     /* Remembered either way: a page in three languages warns once. */
     known_source *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
-    s->size = st.st_size;
-    s->mtime = st.st_mtim;
+    s->id = id;
     s->is_image = rc == 0;
+    s->is_used = true;
     s->info = *out;
     pthread_mutex_lock(&c->lock);
-    s->next = c->sources[b];
-    c->sources[b] = s;
+    bool is_known = false; /* another thread described it meanwhile */
+    for (known_source *k = c->sources[b]; k && !is_known; k = k->next)
+        is_known = !k->is_stale && same_file(&k->id, &id);
+    if (is_known) {
+        free(s->path);
+        free(s);
+    } else {
+        remember(c, s);
+        c->is_memo_changed |= s->is_image;
+    }
     pthread_mutex_unlock(&c->lock);
     return rc == 0 ? 0 : -1;
 }
@@ -244,14 +402,25 @@ static const char *fit_name(image_fit f)
 /* Every parameter that changes the output, spelt out. */
 static void spec_key(buf *b, const image_spec *s)
 {
-    buf_printf(b, "%s-%dx%d-q%d-bg%ld.%s", fit_name(s->fit), s->width, s->height, s->quality,
-               s->fit == IMAGE_FIT_PAD ? s->background : -1L, image_format_ext(s->format));
+    buf_puts(b, fit_name(s->fit));
+    buf_putc(b, '-');
+    buf_put_long(b, s->width);
+    buf_putc(b, 'x');
+    buf_put_long(b, s->height);
+    buf_puts(b, "-q");
+    buf_put_long(b, s->quality);
+    buf_puts(b, "-bg");
+    buf_put_long(b, s->fit == IMAGE_FIT_PAD ? s->background : -1L);
+    buf_putc(b, '.');
+    buf_puts(b, image_format_ext(s->format));
 }
 
 void image_cache_variant_id(const char *source_hash, const image_spec *spec, char out[11])
 {
     buf b = BUF_INIT;
-    buf_printf(&b, "%s:%s:", RENDER_VERSION, source_hash);
+    buf_puts(&b, RENDER_VERSION ":");
+    buf_puts(&b, source_hash);
+    buf_putc(&b, ':');
     spec_key(&b, spec);
     char hex[65];
     sha256_hex(b.s, b.len, hex);
@@ -263,7 +432,12 @@ void image_cache_variant_id(const char *source_hash, const image_spec *spec, cha
 static char *variant_path(image_cache *c, const char *hash, const image_spec *spec)
 {
     buf b = BUF_INIT;
-    buf_printf(&b, "%s/%s/%.2s/%s-", c->dir, RENDER_VERSION, hash, hash);
+    buf_puts(&b, c->dir);
+    buf_puts(&b, "/" RENDER_VERSION "/");
+    buf_add(&b, hash, 2);
+    buf_putc(&b, '/');
+    buf_puts(&b, hash);
+    buf_putc(&b, '-');
     spec_key(&b, spec);
     return buf_detach(&b, NULL);
 }
@@ -280,6 +454,59 @@ static bool is_in_progress(image_cache *c, const char *path)
     for (rendering *r = c->in_progress; r; r = r->next)
         if (strcmp(r->cache_path, path) == 0) return true;
     return false;
+}
+
+/* A complete variant: a regular file (never a link the output would
+ * publish as such) under its final name. */
+static bool is_variant_file(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A variant file is never removed by a build, so once seen it is known
+ * present for the life of the cache. Call with the lock held. */
+static void note_present(image_cache *c, const char *path)
+{
+    if (strmap_get(&c->present, path)) return;
+    char *key = xstrdup(path);
+    strmap_put(&c->present, key, key);
+}
+
+/* The warm path: when every variant of the batch is on disk, answer in
+ * the calling thread, without a round trip through the pool. */
+static bool all_present(image_cache *c, image_job *jobs, size_t n)
+{
+    char **paths = xcalloc(n, sizeof *paths);
+    size_t i = 0;
+    image_source src;
+    for (; i < n; i++) {
+        /* The jobs of a batch are mostly variants of one photo. */
+        bool is_same_photo = i > 0 && strcmp(jobs[i].source_path, jobs[i - 1].source_path) == 0;
+        if (jobs[i].source) src = *jobs[i].source;
+        else if (!is_same_photo && image_cache_source(c, jobs[i].source_path, &src, NULL) != 0) break;
+        paths[i] = variant_path(c, src.hash, &jobs[i].spec);
+        pthread_mutex_lock(&c->lock);
+        bool is_known = strmap_get(&c->present, paths[i]) != NULL;
+        pthread_mutex_unlock(&c->lock);
+        if (!is_known && !is_variant_file(paths[i])) break;
+        if (!is_known) {
+            pthread_mutex_lock(&c->lock);
+            note_present(c, paths[i]);
+            pthread_mutex_unlock(&c->lock);
+        }
+    }
+    if (i < n) {
+        for (size_t k = 0; k <= i && k < n; k++) free(paths[k]);
+        free(paths);
+        return false;
+    }
+    for (i = 0; i < n; i++) jobs[i].cache_path = paths[i];
+    free(paths);
+    pthread_mutex_lock(&c->lock);
+    c->stats.hits += n;
+    pthread_mutex_unlock(&c->lock);
+    return true;
 }
 
 /* Write data to path through a temporary file in the same directory. */
@@ -353,7 +580,7 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
         for (size_t k = 0; k < i; k++) is_repeat |= strcmp(paths[k], paths[i]) == 0;
         if (is_bad_source) state[i] = IS_FAILED;
         else if (is_repeat || is_in_progress(c, paths[i])) state[i] = IS_OTHERS;
-        else if (path_exists(paths[i])) state[i] = IS_HIT;
+        else if (is_variant_file(paths[i])) state[i] = IS_HIT;
         else {
             state[i] = IS_MINE;
             was_mine[i] = true;
@@ -382,7 +609,7 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
         } else if (strcmp(hash, src.hash) != 0) {
             /* Rendering these bytes under the old hash would cache a lie. */
             if (d) diag_add(d, DIAG_WARNING, source_path, 0, 0, "image changed during the build; not resized");
-        } else {
+        } else if (vips_ready(c, source_path, d)) {
             size_t failed = image_render_set(source_path, data, len, specs, mine, outs, d);
             is_source_bad = failed == mine;
         }
@@ -416,13 +643,14 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
     for (size_t i = 0; i < g->n; i++) {
         if (state[i] == IS_OTHERS) {
             while (is_in_progress(c, paths[i])) pthread_cond_wait(&c->render_done, &c->lock);
-            state[i] = path_exists(paths[i]) ? IS_HIT : IS_FAILED;
+            state[i] = is_variant_file(paths[i]) ? IS_HIT : IS_FAILED;
             if (state[i] == IS_HIT) c->stats.hits++;
         } else if (state[i] == IS_HIT) {
             c->stats.hits++;
         } else if (state[i] == IS_MINE) {
             c->stats.rendered++;
         }
+        if (state[i] == IS_HIT || state[i] == IS_MINE) note_present(c, paths[i]);
         if (state[i] == IS_FAILED) c->stats.failed++;
     }
     pthread_mutex_unlock(&c->lock);
@@ -444,6 +672,7 @@ static void run_group(void *ctx, size_t i)
 
 size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list *d)
 {
+    if (n == 0 || all_present(c, jobs, n)) return 0;
     source_group *groups = xcalloc(n ? n : 1, sizeof *groups);
     size_t ngroups = 0;
     for (size_t i = 0; i < n; i++) {

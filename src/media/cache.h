@@ -40,6 +40,9 @@ typedef struct image_job {
     const char *source_path; /* in */
     image_spec spec;         /* in */
     char *cache_path;        /* out: malloc'd path of the variant, NULL when it failed */
+    /* in, optional: what image_cache_source() has just said of
+     * source_path, so that the warm path need not look at it again */
+    const image_source *source;
 } image_job;
 
 typedef struct image_cache_stats {
@@ -52,8 +55,10 @@ typedef struct image_cache_stats {
  * (see above). malloc'd. */
 char *image_cache_default_dir(const char *site_dir);
 /* Open the cache in dir (created if missing) with a pool of threads
- * workers (0 = one per core). images_init() must have run. NULL with an
- * error in d when the directory cannot be created. */
+ * workers (0 = one per core). libvips is started (images_init) only when
+ * a photo must be decoded: not at all when every source is known and every
+ * variant cached. NULL with an error in d when the directory cannot be
+ * created. */
 image_cache *image_cache_open(const char *dir, int threads, diag_list *d);
 /* Stop the workers and free c (the files stay). */
 void image_cache_close(image_cache *c);
@@ -62,8 +67,9 @@ void image_cache_close(image_cache *c);
  * Returns 0 or -1 with errno. */
 int image_cache_clean(const char *dir);
 
-/* Content hash and header of a source photo, remembered per path, size and
- * modification time for the life of c. Returns 0, or -1 with a warning
+/* Content hash and header of a source photo, remembered per path and file
+ * identity (device, inode, size, modification and change times) in the
+ * cache folder, so later builds need not read the photo. Returns 0, or -1 with a warning
  * naming the file when it is unreadable or not an image (the warning is
  * given once per file and cache, however often it is asked for). */
 int image_cache_source(image_cache *c, const char *path, image_source *out, diag_list *d);

@@ -18,6 +18,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,7 +36,8 @@
 #define RESAMPLE_KERNEL VIPS_KERNEL_LINEAR
 #define WEBP_EFFORT 2 /* 0..6; higher costs much CPU for a few percent */
 
-static bool is_started;
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool is_started, is_ended; /* libvips cannot start again once ended */
 
 static void ignore_vips_warning(const char *domain, GLogLevelFlags level, const char *msg, void *data)
 {
@@ -46,18 +48,36 @@ static void ignore_vips_warning(const char *domain, GLogLevelFlags level, const 
 
 int images_init(void)
 {
-    if (is_started) return 0;
-    if (VIPS_INIT("folio") != 0) return -1;
-    /* Parallelism comes from several variants at once (media pool), which
-     * scales better on small photos than threads inside one pipeline. */
-    vips_concurrency_set(1);
-    /* The operation cache would keep decoded photos alive between requests;
-     * the variant cache on disk already makes repeats free. */
-    vips_cache_set_max(0);
-    vips_block_untrusted_set(TRUE);
-    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, ignore_vips_warning, NULL);
-    is_started = true;
-    return 0;
+    /* libvips may start on any thread, but on one at a time: the build
+     * starts it from whichever worker first needs a photo decoded. */
+    pthread_mutex_lock(&start_lock);
+    int rc = is_ended ? -1 : 0;
+    if (!is_started && !is_ended) {
+        if (VIPS_INIT("folio") != 0) {
+            rc = -1;
+        } else {
+            /* Parallelism comes from several variants at once (media pool),
+             * which scales better on small photos than threads inside one
+             * pipeline. */
+            vips_concurrency_set(1);
+            /* The operation cache would keep decoded photos alive between
+             * requests; the variant cache on disk already makes repeats free. */
+            vips_cache_set_max(0);
+            vips_block_untrusted_set(TRUE);
+            g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, ignore_vips_warning, NULL);
+            is_started = true;
+        }
+    }
+    pthread_mutex_unlock(&start_lock);
+    return rc;
+}
+
+void images_thread_done(void)
+{
+    pthread_mutex_lock(&start_lock);
+    bool is_running = is_started;
+    pthread_mutex_unlock(&start_lock);
+    if (is_running) vips_thread_shutdown();
 }
 
 void images_shutdown(void)
@@ -65,6 +85,7 @@ void images_shutdown(void)
     if (!is_started) return;
     vips_shutdown();
     is_started = false;
+    is_ended = true;
 }
 
 image_format image_sniff(const void *data, size_t len)

@@ -7,10 +7,11 @@
  * IPTC, comments); a photo with an embedded colour profile is converted to
  * sRGB first, so dropping the profile does not change its colours.
  *
- * images_init() must run once, from the main thread, before any other
- * function here (the build and the server call it at start-up; the tests
- * and the benchmark call it themselves). Every other function is
- * thread-safe. */
+ * images_init() must have run before any other function here; it may be
+ * called from any thread, as often as wanted (the variant cache calls it
+ * the first time a photo has to be decoded, so a build that finds every
+ * variant cached never starts libvips). Every function is thread-safe,
+ * except images_shutdown(), which ends libvips for good. */
 #ifndef FOLIO_MEDIA_IMAGE_H
 #define FOLIO_MEDIA_IMAGE_H
 
@@ -67,6 +68,9 @@ typedef struct image_meta {
 int images_init(void);
 /* Release libvips' resources at process exit (optional). */
 void images_shutdown(void);
+/* A thread that may have used libvips ends: its per-thread buffers go
+ * back. Nothing to do when libvips never started. */
+void images_thread_done(void);
 
 /* Format from the file's first bytes, IMAGE_FORMAT_UNKNOWN when none of ours. */
 image_format image_sniff(const void *data, size_t len);

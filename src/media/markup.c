@@ -46,7 +46,9 @@ static void add_url(buf *b, const char *base, const char *name)
 
 static void add_attr(buf *b, const char *name, const char *value)
 {
-    buf_printf(b, " %s=\"", name);
+    buf_putc(b, ' ');
+    buf_puts(b, name);
+    buf_puts(b, "=\"");
     buf_add_html(b, value, strlen(value));
     buf_putc(b, '"');
 }
@@ -96,7 +98,15 @@ static void variant_name(variant *v, const char *stem, const image_source *src)
     char id[11];
     image_cache_variant_id(src->hash, &v->spec, id);
     buf b = BUF_INIT;
-    buf_printf(&b, "%s-%dx%d-%s.%s", stem, v->width, v->height, id, image_format_ext(v->spec.format));
+    buf_puts(&b, stem);
+    buf_putc(&b, '-');
+    buf_put_long(&b, v->width);
+    buf_putc(&b, 'x');
+    buf_put_long(&b, v->height);
+    buf_putc(&b, '-');
+    buf_puts(&b, id);
+    buf_putc(&b, '.');
+    buf_puts(&b, image_format_ext(v->spec.format));
     v->name = buf_detach(&b, NULL);
 }
 
@@ -105,7 +115,9 @@ static void add_srcset(buf *b, const image_markup_request *r, const variant *v, 
     for (size_t i = 0; i < n; i++) {
         if (i) buf_puts(b, ", ");
         add_url(b, r->base_url, v[i].name);
-        buf_printf(b, " %dw", v[i].width);
+        buf_putc(b, ' ');
+        buf_put_long(b, v[i].width);
+        buf_putc(b, 'w');
     }
 }
 
@@ -119,7 +131,8 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
 {
     memset(out, 0, sizeof *out);
     image_source src;
-    if (image_cache_source(c, r->source_path, &src, d) != 0) {
+    if (r->source) src = *r->source;
+    else if (image_cache_source(c, r->source_path, &src, d) != 0) {
         out->html = original_markup(r, NULL);
         return -1;
     }
@@ -168,7 +181,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
 
     image_job jobs[sizeof v / sizeof v[0]];
     for (size_t i = 0; i < n; i++) {
-        jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec};
+        jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec, .source = &src};
         image_variant_size(&v[i].spec, src.meta.width, src.meta.height, &v[i].width, &v[i].height);
     }
     if (image_cache_produce(c, jobs, n, d) != 0) {

@@ -34,6 +34,8 @@ typedef struct image_markup_request {
                                      or the viewport, whichever is smaller */
     bool is_above_fold;           /* load at once, with high priority */
     bool want_webp;               /* offer WebP variants in a <picture> */
+    const image_source *source;   /* NULL, or what image_cache_source() said of
+                                     source_path during this build */
 } image_markup_request;
 
 /* A file to publish: name (in the folder of base_url) and where its bytes are. */

@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <vips/vips.h>
-
 #include "lib/buf.h"
+#include "media/image.h"
 
 typedef struct batch {
     void (*fn)(void *ctx, size_t i);
@@ -51,8 +50,7 @@ static void *worker(void *arg)
         if (++b->done == b->n) pthread_cond_signal(&b->finished);
     }
     pthread_mutex_unlock(&p->lock);
-    /* libvips keeps per-thread buffers; give them back. */
-    vips_thread_shutdown();
+    images_thread_done();
     return NULL;
 }
 

@@ -603,7 +603,7 @@ static int snapshot_redirect(output *o, const char *path, const char *target, in
     return 0;
 }
 
-static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect};
+static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect, NULL};
 
 /* ---- lifetime ---- */
 
