@@ -1133,6 +1133,60 @@ TEST(markup_names_are_content_addressed_and_urls_percent_encoded)
     free(photo);
 }
 
+/* A build shows a photo on several pages (each language, the news list):
+ * with a memo its variants are worked out and listed for publishing once;
+ * later requests get the same variants in their own HTML (their alt, their
+ * loading), and a changed photo or another shape is worked out anew. */
+TEST(markup_memo_lists_a_photos_files_once_and_keeps_each_requests_html)
+{
+    buf b = BUF_INIT;
+    phone_jpeg(&b, 1200, 800, 0);
+    char *photo = write_fixture("memo.jpg", &b);
+    image_cache *c = open_cache("cache-markup-memo");
+    image_markup_memo *memo = image_markup_memo_new();
+    image_markup_request r = {.source_path = photo, .base_url = "/media/p/", .alt = "Зал", .want_webp = true,
+                              .memo = memo};
+    image_markup first, second, wider;
+    CHECK_INT(image_markup_make(c, &r, &first, NULL), 0);
+    CHECK(first.nfiles == 6);
+    r.alt = "Hall";
+    r.is_above_fold = true;
+    CHECK_INT(image_markup_make(c, &r, &second, NULL), 0);
+    CHECK_INT(second.nfiles, 0);
+    CHECK_CONTAINS(second.html, "alt=\"Hall\"");
+    CHECK_CONTAINS(second.html, "fetchpriority=\"high\"");
+    CHECK_CONTAINS(first.html, "alt=\"Зал\"");
+    CHECK_CONTAINS(first.html, "loading=\"lazy\"");
+    CHECK_INT(second.width, first.width);
+    for (size_t i = 0; i < first.nfiles; i++) CHECK_CONTAINS(second.html, first.files[i].name);
+
+    image_actions a = {.fit = IMAGE_FIT_COVER, .width = 600, .height = 200, .background = -1};
+    r.actions = &a;
+    CHECK_INT(image_markup_make(c, &r, &wider, NULL), 0);
+    CHECK(wider.nfiles > 0);
+    CHECK_INT(wider.height, 200);
+    image_markup_free(&wider);
+
+    buf_reset(&b);
+    phone_jpeg(&b, 1200, 800, 3); /* new bytes under the same name */
+    free(write_fixture("memo.jpg", &b));
+    r.actions = NULL;
+    image_source changed;
+    CHECK_INT(image_cache_source(c, photo, &changed, NULL), 0);
+    r.source = &changed;
+    image_markup after;
+    CHECK_INT(image_markup_make(c, &r, &after, NULL), 0);
+    CHECK_INT(after.nfiles, 6);
+    for (size_t i = 0; i < after.nfiles; i++) CHECK_NOT_CONTAINS(first.html, after.files[i].name);
+    image_markup_free(&after);
+    image_markup_free(&first);
+    image_markup_free(&second);
+    image_markup_memo_free(memo);
+    image_cache_close(c);
+    buf_free(&b);
+    free(photo);
+}
+
 TEST(markup_of_a_broken_photo_links_the_original_and_warns)
 {
     buf b = BUF_INIT;

@@ -34,6 +34,7 @@ struct build_images {
      * (both malloc'd). A build that sees a photo change restarts from a
      * new build_images (the incremental update handles page files only). */
     strmap sources;
+    image_markup_memo *plans; /* the variants of each photo and shape, once made */
 };
 
 bool build_images_is_photo(const char *name)
@@ -51,6 +52,7 @@ build_images *build_images_open(const char *site_dir, const char *cache_dir, int
     bi->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
     bi->threads = threads;
     bi->out = out;
+    bi->plans = image_markup_memo_new();
     pthread_mutex_init(&bi->lock, NULL);
     pthread_mutex_init(&bi->start_lock, NULL);
     return bi;
@@ -87,6 +89,7 @@ void build_images_close(build_images *bi)
         free(bi->sources.slots[i].val);
     }
     strmap_free(&bi->sources);
+    image_markup_memo_free(bi->plans);
     pthread_mutex_destroy(&bi->lock);
     free(bi);
 }
@@ -177,6 +180,7 @@ static bool make_markup(build_images *bi, const media_file *m, image_markup_requ
     if (!cache) return false;
     image_source src;
     rq->source = source_of(bi, cache, m->path, &src, NULL) == 0 ? &src : NULL;
+    rq->memo = bi->plans;
     image_markup mk = {0};
     int rc = image_markup_make(cache, rq, &mk, d);
     if (mk.html) buf_puts(out, mk.html);

@@ -6,10 +6,12 @@
  * framing (a cropZoom header stays the same crop, only smaller). */
 #include "media/markup.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/strmap.h"
 
 static const int standard_widths[] = {480, 960, 1600};
 #define LARGEST_WIDTH 1600
@@ -22,6 +24,58 @@ typedef struct variant {
     int width, height;
     char *name;
 } variant;
+
+#define MAX_VARIANTS (2 * (NSTANDARD + 1) + 1)
+
+/* The variants of one photo for one request shape, once made. */
+typedef struct plan {
+    variant v[MAX_VARIANTS]; /* names owned by the plan */
+    size_t n;
+} plan;
+
+struct image_markup_memo {
+    pthread_mutex_t lock;
+    strmap plans; /* key (malloc'd) -> plan */
+};
+
+image_markup_memo *image_markup_memo_new(void)
+{
+    image_markup_memo *m = xcalloc(1, sizeof *m);
+    pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
+
+void image_markup_memo_free(image_markup_memo *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->plans.cap; i++) {
+        plan *p = m->plans.slots[i].val;
+        if (!p) continue;
+        for (size_t k = 0; k < p->n; k++) free(p->v[k].name);
+        free(p);
+        free((char *)m->plans.slots[i].key);
+    }
+    strmap_free(&m->plans);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+/* Everything the variants depend on: the photo's bytes (hash), the name
+ * they are published under (stem) and every spec. */
+static void plan_key(buf *k, const image_source *src, const char *stem, const variant *v, size_t n)
+{
+    buf_puts(k, src->hash);
+    buf_putc(k, '/');
+    buf_puts(k, stem);
+    for (size_t i = 0; i < n; i++) {
+        const image_spec *sp = &v[i].spec;
+        long fields[] = {sp->fit, sp->width, sp->height, sp->quality, sp->format, sp->background};
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+            buf_putc(k, f ? ',' : ';');
+            buf_put_long(k, fields[f]);
+        }
+    }
+}
 
 static const char *base_name(const char *path)
 {
@@ -127,86 +181,13 @@ static void add_sizes(buf *b, const image_markup_request *r, int width)
     else buf_printf(b, " sizes=\"(max-width: %dpx) 100vw, %dpx\"", width, width);
 }
 
-int image_markup_make(image_cache *c, const image_markup_request *r, image_markup *out, diag_list *d)
+/* The HTML for variants v: nwidths in the original format, then their
+ * WebP twins when has_webp, then the lightbox's large one at index large
+ * when asked for. */
+static int write_html(const image_markup_request *r, const variant *v, size_t nwidths, size_t large, bool has_webp,
+                      image_markup *out)
 {
-    memset(out, 0, sizeof *out);
-    image_source src;
-    if (r->source) src = *r->source;
-    else if (image_cache_source(c, r->source_path, &src, d) != 0) {
-        out->html = original_markup(r, NULL);
-        return -1;
-    }
-    if (src.meta.format == IMAGE_FORMAT_GIF) { /* published as is: resizing would stop an animation */
-        out->html = original_markup(r, &src.meta);
-        out->width = src.meta.width;
-        out->height = src.meta.height;
-        return 0;
-    }
-
     const image_actions *a = r->actions;
-    image_spec full = {.fit = IMAGE_FIT_INSIDE, .width = LARGEST_WIDTH, .format = src.meta.format, .background = -1};
-    if (a && a->fit != IMAGE_FIT_NONE) {
-        full.fit = a->fit;
-        full.width = a->width;
-        full.height = a->height;
-        full.background = a->background;
-    }
-    if (a) full.quality = a->quality;
-    int full_w, full_h;
-    image_variant_size(&full, src.meta.width, src.meta.height, &full_w, &full_h);
-
-    /* Widths, narrowest first, in the original format; then WebP twins. */
-    variant v[2 * (NSTANDARD + 1) + 1];
-    size_t nwidths = 0;
-    for (size_t i = 0; i < NSTANDARD; i++) {
-        if (standard_widths[i] >= full_w) break;
-        v[nwidths++].spec = narrower(&full, full_w, full_h, standard_widths[i]);
-    }
-    v[nwidths++].spec = full;
-    bool has_webp = r->want_webp && src.meta.format != IMAGE_FORMAT_WEBP;
-    size_t n = nwidths;
-    if (has_webp) {
-        for (size_t i = 0; i < nwidths; i++) {
-            v[n] = v[i];
-            v[n++].spec.format = IMAGE_FORMAT_WEBP;
-        }
-    }
-    size_t large = n;
-    if (a && a->has_lightbox) {
-        image_spec big = {.fit = IMAGE_FIT_INSIDE, .width = a->lightbox_width, .height = a->lightbox_height,
-                          .quality = a->quality, .format = src.meta.format, .background = -1};
-        if (!big.width && !big.height) big.width = LARGEST_WIDTH;
-        v[n++].spec = big;
-    }
-
-    image_job jobs[sizeof v / sizeof v[0]];
-    for (size_t i = 0; i < n; i++) {
-        jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec, .source = &src};
-        image_variant_size(&v[i].spec, src.meta.width, src.meta.height, &v[i].width, &v[i].height);
-    }
-    if (image_cache_produce(c, jobs, n, d) != 0) {
-        for (size_t i = 0; i < n; i++) free(jobs[i].cache_path);
-        out->html = original_markup(r, &src.meta);
-        return -1;
-    }
-
-    const char *file = base_name(r->source_path);
-    const char *dot = strrchr(file, '.');
-    char *stem = xstrndup(file, dot && dot != file ? (size_t)(dot - file) : strlen(file));
-    out->files = xcalloc(n, sizeof *out->files);
-    for (size_t i = 0; i < n; i++) {
-        variant_name(&v[i], stem, &src);
-        bool is_duplicate = false; /* the lightbox may be one of the widths */
-        for (size_t j = 0; j < out->nfiles; j++) is_duplicate |= strcmp(out->files[j].name, v[i].name) == 0;
-        if (is_duplicate) {
-            free(jobs[i].cache_path);
-            continue;
-        }
-        out->files[out->nfiles].name = xstrdup(v[i].name);
-        out->files[out->nfiles++].cache_path = jobs[i].cache_path;
-    }
-    free(stem);
-
     size_t fallback = nwidths - 1;
     for (size_t i = 0; i < nwidths; i++) {
         if (v[i].width >= FALLBACK_WIDTH) {
@@ -246,8 +227,130 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     if (has_webp) buf_puts(&b, "</picture>");
     if (a && a->has_lightbox) buf_puts(&b, "</a>");
     out->html = buf_detach(&b, NULL);
-    for (size_t i = 0; i < n; i++) free(v[i].name);
     return 0;
+}
+
+int image_markup_make(image_cache *c, const image_markup_request *r, image_markup *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    image_source src;
+    if (r->source) src = *r->source;
+    else if (image_cache_source(c, r->source_path, &src, d) != 0) {
+        out->html = original_markup(r, NULL);
+        return -1;
+    }
+    if (src.meta.format == IMAGE_FORMAT_GIF) { /* published as is: resizing would stop an animation */
+        out->html = original_markup(r, &src.meta);
+        out->width = src.meta.width;
+        out->height = src.meta.height;
+        return 0;
+    }
+
+    const image_actions *a = r->actions;
+    image_spec full = {.fit = IMAGE_FIT_INSIDE, .width = LARGEST_WIDTH, .format = src.meta.format, .background = -1};
+    if (a && a->fit != IMAGE_FIT_NONE) {
+        full.fit = a->fit;
+        full.width = a->width;
+        full.height = a->height;
+        full.background = a->background;
+    }
+    if (a) full.quality = a->quality;
+    int full_w, full_h;
+    image_variant_size(&full, src.meta.width, src.meta.height, &full_w, &full_h);
+
+    /* Widths, narrowest first, in the original format; then WebP twins. */
+    variant v[MAX_VARIANTS];
+    size_t nwidths = 0;
+    for (size_t i = 0; i < NSTANDARD; i++) {
+        if (standard_widths[i] >= full_w) break;
+        v[nwidths++].spec = narrower(&full, full_w, full_h, standard_widths[i]);
+    }
+    v[nwidths++].spec = full;
+    bool has_webp = r->want_webp && src.meta.format != IMAGE_FORMAT_WEBP;
+    size_t n = nwidths;
+    if (has_webp) {
+        for (size_t i = 0; i < nwidths; i++) {
+            v[n] = v[i];
+            v[n++].spec.format = IMAGE_FORMAT_WEBP;
+        }
+    }
+    size_t large = n;
+    if (a && a->has_lightbox) {
+        image_spec big = {.fit = IMAGE_FIT_INSIDE, .width = a->lightbox_width, .height = a->lightbox_height,
+                          .quality = a->quality, .format = src.meta.format, .background = -1};
+        if (!big.width && !big.height) big.width = LARGEST_WIDTH;
+        v[n++].spec = big;
+    }
+
+    const char *file = base_name(r->source_path);
+    const char *dot = strrchr(file, '.');
+    char *stem = xstrndup(file, dot && dot != file ? (size_t)(dot - file) : strlen(file));
+    /* The same photo in the same shape again (the page in another
+     * language, the post in the news list): its variants were made and
+     * handed out already; only the HTML is new. */
+    buf key = BUF_INIT;
+    const plan *known = NULL;
+    if (r->memo) {
+        plan_key(&key, &src, stem, v, n);
+        pthread_mutex_lock(&r->memo->lock);
+        known = strmap_get(&r->memo->plans, key.s);
+        pthread_mutex_unlock(&r->memo->lock);
+    }
+    if (known) {
+        free(stem);
+        buf_free(&key);
+        return write_html(r, known->v, nwidths, large, has_webp, out);
+    }
+
+    image_job jobs[sizeof v / sizeof v[0]];
+    for (size_t i = 0; i < n; i++) {
+        jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec, .source = &src};
+        image_variant_size(&v[i].spec, src.meta.width, src.meta.height, &v[i].width, &v[i].height);
+    }
+    if (image_cache_produce(c, jobs, n, d) != 0) {
+        for (size_t i = 0; i < n; i++) free(jobs[i].cache_path);
+        free(stem);
+        buf_free(&key);
+        out->html = original_markup(r, &src.meta);
+        return -1;
+    }
+
+    out->files = xcalloc(n, sizeof *out->files);
+    for (size_t i = 0; i < n; i++) {
+        variant_name(&v[i], stem, &src);
+        bool is_duplicate = false; /* the lightbox may be one of the widths */
+        for (size_t j = 0; j < out->nfiles; j++) is_duplicate |= strcmp(out->files[j].name, v[i].name) == 0;
+        if (is_duplicate) {
+            free(jobs[i].cache_path);
+            continue;
+        }
+        out->files[out->nfiles].name = xstrdup(v[i].name);
+        out->files[out->nfiles++].cache_path = jobs[i].cache_path;
+    }
+    free(stem);
+
+    if (r->memo) {
+        plan *p = xcalloc(1, sizeof *p);
+        p->n = n;
+        for (size_t i = 0; i < n; i++) {
+            p->v[i] = v[i];
+            p->v[i].name = xstrdup(v[i].name);
+        }
+        pthread_mutex_lock(&r->memo->lock);
+        if (!strmap_get(&r->memo->plans, key.s)) {
+            strmap_put(&r->memo->plans, buf_detach(&key, NULL), p);
+            p = NULL;
+        }
+        pthread_mutex_unlock(&r->memo->lock);
+        if (p) {
+            for (size_t i = 0; i < n; i++) free(p->v[i].name);
+            free(p);
+        }
+    }
+    buf_free(&key);
+    int rc = write_html(r, v, nwidths, large, has_webp, out);
+    for (size_t i = 0; i < n; i++) free(v[i].name);
+    return rc;
 }
 
 void image_markup_free(image_markup *m)

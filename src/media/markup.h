@@ -23,6 +23,12 @@
 #include "media/actions.h"
 #include "media/cache.h"
 
+/* What image_markup_make() worked out before, for a build to share
+ * between the pages that show the same photo in the same way. */
+typedef struct image_markup_memo image_markup_memo;
+image_markup_memo *image_markup_memo_new(void);
+void image_markup_memo_free(image_markup_memo *m);
+
 typedef struct image_markup_request {
     const char *source_path;      /* the photo on disk */
     const char *base_url;         /* URL of the folder the variants are published
@@ -36,6 +42,10 @@ typedef struct image_markup_request {
     bool want_webp;               /* offer WebP variants in a <picture> */
     const image_source *source;   /* NULL, or what image_cache_source() said of
                                      source_path during this build */
+    image_markup_memo *memo;      /* NULL, or where variants made once are
+                                     found again: a request answered from it
+                                     lists no files (they were listed the
+                                     first time) */
 } image_markup_request;
 
 /* A file to publish: name (in the folder of base_url) and where its bytes are. */
