@@ -39,9 +39,13 @@ all: deps
 deps:
 	@pkg-config --exists $(PKGS) 2>/dev/null || scripts/install-deps
 
+# folio itself does not link libvips: it opens it when a photo is first
+# decoded (src/media/libvips.h), so starting needs no hundred libraries.
+FOLIO_LIBS := $(if $(DEPS_OK),$(shell pkg-config --libs $(filter-out vips,$(PKGS))))
+
 $(BUILD)/folio: $(BUILD)/src/main.o $(BUILD)/libfolio.a
 	@echo "  LD  $@"
-	@$(CC) -o $@ $^ $(LDLIBS)
+	@$(CC) -o $@ $^ $(FOLIO_LIBS) -ldl -lm -pthread $(SAN)
 
 $(BUILD)/libfolio.a: $(LIB_OBJS)
 	@rm -f $@

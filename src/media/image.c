@@ -25,6 +25,8 @@
 
 #include <vips/vips.h>
 
+#include "media/libvips.h" /* after vips.h: calls go through the loaded table */
+
 #define DEFAULT_JPEG_QUALITY 85 /* Grav's default_image_quality */
 #define DEFAULT_WEBP_QUALITY 80
 /* vips_resize shrinks by whole factors with a box filter first and the
@@ -53,7 +55,10 @@ int images_init(void)
     pthread_mutex_lock(&start_lock);
     int rc = is_ended ? -1 : 0;
     if (!is_started && !is_ended) {
-        if (VIPS_INIT("folio") != 0) {
+        /* What VIPS_INIT checks: the library is the version whose headers
+         * folio was compiled with (the same major, at least the minor). */
+        if (libvips_load(NULL, 0) != 0 || vips_version(0) != VIPS_MAJOR_VERSION ||
+            vips_version(1) < VIPS_MINOR_VERSION || vips_init("folio") != 0) {
             rc = -1;
         } else {
             /* Parallelism comes from several variants at once (media pool),
