@@ -795,5 +795,6 @@ expr *autoescape_expr(parser *p, expr *e)
     x->owner = e->owner;
     x->a = e;
     x->strategy = p->escape;
+    x->is_html = strcmp(p->escape, "html") == 0;
     return x;
 }

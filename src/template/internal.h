@@ -135,6 +135,7 @@ struct expr {
     size_t nargs;
     const callable *fn;    /* resolved filter/function; NULL = unknown (non-strict) */
     const char *strategy;  /* E_ESCAPE */
+    bool is_html;          /* E_ESCAPE with strategy "html": decided when parsed */
     import_decl *import;   /* E_MACRO */
     tpl *owner;            /* template the expression is in (errors, _self) */
     const char **params;   /* E_ARROW */

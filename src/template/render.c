@@ -85,7 +85,7 @@ static void emit_escaped(render *r, const expr *e)
         emit_value(r, v);
         return;
     }
-    if (v->kind == V_STRING && strcmp(e->strategy, "html") == 0) {
+    if (v->kind == V_STRING && e->is_html) {
         buf_add_html(r->out, v->u.str.s, v->u.str.len);
         if (r->out->len > TPL_MAX_OUTPUT)
             tpl_error(r, r->cur, 0, 0, "output is larger than the limit of %zu bytes", TPL_MAX_OUTPUT);
