@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/buf.h"
@@ -38,5 +39,23 @@ static inline void sitefix_remove(char *dir)
 #define SITEFIX_SYSTEM_KK_RU_EN                                                                   \
     {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n"          \
                            "  include_default_lang: true\ntimezone: Asia/Almaty\n"}
+
+/* Run the folio program ($FOLIO_BIN, default build/folio) with args
+ * (shell words); its stdout and stderr together, malloc'd, and its exit
+ * status in *status. */
+static inline char *sitefix_run_folio(const char *args, int *status)
+{
+    const char *bin = getenv("FOLIO_BIN");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin ? bin : "build/folio", args);
+    FILE *p = popen(cmd, "r");
+    buf out = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0) buf_add(&out, chunk, n);
+    int rc = p ? pclose(p) : -1;
+    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return buf_detach(&out, NULL);
+}
 
 #endif

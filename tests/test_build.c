@@ -562,6 +562,33 @@ TEST(photo_variants_are_linked_from_the_cache_and_a_warm_build_is_the_same)
     free(cache);
 }
 
+/* Without libvips (here: $FOLIO_LIBVIPS names a library that is not
+ * there) the build still succeeds: one warning says why, and every photo
+ * is published as it is. */
+TEST(a_build_without_libvips_publishes_photos_as_they_are_with_one_warning)
+{
+    const char *out = fresh_out();
+    buf cache = BUF_INIT, args = BUF_INIT;
+    buf_printf(&cache, "%s-cache", out);
+    buf_printf(&args, "build %s -o %s --cache-dir %s", example(), out, cache.s);
+    setenv("FOLIO_LIBVIPS", "/nonexistent/libvips.so.42", 1);
+    int status;
+    char *text = sitefix_run_folio(args.s, &status);
+    unsetenv("FOLIO_LIBVIPS");
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(text, "warning: images cannot be processed (cannot load libvips: /nonexistent/libvips.so.42");
+    CHECK_CONTAINS(text, "photos are published as they are");
+    CHECK_CONTAINS(text, " 1 warning");
+    CHECK(out_exists(out, "media/news/2023-01-09-practical-conference/2023-01-09-1.jpg"));
+    char *html = read_out(out, "ru/news/2023-01-09-practical-conference/index.html");
+    CHECK(html && !strstr(html, ".webp"));
+    free(html);
+    free(text);
+    dir_remove_tree(cache.s);
+    buf_free(&cache);
+    buf_free(&args);
+}
+
 /* Twig in Markdown content is read as written: the Markdown renderer's
  * escaping of " and > must not break it, and a Twig error names the line
  * and column in the page file, once, not once per language. */

@@ -595,21 +595,6 @@ TEST(build_reports_the_check_findings_once)
     sitefix_remove(dir);
 }
 
-static char *run_folio(const char *args, int *status)
-{
-    const char *bin = getenv("FOLIO_BIN");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1", bin ? bin : "build/folio", args);
-    FILE *p = popen(cmd, "r");
-    buf out = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while (p && (n = fread(chunk, 1, sizeof chunk, p)) > 0) buf_add(&out, chunk, n);
-    int rc = p ? pclose(p) : -1;
-    *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return buf_detach(&out, NULL);
-}
-
 TEST(check_command_exits_1_on_errors_and_writes_json)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,
@@ -619,7 +604,7 @@ TEST(check_command_exits_1_on_errors_and_writes_json)
     char args[4096];
     int status;
     snprintf(args, sizeof args, "check %s", dir);
-    char *text = run_folio(args, &status);
+    char *text = sitefix_run_folio(args, &status);
     CHECK_INT(status, 1);
     CHECK_CONTAINS(text, "item.md:3:1: error: published 'yes please' is not a boolean");
     CHECK_CONTAINS(text, "1 error,");
@@ -630,11 +615,11 @@ TEST(check_command_exits_1_on_errors_and_writes_json)
              "e=[x for x in a if x['level']=='error']; print(len(e), e[0]['line'], e[0]['col'], "
              "e[0]['path'].endswith('item.md'), 'boolean' in e[0]['message'])\"",
              dir);
-    char *json = run_folio(args, &status);
+    char *json = sitefix_run_folio(args, &status);
     CHECK_CONTAINS(json, "1 3 1 True True");
     free(json);
     snprintf(args, sizeof args, "check %s/site", test_repo_dir());
-    char *example = run_folio(args, &status);
+    char *example = sitefix_run_folio(args, &status);
     CHECK_INT(status, 0);
     CHECK_CONTAINS(example, " 0 errors");
     free(example);

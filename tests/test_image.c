@@ -1187,6 +1187,30 @@ TEST(markup_memo_lists_a_photos_files_once_and_keeps_each_requests_html)
     free(photo);
 }
 
+/* A look-up that cannot warn (no diag list) must not use up the warning
+ * a damaged photo is owed. */
+TEST(damaged_photo_first_seen_without_a_diag_list_is_still_warned_about)
+{
+    buf b = BUF_INIT;
+    phone_jpeg(&b, 600, 400, 0);
+    buf_truncate(&b, 100);
+    char *photo = write_fixture("quiet-then-told.jpg", &b);
+    image_cache *c = open_cache("cache-quiet");
+    image_source src;
+    CHECK_INT(image_cache_source(c, photo, &src, NULL), -1);
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(image_cache_source(c, photo, &src, &d), -1);
+    CHECK_INT(d.len, 1);
+    CHECK(d.len == 1 && strstr(d.items[0].path, "quiet-then-told.jpg") != NULL);
+    CHECK_INT(image_cache_source(c, photo, &src, &d), -1);
+    CHECK_INT(d.len, 1); /* and only once */
+    diag_free(&d);
+    image_cache_close(c);
+    buf_free(&b);
+    free(photo);
+}
+
 TEST(markup_of_a_broken_photo_links_the_original_and_warns)
 {
     buf b = BUF_INIT;

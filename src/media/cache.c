@@ -316,13 +316,14 @@ static void sha256_hex(const void *data, size_t len, char out[65])
 static bool vips_ready(image_cache *c, const char *path, diag_list *d)
 {
     if (images_init() == 0) return true;
+    if (!d) return false; /* the warning is for a caller that can give it */
     pthread_mutex_lock(&c->lock);
     bool is_first = !c->has_warned_no_vips;
     c->has_warned_no_vips = true;
     pthread_mutex_unlock(&c->lock);
-    if (is_first && d)
-        diag_add(d, DIAG_WARNING, path, 0, 0,
-                 "images cannot be processed (libvips did not start); photos are published as they are");
+    if (is_first)
+        diag_add(d, DIAG_WARNING, path, 0, 0, "images cannot be processed (%s); photos are published as they are",
+                 images_why_not());
     return false;
 }
 
@@ -365,6 +366,9 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
     }
     int rc = describe(c, path, data, len, out, d);
     free(data);
+    /* A failure is remembered only once it has been told: a caller
+     * without a diag list leaves the warning to the next one. */
+    if (rc != 0 && !d) return -1;
 
     /* Remembered either way: a page in three languages warns once. */
     known_source *s = xcalloc(1, sizeof *s);

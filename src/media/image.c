@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@
 
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool is_started, is_ended; /* libvips cannot start again once ended */
+static char why_not[300];         /* why images_init() failed */
 
 static void ignore_vips_warning(const char *domain, GLogLevelFlags level, const char *msg, void *data)
 {
@@ -57,8 +59,14 @@ int images_init(void)
     if (!is_started && !is_ended) {
         /* What VIPS_INIT checks: the library is the version whose headers
          * folio was compiled with (the same major, at least the minor). */
-        if (libvips_load(NULL, 0) != 0 || vips_version(0) != VIPS_MAJOR_VERSION ||
-            vips_version(1) < VIPS_MINOR_VERSION || vips_init("folio") != 0) {
+        if (libvips_load(why_not, sizeof why_not) != 0) {
+            rc = -1;
+        } else if (vips_version(0) != VIPS_MAJOR_VERSION || vips_version(1) < VIPS_MINOR_VERSION) {
+            snprintf(why_not, sizeof why_not, "libvips %d.%d is not the %d.%d or later folio was built for",
+                     vips_version(0), vips_version(1), VIPS_MAJOR_VERSION, VIPS_MINOR_VERSION);
+            rc = -1;
+        } else if (vips_init("folio") != 0) {
+            snprintf(why_not, sizeof why_not, "libvips did not start");
             rc = -1;
         } else {
             /* Parallelism comes from several variants at once (media pool),
@@ -75,6 +83,14 @@ int images_init(void)
     }
     pthread_mutex_unlock(&start_lock);
     return rc;
+}
+
+const char *images_why_not(void)
+{
+    pthread_mutex_lock(&start_lock);
+    const char *why = why_not[0] ? why_not : is_ended ? "libvips was shut down" : "libvips did not start";
+    pthread_mutex_unlock(&start_lock);
+    return why;
 }
 
 void images_thread_done(void)

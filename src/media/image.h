@@ -66,6 +66,8 @@ typedef struct image_meta {
  * folio's use: each variant runs on one thread, the media pool runs several
  * at once. Returns 0, or -1 when libvips could not start. */
 int images_init(void);
+/* Why images_init() failed, for a message ("cannot load libvips: ..."). */
+const char *images_why_not(void);
 /* Release libvips' resources at process exit (optional). */
 void images_shutdown(void);
 /* A thread that may have used libvips ends: its per-thread buffers go

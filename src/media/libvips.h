@@ -9,6 +9,11 @@
  * <vips/vips.h>: its calls keep their libvips names, which the macros at
  * the end send through the table.
  *
+ * $FOLIO_LIBVIPS, when set, is the library to open instead (a path to an
+ * operator's own build of libvips 8). When libvips cannot be opened,
+ * images_init() fails and the build publishes photos as they are, with
+ * one warning.
+ *
  * Programs that link libvips themselves (the tests, the benchmarks) get
  * the same copy from dlopen(): a library is loaded once per process. */
 #ifndef FOLIO_MEDIA_LIBVIPS_H
