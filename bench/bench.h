@@ -78,4 +78,15 @@ static inline double bench_median(double *v, size_t n)
     return v[(n - 1) / 2];
 }
 
+/* A whole number from lo to hi, or false. */
+static inline bool bench_parse_long(const char *s, long lo, long hi, long *v)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (errno || end == s || *end || x < lo || x > hi) return false;
+    *v = x;
+    return true;
+}
+
 #endif

@@ -214,17 +214,6 @@ static void usage(void)
                     "  --dir DIR     where sites and outputs go (default $TMPDIR/folio-bench)\n");
 }
 
-static bool parse_long(const char *s, long lo, long hi, long *v)
-{
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (errno || end == s || *end || x < lo || x > hi)
-        return false;
-    *v = x;
-    return true;
-}
-
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* keep progress and errors in order */
@@ -246,11 +235,11 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
             work_dir = argv[++i];
         } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            if (!parse_long(argv[++i], 1, MAX_RUNS, &runs)) {
+            if (!bench_parse_long(argv[++i], 1, MAX_RUNS, &runs)) {
                 fprintf(stderr, "build_bench: --runs must be 1 to %d\n", MAX_RUNS);
                 return 2;
             }
-        } else if (size_count < MAX_SIZES && parse_long(argv[i], 1, MAX_POSTS, &sizes[size_count])) {
+        } else if (size_count < MAX_SIZES && bench_parse_long(argv[i], 1, MAX_POSTS, &sizes[size_count])) {
             size_count++;
         } else {
             usage();

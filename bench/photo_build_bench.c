@@ -176,16 +176,6 @@ static void print_series(const char *label, series *s, double *best, double *med
     printf("%-22s best %6.3f s  median %6.3f s  median CPU %6.3f s\n", label, *best, *median, cpu);
 }
 
-static bool parse_long(const char *s, long lo, long hi, long *v)
-{
-    char *end;
-    errno = 0;
-    long x = strtol(s, &end, 10);
-    if (errno || end == s || *end || x < lo || x > hi) return false;
-    *v = x;
-    return true;
-}
-
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -201,9 +191,9 @@ int main(int argc, char **argv)
         bool ok = i + 1 < argc;
         if (ok && !strcmp(argv[i], "--folio")) folio = argv[++i];
         else if (ok && !strcmp(argv[i], "--dir")) work = argv[++i];
-        else if (ok && !strcmp(argv[i], "--runs")) ok = parse_long(argv[++i], 1, MAX_RUNS, &runs);
-        else if (ok && !strcmp(argv[i], "--posts")) ok = parse_long(argv[++i], 1, 1000000, &posts);
-        else if (ok && !strcmp(argv[i], "--photos")) ok = parse_long(argv[++i], 2, 10000, &photos);
+        else if (ok && !strcmp(argv[i], "--runs")) ok = bench_parse_long(argv[++i], 1, MAX_RUNS, &runs);
+        else if (ok && !strcmp(argv[i], "--posts")) ok = bench_parse_long(argv[++i], 1, 1000000, &posts);
+        else if (ok && !strcmp(argv[i], "--photos")) ok = bench_parse_long(argv[++i], 2, 10000, &photos);
         else ok = false;
         if (!ok) {
             fprintf(stderr, "usage: photo_build_bench [--folio PATH] [--runs R] [--dir DIR] [--posts N] "

@@ -65,27 +65,35 @@ static char *prepare(dir_output *o, const char *path)
     return full;
 }
 
-/* mkdir -p of the folder part of rel (relative to dirfd). Most pages are
+/* mkdir -p of the folder part of path (relative to dirfd). Most pages are
  * the only file of a new folder whose parent exists: one mkdirat, and the
  * walk from the top only when that fails. */
-static int make_parent_at(int dirfd, char *rel)
+static int make_parent_at(int dirfd, const char *path)
 {
+    char small[512];
+    size_t n = strlen(path);
+    char *rel = n < sizeof small ? small : xmalloc(n + 1);
+    memcpy(rel, path, n + 1);
     char *slash = strrchr(rel, '/');
-    if (!slash) return 0;
-    *slash = 0;
-    int rc = mkdirat(dirfd, rel, 0755);
-    if (rc < 0 && errno == EEXIST) rc = 0;
-    if (rc < 0 && errno == ENOENT) {
-        rc = 0;
-        for (char *s = rel; rc == 0 && *s; s++) {
-            if (*s != '/') continue;
-            *s = 0;
-            if (mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
-            *s = '/';
+    int rc = 0;
+    if (slash) {
+        *slash = 0;
+        rc = mkdirat(dirfd, rel, 0755);
+        if (rc < 0 && errno == EEXIST) rc = 0;
+        if (rc < 0 && errno == ENOENT) {
+            rc = 0;
+            for (char *s = rel; rc == 0 && *s; s++) {
+                if (*s != '/') continue;
+                *s = 0;
+                if (mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
+                *s = '/';
+            }
+            if (rc == 0 && mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
         }
-        if (rc == 0 && mkdirat(dirfd, rel, 0755) < 0 && errno != EEXIST) rc = -1;
     }
-    *slash = '/';
+    int e = errno;
+    if (rel != small) free(rel);
+    errno = e;
     return rc;
 }
 
@@ -97,13 +105,8 @@ static int dir_put(output *base, const char *path, const void *data, size_t len,
         errno = EINVAL;
         return -1;
     }
-    char small[512];
-    size_t n = strlen(path);
-    char *rel = n < sizeof small ? small : xmalloc(n + 1);
-    memcpy(rel, path, n + 1);
-    int rc = make_parent_at(o->tmp_fd, rel);
-    if (rc == 0) rc = file_write_at(o->tmp_fd, rel, data, len);
-    if (rel != small) free(rel);
+    int rc = make_parent_at(o->tmp_fd, path);
+    if (rc == 0) rc = file_write_at(o->tmp_fd, path, data, len);
     if (rc == 0) o->files++;
     return rc;
 }
@@ -181,15 +184,8 @@ static int dir_put_immutable(output *base, const char *path, const char *src)
     /* The page's folder is usually there already: link first, and make
      * the folder only when the link says it is missing. */
     int rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
-    if (rc < 0 && errno == ENOENT) {
-        char small[512];
-        size_t n = strlen(path);
-        char *rel = n < sizeof small ? small : xmalloc(n + 1);
-        memcpy(rel, path, n + 1);
-        rc = make_parent_at(o->tmp_fd, rel);
-        if (rc == 0) rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
-        if (rel != small) free(rel);
-    }
+    if (rc < 0 && errno == ENOENT && (rc = make_parent_at(o->tmp_fd, path)) == 0)
+        rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
     if (rc < 0 && errno == EEXIST && unlinkat(o->tmp_fd, path, 0) == 0) rc = linkat(AT_FDCWD, src, o->tmp_fd, path, 0);
     if (rc < 0) {
         char *full = prepare(o, path);

@@ -35,7 +35,6 @@
 
 #include "lib/buf.h"
 #include "lib/files.h"
-#include "lib/strmap.h"
 #include "media/pool.h"
 
 #define RENDER_VERSION "v1"
@@ -78,7 +77,6 @@ struct image_cache {
     rendering *in_progress;
     image_cache_stats stats;
     unsigned long temp_counter;
-    strmap present;       /* variant paths seen on disk: path -> itself (malloc'd) */
     bool is_memo_changed; /* sources to save at close */
     size_t nloaded;       /* lines read from the sources file */
     bool has_warned_no_vips;
@@ -142,6 +140,8 @@ static void remember(image_cache *c, known_source *s)
     s->next = c->sources[b];
     c->sources[b] = s;
 }
+
+static int write_atomically(image_cache *c, const char *path, const void *data, size_t len);
 
 #define MEMO_NAME "sources"
 #define MEMO_HEADER "folio image sources 1\n"
@@ -226,10 +226,7 @@ static void memo_save(image_cache *c)
         }
     }
     char *path = path_join(c->dir, RENDER_VERSION "/" MEMO_NAME);
-    buf tmp = BUF_INIT;
-    buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    if (file_write(tmp.s, b.s, b.len) != 0 || rename(tmp.s, path) != 0) unlink(tmp.s);
-    buf_free(&tmp);
+    write_atomically(c, path, b.s, b.len);
     free(path);
     buf_free(&b);
 }
@@ -267,8 +264,6 @@ void image_cache_close(image_cache *c)
             free(s);
         }
     }
-    for (size_t i = 0; i < c->present.cap; i++) free((char *)c->present.slots[i].key);
-    strmap_free(&c->present);
     for (broken_source *b = c->broken, *next; b; b = next) {
         next = b->next;
         free(b);
@@ -468,15 +463,6 @@ static bool is_variant_file(const char *path)
     return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* A variant file is never removed by a build, so once seen it is known
- * present for the life of the cache. Call with the lock held. */
-static void note_present(image_cache *c, const char *path)
-{
-    if (strmap_get(&c->present, path)) return;
-    char *key = xstrdup(path);
-    strmap_put(&c->present, key, key);
-}
-
 /* The warm path: when every variant of the batch is on disk, answer in
  * the calling thread, without a round trip through the pool. */
 static bool all_present(image_cache *c, image_job *jobs, size_t n)
@@ -490,15 +476,7 @@ static bool all_present(image_cache *c, image_job *jobs, size_t n)
         if (jobs[i].source) src = *jobs[i].source;
         else if (!is_same_photo && image_cache_source(c, jobs[i].source_path, &src, NULL) != 0) break;
         paths[i] = variant_path(c, src.hash, &jobs[i].spec);
-        pthread_mutex_lock(&c->lock);
-        bool is_known = strmap_get(&c->present, paths[i]) != NULL;
-        pthread_mutex_unlock(&c->lock);
-        if (!is_known && !is_variant_file(paths[i])) break;
-        if (!is_known) {
-            pthread_mutex_lock(&c->lock);
-            note_present(c, paths[i]);
-            pthread_mutex_unlock(&c->lock);
-        }
+        if (!is_variant_file(paths[i])) break;
     }
     if (i < n) {
         for (size_t k = 0; k <= i && k < n; k++) free(paths[k]);
@@ -654,7 +632,6 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
         } else if (state[i] == IS_MINE) {
             c->stats.rendered++;
         }
-        if (state[i] == IS_HIT || state[i] == IS_MINE) note_present(c, paths[i]);
         if (state[i] == IS_FAILED) c->stats.failed++;
     }
     pthread_mutex_unlock(&c->lock);
