@@ -10,7 +10,11 @@
 
 #include <ftw.h>
 #include <glob.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static char *out_root;
 
@@ -469,6 +473,60 @@ TEST(rebuild_replaces_output_and_old_site_goes_away)
     }
     CHECK_INT(n, 0);
     free(parent);
+}
+
+/* A folder with a file in it, its time set back by age seconds. */
+static char *make_leftover(const char *out, const char *suffix, time_t age)
+{
+    char *dir = xmalloc(strlen(out) + strlen(suffix) + 1);
+    sprintf(dir, "%s%s", out, suffix);
+    CHECK(dir_make(dir) == 0);
+    char *f = path_join(dir, "index.html");
+    CHECK(file_write(f, "old", 3) == 0);
+    free(f);
+    struct timespec t[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+    CHECK(utimensat(AT_FDCWD, dir, t, 0) == 0);
+    return dir;
+}
+
+/* What a killed build (or an interrupted removal of an old site) leaves
+ * next to the output is removed by the next build; what another build is
+ * still using, or may be about to lock, is not, and neither is a link. */
+TEST(next_build_removes_what_a_killed_build_left)
+{
+    const char *out = fresh_out();
+    char outc[4096];
+    snprintf(outc, sizeof outc, "%s", out);
+    char *stale = make_leftover(outc, ".tmp-Ab3dE9", 3600);
+    char *held = make_leftover(outc, ".tmp-held01", 3600);
+    char *young = make_leftover(outc, ".tmp-young1", 0);
+    char *other = make_leftover(outc, "x.tmp-Ab3dE9", 3600); /* another output's */
+    char *target = make_leftover(outc, "-target", 3600);
+    char link[4200];
+    snprintf(link, sizeof link, "%s.tmp-link01", outc);
+    CHECK(symlink(target, link) == 0);
+    int held_fd = open(held, O_RDONLY | O_DIRECTORY);
+    CHECK(held_fd >= 0 && flock(held_fd, LOCK_EX) == 0);
+
+    diag_list d;
+    CHECK_INT(build_into(example(), outc, true, &d, NULL), 0);
+    diag_free(&d);
+    for (int tries = 0; tries < 100 && path_exists(stale); tries++) usleep(50 * 1000);
+    CHECK(!path_exists(stale));
+    char *kept[] = {held, young, other, target};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        char *f = path_join(kept[i], "index.html");
+        CHECK(path_exists(f));
+        free(f);
+    }
+    CHECK(out_exists(outc, "kk/news/index.html"));
+    close(held_fd);
+    unlink(link);
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        dir_remove_tree(kept[i]);
+        free(kept[i]);
+    }
+    free(stale);
 }
 
 /* libvips and the photo cache start with the first photo: a site of text

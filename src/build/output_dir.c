@@ -4,6 +4,7 @@
 #include "lib/buf.h"
 #include "lib/files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -13,14 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct dir_output {
     output base;
     char *out_dir;
     char *tmp_dir;
-    int tmp_fd; /* tmp_dir, for writes relative to it: no walk of its path per file */
+    /* tmp_dir, for writes relative to it (no walk of its path per file).
+     * Its lock says the folder is in use: see sweep_stale. */
+    int tmp_fd;
     atomic_size_t files;
     pthread_mutex_t lock; /* guards redirects */
     buf redirects;
@@ -242,6 +247,79 @@ static int dir_redirect(output *base, const char *path, const char *target, int 
 
 static const output_ops dir_ops = {dir_put, dir_put_file, dir_redirect, dir_put_immutable};
 
+extern char **environ;
+
+/* Remove a folder without making the build wait for it: a separate
+ * process in its own session deletes the tree, so the new site is in
+ * place (and the command done) while tens of thousands of old files are
+ * still being unlinked. It runs on if folio exits or is interrupted; when
+ * it cannot be started, the tree is removed here. lock_fd, an open
+ * descriptor of the folder holding its lock, is handed to the remover
+ * and closed here: the folder stays locked until it is gone. */
+static void remove_in_background(const char *dir, int lock_fd)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    bool spawned = false;
+    if (posix_spawn_file_actions_init(&fa) == 0) {
+        if (posix_spawnattr_init(&attr) == 0) {
+            /* No inherited terminal or pipes: a caller reading folio's
+             * output must not wait for the removal to finish. */
+            posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+            posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+            posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+            if (lock_fd >= 0) posix_spawn_file_actions_adddup2(&fa, lock_fd, 3);
+            posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+            char *argv[] = {"rm", "-rf", "--", (char *)dir, NULL};
+            pid_t pid;
+            spawned = posix_spawn(&pid, "/bin/rm", &fa, &attr, argv, environ) == 0;
+            posix_spawnattr_destroy(&attr);
+        }
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    if (!spawned) dir_remove_tree(dir);
+    if (lock_fd >= 0) close(lock_fd);
+}
+
+/* A build holds a lock on its temporary folder, and the remover of an old
+ * site on that site, until they are done. A folder named like ours
+ * (OUT.tmp-XXXXXX) that nobody holds is what a killed build or an
+ * interrupted removal left behind: a whole copy of the site nobody will
+ * ever swap in. It is removed. A folder younger than a minute is left
+ * alone: it may belong to a build between making it and locking it. */
+#define STALE_AFTER_SECONDS 60
+
+static void sweep_stale(const char *out_dir)
+{
+    char *parent = xstrdup(out_dir);
+    char *base = xstrdup(out_dir);
+    const char *pd = dirname(parent), *name = basename(base);
+    size_t nlen = strlen(name);
+    DIR *dir = opendir(pd);
+    if (dir) {
+        struct dirent *e;
+        time_t now = time(NULL);
+        while ((e = readdir(dir))) {
+            const char *n = e->d_name;
+            if (strncmp(n, name, nlen) != 0 || strncmp(n + nlen, ".tmp-", 5) != 0 || strlen(n + nlen + 5) != 6)
+                continue;
+            int fd = openat(dirfd(dir), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0) continue;
+            struct stat st;
+            if (fstat(fd, &st) == 0 && now - st.st_mtime >= STALE_AFTER_SECONDS && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+                char *path = path_join(pd, n);
+                remove_in_background(path, fd);
+                free(path);
+            } else {
+                close(fd);
+            }
+        }
+        closedir(dir);
+    }
+    free(parent);
+    free(base);
+}
+
 output *output_dir_new(const char *out_dir, diag_list *d)
 {
     dir_output *o = xcalloc(1, sizeof *o);
@@ -273,6 +351,8 @@ output *output_dir_new(const char *out_dir, diag_list *d)
         free(o);
         return NULL;
     }
+    flock(o->tmp_fd, LOCK_EX | LOCK_NB); /* a new folder: nobody else can hold it */
+    sweep_stale(o->out_dir);
     pthread_mutex_init(&o->lock, NULL);
     return &o->base;
 }
@@ -285,36 +365,6 @@ static void destroy(dir_output *o)
     free(o->tmp_dir);
     free(o->out_dir);
     free(o);
-}
-
-extern char **environ;
-
-/* Remove the previous site without making the build wait for it: a
- * separate process in its own session deletes the tree, so the new site
- * is in place (and the command done) while tens of thousands of old
- * files are still being unlinked. It runs on if folio exits or is
- * interrupted; when it cannot be started, the tree is removed here. */
-static void remove_in_background(const char *dir)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    bool spawned = false;
-    if (posix_spawn_file_actions_init(&fa) == 0) {
-        if (posix_spawnattr_init(&attr) == 0) {
-            /* No inherited terminal or pipes: a caller reading folio's
-             * output must not wait for the removal to finish. */
-            posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-            posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-            posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-            posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-            char *argv[] = {"rm", "-rf", "--", (char *)dir, NULL};
-            pid_t pid;
-            spawned = posix_spawn(&pid, "/bin/rm", &fa, &attr, argv, environ) == 0;
-            posix_spawnattr_destroy(&attr);
-        }
-        posix_spawn_file_actions_destroy(&fa);
-    }
-    if (!spawned) dir_remove_tree(dir);
 }
 
 int output_dir_commit(output *base, diag_list *d)
@@ -335,7 +385,11 @@ int output_dir_commit(output *base, diag_list *d)
             return -1;
         }
         rc = renameat2(AT_FDCWD, o->tmp_dir, AT_FDCWD, o->out_dir, RENAME_EXCHANGE);
-        if (rc == 0) remove_in_background(o->tmp_dir); /* now holds the previous site */
+        if (rc == 0) { /* tmp_dir now holds the previous site */
+            int old = open(o->tmp_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (old >= 0) flock(old, LOCK_EX | LOCK_NB);
+            remove_in_background(o->tmp_dir, old);
+        }
     } else {
         rc = rename(o->tmp_dir, o->out_dir);
     }

@@ -5,7 +5,10 @@
  * (renameat2 RENAME_EXCHANGE; a plain rename when OUT does not exist yet)
  * and removes the old site (in a background process, so that the build
  * does not wait for it), so a failed or interrupted build never leaves
- * a half-written OUT. Redirects become small HTML pages (meta refresh and
+ * a half-written OUT. A build locks its temporary directory (flock) and
+ * the remover of an old site holds that site's lock until it is gone;
+ * the next build removes such directories that nobody holds, the remains
+ * of a killed build or an interrupted removal. Redirects become small HTML pages (meta refresh and
  * canonical link) plus a line in OUT/_redirects for servers that read
  * such a file. */
 #ifndef FOLIO_OUTPUT_DIR_H
