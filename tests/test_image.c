@@ -1187,6 +1187,61 @@ TEST(markup_memo_lists_a_photos_files_once_and_keeps_each_requests_html)
     free(photo);
 }
 
+typedef struct memo_race {
+    image_cache *cache;
+    image_markup_request *request;
+    pthread_barrier_t *start;
+    image_markup result;
+    int rc;
+} memo_race;
+
+static void *make_after_barrier(void *arg)
+{
+    memo_race *m = arg;
+    pthread_barrier_wait(m->start);
+    m->rc = image_markup_make(m->cache, m->request, &m->result, NULL);
+    return NULL;
+}
+
+/* The versions of a post in two languages render side by side: when they
+ * ask for the same photo at the same moment, one works its variants out
+ * (looking each up in the cache once) and the other waits for that plan. */
+TEST(markup_memo_makes_a_plan_once_when_pages_ask_together)
+{
+    buf b = BUF_INIT;
+    phone_jpeg(&b, 1200, 800, 0);
+    char *photo = write_fixture("together.jpg", &b);
+    image_cache *c = open_cache("cache-markup-together");
+    image_markup_request r = {.source_path = photo, .base_url = "/media/p/", .alt = "", .want_webp = true};
+    image_markup warm;
+    CHECK_INT(image_markup_make(c, &r, &warm, NULL), 0); /* every variant on disk from here */
+    CHECK_INT(warm.nfiles, 6);
+    image_markup_free(&warm);
+    for (int round = 0; round < 20; round++) {
+        image_markup_memo *memo = image_markup_memo_new();
+        r.memo = memo;
+        image_cache_stats before, after;
+        image_cache_get_stats(c, &before);
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, 2);
+        memo_race m[2] = {{c, &r, &start, {0}, -1}, {c, &r, &start, {0}, -1}};
+        pthread_t t[2];
+        for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, make_after_barrier, &m[i]);
+        for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+        image_cache_get_stats(c, &after);
+        CHECK(m[0].rc == 0 && m[1].rc == 0);
+        CHECK_INT(m[0].result.nfiles + m[1].result.nfiles, 6);
+        CHECK_INT(after.hits - before.hits, 6);
+        CHECK_STR(m[0].result.html, m[1].result.html);
+        for (int i = 0; i < 2; i++) image_markup_free(&m[i].result);
+        pthread_barrier_destroy(&start);
+        image_markup_memo_free(memo);
+    }
+    image_cache_close(c);
+    buf_free(&b);
+    free(photo);
+}
+
 /* A look-up that cannot warn (no diag list) must not use up the warning
  * a damaged photo is owed. */
 TEST(damaged_photo_first_seen_without_a_diag_list_is_still_warned_about)

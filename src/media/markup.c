@@ -33,15 +33,26 @@ typedef struct plan {
     size_t n;
 } plan;
 
+/* A plan one thread is making: the others that need it wait for it (the
+ * versions of a post in its languages are rendered side by side, and
+ * would otherwise each look up the same variants on disk). */
+typedef struct making {
+    const char *key;
+    struct making *next;
+} making;
+
 struct image_markup_memo {
     pthread_mutex_t lock;
-    strmap plans; /* key (malloc'd) -> plan */
+    pthread_cond_t made;
+    strmap plans;   /* key (malloc'd) -> plan */
+    making *making; /* guarded by lock */
 };
 
 image_markup_memo *image_markup_memo_new(void)
 {
     image_markup_memo *m = xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->made, NULL);
     return m;
 }
 
@@ -56,8 +67,39 @@ void image_markup_memo_free(image_markup_memo *m)
         free((char *)m->plans.slots[i].key);
     }
     strmap_free(&m->plans);
+    pthread_cond_destroy(&m->made);
     pthread_mutex_destroy(&m->lock);
     free(m);
+}
+
+static bool is_being_made(const image_markup_memo *m, const char *key)
+{
+    for (const making *k = m->making; k; k = k->next)
+        if (strcmp(k->key, key) == 0) return true;
+    return false;
+}
+
+/* The plan mine was making is done: p, or NULL when it failed. The key
+ * goes to the memo with the plan. Waiters wake either way. */
+static void memo_done(image_markup_memo *m, making *mine, buf *key, plan *p)
+{
+    pthread_mutex_lock(&m->lock);
+    for (making **k = &m->making; *k; k = &(*k)->next) {
+        if (*k == mine) {
+            *k = mine->next;
+            break;
+        }
+    }
+    if (p && !strmap_get(&m->plans, key->s)) {
+        strmap_put(&m->plans, buf_detach(key, NULL), p);
+        p = NULL;
+    }
+    pthread_cond_broadcast(&m->made);
+    pthread_mutex_unlock(&m->lock);
+    if (p) {
+        for (size_t i = 0; i < p->n; i++) free(p->v[i].name);
+        free(p);
+    }
 }
 
 /* Everything the variants depend on: the photo's bytes (hash), the name
@@ -290,10 +332,17 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
      * handed out already; only the HTML is new. */
     buf key = BUF_INIT;
     const plan *known = NULL;
+    making mine = {0};
     if (r->memo) {
         plan_key(&key, &src, stem, v, n);
         pthread_mutex_lock(&r->memo->lock);
-        known = strmap_get(&r->memo->plans, key.s);
+        while (!(known = strmap_get(&r->memo->plans, key.s)) && is_being_made(r->memo, key.s))
+            pthread_cond_wait(&r->memo->made, &r->memo->lock);
+        if (!known) { /* ours to make (again, if another's attempt failed) */
+            mine.key = key.s;
+            mine.next = r->memo->making;
+            r->memo->making = &mine;
+        }
         pthread_mutex_unlock(&r->memo->lock);
     }
     if (known) {
@@ -310,6 +359,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     if (image_cache_produce(c, jobs, n, d) != 0) {
         for (size_t i = 0; i < n; i++) free(jobs[i].cache_path);
         free(stem);
+        if (r->memo) memo_done(r->memo, &mine, NULL, NULL);
         buf_free(&key);
         out->html = original_markup(r, &src.meta);
         return -1;
@@ -336,16 +386,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
             p->v[i] = v[i];
             p->v[i].name = xstrdup(v[i].name);
         }
-        pthread_mutex_lock(&r->memo->lock);
-        if (!strmap_get(&r->memo->plans, key.s)) {
-            strmap_put(&r->memo->plans, buf_detach(&key, NULL), p);
-            p = NULL;
-        }
-        pthread_mutex_unlock(&r->memo->lock);
-        if (p) {
-            for (size_t i = 0; i < n; i++) free(p->v[i].name);
-            free(p);
-        }
+        memo_done(r->memo, &mine, &key, p);
     }
     buf_free(&key);
     int rc = write_html(r, v, nwidths, large, has_webp, out);
