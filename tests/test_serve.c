@@ -766,6 +766,7 @@ TEST(dev_mode_injects_reload_script_and_reports_the_generation)
 typedef struct fake_build {
     atomic_int calls;
     atomic_bool fail;
+    int gate_fd; /* when > 0, the first build waits for a byte from it */
     time_t next_change_to_report; /* reported once, by the first call */
     serve_options opt;
 } fake_build;
@@ -775,6 +776,8 @@ static snapshot *fake_rebuild(void *ctx, time_t now, time_t *next_change, diag_l
     fake_build *fb = ctx;
     int n = atomic_fetch_add(&fb->calls, 1) + 1;
     *next_change = n == 1 ? fb->next_change_to_report : 0;
+    char go;
+    if (n == 1 && fb->gate_fd > 0 && read(fb->gate_fd, &go, 1) != 1) return NULL;
     if (atomic_load(&fb->fail)) {
         diag_add(d, DIAG_ERROR, "pages/01.home/default.md", 3, 7, "bad front matter");
         return NULL;
@@ -1230,6 +1233,19 @@ static int free_port(void)
     return port;
 }
 
+/* serve_main listens before its first build is done: poll /healthz. */
+static bool wait_until_ready(int port, int ms)
+{
+    for (int i = 0; i < ms / 10; i++) {
+        reply r;
+        bool ok = http_get(port, "/healthz", NULL, &r) == 0 && r.status == 200;
+        reply_free(&r);
+        if (ok) return true;
+        usleep(10000);
+    }
+    return false;
+}
+
 TEST(sigterm_stops_serve_main_after_requests_in_flight_finish)
 {
     int port = free_port();
@@ -1240,11 +1256,8 @@ TEST(sigterm_stops_serve_main_after_requests_in_flight_finish)
         serve_options opt = {.port = port, .quiet = true, .threads = 1};
         _exit(serve_main(&opt, big_site, NULL));
     }
-    int fd = -1;
-    for (int i = 0; i < 300 && fd < 0; i++) {
-        fd = connect_to(port);
-        if (fd < 0) usleep(10000);
-    }
+    CHECK(wait_until_ready(port, 3000));
+    int fd = connect_to(port);
     CHECK(fd >= 0);
     const char *rq = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n";
     CHECK(send(fd, rq, strlen(rq), MSG_NOSIGNAL) > 0);
@@ -1392,6 +1405,50 @@ TEST(snapshot_load_dir_reads_languages_from_the_root_page)
     snapshot_unref(s);
     diag_free(&d);
     dir_remove_tree(dir);
+}
+
+/* The port opens before the first build ends (a big site takes seconds):
+ * meanwhile every request, the health check included, is told to come
+ * back (503, Retry-After), never that a page does not exist. */
+TEST(serve_main_answers_503_until_its_first_build_is_done)
+{
+    int port = free_port();
+    int gate[2];
+    CHECK(pipe(gate) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        close(gate[1]);
+        static fake_build fb;
+        fb.gate_fd = gate[0];
+        fb.opt = (serve_options){.port = port, .quiet = true, .threads = 1};
+        _exit(serve_main(&fb.opt, fake_rebuild, &fb));
+    }
+    close(gate[0]);
+    reply r = {0};
+    int rc = -1;
+    for (int i = 0; i < 300 && rc != 0; i++) {
+        reply_free(&r);
+        rc = http_get(port, "/ru/news/", NULL, &r);
+        if (rc != 0) usleep(10000);
+    }
+    CHECK_INT(rc, 0);
+    CHECK_INT(r.status, 503);
+    CHECK_CONTAINS(buf_cstr(&r.head), "Retry-After: 2");
+    CHECK_CONTAINS(buf_cstr(&r.body), "The site is starting");
+    reply_free(&r);
+    CHECK_INT(http_get(port, "/healthz", NULL, &r), 0);
+    CHECK_INT(r.status, 503);
+    reply_free(&r);
+    CHECK(write(gate[1], "x", 1) == 1);
+    CHECK(wait_until_ready(port, 3000));
+    CHECK(wait_for_page(port, "build1", 3000));
+    close(gate[1]);
+    kill(pid, SIGTERM);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 TEST(serve_main_fails_cleanly_when_the_port_is_taken_or_the_build_fails)

@@ -124,6 +124,7 @@ struct server {
     unsigned nworkers;
     pthread_mutex_t snapshot_lock; /* taken to change current or add a reference to it */
     _Atomic(snapshot *) current;
+    atomic_bool is_ready; /* false until the first build is served */
     bool dev;
     int port;
     int log_fd; /* -1 without an access log */
@@ -214,6 +215,27 @@ static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsign
         if (status == 405) MHD_add_response_header(resp, "Allow", "GET, HEAD");
     }
     return answer(rq, c, status, resp, strlen(text));
+}
+
+/* Before the first build is done: "come back in a moment", never a 404
+ * a crawler could take for a page gone. A browser reloads by itself. */
+static enum MHD_Result answer_starting(request *rq, struct MHD_Connection *c, const char *path)
+{
+    static const char page[] =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>503</title></head>"
+        "<body><p lang=\"kk\">Сайт іске қосылуда.</p><p lang=\"ru\">Сайт запускается.</p>"
+        "<p lang=\"en\">The site is starting.</p></body></html>\n";
+    bool is_health = strcmp(path, "/healthz") == 0;
+    const char *body = is_health ? "starting" : page;
+    size_t len = strlen(body);
+    struct MHD_Response *resp = response_from(rq->w, body, len);
+    if (resp) {
+        MHD_add_response_header(resp, "Content-Type", is_health ? "text/plain; charset=utf-8" : "text/html; charset=utf-8");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Retry-After", "2");
+    }
+    return answer(rq, c, MHD_HTTP_SERVICE_UNAVAILABLE, resp, len);
 }
 
 static enum MHD_Result answer_redirect(request *rq, struct MHD_Connection *c, unsigned status, const char *location,
@@ -691,6 +713,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
         return answer_text(rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
     char path[MAX_PATH];
     if (http_decode_path(url, path, sizeof path) != 0) return answer_text(rq, c, MHD_HTTP_BAD_REQUEST, "Bad Request\n");
+    if (!atomic_load_explicit(&srv->is_ready, memory_order_acquire)) return answer_starting(rq, c, path);
     if (strcmp(path, "/healthz") == 0) return answer_text(rq, c, MHD_HTTP_OK, "ok");
     if (srv->dev && (strcmp(path, "/_folio/version") == 0 || strcmp(path, "/_folio/reload.js") == 0))
         return answer_dev(rq, c, path);
@@ -913,6 +936,8 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
     pthread_mutex_init(&srv->flusher_lock, NULL);
     pthread_cond_init(&srv->flusher_wake, NULL);
     srv->dev = opt->dev;
+    atomic_init(&srv->is_ready, initial != NULL);
+    if (!initial) initial = serve_snapshot_new(opt); /* empty: nothing is answered from it */
     adopt_snapshot(initial);
     atomic_init(&srv->current, initial);
     srv->log_fd = -1;
@@ -1021,6 +1046,7 @@ void server_swap(server *srv, snapshot *s)
     pthread_mutex_unlock(&srv->snapshot_lock);
     snapshot_unref(old);
     release_idle_holds(srv);
+    atomic_store_explicit(&srv->is_ready, true, memory_order_release);
 }
 
 snapshot *server_snapshot(server *srv)
@@ -1056,7 +1082,21 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Listen first: a port already taken is reported at once, not after
+     * a build of a big site, and visitors meanwhile get 503 with
+     * Retry-After rather than a refused connection. */
     diag_list d;
+    diag_init(&d);
+    server *srv = server_start(opt, NULL, &d);
+    diag_print_all(stderr, &d);
+    diag_free(&d);
+    if (!srv) return 1;
+    const char *host = opt->bind ? opt->bind : "127.0.0.1";
+    bool is_ipv6 = strchr(host, ':') != NULL;
+    char url[128];
+    snprintf(url, sizeof url, "http://%s%s%s:%d/", is_ipv6 ? "[" : "", host, is_ipv6 ? "]" : "", server_port(srv));
+    fprintf(stderr, "folio: listening on %s; building the site\n", url);
+
     diag_init(&d);
     time_t next_change = 0;
     snapshot *first = rebuild(ctx, time(NULL), &next_change, &d);
@@ -1065,17 +1105,12 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     diag_free(&d);
     if (!first) {
         fprintf(stderr, "folio: the site could not be built; nothing to serve\n");
+        server_stop(srv);
         return 1;
     }
-    diag_init(&d);
-    server *srv = server_start(opt, first, &d);
-    diag_print_all(stderr, &d);
-    diag_free(&d);
-    if (!srv) return 1;
-    const char *host = opt->bind ? opt->bind : "127.0.0.1";
-    bool is_ipv6 = strchr(host, ':') != NULL;
-    fprintf(stderr, "folio: serving %zu files on http://%s%s%s:%d/%s\n", snapshot_count(first), is_ipv6 ? "[" : "",
-            host, is_ipv6 ? "]" : "", server_port(srv), opt->dev ? " (live reload)" : "");
+    size_t nfiles = snapshot_count(first);
+    server_swap(srv, first);
+    fprintf(stderr, "folio: serving %zu files on %s%s\n", nfiles, url, opt->dev ? " (live reload)" : "");
 
     watch_options wo = {
         .site_dir = opt->site_dir, .rebuild = rebuild, .update = update, .ctx = ctx, .next_change = next_change};

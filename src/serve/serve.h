@@ -69,8 +69,10 @@ typedef struct serve_options {
 typedef struct server server;
 
 /* Start listening and serving initial (the server takes over the caller's
- * reference). Returns NULL and reports into d when the server cannot start
- * (address in use, bad bind address, log file not writable). */
+ * reference). With initial NULL the site is still being built: every
+ * request, /healthz included, gets 503 with Retry-After until the first
+ * server_swap. Returns NULL and reports into d when the server cannot
+ * start (address in use, bad bind address, log file not writable). */
 server *server_start(const serve_options *opt, snapshot *initial, diag_list *d);
 
 /* The port actually listened on (useful with port 0). */
