@@ -82,8 +82,7 @@ site: all
 	@rm -rf $(BUILD)/site-out
 	$(BUILD)/folio build site -o $(BUILD)/site-out
 
-run: all
-	$(BUILD)/folio build site -o $(BUILD)/site-out
+run: site
 	$(BUILD)/folio serve site --port 8080 --bind 127.0.0.1
 
 # The accessibility test needs Chromium and tests/a11y/node_modules.

@@ -26,7 +26,7 @@ static void usage(FILE *f)
     fputs("usage: folio <command> [options]\n"
           "\n"
           "  build SITE -o OUT [--strict] [--threads N] [--base-url URL]\n"
-          "        [--cache-dir DIR] [--clean-cache] [--no-images]\n"
+          "        [--cache-dir DIR] [--clean-cache] [--no-images] [--force]\n"
           "        build the Grav user folder SITE into the folder OUT\n"
           "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n"
           "        build SITE into memory and serve it over HTTP, rebuilding on change\n"
@@ -51,13 +51,14 @@ static int cmd_build(int argc, char **argv)
 {
     build_options opt = {0};
     const char *out_dir = NULL;
-    bool quiet = false, clean_cache = false;
+    bool quiet = false, clean_cache = false, force = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) out_dir = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--strict")) opt.strict = true;
         else if (!strcmp(a, "--cache-dir")) opt.cache_dir = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--clean-cache")) clean_cache = true;
+        else if (!strcmp(a, "--force")) force = true;
         else if (!strcmp(a, "--no-images")) opt.no_images = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = true;
         else if (!strcmp(a, "--threads")) opt.threads = atoi(arg_value(argc, argv, &i));
@@ -89,7 +90,10 @@ static int cmd_build(int argc, char **argv)
     diag_init(&d);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    output *out = output_dir_new(out_dir, &d);
+    char *cache_dir = opt.cache_dir ? xstrdup(opt.cache_dir) : image_cache_default_dir(opt.site_dir);
+    output_guard guard = {.site_dir = opt.site_dir, .cache_dir = cache_dir, .force = force};
+    output *out = output_dir_open(out_dir, &guard, &d);
+    free(cache_dir);
     int rc = -1;
     build_result res = {0};
     if (out) {

@@ -529,6 +529,119 @@ TEST(next_build_removes_what_a_killed_build_left)
     free(stale);
 }
 
+static const char *const nested_site[][2] = {
+    {"user/config/system.yaml", "languages:\n  supported: [kk, ru]\n  default_lang: kk\n"},
+    {"user/pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"user/pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nText.\n"},
+    {"foreign/notes.txt", "not a site"},
+    {"empty/.keep", ""},
+    {NULL, NULL}};
+
+/* Opening an output at out with guard g: whether it was allowed, and the
+ * build thrown away either way (nothing is replaced). */
+static bool may_build_into(const char *out, const output_guard *g, const char *expect_in_error)
+{
+    diag_list d;
+    diag_init(&d);
+    output *o = output_dir_open(out, g, &d);
+    bool allowed = o != NULL;
+    if (o) output_dir_abort(o);
+    if (!allowed && expect_in_error) CHECK(d.len == 1 && strstr(d.items[0].msg, expect_in_error));
+    diag_free(&d);
+    return allowed;
+}
+
+/* A build replaces its output whole and deletes what was there, so it
+ * refuses any place where that would destroy something: the site itself,
+ * a folder that holds the site, a folder inside it, the image cache, a
+ * folder with someone else's files (unless forced). */
+TEST(build_refuses_outputs_that_would_delete_the_site_or_other_files)
+{
+    char *top = sitefix_make(nested_site);
+    char user_dir[4096], path[4200];
+    snprintf(user_dir, sizeof user_dir, "%s/user", top);
+    char *empty_keep = path_join(top, "empty/.keep");
+    unlink(empty_keep);
+    free(empty_keep);
+    output_guard g = {.site_dir = user_dir};
+    const char *outside = "must be outside the site folder";
+    CHECK(!may_build_into(user_dir, &g, outside));
+    CHECK(!may_build_into(top, &g, outside));
+    snprintf(path, sizeof path, "%s/public", user_dir);
+    CHECK(!may_build_into(path, &g, outside));
+    snprintf(path, sizeof path, "%s/../user/", user_dir);
+    CHECK(!may_build_into(path, &g, outside));
+    snprintf(path, sizeof path, "%s/link", top);
+    CHECK(symlink(user_dir, path) == 0);
+    CHECK(!may_build_into(path, &g, outside));
+    unlink(path);
+
+    snprintf(path, sizeof path, "%s/out", top);
+    char cache[4300];
+    snprintf(cache, sizeof cache, "%s/cache", path);
+    output_guard with_cache = {.site_dir = user_dir, .cache_dir = cache};
+    CHECK(!may_build_into(path, &with_cache, "image cache"));
+    with_cache.cache_dir = top;
+    CHECK(!may_build_into(path, &with_cache, "image cache"));
+
+    snprintf(path, sizeof path, "%s/foreign", top);
+    CHECK(!may_build_into(path, &g, "not made by folio build"));
+    char *notes = path_join(path, "notes.txt");
+    CHECK(path_exists(notes));
+    snprintf(path, sizeof path, "%s/empty", top);
+    CHECK(may_build_into(path, &g, NULL));
+
+    /* What a build made, the next build may replace; forced, anything. */
+    snprintf(path, sizeof path, "%s/out", top);
+    diag_list d;
+    for (int round = 0; round < 2; round++) {
+        diag_init(&d);
+        output *o = output_dir_open(path, &g, &d);
+        CHECK(o != NULL);
+        if (!o) break;
+        build_options opt = {.site_dir = user_dir};
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        CHECK_INT(output_dir_commit(o, &d), 0);
+        CHECK(out_exists(path, OUTPUT_DIR_MARKER));
+        diag_free(&d);
+    }
+    snprintf(path, sizeof path, "%s/foreign", top);
+    g.force = true;
+    diag_init(&d);
+    output *o = output_dir_open(path, &g, &d);
+    CHECK(o != NULL);
+    if (o) {
+        build_options opt = {.site_dir = user_dir};
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        CHECK_INT(output_dir_commit(o, &d), 0);
+    }
+    CHECK(!path_exists(notes));
+    CHECK(out_exists(path, "kk/news/index.html"));
+    diag_free(&d);
+    free(notes);
+    snprintf(path, sizeof path, "%s/pages/01.news/01.a/item.md", user_dir);
+    CHECK(path_exists(path));
+    sitefix_remove(top);
+}
+
+/* The same from the command line: `folio build SITE -o SITE` is refused
+ * with a message, and the user_dir is as it was. */
+TEST(folio_build_into_its_own_site_folder_is_refused)
+{
+    char *top = sitefix_make(nested_site);
+    char args[1024];
+    snprintf(args, sizeof args, "build %s/user -o %s/user", top, top);
+    int status = -1;
+    char *text = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 1);
+    CHECK_CONTAINS(text, "error: the output folder must be outside the site folder");
+    char *item = path_join(top, "user/pages/01.news/01.a/item.md");
+    CHECK(path_exists(item));
+    free(item);
+    free(text);
+    sitefix_remove(top);
+}
+
 /* libvips and the photo cache start with the first photo: a site of text
  * alone never loads them and leaves no cache behind. */
 TEST(photo_cache_is_made_only_for_sites_with_photos)

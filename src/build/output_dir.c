@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <spawn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -320,8 +321,99 @@ static void sweep_stale(const char *out_dir)
     free(base);
 }
 
+/* path made absolute, symbolic links resolved as far as it exists (the
+ * rest, not made yet, appended as written). malloc'd. */
+static char *resolved(const char *path)
+{
+    char real[PATH_MAX];
+    if (realpath(path, real)) return xstrdup(real);
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    char *out;
+    if (!slash) {
+        out = realpath(".", real) ? path_join(real, path) : xstrdup(path);
+    } else if (slash == copy) {
+        out = xstrdup(path);
+    } else {
+        *slash = 0;
+        char *head = resolved(copy);
+        out = path_join(head, slash + 1);
+        free(head);
+    }
+    free(copy);
+    return out;
+}
+
+/* a is b or a folder inside b (both resolved). */
+static bool is_within(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    while (n > 1 && b[n - 1] == '/') n--;
+    return strncmp(a, b, n) == 0 && (a[n] == 0 || a[n] == '/' || (n == 1 && b[0] == '/'));
+}
+
+/* 1 when dir holds nothing, 0 when it holds something, -1 when it cannot be read. */
+static int is_empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    struct dirent *e;
+    int empty = 1;
+    while (empty && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) empty = 0;
+    closedir(d);
+    return empty;
+}
+
+static bool is_safe_target(const char *out_dir, const output_guard *g, diag_list *d)
+{
+    char *out = resolved(out_dir);
+    bool ok = true;
+    if (g && g->site_dir) {
+        char *site = resolved(g->site_dir);
+        if (is_within(out, site) || is_within(site, out)) {
+            diag_add(d, DIAG_ERROR, out_dir, 0, 0,
+                     "the output folder must be outside the site folder %s: a build replaces it whole and "
+                     "deletes what was there",
+                     g->site_dir);
+            ok = false;
+        }
+        free(site);
+    }
+    if (ok && g && g->cache_dir) {
+        char *cache = resolved(g->cache_dir);
+        if (is_within(cache, out) || is_within(out, cache)) {
+            diag_add(d, DIAG_ERROR, out_dir, 0, 0,
+                     "the output folder and the image cache %s must not be inside one another", g->cache_dir);
+            ok = false;
+        }
+        free(cache);
+    }
+    struct stat st;
+    if (ok && lstat(out_dir, &st) == 0 && S_ISDIR(st.st_mode) && !(g && g->force)) {
+        char *marker = path_join(out_dir, OUTPUT_DIR_MARKER);
+        struct stat ms;
+        bool is_ours = lstat(marker, &ms) == 0 && S_ISREG(ms.st_mode);
+        free(marker);
+        if (!is_ours && is_empty_dir(out_dir) != 1) {
+            diag_add(d, DIAG_ERROR, out_dir, 0, 0,
+                     "the output folder is not empty and was not made by folio build; not replaced (a build "
+                     "deletes what is there: give --force if that is meant)");
+            ok = false;
+        }
+    }
+    free(out);
+    return ok;
+}
+
 output *output_dir_new(const char *out_dir, diag_list *d)
 {
+    return output_dir_open(out_dir, NULL, d);
+}
+
+output *output_dir_open(const char *out_dir, const output_guard *g, diag_list *d)
+{
+    if (!is_safe_target(out_dir, g, d)) return NULL;
     dir_output *o = xcalloc(1, sizeof *o);
     o->base.ops = &dir_ops;
     size_t n = strlen(out_dir);
@@ -352,6 +444,16 @@ output *output_dir_new(const char *out_dir, diag_list *d)
         return NULL;
     }
     flock(o->tmp_fd, LOCK_EX | LOCK_NB); /* a new folder: nobody else can hold it */
+    static const char marker[] = "This folder is made by folio build, which replaces it whole on every build.\n";
+    if (file_write_at(o->tmp_fd, OUTPUT_DIR_MARKER, marker, sizeof marker - 1) < 0) {
+        diag_add(d, DIAG_ERROR, o->out_dir, 0, 0, "cannot write into the output folder: %s", strerror(errno));
+        close(o->tmp_fd);
+        dir_remove_tree(o->tmp_dir);
+        free(o->tmp_dir);
+        free(o->out_dir);
+        free(o);
+        return NULL;
+    }
     sweep_stale(o->out_dir);
     pthread_mutex_init(&o->lock, NULL);
     return &o->base;

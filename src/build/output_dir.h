@@ -17,7 +17,24 @@
 #include "build/output.h"
 #include "lib/diag.h"
 
-/* NULL (with a diag) when the temporary directory cannot be made. */
+#include <stdbool.h>
+
+/* A build replaces OUT whole and deletes what was there: these are what
+ * it must never take for its output. */
+typedef struct output_guard {
+    const char *site_dir;  /* OUT may not be it, be inside it or contain it */
+    const char *cache_dir; /* the image cache: not inside OUT, nor OUT in it */
+    bool force;            /* replace a non-empty OUT folio did not make */
+} output_guard;
+
+/* The marker file every build leaves in OUT: the next build replaces a
+ * folder that has it (or an empty one) and refuses any other. */
+#define OUTPUT_DIR_MARKER ".folio-output"
+
+/* NULL (with a diag) when OUT is not a place a build may replace (see
+ * output_guard; g may be NULL) or the temporary directory cannot be made. */
+output *output_dir_open(const char *out_dir, const output_guard *g, diag_list *d);
+/* output_dir_open without a site or cache to keep out of OUT. */
 output *output_dir_new(const char *out_dir, diag_list *d);
 /* Publish: swap into place. 0, or -1 with a diag (OUT is then untouched). */
 int output_dir_commit(output *o, diag_list *d);
