@@ -484,6 +484,9 @@ static char *make_leftover(const char *out, const char *suffix, time_t age)
     char *f = path_join(dir, "index.html");
     CHECK(file_write(f, "old", 3) == 0);
     free(f);
+    f = path_join(dir, OUTPUT_DIR_MARKER);
+    CHECK(file_write(f, "", 0) == 0);
+    free(f);
     struct timespec t[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
     CHECK(utimensat(AT_FDCWD, dir, t, 0) == 0);
     return dir;
@@ -500,6 +503,12 @@ TEST(next_build_removes_what_a_killed_build_left)
     char *stale = make_leftover(outc, ".tmp-Ab3dE9", 3600);
     char *held = make_leftover(outc, ".tmp-held01", 3600);
     char *young = make_leftover(outc, ".tmp-young1", 0);
+    char *unmarked = make_leftover(outc, ".tmp-nomark", 3600); /* someone's own folder */
+    char *unmarked_marker = path_join(unmarked, OUTPUT_DIR_MARKER);
+    unlink(unmarked_marker);
+    free(unmarked_marker);
+    struct timespec back[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+    utimensat(AT_FDCWD, unmarked, back, 0);
     char *other = make_leftover(outc, "x.tmp-Ab3dE9", 3600); /* another output's */
     char *target = make_leftover(outc, "-target", 3600);
     char link[4200];
@@ -513,7 +522,7 @@ TEST(next_build_removes_what_a_killed_build_left)
     diag_free(&d);
     for (int tries = 0; tries < 100 && path_exists(stale); tries++) usleep(50 * 1000);
     CHECK(!path_exists(stale));
-    char *kept[] = {held, young, other, target};
+    char *kept[] = {held, young, other, target, unmarked};
     for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
         char *f = path_join(kept[i], "index.html");
         CHECK(path_exists(f));

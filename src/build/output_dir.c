@@ -284,9 +284,9 @@ static void remove_in_background(const char *dir, int lock_fd)
 
 /* A build holds a lock on its temporary folder, and the remover of an old
  * site on that site, until they are done. A folder named like ours
- * (OUT.tmp-XXXXXX) that nobody holds is what a killed build or an
- * interrupted removal left behind: a whole copy of the site nobody will
- * ever swap in. It is removed. A folder younger than a minute is left
+ * (OUT.tmp-XXXXXX), carrying the mark of a build's output, that nobody
+ * holds is what a killed build or an interrupted removal left behind: a
+ * whole copy of the site nobody will ever swap in. It is removed. A folder younger than a minute is left
  * alone: it may belong to a build between making it and locking it. */
 #define STALE_AFTER_SECONDS 60
 
@@ -306,8 +306,10 @@ static void sweep_stale(const char *out_dir)
                 continue;
             int fd = openat(dirfd(dir), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (fd < 0) continue;
-            struct stat st;
-            if (fstat(fd, &st) == 0 && now - st.st_mtime >= STALE_AFTER_SECONDS && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            struct stat st, ms;
+            if (fstat(fd, &st) == 0 && now - st.st_mtime >= STALE_AFTER_SECONDS &&
+                fstatat(fd, OUTPUT_DIR_MARKER, &ms, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(ms.st_mode) &&
+                flock(fd, LOCK_EX | LOCK_NB) == 0) {
                 char *path = path_join(pd, n);
                 remove_in_background(path, fd);
                 free(path);
