@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
@@ -570,6 +571,53 @@ TEST(pages_nested_deeper_than_the_limit_are_an_error)
     CHECK(has_diag_at(&d, DIAG_ERROR, ".level", 0, "deeper"));
     CHECK(home_built(out));
     buf_free(&rel);
+    cleanup(site, out, &d);
+}
+
+/* Whatever lands in a site's folder (a git commit, say) can hold links:
+ * a template or theme file that is a link out of the theme's folder is
+ * never read, so it cannot put the server's files into every page; a
+ * link that stays inside the folder works as the file it names. */
+TEST(theme_files_linking_out_of_the_theme_folder_are_not_read)
+{
+    static const char *const files[][2] = {
+        SYSTEM_RU,
+        HOME_PAGE,
+        {"themes/folio/templates/partials/own_footer.html.twig", "<footer>OWN-FOOTER</footer>"},
+        {"themes/folio/assets/.keep", ""},
+        {NULL, NULL}};
+    char *site = sitefix_make(files);
+    static const char *const outside_files[][2] = {{"secret.txt", "TOP-SECRET-TEXT"}, {NULL, NULL}};
+    char *outside = sitefix_make(outside_files);
+    char *secret = path_join(outside, "secret.txt");
+    char *footer = path_join(site, "themes/folio/templates/partials/footer.html.twig");
+    char *header = path_join(site, "themes/folio/templates/partials/header.html.twig");
+    char *css = path_join(site, "themes/folio/assets/style.css");
+    CHECK(symlink("own_footer.html.twig", footer) == 0); /* inside: used */
+    CHECK(symlink(secret, header) == 0);                  /* outside: not read */
+    CHECK(symlink(secret, css) == 0);
+    diag_list d;
+    char *out = build(site, &d, NULL);
+    CHECK(home_built(out));
+    char *html = read_out(out, "ru/index.html", NULL);
+    CHECK(html && strstr(html, "OWN-FOOTER"));
+    CHECK(html && !strstr(html, "TOP-SECRET-TEXT"));
+    free(html);
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s/theme/style.*.css", out);
+    glob_t g;
+    CHECK_INT(glob(pattern, 0, NULL, &g), 0);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char *text = file_read(g.gl_pathv[i], NULL, 0);
+        CHECK(text && !strstr(text, "TOP-SECRET-TEXT") && strstr(text, "body"));
+        free(text);
+    }
+    globfree(&g);
+    free(footer);
+    free(header);
+    free(css);
+    free(secret);
+    sitefix_remove(outside);
     cleanup(site, out, &d);
 }
 

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "lib/files.h"
 #include "lib/yaml.h"
 #include "template/template.h"
 #include "test.h"
@@ -582,6 +584,48 @@ TEST(cli_helper_refuses_names_outside_the_directory)
     CHECK(diag_has(&d, DIAG_ERROR, "refusing"));
     buf_free(&out);
     diag_free(&d);
+}
+
+/* A link in the template folder is followed while it stays inside. */
+TEST(cli_helper_does_not_follow_links_out_of_the_directory)
+{
+    char tmpl[] = "/tmp/folio-tpl-XXXXXX";
+    CHECK(mkdtemp(tmpl) != NULL);
+    char path[4200], target[4200];
+    snprintf(path, sizeof path, "%s/secret.txt", tmpl);
+    CHECK(file_write(path, "TOP-SECRET", 10) == 0);
+    snprintf(path, sizeof path, "%s/templates", tmpl);
+    CHECK(dir_make(path) == 0);
+    snprintf(path, sizeof path, "%s/templates/own.html.twig", tmpl);
+    CHECK(file_write(path, "OWN {{ 1 + 1 }}", 15) == 0);
+    snprintf(path, sizeof path, "%s/templates/in.html.twig", tmpl);
+    CHECK(symlink("own.html.twig", path) == 0);
+    snprintf(path, sizeof path, "%s/templates/out.html.twig", tmpl);
+    snprintf(target, sizeof target, "%s/secret.txt", tmpl);
+    CHECK(symlink(target, path) == 0);
+    snprintf(path, sizeof path, "%s/templates/rel.html.twig", tmpl);
+    CHECK(symlink("../secret.txt", path) == 0);
+    snprintf(path, sizeof path, "%s/templates/incl.html.twig", tmpl);
+    CHECK(file_write(path, "{% include 'out.html.twig' %}", 29) == 0);
+    snprintf(path, sizeof path, "%s/templates", tmpl);
+    const char *refused[] = {"out.html.twig", "rel.html.twig", "incl.html.twig"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        buf out = BUF_INIT;
+        diag_list d;
+        diag_init(&d);
+        CHECK_INT(tpl_cli_render(path, refused[i], NULL, &out, &d), -1);
+        CHECK(!strstr(buf_cstr(&out), "TOP-SECRET"));
+        buf_free(&out);
+        diag_free(&d);
+    }
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(tpl_cli_render(path, "in.html.twig", NULL, &out, &d), 0);
+    CHECK_STR(buf_cstr(&out), "OWN 2");
+    buf_free(&out);
+    diag_free(&d);
+    dir_remove_tree(tmpl);
 }
 
 TEST(deeply_nested_expression_is_an_error_not_a_crash)

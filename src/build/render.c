@@ -422,10 +422,11 @@ static char *load_template(void *ctx, const char *name, size_t *len)
 {
     renderer *r = ctx;
     if (strstr(name, "..") || name[0] == '/') return NULL;
+    /* A site's own template, never through a link out of its folder:
+     * a link planted in the site (a git commit) must not read the
+     * server's files into every page. */
     if (r->override_dir) {
-        char *path = path_join(r->override_dir, name);
-        char *text = file_read(path, len, 4 * 1024 * 1024);
-        free(path);
+        char *text = file_read_beneath(r->override_dir, name, len, 4 * 1024 * 1024);
         if (text) return text;
     }
     char full[512];
@@ -512,10 +513,8 @@ static void load_assets(renderer *r)
         a->name = f->name + pl;
         a->data = f->data;
         a->size = f->size;
-        char *path = path_join(override, f->name);
         size_t len;
-        char *text = file_read(path, &len, 8 * 1024 * 1024);
-        free(path);
+        char *text = file_read_beneath(override, f->name, &len, 8 * 1024 * 1024);
         if (text) {
             a->data = arena_strndup(&r->arena, text, len);
             a->size = len;

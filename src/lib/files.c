@@ -5,10 +5,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* A regular file opened for reading, with its stat; -1 (errno set) when
@@ -43,11 +45,10 @@ static ssize_t read_upto(int fd, char *p, size_t want)
     return (ssize_t)n;
 }
 
-char *file_read(const char *path, size_t *len, size_t max_size)
+/* The rest of file_read, for an open regular file (closed here). */
+static char *read_and_close(int fd, const struct stat *stp, size_t *len, size_t max_size)
 {
-    struct stat st;
-    int fd = open_regular(path, &st);
-    if (fd < 0) return NULL;
+    struct stat st = *stp;
     if (max_size && (size_t)st.st_size > max_size) {
         close(fd);
         errno = EFBIG;
@@ -83,6 +84,39 @@ char *file_read(const char *path, size_t *len, size_t max_size)
     data[n] = 0;
     if (len) *len = n;
     return data;
+}
+
+char *file_read(const char *path, size_t *len, size_t max_size)
+{
+    struct stat st;
+    int fd = open_regular(path, &st);
+    return fd < 0 ? NULL : read_and_close(fd, &st, len, max_size);
+}
+
+char *file_read_beneath(const char *dir, const char *rel, size_t *len, size_t max_size)
+{
+    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return NULL;
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    if (fd < 0 && errno == ENOSYS) {
+        /* A kernel before 5.6: no link at all, and no way up or out. */
+        bool escapes = rel[0] == '/' || !strcmp(rel, "..") || !strncmp(rel, "../", 3) || strstr(rel, "/../") ||
+                       (strlen(rel) >= 3 && !strcmp(rel + strlen(rel) - 3, "/.."));
+        fd = escapes ? (errno = EXDEV, -1) : openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    }
+    int e = errno;
+    close(dirfd);
+    errno = e;
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    return read_and_close(fd, &st, len, max_size);
 }
 
 char *file_read_head(const char *path, size_t head, size_t *len, bool *whole)

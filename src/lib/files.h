@@ -10,6 +10,11 @@
 /* Whole file into a malloc'd NUL-terminated buffer, NULL on failure.
  * Files larger than max_size fail with EFBIG. */
 char *file_read(const char *path, size_t *len, size_t max_size);
+/* file_read of rel inside the folder dir, refusing any path that leads
+ * out of it: "..", an absolute path, or a symbolic link pointing outside
+ * (links that stay inside are followed). NULL with errno set (EXDEV for a
+ * way out). */
+char *file_read_beneath(const char *dir, const char *rel, size_t *len, size_t max_size);
 /* At most the first head bytes of a file known to be a regular one,
  * NUL-terminated; *whole tells whether that is all of it. NULL on
  * failure, as file_read. */

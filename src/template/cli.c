@@ -26,10 +26,7 @@ static bool is_safe_name(const char *name)
 static char *load_from_dir(void *ctx, const char *name, size_t *len)
 {
     if (!is_safe_name(name)) return NULL;
-    char *path = path_join(ctx, name);
-    char *text = file_read(path, len, MAX_TEMPLATE_SIZE);
-    free(path);
-    return text;
+    return file_read_beneath(ctx, name, len, MAX_TEMPLATE_SIZE); /* no link out of the folder */
 }
 
 int tpl_cli_render(const char *dir, const char *name, const char *data_json_path, buf *out, diag_list *d)
