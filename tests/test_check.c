@@ -314,6 +314,30 @@ TEST(missing_image_and_missing_file_are_errors)
     diag_free(&d);
 }
 
+/* Photos arrive from phones and Windows as "IMG_0042.JPG" and get written
+ * "img_0042.jpg"; a name off by a typo is as common. The error names the
+ * file the author most likely meant; a name far from every file does not. */
+TEST(missing_file_with_a_near_name_in_the_folder_suggests_it)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                    "\n![Hall](img_0042.jpg)\n\n[Contract](dogovr.pdf)\n\n[Map](plan.pdf)\n"
+                                    "\n![Doctors](staff-photo.jpg)\n"},
+        {"pages/01.news/a/IMG_0042.JPG", "jpeg"},
+        {"pages/01.news/a/dogovor.pdf", "pdf"},
+        {"pages/01.news/a/price-list.pdf", "pdf"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'img_0042.jpg' is not in the page folder; did you mean 'IMG_0042.JPG'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "file 'dogovr.pdf' is not in the page folder; did you mean 'dogovor.pdf'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to 'plan.pdf': no such file in the page folder"));
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'staff-photo.jpg' does not exist"));
+    CHECK_INT(d.errors, 4);
+    diag_free(&d);
+}
+
 TEST(media_no_page_uses_is_a_warning_but_the_header_image_counts)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

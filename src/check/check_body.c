@@ -21,6 +21,7 @@
 #include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MIN_COMPARED_TEXT 80 /* shorter bodies (list pages, stubs) are alike by nature */
 #define QUICK_FINGERPRINT_TEXT 1024
@@ -140,6 +141,49 @@ static bool looks_like_file(const char *name)
 
 /* A link or image in pv's content: report it when it leads nowhere;
  * remember anchors into pages and media it uses. */
+/* Edit distance of a and b (bytes), or more than max: stops early. */
+static size_t edit_distance(const char *a, const char *b, size_t max)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if ((na > nb ? na - nb : nb - na) > max || nb >= 256) return max + 1;
+    size_t row[256];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t prev = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t v = prev + cost;
+            if (up + 1 < v) v = up + 1;
+            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+            row[j] = v;
+            prev = up;
+            if (v < best) best = v;
+        }
+        if (best > max) return max + 1;
+    }
+    return row[nb];
+}
+
+/* The page's file an author most likely meant by a name it does not
+ * have: the same name in other letter case (a photo uploaded as
+ * "IMG_1.JPG" and written "img_1.jpg"), else one a typo or two away. */
+static const media_file *nearest_media(const page *pg, const char *name)
+{
+    const media_file *best = NULL;
+    size_t best_d = strlen(name) >= 6 ? 2 : 1;
+    for (size_t i = 0; i < pg->nmedia; i++) {
+        const media_file *m = &pg->media[i];
+        if (!strcasecmp(m->name, name)) return m;
+        size_t dist = edit_distance(name, m->name, best_d);
+        if (dist <= best_d && (!best || dist < best_d)) {
+            best = m;
+            best_d = dist;
+        }
+    }
+    return best;
+}
+
 static void check_link(body_scan *b, const char *url, bool is_image)
 {
     const site *s = b->r->s;
@@ -195,7 +239,11 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     if (!may_report(b)) return;
     int col;
     int line = url_line(b, url, &col);
-    if (is_image)
+    const media_file *near = strchr(path, '/') ? NULL : nearest_media(pv->page, path);
+    if (near)
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
+                 is_image ? "image" : "file", url, near->name);
+    else if (is_image)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", url);
     else if (!strchr(path, '/') && looks_like_file(path))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", url);
