@@ -244,6 +244,30 @@ TEST(link_to_a_page_that_does_not_exist_is_an_error)
     diag_free(&d);
 }
 
+/* A slug mistyped by a letter or two gets the link that would work, in
+ * the author's own form; a name unlike any sibling gets no guess. */
+TEST(link_to_a_mistyped_page_suggests_the_sibling_it_likely_meant)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/02.contacts/default.md", "---\ntitle: Contacts\n---\nPhones.\n"},
+        {"pages/01.news/conference-2023/item.md", "---\ntitle: C\n---\nC text\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                    "\nSee [c](../conference-2032), [d](../../contcts/), [e](/news/conferense-2023) "
+                                    "and [f](../annual-report).\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../conference-2032': no such page is published; did you mean "
+                                   "'../conference-2023'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../../contcts/': no such page is published; did you mean '../../contacts/'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "did you mean '/news/conference-2023'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../annual-report': no such page is published"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "'../annual-report': no such page is published; did you mean"));
+    CHECK_INT(d.errors, 4);
+    diag_free(&d);
+}
+
 TEST(links_and_images_in_raw_html_are_checked_too)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -184,6 +184,64 @@ static const media_file *nearest_media(const page *pg, const char *name)
     return best;
 }
 
+/* Whether the folder part of a link (as "../../" or "/") names the root of
+ * the page tree when followed from route. */
+static bool is_root(const char *parent, const char *route)
+{
+    int depth = 0;
+    if (parent[0] != '/')
+        for (const char *p = route; *p; p++) depth += *p == '/' && p[1] && p[1] != '/';
+    for (const char *p = parent; *p;) {
+        while (*p == '/') p++;
+        if (!*p) break;
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 2 && !strncmp(p, "..", 2)) depth = depth ? depth - 1 : 0;
+        else if (!(n == 1 && *p == '.')) depth++;
+        p += n;
+    }
+    return depth == 0;
+}
+
+/* For a link to a page that does not exist ("../../contacts"), the same
+ * link to the published sibling whose name is a typo or two away
+ * ("../../contact"), or NULL. path is decoded, without query or fragment. */
+static const char *nearest_page_link(body_scan *b, const char *path)
+{
+    size_t n = strlen(path);
+    bool has_slash = n && path[n - 1] == '/';
+    while (n && path[n - 1] == '/') n--;
+    if (!n) return NULL;
+    const char *cut = memrchr(path, '/', n);
+    const char *seg = cut ? cut + 1 : path;
+    size_t seglen = (size_t)(path + n - seg);
+    const char *parent = arena_strndup(b->a, path, (size_t)(seg - path));
+    const char *parent_url = content_resolve_link(b->r->s, b->pv, *parent ? parent : ".", b->a);
+    if (!parent_url && is_root(parent, b->pv->route)) /* top-level pages, with or without a home page */
+        parent_url = arena_printf(b->a, "%s/", site_lang_prefix(b->r->s, b->pv->lang));
+    if (!parent_url || !*parent_url) return NULL;
+    size_t plen = strlen(parent_url);
+    if (parent_url[plen - 1] != '/') return NULL;
+    const char *want = arena_strndup(b->a, seg, seglen);
+    const char *best = NULL;
+    size_t best_d = seglen >= 6 ? 2 : 1;
+    const strmap *m = &b->r->by_url;
+    for (size_t i = 0; i < m->cap; i++) {
+        const char *key = m->slots[i].key;
+        if (!key || strncmp(key, parent_url, plen) != 0) continue;
+        const char *rest = key + plen;
+        const char *end = strchr(rest, '/');
+        if (!end || end == rest || end[1]) continue; /* one more segment, no deeper */
+        const char *name = percent_decode(b->a, rest, (size_t)(end - rest));
+        size_t dist = !strcasecmp(name, want) ? 0 : edit_distance(want, name, best_d);
+        if (dist <= best_d && (!best || dist < best_d)) {
+            best = name;
+            best_d = dist;
+        }
+    }
+    return best ? arena_printf(b->a, "%s%s%s", parent, best, has_slash ? "/" : "") : NULL;
+}
+
 static void check_link(body_scan *b, const char *url, bool is_image)
 {
     const site *s = b->r->s;
@@ -240,6 +298,7 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     int col;
     int line = url_line(b, url, &col);
     const media_file *near = strchr(path, '/') ? NULL : nearest_media(pv->page, path);
+    const char *near_link = NULL;
     if (near)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
                  is_image ? "image" : "file", url, near->name);
@@ -247,6 +306,9 @@ static void check_link(body_scan *b, const char *url, bool is_image)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", url);
     else if (!strchr(path, '/') && looks_like_file(path))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", url);
+    else if ((near_link = nearest_page_link(b, path)))
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published; did you mean '%s'?",
+                 url, near_link);
     else
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", url);
 }
