@@ -35,6 +35,50 @@ static int count_has(diag_list *d, const char *needle)
     return n;
 }
 
+/* ---- configuration ----------------------------------------------------- */
+
+/* The language settings parse whatever is written, and a slip builds
+ * another site than the one meant: a default language missing from the
+ * list becomes an empty language of its own; quoted or made-up booleans
+ * are read as true. Each is reported on its line. */
+TEST(language_settings_that_parse_but_mislead_are_reported_on_their_line)
+{
+    const char *const bad[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kz\n"
+                               "  include_default_lang: \"false\"\n  pages_fallback_only: yes please\n"
+                               "  translations_fallback: 1\n"},
+        NEWS_LIST,
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "languages.default_lang 'kz' is not one of languages.supported (kk, ru, en)"));
+    CHECK(diag_has(&d, DIAG_WARNING, "languages.include_default_lang is the text 'false', not a boolean, and is read "
+                                     "as true"));
+    CHECK(diag_has(&d, DIAG_ERROR, "languages.pages_fallback_only 'yes please' is not a boolean (it is read as true)"));
+    CHECK(diag_has(&d, DIAG_WARNING, "languages.translations_fallback is the number 1, not a boolean: write true"));
+    int lines_found = 0;
+    for (size_t i = 0; i < d.len; i++) {
+        const diag *x = &d.items[i];
+        if (!strstr(x->path, "config/system.yaml")) continue;
+        if (strstr(x->msg, "default_lang")) lines_found += x->line == 3;
+        if (strstr(x->msg, "include_default_lang")) lines_found += x->line == 4;
+        if (strstr(x->msg, "pages_fallback_only")) lines_found += x->line == 5;
+        if (strstr(x->msg, "translations_fallback")) lines_found += x->line == 6;
+    }
+    CHECK_INT(lines_found, 4);
+    diag_free(&d);
+
+    const char *const good[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n"
+                               "  include_default_lang: true\n  pages_fallback_only: false\n"},
+        NEWS_LIST,
+        {NULL, NULL}};
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "languages."));
+    CHECK(!diag_has(&d, DIAG_ERROR, "languages."));
+    diag_free(&d);
+}
+
 /* ---- front matter ------------------------------------------------------ */
 
 TEST(published_yes_please_is_not_a_boolean)

@@ -190,6 +190,7 @@ static size_t pass_end(check_pass *p)
     if (!r->only) { /* these need every page's facts */
         check_media(r);
         check_translations(r);
+        check_config(r);
     }
     if (p->owns_index) index_release(&p->own);
     for (int t = 0; t < p->threads; t++) arena_free(&r->arenas[t]);

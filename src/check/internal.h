@@ -82,5 +82,7 @@ void check_read_source(const page_version *pv, page_source *src);
 void check_anchors(check_run *r);
 void check_media(check_run *r);
 void check_translations(check_run *r);
+/* config/system.yaml: language settings that parse but mislead. */
+void check_config(check_run *r);
 
 #endif

@@ -1,0 +1,85 @@
+/* check_config.c - the site's config/system.yaml: the language settings
+ * that decide which pages exist in which language, where a slip does not
+ * fail to parse but quietly builds another site than the one meant. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check/internal.h"
+#include "lib/files.h"
+
+/* 1-based line of the first line of text that is `key:` after any
+ * indentation (the YAML has no line numbers), or 1. */
+static int key_line(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    for (const char *p = text; p && *p; line++) {
+        const char *k = p + strspn(p, " \t");
+        if (!strncmp(k, key, kl) && k[kl] == ':') return line;
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    return 1;
+}
+
+static void check_config_bool(check_run *r, const char *path, const char *text, const char *dotted)
+{
+    const value *v = value_path(r->s->system, dotted);
+    if (!v || v->kind == V_BOOL || v->kind == V_NULL) return;
+    const char *leaf = strrchr(dotted, '.');
+    leaf = leaf ? leaf + 1 : dotted;
+    int line = key_line(text, leaf);
+    bool is_text_bool = v->kind == V_STRING && (!strcasecmp(v->u.str.s, "true") || !strcasecmp(v->u.str.s, "false"));
+    const char *read_as = value_truthy(v) ? "true" : "false"; /* as Grav (PHP) reads it */
+    if (is_text_bool)
+        diag_add(r->d, DIAG_WARNING, path, line, 1,
+                 "%s is the text '%s', not a boolean, and is read as %s: write %s without quotes", dotted, v->u.str.s,
+                 read_as, v->u.str.s);
+    else if (v->kind == V_STRING)
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s '%s' is not a boolean (it is read as %s): write true or false",
+                 dotted, v->u.str.s, read_as);
+    else if (v->kind == V_INT && (v->u.i == 0 || v->u.i == 1))
+        diag_add(r->d, DIAG_WARNING, path, line, 1, "%s is the number %lld, not a boolean: write %s", dotted, v->u.i,
+                 read_as);
+    else
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s is not a boolean (it is read as %s): write true or false", dotted,
+                 read_as);
+}
+
+void check_config(check_run *r)
+{
+    const site *s = r->s;
+    char *path = path_join(s->user_dir, "config/system.yaml");
+    char *text = file_read(path, NULL, 1 << 20);
+    if (!text) { /* no file (Grav's defaults), or the loader said why */
+        free(path);
+        return;
+    }
+    const value *supported = value_path(s->system, "languages.supported");
+    const char *dflt = value_path_str(s->system, "languages.default_lang", NULL);
+    if (supported && supported->kind != V_LIST && supported->kind != V_NULL) {
+        diag_add(r->d, DIAG_ERROR, path, key_line(text, "supported"), 1,
+                 "languages.supported must be a list of language codes, like [kk, ru, en]");
+    } else if (dflt && supported && supported->kind == V_LIST && supported->u.list.len > 0) {
+        bool listed = false;
+        buf codes = BUF_INIT;
+        for (size_t i = 0; i < supported->u.list.len; i++) {
+            const value *c = supported->u.list.items[i];
+            if (c->kind != V_STRING) continue;
+            listed |= !strcmp(c->u.str.s, dflt);
+            buf_printf(&codes, "%s%s", codes.len ? ", " : "", c->u.str.s);
+        }
+        if (!listed)
+            diag_add(r->d, DIAG_WARNING, path, key_line(text, "default_lang"), 1,
+                     "languages.default_lang '%s' is not one of languages.supported (%s): it becomes a language of "
+                     "its own, first and default, with only the pages that fall back to it",
+                     dflt, buf_cstr(&codes));
+        buf_free(&codes);
+    }
+    static const char *const bools[] = {"languages.include_default_lang", "languages.translations_fallback",
+                                        "languages.pages_fallback_only"};
+    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) check_config_bool(r, path, text, bools[i]);
+    free(text);
+    free(path);
+}
