@@ -81,6 +81,45 @@ TEST(language_settings_that_parse_but_mislead_are_reported_on_their_line)
 
 /* ---- front matter ------------------------------------------------------ */
 
+/* Front matter that names something the site does not have: a template
+ * the theme lacks (the page falls back to 'default'), a slug with a space
+ * (an address nobody can type), a redirect to no page. */
+TEST(template_slug_and_redirect_that_lead_nowhere_are_reported)
+{
+    const char *const bad[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\ntemplate: fancy\nslug: Hello World?\nredirect: /nowhere\n---\n"
+                                    POST_BODY},
+        {"pages/01.news/b/contact.md", "---\ntitle: B\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "template 'fancy' (set by 'template:') is not in the theme"));
+    CHECK(diag_has(&d, DIAG_NOTE, "template 'contact' (from the file's name) is not in the theme"));
+    CHECK(diag_has(&d, DIAG_WARNING, "slug 'Hello World?' has a space or a character addresses reserve: write it like "
+                                     "'hello-world'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "redirect to '/nowhere': no such page is published"));
+    bool lines = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "fancy")) lines = d.items[i].line == 3;
+    CHECK(lines);
+    diag_free(&d);
+
+    const char *const good[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\nslug: hello-world\nredirect: /news/b\n---\n" POST_BODY},
+        {"pages/01.news/b/item.md", "---\ntitle: B\ntemplate: blog\nredirect: 'https://example.org/x'\n---\n"},
+        {"pages/01.news/c/own.md", "---\ntitle: C\n---\n" POST_BODY},
+        {"themes/folio/templates/own.html.twig", "{{ page.content|raw }}"},
+        {NULL, NULL}};
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "is not in the theme"));
+    CHECK(!diag_has(&d, DIAG_NOTE, "is not in the theme"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "slug"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "redirect"));
+    diag_free(&d);
+}
+
 TEST(published_yes_please_is_not_a_boolean)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

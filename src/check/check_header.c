@@ -7,7 +7,9 @@
  * (themes and plugins read their own), so only near misses of known keys
  * are reported. */
 #include "check/internal.h"
+#include "content/content.h"
 #include "lib/date.h"
+#include "theme/theme.h"
 
 #include <string.h>
 
@@ -157,6 +159,42 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                          "unknown key '%s': did you mean '%s'?", key, near);
         }
     }
+    /* A template the theme lacks: Grav (and folio) show the page with
+     * 'default', not the layout the author asked for. */
+    const char *tname = pv->template_name ? pv->template_name : "default";
+    if (!theme_has_page_template(r->s->user_dir, tname)) {
+        bool is_explicit = map_get(h, "template") != NULL;
+        diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
+                 is_explicit ? frontmatter_key_line(src, "template") : 1, 1,
+                 "template '%s' (%s) is not in the theme: the page is shown with 'default'", tname,
+                 is_explicit ? "set by 'template:'" : "from the file's name");
+    }
+    /* A slug is used as written: a space or a character URLs reserve makes
+     * an address people cannot type or share. */
+    const char *slug = value_path_str(h, "slug", NULL);
+    if (slug && slug[strcspn(slug, " \t?#%&\"'<>\\")]) {
+        buf better = BUF_INIT;
+        for (const char *p = slug; *p; p++) {
+            if (*p == ' ' || *p == '\t') {
+                if (better.len && better.s[better.len - 1] != '-') buf_putc(&better, '-');
+            } else if (!strchr("?#%&\"'<>\\", *p)) {
+                buf_putc(&better, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+            }
+        }
+        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "slug"), 1,
+                 "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
+        buf_free(&better);
+    }
+    /* A redirect to this site's own page that is not there. */
+    const char *target = value_path_str(h, "redirect", NULL);
+    if (target && target[0] == '/' && target[1] != '/' && pv->published) {
+        size_t n = strcspn(target, "?#");
+        const char *url = content_resolve_link(r->s, pv, arena_strndup(a, target, n), a);
+        bool found = url && (strmap_get(&r->by_url, url) || strmap_get(&r->media_url, url));
+        if (!found)
+            diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "redirect"), 1,
+                     "redirect to '%s': no such page is published", target);
+    }
     /* Scheduled posts: information on when they will appear. */
     if (pv->publish_date > r->s->now && !pv->has_error && value_path_bool(h, "published", true)) {
         buf when = BUF_INIT;
@@ -165,5 +203,4 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "scheduled: appears at %s (%s)", buf_cstr(&when), r->s->langs[pv->lang]);
         buf_free(&when);
     }
-    (void)a;
 }

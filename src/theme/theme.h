@@ -5,6 +5,7 @@
 #ifndef FOLIO_THEME_H
 #define FOLIO_THEME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct theme_file {
@@ -17,5 +18,9 @@ extern const theme_file theme_files[]; /* ends with a {NULL} entry */
 
 /* The embedded file of that name, or NULL. */
 const theme_file *theme_find(const char *name);
+
+/* Whether page template name ("item", "blog") exists, built in or as the
+ * site's own user_dir/themes/folio/templates/<name>.html.twig. */
+bool theme_has_page_template(const char *user_dir, const char *name);
 
 #endif
