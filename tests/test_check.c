@@ -81,6 +81,21 @@ TEST(language_settings_that_parse_but_mislead_are_reported_on_their_line)
 
 /* ---- front matter ------------------------------------------------------ */
 
+TEST(unknown_timezone_is_an_error_on_its_line)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: Asia/Almaty_Typo\n"},
+        NEWS_LIST,
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    bool on_line = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "unknown timezone 'Asia/Almaty_Typo'")) on_line = d.items[i].line == 4;
+    CHECK(on_line);
+    diag_free(&d);
+}
+
 /* Front matter that names something the site does not have: a template
  * the theme lacks (the page falls back to 'default'), a slug with a space
  * (an address nobody can type), a redirect to no page. */

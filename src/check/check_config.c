@@ -7,21 +7,7 @@
 
 #include "check/internal.h"
 #include "lib/files.h"
-
-/* 1-based line of the first line of text that is `key:` after any
- * indentation (the YAML has no line numbers), or 1. */
-static int key_line(const char *text, const char *key)
-{
-    size_t kl = strlen(key);
-    int line = 1;
-    for (const char *p = text; p && *p; line++) {
-        const char *k = p + strspn(p, " \t");
-        if (!strncmp(k, key, kl) && k[kl] == ':') return line;
-        p = strchr(p, '\n');
-        if (p) p++;
-    }
-    return 1;
-}
+#include "lib/yaml.h"
 
 static void check_config_bool(check_run *r, const char *path, const char *text, const char *dotted)
 {
@@ -29,7 +15,7 @@ static void check_config_bool(check_run *r, const char *path, const char *text, 
     if (!v || v->kind == V_BOOL || v->kind == V_NULL) return;
     const char *leaf = strrchr(dotted, '.');
     leaf = leaf ? leaf + 1 : dotted;
-    int line = key_line(text, leaf);
+    int line = yaml_key_line(text, leaf);
     bool is_text_bool = v->kind == V_STRING && (!strcasecmp(v->u.str.s, "true") || !strcasecmp(v->u.str.s, "false"));
     const char *read_as = value_truthy(v) ? "true" : "false"; /* as Grav (PHP) reads it */
     if (is_text_bool)
@@ -59,7 +45,7 @@ void check_config(check_run *r)
     const value *supported = value_path(s->system, "languages.supported");
     const char *dflt = value_path_str(s->system, "languages.default_lang", NULL);
     if (supported && supported->kind != V_LIST && supported->kind != V_NULL) {
-        diag_add(r->d, DIAG_ERROR, path, key_line(text, "supported"), 1,
+        diag_add(r->d, DIAG_ERROR, path, yaml_key_line(text, "supported"), 1,
                  "languages.supported must be a list of language codes, like [kk, ru, en]");
     } else if (dflt && supported && supported->kind == V_LIST && supported->u.list.len > 0) {
         bool listed = false;
@@ -71,7 +57,7 @@ void check_config(check_run *r)
             buf_printf(&codes, "%s%s", codes.len ? ", " : "", c->u.str.s);
         }
         if (!listed)
-            diag_add(r->d, DIAG_WARNING, path, key_line(text, "default_lang"), 1,
+            diag_add(r->d, DIAG_WARNING, path, yaml_key_line(text, "default_lang"), 1,
                      "languages.default_lang '%s' is not one of languages.supported (%s): it becomes a language of "
                      "its own, first and default, with only the pages that fall back to it",
                      dflt, buf_cstr(&codes));

@@ -188,7 +188,10 @@ static void load_config(site *s, diag_list *d)
     s->timezone = value_path_str(s->system, "timezone", "");
     if (s->timezone && *s->timezone && date_set_timezone(s->timezone) < 0) {
         char *p = path_join(s->user_dir, "config/system.yaml");
-        diag_add(d, DIAG_ERROR, p, 0, 0, "unknown timezone '%s'", s->timezone);
+        char *text = file_read(p, NULL, 1 << 20);
+        diag_add(d, DIAG_ERROR, p, text ? yaml_key_line(text, "timezone") : 0, 1,
+                 "unknown timezone '%s' (a name from the tz database, like Asia/Almaty)", s->timezone);
+        free(text);
         free(p);
     }
 }

@@ -313,6 +313,19 @@ value *yaml_load_file(arena *a, const char *path, diag_list *d)
     return v;
 }
 
+int yaml_key_line(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    for (const char *p = text; p && *p; line++) {
+        const char *k = p + strspn(p, " \t");
+        if (!strncmp(k, key, kl) && k[kl] == ':') return line;
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    return 1;
+}
+
 void value_merge_into(arena *a, value *dst, const value *src)
 {
     if (!dst || !src || dst->kind != V_MAP || src->kind != V_MAP) return;

@@ -22,6 +22,11 @@ value *yaml_load(arena *a, const char *text, size_t len, const char *path, int f
 /* Read and parse a YAML or JSON file; NULL (with a diag) on failure. */
 value *yaml_load_file(arena *a, const char *path, diag_list *d);
 
+/* 1-based line of the first line of text that is `key:` after any
+ * indentation, or 1: where a finding about a key points (values carry
+ * no line numbers). */
+int yaml_key_line(const char *text, const char *key);
+
 /* Merge src into dst recursively (maps merge, everything else replaces). */
 void value_merge_into(arena *a, value *dst, const value *src);
 
