@@ -3,6 +3,7 @@
 #include "build/build.h"
 #include "build/output_dir.h"
 #include "check/check.h"
+#include "lib/utf8.h"
 #include "content/site.h"
 #include "sitefix.h"
 #include "test.h"
@@ -33,6 +34,56 @@ static int count_has(diag_list *d, const char *needle)
     for (size_t i = 0; i < d->len; i++)
         if (strstr(d->items[i].msg, needle)) n++;
     return n;
+}
+
+/* ---- text encoding ----------------------------------------------------- */
+
+TEST(utf8_check_accepts_every_script_of_the_site_and_finds_the_first_bad_byte)
+{
+    const char *good = "Қазақстан, Өскемен, Ұлытау, әліпби; Центр гематологии; naïve; 𝄞 \xf4\x8f\xbf\xbf";
+    CHECK_INT(utf8_check(good, strlen(good)), strlen(good));
+    static const struct {
+        const char *text;
+        size_t bad_at;
+    } bad[] = {
+        {"ok \xcf\xf0\xe8\xe2\xe5\xf2", 3}, /* "Привет" in Windows-1251 */
+        {"\xc0\x80", 0},                     /* overlong NUL */
+        {"ab\xe0\x80\xaf", 2},               /* overlong '/' */
+        {"\xed\xa0\x80", 0},                 /* a surrogate */
+        {"x\xf4\x90\x80\x80", 1},            /* above U+10FFFF */
+        {"end \xd0", 4},                      /* cut short */
+        {"\xd0\x9f\xd1", 2},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT(utf8_check(bad[i].text, strlen(bad[i].text)), bad[i].bad_at);
+}
+
+/* Editors on Windows save pages in Windows-1251 now and then: the page is
+ * reported at its first letter, in words an editor understands, whether
+ * the front matter or only the text is in that code page; a page in
+ * UTF-8 is not. */
+TEST(page_saved_in_windows_1251_is_an_error_on_its_first_letter)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: \xcd\xee\xe2\xee\xf1\xf2\xfc\n---\nText.\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n" POST_BODY "\nLine \xcf\xf0\xe8\xe2\xe5\xf2.\n"},
+        {"pages/01.news/c/item.md", "---\ntitle: Жаңалық\n---\n" POST_BODY "\nСәлем, әлем! Привет.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    int a = 0, b = 0, c = 0;
+    for (size_t i = 0; i < d.len; i++) {
+        const diag *x = &d.items[i];
+        if (!strstr(x->msg, "not UTF-8 text (saved as Windows-1251")) continue;
+        if (strstr(x->path, "/a/")) a += x->line == 2 && x->col == 8;
+        if (strstr(x->path, "/b/")) b += x->line == 10 && x->col == 6;
+        if (strstr(x->path, "/c/")) c++;
+    }
+    CHECK_INT(a, 1);
+    CHECK_INT(b, 1);
+    CHECK_INT(c, 0);
+    diag_free(&d);
 }
 
 /* ---- configuration ----------------------------------------------------- */

@@ -9,6 +9,7 @@
  * it goes through a small tag reader, so links, images and ids written as
  * HTML are checked the same way as Markdown ones. */
 #include "check/internal.h"
+#include "lib/utf8.h"
 #include "lib/url.h"
 #include "content/content.h"
 #include "content/entity.h"
@@ -20,6 +21,7 @@
 #include <ctype.h>
 #include <md4c.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -669,6 +671,37 @@ struct body_check {
     int underline; /* line of a delimiter read as a heading underline, or 0 */
 };
 
+/* A page saved in a legacy code page (Windows-1251 is the usual one for
+ * Russian and Kazakh) is not UTF-8 from its first letter on: look at the
+ * text around the first byte that is not ASCII, which costs next to
+ * nothing, rather than validating every page whole. (A front matter in
+ * such a code page is already refused by the YAML reader.) */
+#define ENCODING_WINDOW 256
+
+static void report_legacy_encoding(check_run *r, const page_version *pv, const page_source *src, const char *body,
+                                   size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, body + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+    }
+    while (i < len && !((unsigned char)body[i] & 0x80)) i++;
+    if (i == len) return;
+    size_t window = len - i < ENCODING_WINDOW ? len - i : ENCODING_WINDOW;
+    size_t bad = i + utf8_check(body + i, window);
+    /* A sequence cut by the window's end is not an error. */
+    if (bad == i + window || (window < len - i && bad + 4 > i + window)) return;
+    int line = src->body_line, col = 1;
+    for (size_t k = 0; k < bad; k++) {
+        if (body[k] == '\n') line++, col = 1;
+        else if (((unsigned char)body[k] & 0xc0) != 0x80) col++;
+    }
+    diag_add(r->d, DIAG_ERROR, pv->file, line, col,
+             "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as UTF-8");
+}
+
 body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
 {
     const site *s = r->s;
@@ -679,6 +712,7 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
      * candidates are compared on their whole text at the end. */
     f->body_hash = check_text_fingerprint(body, body_len, QUICK_FINGERPRINT_TEXT);
 
+    if (!pv->has_error) report_legacy_encoding(r, pv, src, body, body_len);
     c->underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
     if (c->underline)
         diag_add(r->d, DIAG_WARNING, pv->file, src->body_line + c->underline - 1, 1,

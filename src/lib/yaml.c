@@ -4,6 +4,7 @@
  * YAML_MAX_DEPTH, anchors YAML_MAX_ANCHORS, and the number of nodes that
  * aliases stand for (counted with their subtrees) YAML_MAX_ALIAS_WEIGHT. */
 #include "yaml.h"
+#include "utf8.h"
 #include "files.h"
 
 #include <stddef.h>
@@ -61,11 +62,19 @@ static int next_event(loader *L, yaml_event_t *ev)
             /* The reader (bad UTF-8, control bytes) decodes ahead of the
              * scanner and gives only a byte offset: count lines up to it. */
             int line = 1, col = 1;
-            for (size_t i = 0; i < L->parser.problem_offset && i < L->len; i++) {
+            /* libyaml points at the byte that broke a sequence; the
+             * author needs the character it began with. */
+            size_t at = strstr(p, "UTF-8") ? utf8_check(L->text, L->len) : L->parser.problem_offset;
+            for (size_t i = 0; i < at && i < L->len; i++) {
                 if (L->text[i] == '\n') line++, col = 1;
                 else if (((unsigned char)L->text[i] & 0xc0) != 0x80) col++;
             }
-            snprintf(msg, sizeof msg, "invalid YAML: %s", p);
+            if (strstr(p, "UTF-8"))
+                snprintf(msg, sizeof msg,
+                         "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as "
+                         "UTF-8");
+            else
+                snprintf(msg, sizeof msg, "invalid YAML: %s", p);
             fail(L, line, col, msg);
         } else {
             snprintf(msg, sizeof msg, "invalid YAML: %s", p);

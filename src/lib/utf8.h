@@ -1,0 +1,14 @@
+/* utf8.h - is it UTF-8? Pages saved by an editor in a legacy code page
+ * (Windows-1251 for Russian and Kazakh) must be reported, not published
+ * as garbage. */
+#ifndef FOLIO_UTF8_H
+#define FOLIO_UTF8_H
+
+#include <stddef.h>
+
+/* Offset of the first byte of s[0..n) that does not start a well-formed
+ * UTF-8 sequence (overlong forms, surrogates and code points above
+ * U+10FFFF are not), or n when all of it is UTF-8. */
+size_t utf8_check(const char *s, size_t n);
+
+#endif
