@@ -329,9 +329,10 @@ TEST(markdown_nested_50000_deep_builds)
     cleanup(site, out, &d);
 }
 
-/* Invalid UTF-8 and NUL bytes in the Markdown: the page builds; a NUL
- * becomes U+FFFD (as CommonMark says) and never reaches the output.
- * Invalid UTF-8 in the YAML header is an error at its line. */
+/* Invalid UTF-8 and NUL bytes in the Markdown: the page builds, with an
+ * error at the line of the first bad byte; a NUL becomes U+FFFD (as
+ * CommonMark says) and never reaches the output. Invalid UTF-8 in the YAML
+ * header is an error at its line. */
 TEST(invalid_utf8_and_nul_bytes_build_and_no_nul_reaches_the_output)
 {
     static const char body[] = "---\ntitle: Bytes\n---\nA\0B \xc3\x28 \xed\xa0\x80 \xf4\x90\x80\x80 \xff BYTES-END\n";
@@ -347,7 +348,8 @@ TEST(invalid_utf8_and_nul_bytes_build_and_no_nul_reaches_the_output)
     CHECK(html && memchr(html, 0, len) == NULL);
     CHECK(html && strstr(html, "A\xef\xbf\xbd" "B"));
     CHECK(html && strstr(html, "BYTES-END"));
-    CHECK(!has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 0, ""));
+    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 4, "not UTF-8 text"));
+    CHECK(!has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 0, "YAML"));
     CHECK(has_diag_at(&d, DIAG_ERROR, "pages/03.header/item.md", 3, "UTF-8")); /* the line of the bad bytes */
     CHECK(home_built(out));
     free(html);
