@@ -96,11 +96,13 @@ static int cmd_build(int argc, char **argv)
     free(cache_dir);
     int rc = -1;
     build_result res = {0};
+    size_t written = 0;
     if (out) {
         rc = build_site(&opt, out, &d, &res);
         if (rc == 0) {
             struct timespec c0, c1;
             clock_gettime(CLOCK_MONOTONIC, &c0);
+            written = output_dir_count(out); /* pages, media, variants, theme, feeds... */
             rc = output_dir_commit(out, &d);
             clock_gettime(CLOCK_MONOTONIC, &c1);
             if (getenv("FOLIO_TIMINGS"))
@@ -116,7 +118,7 @@ static int cmd_build(int argc, char **argv)
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         if (rc == 0)
             fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms; %zu error%s, %zu warning%s\n",
-                    res.pages, res.files, out_dir, ms, d.errors, plural(d.errors), d.warnings, plural(d.warnings));
+                    res.pages, written, out_dir, ms, d.errors, plural(d.errors), d.warnings, plural(d.warnings));
         else
             fprintf(stderr, "folio: build failed (%zu error%s); %s was left as it was\n", d.errors, plural(d.errors),
                     out_dir);

@@ -651,6 +651,31 @@ TEST(folio_build_into_its_own_site_folder_is_refused)
     sitefix_remove(top);
 }
 
+/* The summary line's file count is what the output holds, every file. */
+TEST(summary_line_counts_every_file_of_the_output)
+{
+    char *top = sitefix_make(nested_site);
+    char args[1024];
+    snprintf(args, sizeof args, "build %s/user -o %s/out --base-url https://example.org", top, top);
+    int status = -1;
+    char *text = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 0);
+    const char *p = text ? strstr(text, "pages (") : NULL;
+    long said = -1;
+    CHECK(p && sscanf(p, "pages (%ld files)", &said) == 1);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "find '%s/out' -type f | wc -l", top);
+    FILE *f = popen(cmd, "r");
+    long found = -2;
+    if (f) {
+        if (fscanf(f, "%ld", &found) != 1) found = -2;
+        pclose(f);
+    }
+    CHECK_INT(said, found);
+    free(text);
+    sitefix_remove(top);
+}
+
 /* libvips and the photo cache start with the first photo: a site of text
  * alone never loads them and leaves no cache behind. */
 TEST(photo_cache_is_made_only_for_sites_with_photos)

@@ -363,7 +363,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     phase("lists", &t);
     check_pass_end(b.check);
     phase("check", &t);
-    size_t feed_files = feeds_write_all(s, base_url, out, d);
+    feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);
     phase("media", &t);
     add_redirects(&b);
@@ -380,9 +380,6 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
         snprintf(res->languages, sizeof res->languages, "%s", buf_cstr(&langs));
         buf_free(&langs);
     }
-    size_t media = 0;
-    for (size_t i = 0; i < s->npages; i++) media += s->pages[i]->nmedia;
-    res->files = b.pages_written + media + feed_files;
 
     free(b.lists);
     free(b.list_job_first);

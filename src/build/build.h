@@ -21,7 +21,6 @@ typedef struct build_options {
 
 typedef struct build_result {
     size_t pages;       /* HTML pages written */
-    size_t files;       /* all files written, media included */
     time_t next_change; /* when the published set changes next (a publish or
                            unpublish date in the future), 0 when never */
     char languages[256];  /* the site's language codes, default first, space-separated */

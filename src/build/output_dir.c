@@ -456,6 +456,7 @@ output *output_dir_open(const char *out_dir, const output_guard *g, diag_list *d
         free(o);
         return NULL;
     }
+    o->files = 1; /* the marker */
     sweep_stale(o->out_dir);
     pthread_mutex_init(&o->lock, NULL);
     return &o->base;
@@ -512,4 +513,8 @@ void output_dir_abort(output *base)
     destroy(o);
 }
 
-size_t output_dir_count(const output *base) { return ((const dir_output *)base)->files; }
+size_t output_dir_count(const output *base)
+{
+    const dir_output *o = (const dir_output *)base;
+    return o->files + (o->redirects.len > 0); /* _redirects is written at commit */
+}

@@ -40,7 +40,7 @@ output *output_dir_new(const char *out_dir, diag_list *d);
 int output_dir_commit(output *o, diag_list *d);
 /* Throw the temporary directory away and free o. */
 void output_dir_abort(output *o);
-/* Number of files written so far. */
+/* Number of files in the output so far, the marker and _redirects included. */
 size_t output_dir_count(const output *o);
 
 #endif
