@@ -417,6 +417,25 @@ TEST(link_to_a_mistyped_page_suggests_the_sibling_it_likely_meant)
     diag_free(&d);
 }
 
+/* Markdown exported from a desktop editor links files on the author's own
+ * disk, which no visitor can open, or writes Windows paths. */
+TEST(links_to_the_authors_own_disk_and_backslash_paths_are_errors)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                    "\n![Hall](file:///C:/Users/editor/hall.jpg) ![Desk](C:\\Users\\editor\\desk.jpg)\n"
+                                    "\n[Price list](docs\\prices.pdf), [site](https://example.org/a), [mail](mailto:a@b.kz)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'file:///C:/Users/editor/hall.jpg' is a file on the author's computer"));
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'C:\\Users\\editor\\desk.jpg' is a file on the author's computer"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link 'docs\\prices.pdf' has a backslash: web addresses use '/'"));
+    CHECK_INT(d.errors, 3);
+    diag_free(&d);
+}
+
 TEST(links_and_images_in_raw_html_are_checked_too)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -248,6 +248,22 @@ static void check_link(body_scan *b, const char *url, bool is_image)
 {
     const site *s = b->r->s;
     const page_version *pv = b->pv;
+    /* Pasted from a desktop editor: a file on the author's own computer,
+     * which no visitor can open. */
+    bool is_drive = isalpha((unsigned char)url[0]) && url[1] == ':' && (url[2] == '\\' || url[2] == '/');
+    if (!strncasecmp(url, "file:", 5) || is_drive || (!has_scheme(url) && strchr(url, '\\'))) {
+        if (!may_report(b)) return;
+        int col;
+        int line = url_line(b, url, &col);
+        if (!strncasecmp(url, "file:", 5) || is_drive)
+            diag_add(b->r->d, DIAG_ERROR, pv->file, line, col,
+                     "%s '%s' is a file on the author's computer: put the file in the page folder and write its name",
+                     is_image ? "image" : "link", url);
+        else
+            diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' has a backslash: web addresses use '/'",
+                     is_image ? "image" : "link", url);
+        return;
+    }
     if (!*url || has_scheme(url) || !strncmp(url, "//", 2)) return;
     if (url[0] == '#') {
         if (url[1]) add_anchor(b, pv, url + 1, url);
