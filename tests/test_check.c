@@ -436,6 +436,30 @@ TEST(links_to_the_authors_own_disk_and_backslash_paths_are_errors)
     diag_free(&d);
 }
 
+/* Links copied from the browser name the site by its full address: they
+ * are checked like the site's own (any scheme, with or without "www."),
+ * and reported as written; other sites are not checked. */
+TEST(links_to_this_site_by_its_full_address_are_checked)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"config/site.yaml", "url: https://hematology.kz/\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\nB text\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                    "\n[ok](https://hematology.kz/news/b), [home](https://hematology.kz), "
+                                    "[gone](http://www.hematology.kz/news/c/), [other](https://other.kz/news/c)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to 'http://www.hematology.kz/news/c/': no such page is published"));
+    bool col_ok = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "www.hematology.kz")) col_ok = d.items[i].line == 10 && d.items[i].col == 75;
+    CHECK(col_ok);
+    CHECK_INT(d.errors, 1);
+    diag_free(&d);
+}
+
 TEST(links_and_images_in_raw_html_are_checked_too)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -244,7 +244,34 @@ static const char *nearest_page_link(body_scan *b, const char *path)
     return best ? arena_printf(b->a, "%s%s%s", parent, best, has_slash ? "/" : "") : NULL;
 }
 
-static void check_link(body_scan *b, const char *url, bool is_image)
+/* "https://www.site.kz/ru/news/x" -> "/ru/news/x" when it names this very
+ * site (config/site.yaml url, any scheme, with or without "www."), so that
+ * links copied from the browser are checked like the site's own; NULL for
+ * another site. */
+static const char *own_site_path(const site *s, const char *url)
+{
+    const char *base = site_config_str(s, s->default_lang, "url", "");
+    const char *bh = strstr(base, "://"), *uh = strstr(url, "://");
+    if (!bh || !uh || strncasecmp(url, "http", 4) != 0) return NULL;
+    bh += 3;
+    uh += 3;
+    if (!strncasecmp(bh, "www.", 4)) bh += 4;
+    if (!strncasecmp(uh, "www.", 4)) uh += 4;
+    size_t bn = strcspn(bh, "/?#"), un = strcspn(uh, "/?#");
+    if (!bn || bn != un || strncasecmp(bh, uh, bn) != 0) return NULL;
+    const char *bpath = bh + bn, *upath = uh + un;
+    size_t bpn = strlen(bpath);
+    while (bpn && bpath[bpn - 1] == '/') bpn--;
+    if (strncmp(upath, bpath, bpn) != 0 || (upath[bpn] && upath[bpn] != '/' && upath[bpn] != '?' && upath[bpn] != '#'))
+        return NULL;
+    upath += bpn;
+    return *upath == '/' ? upath : NULL; /* the home page itself ("https://site.kz") is fine */
+}
+
+/* url is what is checked; written, what the author wrote (reported, and
+ * found in the source for the line): the same but for links to this site
+ * by its full address. */
+static void check_link_at(body_scan *b, const char *url, const char *written, bool is_image)
 {
     const site *s = b->r->s;
     const page_version *pv = b->pv;
@@ -264,9 +291,14 @@ static void check_link(body_scan *b, const char *url, bool is_image)
                      is_image ? "image" : "link", url);
         return;
     }
-    if (!*url || has_scheme(url) || !strncmp(url, "//", 2)) return;
+    if (has_scheme(url)) {
+        const char *own = own_site_path(s, url);
+        if (own) check_link_at(b, own, url, is_image);
+        return;
+    }
+    if (!*url || !strncmp(url, "//", 2)) return;
     if (url[0] == '#') {
-        if (url[1]) add_anchor(b, pv, url + 1, url);
+        if (url[1]) add_anchor(b, pv, url + 1, written);
         return;
     }
     size_t pathlen = strcspn(url, "?#");
@@ -297,7 +329,7 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     if (target_url) {
         size_t tl = strcspn(target_url, "#");
         const page_version *t = strmap_get(&b->r->by_url, arena_strndup(b->a, target_url, tl));
-        if (t && frag && frag[1]) add_anchor(b, t, frag + 1, url);
+        if (t && frag && frag[1]) add_anchor(b, t, frag + 1, written);
         if (t || !is_image) return;
     }
     /* A file in another page's folder: ../other-post/photo.jpg */
@@ -314,22 +346,24 @@ static void check_link(body_scan *b, const char *url, bool is_image)
     }
     if (!may_report(b)) return;
     int col;
-    int line = url_line(b, url, &col);
+    int line = url_line(b, written, &col);
     const media_file *near = strchr(path, '/') ? NULL : nearest_media(pv->page, path);
     const char *near_link = NULL;
     if (near)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
-                 is_image ? "image" : "file", url, near->name);
+                 is_image ? "image" : "file", written, near->name);
     else if (is_image)
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", written);
     else if (!strchr(path, '/') && looks_like_file(path))
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", written);
     else if ((near_link = nearest_page_link(b, path)))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published; did you mean '%s'?",
-                 url, near_link);
+                 written, near_link);
     else
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", url);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published", written);
 }
+
+static void check_link(body_scan *b, const char *url, bool is_image) { check_link_at(b, url, url, is_image); }
 
 static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
 {
