@@ -222,7 +222,7 @@ static enum MHD_Result answer_text(request *rq, struct MHD_Connection *c, unsign
 static enum MHD_Result answer_starting(request *rq, struct MHD_Connection *c, const char *path)
 {
     static const char page[] =
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">"
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>503</title></head>"
         "<body><p lang=\"kk\">Сайт іске қосылуда.</p><p lang=\"ru\">Сайт запускается.</p>"
         "<p lang=\"en\">The site is starting.</p></body></html>\n";
