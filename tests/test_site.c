@@ -328,6 +328,64 @@ TEST(collection_orders_hides_and_paginates)
     sitefix_remove(dir);
 }
 
+/* Collections from elsewhere in the site, as Grav writes them: a page
+ * listing another page's children or descendants, the top-level pages,
+ * or every page with a taxonomy term. A page named by two sources is
+ * listed once; listing posts elsewhere does not change their previous and
+ * next, which stay their neighbours among their own parent's children. */
+static const char *const sources_site[][2] = {
+    {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n    by: date\n"
+                              "    dir: desc\n---\n"},
+    {"pages/01.news/a/item.md", "---\ntitle: A\ndate: '01-01-2024'\ntaxonomy:\n  category: [school]\n---\n"},
+    {"pages/01.news/b/item.md", "---\ntitle: B\ndate: '02-01-2024'\ntaxonomy:\n  category: news\n  tag: [blood]\n---\n"},
+    {"pages/01.news/c/item.md", "---\ntitle: C\ndate: '03-01-2024'\n---\n"},
+    {"pages/01.news/c/d/item.md", "---\ntitle: D\ndate: '04-01-2024'\ntaxonomy:\n  category: [school]\n---\n"},
+    {"pages/02.latest/blog.md", "---\ntitle: Latest\ncontent:\n  items:\n    '@page.children': /news\n"
+                                "  order:\n    by: date\n    dir: desc\n  limit: 2\n---\n"},
+    {"pages/03.all/blog.md", "---\ntitle: All\ncontent:\n  items:\n    '@page.descendants': /news\n"
+                             "  order:\n    by: title\n---\n"},
+    {"pages/04.school/blog.md", "---\ntitle: School\ncontent:\n  items:\n    '@taxonomy.category': school\n"
+                                "  order:\n    by: title\n---\n"},
+    {"pages/05.mixed/blog.md", "---\ntitle: Mixed\ncontent:\n  items:\n    '@taxonomy':\n      category: [school]\n"
+                               "      tag: blood\n    '@page.children': /news\n  order:\n    by: title\n---\n"},
+    {"pages/06.top/blog.md", "---\ntitle: Top\ncontent:\n  items: '@root.children'\n  order:\n    by: title\n---\n"},
+    {"pages/07.odd/blog.md", "---\ntitle: Odd\ncontent:\n  items: '@self.modular'\n---\n"},
+    {NULL, NULL}};
+
+static const char *titles(const page_version *l, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (size_t i = 0; l && i < l->nitems; i++) n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "", l->items[i]->title);
+    return out;
+}
+
+TEST(collections_of_other_pages_descendants_top_level_and_taxonomy)
+{
+    char *dir = sitefix_make(sources_site);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    char t[256];
+    CHECK_STR(titles(find(s, "ru", "/latest"), t, sizeof t), "C,B");
+    CHECK_STR(titles(find(s, "ru", "/all"), t, sizeof t), "A,B,C,D");
+    CHECK_STR(titles(find(s, "ru", "/school"), t, sizeof t), "A,D");
+    CHECK_STR(titles(find(s, "ru", "/mixed"), t, sizeof t), "A,B,C,D");
+    CHECK_STR(titles(find(s, "ru", "/top"), t, sizeof t), "All,Latest,Mixed,News,Odd,School,Top");
+    CHECK_STR(titles(find(s, "ru", "/odd"), t, sizeof t), "");
+    CHECK(diag_has(&d, DIAG_WARNING, "content.items: folio knows"));
+    CHECK_INT(d.warnings, 1);
+    page_version *b = find(s, "ru", "/news/b");
+    CHECK(b && b->prev && b->next);
+    if (b && b->prev && b->next) {
+        CHECK_STR(b->prev->title, "C"); /* date order, newest first, among the news */
+        CHECK_STR(b->next->title, "A");
+    }
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(missing_pages_folder_is_a_clear_error)
 {
     diag_list d;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -690,33 +691,140 @@ static int item_cmp(const void *pa, const void *pb)
     return c * current_sort.dir;
 }
 
+/* The pages a collection gathers, before ordering. */
+typedef struct gathered {
+    page_version **v;
+    size_t n, cap;
+} gathered;
+
+static bool may_list(const page_version *c)
+{
+    return c && c->published && c->routable && !header_bool(c->header, "hide_from_post_list", false);
+}
+
+static void gather(gathered *g, page_version *c)
+{
+    if (!may_list(c)) return;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 16;
+        g->v = xrealloc(g->v, g->cap * sizeof *g->v);
+    }
+    g->v[g->n++] = c;
+}
+
+static void gather_children(gathered *g, const page *pg, int lang, bool deep)
+{
+    for (size_t i = 0; i < pg->nchildren; i++) {
+        gather(g, pg->children[i]->v[lang]);
+        if (deep) gather_children(g, pg->children[i], lang, true);
+    }
+}
+
+/* A page's taxonomy has name: value, or name: [values]. */
+static bool has_term(const page_version *c, const char *name, const value *want)
+{
+    const value *terms = value_path(c->header, "taxonomy");
+    const value *have = terms && terms->kind == V_MAP ? map_get(terms, name) : NULL;
+    if (!have) return false;
+    const value *const *hv = have->kind == V_LIST ? (const value *const *)have->u.list.items : &have;
+    size_t hn = have->kind == V_LIST ? have->u.list.len : 1;
+    const value *const *wv = want->kind == V_LIST ? (const value *const *)want->u.list.items : &want;
+    size_t wn = want->kind == V_LIST ? want->u.list.len : 1;
+    for (size_t i = 0; i < hn; i++)
+        for (size_t k = 0; k < wn; k++)
+            if (hv[i]->kind == V_STRING && wv[k]->kind == V_STRING && !strcmp(hv[i]->u.str.s, wv[k]->u.str.s))
+                return true;
+    return false;
+}
+
+static void gather_taxonomy(site *s, gathered *g, int lang, const char *name, const value *want)
+{
+    for (size_t i = 0; i < s->npages; i++) {
+        page_version *c = s->pages[i]->v[lang];
+        if (c && has_term(c, name, want)) gather(g, c);
+    }
+}
+
+/* One source of a collection, Grav's way of writing it: "@self.children",
+ * {"@page.children": "/news"}, {"@taxonomy.category": "news"}, ... false
+ * when folio does not know it. *is_own_children says it was this page's
+ * own children. */
+static bool gather_source(site *s, page_version *pv, const char *key, const value *arg, gathered *g,
+                          bool *is_own_children)
+{
+    const char *str = arg && arg->kind == V_STRING ? arg->u.str.s : NULL;
+    int l = pv->lang;
+    if (!strcmp(key, "@self.children") || (!strcmp(key, "@self") && str && !strcmp(str, "children"))) {
+        gather_children(g, pv->page, l, false);
+        *is_own_children = true;
+        return true;
+    }
+    if (!strcmp(key, "@self.descendants") || (!strcmp(key, "@self") && str && !strcmp(str, "descendants"))) {
+        gather_children(g, pv->page, l, true);
+        return true;
+    }
+    if (!strcmp(key, "@root") || !strcmp(key, "@root.children")) {
+        gather_children(g, s->root, l, false);
+        return true;
+    }
+    bool deep = !strcmp(key, "@page.descendants");
+    if (deep || !strcmp(key, "@page") || !strcmp(key, "@page.children")) {
+        const page_version *target = str ? site_find_route(s, l, str) : NULL;
+        if (target) gather_children(g, target->page, l, deep);
+        return str != NULL; /* a route that is not a page gives an empty list, as in Grav */
+    }
+    if (!strncmp(key, "@taxonomy.", 10) && key[10] && arg && (arg->kind == V_STRING || arg->kind == V_LIST)) {
+        gather_taxonomy(s, g, l, key + 10, arg);
+        return true;
+    }
+    if (!strcmp(key, "@taxonomy") && arg && arg->kind == V_MAP) {
+        for (size_t i = 0; i < arg->u.map.len; i++) gather_taxonomy(s, g, l, arg->u.map.items[i].key, arg->u.map.items[i].val);
+        return true;
+    }
+    return false;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (page_version *const *)a, y = (uintptr_t) * (page_version *const *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void build_collection(site *s, page_version *pv, diag_list *d)
 {
     value *content = map_get(pv->header, "content");
     if (!content || content->kind != V_MAP) return;
     value *items = map_get(content, "items");
-    bool children = false;
-    if (items && items->kind == V_STRING && !strcmp(items->u.str.s, "@self.children")) children = true;
-    if (items && items->kind == V_MAP) {
-        value *self = map_get(items, "@self");
-        if (self && self->kind == V_STRING && !strcmp(self->u.str.s, "children")) children = true;
+    if (!items) return;
+    gathered g = {0};
+    bool is_own_children = false, known = true;
+    size_t nsources = 1;
+    if (items->kind == V_STRING) {
+        known = gather_source(s, pv, items->u.str.s, NULL, &g, &is_own_children);
+    } else if (items->kind == V_MAP) {
+        nsources = items->u.map.len;
+        for (size_t i = 0; i < items->u.map.len; i++)
+            known &= gather_source(s, pv, items->u.map.items[i].key, items->u.map.items[i].val, &g, &is_own_children);
+        const value *tax = map_get(items, "@taxonomy");
+        if (tax && tax->kind == V_MAP) nsources += tax->u.map.len;
+    } else {
+        known = false;
     }
-    if (!children) {
-        if (items)
-            diag_add(d, DIAG_WARNING, pv->file, 1, 1,
-                     "content.items: only '@self.children' collections are supported; the list is empty");
-        return;
+    if (nsources > 1 && g.n > 1) { /* a page two sources name is listed once */
+        qsort(g.v, g.n, sizeof *g.v, by_address);
+        size_t k = 0;
+        for (size_t i = 0; i < g.n; i++)
+            if (!k || g.v[k - 1] != g.v[i]) g.v[k++] = g.v[i];
+        g.n = k;
     }
-    page *pg = pv->page;
-    int l = pv->lang;
-    pv->items = arena_alloc(&s->arena, (pg->nchildren + 1) * sizeof *pv->items);
-    pv->nitems = 0;
-    for (size_t i = 0; i < pg->nchildren; i++) {
-        page_version *c = pg->nchildren ? pg->children[i]->v[l] : NULL;
-        if (!c || !c->published || !c->routable) continue;
-        if (header_bool(c->header, "hide_from_post_list", false)) continue;
-        pv->items[pv->nitems++] = c;
-    }
+    if (!known)
+        diag_add(d, DIAG_WARNING, pv->file, 1, 1,
+                 "content.items: folio knows '@self.children', '@self.descendants', '@page.children', "
+                 "'@page.descendants', '@root.children' and '@taxonomy' collections; what it does not know is left out");
+    pv->items = arena_alloc(&s->arena, (g.n + 1) * sizeof *pv->items);
+    pv->nitems = g.n;
+    if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
+    free(g.v);
     sort_spec spec = {BY_DEFAULT, 1};
     const char *by = value_path_str(content, "order.by", "default");
     if (!strcmp(by, "date")) spec.by = BY_DATE;
@@ -730,9 +838,13 @@ static void build_collection(site *s, page_version *pv, diag_list *d)
     bool paginate = value_path_bool(content, "pagination", false);
     if (limit > 0 && paginate) pv->per_page = (size_t)limit;
     else if (limit > 0 && (size_t)limit < pv->nitems) pv->nitems = (size_t)limit;
-    for (size_t i = 0; i < pv->nitems; i++) {
-        pv->items[i]->prev = i > 0 ? pv->items[i - 1] : NULL;
-        pv->items[i]->next = i + 1 < pv->nitems ? pv->items[i + 1] : NULL;
+    /* A post's previous and next are its neighbours among its own
+     * parent's children; another page listing it must not change them. */
+    if (is_own_children && nsources == 1) {
+        for (size_t i = 0; i < pv->nitems; i++) {
+            pv->items[i]->prev = i > 0 ? pv->items[i - 1] : NULL;
+            pv->items[i]->next = i + 1 < pv->nitems ? pv->items[i + 1] : NULL;
+        }
     }
 }
 
