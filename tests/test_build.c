@@ -676,6 +676,54 @@ TEST(summary_line_counts_every_file_of_the_output)
     sitefix_remove(top);
 }
 
+/* Grav's modular pages: the sections (folders named "_hero", "_text")
+ * are shown, in order.custom's order, inside their parent's page, each
+ * through the site's modular/<name>.html.twig or as a plain section; they
+ * have no page, feed, sitemap entry or menu item of their own, and a
+ * section that is not published is left out. */
+TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\n"},
+        {"config/site.yaml", "url: https://example.org\n"},
+        {"pages/01.home/modular.md", "---\ntitle: Home\ncontent:\n  items: '@self.modular'\n  order:\n"
+                                     "    custom: [_text, _hero]\n---\nINTRO-TEXT\n"},
+        {"pages/01.home/_text/text.md", "---\ntitle: Text\n---\nSECTION-TEXT with **bold**\n"},
+        {"pages/01.home/_hero/hero.md", "---\ntitle: Hero\ntagline: BIG-TAGLINE\n---\nHERO-BODY\n"},
+        {"pages/01.home/_draft/text.md", "---\ntitle: Draft\npublished: false\n---\nDRAFT-BODY\n"},
+        {"pages/02.about/default.md", "---\ntitle: About\n---\nAbout us.\n"},
+        {"themes/folio/templates/modular/hero.html.twig",
+         "<section class=\"hero\"><p>{{ page.header.tagline }}</p>{{ page.content|raw }}</section>"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    CHECK_INT(d.warnings, 0);
+    diag_free(&d);
+    char *home = read_out(out, "en/index.html");
+    CHECK(home != NULL);
+    const char *intro = home ? strstr(home, "INTRO-TEXT") : NULL;
+    const char *hero = home ? strstr(home, "<section class=\"hero\"><p>BIG-TAGLINE</p><p>HERO-BODY</p>") : NULL;
+    const char *text = home ? strstr(home, "<section class=\"module module-text\">") : NULL;
+    CHECK(intro && hero && text && intro < text && text < hero); /* custom order, not the folders' */
+    CHECK(home && strstr(home, "SECTION-TEXT with <strong>bold</strong>"));
+    CHECK(home && !strstr(home, "DRAFT-BODY"));
+    CHECK(home && strstr(home, "<h1 class=\"visually-hidden\">Home</h1>"));
+    CHECK(!out_exists(out, "en/home/_hero/index.html"));
+    CHECK(!out_exists(out, "en/home/_text/index.html"));
+    CHECK(!out_exists(out, "en/feed.rss") && !out_exists(out, "en/home/feed.rss"));
+    char *sitemap = read_out(out, "sitemap.xml");
+    CHECK(sitemap && strstr(sitemap, "/en/about/") && !strstr(sitemap, "_hero") && !strstr(sitemap, "_text"));
+    char *about = read_out(out, "en/about/index.html");
+    CHECK(about && !strstr(about, ">Hero<") && !strstr(about, ">Text<"));
+    free(about);
+    free(sitemap);
+    free(home);
+    sitefix_remove(dir);
+}
+
 /* libvips and the photo cache start with the first photo: a site of text
  * alone never loads them and leaves no cache behind. */
 TEST(photo_cache_is_made_only_for_sites_with_photos)

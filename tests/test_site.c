@@ -350,7 +350,7 @@ static const char *const sources_site[][2] = {
     {"pages/05.mixed/blog.md", "---\ntitle: Mixed\ncontent:\n  items:\n    '@taxonomy':\n      category: [school]\n"
                                "      tag: blood\n    '@page.children': /news\n  order:\n    by: title\n---\n"},
     {"pages/06.top/blog.md", "---\ntitle: Top\ncontent:\n  items: '@root.children'\n  order:\n    by: title\n---\n"},
-    {"pages/07.odd/blog.md", "---\ntitle: Odd\ncontent:\n  items: '@self.modular'\n---\n"},
+    {"pages/07.odd/blog.md", "---\ntitle: Odd\ncontent:\n  items: '@self.siblings'\n---\n"},
     {NULL, NULL}};
 
 static const char *titles(const page_version *l, char *out, size_t cap)
@@ -381,6 +381,39 @@ TEST(collections_of_other_pages_descendants_top_level_and_taxonomy)
         CHECK_STR(b->prev->title, "C"); /* date order, newest first, among the news */
         CHECK_STR(b->next->title, "A");
     }
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* A modular page's sections are read like pages (front matter, media),
+ * but have no route, are not visible, are not anybody's children, and
+ * hold no pages below them. */
+TEST(modular_sections_are_read_but_are_not_pages)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.home/modular.md", "---\ntitle: Home\ncontent:\n  items: '@self.modular'\n---\n"},
+        {"pages/01.home/_hero/hero.md", "---\ntitle: Hero\n---\nHero\n"},
+        {"pages/01.home/_hero/photo.jpg", "jpeg"},
+        {"pages/01.home/_hero/inner/item.md", "---\ntitle: Inner\n---\n"},
+        {"pages/01.home/01.child/item.md", "---\ntitle: Child\n---\n"},
+        {"pages/02.list/blog.md", "---\ntitle: List\ncontent:\n  items:\n    '@page.children': /home\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *home = find(s, "ru", "/home");
+    CHECK(home && home->is_modular && home->nitems == 1);
+    if (home && home->nitems) {
+        const page_version *hero = home->items[0];
+        CHECK_STR(hero->title, "Hero");
+        CHECK(hero->page->is_module && !hero->routable && !hero->visible);
+        CHECK(hero->page->nmedia == 1 && hero->page->nchildren == 0);
+    }
+    CHECK(find(s, "ru", "/home/_hero") == NULL);
+    char t[128];
+    CHECK_STR(titles(find(s, "ru", "/list"), t, sizeof t), "Child");
     site_free(s);
     diag_free(&d);
     sitefix_remove(dir);

@@ -105,7 +105,8 @@ static void pass_content(void *ctx, int worker, size_t i)
     }
     frontmatter_find_body(&src);
     check_page *check = check_page_begin(b->check, worker, i, &src);
-    if (!is_published(pv)) {
+    bool is_section = pv->page->is_module && pv->published && !pv->has_error;
+    if (!is_published(pv) && !is_section) {
         check_page_end(check, false);
         free(src.text);
         return;
@@ -126,6 +127,11 @@ static void pass_content(void *ctx, int worker, size_t i)
     pv->summary_html = arena_strndup(&b->arenas[worker], buf_cstr(&summary), summary.len);
     pv->has_more = has_more;
     buf_free(&summary);
+    if (is_section) { /* shown whole inside its parent's page, rendered after this pass */
+        pv->module_html = arena_strndup(&b->arenas[worker], buf_cstr(&content), content.len);
+        buf_free(&content);
+        return;
+    }
     if (is_list(pv)) {
         b->list_content[i] = buf_detach(&content, NULL);
         return;
@@ -185,8 +191,12 @@ static void pass_media(void *ctx, int worker, size_t i)
     (void)worker;
     page *pg = b->s->pages[i];
     bool any = false;
-    for (int l = 0; l < b->s->nlangs; l++)
-        if (pg->v[l] && is_published(pg->v[l])) any = true;
+    for (int l = 0; l < b->s->nlangs; l++) {
+        const page_version *v = pg->v[l], *parent = pg->parent ? pg->parent->v[l] : NULL;
+        /* A modular section's files are shown on its parent's page. */
+        bool is_shown_section = pg->is_module && v && v->published && !v->has_error && parent && is_published(parent);
+        if (v && (is_published(v) || is_shown_section)) any = true;
+    }
     if (!any) return;
     for (size_t m = 0; m < pg->nmedia; m++) {
         if (b->images) {

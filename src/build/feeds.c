@@ -11,7 +11,7 @@
 bool feeds_is_list(const page_version *pv)
 {
     value *c = map_get(pv->header, "content");
-    return c && c->kind == V_MAP && map_get(c, "items");
+    return c && c->kind == V_MAP && map_get(c, "items") && !pv->is_modular; /* sections are no news */
 }
 
 const char *feeds_rss_url(const page_version *list, arena *a) { return arena_printf(a, "%sfeed.rss", list->url); }

@@ -277,6 +277,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     if (id == ATTR_HEADER) return pv->header;
     if (id == ATTR_CONTENT) {
         if (pv == st->current && st->content_html) return safe_ref(a, st->content_html);
+        if (pv->module_html) return safe_ref(a, pv->module_html);
         return safe_ref(a, pv->summary_html ? pv->summary_html : "");
     }
     if (id == ATTR_SUMMARY) return safe_ref(a, pv->summary_html ? pv->summary_html : "");

@@ -118,7 +118,8 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
             page_version *pv = s->versions[i];
             if (strcmp(pv->file, paths[p])) continue;
             matched = true;
-            if (pv->has_error || !map_get(pv->header, "date") || feeds_is_list(pv) || map_get(pv->header, "redirect"))
+            if (pv->has_error || !map_get(pv->header, "date") || feeds_is_list(pv) || map_get(pv->header, "redirect") ||
+                pv->is_modular || pv->page->is_module) /* a modular page and its sections: rendered together */
                 return false;
             if (!header_checked && !header_unchanged(paths[p], pv->header)) return false;
             header_checked = true;

@@ -662,6 +662,7 @@ static bool may_hold_shortcode(const char *body, size_t len)
 
 static bool is_post(const page_version *pv)
 {
+    if (pv->page->is_module) return false; /* a section of its parent's page */
     const page *parent = pv->page->parent;
     const page_version *list = parent ? parent->v[pv->lang] : NULL;
     if (!list) return false;

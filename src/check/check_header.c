@@ -162,7 +162,7 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     /* A template the theme lacks: Grav (and folio) show the page with
      * 'default', not the layout the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
-    if (!theme_has_page_template(r->s->user_dir, tname)) {
+    if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;
         diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
                  is_explicit ? frontmatter_key_line(src, "template") : 1, 1,

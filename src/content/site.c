@@ -335,7 +335,9 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         const char *spath = arena_strdup(a, path);
         free(path);
         if (S_ISDIR(st.st_mode)) {
-            if (name[0] == '_') continue; /* modular sections: not pages of their own */
+            /* Modular sections ("_hero") are read like pages but shown only
+             * inside their parent; nothing below them is a page. */
+            if (pg->is_module) continue;
             if (depth + 1 > MAX_TREE_DEPTH) {
                 diag_add(L->d, DIAG_ERROR, spath, 0, 0, "pages nested deeper than %d folders", MAX_TREE_DEPTH);
                 continue;
@@ -345,6 +347,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             child->dir = spath;
             child->folder = name;
             child->order = split_order_prefix(name, &child->folder_slug);
+            child->is_module = name[0] == '_';
             child->rel = pg->rel[0] ? arena_cat(a, pg->rel, "/", name, (char *)NULL) : name;
             if (pg->nchildren == capchild) {
                 capchild = capchild ? capchild * 2 : 8;
@@ -564,6 +567,7 @@ static void read_header(void *ctx, int worker, size_t i)
     if (tmpl && *tmpl && !strstr(tmpl, "..")) pv->template_name = tmpl;
     pv->visible = header_bool(h, "visible", pg->order >= 0);
     pv->routable = header_bool(h, "routable", true);
+    if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = header_bool(h, "published", true);
     const char *fmt = header_str(a, h, "dateformat");
     if (src.text) {
@@ -715,8 +719,21 @@ static void gather(gathered *g, page_version *c)
 static void gather_children(gathered *g, const page *pg, int lang, bool deep)
 {
     for (size_t i = 0; i < pg->nchildren; i++) {
-        gather(g, pg->children[i]->v[lang]);
+        gather(g, pg->children[i]->v[lang]); /* sections are not routable: never gathered */
         if (deep) gather_children(g, pg->children[i], lang, true);
+    }
+}
+
+static void gather_modules(gathered *g, const page *pg, int lang)
+{
+    for (size_t i = 0; i < pg->nchildren; i++) {
+        page_version *c = pg->children[i]->v[lang];
+        if (!pg->children[i]->is_module || !c || !c->published || c->has_error) continue;
+        if (g->n == g->cap) {
+            g->cap = g->cap ? g->cap * 2 : 16;
+            g->v = xrealloc(g->v, g->cap * sizeof *g->v);
+        }
+        g->v[g->n++] = c;
     }
 }
 
@@ -759,6 +776,11 @@ static bool gather_source(site *s, page_version *pv, const char *key, const valu
         *is_own_children = true;
         return true;
     }
+    if (!strcmp(key, "@self.modular") || (!strcmp(key, "@self") && str && !strcmp(str, "modular"))) {
+        gather_modules(g, pv->page, l);
+        pv->is_modular = true;
+        return true;
+    }
     if (!strcmp(key, "@self.descendants") || (!strcmp(key, "@self") && str && !strcmp(str, "descendants"))) {
         gather_children(g, pv->page, l, true);
         return true;
@@ -782,6 +804,33 @@ static bool gather_source(site *s, page_version *pv, const char *key, const valu
         return true;
     }
     return false;
+}
+
+/* Grav's order.custom: the folders it names first, in its order (by
+ * folder name, with or without the order prefix), the others after them
+ * as they were. */
+static void order_custom(page_version *pv, const value *custom)
+{
+    if (!custom || custom->kind != V_LIST || pv->nitems < 2) return;
+    page_version **sorted = xmalloc(pv->nitems * sizeof *sorted);
+    bool *taken = xcalloc(pv->nitems, sizeof *taken);
+    size_t n = 0;
+    for (size_t k = 0; k < custom->u.list.len; k++) {
+        const value *want = custom->u.list.items[k];
+        if (want->kind != V_STRING) continue;
+        for (size_t i = 0; i < pv->nitems; i++) {
+            const page *pg = pv->items[i]->page;
+            if (!taken[i] && (!strcmp(pg->folder, want->u.str.s) || !strcmp(pg->folder_slug, want->u.str.s))) {
+                taken[i] = true;
+                sorted[n++] = pv->items[i];
+            }
+        }
+    }
+    for (size_t i = 0; i < pv->nitems; i++)
+        if (!taken[i]) sorted[n++] = pv->items[i];
+    memcpy(pv->items, sorted, pv->nitems * sizeof *sorted);
+    free(sorted);
+    free(taken);
 }
 
 static int by_address(const void *a, const void *b)
@@ -819,8 +868,9 @@ static void build_collection(site *s, page_version *pv, diag_list *d)
     }
     if (!known)
         diag_add(d, DIAG_WARNING, pv->file, 1, 1,
-                 "content.items: folio knows '@self.children', '@self.descendants', '@page.children', "
-                 "'@page.descendants', '@root.children' and '@taxonomy' collections; what it does not know is left out");
+                 "content.items: folio knows '@self.children', '@self.modular', '@self.descendants', "
+                 "'@page.children', '@page.descendants', '@root.children' and '@taxonomy' collections; what it "
+                 "does not know is left out");
     pv->items = arena_alloc(&s->arena, (g.n + 1) * sizeof *pv->items);
     pv->nitems = g.n;
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
@@ -834,6 +884,8 @@ static void build_collection(site *s, page_version *pv, diag_list *d)
     if (!strcasecmp(dir, "desc")) spec.dir = -1;
     current_sort = spec;
     if (pv->nitems > 1) qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
+    order_custom(pv, value_path(content, "order.custom"));
+    if (pv->is_modular) return; /* sections: all of them, on the page itself */
     long long limit = value_path_int(content, "limit", 0);
     bool paginate = value_path_bool(content, "pagination", false);
     if (limit > 0 && paginate) pv->per_page = (size_t)limit;

@@ -60,10 +60,12 @@ struct page_version {
     page_version **items;
     size_t nitems;
     size_t per_page; /* 0 = no pagination */
+    bool is_modular; /* the collection is its modular sections ('@self.modular') */
     page_version *prev, *next;
     /* Filled by the build's first pass. */
     char *summary_html;
-    bool has_more; /* content is longer than the summary */
+    bool has_more;      /* content is longer than the summary */
+    char *module_html;  /* a modular section's whole content, shown in its page */
 };
 
 struct page {
@@ -75,6 +77,7 @@ struct page {
     const char *folder_slug; /* without the order prefix */
     const char *rel;         /* folder relative to user/pages, "02.news/03.2023-..." */
     int order;               /* the NN prefix, -1 without one */
+    bool is_module;          /* a modular section ("_hero"): part of its parent's page, no page itself */
     media_file *media;
     size_t nmedia;
     page_version *v[SITE_MAX_LANGS]; /* NULL where the page is absent */
