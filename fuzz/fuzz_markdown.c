@@ -43,7 +43,7 @@ static bool slide(void *user, const markdown_image *image, bool is_lazy, buf *ou
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
-    markdown_options opt = {rewrite, render_image, NULL, true};
+    markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true};
     buf html = BUF_INIT;
     markdown_render(text, size, &opt, &html);
     buf plain = BUF_INIT;
