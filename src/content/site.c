@@ -839,7 +839,7 @@ static int by_address(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void build_collection(site *s, page_version *pv, diag_list *d)
+static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
 {
     value *content = map_get(pv->header, "content");
     if (!content || content->kind != V_MAP) return;
@@ -871,7 +871,7 @@ static void build_collection(site *s, page_version *pv, diag_list *d)
                  "content.items: folio knows '@self.children', '@self.modular', '@self.descendants', "
                  "'@page.children', '@page.descendants', '@root.children' and '@taxonomy' collections; what it "
                  "does not know is left out");
-    pv->items = arena_alloc(&s->arena, (g.n + 1) * sizeof *pv->items);
+    pv->items = arena_alloc(a, (g.n + 1) * sizeof *pv->items);
     pv->nitems = g.n;
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
     free(g.v);
@@ -914,6 +914,49 @@ static void collect_pages(site *s, page *pg, size_t *cap)
     for (size_t i = 0; i < pg->nchildren; i++) collect_pages(s, pg->children[i], cap);
 }
 
+typedef struct collection_pass {
+    site *s;
+    diag_list *d;
+} collection_pass;
+
+static void collect_one(void *ctx, int worker, size_t i)
+{
+    collection_pass *cp = ctx;
+    build_collection(cp->s, cp->s->versions[i], &cp->s->thread_arenas[worker], cp->d);
+}
+
+typedef struct choose_pass {
+    site *s;
+    folder_scan **scans;
+    header_job *slots; /* nscans x nlangs */
+} choose_pass;
+
+static void choose_files(void *ctx, int worker, size_t i)
+{
+    choose_pass *cp = ctx;
+    site *s = cp->s;
+    folder_scan *fs = cp->scans[i];
+    for (int l = 0; l < s->nlangs; l++) {
+        const md_file *chosen = NULL;
+        for (const int *fb = s->fallback[l]; *fb != -2 && !chosen; fb++)
+            for (size_t k = 0; k < fs->nmd; k++)
+                if (fs->md[k].lang == *fb) {
+                    chosen = &fs->md[k];
+                    break;
+                }
+        if (!chosen) continue;
+        page_version *pv = arena_zalloc(&s->thread_arenas[worker], sizeof *pv);
+        pv->page = fs->p;
+        pv->lang = l;
+        pv->file = chosen->path;
+        pv->file_lang = chosen->lang < 0 ? "" : s->langs[chosen->lang];
+        pv->template_name = chosen->template;
+        fs->p->v[l] = pv;
+        cp->slots[i * (size_t)s->nlangs + (size_t)l] = (header_job){pv, chosen->path};
+    }
+    free(fs->md);
+}
+
 site *site_load(const char *user_dir, long long now, diag_list *d)
 {
     site *s = xcalloc(1, sizeof *s);
@@ -942,35 +985,23 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
     size_t cap = 0;
     collect_pages(s, s->root, &cap);
 
-    /* Choose each language's file by the fallback order. */
-    size_t njobs = 0;
+    /* Choose each language's file by the fallback order: folders in
+     * parallel, a slot per folder and language (empty where the page is
+     * absent in that language). */
     size_t nscans = 0;
     for (int w = 0; w < s->nthreads; w++) nscans += L.found[w].nscans;
-    header_job *jobs = xcalloc(nscans * (size_t)s->nlangs + 1, sizeof *jobs);
-    for (int w = 0; w < s->nthreads; w++) {
-        for (size_t i = 0; i < L.found[w].nscans; i++) {
-            folder_scan *fs = &L.found[w].scans[i];
-            for (int l = 0; l < s->nlangs; l++) {
-                const md_file *chosen = NULL;
-                for (const int *fb = s->fallback[l]; *fb != -2 && !chosen; fb++)
-                    for (size_t k = 0; k < fs->nmd; k++)
-                        if (fs->md[k].lang == *fb) {
-                            chosen = &fs->md[k];
-                            break;
-                        }
-                if (!chosen) continue;
-                page_version *pv = arena_zalloc(&s->arena, sizeof *pv);
-                pv->page = fs->p;
-                pv->lang = l;
-                pv->file = chosen->path;
-                pv->file_lang = chosen->lang < 0 ? "" : s->langs[chosen->lang];
-                pv->template_name = chosen->template;
-                fs->p->v[l] = pv;
-                jobs[njobs++] = (header_job){pv, chosen->path};
-            }
-            free(fs->md);
-        }
-    }
+    folder_scan **scans = xmalloc((nscans + 1) * sizeof *scans);
+    size_t k = 0;
+    for (int w = 0; w < s->nthreads; w++)
+        for (size_t i = 0; i < L.found[w].nscans; i++) scans[k++] = &L.found[w].scans[i];
+    header_job *slots = xcalloc(nscans * (size_t)s->nlangs + 1, sizeof *slots);
+    choose_pass cp = {s, scans, slots};
+    parallel_for(nscans, s->nthreads, choose_files, &cp);
+    size_t njobs = 0;
+    header_job *jobs = slots; /* compacted in place */
+    for (size_t i = 0; i < nscans * (size_t)s->nlangs; i++)
+        if (slots[i].pv) jobs[njobs++] = slots[i];
+    free(scans);
     for (int w = 0; w < s->nthreads; w++) free(L.found[w].scans);
     free(L.found);
 
@@ -989,7 +1020,10 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
             }
 
     assign_routes(s, d);
-    for (size_t i = 0; i < s->nversions; i++) build_collection(s, s->versions[i], d);
+    /* Collections in parallel: each writes only its own list, and the
+     * previous and next of its own children (no two lists share those). */
+    collection_pass colp = {s, d};
+    parallel_for(s->nversions, s->nthreads, collect_one, &colp);
     return s;
 }
 
