@@ -593,40 +593,106 @@ static long long next_change_of(const site *s, const page_version *pv)
 
 /* ---- routes and collections ------------------------------------------- */
 
-static const char *parent_route(const site *s, const page *pg, int lang)
+static const char *parent_route(const page *pg, int lang, arena *a)
 {
     if (!pg->parent || !pg->parent->parent) return "";
     page_version *pv = pg->parent->v[lang];
     if (pv) return pv->route[1] ? pv->route : "";
     /* A parent absent in this language still lends its folder slug. */
-    const char *pr = parent_route(s, pg->parent, lang);
-    return arena_cat((arena *)&s->arena, pr, "/", pg->parent->folder_slug, (char *)NULL);
+    const char *pr = parent_route(pg->parent, lang, a);
+    return arena_cat(a, pr, "/", pg->parent->folder_slug, (char *)NULL);
+}
+
+/* Route, URL and output path of each version of pg, and its media's URLs
+ * (its parent's are known: pages are done a tree level at a time). */
+static void page_addresses(const site *s, page *pg, arena *a)
+{
+    for (int l = 0; l < s->nlangs; l++) {
+        page_version *pv = pg->v[l];
+        if (!pv) continue;
+        const char *prefix = site_lang_prefix(s, l);
+        pv->route = arena_cat(a, parent_route(pg, l, a), "/", pv->slug, (char *)NULL);
+        pv->is_home = !strcmp(pv->route, s->home_alias);
+        const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
+        pv->url = pv->is_home ? arena_cat(a, prefix, "/", (char *)NULL) : arena_cat(a, prefix, pv->route, "/", (char *)NULL);
+        const char *lp = prefix[0] ? prefix + 1 : "";
+        if (!lp[0] && !dirpart[0]) pv->out_path = "index.html";
+        else if (!lp[0]) pv->out_path = arena_cat(a, dirpart, "/index.html", (char *)NULL);
+        else if (!dirpart[0]) pv->out_path = arena_cat(a, lp, "/index.html", (char *)NULL);
+        else pv->out_path = arena_cat(a, lp, "/", dirpart, "/index.html", (char *)NULL);
+    }
+    if (!pg->nmedia) return;
+    /* Media URLs: the folder path without order prefixes, shared by all languages. */
+    buf raw = BUF_INIT;
+    for (const page *q = pg; q && q->parent; q = q->parent) {
+        buf tmp = BUF_INIT;
+        buf_putc(&tmp, '/');
+        buf_puts(&tmp, q->folder_slug);
+        buf_add(&tmp, raw.s ? raw.s : "", raw.len);
+        buf_free(&raw);
+        raw = tmp;
+    }
+    for (size_t m = 0; m < pg->nmedia; m++)
+        pg->media[m].out_path = arena_printf(a, "media%s/%s", buf_cstr(&raw), pg->media[m].name);
+    buf_free(&raw);
+    buf b = BUF_INIT;
+    for (const page *q = pg; q && q->parent; q = q->parent) {
+        const char *seg = url_encode_segment(a, q->folder_slug);
+        buf tmp = BUF_INIT;
+        buf_putc(&tmp, '/');
+        buf_puts(&tmp, seg);
+        buf_add(&tmp, b.s ? b.s : "", b.len);
+        buf_free(&b);
+        b = tmp;
+    }
+    for (size_t m = 0; m < pg->nmedia; m++)
+        pg->media[m].url = arena_printf(a, "/media%s/%s", buf_cstr(&b), url_encode_segment(a, pg->media[m].name));
+    buf_free(&b);
+}
+
+typedef struct address_pass {
+    site *s;
+    page **level;
+} address_pass;
+
+static void address_one(void *ctx, int worker, size_t i)
+{
+    address_pass *ap = ctx;
+    page_addresses(ap->s, ap->level[i], &ap->s->thread_arenas[worker]);
 }
 
 static void assign_routes(site *s, diag_list *d)
 {
+    /* Addresses a tree level at a time, on all cores (a version's route
+     * extends its parent's). */
+    int *depth = xmalloc((s->npages + 1) * sizeof *depth);
+    int maxd = 0;
+    for (size_t i = 0; i < s->npages; i++) {
+        int k = 0;
+        for (const page *q = s->pages[i]->parent; q && q->parent; q = q->parent) k++;
+        depth[i] = k;
+        if (k > maxd) maxd = k;
+    }
+    page **level = xmalloc((s->npages + 1) * sizeof *level);
+    for (int k = 0; k <= maxd; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->npages; i++)
+            if (depth[i] == k) level[n++] = s->pages[i];
+        address_pass ap = {s, level};
+        parallel_for(n, s->nthreads, address_one, &ap);
+    }
+    free(level);
+    free(depth);
+    /* Then the routes, in tree order: the first folder keeps a route two
+     * pages claim. */
     for (size_t i = 0; i < s->npages; i++) {
         page *pg = s->pages[i];
         for (int l = 0; l < s->nlangs; l++) {
             page_version *pv = pg->v[l];
-            if (!pv) continue;
-            const char *prefix = site_lang_prefix(s, l);
-            pv->route = arena_cat(&s->arena, parent_route(s, pg, l), "/", pv->slug, (char *)NULL);
-            pv->is_home = !strcmp(pv->route, s->home_alias);
-            const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
-            pv->url = pv->is_home ? arena_cat(&s->arena, prefix, "/", (char *)NULL)
-                                  : arena_cat(&s->arena, prefix, pv->route, "/", (char *)NULL);
-            const char *lp = prefix[0] ? prefix + 1 : "";
-            if (!lp[0] && !dirpart[0]) pv->out_path = "index.html";
-            else if (!lp[0]) pv->out_path = arena_cat(&s->arena, dirpart, "/index.html", (char *)NULL);
-            else if (!dirpart[0]) pv->out_path = arena_cat(&s->arena, lp, "/index.html", (char *)NULL);
-            else pv->out_path = arena_cat(&s->arena, lp, "/", dirpart, "/index.html", (char *)NULL);
-
-            if (!pv->published || !pv->routable) continue;
+            if (!pv || !pv->published || !pv->routable) continue;
             const char *key = pv->is_home ? "/" : pv->route;
             page_version *other = strmap_get(&s->routes[l], key);
             if (other) {
-                /* The first folder in tree order keeps the route. */
                 if (l == 0 || !other->page->v[0] || !pg->v[0])
                     diag_add(d, DIAG_ERROR, pv->file, 1, 1,
                              "two pages on route '%s': '%s' and '%s'; only the first is published", pv->route,
@@ -636,35 +702,6 @@ static void assign_routes(site *s, diag_list *d)
             }
             strmap_put(&s->routes[l], key, pv);
             if (pv->is_home) strmap_put(&s->routes[l], pv->route, pv);
-        }
-        /* Media URLs: the folder path without order prefixes, shared by all languages. */
-        if (pg->nmedia) {
-            buf raw = BUF_INIT;
-            for (const page *q = pg; q && q->parent; q = q->parent) {
-                buf tmp = BUF_INIT;
-                buf_putc(&tmp, '/');
-                buf_puts(&tmp, q->folder_slug);
-                buf_add(&tmp, raw.s ? raw.s : "", raw.len);
-                buf_free(&raw);
-                raw = tmp;
-            }
-            for (size_t m = 0; m < pg->nmedia; m++)
-                pg->media[m].out_path = arena_printf(&s->arena, "media%s/%s", buf_cstr(&raw), pg->media[m].name);
-            buf_free(&raw);
-            buf b = BUF_INIT;
-            for (const page *q = pg; q && q->parent; q = q->parent) {
-                const char *seg = url_encode_segment(&s->arena, q->folder_slug);
-                buf tmp = BUF_INIT;
-                buf_putc(&tmp, '/');
-                buf_puts(&tmp, seg);
-                buf_add(&tmp, b.s ? b.s : "", b.len);
-                buf_free(&b);
-                b = tmp;
-            }
-            for (size_t m = 0; m < pg->nmedia; m++)
-                pg->media[m].url = arena_printf(&s->arena, "/media%s/%s", buf_cstr(&b),
-                                                url_encode_segment(&s->arena, pg->media[m].name));
-            buf_free(&b);
         }
     }
 }
