@@ -701,6 +701,9 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
     CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
     CHECK_INT(d.errors, 0);
     CHECK_INT(d.warnings, 0);
+    /* The section without a layout of its own is pointed out, once. */
+    CHECK(diag_has(&d, DIAG_NOTE, "add themes/folio/templates/modular/text.html.twig"));
+    CHECK(!diag_has(&d, DIAG_NOTE, "modular/hero.html.twig"));
     diag_free(&d);
     char *home = read_out(out, "en/index.html");
     CHECK(home != NULL);

@@ -9,8 +9,11 @@
 #include "check/internal.h"
 #include "content/content.h"
 #include "lib/date.h"
+#include "lib/files.h"
 #include "theme/theme.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const known_keys[] = {
@@ -162,6 +165,18 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     /* A template the theme lacks: Grav (and folio) show the page with
      * 'default', not the layout the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
+    if (pv->page->is_module && !strchr(tname, '/') && !strstr(tname, "..")) {
+        /* Grav shows a section through templates/modular/<name>.html.twig;
+         * without a folio one it is shown as plain content. */
+        char rel[300];
+        snprintf(rel, sizeof rel, "themes/folio/templates/modular/%s.html.twig", tname);
+        char *own = path_join(r->s->user_dir, rel);
+        if (!path_exists(own))
+            diag_add(r->d, DIAG_NOTE, pv->file, 1, 1,
+                     "section shown as plain content: add themes/folio/templates/modular/%s.html.twig to lay it out",
+                     tname);
+        free(own);
+    }
     if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;
         diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
