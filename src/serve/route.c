@@ -120,7 +120,24 @@ static bool legacy_param(const snapshot *s, const char *path, route *out)
         add_url_path(&out->location, key.s);
     }
     buf_free(&key);
-    return exists;
+    if (exists) return true;
+    /* A filter folio does not build ("/ru/news/category:events"): the list
+     * itself, for now (302: a filtered page may come). A page of a list
+     * that has no such page ("page:9") stays a 404. */
+    size_t name_len = (size_t)(colon - last - 1);
+    if (name_len == 4 && !strncmp(last + 1, "page", 4)) return false;
+    buf list = BUF_INIT;
+    buf_add(&list, path + 1, (size_t)(last - path)); /* "ru/news/" */
+    buf_puts(&list, "index.html");
+    bool has_list = last > path && find(s, list.s) != NULL;
+    if (has_list) {
+        redirect(out, 302);
+        buf_truncate(&list, 0);
+        buf_add(&list, path, (size_t)(last - path) + 1); /* "/ru/news/" */
+        add_url_path(&out->location, buf_cstr(&list));
+    }
+    buf_free(&list);
+    return has_list;
 }
 
 /* The entry for prefix (prefix_len bytes) followed by suffix; the key is
