@@ -30,18 +30,25 @@ static const char *fresh_out(void)
     return path;
 }
 
-static int build_into(const char *site_dir, const char *out, bool strict, diag_list *d, build_result *res)
+/* A whole build into out, committed; g (may be NULL) guards out. */
+static int build_guarded(const char *site_dir, const char *out, const output_guard *g, bool strict, diag_list *d,
+                         build_result *res)
 {
     diag_init(d);
     build_options opt = {0};
     opt.site_dir = site_dir;
     opt.strict = strict;
-    output *o = output_dir_new(out, d);
+    output *o = output_dir_open(out, g, d);
     if (!o) return -1;
     int rc = build_site(&opt, o, d, res);
     if (rc == 0) rc = output_dir_commit(o, d);
     else output_dir_abort(o);
     return rc;
+}
+
+static int build_into(const char *site_dir, const char *out, bool strict, diag_list *d, build_result *res)
+{
+    return build_guarded(site_dir, out, NULL, strict, d, res);
 }
 
 static char *read_out(const char *out, const char *rel)
@@ -604,26 +611,13 @@ TEST(build_refuses_outputs_that_would_delete_the_site_or_other_files)
     snprintf(path, sizeof path, "%s/out", top);
     diag_list d;
     for (int round = 0; round < 2; round++) {
-        diag_init(&d);
-        output *o = output_dir_open(path, &g, &d);
-        CHECK(o != NULL);
-        if (!o) break;
-        build_options opt = {.site_dir = user_dir};
-        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
-        CHECK_INT(output_dir_commit(o, &d), 0);
+        CHECK_INT(build_guarded(user_dir, path, &g, false, &d, NULL), 0);
         CHECK(out_exists(path, OUTPUT_DIR_MARKER));
         diag_free(&d);
     }
     snprintf(path, sizeof path, "%s/foreign", top);
     g.force = true;
-    diag_init(&d);
-    output *o = output_dir_open(path, &g, &d);
-    CHECK(o != NULL);
-    if (o) {
-        build_options opt = {.site_dir = user_dir};
-        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
-        CHECK_INT(output_dir_commit(o, &d), 0);
-    }
+    CHECK_INT(build_guarded(user_dir, path, &g, false, &d, NULL), 0);
     CHECK(!path_exists(notes));
     CHECK(out_exists(path, "kk/news/index.html"));
     diag_free(&d);
@@ -634,7 +628,7 @@ TEST(build_refuses_outputs_that_would_delete_the_site_or_other_files)
 }
 
 /* The same from the command line: `folio build SITE -o SITE` is refused
- * with a message, and the user_dir is as it was. */
+ * with a message, and the site is as it was. */
 TEST(folio_build_into_its_own_site_folder_is_refused)
 {
     char *top = sitefix_make(nested_site);

@@ -736,18 +736,6 @@ static value *site_for_page(render_state *st, int lang, const page_version *pv)
     return value_object(st->a, &site_class, o);
 }
 
-static bool template_exists(const renderer *r, const char *name)
-{
-    if (r->override_dir) {
-        char *path = path_join(r->override_dir, name);
-        bool ok = path_exists(path);
-        free(path);
-        if (ok) return true;
-    }
-    char full[512];
-    snprintf(full, sizeof full, "templates/%s", name);
-    return theme_find(full) != NULL;
-}
 
 /* The page links of a list: the first, the last and the current page
  * with its neighbours, and {gap: true} where numbers are skipped. A
@@ -818,9 +806,10 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
     }
     tpl_env *env = r->env[pv->lang];
     char name[256];
-    snprintf(name, sizeof name, "%s.html.twig", pv->template_name ? pv->template_name : "default");
+    const char *tname = pv->template_name ? pv->template_name : "default";
     /* No such template in the theme: Grav falls back to default. */
-    if (!template_exists(r, name)) snprintf(name, sizeof name, "default.html.twig");
+    if (!theme_has_page_template(r->s->user_dir, tname)) tname = "default";
+    snprintf(name, sizeof name, "%s.html.twig", tname);
     int rc = tpl_render(env, name, ctx, out, d);
     arena_free(&a);
     return rc;

@@ -12,24 +12,30 @@
 
 
 
-int check_body_line(const page_source *src, const char *needle, int *col)
+int check_body_at(const page_source *src, size_t offset, int *col)
 {
-    const char *body = src->text + src->body_off;
-    const char *hit = needle && *needle ? memmem(body, src->len - src->body_off, needle, strlen(needle)) : NULL;
+    const char *body = src->text + src->body_off, *at = body + offset;
     int line = src->body_line > 0 ? src->body_line : 1;
-    if (col) *col = 1;
-    if (!hit) return line;
     const char *line_start = body;
-    for (const char *p = body; p < hit; p++)
+    for (const char *p = body; p < at; p++)
         if (*p == '\n') line++, line_start = p + 1;
     if (col) {
         /* UTF-8 continuation bytes do not start a character. */
         int c = 1;
-        for (const char *p = line_start; p < hit; p++)
+        for (const char *p = line_start; p < at; p++)
             if (((unsigned char)*p & 0xC0) != 0x80) c++;
         *col = c;
     }
     return line;
+}
+
+int check_body_line(const page_source *src, const char *needle, int *col)
+{
+    const char *body = src->text + src->body_off;
+    const char *hit = needle && *needle ? memmem(body, src->len - src->body_off, needle, strlen(needle)) : NULL;
+    if (hit) return check_body_at(src, (size_t)(hit - body), col);
+    if (col) *col = 1;
+    return src->body_line > 0 ? src->body_line : 1;
 }
 
 void check_read_source(const page_version *pv, page_source *src)

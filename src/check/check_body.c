@@ -143,41 +143,17 @@ static bool looks_like_file(const char *name)
 
 /* A link or image in pv's content: report it when it leads nowhere;
  * remember anchors into pages and media it uses. */
-/* Edit distance of a and b (bytes), or more than max: stops early. */
-static size_t edit_distance(const char *a, const char *b, size_t max)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if ((na > nb ? na - nb : nb - na) > max || nb >= 256) return max + 1;
-    size_t row[256];
-    for (size_t j = 0; j <= nb; j++) row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t prev = row[0], best = row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = prev + cost;
-            if (up + 1 < v) v = up + 1;
-            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
-            row[j] = v;
-            prev = up;
-            if (v < best) best = v;
-        }
-        if (best > max) return max + 1;
-    }
-    return row[nb];
-}
-
 /* The page's file an author most likely meant by a name it does not
  * have: the same name in other letter case (a photo uploaded as
  * "IMG_1.JPG" and written "img_1.jpg"), else one a typo or two away. */
 static const media_file *nearest_media(const page *pg, const char *name)
 {
     const media_file *best = NULL;
-    size_t best_d = strlen(name) >= 6 ? 2 : 1;
+    int best_d = strlen(name) >= 6 ? 2 : 1;
     for (size_t i = 0; i < pg->nmedia; i++) {
         const media_file *m = &pg->media[i];
         if (!strcasecmp(m->name, name)) return m;
-        size_t dist = edit_distance(name, m->name, best_d);
+        int dist = check_edit_distance(name, m->name, best_d);
         if (dist <= best_d && (!best || dist < best_d)) {
             best = m;
             best_d = dist;
@@ -226,7 +202,7 @@ static const char *nearest_page_link(body_scan *b, const char *path)
     if (parent_url[plen - 1] != '/') return NULL;
     const char *want = arena_strndup(b->a, seg, seglen);
     const char *best = NULL;
-    size_t best_d = seglen >= 6 ? 2 : 1;
+    int best_d = seglen >= 6 ? 2 : 1;
     const strmap *m = &b->r->by_url;
     for (size_t i = 0; i < m->cap; i++) {
         const char *key = m->slots[i].key;
@@ -235,7 +211,7 @@ static const char *nearest_page_link(body_scan *b, const char *path)
         const char *end = strchr(rest, '/');
         if (!end || end == rest || end[1]) continue; /* one more segment, no deeper */
         const char *name = percent_decode(b->a, rest, (size_t)(end - rest));
-        size_t dist = !strcasecmp(name, want) ? 0 : edit_distance(want, name, best_d);
+        int dist = !strcasecmp(name, want) ? 0 : check_edit_distance(want, name, best_d);
         if (dist <= best_d && (!best || dist < best_d)) {
             best = name;
             best_d = dist;
@@ -744,11 +720,8 @@ static void report_legacy_encoding(check_run *r, const page_version *pv, const p
     size_t bad = i + utf8_check(body + i, window);
     /* A sequence cut by the window's end is not an error. */
     if (bad == i + window || (window < len - i && bad + 4 > i + window)) return;
-    int line = src->body_line, col = 1;
-    for (size_t k = 0; k < bad; k++) {
-        if (body[k] == '\n') line++, col = 1;
-        else if (((unsigned char)body[k] & 0xc0) != 0x80) col++;
-    }
+    int col;
+    int line = check_body_at(src, bad, &col); /* body is src's */
     diag_add(r->d, DIAG_ERROR, pv->file, line, col,
              "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as UTF-8");
 }

@@ -9,11 +9,9 @@
 #include "check/internal.h"
 #include "content/content.h"
 #include "lib/date.h"
-#include "lib/files.h"
 #include "theme/theme.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const known_keys[] = {
@@ -44,13 +42,12 @@ static bool in_list(const char *const *list, const char *key)
     return false;
 }
 
-/* Levenshtein distance with an early exit above limit (keys are short). */
-static int edit_distance(const char *a, const char *b, int limit)
+int check_edit_distance(const char *a, const char *b, int limit)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40) return limit + 1;
+    if (la > CHECK_EDIT_MAX || lb > CHECK_EDIT_MAX) return limit + 1;
     if ((la > lb ? la - lb : lb - la) > (size_t)limit) return limit + 1;
-    int prev[41], cur[41];
+    int prev[CHECK_EDIT_MAX + 1], cur[CHECK_EDIT_MAX + 1];
     for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = (int)i;
@@ -77,7 +74,7 @@ static const char *near_known_key(const char *key)
     const char *best = NULL;
     int best_d = limit + 1;
     for (const char *const *k = known_keys; *k; k++) {
-        int dist = edit_distance(key, *k, limit);
+        int dist = check_edit_distance(key, *k, limit);
         if (dist < best_d) best_d = dist, best = *k;
     }
     return best_d <= limit ? best : NULL;
@@ -165,17 +162,14 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     /* A template the theme lacks: Grav (and folio) show the page with
      * 'default', not the layout the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
-    if (pv->page->is_module && !strchr(tname, '/') && !strstr(tname, "..")) {
+    if (pv->page->is_module) {
         /* Grav shows a section through templates/modular/<name>.html.twig;
          * without a folio one it is shown as plain content. */
-        char rel[300];
-        snprintf(rel, sizeof rel, "themes/folio/templates/modular/%s.html.twig", tname);
-        char *own = path_join(r->s->user_dir, rel);
-        if (!path_exists(own))
+        char modular[300];
+        snprintf(modular, sizeof modular, "modular/%s", tname);
+        if (!theme_has_page_template(r->s->user_dir, modular))
             diag_add(r->d, DIAG_NOTE, pv->file, 1, 1,
-                     "section shown as plain content: add themes/folio/templates/modular/%s.html.twig to lay it out",
-                     tname);
-        free(own);
+                     "section shown as plain content: add themes/folio/templates/%s.html.twig to lay it out", modular);
     }
     if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;

@@ -58,6 +58,8 @@ page_facts *check_facts_of(check_run *r, const page_version *pv);
  * body's first line; *col (when not NULL) gets its 1-based column in
  * characters, or 1. */
 int check_body_line(const page_source *src, const char *needle, int *col);
+/* The same for the byte at offset in the body. */
+int check_body_at(const page_source *src, size_t offset, int *col);
 
 /* Front matter of one version: key types, misspelt keys, schedule. */
 void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a);
@@ -82,6 +84,12 @@ void check_read_source(const page_version *pv, page_source *src);
 void check_anchors(check_run *r);
 void check_media(check_run *r);
 void check_translations(check_run *r);
+/* Levenshtein distance of a and b, or limit + 1 when it is larger (it
+ * stops early) or either is longer than CHECK_EDIT_MAX bytes: how far a
+ * mistyped key, file or page name is from one that exists. */
+#define CHECK_EDIT_MAX 255
+int check_edit_distance(const char *a, const char *b, int limit);
+
 /* config/system.yaml: language settings that parse but mislead. */
 void check_config(check_run *r);
 

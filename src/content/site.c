@@ -743,14 +743,18 @@ static bool may_list(const page_version *c)
     return c && c->published && c->routable && !header_bool(c->header, "hide_from_post_list", false);
 }
 
-static void gather(gathered *g, page_version *c)
+static void push(gathered *g, page_version *c)
 {
-    if (!may_list(c)) return;
     if (g->n == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 16;
         g->v = xrealloc(g->v, g->cap * sizeof *g->v);
     }
     g->v[g->n++] = c;
+}
+
+static void gather(gathered *g, page_version *c)
+{
+    if (may_list(c)) push(g, c);
 }
 
 static void gather_children(gathered *g, const page *pg, int lang, bool deep)
@@ -765,12 +769,7 @@ static void gather_modules(gathered *g, const page *pg, int lang)
 {
     for (size_t i = 0; i < pg->nchildren; i++) {
         page_version *c = pg->children[i]->v[lang];
-        if (!pg->children[i]->is_module || !c || !c->published || c->has_error) continue;
-        if (g->n == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 16;
-            g->v = xrealloc(g->v, g->cap * sizeof *g->v);
-        }
-        g->v[g->n++] = c;
+        if (pg->children[i]->is_module && c && c->published && !c->has_error) push(g, c);
     }
 }
 

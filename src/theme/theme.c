@@ -17,7 +17,8 @@ const theme_file *theme_find(const char *name)
 bool theme_has_page_template(const char *user_dir, const char *name)
 {
     char rel[512];
-    if (!*name || strchr(name, '/') || (size_t)snprintf(rel, sizeof rel, "templates/%s.html.twig", name) >= sizeof rel)
+    if (!*name || name[0] == '/' || strstr(name, "..") ||
+        (size_t)snprintf(rel, sizeof rel, "templates/%s.html.twig", name) >= sizeof rel)
         return false;
     if (theme_find(rel)) return true;
     char own[600];

@@ -19,8 +19,8 @@ extern const theme_file theme_files[]; /* ends with a {NULL} entry */
 /* The embedded file of that name, or NULL. */
 const theme_file *theme_find(const char *name);
 
-/* Whether page template name ("item", "blog") exists, built in or as the
- * site's own user_dir/themes/folio/templates/<name>.html.twig. */
+/* Whether template name ("item", "blog", "modular/hero") exists, built in
+ * or as the site's own user_dir/themes/folio/templates/<name>.html.twig. */
 bool theme_has_page_template(const char *user_dir, const char *name);
 
 #endif
