@@ -870,3 +870,63 @@ TEST(twig_in_content_keeps_quotes_and_reports_its_place_in_the_file)
     diag_free(&d);
     sitefix_remove(dir);
 }
+
+/* A page file is read once when it is small and again when it is large;
+ * either way every byte of it reaches the page, whatever the size, the
+ * length of its header, a BOM or CRLF line ends. */
+TEST(page_files_of_every_size_are_built_whole)
+{
+    static const size_t sizes[] = {100, 4095, 4096, 4097, 16383, 16384, 16385, 40000};
+    enum { N = sizeof sizes / sizeof sizes[0] };
+    buf files[2 * N];
+    const char *fix[2 * N + 3][2];
+    size_t nf = 0;
+    fix[nf][0] = "config/system.yaml";
+    fix[nf++][1] = "languages:\n  supported: [en]\n";
+    fix[nf][0] = "pages/01.home/default.md";
+    fix[nf++][1] = "---\ntitle: Home\n---\nHome\n";
+    char paths[2 * N][64];
+    for (size_t i = 0; i < 2 * N; i++) {
+        size_t want = sizes[i % N];
+        bool long_header = i >= N; /* a header past the first 4 KB */
+        bool crlf = i % 3 == 1, bom = i % 4 == 2;
+        const char *nl = crlf ? "\r\n" : "\n";
+        buf *f = &files[i];
+        *f = (buf)BUF_INIT;
+        if (bom) buf_puts(f, "\xEF\xBB\xBF");
+        buf_printf(f, "---%stitle: 'Size %zu %d'%s", nl, want, long_header, nl);
+        if (long_header)
+            for (int k = 0; f->len < 5000; k++) buf_printf(f, "extra_%d: 'padding padding padding'%s", k, nl);
+        buf_printf(f, "---%sFirst paragraph.%s%s", nl, nl, nl);
+        while (f->len + 40 < want) buf_printf(f, "Filler text for the body %s", (f->len % 70 < 30) ? nl : "");
+        buf_printf(f, "%s%sLast words %zu-%d.%s", nl, nl, want, long_header, nl);
+        snprintf(paths[i], sizeof paths[i], "pages/02.p%zu/default.md", i);
+        fix[nf][0] = paths[i];
+        fix[nf++][1] = buf_cstr(f);
+    }
+    fix[nf][0] = fix[nf][1] = NULL;
+    char *dir = sitefix_make(fix);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    for (size_t i = 0; i < 2 * N; i++) {
+        char rel[64], title[64], last[64];
+        snprintf(rel, sizeof rel, "en/p%zu/index.html", i);
+        snprintf(title, sizeof title, "Size %zu %d", sizes[i % N], i >= N);
+        snprintf(last, sizeof last, "<p>Last words %zu-%d.</p>", sizes[i % N], i >= N);
+        char *html = read_out(out, rel);
+        CHECK(html != NULL);
+        if (html) {
+            CHECK_CONTAINS(html, title);
+            CHECK_CONTAINS(html, "<p>First paragraph.</p>");
+            CHECK_CONTAINS(html, last);
+            CHECK_NOT_CONTAINS(html, "\r");
+            CHECK_NOT_CONTAINS(html, "extra_");
+        }
+        free(html);
+        buf_free(&files[i]);
+    }
+    diag_free(&d);
+    sitefix_remove(dir);
+}

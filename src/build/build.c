@@ -95,7 +95,8 @@ static void pass_content(void *ctx, int worker, size_t i)
     build_ctx *b = ctx;
     page_version *pv = b->s->versions[i];
     page_source src = {0};
-    src.text = site_read_source(pv, &src.len);
+    bool owned;
+    src.text = site_source(pv, &src.len, &owned);
     if (!src.text) {
         if (is_published(pv)) {
             diag_add(b->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
@@ -108,7 +109,7 @@ static void pass_content(void *ctx, int worker, size_t i)
     bool is_section = pv->page->is_module && pv->published && !pv->has_error;
     if (!is_published(pv) && !is_section) {
         check_page_end(check, false);
-        free(src.text);
+        if (owned) free(src.text);
         return;
     }
     content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL};
@@ -117,7 +118,7 @@ static void pass_content(void *ctx, int worker, size_t i)
     bool has_more = false;
     int rc = content_render_source(b->s, pv, &src, &co, &content, &summary, &has_more, b->d);
     check_page_end(check, co.observe != NULL);
-    free(src.text);
+    if (owned) free(src.text);
     if (rc < 0) {
         buf_free(&content);
         buf_free(&summary);
@@ -351,6 +352,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
     renderer_set_base_url(b.r, base_url);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
+    for (int w = 0; w < threads; w++) b.arenas[w] = (arena)ARENA_INIT_HUGE; /* every summary */
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
 
     phase("renderer", &t);
@@ -372,6 +374,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     parallel_for(njobs, threads, pass_lists, &b);
     phase("lists", &t);
     check_pass_end(b.check);
+    site_drop_sources(s);
     phase("check", &t);
     feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);

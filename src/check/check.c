@@ -38,10 +38,10 @@ int check_body_line(const page_source *src, const char *needle, int *col)
     return src->body_line > 0 ? src->body_line : 1;
 }
 
-void check_read_source(const page_version *pv, page_source *src)
+void check_read_source(const page_version *pv, page_source *src, bool *owned)
 {
     *src = (page_source){0};
-    src->text = site_read_source(pv, &src->len);
+    src->text = site_source(pv, &src->len, owned);
     if (!src->text) return;
     /* The loader parsed the header; only where the body starts is needed. */
     frontmatter_find_body(src);
@@ -103,10 +103,11 @@ static void scan_version(void *ctx, int worker, size_t i)
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return;
     if (r->only && !r->only[i]) return;
     page_source src;
-    check_read_source(pv, &src);
+    bool owned;
+    check_read_source(pv, &src, &owned);
     if (!src.text) return; /* the loader reported it */
     page_end(page_begin(r, worker, i, &src), false);
-    free(src.text);
+    if (owned) free(src.text);
 }
 
 /* What every run looks pages and media up in; kept by check_index for

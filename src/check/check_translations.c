@@ -74,10 +74,11 @@ static void check_dates(check_run *r, const page *pg)
 static unsigned long long whole_fingerprint(const page_version *pv)
 {
     page_source src;
-    check_read_source(pv, &src);
+    bool owned;
+    check_read_source(pv, &src, &owned);
     if (!src.text) return 0;
     unsigned long long h = check_text_fingerprint(src.text + src.body_off, src.len - src.body_off, (size_t)-1);
-    free(src.text);
+    if (owned) free(src.text);
     return h;
 }
 

@@ -76,9 +76,10 @@ void check_body_end(body_check *c, bool observed);
  * re-wrapped copies hash alike), over about the first limit bytes of
  * words (SIZE_MAX: all); 0 when the text is too short to compare. */
 unsigned long long check_text_fingerprint(const char *text, size_t len, size_t limit);
-/* The body of a version's file, normalised: src->text malloc'd (NULL when
- * it cannot be read), body_off and body_line set. */
-void check_read_source(const page_version *pv, page_source *src);
+/* The body of a version's file, normalised (NULL when it cannot be
+ * read), body_off and body_line set; *owned: the caller frees src->text
+ * (it was read again, not kept by the loader). */
+void check_read_source(const page_version *pv, page_source *src, bool *owned);
 
 /* Whole-site passes, after every version is scanned. */
 void check_anchors(check_run *r);

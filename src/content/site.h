@@ -40,6 +40,11 @@ struct page_version {
     const char *file;      /* the Markdown file used (may be a fallback file) */
     const char *file_lang; /* language of that file, "" for name.md */
     value *header;         /* front matter (a map, empty when broken) */
+    /* The file's text as site_read_source gives it, kept from loading to
+     * rendering when the file is small; NULL once dropped, or for a large
+     * file (read again when needed). */
+    const char *source;
+    size_t source_len;
     bool has_error;        /* unusable (broken front matter, bad date): not published */
     const char *title;
     const char *menu;
@@ -111,6 +116,7 @@ struct site {
     size_t nversions;
     strmap routes[SITE_MAX_LANGS]; /* route -> published page_version */
     arena *thread_arenas;          /* one per loader thread */
+    arena *source_arenas;          /* page_version.source, one per loader thread */
     int nthreads;
 };
 
@@ -122,6 +128,11 @@ void site_free(site *s);
 /* The text of pv's file, normalised (see source_normalize), for the
  * caller to free. NULL (errno set) when it cannot be read. */
 char *site_read_source(const page_version *pv, size_t *len);
+/* pv's text without reading it again when it was kept: *owned tells
+ * whether the caller must free it. */
+char *site_source(const page_version *pv, size_t *len, bool *owned);
+/* Forget the kept texts (once every page is rendered). */
+void site_drop_sources(site *s);
 
 int site_lang_index(const site *s, const char *code); /* -1 when unknown */
 /* URL prefix of a language: "/kk" (or "" for the default language when

@@ -1,5 +1,7 @@
 /* arena.c - bump allocator over a list of blocks. Large requests get a
- * block of their own so a 20 MB string does not waste a 20 MB tail. */
+ * block of their own so a 20 MB string does not waste a 20 MB tail.
+ * Arenas made with ARENA_INIT_HUGE take their blocks straight from mmap,
+ * on huge pages. */
 #include "arena.h"
 #include "buf.h"
 
@@ -8,14 +10,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 
 struct arena_block {
     arena_block *next;
     size_t used, cap;
+    bool mapped;
     _Alignas(16) unsigned char data[];
 };
 
 #define ARENA_DEFAULT_BLOCK (64 * 1024)
+
+/* A block of size bytes (a multiple of ARENA_HUGE_BLOCK) aligned to a huge
+ * page, or NULL. The mapping is made one huge page larger than asked and
+ * trimmed to the aligned part. */
+static arena_block *huge_block(size_t size)
+{
+    size_t span = size + ARENA_HUGE_BLOCK;
+    char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    char *q = (char *)(((uintptr_t)p + ARENA_HUGE_BLOCK - 1) & ~(uintptr_t)(ARENA_HUGE_BLOCK - 1));
+    if (q > p) munmap(p, (size_t)(q - p));
+    size_t tail = (size_t)(p + span - (q + size));
+    if (tail) munmap(q + size, tail);
+    madvise(q, size, MADV_HUGEPAGE);
+    return (arena_block *)q;
+}
 
 void *arena_alloc(arena *a, size_t n)
 {
@@ -29,6 +50,7 @@ void *arena_alloc(arena *a, size_t n)
             /* Big request: its own block, linked behind the current head. */
             arena_block *big = xmalloc(sizeof *big + n);
             big->used = big->cap = n;
+            big->mapped = false;
             if (b) {
                 big->next = b->next;
                 b->next = big;
@@ -38,7 +60,14 @@ void *arena_alloc(arena *a, size_t n)
             }
             return big->data;
         }
-        b = xmalloc(sizeof *b + bs);
+        b = bs == ARENA_HUGE_BLOCK ? huge_block(bs) : NULL;
+        if (b) {
+            b->mapped = true;
+            bs -= sizeof *b; /* the header lives inside the mapping */
+        } else {
+            b = xmalloc(sizeof *b + bs);
+            b->mapped = false;
+        }
         b->used = 0;
         b->cap = bs;
         b->next = a->head;
@@ -105,12 +134,23 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
+void arena_trim(arena *a, void *p, size_t old_size, size_t new_size)
+{
+    arena_block *b = a->head;
+    old_size = (old_size + 15) & ~(size_t)15;
+    new_size = (new_size + 15) & ~(size_t)15;
+    if (!b || new_size >= old_size || (unsigned char *)p + old_size != b->data + b->used) return;
+    b->used -= old_size - new_size;
+    a->used -= old_size - new_size;
+}
+
 void arena_free(arena *a)
 {
     arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;
-        free(b);
+        if (b->mapped) munmap(b, b->cap + sizeof *b);
+        else free(b);
         b = next;
     }
     a->head = NULL;

@@ -119,19 +119,27 @@ char *file_read_beneath(const char *dir, const char *rel, size_t *len, size_t ma
     return read_and_close(fd, &st, len, max_size);
 }
 
-char *file_read_head(const char *path, size_t head, size_t *len, bool *whole)
+ssize_t file_read_into(const char *path, char *dst, size_t cap)
 {
     /* No fstat: the callers know the file is a regular one (a folder
-     * listing said so), and a read that stops short of head is the end
+     * listing said so), and a read that stops short of cap is the end
      * of a regular file. O_NONBLOCK as in open_regular; a folder put in
      * its place fails the read. */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return NULL;
-    char *data = xmalloc(head + 1);
-    ssize_t r = read_upto(fd, data, head);
+    if (fd < 0) return -1;
+    ssize_t r = read_upto(fd, dst, cap);
     int e = errno;
     close(fd);
+    errno = e;
+    return r;
+}
+
+char *file_read_head(const char *path, size_t head, size_t *len, bool *whole)
+{
+    char *data = xmalloc(head + 1);
+    ssize_t r = file_read_into(path, data, head);
     if (r < 0) {
+        int e = errno;
         free(data);
         errno = e;
         return NULL;

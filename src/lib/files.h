@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* Whole file into a malloc'd NUL-terminated buffer, NULL on failure.
@@ -19,6 +20,9 @@ char *file_read_beneath(const char *dir, const char *rel, size_t *len, size_t ma
  * NUL-terminated; *whole tells whether that is all of it. NULL on
  * failure, as file_read. */
 char *file_read_head(const char *path, size_t head, size_t *len, bool *whole);
+/* The same into dst: the number of bytes read (less than cap: the whole
+ * file), or -1 with errno set. dst is not NUL-terminated. */
+ssize_t file_read_into(const char *path, char *dst, size_t cap);
 /* Write a file (truncating). Returns 0 or -1. */
 int file_write(const char *path, const void *data, size_t len);
 /* The same with path relative to the open folder dirfd (AT_FDCWD: the
