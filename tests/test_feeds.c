@@ -228,6 +228,7 @@ TEST(post_page_carries_description_open_graph_feeds_and_news_article)
     CHECK_CONTAINS(ru, "<meta property=\"og:type\" content=\"article\">");
     CHECK_CONTAINS(ru, "<meta property=\"og:image\" content=\"" BASE "/media/news/conference/hall.jpg\">");
     CHECK_CONTAINS(ru, "<meta name=\"twitter:card\" content=\"summary_large_image\">");
+    CHECK_NOT_CONTAINS(ru, "twitter:description"); /* read from og:description */
     CHECK_CONTAINS(ru, "type=\"application/rss+xml\"");
     CHECK_CONTAINS(ru, "href=\"" BASE "/ru/news/feed.rss\"");
     CHECK_CONTAINS(ru, "href=\"" BASE "/ru/news/feed.atom\"");

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct build_ctx {
@@ -310,13 +311,26 @@ static double now_ms(void)
 }
 
 /* FOLIO_TIMINGS=1 prints how long each pass took, for performance work. */
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* FOLIO_TIMINGS=1: each pass's wall time, and how much of both cores it
+ * used (CPU time of all threads over wall time). */
 static void phase(const char *name, double *t)
 {
     static int enabled = -1;
+    static double cpu;
     if (enabled < 0) enabled = getenv("FOLIO_TIMINGS") != NULL;
-    double n = now_ms();
-    if (enabled && name) fprintf(stderr, "folio: %-8s %8.1f ms\n", name, n - *t);
+    if (!enabled) return;
+    double n = now_ms(), c = cpu_ms();
+    if (name) fprintf(stderr, "folio: %-8s %8.1f ms %4.0f%% CPU\n", name, n - *t, n > *t ? 100 * (c - cpu) / (n - *t) : 0);
     *t = n;
+    cpu = c;
 }
 
 /* The build; with keep, what an incremental update needs is handed to

@@ -92,7 +92,7 @@ static const char *const keeps_whitespace_tags[] = {
 static bool in_list(const char *const *list, const char *name)
 {
     for (int i = 0; list[i]; i++)
-        if (strcmp(list[i], name) == 0) return true;
+        if (list[i][0] == name[0] && strcmp(list[i], name) == 0) return true;
     return false;
 }
 
