@@ -875,3 +875,51 @@ TEST(context_variable_reaches_variables_by_computed_name)
     RENDER_EQ("main", "{% set color_red = '#f00' %}{% set c = 'red' %}{{ attribute(_context, 'color_' ~ c) }}|{{ _charset }}",
               NULL, "#f00|UTF-8");
 }
+
+/* Twig 3.2's cache tag: a fragment is rendered once per key and the same
+ * bytes are given after, across renders of one environment, until the
+ * host says the data changed; what the body sets stays inside it. */
+TEST(cache_tag_renders_a_fragment_once_per_key)
+{
+    RENDER_EQ("main",
+              "{% set n = 1 %}{% for i in 1..3 %}{% cache 'k;' ~ (i > 1 ? 'x' : 'y') ttl(300) tags(['a']) %}"
+              "[{{ i }}{% set n = 5 %}]{% endcache %}{% endfor %}{{ n }}",
+              NULL, "[1][2][2]1");
+    static const char *const p[] = {"main", "{% cache 'v' %}{{ v }}{% endcache %}|{{ v }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    char *a = render_with(env, "{v: first}", NULL), *b = render_with(env, "{v: second}", NULL);
+    CHECK_STR(a, "first|first");
+    CHECK_STR(b, "first|second");
+    free(a);
+    free(b);
+    tpl_env_forget_fragments(env);
+    char *c = render_with(env, "{v: third}", NULL);
+    CHECK_STR(c, "third|third");
+    free(c);
+    tpl_env_free(env);
+}
+
+TEST(cache_tag_keys_and_options_are_checked)
+{
+    static const struct {
+        const char *tpl, *msg;
+    } bad[] = {
+        {"{% cache 'a:b' %}x{% endcache %}", "reserved characters"},
+        {"{% cache '' %}x{% endcache %}", "greater than zero"},
+        {"{% cache 'a' foo(1) %}x{% endcache %}", "unknown \"foo\" configuration"},
+        {"{% cache 'a' %}x", "endcache"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *p[] = {"main", bad[i].tpl, NULL};
+        tset t = {p};
+        tpl_env *env = tpl_env_new(load_pairs, &t);
+        diag_list d;
+        diag_init(&d);
+        CHECK(render_with(env, NULL, &d) == NULL);
+        CHECK(d.len >= 1);
+        if (d.len) CHECK_CONTAINS(d.items[0].msg, bad[i].msg);
+        diag_free(&d);
+        tpl_env_free(env);
+    }
+}

@@ -278,6 +278,33 @@ TEST(post_has_a_sidebar_with_at_most_five_latest_posts)
         free(sb);
     }
     free(html);
+    /* Every post of every language marks itself, and only itself, in its
+     * language's list (the list is made once and kept for the pages
+     * outside it: a mark or a language must never leak from one page to
+     * another). */
+    static const char *const posts[] = {"2019-07-22-silk-road-central-asia-hematology-forum",
+                                        "2022-11-16-master-class-in-north-kazakhstan",
+                                        "2023-01-09-practical-conference", "2024-05-25-education-exchange-program",
+                                        "2022-04-12-visit-chief-consulting-hematologist"};
+    static const char *const langs[][2] = {{"kk", "Соңғы жаңалықтар"}, {"ru", "Последние новости"}, {"en", "Latest news"}};
+    for (size_t l = 0; l < 3; l++)
+        for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++) {
+            char rel[256], mine[300];
+            snprintf(rel, sizeof rel, "%s/news/%s/index.html", langs[l][0], posts[i]);
+            snprintf(mine, sizeof mine, "href=\"/%s/news/%s/\" aria-current=\"page\"", langs[l][0], posts[i]);
+            char *page = page_at(example(), rel);
+            const char *side = strstr(page, "<aside class=\"sidebar\"");
+            CHECK(side != NULL);
+            if (side) {
+                const char *end = strstr(side, "</aside>");
+                char *sb = xstrndup(side, end ? (size_t)(end - side) : strlen(side));
+                CHECK_CONTAINS(sb, langs[l][1]);
+                CHECK_CONTAINS(sb, mine);
+                CHECK_INT(count_of(sb, "aria-current=\"page\""), 1);
+                free(sb);
+            }
+            free(page);
+        }
 }
 
 TEST(gallery_post_loads_the_gallery_script_deferred_and_others_do_not)

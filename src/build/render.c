@@ -531,6 +531,11 @@ static void load_assets(renderer *r)
     free(override);
 }
 
+void renderer_forget_fragments(renderer *r)
+{
+    for (int l = 0; l < r->s->nlangs; l++) tpl_env_forget_fragments(r->env[l]);
+}
+
 void renderer_set_base_url(renderer *r, const char *base_url)
 {
     r->base_url = arena_strdup(&r->arena, base_url ? base_url : "");

@@ -46,6 +46,9 @@ void renderer_free(renderer *r);
 /* The site's absolute URL without a trailing slash (--base-url); the
  * default is site.yaml `url`. Templates see it as site.url. */
 void renderer_set_base_url(renderer *r, const char *base_url);
+/* The site changed since the fragments of {% cache %} tags were made:
+ * make them again when next met. */
+void renderer_forget_fragments(renderer *r);
 
 /* Render pv with its content HTML. For a list page, list_page is the
  * 1-based page of the list (1 for the list's own URL). Returns 0 or -1. */

@@ -270,6 +270,7 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
         build_images_set_output(st->images, out);
         renderer_set_header_images(st->r, build_hook_header_image, &st->hooks);
     }
+    renderer_forget_fragments(st->r); /* a page's text changed: {% cache %}d parts may show it */
     double t;
     step(NULL, &t);
     bool ok = collect_versions(u, paths, npaths), rendered = false;

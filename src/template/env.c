@@ -36,12 +36,27 @@ void tpl_env_free(tpl_env *env)
         tpl_destroy(env->cache[i].t);
     }
     free(env->cache);
+    tpl_env_forget_fragments(env);
     free(env->globals);
     free(env->filters);
     free(env->functions);
     arena_free(&env->mem);
     pthread_mutex_destroy(&env->lock);
     free(env);
+}
+
+void tpl_env_forget_fragments(tpl_env *env)
+{
+    pthread_mutex_lock(&env->lock);
+    for (size_t i = 0; i < env->fragments.cap; i++)
+        if (env->fragments.slots[i].key) {
+            free((char *)env->fragments.slots[i].key);
+            free(env->fragments.slots[i].val);
+        }
+    strmap_free(&env->fragments);
+    env->fragments = (strmap)STRMAP_INIT;
+    env->fragment_bytes = 0;
+    pthread_mutex_unlock(&env->lock);
 }
 
 void tpl_env_set_strict(tpl_env *env, bool strict_variables) { env->strict_variables = strict_variables; }

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "template/template.h"
+#include "lib/strmap.h"
 
 /* ---- limits ---- */
 enum {
@@ -163,6 +164,7 @@ typedef enum node_kind {
     N_MACRO,   /* definitions render nothing */
     N_DO,
     N_BODY,    /* a plain sequence (the autoescape tag's body) */
+    N_CACHE,   /* e: key, with: ttl(), filter: tags(); body rendered once per key */
 } node_kind;
 
 typedef struct nodelist {
@@ -262,6 +264,9 @@ struct tpl_env {
     callable **filters, **functions;
     size_t nfilters, nfunctions;
     arena mem; /* names of registrations */
+    /* {% cache %}: key -> rendered fragment (both malloc'd), under lock */
+    strmap fragments;
+    size_t fragment_bytes;
 };
 
 const callable *tpl_env_filter(const tpl_env *env, const char *name);

@@ -411,6 +411,31 @@ static tnode *parse_with(parser *p, const token *tag)
     return end_tag(p) ? n : NULL;
 }
 
+/* Twig 3.2's cache tag (twig/cache-extra): {% cache key [ttl(n)] [tags(t)]
+ * %}...{% endcache %}. ttl and tags are evaluated but have no effect: a
+ * fragment is kept for as long as its environment (one build). */
+static tnode *parse_cache(parser *p, const token *tag)
+{
+    tnode *n = new_node(p, N_CACHE, tag);
+    n->e = parse_expression(p, 0);
+    if (!n->e) return NULL;
+    while (tok_is(peek(p), T_NAME, NULL)) {
+        const token *opt = next_tok(p);
+        expr **slot = !strcmp(opt->s, "ttl") ? &n->with : !strcmp(opt->s, "tags") ? &n->filter : NULL;
+        if (!slot) {
+            parse_error(p, opt, "unknown \"%s\" configuration", opt->s);
+            return NULL;
+        }
+        if (!expect(p, T_PUNCT, "(", "\"(\"")) return NULL;
+        *slot = parse_expression(p, 0);
+        if (!*slot || !expect(p, T_PUNCT, ")", "\")\"")) return NULL;
+    }
+    if (!end_tag(p)) return NULL;
+    static const char *const ends[] = {"endcache", NULL};
+    if (parse_body(p, &n->body, ends, "cache", tag) < 0) return NULL;
+    return end_tag(p) ? n : NULL;
+}
+
 /* apply, and the older filter and spaceless tags that mean the same. */
 static tnode *parse_apply(parser *p, const token *tag, const char *end_name)
 {
@@ -496,6 +521,7 @@ static tnode *parse_tag(parser *p)
     if (!strcmp(s, "import")) return parse_import(p, tag);
     if (!strcmp(s, "from")) return parse_from(p, tag);
     if (!strcmp(s, "with")) return parse_with(p, tag);
+    if (!strcmp(s, "cache")) return parse_cache(p, tag);
     if (!strcmp(s, "apply")) return parse_apply(p, tag, "endapply");
     if (!strcmp(s, "filter")) return parse_apply(p, tag, "endfilter");
     if (!strcmp(s, "spaceless")) return parse_apply(p, tag, "endspaceless");
@@ -518,7 +544,7 @@ static bool is_closing_tag(const char *name)
 {
     static const char *const closers[] = {"else", "elseif", "endif", "endfor", "endset", "endblock", "endembed",
                                           "endmacro", "endwith", "endapply", "endautoescape", "endverbatim",
-                                          "endfilter", "endspaceless", NULL};
+                                          "endfilter", "endspaceless", "endcache", NULL};
     for (int i = 0; closers[i]; i++)
         if (!strcmp(name, closers[i])) return true;
     return false;
@@ -640,6 +666,7 @@ static bool check_child_nodes(parser *p, const nodelist *l, bool nested)
             break;
         case N_FOR:
         case N_WITH:
+        case N_CACHE:
         case N_BODY:
             check_child_nodes(p, &n->body, true);
             check_child_nodes(p, &n->else_body, true);

@@ -75,6 +75,50 @@ static value *capture(render *r, const nodelist *l)
     return v;
 }
 
+/* Fragments kept per environment: enough for a sidebar per language and
+ * page kind, never a copy of a whole site. */
+#define MAX_FRAGMENT_BYTES ((size_t)16 << 20)
+
+/* {% cache key %}: the body's output the first time a key is met, the
+ * same bytes after. As in Twig the body sees the variables around it, and
+ * what it sets stays inside. Two threads meeting a new key both render
+ * it; the first to finish is kept. */
+static void render_cache(render *r, const tnode *n)
+{
+    value *key = tpl_eval(r, n->e);
+    if (r->failed) return;
+    if (n->with) tpl_eval(r, n->with);
+    if (n->filter) tpl_eval(r, n->filter);
+    if (r->failed) return;
+    size_t klen;
+    const char *k = php_str(r, key, &klen);
+    if (!klen || strlen(k) != klen || strpbrk(k, "{}()/\\@:")) {
+        tpl_error(r, r->cur, n->line, n->col,
+                  klen ? "cache key \"%s\" contains reserved characters \"{}()/\\@:\""
+                       : "cache key length must be greater than zero",
+                  k);
+        return;
+    }
+    tpl_env *env = r->env;
+    pthread_mutex_lock(&env->lock);
+    const char *kept = strmap_get(&env->fragments, k);
+    if (kept) buf_puts(r->out, kept);
+    pthread_mutex_unlock(&env->lock);
+    if (kept) return;
+    size_t start = r->out->len;
+    frame *f = tpl_push_frame(r, true, false);
+    tpl_render_nodes(r, &n->body);
+    tpl_pop_frame(r, f);
+    size_t len = r->out->len - start;
+    if (r->failed || memchr(r->out->s + start, 0, len)) return;
+    pthread_mutex_lock(&env->lock);
+    if (!strmap_get(&env->fragments, k) && env->fragment_bytes + klen + len <= MAX_FRAGMENT_BYTES) {
+        strmap_put(&env->fragments, xstrdup(k), xstrndup(r->out->s + start, len));
+        env->fragment_bytes += klen + len;
+    }
+    pthread_mutex_unlock(&env->lock);
+}
+
 /* {{ expr }} under autoescape: escape straight into the output instead of
  * building an escaped copy first. */
 static void emit_escaped(render *r, const expr *e)
@@ -595,6 +639,7 @@ static void render_node(render *r, const tnode *n)
     }
     case N_DO: tpl_eval(r, n->e); return;
     case N_BODY: tpl_render_nodes(r, &n->body); return;
+    case N_CACHE: render_cache(r, n); return;
     case N_IMPORT:
     case N_MACRO:
     case N_EXTENDS: return;

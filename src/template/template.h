@@ -60,6 +60,10 @@ void tpl_env_set_strict(tpl_env *env, bool strict_variables);
 void tpl_env_set_strict_functions(tpl_env *env, bool strict);
 /* Language passed to the date filter for month and day names ("ru"...). */
 void tpl_env_set_lang(tpl_env *env, const char *lang);
+/* Forget the fragments kept by {% cache %} tags: the data they were made
+ * from has changed. An environment keeps them until then, or until it is
+ * freed (a build's environments live for that build). */
+void tpl_env_forget_fragments(tpl_env *env);
 /* A global variable visible in every template; v must outlive env. */
 void tpl_env_add_global(tpl_env *env, const char *name, value *v);
 /* Register a filter / function. is_safe: its result is HTML and is not
