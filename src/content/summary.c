@@ -435,6 +435,7 @@ int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char 
 {
     if (!delim || !*delim) delim = DEFAULT_DELIMITER;
     size_t dlen = strlen(delim);
+    if (!memmem(markdown, len, delim, dlen)) return 0; /* most pages: no line to look at */
     bool prev_is_text = false;
     char fence = 0;
     int line_no = 0, delimiter_lines = 0, first_glued = 0;
