@@ -44,6 +44,7 @@ typedef struct build_ctx {
     size_t *list_vi;         /* their index in s->versions */
     size_t nlists;
     size_t *list_job_first;  /* prefix sums of pagination pages per list */
+    size_t *content_order;   /* pass_content's jobs: indexes into s->versions */
     size_t pages_written;
     pthread_mutex_t lock;
 } build_ctx;
@@ -91,9 +92,26 @@ static void put_or_report(build_ctx *b, const char *path, const char *data, size
 
 /* One page version: its file is read once, and the check looks at its
  * Markdown while it renders. */
-static void pass_content(void *ctx, int worker, size_t i)
+/* The versions of a page lie side by side in s->versions, and share its
+ * photos. Taken in that order, the workers would render a post's
+ * languages at the same moment and wait for each other to plan the same
+ * photo's variants; taken one language after another, they are on
+ * different posts, and a later language finds the plans made. */
+static size_t *language_major(const site *s)
+{
+    size_t *order = xmalloc((s->nversions + 1) * sizeof *order), n = 0;
+    for (int l = 0; l < s->nlangs; l++)
+        for (size_t i = 0; i < s->nversions; i++)
+            if (s->versions[i]->lang == l) order[n++] = i;
+    for (size_t i = 0; i < s->nversions; i++) /* none should be left; never lose one */
+        if (s->versions[i]->lang < 0 || s->versions[i]->lang >= s->nlangs) order[n++] = i;
+    return order;
+}
+
+static void pass_content(void *ctx, int worker, size_t job)
 {
     build_ctx *b = ctx;
+    size_t i = b->content_order[job];
     page_version *pv = b->s->versions[i];
     page_source src = {0};
     bool owned;
@@ -369,8 +387,11 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     for (int w = 0; w < threads; w++) b.arenas[w] = (arena)ARENA_INIT_HUGE; /* every summary */
     b.list_content = xcalloc(s->nversions + 1, sizeof *b.list_content);
 
+    b.content_order = language_major(s);
+
     phase("renderer", &t);
     parallel_for(s->nversions, threads, pass_content, &b);
+    free(b.content_order);
     phase("pages", &t);
 
     b.lists = xmalloc((s->nversions + 1) * sizeof *b.lists);
