@@ -670,6 +670,47 @@ TEST(summary_line_counts_every_file_of_the_output)
     sitefix_remove(top);
 }
 
+/* Grav themes look pages up by route: page.find('/news') and
+ * pages.find(...) give the published page in the current language (null
+ * for a missing or scheduled one), page.url(true) the absolute URL. */
+TEST(templates_find_pages_by_route_in_their_language)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru]\n  default_lang: kk\n"},
+        {"config/site.yaml", "url: https://example.org\n"},
+        {"pages/01.home/default.kk.md", "---\ntitle: Басты\n---\nHome.\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nHome.\n"},
+        {"pages/02.contacts/default.kk.md", "---\ntitle: Байланыс\n---\nPhones.\n"},
+        {"pages/02.contacts/default.ru.md", "---\ntitle: Контакты\n---\nPhones.\n"},
+        {"pages/03.later/default.kk.md", "---\ntitle: SCHEDULED\npublish_date: 01-01-2099\n---\nSoon.\n"},
+        {"pages/04.about/about.kk.md", "---\ntitle: Туралы\n---\nAbout.\n"},
+        {"pages/04.about/about.ru.md", "---\ntitle: О нас\n---\nAbout.\n"},
+        {"themes/folio/templates/about.html.twig",
+         "<p id=c>{{ page.find('/contacts').title }}|{{ pages.find('/contacts/').url }}</p>"
+         "<p id=h>{{ pages.find('/').title }}</p>"
+         "<p id=m>[{{ page.find('/nowhere') is null ? 'none' }}][{{ pages.find('/later').title }}]"
+         "[{{ page.find(42) is null ? 'none' }}]</p>"
+         "<p id=u>{{ page.url(true) }}|{{ page.url(false) }}|{{ page.url }}</p>"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+    char *kk = read_out(out, "kk/about/index.html");
+    char *ru = read_out(out, "ru/about/index.html");
+    CHECK(kk && strstr(kk, "<p id=c>Байланыс|/kk/contacts/</p>"));
+    CHECK(ru && strstr(ru, "<p id=c>Контакты|/ru/contacts/</p>"));
+    CHECK(kk && strstr(kk, "<p id=h>Басты</p>"));
+    CHECK(ru && strstr(ru, "<p id=h>Главная</p>"));
+    CHECK(kk && strstr(kk, "<p id=m>[none][][none]</p>") && !strstr(kk, "SCHEDULED"));
+    CHECK(ru && strstr(ru, "<p id=u>https://example.org/ru/about/|/ru/about/|/ru/about/</p>"));
+    free(kk);
+    free(ru);
+    sitefix_remove(dir);
+}
+
 /* Grav's modular pages: the sections (folders named "_hero", "_text")
  * are shown, in order.custom's order, inside their parent's page, each
  * through the site's modular/<name>.html.twig or as a plain section; they

@@ -405,7 +405,51 @@ static void page_write(void *self, buf *out)
     buf_puts(out, o->pv->title);
 }
 
-static const value_class page_class = {"page", page_get, NULL, page_write};
+/* The published page at an absolute route ("/news", "/news/",
+ * "/" for home) in language lang; null when there is none. Pages that are
+ * not published are not found: a template must not show a scheduled
+ * post's title before its time. */
+static value *find_page(render_state *st, int lang, const value *route, arena *a)
+{
+    if (route->kind != V_STRING || route->u.str.s[0] != '/') return value_null();
+    size_t n = route->u.str.len;
+    while (n > 1 && route->u.str.s[n - 1] == '/') n--;
+    char *key = arena_strndup(a, route->u.str.s, n);
+    const page_version *pv = site_find_route(st->r->s, lang, key);
+    if (!pv || !pv->published || !pv->routable || pv->has_error) return value_null();
+    return page_value(st, pv);
+}
+
+/* Grav's page methods that take arguments: find(route), url(true) for
+ * the absolute URL. The rest read the attribute of that name. */
+static value *page_call(void *self, const char *name, value **args, size_t nargs, arena *a)
+{
+    page_obj *o = self;
+    (void)a;
+    if (!strcmp(name, "find")) return find_page(o->st, o->pv->lang, args[0], o->st->a);
+    if (!strcmp(name, "url") && nargs >= 1)
+        return page_get(o, value_truthy(args[0]) ? "absolute_url" : "url", o->st->a);
+    return NULL;
+}
+
+static const value_class page_class = {"page", page_get, NULL, page_write, page_call};
+
+/* The `pages` global, Grav's page index: pages.find('/news'). */
+typedef struct pages_obj {
+    render_state *st;
+    int lang;
+} pages_obj;
+
+static value *pages_call(void *self, const char *name, value **args, size_t nargs, arena *a)
+{
+    pages_obj *o = self;
+    (void)nargs;
+    (void)a;
+    if (!strcmp(name, "find")) return find_page(o->st, o->lang, args[0], o->st->a);
+    return NULL;
+}
+
+static const value_class pages_class = {"pages", NULL, NULL, NULL, pages_call};
 
 static value *page_value(render_state *st, const page_version *pv)
 {
@@ -730,7 +774,7 @@ static value *site_to_value(void *self, arena *a)
     return o->whole = v;
 }
 
-static const value_class site_class = {"site", site_get, site_to_value, NULL};
+static const value_class site_class = {"site", site_get, site_to_value, NULL, NULL};
 
 static value *site_for_page(render_state *st, int lang, const page_version *pv)
 {
@@ -779,6 +823,9 @@ static value *page_context(render_state *st, const page_version *pv)
     map_set(st->a, ctx, "page", page_value(st, pv));
     map_set(st->a, ctx, "site", site_for_page(st, pv->lang, pv));
     map_set(st->a, ctx, "lang", value_cstr(st->a, st->r->s->langs[pv->lang]));
+    pages_obj *po = arena_alloc(st->a, sizeof *po);
+    *po = (pages_obj){st, pv->lang};
+    map_set(st->a, ctx, "pages", value_object(st->a, &pages_class, po));
     return ctx;
 }
 

@@ -49,6 +49,11 @@ typedef struct value_class {
     value *(*to_value)(void *self, arena *a);
     /* How the object prints ({{ obj }}); NULL prints nothing. */
     void (*write)(void *self, buf *out);
+    /* The method call obj.name(args...) with at least one argument, or
+     * NULL when the object has no such method: the call then reads the
+     * attribute `name`, as a call without arguments always does. May be
+     * NULL. Arguments are the template's values, of any kind. */
+    value *(*call)(void *self, const char *name, value **args, size_t nargs, arena *a);
 } value_class;
 
 struct value {

@@ -75,10 +75,26 @@ static value *eval_attr(render *r, const expr *e, bool quiet, bool *defined)
     value *key = tpl_eval(r, e->b);
     if (r->failed) return NULL;
     if (!obj) obj = value_null();
+    bool args_done = false;
+    if (e->is_call && e->nargs && obj->kind == V_OBJECT && obj->u.obj.cls->call) {
+        /* a host object's method with arguments: page.find('/news') */
+        value **args = arena_alloc(r->a, e->nargs * sizeof *args);
+        for (size_t i = 0; i < e->nargs; i++) {
+            args[i] = tpl_eval(r, e->args[i]);
+            if (r->failed) return NULL;
+            if (!args[i]) args[i] = value_null();
+        }
+        value *v = obj->u.obj.cls->call(obj->u.obj.self, php_str(r, key, NULL), args, e->nargs, r->a);
+        if (v) {
+            *defined = true;
+            return v;
+        }
+        args_done = true;
+    }
     value *v = attribute(r, obj, key);
     if (v) {
         *defined = true;
-        if (e->is_call) /* a.b(args) on data: the arguments are evaluated but unused */
+        if (e->is_call && !args_done) /* a.b(args) on data: the arguments are evaluated but unused */
             for (size_t i = 0; i < e->nargs && !r->failed; i++) tpl_eval(r, e->args[i]);
         return v;
     }
@@ -332,7 +348,7 @@ typedef struct closure {
     frame *scope; /* the variables it was made with */
 } closure;
 
-static const value_class arrow_class = {"arrow function", NULL, NULL, NULL};
+static const value_class arrow_class = {"arrow function", NULL, NULL, NULL, NULL};
 
 value *tpl_call_arrow(render *r, const expr *at, value *fn, value **args, size_t nargs)
 {

@@ -110,10 +110,12 @@ static void render_cache(render *r, const tnode *n)
     tpl_render_nodes(r, &n->body);
     tpl_pop_frame(r, f);
     size_t len = r->out->len - start;
-    if (r->failed || memchr(r->out->s + start, 0, len)) return;
+    /* An empty output may have no buffer at all (s is NULL). */
+    const char *made = len ? r->out->s + start : "";
+    if (r->failed || memchr(made, 0, len)) return;
     pthread_mutex_lock(&env->lock);
     if (!strmap_get(&env->fragments, k) && env->fragment_bytes + klen + len <= MAX_FRAGMENT_BYTES) {
-        strmap_put(&env->fragments, xstrdup(k), xstrndup(r->out->s + start, len));
+        strmap_put(&env->fragments, xstrdup(k), xstrndup(made, len));
         env->fragment_bytes += klen + len;
     }
     pthread_mutex_unlock(&env->lock);
@@ -175,7 +177,7 @@ static value *context_get(void *self, const char *key, arena *a)
     return found ? (v ? v : value_null()) : NULL;
 }
 
-static const value_class context_class = {"context", context_get, NULL, NULL};
+static const value_class context_class = {"context", context_get, NULL, NULL, NULL};
 
 value *tpl_context_value(render *r)
 {
@@ -204,7 +206,7 @@ static value *loop_get(void *self, const char *key, arena *a)
     return NULL;
 }
 
-static const value_class loop_class = {"loop", loop_get, NULL, NULL};
+static const value_class loop_class = {"loop", loop_get, NULL, NULL, NULL};
 
 static value *loop_key(render *r, const value_pair *p)
 {
