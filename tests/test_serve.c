@@ -1214,6 +1214,72 @@ TEST(rebuild_reuses_compressed_forms_of_unchanged_files)
     snapshot_unref(s);
 }
 
+/* A first build past its budget stores the rest gzip-only (quick);
+ * snapshot_compress_fully gives a snapshot with those compressed fully,
+ * same content and validators, the others shared as they are. */
+static bool never_stop(void *ctx)
+{
+    (void)ctx;
+    return false;
+}
+
+static bool stop_now(void *ctx)
+{
+    (void)ctx;
+    return true;
+}
+
+TEST(quick_first_snapshot_is_compressed_fully_later_with_the_same_content)
+{
+    char *a = news_page("A"), *b = news_page("B");
+    snapshot *s = snapshot_new(NULL);
+    snapshot_set_quick_after(s, strlen(a)); /* the first page fully, the next quickly */
+    output_put(snapshot_output(s), "kk/news/index.html", a, strlen(a), 1700000000);
+    output_put(snapshot_output(s), "ru/news/index.html", b, strlen(b), 1700000001);
+    output_put(snapshot_output(s), "media/p.jpg", photo, sizeof photo, 1700000002);
+    CHECK(snapshot_has_quick(s));
+    const resource *full = snapshot_find(s, "kk/news/index.html", strlen("kk/news/index.html"));
+    const resource *quick = snapshot_find(s, "ru/news/index.html", strlen("ru/news/index.html"));
+    const resource *jpg = snapshot_find(s, "media/p.jpg", strlen("media/p.jpg"));
+    CHECK(full && !full->is_quick && full->body[ENCODING_BROTLI] && full->body[ENCODING_GZIP]);
+    CHECK(quick && quick->is_quick && !quick->body[ENCODING_BROTLI] && quick->body[ENCODING_GZIP]);
+    CHECK(jpg && !jpg->is_quick);
+    size_t n = 0;
+    char *plain = quick ? gunzip(quick->body[ENCODING_GZIP], quick->len[ENCODING_GZIP], &n) : NULL;
+    CHECK(plain && n == strlen(b) && memcmp(plain, b, n) == 0);
+    free(plain);
+    CHECK(snapshot_compress_fully(s, stop_now, NULL) == NULL); /* asked to stop: nothing made */
+
+    snapshot *t = snapshot_compress_fully(s, never_stop, NULL);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(!snapshot_has_quick(t));
+        const resource *r = snapshot_find(t, "ru/news/index.html", strlen("ru/news/index.html"));
+        CHECK(r && !r->is_quick && r->body[ENCODING_BROTLI] && quick && strcmp(r->etag, quick->etag) == 0 &&
+              r->mtime == quick->mtime && r->len[ENCODING_GZIP] < quick->len[ENCODING_GZIP]);
+        plain = r ? unbrotli(r->body[ENCODING_BROTLI], r->len[ENCODING_BROTLI], &n) : NULL;
+        CHECK(plain && n == strlen(b) && memcmp(plain, b, n) == 0);
+        free(plain);
+        CHECK(snapshot_find(t, "kk/news/index.html", strlen("kk/news/index.html")) == full); /* shared */
+        CHECK(snapshot_find(t, "media/p.jpg", strlen("media/p.jpg")) == jpg);
+        CHECK(snapshot_count(t) == snapshot_count(s));
+        CHECK(snapshot_compress_fully(t, never_stop, NULL) == NULL); /* nothing left to do */
+        snapshot_unref(s);
+        s = NULL;
+        r = snapshot_find(t, "ru/news/index.html", strlen("ru/news/index.html"));
+        CHECK(r && strcmp(resource_body(r, ENCODING_IDENTITY), b) == 0); /* t stands alone */
+        snapshot_unref(t);
+    }
+    snapshot_unref(s);
+    /* Without a budget nothing is quick, however much is put. */
+    s = snapshot_new(NULL);
+    output_put(snapshot_output(s), "ru/news/index.html", b, strlen(b), 0);
+    CHECK(!snapshot_has_quick(s));
+    snapshot_unref(s);
+    free(a);
+    free(b);
+}
+
 #define BIG_SIZE (32u << 20)
 
 static snapshot *big_site(void *ctx, time_t now, time_t *next_change, diag_list *d)

@@ -34,13 +34,16 @@ static void write_file(const char *dir, const char *rel, const char *text)
     free(p);
 }
 
-static bool start_site(running *r, const char *const files[][2])
+/* As `folio serve` starts; first_full_bytes as in serve_options (0:
+ * the default). */
+static bool start_site_with(running *r, const char *const files[][2], size_t first_full_bytes)
 {
     memset(r, 0, sizeof *r);
     r->dir = sitefix_make(files);
     r->site.dir = r->dir;
     r->site.serve.quiet = true;
     r->site.serve.port = 0;
+    r->site.serve.first_full_bytes = first_full_bytes;
     diag_list d;
     diag_init(&d);
     time_t next = 0;
@@ -61,9 +64,12 @@ static bool start_site(running *r, const char *const files[][2])
     wo.ctx = &r->site;
     wo.next_change = next;
     wo.messages = fopen("/dev/null", "w");
+    wo.compress_fully = snapshot_has_quick(s);
     r->w = watch_start(&wo, r->srv);
     return r->w != NULL;
 }
+
+static bool start_site(running *r, const char *const files[][2]) { return start_site_with(r, files, 0); }
 
 static void stop_site(running *r)
 {
@@ -102,6 +108,53 @@ static const char *const news_site[][2] = {
     {"pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\n---\nТекст версии один.\n"},
     {"pages/01.news/02.second/item.ru.md", "---\ntitle: Вторая новость\n---\nДругая новость.\n"},
     {NULL, NULL}};
+
+/* The first build of a big site is served before all of it is
+ * compressed with brotli: past serve_options.first_full_bytes pages are
+ * stored gzip-only, then compressed fully in the background, the same
+ * page throughout. A small site is whole within the default. */
+TEST(big_first_build_is_served_at_once_and_compressed_fully_in_the_background)
+{
+    running r;
+    CHECK(start_site_with(&r, news_site, 1));
+    reply a;
+    CHECK_INT(http_get(r.port, "/ru/news/first/", "Accept-Encoding: br, gzip\r\n", &a), 0);
+    CHECK_INT(a.status, 200);
+    /* gzip while quick, br once compressed fully: either may be seen */
+    const char *enc = hdr(&a, "Content-Encoding");
+    CHECK(enc && (!strcmp(enc, "gzip") || !strcmp(enc, "br")));
+    double took = -1, t0 = now_ms();
+    while (now_ms() - t0 < 5000) {
+        reply b;
+        if (http_get(r.port, "/ru/news/first/", "Accept-Encoding: br\r\n", &b) == 0) {
+            const char *e = hdr(&b, "Content-Encoding");
+            bool is_br = b.status == 200 && e && !strcmp(e, "br");
+            reply_free(&b);
+            if (is_br) {
+                took = now_ms() - t0;
+                break;
+            }
+        }
+        usleep(10000);
+    }
+    CHECK(took >= 0);
+    reply c;
+    CHECK_INT(http_get(r.port, "/ru/news/first/", NULL, &c), 0);
+    CHECK_CONTAINS(buf_cstr(&c.body), "Текст версии один.");
+    reply_free(&c);
+    reply_free(&a);
+    /* and the site still follows edits afterwards */
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\n---\nНовый текст.\n");
+    CHECK(wait_for(r.port, "/ru/news/first/", "Новый текст.", 3000) >= 0);
+    stop_site(&r);
+
+    CHECK(start_site(&r, news_site));
+    CHECK_INT(http_get(r.port, "/ru/news/first/", "Accept-Encoding: br\r\n", &a), 0);
+    enc = hdr(&a, "Content-Encoding");
+    CHECK(enc && !strcmp(enc, "br")); /* at once */
+    reply_free(&a);
+    stop_site(&r);
+}
 
 TEST(post_edited_on_disk_is_served_changed_within_one_second)
 {

@@ -1109,11 +1109,17 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
         return 1;
     }
     size_t nfiles = snapshot_count(first);
+    bool is_quick = snapshot_has_quick(first);
     server_swap(srv, first);
     fprintf(stderr, "folio: serving %zu files on %s%s\n", nfiles, url, opt->dev ? " (live reload)" : "");
+    if (is_quick) fprintf(stderr, "folio: compressing the rest of the site fully in the background\n");
 
-    watch_options wo = {
-        .site_dir = opt->site_dir, .rebuild = rebuild, .update = update, .ctx = ctx, .next_change = next_change};
+    watch_options wo = {.site_dir = opt->site_dir,
+                        .rebuild = rebuild,
+                        .update = update,
+                        .ctx = ctx,
+                        .next_change = next_change,
+                        .compress_fully = is_quick};
     watcher *w = watch_start(&wo, srv);
     int sig = 0;
     sigwait(&stop_signals, &sig);

@@ -64,6 +64,9 @@ typedef struct serve_options {
     unsigned request_seconds;  /* a request's headers must all arrive within this time of
                                   the connection opening or the previous answer, however
                                   slowly they drip in (slow loris); 0 = 30 */
+    size_t first_full_bytes;   /* the first build compresses this much fully and the rest
+                                  quickly, to answer sooner, then a second build in the
+                                  background compresses the rest fully; 0 = 64 MB */
 } serve_options;
 
 typedef struct server server;

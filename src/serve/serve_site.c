@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How much of the first build's pages is compressed with gzip and brotli
+ * before the rest goes the quick way (serve_options.first_full_bytes):
+ * a site of a few thousand pages is whole within it. */
+#define FIRST_FULL_BYTES ((size_t)64 << 20)
+
 static bool was_broken(const serve_site *site, const char *path)
 {
     for (size_t i = 0; i < site->nerror_paths; i++)
@@ -53,6 +58,13 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
 {
     serve_site *site = ctx;
     snapshot *s = serve_snapshot_new(&site->serve);
+    bool is_first = !site->has_built;
+    if (is_first) snapshot_set_quick_after(s, site->serve.first_full_bytes ? site->serve.first_full_bytes : FIRST_FULL_BYTES);
+    /* What the last build kept is replaced by this build's, or dropped
+     * if this one fails: let it go now rather than hold two site models
+     * at the peak of the build. */
+    build_state_free(site->state);
+    site->state = NULL;
     build_options bo = {0};
     bo.site_dir = site->dir;
     bo.base_url = site->base_url;
@@ -61,17 +73,14 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     size_t first = d->len;
     build_state *state = NULL;
     if (build_site_keep(&bo, snapshot_output(s), d, &res, &state) != 0 || !accept_errors(site, d, first)) {
-        build_state_free(state);
-        snapshot_unref(s);
         /* The files now differ from what the kept state was loaded from in
          * ways only a full build sees (this one's valid changes elsewhere):
-         * updating that state would serve a mix. Full builds until one
-         * is accepted. */
-        build_state_free(site->state);
-        site->state = NULL;
+         * updating that state would serve a mix, so none is kept (above).
+         * Full builds until one is accepted. */
+        build_state_free(state);
+        snapshot_unref(s);
         return NULL;
     }
-    build_state_free(site->state);
     site->state = state;
     site->next_change = res.next_change;
     const char *langs[32];

@@ -26,6 +26,8 @@
 #define MAX_FILE_SIZE ((size_t)1 << 30)   /* media larger than 1 GiB is refused */
 #define MIN_COMPRESS_SIZE 128             /* smaller bodies gain nothing */
 #define BROTLI_QUALITY 5                  /* near q9 ratios on HTML at a speed a live rebuild of many pages can afford */
+#define GZIP_LEVEL 6
+#define GZIP_QUICK_LEVEL 1                /* snapshot_set_quick_after */
 #define MAX_DIR_DEPTH 32
 #define DEFAULT_INFLATED_BUDGET ((size_t)64 << 20)
 #define LANGUAGES_MANIFEST "_folio/languages"
@@ -44,6 +46,10 @@ struct snapshot {
     char *dev_script;
     void (*cache_free)(void *);
     snapshot *base; /* unchanged files copy their compressed forms from here */
+    bool has_quick_budget;
+    size_t full_budget;         /* compressible bytes compressed fully; the rest quickly */
+    atomic_size_t full_used;
+    atomic_bool has_quick;      /* a resource was compressed quickly */
 };
 
 static atomic_ulong next_generation = 1;
@@ -181,11 +187,11 @@ static void format_http_date(char out[32], time_t t)
 
 /* ---- compression ---- */
 
-static unsigned char *gzip_compress(const void *data, size_t len, size_t *out_len)
+static unsigned char *gzip_compress(const void *data, size_t len, int level, size_t *out_len)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
     size_t cap = deflateBound(&z, len);
     unsigned char *out = xmalloc(cap);
     z.next_in = (unsigned char *)data;
@@ -410,11 +416,14 @@ static size_t body_close_offset(const char *html, size_t len)
     return len;
 }
 
-static resource *resource_make_file(const snapshot *s, const char *path, const void *data, size_t len, time_t mtime)
+/* A file's resource; has_script: data is a page already given the
+ * live-reload script (recompressing a stored page). */
+static resource *resource_make_file(snapshot *s, const char *path, const void *data, size_t len, time_t mtime,
+                                    bool has_script)
 {
     int ct = content_type_index(path);
     buf injected = BUF_INIT;
-    if (s->dev_script && ct >= 0 && strncmp(content_types[ct].type, "text/html", 9) == 0) {
+    if (s->dev_script && !has_script && ct >= 0 && strncmp(content_types[ct].type, "text/html", 9) == 0) {
         size_t at = body_close_offset(data, len);
         buf_add(&injected, data, at);
         buf_puts(&injected, s->dev_script);
@@ -427,7 +436,9 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     unsigned char *gz = NULL, *br = NULL;
     size_t gz_len = 0, br_len = 0;
     const resource *same = s->base ? snapshot_find(s->base, path, strlen(path)) : NULL;
-    if (same && !same->redirect_status && same->len[ENCODING_IDENTITY] == len && strcmp(same->etag, etag) == 0) {
+    bool is_quick = false;
+    if (same && !same->redirect_status && !same->is_quick && same->len[ENCODING_IDENTITY] == len &&
+        strcmp(same->etag, etag) == 0) {
         /* Unchanged since the snapshot being served: copy, do not recompress. */
         if (same->body[ENCODING_GZIP]) {
             gz_len = same->len[ENCODING_GZIP];
@@ -440,16 +451,18 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
             memcpy(br, same->body[ENCODING_BROTLI], br_len);
         }
     } else if (ct >= 0 && content_types[ct].compressible && len >= MIN_COMPRESS_SIZE) {
-        gz = gzip_compress(data, len, &gz_len);
+        is_quick = s->has_quick_budget && atomic_fetch_add(&s->full_used, len) + len > s->full_budget;
+        gz = gzip_compress(data, len, is_quick ? GZIP_QUICK_LEVEL : GZIP_LEVEL, &gz_len);
         if (gz && !worth_keeping(gz_len, len)) {
             free(gz);
             gz = NULL;
         }
-        br = brotli_compress(data, len, &br_len);
+        br = is_quick ? NULL : brotli_compress(data, len, &br_len);
         if (br && !worth_keeping(br_len, len)) {
             free(br);
             br = NULL;
         }
+        if (is_quick) atomic_store(&s->has_quick, true);
     }
     if (!gz) gz_len = 0;
     if (!br) br_len = 0;
@@ -486,6 +499,7 @@ static resource *resource_make_file(const snapshot *s, const char *path, const v
     free(gz);
     free(br);
     r->content_type = ct < 0 ? "application/octet-stream" : content_types[ct].type;
+    r->is_quick = is_quick;
     memcpy(r->etag, etag, sizeof etag);
     /* Without a time from the build, unchanged content keeps the time it
      * was first published, so Last-Modified does not move on every rebuild. */
@@ -575,7 +589,7 @@ static int snapshot_put(output *o, const char *path, const void *data, size_t le
         parse_redirects_manifest(s, data, len);
         return 0;
     }
-    table_insert(s, resource_make_file(s, path, data, len, mtime));
+    table_insert(s, resource_make_file(s, path, data, len, mtime, false));
     return 0;
 }
 
@@ -616,6 +630,17 @@ snapshot *snapshot_new(const char *dev_reload_script)
     pthread_mutex_init(&s->lock, NULL);
     s->dev_script = dev_reload_script ? xstrdup(dev_reload_script) : NULL;
     return s;
+}
+
+void snapshot_set_quick_after(snapshot *s, size_t bytes)
+{
+    s->has_quick_budget = true;
+    s->full_budget = bytes;
+}
+
+bool snapshot_has_quick(const snapshot *s)
+{
+    return atomic_load(&s->has_quick);
 }
 
 output *snapshot_output(snapshot *s)
@@ -710,6 +735,27 @@ snapshot *snapshot_derive(snapshot *previous)
     s->count = previous->count;
     s->bytes = previous->bytes;
     snapshot_reuse_from(s, previous);
+    return s;
+}
+
+snapshot *snapshot_compress_fully(snapshot *previous, bool (*should_stop)(void *), void *ctx)
+{
+    if (!snapshot_has_quick(previous)) return NULL;
+    snapshot *s = snapshot_derive(previous);
+    size_t pos = 0, done = 0;
+    const resource *r;
+    while ((r = snapshot_next(previous, &pos))) {
+        if (!r->is_quick) continue;
+        if (done++ % 256 == 0 && should_stop && should_stop(ctx)) {
+            snapshot_unref(s);
+            return NULL;
+        }
+        char *plain = resource_inflate(r);
+        if (!plain) continue; /* kept as it is */
+        /* previous, s's base, holds r quick: it is compressed anew */
+        table_insert(s, resource_make_file(s, r->path, plain, r->len[ENCODING_IDENTITY], r->mtime, true));
+        free(plain);
+    }
     return s;
 }
 

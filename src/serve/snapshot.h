@@ -55,6 +55,7 @@ typedef struct resource {
     _Atomic(void *) cache[ENCODING_COUNT];
     _Atomic(char *) inflated; /* the identity form, once made from gzip */
     atomic_int holders;       /* snapshots holding r (private: see snapshot_derive) */
+    bool is_quick;            /* compressed the fast way only (snapshot_set_quick_after) */
 } resource;
 
 /* The bytes of r in encoding e (len[e] of them), or NULL when that
@@ -76,6 +77,20 @@ void resource_set_inflated_budget(size_t bytes);
  * NULL, is inserted before </body> of every HTML page put (the live reload
  * of `folio serve --dev`); it is copied. Never fails (aborts on OOM). */
 snapshot *snapshot_new(const char *dev_reload_script);
+/* Compress the first `bytes` of compressible content put into s as usual
+ * (gzip and brotli) and the rest the fast way: gzip at its quickest level
+ * and no brotli, several times faster. A big site's first build is then
+ * served seconds sooner; snapshot_has_quick() tells that some files were
+ * stored so, and a later snapshot that reuses s (snapshot_reuse_from)
+ * compresses them again properly instead of copying them. Call before
+ * any put. */
+void snapshot_set_quick_after(snapshot *s, size_t bytes);
+bool snapshot_has_quick(const snapshot *s);
+/* A snapshot like previous whose quickly compressed files are compressed
+ * fully (the other files are shared, as with snapshot_derive); NULL when
+ * previous has none, or when should_stop(ctx), asked now and then, says
+ * so. Content, ETag and Last-Modified are unchanged. */
+snapshot *snapshot_compress_fully(snapshot *previous, bool (*should_stop)(void *), void *ctx);
 
 /* The output backend writing into s (valid as long as s). */
 output *snapshot_output(snapshot *s);

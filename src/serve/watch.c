@@ -188,9 +188,32 @@ static bool drain_events(watcher *w)
     return relevant;
 }
 
+static bool is_stopping(void *arg)
+{
+    watcher *w = arg;
+    struct pollfd p = {w->stop_fd, POLLIN, 0};
+    return poll(&p, 1, 0) > 0;
+}
+
+/* The first build of a big site was served partly compressed the quick
+ * way; compress the rest fully while it is online. Changes meanwhile wait
+ * in the kernel's queue and are taken up after. */
+static void compress_fully(watcher *w)
+{
+    snapshot *serving = server_snapshot(w->srv);
+    snapshot *s = snapshot_compress_fully(serving, is_stopping, w);
+    snapshot_unref(serving);
+    if (!s) return;
+    server_swap(w->srv, s);
+    fprintf(w->opt.messages, "folio: the whole site is compressed fully\n");
+    fflush(w->opt.messages);
+    malloc_trim(0);
+}
+
 static void *watch_thread(void *arg)
 {
     watcher *w = arg;
+    if (w->opt.compress_fully) compress_fully(w);
     long long pending_since = 0, quiet_deadline = 0;
     for (;;) {
         long long now = now_ms();

@@ -27,6 +27,11 @@ typedef struct watch_options {
     time_t next_change;     /* from the build already being served; 0 = none */
     int debounce_ms;        /* quiet time before rebuilding; 0 = 20 */
     FILE *messages;         /* rebuild errors and notes; NULL = stderr */
+    /* Before anything else, replace the snapshot being served by one with
+     * its quickly compressed files compressed fully (snapshot_compress_fully):
+     * the first build of a big site is served that way (serve_options.
+     * first_full_bytes). */
+    bool compress_fully;
 } watch_options;
 
 typedef struct watcher watcher;
