@@ -623,6 +623,51 @@ TEST(theme_files_linking_out_of_the_theme_folder_are_not_read)
     cleanup(site, out, &d);
 }
 
+/* The same for configuration and translations: a config file that is a
+ * link out of user/ is an error naming it and is not read (its text
+ * reaches no page and no message); a link inside user/ is read. */
+TEST(config_files_linking_out_of_the_site_are_not_read)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"config/shared/site.ru.yaml", "title: ОБЩИЙ-ЗАГОЛОВОК\n"},
+        HOME_PAGE,
+        {"pages/01.home/default.en.md", "---\ntitle: Home\n---\nHOME\n"},
+        {NULL, NULL}};
+    char *site = sitefix_make(files);
+    static const char *const outside_files[][2] = {{"secret.yaml", "title: TOP-SECRET-TEXT\nREAD_MORE: TOP-SECRET-TEXT\n"},
+                                                   {NULL, NULL}};
+    char *outside = sitefix_make(outside_files);
+    char *secret = path_join(outside, "secret.yaml");
+    char *site_en = path_join(site, "config/site.en.yaml");
+    char *site_ru = path_join(site, "config/site.ru.yaml");
+    char *strings = path_join(site, "languages/en.yaml");
+    char *langdir = path_join(site, "languages");
+    CHECK(dir_make(langdir) == 0);
+    CHECK(symlink(secret, site_en) == 0);           /* outside: not read */
+    CHECK(symlink(secret, strings) == 0);           /* outside: not read */
+    CHECK(symlink("shared/site.ru.yaml", site_ru) == 0); /* inside: read */
+    diag_list d;
+    char *out = build(site, &d, NULL);
+    CHECK(home_built(out));
+    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.en.yaml", 0, "outside the site"));
+    CHECK(has_diag_at(&d, DIAG_ERROR, "languages/en.yaml", 0, "outside the site"));
+    for (size_t i = 0; i < d.len; i++) CHECK(!strstr(d.items[i].msg, "TOP-SECRET"));
+    char *en = read_out(out, "en/index.html", NULL);
+    char *ru = read_out(out, "ru/index.html", NULL);
+    CHECK(en && !strstr(en, "TOP-SECRET-TEXT"));
+    CHECK(ru && strstr(ru, "ОБЩИЙ-ЗАГОЛОВОК"));
+    free(en);
+    free(ru);
+    free(site_en);
+    free(site_ru);
+    free(strings);
+    free(langdir);
+    free(secret);
+    sitefix_remove(outside);
+    cleanup(site, out, &d);
+}
+
 /* A theme template that includes itself: the engine's depth limit makes
  * it an error naming the template, not a stack overflow; pages using
  * other templates build. */

@@ -37,7 +37,7 @@ void check_config(check_run *r)
 {
     const site *s = r->s;
     char *path = path_join(s->user_dir, "config/system.yaml");
-    char *text = file_read(path, NULL, 1 << 20);
+    char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20); /* as the loader read it */
     if (!text) { /* no file (Grav's defaults), or the loader said why */
         free(path);
         return;

@@ -59,11 +59,28 @@ typedef struct loader {
 
 /* ---- configuration ---------------------------------------------------- */
 
-static value *load_optional_yaml(site *s, const char *dir, const char *name, diag_list *d)
+#define CONFIG_MAX_FILE (16 * 1024 * 1024)
+
+/* A configuration or translation file, rel to user/; NULL when there is
+ * none. It is read beneath user/ (openat2 RESOLVE_BENEATH): a symbolic
+ * link may point elsewhere inside the site, never out of it, so a link
+ * committed into the site cannot bring another file's text into pages
+ * or messages. */
+static value *load_optional_yaml(site *s, const char *rel, diag_list *d)
 {
-    char *path = path_join(dir, name);
+    size_t len;
+    char *text = file_read_beneath(s->user_dir, rel, &len, CONFIG_MAX_FILE);
+    if (!text && errno == ENOENT) return NULL;
+    char *path = path_join(s->user_dir, rel);
     value *v = NULL;
-    if (path_exists(path)) v = yaml_load_file(&s->arena, path, d);
+    if (!text) {
+        bool is_outside = errno == EXDEV || errno == ELOOP;
+        diag_add(d, DIAG_ERROR, path, 0, 0, is_outside ? "symbolic link leading outside the site: not read" : "cannot read: %s",
+                 strerror(errno));
+    } else {
+        v = yaml_load(&s->arena, text, len, path, 0, d);
+        free(text);
+    }
     free(path);
     if (v && v->kind != V_MAP) v = NULL;
     return v;
@@ -150,25 +167,23 @@ static void load_config(site *s, diag_list *d)
                                 "  alias: /home\n"
                                 "timezone: ''\n";
     s->system = yaml_load(&s->arena, defaults_yaml, strlen(defaults_yaml), "defaults", 0, d);
-    char *cfgdir = path_join(s->user_dir, "config");
-    value *sys = load_optional_yaml(s, cfgdir, "system.yaml", d);
+    value *sys = load_optional_yaml(s, "config/system.yaml", d);
     if (sys) value_merge_into(&s->arena, s->system, sys);
     setup_languages(s, d);
 
-    value *site_cfg = load_optional_yaml(s, cfgdir, "site.yaml", d);
+    value *site_cfg = load_optional_yaml(s, "config/site.yaml", d);
     if (!site_cfg) site_cfg = value_map(&s->arena);
-    char *langdir = path_join(s->user_dir, "languages");
-    value *all_strings = load_optional_yaml(s, s->user_dir, "languages.yaml", d);
+    value *all_strings = load_optional_yaml(s, "languages.yaml", d);
     for (int l = 0; l < s->nlangs; l++) {
         char name[80];
-        snprintf(name, sizeof name, "site.%s.yaml", s->langs[l]);
-        value *per = load_optional_yaml(s, cfgdir, name, d);
+        snprintf(name, sizeof name, "config/site.%s.yaml", s->langs[l]);
+        value *per = load_optional_yaml(s, name, d);
         value *merged = value_copy(&s->arena, site_cfg);
         if (per) value_merge_into(&s->arena, merged, per);
         s->config[l] = merged;
 
-        snprintf(name, sizeof name, "%s.yaml", s->langs[l]);
-        value *str = load_optional_yaml(s, langdir, name, d);
+        snprintf(name, sizeof name, "languages/%s.yaml", s->langs[l]);
+        value *str = load_optional_yaml(s, name, d);
         /* Grav accepts both "KEY: text" and "<lang>: {KEY: text}". */
         if (str && str->u.map.len == 1 && !strcmp(str->u.map.items[0].key, s->langs[l]) &&
             str->u.map.items[0].val->kind == V_MAP)
@@ -179,8 +194,6 @@ static void load_config(site *s, diag_list *d)
         }
         s->strings[l] = str ? str : value_map(&s->arena);
     }
-    free(langdir);
-    free(cfgdir);
 
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
@@ -189,7 +202,7 @@ static void load_config(site *s, diag_list *d)
     s->timezone = value_path_str(s->system, "timezone", "");
     if (s->timezone && *s->timezone && date_set_timezone(s->timezone) < 0) {
         char *p = path_join(s->user_dir, "config/system.yaml");
-        char *text = file_read(p, NULL, 1 << 20);
+        char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20);
         diag_add(d, DIAG_ERROR, p, text ? yaml_key_line(text, "timezone") : 0, 1,
                  "unknown timezone '%s' (a name from the tz database, like Asia/Almaty)", s->timezone);
         free(text);
