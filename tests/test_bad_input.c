@@ -635,8 +635,8 @@ TEST(config_files_linking_out_of_the_site_are_not_read)
         {"pages/01.home/default.en.md", "---\ntitle: Home\n---\nHOME\n"},
         {NULL, NULL}};
     char *site = sitefix_make(files);
-    static const char *const outside_files[][2] = {{"secret.yaml", "title: TOP-SECRET-TEXT\nREAD_MORE: TOP-SECRET-TEXT\n"},
-                                                   {NULL, NULL}};
+    static const char *const outside_files[][2] = {
+        {"secret.yaml", "title: TOP-SECRET-TEXT\nREAD_MORE: TOP-SECRET-TEXT\n"}, {NULL, NULL}};
     char *outside = sitefix_make(outside_files);
     char *secret = path_join(outside, "secret.yaml");
     char *site_en = path_join(site, "config/site.en.yaml");

@@ -144,7 +144,8 @@ TEST(big_first_build_is_served_at_once_and_compressed_fully_in_the_background)
     reply_free(&c);
     reply_free(&a);
     /* and the site still follows edits afterwards */
-    write_file(r.dir, "pages/01.news/01.first/item.ru.md", "---\ntitle: Первая новость\n---\nНовый текст.\n");
+    write_file(r.dir, "pages/01.news/01.first/item.ru.md",
+               "---\ntitle: Первая новость\n---\nНовый текст.\n");
     CHECK(wait_for(r.port, "/ru/news/first/", "Новый текст.", 3000) >= 0);
     stop_site(&r);
 

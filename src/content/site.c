@@ -75,8 +75,8 @@ static value *load_optional_yaml(site *s, const char *rel, diag_list *d)
     value *v = NULL;
     if (!text) {
         bool is_outside = errno == EXDEV || errno == ELOOP;
-        diag_add(d, DIAG_ERROR, path, 0, 0, is_outside ? "symbolic link leading outside the site: not read" : "cannot read: %s",
-                 strerror(errno));
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 is_outside ? "symbolic link leading outside the site: not read" : "cannot read: %s", strerror(errno));
     } else {
         v = yaml_load(&s->arena, text, len, path, 0, d);
         free(text);

@@ -59,7 +59,8 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     serve_site *site = ctx;
     snapshot *s = serve_snapshot_new(&site->serve);
     bool is_first = !site->has_built;
-    if (is_first) snapshot_set_quick_after(s, site->serve.first_full_bytes ? site->serve.first_full_bytes : FIRST_FULL_BYTES);
+    size_t budget = site->serve.first_full_bytes ? site->serve.first_full_bytes : FIRST_FULL_BYTES;
+    if (is_first) snapshot_set_quick_after(s, budget);
     /* What the last build kept is replaced by this build's, or dropped
      * if this one fails: let it go now rather than hold two site models
      * at the peak of the build. */
