@@ -711,6 +711,49 @@ TEST(templates_find_pages_by_route_in_their_language)
     sitefix_remove(dir);
 }
 
+/* Pages are rendered side by side, so a post showing its neighbour's
+ * summary may come before that summary is made: such a post is rendered
+ * again once all are made, and shows it in every build, as do list pages.
+ * A {% cache %} fragment is never kept from the first, unfinished try. */
+TEST(other_pages_summaries_are_shown_the_same_in_every_build)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n"
+                                 "    by: folder\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: A\n---\nSUMMARY-A\n\n===\n\nREST-A\n"},
+        {"pages/01.news/02.b/item.md", "---\ntitle: B\n---\nSUMMARY-B\n\n===\n\nREST-B\n"},
+        {"pages/01.news/03.c/item.md", "---\ntitle: C\n---\nSUMMARY-C\n\n===\n\nREST-C\n"},
+        {"themes/folio/templates/item.html.twig",
+         "<p id=own>{{ page.summary|striptags|trim }}</p>"
+         "<p id=others>[{{ page.prev.summary|striptags|trim }}][{{ page.next.summary|striptags|trim }}]"
+         "[{{ pages.find('/news/a').summary|striptags|trim }}][{{ page.parent.children|first.content|striptags|trim }}]</p>"
+         "<p id=k>{% cache 'k' %}{{ pages.find('/news/c').summary|striptags|trim }}{% endcache %}</p>"},
+        {"themes/folio/templates/blog.html.twig",
+         "{% for p in page.children %}<p>{{ p.summary|striptags|trim }}</p>{% endfor %}"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    for (int round = 0; round < 3; round++) {
+        const char *out = fresh_out();
+        diag_list d;
+        CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+        CHECK_INT(d.errors, 0);
+        diag_free(&d);
+        char *b = read_out(out, "en/news/b/index.html");
+        CHECK(b && strstr(b, "<p id=own>SUMMARY-B</p>"));
+        CHECK(b && strstr(b, "<p id=others>[SUMMARY-A][SUMMARY-C][SUMMARY-A][SUMMARY-A]</p>"));
+        CHECK(b && strstr(b, "<p id=k>SUMMARY-C</p>"));
+        free(b);
+        char *a = read_out(out, "en/news/a/index.html");
+        CHECK(a && strstr(a, "<p id=k>SUMMARY-C</p>") && strstr(a, "REST-A")); /* its own content whole */
+        free(a);
+        char *list = read_out(out, "en/news/index.html");
+        CHECK(list && strstr(list, "<p>SUMMARY-A</p><p>SUMMARY-B</p><p>SUMMARY-C</p>"));
+        free(list);
+    }
+    sitefix_remove(dir);
+}
+
 /* Grav's modular pages: the sections (folders named "_hero", "_text")
  * are shown, in order.custom's order, inside their parent's page, each
  * through the site's modular/<name>.html.twig or as a plain section; they

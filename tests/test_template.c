@@ -938,6 +938,48 @@ TEST(cache_tag_renders_a_fragment_once_per_key)
               NULL, "|");
 }
 
+/* An object that gives a value it calls unfinished (self starts with
+ * "draft"): the render keeps no fragment made then. */
+static value *unfinished_get(void *self, const char *key, arena *a)
+{
+    if (strcmp(key, "text")) return NULL;
+    if (!strncmp((const char *)self, "draft", 5)) tpl_mark_provisional();
+    return value_cstr(a, (const char *)self);
+}
+
+static const value_class unfinished_class = {"unfinished", unfinished_get, NULL, NULL, NULL};
+
+static char *render_unfinished(tpl_env *env, const char *text)
+{
+    arena a = ARENA_INIT;
+    value *ctx = value_map(&a);
+    map_set(&a, ctx, "o", value_object(&a, &unfinished_class, (void *)text));
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    char *s = tpl_render(env, "main", ctx, &out, &d) == 0 ? xstrdup(buf_cstr(&out)) : NULL;
+    buf_free(&out);
+    diag_free(&d);
+    arena_free(&a);
+    return s;
+}
+
+TEST(cache_tag_keeps_no_fragment_from_a_provisional_render)
+{
+    static const char *const p[] = {"main", "{% cache 'f' %}{{ o.text }}{% endcache %}|{{ o.text }}", NULL};
+    tset t = {p};
+    tpl_env *env = tpl_env_new(load_pairs, &t);
+    char *a = render_unfinished(env, "draft one"), *b = render_unfinished(env, "final"),
+         *c = render_unfinished(env, "other");
+    CHECK_STR(a, "draft one|draft one");
+    CHECK_STR(b, "final|final"); /* the draft's fragment was not kept */
+    CHECK_STR(c, "final|other"); /* the final one was */
+    free(a);
+    free(b);
+    free(c);
+    tpl_env_free(env);
+}
+
 TEST(cache_tag_keys_and_options_are_checked)
 {
     static const struct {

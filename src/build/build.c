@@ -45,6 +45,11 @@ typedef struct build_ctx {
     size_t nlists;
     size_t *list_job_first;  /* prefix sums of pagination pages per list */
     size_t *content_order;   /* pass_content's jobs: indexes into s->versions */
+    /* Pages to render again once every summary is made (RENDER_AGAIN),
+     * with their content; guarded by lock. */
+    page_version **later;
+    char **later_content;
+    size_t nlater, later_cap;
     size_t pages_written;
     pthread_mutex_t lock;
 } build_ctx;
@@ -161,12 +166,38 @@ static void pass_content(void *ctx, int worker, size_t job)
         return;
     }
     buf html = BUF_INIT;
-    if (render_page(b->r, pv, buf_cstr(&content), 0, &html, b->d) == 0) {
+    rc = render_page(b->r, pv, buf_cstr(&content), 0, &html, b->d);
+    if (rc == 0) {
+        put_or_report(b, pv->out_path, html.s, html.len, pv->file);
+        count_page(b);
+    } else if (rc == RENDER_AGAIN) {
+        pthread_mutex_lock(&b->lock);
+        if (b->nlater == b->later_cap) {
+            b->later_cap = b->later_cap ? 2 * b->later_cap : 16;
+            b->later = xrealloc(b->later, b->later_cap * sizeof *b->later);
+            b->later_content = xrealloc(b->later_content, b->later_cap * sizeof *b->later_content);
+        }
+        b->later[b->nlater] = pv;
+        b->later_content[b->nlater++] = buf_detach(&content, NULL);
+        pthread_mutex_unlock(&b->lock);
+    }
+    buf_free(&html);
+    buf_free(&content);
+}
+
+/* A page that shows other pages' summaries, now that all are made. */
+static void pass_later(void *ctx, int worker, size_t i)
+{
+    build_ctx *b = ctx;
+    (void)worker;
+    page_version *pv = b->later[i];
+    buf html = BUF_INIT;
+    if (render_page(b->r, pv, b->later_content[i], 0, &html, b->d) == 0) {
         put_or_report(b, pv->out_path, html.s, html.len, pv->file);
         count_page(b);
     }
     buf_free(&html);
-    buf_free(&content);
+    free(b->later_content[i]);
 }
 
 static size_t list_pages_of(const page_version *pv)
@@ -392,6 +423,10 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     phase("renderer", &t);
     parallel_for(s->nversions, threads, pass_content, &b);
     free(b.content_order);
+    renderer_summaries_made(b.r);
+    parallel_for(b.nlater, threads, pass_later, &b);
+    free(b.later);
+    free(b.later_content);
     phase("pages", &t);
 
     b.lists = xmalloc((s->nversions + 1) * sizeof *b.lists);

@@ -35,6 +35,7 @@ struct renderer {
     void *header_image_user;
     value *theme_strings; /* the theme's languages.yaml: {lang: {KEY: text}} */
     const char *base_url; /* absolute site URL without trailing slash, "" when unknown */
+    bool has_all_summaries; /* renderer_summaries_made */
     arena arena;
 };
 
@@ -44,6 +45,8 @@ typedef struct render_state {
     const page_version *current;
     const char *content_html;
     arena *a;
+    bool is_list;         /* a list page: every summary is made before lists are rendered */
+    bool needs_summaries; /* asked for a summary not made yet: render again later */
 } render_state;
 
 /* Attributes that cost a computation or a copy (description, JSON-LD,
@@ -249,11 +252,26 @@ static value *safe_ref(arena *a, const char *html)
 }
 
 /* The summary as plain text, for descriptions: computed once a render. */
+/* A page's summary: its own is made before the page is rendered, and
+ * lists are rendered once every summary is made. Other pages are rendered
+ * side by side, when a neighbour's summary may or may not be made yet: a
+ * page asking for one then is rendered again after every summary is made
+ * (render_page says so), or it would change from build to build. NULL
+ * for now in that case. */
+static const char *known_summary(render_state *st, const page_version *pv)
+{
+    if (pv == st->current || st->is_list || st->r->has_all_summaries) return pv->summary_html;
+    st->needs_summaries = true;
+    tpl_mark_provisional();
+    return NULL;
+}
+
 static const char *summary_text(page_obj *o)
 {
     if (!o->summary_text) {
         buf d = BUF_INIT;
-        const char *h = o->pv->summary_html ? o->pv->summary_html : "";
+        const char *h = known_summary(o->st, o->pv);
+        if (!h) h = "";
         seo_plain_text(h, strlen(h), SEO_DESCRIPTION_CHARS, &d);
         o->summary_text = arena_strndup(o->st->a, buf_cstr(&d), d.len);
         buf_free(&d);
@@ -278,10 +296,14 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     if (id == ATTR_CONTENT) {
         if (pv == st->current && st->content_html) return safe_ref(a, st->content_html);
         if (pv->module_html) return safe_ref(a, pv->module_html);
-        return safe_ref(a, pv->summary_html ? pv->summary_html : "");
+        const char *summary = known_summary(st, pv);
+        return safe_ref(a, summary ? summary : "");
     }
-    if (id == ATTR_SUMMARY) return safe_ref(a, pv->summary_html ? pv->summary_html : "");
-    if (id == ATTR_HAS_MORE) return value_bool(pv->has_more);
+    if (id == ATTR_SUMMARY) {
+        const char *summary = known_summary(st, pv);
+        return safe_ref(a, summary ? summary : "");
+    }
+    if (id == ATTR_HAS_MORE) return value_bool(known_summary(st, pv) && pv->has_more);
     if (id == ATTR_TEMPLATE) return site_str(a, pv->template_name);
     if (id == ATTR_LANG || id == ATTR_LANGUAGE) return value_cstr(a, s->langs[pv->lang]);
     if (id == ATTR_VISIBLE) return value_bool(pv->visible);
@@ -352,7 +374,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     }
     if (id == ATTR_IS_POST) return value_bool(seo_is_post(pv));
     if (id == ATTR_JSON_LD) {
-        const char *j = seo_json_ld(s, pv, st->r->base_url, pv->summary_html ? summary_text(o) : NULL, a);
+        const char *j = seo_json_ld(s, pv, st->r->base_url, known_summary(st, pv) ? summary_text(o) : NULL, a);
         return *j ? value_safe_str(a, j, strlen(j)) : value_null();
     }
     if (id == ATTR_TRANSLATIONS) {
@@ -578,6 +600,11 @@ static void load_assets(renderer *r)
 void renderer_forget_fragments(renderer *r)
 {
     for (int l = 0; l < r->s->nlangs; l++) tpl_env_forget_fragments(r->env[l]);
+}
+
+void renderer_summaries_made(renderer *r)
+{
+    r->has_all_summaries = true;
 }
 
 void renderer_set_base_url(renderer *r, const char *base_url)
@@ -833,7 +860,17 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
                 diag_list *d)
 {
     arena a = ARENA_INIT;
-    render_state st = {r, pv, content_html, &a};
+    render_state st = {r, pv, content_html, &a, list_page != 0, false};
+    /* A render that may have to be done again reports into a list of its
+     * own, kept only if it is not. */
+    bool may_repeat = !r->has_all_summaries && !list_page;
+    diag_list mine;
+    diag_list *rd = d;
+    if (may_repeat) {
+        diag_init(&mine);
+        rd = &mine;
+    }
+    size_t start = out->len;
     /* The page is its content plus some 10 KB of frame: one allocation
      * instead of a series of doublings and copies. */
     buf_grow(out, (content_html ? strlen(content_html) : 0) + 16384);
@@ -862,15 +899,27 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
     /* No such template in the theme: Grav falls back to default. */
     if (!theme_has_page_template(r->s->user_dir, tname)) tname = "default";
     snprintf(name, sizeof name, "%s.html.twig", tname);
-    int rc = tpl_render(env, name, ctx, out, d);
+    int rc = tpl_render(env, name, ctx, out, rd);
     arena_free(&a);
+    if (may_repeat) {
+        if (st.needs_summaries) {
+            buf_truncate(out, start);
+            rc = RENDER_AGAIN;
+        } else {
+            for (size_t i = 0; i < mine.len; i++) {
+                const diag *x = &mine.items[i];
+                diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
+            }
+        }
+        diag_free(&mine);
+    }
     return rc;
 }
 
 int render_not_found(renderer *r, int lang, buf *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    render_state st = {r, NULL, NULL, &a};
+    render_state st = {r, NULL, NULL, &a, false, false};
     value *ctx = value_map(&a);
     map_set(&a, ctx, "site", site_for_page(&st, lang, NULL));
     map_set(&a, ctx, "lang", value_cstr(&a, r->s->langs[lang]));
@@ -882,7 +931,7 @@ int render_not_found(renderer *r, int lang, buf *out, diag_list *d)
 int render_content_twig(renderer *r, const page_version *pv, const char *text, size_t len, buf *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    render_state st = {r, pv, NULL, &a};
+    render_state st = {r, pv, NULL, &a, false, false};
     value *ctx = page_context(&st, pv);
     int rc = tpl_render_string(r->env[pv->lang], pv->file, text, len, ctx, out, d);
     arena_free(&a);

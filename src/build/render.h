@@ -46,12 +46,19 @@ void renderer_free(renderer *r);
 /* The site's absolute URL without a trailing slash (--base-url); the
  * default is site.yaml `url`. Templates see it as site.url. */
 void renderer_set_base_url(renderer *r, const char *base_url);
+/* Every page's summary is made: from now on no render_page returns
+ * RENDER_AGAIN. */
+void renderer_summaries_made(renderer *r);
 /* The site changed since the fragments of {% cache %} tags were made:
  * make them again when next met. */
 void renderer_forget_fragments(renderer *r);
 
 /* Render pv with its content HTML. For a list page, list_page is the
- * 1-based page of the list (1 for the list's own URL). Returns 0 or -1. */
+ * 1-based page of the list (1 for the list's own URL). Returns 0, -1, or
+ * RENDER_AGAIN when the page shows another page's summary before
+ * renderer_summaries_made: nothing is written or reported, and the page
+ * is to be rendered again after. */
+#define RENDER_AGAIN 1
 int render_page(renderer *r, const page_version *pv, const char *content_html, size_t list_page, buf *out,
                 diag_list *d);
 /* The "page not found" page of a language. */

@@ -196,15 +196,25 @@ int tpl_preload(tpl_env *env, const char *name, diag_list *d)
     return tpl_env_get(env, name, d, NULL, 0, 0) ? 0 : -1;
 }
 
+/* The render running on this thread, for tpl_mark_provisional. */
+static _Thread_local render *running;
+
+void tpl_mark_provisional(void)
+{
+    for (render *r = running; r; r = r->outer) r->is_provisional = true;
+}
+
 static int render_parsed(tpl_env *env, tpl *t, value *context, buf *out, diag_list *d)
 {
     arena a = ARENA_INIT;
-    render r = {.env = env, .a = &a, .d = d, .out = out, .cur = t};
+    render r = {.env = env, .a = &a, .d = d, .out = out, .cur = t, .outer = running};
+    running = &r;
     frame root = {.is_boundary = true};
     if (context && (context->kind == V_MAP || context->kind == V_OBJECT)) root.data = context;
     r.top = &root;
     size_t start = out->len;
     tpl_render_template(&r, t);
+    running = r.outer;
     arena_free(&a);
     if (r.failed) {
         buf_truncate(out, start);

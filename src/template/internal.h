@@ -314,6 +314,8 @@ struct render {
     size_t block_level;
     const char *block_name;
     const tpl *cur; /* template whose nodes are rendering, for errors */
+    bool is_provisional; /* tpl_mark_provisional: keep no {% cache %} fragment */
+    struct render *outer; /* the render this one runs inside, on this thread */
 };
 
 /* Report a runtime error at e (or the given template/line) and fail. */

@@ -112,7 +112,7 @@ static void render_cache(render *r, const tnode *n)
     size_t len = r->out->len - start;
     /* An empty output may have no buffer at all (s is NULL). */
     const char *made = len ? r->out->s + start : "";
-    if (r->failed || memchr(made, 0, len)) return;
+    if (r->failed || r->is_provisional || memchr(made, 0, len)) return;
     pthread_mutex_lock(&env->lock);
     if (!strmap_get(&env->fragments, k) && env->fragment_bytes + klen + len <= MAX_FRAGMENT_BYTES) {
         strmap_put(&env->fragments, xstrdup(k), xstrndup(made, len));

@@ -79,6 +79,11 @@ void tpl_env_add_function(tpl_env *env, const char *name, tpl_native_fn fn, void
  * are the variables, or NULL) appended to out. Returns 0, or -1 after
  * reporting errors into d (out is then left as it was). */
 int tpl_render(tpl_env *env, const char *name, value *context, buf *out, diag_list *d);
+/* Called by the host while a render runs on this thread (from an object's
+ * get or call): what it gave is not final, and the host will render again.
+ * The render then keeps no {% cache %} fragment, so none is made from
+ * what was not final. */
+void tpl_mark_provisional(void);
 /* Parse and render a template given as text (not cached; for page
  * content processed as Twig); name_for_errors names it in diagnostics.
  * Returns 0 or -1. */
