@@ -423,11 +423,12 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     phase("renderer", &t);
     parallel_for(s->nversions, threads, pass_content, &b);
     free(b.content_order);
+    phase("pages", &t);
     renderer_summaries_made(b.r);
-    parallel_for(b.nlater, threads, pass_later, &b);
+    parallel_for(b.nlater, threads, pass_later, &b); /* pages showing others' summaries */
     free(b.later);
     free(b.later_content);
-    phase("pages", &t);
+    if (b.nlater) phase("again", &t);
 
     b.lists = xmalloc((s->nversions + 1) * sizeof *b.lists);
     b.list_job_first = xmalloc((s->nversions + 1) * sizeof *b.list_job_first);
