@@ -116,9 +116,14 @@ static int cmd_build(int argc, char **argv)
     diag_print_all(stderr, &d);
     if (!quiet) {
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        char photos[96] = "";
+        if (res.variants_made || res.variants_cached)
+            snprintf(photos, sizeof photos, "; photo variants: %zu made, %zu from the cache", res.variants_made,
+                     res.variants_cached);
         if (rc == 0)
-            fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms; %zu error%s, %zu warning%s\n",
-                    res.pages, written, out_dir, ms, d.errors, plural(d.errors), d.warnings, plural(d.warnings));
+            fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms%s; %zu error%s, %zu warning%s\n",
+                    res.pages, written, out_dir, ms, photos, d.errors, plural(d.errors), d.warnings,
+                    plural(d.warnings));
         else
             fprintf(stderr, "folio: build failed (%zu error%s); %s was left as it was\n", d.errors, plural(d.errors),
                     out_dir);

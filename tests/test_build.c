@@ -896,6 +896,30 @@ TEST(photo_variants_are_linked_from_the_cache_and_a_warm_build_is_the_same)
     free(cache);
 }
 
+/* The summary line says how many photo variants were made and how many
+ * came from the cache: all made with an empty cache, none the next time. */
+TEST(summary_line_counts_photo_variants_made_and_cached)
+{
+    const char *out = fresh_out();
+    buf cache = BUF_INIT, args = BUF_INIT;
+    buf_printf(&cache, "%s-cache", out);
+    buf_printf(&args, "build %s -o %s --cache-dir %s", example(), out, cache.s);
+    long made[2] = {-1, -1}, cached[2] = {-1, -1};
+    for (int i = 0; i < 2; i++) {
+        int status;
+        char *text = sitefix_run_folio(args.s, &status);
+        CHECK_INT(status, 0);
+        const char *p = text ? strstr(text, "photo variants: ") : NULL;
+        CHECK(p && sscanf(p, "photo variants: %ld made, %ld from the cache", &made[i], &cached[i]) == 2);
+        free(text);
+    }
+    CHECK(made[0] > 0 && cached[0] == 0);
+    CHECK(made[1] == 0 && cached[1] == made[0]);
+    dir_remove_tree(cache.s);
+    buf_free(&cache);
+    buf_free(&args);
+}
+
 /* Without libvips (here: $FOLIO_LIBVIPS names a library that is not
  * there) the build still succeeds: one warning says why, and every photo
  * is published as it is. */

@@ -24,6 +24,8 @@ typedef struct build_result {
     time_t next_change; /* when the published set changes next (a publish or
                            unpublish date in the future), 0 when never */
     char languages[256];  /* the site's language codes, default first, space-separated */
+    size_t variants_made;   /* photo variants rendered by this build */
+    size_t variants_cached; /* photo variants found in the cache */
 } build_result;
 
 /* Build the site into out. Problems are reported into d; returns 0 when the

@@ -94,6 +94,16 @@ void build_images_close(build_images *bi)
     free(bi);
 }
 
+void build_images_counts(build_images *bi, size_t *made, size_t *cached)
+{
+    image_cache_stats st = {0};
+    pthread_mutex_lock(&bi->start_lock);
+    if (bi->cache) image_cache_get_stats(bi->cache, &st);
+    pthread_mutex_unlock(&bi->start_lock);
+    *made = st.rendered;
+    *cached = st.hits;
+}
+
 void build_images_set_output(build_images *bi, output *out)
 {
     bi->out = out;

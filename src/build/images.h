@@ -25,6 +25,9 @@ typedef struct build_images build_images;
 build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out,
                                 diag_list *d);
 void build_images_close(build_images *bi);
+/* Variants rendered and found in the cache so far (0 and 0 before the
+ * first photo). */
+void build_images_counts(build_images *bi, size_t *made, size_t *cached);
 /* Publish from now on into out (a live update writes into a new snapshot
  * that shares what was published before). */
 void build_images_set_output(build_images *bi, output *out);
