@@ -742,6 +742,7 @@ snapshot *snapshot_compress_fully(snapshot *previous, bool (*should_stop)(void *
 {
     if (!snapshot_has_quick(previous)) return NULL;
     snapshot *s = snapshot_derive(previous);
+    s->generation = previous->generation; /* the same pages: open ones need not reload */
     size_t pos = 0, done = 0;
     const resource *r;
     while ((r = snapshot_next(previous, &pos))) {

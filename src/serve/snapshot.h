@@ -89,7 +89,7 @@ bool snapshot_has_quick(const snapshot *s);
 /* A snapshot like previous whose quickly compressed files are compressed
  * fully (the other files are shared, as with snapshot_derive); NULL when
  * previous has none, or when should_stop(ctx), asked now and then, says
- * so. Content, ETag and Last-Modified are unchanged. */
+ * so. Content, ETag, Last-Modified and the generation are unchanged. */
 snapshot *snapshot_compress_fully(snapshot *previous, bool (*should_stop)(void *), void *ctx);
 
 /* The output backend writing into s (valid as long as s). */
