@@ -233,7 +233,9 @@ TEST(yaml_alias_bomb_is_an_error_not_an_exhaustion)
 }
 
 /* 100,000 nested flow sequences in a header: an error (nesting limit), not
- * a stack overflow. The same in a config file names the config file. */
+ * a stack overflow, and the other pages build. The same in a config file
+ * names the config file, and nothing is published: the configuration
+ * shapes every page. */
 TEST(yaml_nested_100000_deep_is_an_error_in_page_and_config)
 {
     buf y = BUF_INIT;
@@ -245,17 +247,21 @@ TEST(yaml_nested_100000_deep_is_an_error_in_page_and_config)
     const char *config = page + 4; /* the same without the front matter line */
     buf c = BUF_INIT;
     buf_add(&c, config, strstr(config, "---") - config);
-    const char *const files[][2] = {SYSTEM_RU,
-                                    HOME_PAGE,
-                                    {"pages/02.deep/item.md", page},
-                                    {"config/site.yaml", buf_cstr(&c)},
-                                    {NULL, NULL}};
+    const char *const files[][2] = {SYSTEM_RU, HOME_PAGE, {"pages/02.deep/item.md", page}, {NULL, NULL}};
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
     CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.deep/item.md", 3, "deep"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.yaml", 2, "deep"));
     CHECK(home_built(out));
+    cleanup(site, out, &d);
+
+    const char *const config_files[][2] = {SYSTEM_RU, HOME_PAGE, {"config/site.yaml", buf_cstr(&c)}, {NULL, NULL}};
+    site = sitefix_make(config_files);
+    int rc;
+    out = build(site, &d, &rc);
+    CHECK_INT(rc, -1);
+    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.yaml", 2, "deep"));
+    CHECK(!home_built(out));
     buf_free(&y);
     buf_free(&c);
     cleanup(site, out, &d);
@@ -514,7 +520,9 @@ TEST(markdown_links_that_climb_out_publish_nothing_from_outside)
  * and the other pages build. As root permissions do not apply, so the
  * unreadable cases that hold for everyone are tested too: a FIFO where a
  * page or config file belongs must not hang the build (opening a FIFO
- * waits for a writer), and a folder named like a page file is a folder. */
+ * waits for a writer), and a folder named like a page file is a folder.
+ * An unreadable config file is an error too, and then nothing is
+ * published. */
 TEST(unreadable_files_fifos_and_folders_named_like_files)
 {
     static const char *const files[][2] = {SYSTEM_RU,
@@ -530,12 +538,6 @@ TEST(unreadable_files_fifos_and_folders_named_like_files)
     char *fifo_dir = path_join(site, "pages/03.fifo");
     dir_make(fifo_dir);
     CHECK_INT(mkfifo(fifo_page, 0644), 0);
-    char *fifo_config = path_join(site, "config/site.yaml");
-    CHECK_INT(mkfifo(fifo_config, 0644), 0);
-    char *fifo_lang = path_join(site, "languages/ru.yaml");
-    char *lang_dir = path_join(site, "languages");
-    dir_make(lang_dir);
-    CHECK_INT(mkfifo(fifo_lang, 0644), 0);
     alarm(120); /* a hang fails the test program instead of stalling the suite */
     diag_list d;
     char *out = build(site, &d, NULL);
@@ -546,9 +548,25 @@ TEST(unreadable_files_fifos_and_folders_named_like_files)
     } else {
         CHECK(tree_contains(out, "LOCKED-TEXT")); /* root reads it: built as usual */
     }
+    CHECK(home_built(out));
+    diag_free(&d);
+    dir_remove_tree(out);
+    free(out);
+
+    char *fifo_config = path_join(site, "config/site.yaml");
+    CHECK_INT(mkfifo(fifo_config, 0644), 0);
+    char *fifo_lang = path_join(site, "languages/ru.yaml");
+    char *lang_dir = path_join(site, "languages");
+    dir_make(lang_dir);
+    CHECK_INT(mkfifo(fifo_lang, 0644), 0);
+    alarm(120);
+    int rc;
+    out = build(site, &d, &rc);
+    alarm(0);
+    CHECK_INT(rc, -1);
     CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.yaml", 0, ""));
     CHECK(has_diag_at(&d, DIAG_ERROR, "languages/ru.yaml", 0, ""));
-    CHECK(home_built(out));
+    CHECK(!home_built(out));
     chmod(locked, 0644);
     free(locked);
     free(fifo_page);
@@ -625,7 +643,8 @@ TEST(theme_files_linking_out_of_the_theme_folder_are_not_read)
 
 /* The same for configuration and translations: a config file that is a
  * link out of user/ is an error naming it and is not read (its text
- * reaches no page and no message); a link inside user/ is read. */
+ * reaches no page and no message), and nothing is published; a link
+ * inside user/ is read. */
 TEST(config_files_linking_out_of_the_site_are_not_read)
 {
     static const char *const files[][2] = {
@@ -648,16 +667,22 @@ TEST(config_files_linking_out_of_the_site_are_not_read)
     CHECK(symlink(secret, strings) == 0);           /* outside: not read */
     CHECK(symlink("shared/site.ru.yaml", site_ru) == 0); /* inside: read */
     diag_list d;
-    char *out = build(site, &d, NULL);
-    CHECK(home_built(out));
+    int rc;
+    char *out = build(site, &d, &rc);
+    CHECK_INT(rc, -1);
+    CHECK(!home_built(out));
     CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.en.yaml", 0, "outside the site"));
     CHECK(has_diag_at(&d, DIAG_ERROR, "languages/en.yaml", 0, "outside the site"));
     for (size_t i = 0; i < d.len; i++) CHECK(!strstr(d.items[i].msg, "TOP-SECRET"));
-    char *en = read_out(out, "en/index.html", NULL);
+    CHECK(!tree_contains(out, "TOP-SECRET-TEXT"));
+    diag_free(&d);
+    dir_remove_tree(out);
+    free(out);
+    CHECK(unlink(site_en) == 0 && unlink(strings) == 0);
+    out = build(site, &d, &rc);
+    CHECK_INT(rc, 0);
     char *ru = read_out(out, "ru/index.html", NULL);
-    CHECK(en && !strstr(en, "TOP-SECRET-TEXT"));
     CHECK(ru && strstr(ru, "ОБЩИЙ-ЗАГОЛОВОК"));
-    free(en);
     free(ru);
     free(site_en);
     free(site_ru);

@@ -394,6 +394,15 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     site *s = site_load(opt->site_dir, opt->now ? (long long)opt->now : 0, d);
     if (!s) return -1;
     phase("load", &t);
+    /* The configuration decides the whole site's shape (its languages,
+     * titles, time zone): built without it, every page would change. */
+    if (s->config_errors) {
+        char *cfg = path_join(opt->site_dir, "config");
+        diag_add(d, DIAG_NOTE, cfg, 0, 0, "nothing is published while the site's configuration has errors");
+        free(cfg);
+        site_free(s);
+        return -1;
+    }
     int threads = pool_threads(opt->threads);
     build_ctx b = {0};
     b.opt = opt;

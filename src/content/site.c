@@ -1061,7 +1061,9 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
         site_free(s);
         return NULL;
     }
+    size_t errors_before = d->errors;
     load_config(s, d);
+    s->config_errors = d->errors - errors_before;
 
     loader L = {s, d, NULL, 0, NULL};
     s->nthreads = pool_threads(0);

@@ -93,6 +93,7 @@ struct site {
     const char *user_dir;
     const char *pages_dir;
     value *system;                      /* system.yaml over Grav's defaults */
+    size_t config_errors;               /* errors in config/ and languages/ files (site_load) */
     value *config[SITE_MAX_LANGS];      /* site.yaml merged with site.<lang>.yaml */
     value *strings[SITE_MAX_LANGS];     /* languages/<lang>.yaml */
     const char *langs[SITE_MAX_LANGS];
