@@ -6,6 +6,7 @@
 #include "lib/buf.h"
 #include "lib/diag.h"
 #include "media/cache.h"
+#include "media/image.h"
 #include "serve/serve_site.h"
 #include "template/template.h"
 
@@ -294,10 +295,18 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "build")) return cmd_build(argc - 2, argv + 2);
-    if (!strcmp(cmd, "check")) return cmd_check(argc - 2, argv + 2);
-    if (!strcmp(cmd, "template")) return cmd_template(argc - 2, argv + 2);
-    if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
+    /* libvips, when a photo started it, ends with its threads before the
+     * process does (nothing else is running by then). */
+    int (*run)(int, char **) = !strcmp(cmd, "build")      ? cmd_build
+                               : !strcmp(cmd, "check")    ? cmd_check
+                               : !strcmp(cmd, "template") ? cmd_template
+                               : !strcmp(cmd, "serve")    ? cmd_serve
+                                                          : NULL;
+    if (run) {
+        int rc = run(argc - 2, argv + 2);
+        images_shutdown();
+        return rc;
+    }
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         puts("folio " FOLIO_VERSION);
         return 0;
