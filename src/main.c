@@ -48,6 +48,13 @@ static const char *arg_value(int argc, char **argv, int *i)
     return argv[++*i];
 }
 
+/* build_options.variants_progress for the command line. */
+static void tell_variants(void *ctx, size_t made)
+{
+    (void)ctx;
+    fprintf(stderr, "folio: making photo variants: %zu so far (they are kept for later builds)\n", made);
+}
+
 static int cmd_build(int argc, char **argv)
 {
     build_options opt = {0};
@@ -77,6 +84,7 @@ static int cmd_build(int argc, char **argv)
         fputs("usage: folio build SITE -o OUT [--strict]\n", stderr);
         return 2;
     }
+    if (!quiet) opt.variants_progress = tell_variants;
     if (clean_cache) {
         char *dir = opt.cache_dir ? xstrdup(opt.cache_dir) : image_cache_default_dir(opt.site_dir);
         if (image_cache_clean(dir) < 0) {
@@ -145,6 +153,7 @@ static int cmd_build(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     serve_site ss = {0};
+    ss.variants_progress = tell_variants;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--port") || !strcmp(a, "-p")) ss.serve.port = atoi(arg_value(argc, argv, &i));

@@ -680,6 +680,46 @@ TEST(unchanged_photo_is_never_processed_twice_across_builds)
     free(photo);
 }
 
+/* Progress: with no wait asked for, every batch that rendered something
+ * says how many are made so far; a batch found in the cache says nothing,
+ * and with a long wait nothing is said at all. */
+static size_t progress_calls, progress_last;
+
+static void count_progress(void *ctx, size_t made)
+{
+    (void)ctx;
+    progress_calls++;
+    progress_last = made;
+}
+
+TEST(progress_tells_how_many_variants_are_made_and_only_when_some_are)
+{
+    char *photo = phone_photo("progress.jpg", 800, 600);
+    image_cache *c = open_cache("cache-progress");
+    image_cache_set_progress(c, count_progress, NULL, 0);
+    image_job one[1] = {{photo, spec_of(IMAGE_FIT_INSIDE, 480, 0, IMAGE_FORMAT_JPEG), NULL, NULL}};
+    image_job two[2] = {{photo, spec_of(IMAGE_FIT_INSIDE, 320, 0, IMAGE_FORMAT_JPEG), NULL, NULL},
+                        {photo, spec_of(IMAGE_FIT_INSIDE, 200, 0, IMAGE_FORMAT_JPEG), NULL, NULL}};
+    CHECK_INT(image_cache_produce(c, one, 1, NULL), 0);
+    CHECK_INT(progress_calls, 1);
+    CHECK_INT(progress_last, 1);
+    CHECK_INT(image_cache_produce(c, two, 2, NULL), 0);
+    CHECK_INT(progress_calls, 2);
+    CHECK_INT(progress_last, 3);
+    free(one[0].cache_path);
+    CHECK_INT(image_cache_produce(c, one, 1, NULL), 0); /* cached: nothing made, nothing said */
+    CHECK_INT(progress_calls, 2);
+    image_job three[1] = {{photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL, NULL}};
+    image_cache_set_progress(c, count_progress, NULL, 3600 * 1000);
+    CHECK_INT(image_cache_produce(c, three, 1, NULL), 0);
+    CHECK_INT(progress_calls, 2);
+    free(one[0].cache_path);
+    for (int i = 0; i < 2; i++) free(two[i].cache_path);
+    free(three[0].cache_path);
+    image_cache_close(c);
+    free(photo);
+}
+
 TEST(changed_photo_under_the_same_name_gets_new_variants)
 {
     char *photo = phone_photo("changing.jpg", 640, 480);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#define PROGRESS_EVERY_MS 5000 /* how often a long first build says how far it is */
 #define HEADER_WIDTH 1200
 #define HEADER_HEIGHT 400
 /* The theme's column: content and header images are at most 42rem wide
@@ -35,6 +36,8 @@ struct build_images {
      * new build_images (the incremental update handles page files only). */
     strmap sources;
     image_markup_memo *plans; /* the variants of each photo and shape, once made */
+    void (*progress)(void *ctx, size_t made);
+    void *progress_ctx;
 };
 
 bool build_images_is_photo(const char *name)
@@ -69,6 +72,8 @@ static image_cache *cache_of(build_images *bi, diag_list *d)
         char *dir = bi->cache_dir ? xstrdup(bi->cache_dir) : image_cache_default_dir(bi->site_dir);
         bi->cache = image_cache_open(dir, bi->threads, d);
         free(dir);
+        if (bi->cache && bi->progress)
+            image_cache_set_progress(bi->cache, bi->progress, bi->progress_ctx, PROGRESS_EVERY_MS);
     }
     image_cache *c = bi->cache;
     pthread_mutex_unlock(&bi->start_lock);
@@ -102,6 +107,14 @@ void build_images_counts(build_images *bi, size_t *made, size_t *cached)
     pthread_mutex_unlock(&bi->start_lock);
     *made = st.rendered;
     *cached = st.hits;
+}
+
+void build_images_set_progress(build_images *bi, void (*fn)(void *ctx, size_t made), void *ctx)
+{
+    pthread_mutex_lock(&bi->start_lock);
+    bi->progress = fn;
+    bi->progress_ctx = ctx;
+    pthread_mutex_unlock(&bi->start_lock);
 }
 
 void build_images_set_output(build_images *bi, output *out)

@@ -28,6 +28,9 @@ void build_images_close(build_images *bi);
 /* Variants rendered and found in the cache so far (0 and 0 before the
  * first photo). */
 void build_images_counts(build_images *bi, size_t *made, size_t *cached);
+/* fn(ctx, made) every few seconds while variants are made (build_options.
+ * variants_progress); set before the first photo. */
+void build_images_set_progress(build_images *bi, void (*fn)(void *ctx, size_t made), void *ctx);
 /* Publish from now on into out (a live update writes into a new snapshot
  * that shares what was published before). */
 void build_images_set_output(build_images *bi, output *out);

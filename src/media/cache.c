@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,7 +81,17 @@ struct image_cache {
     bool is_memo_changed; /* sources to save at close */
     size_t nloaded;       /* lines read from the sources file */
     bool has_warned_no_vips;
+    image_progress_fn progress; /* image_cache_set_progress */
+    void *progress_ctx;
+    long long progress_every_ms, progress_last_ms;
 };
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static char *env_dir(const char *name)
 {
@@ -634,7 +645,17 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
         }
         if (state[i] == IS_FAILED) c->stats.failed++;
     }
+    size_t made = c->stats.rendered;
+    bool is_time_to_tell = false;
+    if (c->progress && mine) {
+        long long now = now_ms();
+        if (now - c->progress_last_ms >= c->progress_every_ms) {
+            c->progress_last_ms = now;
+            is_time_to_tell = true;
+        }
+    }
     pthread_mutex_unlock(&c->lock);
+    if (is_time_to_tell) c->progress(c->progress_ctx, made);
 
     for (size_t i = 0; i < g->n; i++) {
         if (state[i] == IS_FAILED) free(paths[i]);
@@ -670,6 +691,16 @@ size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list 
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) failed += jobs[i].cache_path == NULL;
     return failed;
+}
+
+void image_cache_set_progress(image_cache *c, image_progress_fn fn, void *ctx, long long every_ms)
+{
+    pthread_mutex_lock(&c->lock);
+    c->progress = fn;
+    c->progress_ctx = ctx;
+    c->progress_every_ms = every_ms;
+    c->progress_last_ms = now_ms(); /* the first word after every_ms of work */
+    pthread_mutex_unlock(&c->lock);
 }
 
 void image_cache_get_stats(image_cache *c, image_cache_stats *out)

@@ -84,5 +84,11 @@ void image_cache_variant_id(const char *source_hash, const image_spec *spec, cha
 size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list *d);
 /* Counters since open. */
 void image_cache_get_stats(image_cache *c, image_cache_stats *out);
+/* fn(ctx, made) is called, from a worker, with the number of variants
+ * rendered so far when some were rendered and every_ms has passed since
+ * it was last called (or since this call): a first build of a site with
+ * many photos takes minutes, and whoever waits is told it moves. */
+typedef void (*image_progress_fn)(void *ctx, size_t made);
+void image_cache_set_progress(image_cache *c, image_progress_fn fn, void *ctx, long long every_ms);
 
 #endif

@@ -10,6 +10,7 @@ typedef struct serve_site {
     serve_options serve;
     const char *dir;      /* the Grav user/ folder */
     const char *base_url; /* or NULL */
+    void (*variants_progress)(void *ctx, size_t made); /* as build_options; may be NULL */
     /* Files with errors in the build being served (private). */
     char **error_paths;
     size_t nerror_paths;
