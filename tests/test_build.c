@@ -51,6 +51,18 @@ static int build_into(const char *site_dir, const char *out, bool strict, diag_l
     return build_guarded(site_dir, out, NULL, strict, d, res);
 }
 
+/* A fresh build of the fixture in dir, which must succeed without errors;
+ * its output folder. */
+static const char *build_cleanly(const char *dir)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+    return out;
+}
+
 static char *read_out(const char *out, const char *rel)
 {
     char *p = path_join(out, rel);
@@ -693,11 +705,7 @@ TEST(templates_find_pages_by_route_in_their_language)
          "<p id=u>{{ page.url(true) }}|{{ page.url(false) }}|{{ page.url }}</p>"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    const char *out = fresh_out();
-    diag_list d;
-    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
-    CHECK_INT(d.errors, 0);
-    diag_free(&d);
+    const char *out = build_cleanly(dir);
     char *kk = read_out(out, "kk/about/index.html");
     char *ru = read_out(out, "ru/about/index.html");
     CHECK(kk && strstr(kk, "<p id=c>Байланыс|/kk/contacts/</p>"));
@@ -734,11 +742,7 @@ TEST(other_pages_summaries_are_shown_the_same_in_every_build)
         {NULL, NULL}};
     char *dir = sitefix_make(files);
     for (int round = 0; round < 3; round++) {
-        const char *out = fresh_out();
-        diag_list d;
-        CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
-        CHECK_INT(d.errors, 0);
-        diag_free(&d);
+        const char *out = build_cleanly(dir);
         char *b = read_out(out, "en/news/b/index.html");
         CHECK(b && strstr(b, "<p id=own>SUMMARY-B</p>"));
         CHECK(b && strstr(b, "<p id=others>[SUMMARY-A][SUMMARY-C][SUMMARY-A][SUMMARY-A]</p>"));

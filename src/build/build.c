@@ -95,8 +95,6 @@ static void put_or_report(build_ctx *b, const char *path, const char *data, size
 }
 
 
-/* One page version: its file is read once, and the check looks at its
- * Markdown while it renders. */
 /* The versions of a page lie side by side in s->versions, and share its
  * photos. Taken in that order, the workers would render a post's
  * languages at the same moment and wait for each other to plan the same
@@ -113,6 +111,8 @@ static size_t *language_major(const site *s)
     return order;
 }
 
+/* One page version: its file is read once, and the check looks at its
+ * Markdown while it renders. */
 static void pass_content(void *ctx, int worker, size_t job)
 {
     build_ctx *b = ctx;

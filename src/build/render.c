@@ -251,7 +251,6 @@ static value *safe_ref(arena *a, const char *html)
     return v;
 }
 
-/* The summary as plain text, for descriptions: computed once a render. */
 /* A page's summary: its own is made before the page is rendered, and
  * lists are rendered once every summary is made. Other pages are rendered
  * side by side, when a neighbour's summary may or may not be made yet: a
@@ -266,6 +265,7 @@ static const char *known_summary(render_state *st, const page_version *pv)
     return NULL;
 }
 
+/* The summary as plain text, for descriptions: computed once a render. */
 static const char *summary_text(page_obj *o)
 {
     if (!o->summary_text) {
@@ -906,10 +906,7 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
             buf_truncate(out, start);
             rc = RENDER_AGAIN;
         } else {
-            for (size_t i = 0; i < mine.len; i++) {
-                const diag *x = &mine.items[i];
-                diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
-            }
+            diag_append(d, &mine);
         }
         diag_free(&mine);
     }

@@ -243,14 +243,6 @@ static void step(const char *name, double *t)
     *t = n;
 }
 
-static void move_diags(diag_list *from, diag_list *to)
-{
-    for (size_t i = 0; i < from->len; i++) {
-        const diag *x = &from->items[i];
-        diag_add(to, x->level, x->path, x->line, x->col, "%s", x->msg);
-    }
-}
-
 int build_update(build_state *st, const char *const *paths, size_t npaths, output *out, diag_list *d)
 {
     update_run *u = xcalloc(1, sizeof *u);
@@ -291,7 +283,7 @@ int build_update(build_state *st, const char *const *paths, size_t npaths, outpu
         step("lists", &t);
     }
     if (ok) {
-        move_diags(&local, d);
+        diag_append(d, &local);
         if (!st->own_summaries && u->n) st->own_summaries = xcalloc(st->s->nversions + 1, sizeof *st->own_summaries);
         for (size_t k = 0; k < u->n; k++) {
             free(st->own_summaries[u->v[k].vi]); /* the previous update's, or NULL: the build's is in its arena */

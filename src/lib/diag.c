@@ -27,6 +27,14 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+void diag_append(diag_list *to, const diag_list *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const diag *x = &from->items[i];
+        diag_add(to, x->level, x->path, x->line, x->col, "%s", x->msg);
+    }
+}
+
 void diag_print(FILE *f, const diag *x)
 {
     fprintf(f, "%s:%d:%d: %s: %s\n", x->path ? x->path : "folio", x->line > 0 ? x->line : 1,

@@ -38,6 +38,9 @@ void diag_vadd(diag_list *d, diag_level level, const char *path, int line, int c
  * drop repeats of the same finding at the same place (a page file that
  * serves several languages is rendered once for each). */
 void diag_sort(diag_list *d);
+/* Add a copy of every diag of from to to (a list kept apart while it was
+ * unsure whether its findings stand). */
+void diag_append(diag_list *to, const diag_list *from);
 void diag_print(FILE *f, const diag *x);
 void diag_print_all(FILE *f, diag_list *d);
 /* True when some diag's message contains needle (for tests). */

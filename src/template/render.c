@@ -387,11 +387,7 @@ tpl *tpl_load_value(render *r, value *name, const expr *at, bool ignore_missing)
             diag_init(&quiet);
             tpl *t = tpl_env_get(r->env, n->u.str.s, &quiet, NULL, 0, 0);
             bool other_error = !t && quiet.errors && !diag_has(&quiet, DIAG_ERROR, "unable to find template");
-            if (other_error)
-                for (size_t k = 0; k < quiet.len; k++) {
-                    diag *x = &quiet.items[k];
-                    diag_add(r->d, x->level, x->path, x->line, x->col, "%s", x->msg);
-                }
+            if (other_error) diag_append(r->d, &quiet);
             diag_free(&quiet);
             if (t) return t;
             if (other_error) {
