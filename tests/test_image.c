@@ -869,6 +869,49 @@ TEST(cache_file_holds_the_rendered_variant)
     free(photo);
 }
 
+/* A symbolic link planted in the cache under a variant's name is not a
+ * variant: the cache makes the file again over it, so the output never
+ * links (and a web server never follows) anything it points to. The
+ * planted link goes in after a first open has listed the shard folder,
+ * and before, for both ways the cache learns what it holds. */
+TEST(link_planted_in_the_cache_is_replaced_by_a_real_variant)
+{
+    char *photo = phone_photo("planted.jpg", 400, 300);
+    char *secret = scratch_path("planted-secret.txt");
+    CHECK_INT(file_write(secret, "not an image", 12), 0);
+    char *dir = scratch_path("cache-planted");
+    for (int round = 0; round < 2; round++) {
+        image_cache *c = image_cache_open(dir, 1, NULL);
+        image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 120, 0, IMAGE_FORMAT_JPEG), NULL, NULL};
+        CHECK_INT(image_cache_produce(c, &job, 1, NULL), 0);
+        char *variant = job.cache_path ? xstrdup(job.cache_path) : NULL;
+        free(job.cache_path);
+        CHECK(variant != NULL);
+        if (!variant) {
+            image_cache_close(c);
+            break;
+        }
+        CHECK_INT(unlink(variant), 0);
+        CHECK_INT(symlink(secret, variant), 0);
+        if (round == 1) { /* a fresh open: the listing sees the link */
+            image_cache_close(c);
+            c = image_cache_open(dir, 1, NULL);
+        }
+        job.cache_path = NULL;
+        CHECK_INT(image_cache_produce(c, &job, 1, NULL), 0);
+        struct stat st;
+        CHECK(job.cache_path && lstat(job.cache_path, &st) == 0 && S_ISREG(st.st_mode));
+        image_meta m;
+        CHECK(job.cache_path && image_info(job.cache_path, &m, NULL) == 0 && m.width == 120);
+        free(job.cache_path);
+        free(variant);
+        image_cache_close(c);
+    }
+    free(dir);
+    free(secret);
+    free(photo);
+}
+
 TEST(source_hash_is_the_sha256_of_the_file)
 {
     char path[1024];

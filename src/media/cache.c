@@ -12,7 +12,10 @@
  * same variant (one photo on a page in three languages) render it once.
  *
  * The first table is also kept on disk, in <dir>/v1/sources: a warm build
- * then neither reads nor hashes a photo, nor starts libvips. A line is
+ * then neither reads nor hashes a photo, nor starts libvips. Which
+ * variants exist is learnt by listing a shard folder the first time one of
+ * its variants is asked for (one listing instead of an lstat per variant);
+ * a name the listing lacks is looked up on disk. A line is
  * trusted only while the file it describes has the same device, inode,
  * size, modification time and change time (the test git's index uses);
  * any write to the photo changes its change time, which no program can set
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,6 +67,14 @@ typedef struct broken_source {
     struct broken_source *next;
 } broken_source;
 
+/* The regular files of one shard folder when it was first asked about, as
+ * sorted hashes of their names. */
+typedef struct shard_listing {
+    uint64_t *names;
+    size_t n;
+    bool is_read;
+} shard_listing;
+
 typedef struct rendering {
     const char *cache_path; /* owned by the thread rendering it */
     struct rendering *next;
@@ -70,7 +82,8 @@ typedef struct rendering {
 
 struct image_cache {
     char *dir;
-    task_pool *pool;
+    task_pool *pool; /* started with the first variant to render */
+    int threads;
     pthread_mutex_t lock;
     pthread_cond_t render_done;
     known_source *sources[SOURCE_BUCKETS];
@@ -81,6 +94,8 @@ struct image_cache {
     bool is_memo_changed; /* sources to save at close */
     size_t nloaded;       /* lines read from the sources file */
     bool has_warned_no_vips;
+    pthread_mutex_t shards_lock; /* taken under lock, never the other way */
+    shard_listing shards[256];   /* by the first byte of the source hash */
     image_progress_fn progress; /* image_cache_set_progress */
     void *progress_ctx;
     long long progress_every_ms, progress_last_ms;
@@ -164,6 +179,40 @@ static bool is_hex_hash(const char *h)
     return h[64] == 0;
 }
 
+/* Numbers of a line, each after one space (none before the first). */
+static bool read_ull(const char **p, bool is_first, unsigned long long *out)
+{
+    if (!is_first && *(*p)++ != ' ') return false;
+    if (**p < '0' || **p > '9') return false;
+    unsigned long long v = 0;
+    for (; **p >= '0' && **p <= '9'; (*p)++) {
+        if (v > (~0ULL - 9) / 10) return false;
+        v = v * 10 + (unsigned long long)(**p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static bool read_int(const char **p, int *out)
+{
+    unsigned long long v;
+    if (!read_ull(p, false, &v) || v > 0x7fffffff) return false;
+    *out = (int)v;
+    return true;
+}
+
+/* seconds.nanoseconds */
+static bool read_time(const char **p, long long *s, long long *ns)
+{
+    unsigned long long a, b;
+    if (!read_ull(p, false, &a) || **p != '.') return false;
+    (*p)++;
+    if (!read_ull(p, true, &b) || a > 0x7fffffffffffffffULL || b > 999999999) return false;
+    *s = (long long)a;
+    *ns = (long long)b;
+    return true;
+}
+
 /* One line: dev ino size mtime ctime (seconds.nanoseconds) hash width
  * height format alpha profile, a tab, the path. A line that does not read
  * back exactly is skipped: the photo is then simply hashed again. */
@@ -173,15 +222,20 @@ static known_source *memo_parse_line(char *line)
     if (!tab || !tab[1]) return NULL;
     *tab = 0;
     known_source s = {0};
-    char hash[65] = "";
-    int format, alpha, icc, used = 0;
-    if (sscanf(line, "%llu %llu %llu %lld.%lld %lld.%lld %64s %d %d %d %d %d%n", &s.id.dev, &s.id.ino, &s.id.size,
-               &s.id.mtime_s, &s.id.mtime_ns, &s.id.ctime_s, &s.id.ctime_ns, hash, &s.info.meta.width,
-               &s.info.meta.height, &format, &alpha, &icc, &used) != 13 ||
-        line[used] != 0 || !is_hex_hash(hash) || s.info.meta.width <= 0 || s.info.meta.height <= 0 ||
-        format < IMAGE_FORMAT_JPEG || format > IMAGE_FORMAT_GIF || (alpha | icc) & ~1)
+    const char *p = line;
+    int format, alpha, icc;
+    if (!read_ull(&p, true, &s.id.dev) || !read_ull(&p, false, &s.id.ino) || !read_ull(&p, false, &s.id.size) ||
+        !read_time(&p, &s.id.mtime_s, &s.id.mtime_ns) || !read_time(&p, &s.id.ctime_s, &s.id.ctime_ns) ||
+        *p++ != ' ' || strlen(p) < 65 || p[64] != ' ')
         return NULL;
-    memcpy(s.info.hash, hash, sizeof hash);
+    memcpy(s.info.hash, p, 64);
+    s.info.hash[64] = 0;
+    p += 64;
+    if (!is_hex_hash(s.info.hash) || !read_int(&p, &s.info.meta.width) || !read_int(&p, &s.info.meta.height) ||
+        !read_int(&p, &format) || !read_int(&p, &alpha) || !read_int(&p, &icc) || *p != 0 ||
+        s.info.meta.width <= 0 || s.info.meta.height <= 0 || format < IMAGE_FORMAT_JPEG ||
+        format > IMAGE_FORMAT_GIF || (alpha | icc) & ~1)
+        return NULL;
     s.info.meta.format = (image_format)format;
     s.info.meta.has_alpha = alpha;
     s.info.meta.has_icc_profile = icc;
@@ -257,8 +311,9 @@ image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
     image_cache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
     pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->shards_lock, NULL);
     pthread_cond_init(&c->render_done, NULL);
-    c->pool = task_pool_new(threads);
+    c->threads = threads;
     memo_load(c);
     return c;
 }
@@ -266,7 +321,7 @@ image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
 void image_cache_close(image_cache *c)
 {
     if (!c) return;
-    task_pool_free(c->pool);
+    if (c->pool) task_pool_free(c->pool);
     memo_save(c);
     for (size_t i = 0; i < SOURCE_BUCKETS; i++) {
         for (known_source *s = c->sources[i], *next; s; s = next) {
@@ -279,7 +334,9 @@ void image_cache_close(image_cache *c)
         next = b->next;
         free(b);
     }
+    for (size_t i = 0; i < 256; i++) free(c->shards[i].names);
     pthread_cond_destroy(&c->render_done);
+    pthread_mutex_destroy(&c->shards_lock);
     pthread_mutex_destroy(&c->lock);
     free(c->dir);
     free(c);
@@ -466,10 +523,67 @@ static bool is_in_progress(image_cache *c, const char *path)
     return false;
 }
 
-/* A complete variant: a regular file (never a link the output would
- * publish as such) under its final name. */
-static bool is_variant_file(const char *path)
+static uint64_t name_hash(const char *s)
 {
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void shard_read(image_cache *c, shard_listing *l, const char *shard)
+{
+    l->is_read = true;
+    char *path = path_join(c->dir, shard);
+    DIR *dir = opendir(path);
+    free(path);
+    if (!dir) return;
+    size_t cap = 0;
+    for (struct dirent *e; (e = readdir(dir));) {
+        if (e->d_type != DT_REG) continue; /* DT_UNKNOWN: asked about one by one */
+        if (l->n == cap) l->names = xrealloc(l->names, (cap = cap ? 2 * cap : 64) * sizeof *l->names);
+        l->names[l->n++] = name_hash(e->d_name);
+    }
+    closedir(dir);
+    qsort(l->names, l->n, sizeof *l->names, compare_u64);
+}
+
+static int hex_digit(char ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* Whether the shard's listing has name as a regular file. */
+static bool is_listed(image_cache *c, const char *path)
+{
+    const char *name = strrchr(path, '/');
+    if (!name || name - path < 3 || name[-3] != '/') return false;
+    int hi = hex_digit(name[-2]), lo = hex_digit(name[-1]);
+    if (hi < 0 || lo < 0) return false;
+    char shard[sizeof RENDER_VERSION + 3] = RENDER_VERSION "/";
+    memcpy(shard + sizeof RENDER_VERSION, name - 2, 2);
+    uint64_t h = name_hash(name + 1);
+    pthread_mutex_lock(&c->shards_lock);
+    shard_listing *l = &c->shards[hi * 16 + lo];
+    if (!l->is_read) shard_read(c, l, shard);
+    bool found = l->n && bsearch(&h, l->names, l->n, sizeof h, compare_u64);
+    pthread_mutex_unlock(&c->shards_lock);
+    return found;
+}
+
+/* A complete variant: a regular file (never a link the output would
+ * publish as such) under its final name. The listing says so for what was
+ * there when the build began; anything newer is looked at. A name whose
+ * hash another file shares is taken for present; linking it then fails
+ * and the warning names it (one chance in about 2^64 / files). */
+static bool is_variant_file(image_cache *c, const char *path)
+{
+    if (is_listed(c, path)) return true;
     struct stat st;
     return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -487,7 +601,7 @@ static bool all_present(image_cache *c, image_job *jobs, size_t n)
         if (jobs[i].source) src = *jobs[i].source;
         else if (!is_same_photo && image_cache_source(c, jobs[i].source_path, &src, NULL) != 0) break;
         paths[i] = variant_path(c, src.hash, &jobs[i].spec);
-        if (!is_variant_file(paths[i])) break;
+        if (!is_variant_file(c, paths[i])) break;
     }
     if (i < n) {
         for (size_t k = 0; k <= i && k < n; k++) free(paths[k]);
@@ -573,7 +687,7 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
         for (size_t k = 0; k < i; k++) is_repeat |= strcmp(paths[k], paths[i]) == 0;
         if (is_bad_source) state[i] = IS_FAILED;
         else if (is_repeat || is_in_progress(c, paths[i])) state[i] = IS_OTHERS;
-        else if (is_variant_file(paths[i])) state[i] = IS_HIT;
+        else if (is_variant_file(c, paths[i])) state[i] = IS_HIT;
         else {
             state[i] = IS_MINE;
             was_mine[i] = true;
@@ -636,7 +750,7 @@ static void render_group(image_cache *c, source_group *g, diag_list *d)
     for (size_t i = 0; i < g->n; i++) {
         if (state[i] == IS_OTHERS) {
             while (is_in_progress(c, paths[i])) pthread_cond_wait(&c->render_done, &c->lock);
-            state[i] = is_variant_file(paths[i]) ? IS_HIT : IS_FAILED;
+            state[i] = is_variant_file(c, paths[i]) ? IS_HIT : IS_FAILED;
             if (state[i] == IS_HIT) c->stats.hits++;
         } else if (state[i] == IS_HIT) {
             c->stats.hits++;
@@ -685,7 +799,11 @@ size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list 
         groups[g].jobs[groups[g].n++] = &jobs[i];
     }
     batch_ctx ctx = {c, groups, d};
-    task_pool_run(c->pool, ngroups, run_group, &ctx);
+    pthread_mutex_lock(&c->lock);
+    if (!c->pool) c->pool = task_pool_new(c->threads);
+    task_pool *pool = c->pool;
+    pthread_mutex_unlock(&c->lock);
+    task_pool_run(pool, ngroups, run_group, &ctx);
     for (size_t g = 0; g < ngroups; g++) free(groups[g].jobs);
     free(groups);
     size_t failed = 0;

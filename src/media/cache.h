@@ -55,9 +55,9 @@ typedef struct image_cache_stats {
  * (see above). malloc'd. */
 char *image_cache_default_dir(const char *site_dir);
 /* Open the cache in dir (created if missing) with a pool of threads
- * workers (0 = one per core). libvips is started (images_init) only when
- * a photo must be decoded: not at all when every source is known and every
- * variant cached. NULL with an error in d when the directory cannot be
+ * workers (0 = one per core). The workers start with the first variant to
+ * render and libvips (images_init) with the first photo to decode: neither
+ * when every source is known and every variant cached. NULL with an error in d when the directory cannot be
  * created. */
 image_cache *image_cache_open(const char *dir, int threads, diag_list *d);
 /* Stop the workers and free c (the files stay). */

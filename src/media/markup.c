@@ -125,19 +125,20 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* URLs carry names percent-encoded: photos are named by people. */
+/* URLs carry names percent-encoded: photos are named by people. What the
+ * encoding makes of a name needs no HTML escaping. */
 static void add_url(buf *b, const char *base, const char *name)
 {
-    buf url = BUF_INIT;
-    buf_puts(&url, base ? base : "");
+    static const char hex[] = "0123456789ABCDEF";
+    if (base) buf_add_html(b, base, strlen(base));
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-            buf_putc(&url, (char)*p);
-        else
-            buf_printf(&url, "%%%02X", *p);
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+            buf_putc(b, (char)*p);
+        } else {
+            char escape[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            buf_add(b, escape, sizeof escape);
+        }
     }
-    buf_add_html(b, url.s, url.len);
-    buf_free(&url);
 }
 
 static void add_attr(buf *b, const char *name, const char *value)
@@ -263,7 +264,11 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
         buf_putc(&b, '"');
         add_sizes(&b, r, main->width);
     }
-    buf_printf(&b, " width=\"%d\" height=\"%d\"", main->width, main->height);
+    buf_puts(&b, " width=\"");
+    buf_put_long(&b, main->width);
+    buf_puts(&b, "\" height=\"");
+    buf_put_long(&b, main->height);
+    buf_putc(&b, '"');
     add_common_attrs(&b, r);
     buf_putc(&b, '>');
     if (has_webp) buf_puts(&b, "</picture>");
