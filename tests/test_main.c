@@ -1,6 +1,7 @@
 /* test_main.c - runs the tests registered by one test binary.
  * Usage: test_x [name-substring] */
 #include "test.h"
+#include "lib/files.h"
 
 #include <libgen.h>
 #include <limits.h>
@@ -77,9 +78,26 @@ const char *test_shared_dir(void)
     return p;
 }
 
+/* Builds that are not given a cache folder would keep their photo
+ * variants next to the site, which for the tests' temporary sites is /tmp
+ * itself, and find them again in the next run. Unless the run says where
+ * (tests/run gives all test programs one), each test program keeps them
+ * in a folder of its own, deleted at the end. */
+static char *private_cache;
+
+static void remove_private_cache(void)
+{
+    if (private_cache) dir_remove_tree(private_cache);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    static char tmpl[] = "/tmp/folio-test-cache-XXXXXX";
+    if (!getenv("FOLIO_CACHE_DIR") && (private_cache = mkdtemp(tmpl))) {
+        setenv("FOLIO_CACHE_DIR", private_cache, 1);
+        atexit(remove_private_cache);
+    }
     for (int i = 0; i < ntests; i++) {
         if (argc > 1 && !strstr(tests[i].name, argv[1])) continue;
         current_name = tests[i].name;
