@@ -29,14 +29,22 @@ static void usage(FILE *f)
           "  build SITE -o OUT [--strict] [--threads N] [--base-url URL]\n"
           "        [--cache-dir DIR] [--clean-cache] [--no-images] [--force]\n"
           "        build the Grav user folder SITE into the folder OUT\n"
-          "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n"
+          "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE] [--quiet]\n"
+          "        [--threads N] [--base-url URL] [--cache-dir DIR] [--no-images]\n"
           "        build SITE into memory and serve it over HTTP, rebuilding on change\n"
           "  check SITE [--format text|json] [--lang LANG] [--threads N]\n"
           "        report what is wrong in the content, without writing anything\n"
           "  template render DIR NAME [--data FILE.json]\n"
           "        render template NAME from folder DIR with the JSON data as context\n"
-          "  version\n",
+          "  version\n"
+          "\n"
+          "The README's manual has every option.\n",
           f);
+}
+
+static bool is_help(const char *a)
+{
+    return !strcmp(a, "--help") || !strcmp(a, "-h");
 }
 
 static const char *arg_value(int argc, char **argv, int *i)
@@ -47,6 +55,23 @@ static const char *arg_value(int argc, char **argv, int *i)
     }
     return argv[++*i];
 }
+
+/* A whole number from min to max, or exit with what was wrong: "abc"
+ * silently taken for 0 would start the server on a port nobody asked for. */
+static int arg_int(int argc, char **argv, int *i, int min, int max)
+{
+    const char *name = argv[*i], *v = arg_value(argc, argv, i);
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < min || n > max) {
+        fprintf(stderr, "folio: %s wants a whole number from %d to %d, not '%s'\n", name, min, max, v);
+        exit(2);
+    }
+    return (int)n;
+}
+
+#define MAX_THREADS 1024
 
 /* build_options.variants_progress for the command line. */
 static void tell_variants(void *ctx, size_t made)
@@ -69,9 +94,12 @@ static int cmd_build(int argc, char **argv)
         else if (!strcmp(a, "--force")) force = true;
         else if (!strcmp(a, "--no-images")) opt.no_images = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = true;
-        else if (!strcmp(a, "--threads")) opt.threads = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--threads")) opt.threads = arg_int(argc, argv, &i, 1, MAX_THREADS);
         else if (!strcmp(a, "--base-url")) opt.base_url = arg_value(argc, argv, &i);
-        else if (a[0] == '-') {
+        else if (is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-') {
             fprintf(stderr, "folio build: unknown option %s\n", a);
             return 2;
         } else if (!opt.site_dir) opt.site_dir = a;
@@ -81,7 +109,9 @@ static int cmd_build(int argc, char **argv)
         }
     }
     if (!opt.site_dir || !out_dir) {
-        fputs("usage: folio build SITE -o OUT [--strict]\n", stderr);
+        fputs(opt.site_dir ? "folio build: where to? -o OUT is missing\n" : "folio build: which site? SITE is missing\n",
+              stderr);
+        usage(stderr);
         return 2;
     }
     if (!quiet) opt.variants_progress = tell_variants;
@@ -156,14 +186,19 @@ static int cmd_serve(int argc, char **argv)
     ss.variants_progress = tell_variants;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--port") || !strcmp(a, "-p")) ss.serve.port = atoi(arg_value(argc, argv, &i));
+        if (!strcmp(a, "--port") || !strcmp(a, "-p")) ss.serve.port = arg_int(argc, argv, &i, 1, 65535);
         else if (!strcmp(a, "--bind")) ss.serve.bind = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--dev")) ss.serve.dev = true;
         else if (!strcmp(a, "--log")) ss.serve.log_path = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) ss.serve.quiet = true;
-        else if (!strcmp(a, "--threads")) ss.serve.threads = atoi(arg_value(argc, argv, &i));
+        else if (!strcmp(a, "--threads")) ss.serve.threads = arg_int(argc, argv, &i, 1, MAX_THREADS);
         else if (!strcmp(a, "--base-url")) ss.base_url = arg_value(argc, argv, &i);
-        else if (a[0] == '-') {
+        else if (!strcmp(a, "--cache-dir")) ss.cache_dir = arg_value(argc, argv, &i);
+        else if (!strcmp(a, "--no-images")) ss.no_images = true;
+        else if (is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-') {
             fprintf(stderr, "folio serve: unknown option %s\n", a);
             return 2;
         } else if (!ss.dir) ss.dir = a;
@@ -173,14 +208,11 @@ static int cmd_serve(int argc, char **argv)
         }
     }
     if (!ss.dir) {
-        fputs("usage: folio serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE]\n", stderr);
+        fputs("folio serve: which site? SITE is missing\n", stderr);
+        usage(stderr);
         return 2;
     }
     if (ss.serve.port == 0) ss.serve.port = 8080;
-    if (ss.serve.port < 0 || ss.serve.port > 65535) {
-        fputs("folio serve: --port must be between 1 and 65535\n", stderr);
-        return 2;
-    }
     ss.serve.site_dir = ss.dir;
     int rc = serve_main_live(&ss.serve, serve_site_rebuild, serve_site_update, &ss);
     serve_site_free(&ss);
@@ -217,15 +249,19 @@ static int cmd_check(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--format")) format = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--lang")) lang = arg_value(argc, argv, &i);
-        else if (!strcmp(a, "--threads")) opt.threads = atoi(arg_value(argc, argv, &i));
-        else if (a[0] == '-' || dir) {
+        else if (!strcmp(a, "--threads")) opt.threads = arg_int(argc, argv, &i, 1, MAX_THREADS);
+        else if (is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-' || dir) {
             fprintf(stderr, "folio check: unexpected argument %s\n", a);
             return 2;
         } else dir = a;
     }
     bool json = !strcmp(format, "json");
     if (!dir || (!json && strcmp(format, "text"))) {
-        fputs("usage: folio check SITE [--format text|json] [--lang LANG]\n", stderr);
+        fputs(dir ? "folio check: --format is text or json\n" : "folio check: which site? SITE is missing\n", stderr);
+        usage(stderr);
         return 2;
     }
     diag_list d;
@@ -262,6 +298,10 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_template(int argc, char **argv)
 {
+    if (argc > 0 && is_help(argv[0])) {
+        usage(stdout);
+        return 0;
+    }
     if (argc < 3 || strcmp(argv[0], "render") != 0) {
         fputs("usage: folio template render DIR NAME [--data FILE.json]\n", stderr);
         return 2;

@@ -1042,3 +1042,37 @@ TEST(page_files_of_every_size_are_built_whole)
     diag_free(&d);
     sitefix_remove(dir);
 }
+
+/* `--help` after a command prints the usage and succeeds; a number that
+ * is not one (or out of range) stops the command with exit status 2 and
+ * says which option, before anything is written. */
+TEST(command_line_help_and_bad_numbers)
+{
+    int status = -1;
+    char *text = sitefix_run_folio("build --help", &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(text, "serve SITE");
+    CHECK_CONTAINS(text, "--cache-dir DIR");
+    free(text);
+    char *dir = sitefix_make(nested_site);
+    char out[1024], args[4096];
+    snprintf(out, sizeof out, "%s-out", dir);
+    static const char *const bad[][2] = {
+        {"build %s/user -o %s --threads abc", "--threads wants a whole number from 1 to 1024, not 'abc'"},
+        {"build %s/user -o %s --threads 0", "--threads wants a whole number"},
+        {"build %s/user -o %s --threads 12x", "not '12x'"},
+        {"serve %s/user --port 99999 -q --cache-dir %s", "--port wants a whole number from 1 to 65535, not '99999'"},
+        {"serve %s/user --port '' --cache-dir %s", "--port wants a whole number"},
+        {"check %s/user --threads -2 %s", "--threads wants a whole number"},
+        {"build %s/user -o %s --threads", "--threads needs a value"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(args, sizeof args, bad[i][0], dir, out);
+        text = sitefix_run_folio(args, &status);
+        CHECK_INT(status, 2);
+        CHECK_CONTAINS(text, bad[i][1]);
+        CHECK(!path_exists(out));
+        free(text);
+    }
+    sitefix_remove(dir);
+}

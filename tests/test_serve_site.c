@@ -343,3 +343,76 @@ TEST(fixing_a_body_after_a_refused_rebuild_also_brings_the_other_changes)
     CHECK(wait_for(r.port, "/ru/news/", "Новое имя", 1000) >= 0);
     stop_site(&r);
 }
+
+/* `folio serve --cache-dir DIR` keeps the photo variants in DIR, as
+ * `folio build --cache-dir` does, and nothing next to the site; with
+ * --no-images the photo is published as it is. */
+TEST(serve_keeps_photo_variants_where_it_is_told)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
+        {NULL, NULL}};
+    char *photo_from = NULL;
+    buf from = BUF_INIT;
+    buf_printf(&from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+               test_shared_dir());
+    photo_from = buf_detach(&from, NULL);
+    size_t len;
+    char *bytes = file_read(photo_from, &len, 1 << 24);
+    CHECK(bytes != NULL);
+    for (int no_images = 0; no_images < 2 && bytes; no_images++) {
+        running r;
+        memset(&r, 0, sizeof r);
+        /* the site as user/ in a folder of its own, so the default cache
+         * next to it would be seen */
+        char *made = sitefix_make(files);
+        char parent_tmpl[] = "/tmp/folio-serve-cache-XXXXXX";
+        char *parent = mkdtemp(parent_tmpl);
+        CHECK(made && parent);
+        if (!made || !parent) break;
+        char *top = path_join(parent, "user");
+        CHECK_INT(rename(made, top), 0);
+        free(made);
+        char *photo = path_join(top, "pages/01.news/01.first/photo.jpg");
+        CHECK_INT(file_write(photo, bytes, len), 0);
+        char *cache = path_join(parent, "elsewhere-cache");
+        char *default_cache = path_join(parent, ".folio-cache");
+        r.dir = top;
+        r.site.dir = top;
+        r.site.cache_dir = cache;
+        r.site.no_images = no_images;
+        r.site.serve.quiet = true;
+        diag_list d;
+        diag_init(&d);
+        time_t next = 0;
+        snapshot *s = serve_site_rebuild(&r.site, time(NULL), &next, &d);
+        CHECK(s != NULL);
+        r.srv = s ? server_start(&r.site.serve, s, &d) : NULL;
+        CHECK(r.srv != NULL);
+        if (r.srv) {
+            reply page;
+            CHECK_INT(http_get(server_port(r.srv), "/ru/news/first/", NULL, &page), 0);
+            CHECK_INT(page.status, 200);
+            const char *body = buf_cstr(&page.body);
+            if (no_images) CHECK(!strstr(body, "<picture") && strstr(body, "photo.jpg"));
+            else CHECK_CONTAINS(body, "<picture");
+            reply_free(&page);
+            server_stop(r.srv);
+        }
+        char *tag = path_join(cache, "CACHEDIR.TAG");
+        CHECK(path_exists(tag) == !no_images);
+        CHECK(!path_exists(default_cache));
+        free(tag);
+        diag_free(&d);
+        serve_site_free(&r.site);
+        free(cache);
+        free(default_cache);
+        free(photo);
+        free(top);
+        dir_remove_tree(parent);
+    }
+    free(bytes);
+    free(photo_from);
+}

@@ -69,6 +69,8 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     build_options bo = {0};
     bo.site_dir = site->dir;
     bo.base_url = site->base_url;
+    bo.cache_dir = site->cache_dir;
+    bo.no_images = site->no_images;
     bo.variants_progress = site->variants_progress;
     bo.now = now;
     build_result res = {0};

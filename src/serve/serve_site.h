@@ -10,6 +10,8 @@ typedef struct serve_site {
     serve_options serve;
     const char *dir;      /* the Grav user/ folder */
     const char *base_url; /* or NULL */
+    const char *cache_dir; /* the photo cache, or NULL for the default */
+    bool no_images;        /* photos published as they are */
     void (*variants_progress)(void *ctx, size_t made); /* as build_options; may be NULL */
     /* Files with errors in the build being served (private). */
     char **error_paths;
