@@ -1076,3 +1076,131 @@ TEST(command_line_help_and_bad_numbers)
     }
     sitefix_remove(dir);
 }
+
+/* Every URL of the site's own that a built page points to (src, srcset,
+ * href, og:image) is a file of the output. */
+static const char *links_root;
+static long links_checked, links_missing;
+
+static void check_local_url(const char *url, size_t len, const char *from)
+{
+    if (len == 0 || url[0] != '/' || (len > 1 && url[1] == '/')) return; /* not the site's own */
+    size_t n = strcspn(url, "?#");
+    if (n > len) n = len;
+    char path[4096];
+    snprintf(path, sizeof path, "%s%.*s", links_root, (int)n, url);
+    size_t pl = strlen(path);
+    if (pl && path[pl - 1] == '/') snprintf(path + pl, sizeof path - pl, "index.html");
+    links_checked++;
+    if (!path_exists(path)) {
+        links_missing++;
+        if (links_missing <= 5) printf("  %s points to %.*s, which is not in the output\n", from, (int)len, url);
+    }
+}
+
+static int check_page_links(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb, (void)ftw;
+    size_t pl = strlen(path);
+    if (type != FTW_F || pl < 5 || strcmp(path + pl - 5, ".html")) return 0;
+    char *html = file_read(path, NULL, 0);
+    static const char *const attrs[] = {" src=\"", " href=\"", " srcset=\"", " content=\""};
+    for (size_t a = 0; html && a < sizeof attrs / sizeof attrs[0]; a++) {
+        for (const char *p = html; (p = strstr(p, attrs[a]));) {
+            p += strlen(attrs[a]);
+            const char *end = strchr(p, '"');
+            if (!end) break;
+            if (a < 2 || (a == 3 && strncmp(p, "/media/", 7) == 0)) {
+                check_local_url(p, (size_t)(end - p), path);
+            } else if (a == 2) { /* "url 480w, url 960w" */
+                for (const char *u = p; u < end;) {
+                    while (u < end && (*u == ' ' || *u == ',')) u++;
+                    size_t ul = strcspn(u, " ,\"");
+                    if (u + ul > end) ul = (size_t)(end - u);
+                    check_local_url(u, ul, path);
+                    u += ul;
+                    while (u < end && *u != ',') u++;
+                }
+            }
+            p = end;
+        }
+    }
+    free(html);
+    return 0;
+}
+
+static void check_links_of(const char *out)
+{
+    links_root = out;
+    links_checked = links_missing = 0;
+    CHECK_INT(nftw(out, check_page_links, 16, FTW_PHYS), 0);
+}
+
+/* The same photo (same bytes, same file name) in two posts' folders is
+ * published in each: its variants were once worked out for the first
+ * folder only, and the second post's pictures were broken links. */
+TEST(same_photo_in_two_posts_is_published_in_both_folders)
+{
+    static const char *const files[][2] = {
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\nWelcome.\n"},
+        {"pages/02.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nText.\n\n![x](photo.jpg)\n"},
+        {"pages/02.news/02.b/item.md", "---\ntitle: B\ndate: '02-02-2024 10:00'\n---\nText.\n\n![x](photo.jpg)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char from[4096];
+    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    size_t len;
+    char *bytes = file_read(from, &len, 1 << 24);
+    CHECK(bytes != NULL);
+    for (int i = 0; bytes && i < 2; i++) {
+        char *to = path_join(dir, i ? "pages/02.news/02.b/photo.jpg" : "pages/02.news/01.a/photo.jpg");
+        CHECK_INT(file_write(to, bytes, len), 0);
+        free(to);
+    }
+    const char *out = fresh_out();
+    diag_list d;
+    diag_init(&d);
+    build_options opt = {0};
+    opt.site_dir = dir;
+    output *o = output_dir_new(out, &d);
+    CHECK(o != NULL);
+    if (o) {
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        CHECK_INT(output_dir_commit(o, &d), 0);
+        check_links_of(out);
+        CHECK(links_checked > 20);
+        CHECK_INT(links_missing, 0);
+        char *a = read_out(out, "en/news/a/index.html"), *b = read_out(out, "en/news/b/index.html");
+        CHECK(a && strstr(a, "<picture") && strstr(a, "/media/news/a/photo-"));
+        CHECK(b && strstr(b, "<picture") && strstr(b, "/media/news/b/photo-"));
+        free(a);
+        free(b);
+    }
+    diag_free(&d);
+    free(bytes);
+    sitefix_remove(dir);
+}
+
+/* The example site, in every language: no page points to a file of the
+ * site's own that the build did not write. */
+TEST(example_site_has_no_broken_local_links)
+{
+    const char *out = fresh_out();
+    diag_list d;
+    diag_init(&d);
+    build_options opt = {0};
+    opt.site_dir = example();
+    opt.base_url = NULL;
+    output *o = output_dir_new(out, &d);
+    CHECK(o != NULL);
+    if (o) {
+        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
+        CHECK_INT(output_dir_commit(o, &d), 0);
+        check_links_of(out);
+        CHECK(links_checked > 200);
+        CHECK_INT(links_missing, 0);
+    }
+    diag_free(&d);
+}

@@ -102,12 +102,16 @@ static void memo_done(image_markup_memo *m, making *mine, buf *key, plan *p)
     }
 }
 
-/* Everything the variants depend on: the photo's bytes (hash), the name
- * they are published under (stem) and every spec. */
-static void plan_key(buf *k, const image_source *src, const char *stem, const variant *v, size_t n)
+/* Everything the variants depend on: the photo's bytes (hash), where
+ * they are published (the folder: the same photo in two posts' folders
+ * is published in each) and under what name (stem), and every spec. */
+static void plan_key(buf *k, const image_source *src, const char *base_url, const char *stem, const variant *v,
+                     size_t n)
 {
     buf_puts(k, src->hash);
-    buf_putc(k, '/');
+    buf_putc(k, ' ');
+    buf_puts(k, base_url ? base_url : "");
+    buf_putc(k, ' ');
     buf_puts(k, stem);
     for (size_t i = 0; i < n; i++) {
         const image_spec *sp = &v[i].spec;
@@ -339,7 +343,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     const plan *known = NULL;
     making mine = {0};
     if (r->memo) {
-        plan_key(&key, &src, stem, v, n);
+        plan_key(&key, &src, r->base_url, stem, v, n);
         pthread_mutex_lock(&r->memo->lock);
         while (!(known = strmap_get(&r->memo->plans, key.s)) && is_being_made(r->memo, key.s))
             pthread_cond_wait(&r->memo->made, &r->memo->lock);

@@ -45,7 +45,7 @@ typedef struct image_markup_request {
     image_markup_memo *memo;      /* NULL, or where variants made once are
                                      found again: a request answered from it
                                      lists no files (they were listed the
-                                     first time) */
+                                     first time for the same base_url) */
 } image_markup_request;
 
 /* A file to publish: name (in the folder of base_url) and where its bytes are. */
