@@ -5,6 +5,7 @@
 #include "check/check.h"
 #include "content/site.h"
 #include "lib/files.h"
+#include "lib/utf8.h"
 #include "sitefix.h"
 #include "test.h"
 
@@ -1078,9 +1079,9 @@ TEST(command_line_help_and_bad_numbers)
 }
 
 /* Every URL of the site's own that a built page points to (src, srcset,
- * href, og:image) is a file of the output. */
+ * href, og:image) is a file of the output, and every page is UTF-8. */
 static const char *links_root;
-static long links_checked, links_missing;
+static long links_checked, links_missing, pages_not_utf8;
 
 static void check_local_url(const char *url, size_t len, const char *from)
 {
@@ -1103,7 +1104,12 @@ static int check_page_links(const char *path, const struct stat *sb, int type, s
     (void)sb, (void)ftw;
     size_t pl = strlen(path);
     if (type != FTW_F || pl < 5 || strcmp(path + pl - 5, ".html")) return 0;
-    char *html = file_read(path, NULL, 0);
+    size_t html_len = 0;
+    char *html = file_read(path, &html_len, 0);
+    if (html && utf8_check(html, html_len) != html_len) {
+        pages_not_utf8++;
+        printf("  %s is not UTF-8\n", path);
+    }
     static const char *const attrs[] = {" src=\"", " href=\"", " srcset=\"", " content=\""};
     for (size_t a = 0; html && a < sizeof attrs / sizeof attrs[0]; a++) {
         for (const char *p = html; (p = strstr(p, attrs[a]));) {
@@ -1132,8 +1138,9 @@ static int check_page_links(const char *path, const struct stat *sb, int type, s
 static void check_links_of(const char *out)
 {
     links_root = out;
-    links_checked = links_missing = 0;
+    links_checked = links_missing = pages_not_utf8 = 0;
     CHECK_INT(nftw(out, check_page_links, 16, FTW_PHYS), 0);
+    CHECK_INT(pages_not_utf8, 0);
 }
 
 /* The same photo (same bytes, same file name) in two posts' folders is
@@ -1184,7 +1191,7 @@ TEST(same_photo_in_two_posts_is_published_in_both_folders)
 }
 
 /* The example site, in every language: no page points to a file of the
- * site's own that the build did not write. */
+ * site's own that the build did not write, and every page is UTF-8. */
 TEST(example_site_has_no_broken_local_links)
 {
     const char *out = fresh_out();

@@ -5,6 +5,7 @@
 #include "build/build.h"
 #include "build/output_dir.h"
 #include "build/seo.h"
+#include "lib/utf8.h"
 #include "sitefix.h"
 #include "test.h"
 
@@ -274,4 +275,36 @@ TEST(description_is_plain_text_cut_at_a_word_with_an_ellipsis)
     seo_plain_text("<p>Гематология орталығы, жаңа бағдарлама</p>", 78, 25, &out);
     CHECK_STR(buf_cstr(&out), "Гематология орталығы…");
     buf_free(&out);
+}
+
+/* The cut never splits a letter. The punctuation trimmed before the
+ * ellipsis includes the dashes, which are several bytes long, and "р"
+ * (D1 80) and the Kazakh "ғ" (D2 93) end in bytes of a dash (E2 80 93):
+ * "директор" was published as "директо" and half a letter. Every length
+ * of each text is cut; the result must be UTF-8 that the text begins
+ * with, up to the ellipsis. */
+TEST(description_cut_keeps_every_letter_whole)
+{
+    static const char *const texts[] = {
+        "Выступил главный директор центр доктор, затем – профессор – и снова директор.",
+        "Сұрақтарға жауап берді: дәрігер ғалым бағ, тағы – ұстаз ағ — бағ.",
+        "Konferentsiya – dash — and more words here, and more.",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        buf html = BUF_INIT;
+        buf_printf(&html, "<p>%s</p>", texts[t]);
+        for (size_t max = 1; max < 80; max++) {
+            buf out = BUF_INIT;
+            seo_plain_text(html.s, html.len, max, &out);
+            const char *s = buf_cstr(&out);
+            size_t n = out.len;
+            CHECK_INT(utf8_check(s, n), n);
+            static const char ell[] = "…";
+            size_t body = n >= sizeof ell - 1 && !strcmp(s + n - (sizeof ell - 1), ell) ? n - (sizeof ell - 1) : n;
+            CHECK(strncmp(texts[t], s, body) == 0);
+            CHECK(body == 0 || (unsigned char)s[body - 1] != 0xE2); /* no dash left before the ellipsis */
+            buf_free(&out);
+        }
+        buf_free(&html);
+    }
 }

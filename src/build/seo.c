@@ -36,6 +36,28 @@ static const unsigned char plain_text_special[256] = {
     ['<'] = 1, ['&'] = 1, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
 };
 
+/* Length of s[0..len) without the spaces and punctuation it ends with,
+ * before an ellipsis. The dashes are several bytes long: matching their
+ * bytes one at a time would cut Cyrillic letters in half ("р" is D1 80,
+ * and 80 is a byte of "–"). */
+static size_t trim_trailing_punctuation(const char *s, size_t len)
+{
+    static const char *const dashes[] = {"\u2013", "\u2014"}; /* – — */
+    for (;;) {
+        if (len > 0 && s[len - 1] && strchr(" ,.;:-", s[len - 1])) {
+            len--;
+            continue;
+        }
+        bool is_dash = false;
+        for (size_t i = 0; i < sizeof dashes / sizeof dashes[0] && !is_dash; i++) {
+            size_t dl = strlen(dashes[i]);
+            is_dash = len >= dl && memcmp(s + len - dl, dashes[i], dl) == 0;
+            if (is_dash) len -= dl;
+        }
+        if (!is_dash) return len;
+    }
+}
+
 void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
 {
     buf text = BUF_INIT;
@@ -90,7 +112,7 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
     }
     if (cut < text.len) {
         if (last_space > 0) cut = last_space;
-        while (cut > 0 && strchr(" ,.;:-–—", text.s[cut - 1])) cut--;
+        cut = trim_trailing_punctuation(text.s, cut);
         buf_add(out, text.s, cut);
         buf_puts(out, "…");
     } else if (text.len) {
