@@ -1,10 +1,14 @@
-/* fuzz_summary.c - the summary split and the HTML truncation over
- * arbitrary HTML; the first byte picks the summary size. */
+/* fuzz_summary.c - the summary split, the HTML truncation and the plain
+ * text of descriptions over arbitrary HTML; the first byte picks the
+ * summary size. Given UTF-8, the cuts must give UTF-8: a letter cut in
+ * half is a bug even where nothing crashes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "build/seo.h"
 #include "content/summary.h"
+#include "lib/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,9 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     summary_split(html, len, NULL, limit, &content, &summary, &has_delimiter);
     summary_split(html, len, "<!--more-->", 0, &content, NULL, NULL);
     summary_truncate_html(html, len, limit, &cut);
-    /* the truncation never gives more text than it was given, plus the
-     * closing tags and the ellipsis it adds */
     summary_find_unsplit_delimiter(html, len, NULL);
+    buf plain = BUF_INIT;
+    seo_plain_text(html, len, limit, &plain);
+    if (utf8_check(html, len) == len) {
+        if (utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
+        if (utf8_check(cut.s ? cut.s : "", cut.len) != cut.len) abort();
+    }
+    buf_free(&plain);
     buf_free(&content);
     buf_free(&summary);
     buf_free(&cut);
