@@ -811,6 +811,30 @@ TEST(known_photos_are_remembered_by_file_identity_across_builds)
     free(photo);
 }
 
+/* A photo the site reader has just seen is looked up by what it saw: no
+ * second stat (shown by a path that does not exist being answered), and
+ * an identity the cache does not know goes the usual way. */
+TEST(photo_seen_by_the_site_reader_is_known_without_a_stat)
+{
+    char *photo = phone_photo("seen.jpg", 320, 240);
+    image_cache *c = open_cache("cache-seen");
+    image_source first, again;
+    CHECK_INT(image_cache_source(c, photo, &first, NULL), 0);
+    struct stat st;
+    CHECK_INT(stat(photo, &st), 0);
+    file_stamp seen = file_stamp_of(&st);
+    CHECK_INT(image_cache_source_seen(c, "/nonexistent/seen.jpg", &seen, &again, NULL), 0);
+    CHECK_STR(again.hash, first.hash);
+    CHECK_INT(again.meta.width, first.meta.width);
+    seen.mtime_ns ^= 1; /* not what the cache knows: looked at, and not there */
+    CHECK_INT(image_cache_source_seen(c, "/nonexistent/seen.jpg", &seen, &again, NULL), -1);
+    CHECK_INT(image_cache_source_seen(c, photo, &seen, &again, NULL), 0);
+    CHECK_STR(again.hash, first.hash);
+    CHECK_INT(image_cache_source_seen(c, photo, NULL, &again, NULL), 0);
+    image_cache_close(c);
+    free(photo);
+}
+
 /* A damaged sources file costs a re-read, never a wrong answer or a crash. */
 TEST(damaged_sources_file_is_read_line_by_line_and_the_rest_ignored)
 {

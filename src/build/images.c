@@ -124,14 +124,15 @@ void build_images_set_output(build_images *bi, output *out)
 
 /* The hash and header of a photo, from the cache the first time in the
  * build, from memory after. 0, or -1 when it cannot be used (warned). */
-static int source_of(build_images *bi, image_cache *cache, const char *path, image_source *out, diag_list *d)
+static int source_of(build_images *bi, image_cache *cache, const media_file *m, image_source *out, diag_list *d)
 {
+    const char *path = m->path;
     pthread_mutex_lock(&bi->lock);
     image_source *known = strmap_get(&bi->sources, path);
     if (known) *out = *known;
     pthread_mutex_unlock(&bi->lock);
     if (known) return 0;
-    if (image_cache_source(cache, path, out, d) != 0) return -1;
+    if (image_cache_source_seen(cache, path, &m->stamp, out, d) != 0) return -1;
     pthread_mutex_lock(&bi->lock);
     if (!strmap_get(&bi->sources, path)) {
         image_source *copy = xmalloc(sizeof *copy);
@@ -172,7 +173,7 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
     if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, false, d);
     image_cache *cache = cache_of(bi, d);
     image_source src;
-    if (cache && source_of(bi, cache, m->path, &src, d) == 0) {
+    if (cache && source_of(bi, cache, m, &src, d) == 0) {
         image_job job = {0};
         job.source_path = m->path;
         job.spec.fit = IMAGE_FIT_NONE;
@@ -202,7 +203,7 @@ static bool make_markup(build_images *bi, const media_file *m, image_markup_requ
     image_cache *cache = cache_of(bi, d);
     if (!cache) return false;
     image_source src;
-    rq->source = source_of(bi, cache, m->path, &src, NULL) == 0 ? &src : NULL;
+    rq->source = source_of(bi, cache, m, &src, NULL) == 0 ? &src : NULL;
     rq->memo = bi->plans;
     image_markup mk = {0};
     int rc = image_markup_make(cache, rq, &mk, d);

@@ -392,6 +392,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         m->name = name;
         m->path = spath;
         m->size = st.st_size;
+        m->stamp = file_stamp_of(&st);
         m->url = NULL; /* set once routes are known */
     }
     free(names);

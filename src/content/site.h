@@ -16,6 +16,7 @@
 
 #include "lib/arena.h"
 #include "lib/diag.h"
+#include "lib/files.h"
 #include "lib/strmap.h"
 #include "lib/value.h"
 
@@ -31,6 +32,7 @@ typedef struct media_file {
     const char *url;  /* published URL, the same for every language (percent-encoded) */
     const char *out_path; /* the same as an output path: "media/news/slug/photo.jpg" */
     long long size;
+    file_stamp stamp; /* as the file was when the site was read */
 } media_file;
 
 /* A page in one language. */

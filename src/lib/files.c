@@ -217,6 +217,20 @@ bool path_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+file_stamp file_stamp_of(const struct stat *st)
+{
+    file_stamp f = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+                    (long long)st->st_mtim.tv_sec,  (long long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+                    (long long)st->st_ctim.tv_nsec};
+    return f;
+}
+
+bool file_stamp_same(const file_stamp *a, const file_stamp *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
+           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+}
+
 bool path_exists(const char *path)
 {
     struct stat st;

@@ -34,6 +34,17 @@ int dir_make(const char *path);
 int dir_remove_tree(const char *path);
 bool path_is_dir(const char *path);
 bool path_exists(const char *path);
+
+/* What tells a file's bytes apart without reading them: device, inode,
+ * size, modification and change times (the test git's index uses; no
+ * program can set a change time back). */
+typedef struct file_stamp {
+    unsigned long long dev, ino, size;
+    long long mtime_s, mtime_ns, ctime_s, ctime_ns;
+} file_stamp;
+struct stat;
+file_stamp file_stamp_of(const struct stat *st);
+bool file_stamp_same(const file_stamp *a, const file_stamp *b);
 time_t file_mtime(const char *path);
 /* Join two path parts with one '/', malloc'd. */
 char *path_join(const char *a, const char *b);

@@ -46,11 +46,7 @@
 #define SOURCE_BUCKETS 4096
 #define CACHEDIR_TAG "Signature: 8a477f597d28d172789f06886806bc55\n# folio image variant cache.\n"
 
-/* What identifies the bytes of a file without reading them. */
-typedef struct file_id {
-    unsigned long long dev, ino, size;
-    long long mtime_s, mtime_ns, ctime_s, ctime_ns;
-} file_id;
+typedef file_stamp file_id; /* lib/files.h */
 
 typedef struct known_source {
     char *path;    /* where it was last seen; for people reading the file */
@@ -94,7 +90,7 @@ struct image_cache {
     bool is_memo_changed; /* sources to save at close */
     size_t nloaded;       /* lines read from the sources file */
     bool has_warned_no_vips;
-    pthread_mutex_t shards_lock; /* taken under lock, never the other way */
+    pthread_mutex_t shards_lock; /* may be taken under lock, never the other way */
     shard_listing shards[256];   /* by the first byte of the source hash */
     image_progress_fn progress; /* image_cache_set_progress */
     void *progress_ctx;
@@ -140,16 +136,12 @@ char *image_cache_default_dir(const char *site_dir)
 
 static file_id file_id_of(const struct stat *st)
 {
-    file_id id = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
-                  (long long)st->st_mtim.tv_sec,  (long long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
-                  (long long)st->st_ctim.tv_nsec};
-    return id;
+    return file_stamp_of(st);
 }
 
 static bool same_file(const file_id *a, const file_id *b)
 {
-    return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_s == b->mtime_s &&
-           a->mtime_ns == b->mtime_ns && a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
+    return file_stamp_same(a, b);
 }
 
 /* Sources are known by the file, not by the path they are reached by: a
@@ -398,6 +390,39 @@ static int describe(image_cache *c, const char *path, const char *data, size_t l
     return 0;
 }
 
+/* Whether id is a known source (*rc: 0, or -1 for a file known not to be
+ * an image). With is_current, id is the file as it is now, and sources
+ * with its inode but other times are forgotten. */
+static bool known_as(image_cache *c, const file_id *id, bool is_current, image_source *out, int *rc)
+{
+    size_t b = bucket_of(id);
+    pthread_mutex_lock(&c->lock);
+    for (known_source *s = c->sources[b]; s; s = s->next) {
+        if (s->is_stale || s->id.dev != id->dev || s->id.ino != id->ino) continue;
+        if (same_file(&s->id, id)) {
+            s->is_used = true;
+            *out = s->info;
+            pthread_mutex_unlock(&c->lock);
+            *rc = s->is_image ? 0 : -1;
+            return true;
+        }
+        if (is_current) {
+            s->is_stale = true; /* the photo was edited, or its inode reused */
+            c->is_memo_changed = true;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return false;
+}
+
+int image_cache_source_seen(image_cache *c, const char *path, const file_stamp *seen, image_source *out,
+                            diag_list *d)
+{
+    int rc;
+    if (seen && seen->ino && known_as(c, seen, false, out, &rc)) return rc;
+    return image_cache_source(c, path, out, d);
+}
+
 int image_cache_source(image_cache *c, const char *path, image_source *out, diag_list *d)
 {
     struct stat st;
@@ -406,20 +431,8 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
         return -1;
     }
     file_id id = file_id_of(&st);
-    size_t b = bucket_of(&id);
-    pthread_mutex_lock(&c->lock);
-    for (known_source *s = c->sources[b]; s; s = s->next) {
-        if (s->is_stale || s->id.dev != id.dev || s->id.ino != id.ino) continue;
-        if (same_file(&s->id, &id)) {
-            s->is_used = true;
-            *out = s->info;
-            pthread_mutex_unlock(&c->lock);
-            return s->is_image ? 0 : -1;
-        }
-        s->is_stale = true; /* the photo was edited, or its inode reused */
-        c->is_memo_changed = true;
-    }
-    pthread_mutex_unlock(&c->lock);
+    int known_rc;
+    if (known_as(c, &id, true, out, &known_rc)) return known_rc;
 
     size_t len;
     char *data = file_read(path, &len, IMAGE_MAX_SOURCE_BYTES);
@@ -442,7 +455,7 @@ int image_cache_source(image_cache *c, const char *path, image_source *out, diag
     s->info = *out;
     pthread_mutex_lock(&c->lock);
     bool is_known = false; /* another thread described it meanwhile */
-    for (known_source *k = c->sources[b]; k && !is_known; k = k->next)
+    for (known_source *k = c->sources[bucket_of(&id)]; k && !is_known; k = k->next)
         is_known = !k->is_stale && same_file(&k->id, &id);
     if (is_known) {
         free(s->path);
@@ -536,21 +549,22 @@ static int compare_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void shard_read(image_cache *c, shard_listing *l, const char *shard)
+static shard_listing shard_read(image_cache *c, const char *shard)
 {
-    l->is_read = true;
+    shard_listing l = {NULL, 0, true};
     char *path = path_join(c->dir, shard);
     DIR *dir = opendir(path);
     free(path);
-    if (!dir) return;
+    if (!dir) return l;
     size_t cap = 0;
     for (struct dirent *e; (e = readdir(dir));) {
         if (e->d_type != DT_REG) continue; /* DT_UNKNOWN: asked about one by one */
-        if (l->n == cap) l->names = xrealloc(l->names, (cap = cap ? 2 * cap : 64) * sizeof *l->names);
-        l->names[l->n++] = name_hash(e->d_name);
+        if (l.n == cap) l.names = xrealloc(l.names, (cap = cap ? 2 * cap : 64) * sizeof *l.names);
+        l.names[l.n++] = name_hash(e->d_name);
     }
     closedir(dir);
-    qsort(l->names, l->n, sizeof *l->names, compare_u64);
+    qsort(l.names, l.n, sizeof *l.names, compare_u64);
+    return l;
 }
 
 static int hex_digit(char ch)
@@ -568,11 +582,22 @@ static bool is_listed(image_cache *c, const char *path)
     char shard[sizeof RENDER_VERSION + 3] = RENDER_VERSION "/";
     memcpy(shard + sizeof RENDER_VERSION, name - 2, 2);
     uint64_t h = name_hash(name + 1);
-    pthread_mutex_lock(&c->shards_lock);
     shard_listing *l = &c->shards[hi * 16 + lo];
-    if (!l->is_read) shard_read(c, l, shard);
+    pthread_mutex_lock(&c->shards_lock);
+    bool is_read = l->is_read;
+    pthread_mutex_unlock(&c->shards_lock);
+    /* Read without the lock: the other workers go on meanwhile. Two
+     * threads may both read a shard; the second listing is dropped. */
+    shard_listing fresh = {NULL, 0, false};
+    if (!is_read) fresh = shard_read(c, shard);
+    pthread_mutex_lock(&c->shards_lock);
+    if (fresh.is_read && !l->is_read) {
+        *l = fresh;
+        fresh.names = NULL;
+    }
     bool found = l->n && bsearch(&h, l->names, l->n, sizeof h, compare_u64);
     pthread_mutex_unlock(&c->shards_lock);
+    free(fresh.names);
     return found;
 }
 

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "lib/diag.h"
+#include "lib/files.h"
 #include "media/image.h"
 
 typedef struct image_cache image_cache;
@@ -73,6 +74,12 @@ int image_cache_clean(const char *dir);
  * naming the file when it is unreadable or not an image (the warning is
  * given once per file and cache, however often it is asked for). */
 int image_cache_source(image_cache *c, const char *path, image_source *out, diag_list *d);
+/* The same, looked up first by the photo's identity as it was when the
+ * site was read (seen, may be NULL): no stat when that is known, and the
+ * answer is the photo as the page that shows it was read. Unknown, it is
+ * image_cache_source(). */
+int image_cache_source_seen(image_cache *c, const char *path, const file_stamp *seen, image_source *out,
+                            diag_list *d);
 /* Short content-addressed id of a variant (10 hex digits + NUL), for
  * published file names: it changes whenever the photo or spec changes. */
 void image_cache_variant_id(const char *source_hash, const image_spec *spec, char out[11]);
