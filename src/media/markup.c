@@ -22,7 +22,8 @@ static const int standard_widths[] = {480, 960, 1600};
 typedef struct variant {
     image_spec spec;
     int width, height;
-    char *name;
+    char *name; /* the file's name */
+    char *url;  /* its URL, escaped for an attribute */
 } variant;
 
 #define MAX_VARIANTS (2 * (NSTANDARD + 1) + 1)
@@ -62,7 +63,10 @@ void image_markup_memo_free(image_markup_memo *m)
     for (size_t i = 0; i < m->plans.cap; i++) {
         plan *p = m->plans.slots[i].val;
         if (!p) continue;
-        for (size_t k = 0; k < p->n; k++) free(p->v[k].name);
+        for (size_t k = 0; k < p->n; k++) {
+            free(p->v[k].name);
+            free(p->v[k].url);
+        }
         free(p);
         free((char *)m->plans.slots[i].key);
     }
@@ -97,7 +101,10 @@ static void memo_done(image_markup_memo *m, making *mine, buf *key, plan *p)
     pthread_cond_broadcast(&m->made);
     pthread_mutex_unlock(&m->lock);
     if (p) {
-        for (size_t i = 0; i < p->n; i++) free(p->v[i].name);
+        for (size_t i = 0; i < p->n; i++) {
+            free(p->v[i].name);
+            free(p->v[i].url);
+        }
         free(p);
     }
 }
@@ -204,7 +211,7 @@ static image_spec narrower(const image_spec *full, int full_w, int full_h, int w
     return s;
 }
 
-static void variant_name(variant *v, const char *stem, const image_source *src)
+static void variant_name(variant *v, const char *stem, const image_source *src, const char *base_url)
 {
     char id[11];
     image_cache_variant_id(src->hash, &v->spec, id);
@@ -219,13 +226,15 @@ static void variant_name(variant *v, const char *stem, const image_source *src)
     buf_putc(&b, '.');
     buf_puts(&b, image_format_ext(v->spec.format));
     v->name = buf_detach(&b, NULL);
+    add_url(&b, base_url, v->name);
+    v->url = buf_detach(&b, NULL);
 }
 
 static void add_srcset(buf *b, const image_markup_request *r, const variant *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i) buf_puts(b, ", ");
-        add_url(b, r->base_url, v[i].name);
+        buf_puts(b, v[i].url);
         buf_putc(b, ' ');
         buf_put_long(b, v[i].width);
         buf_putc(b, 'w');
@@ -259,7 +268,7 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
     buf b = BUF_INIT;
     if (a && a->has_lightbox) {
         buf_puts(&b, "<a href=\"");
-        add_url(&b, r->base_url, v[large].name);
+        buf_puts(&b, v[large].url);
         buf_puts(&b, "\" rel=\"lightbox\">");
     }
     if (has_webp) {
@@ -270,7 +279,7 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
         buf_putc(&b, '>');
     }
     buf_puts(&b, "<img src=\"");
-    add_url(&b, r->base_url, v[fallback].name);
+    buf_puts(&b, v[fallback].url);
     buf_putc(&b, '"');
     if (nwidths > 1) {
         buf_puts(&b, " srcset=\"");
@@ -386,7 +395,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
 
     out->files = xcalloc(n, sizeof *out->files);
     for (size_t i = 0; i < n; i++) {
-        variant_name(&v[i], stem, &src);
+        variant_name(&v[i], stem, &src, r->base_url);
         bool is_duplicate = false; /* the lightbox may be one of the widths */
         for (size_t j = 0; j < out->nfiles; j++) is_duplicate |= strcmp(out->files[j].name, v[i].name) == 0;
         if (is_duplicate) {
@@ -404,12 +413,16 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
         for (size_t i = 0; i < n; i++) {
             p->v[i] = v[i];
             p->v[i].name = xstrdup(v[i].name);
+            p->v[i].url = xstrdup(v[i].url);
         }
         memo_done(r->memo, &mine, &key, p);
     }
     buf_free(&key);
     int rc = write_html(r, v, nwidths, large, has_webp, out);
-    for (size_t i = 0; i < n; i++) free(v[i].name);
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].url);
+    }
     return rc;
 }
 
