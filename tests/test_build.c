@@ -337,6 +337,64 @@ TEST(relative_links_resolve_to_media_and_pages_in_the_current_language)
     sitefix_remove(dir);
 }
 
+/* Grav also reads links by folder, order prefix and all: "../01.quotes"
+ * from the page's own folder, "/02.news/01.quotes" from user/pages, and
+ * "../01.quotes/file.pdf" or a photo there. They go where Grav sends
+ * them, in the page's language; a draft's folder or a path out of
+ * user/pages is not linked (and folio check reports it). */
+TEST(folder_links_resolve_as_grav_resolves_them)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/02.news/01.quotes/item.ru.md", "---\ntitle: Quotes\n---\nText.\n"},
+        {"pages/02.news/01.quotes/item.en.md", "---\ntitle: Quotes\n---\nText.\n"},
+        {"pages/02.news/01.quotes/Договор №5.pdf", "%PDF-1.4\n"},
+        {"pages/02.news/02.draft/item.ru.md", "---\ntitle: Draft\npublished: false\n---\nNo.\n"},
+        {"pages/02.news/03.links/item.ru.md",
+         "---\ntitle: Links\n---\n[a](../01.quotes) [b](/02.news/01.quotes#top) "
+         "[c](../01.quotes/Договор%20№5.pdf) [d](../02.draft) [e](../../../../etc/passwd)\n\n"
+         "![Зал](../01.quotes/photo.jpg)\n"},
+        {"pages/02.news/03.links/item.en.md", "---\ntitle: Links\n---\n[a](../01.quotes)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char from[4096];
+    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    size_t len;
+    char *bytes = file_read(from, &len, 1 << 24);
+    char *to = path_join(dir, "pages/02.news/01.quotes/photo.jpg");
+    CHECK(bytes && file_write(to, bytes, len) == 0);
+    free(to);
+    free(bytes);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *ru = read_out(out, "ru/news/links/index.html"), *en = read_out(out, "en/news/links/index.html");
+    /* the photo of the other folder, made responsive and published there */
+    const char *pic = ru ? strstr(ru, "<picture><source type=\"image/webp\" srcset=\"/media/news/quotes/photo-") : NULL;
+    CHECK(pic != NULL);
+    if (pic) {
+        pic += strlen("<picture><source type=\"image/webp\" srcset=\"");
+        char rel[256];
+        snprintf(rel, sizeof rel, "%.*s", (int)strcspn(pic + 1, " "), pic + 1);
+        CHECK(out_exists(out, rel));
+    }
+    CHECK_CONTAINS(ru, "<a href=\"/ru/news/quotes/\">a</a>");
+    CHECK_CONTAINS(ru, "<a href=\"/ru/news/quotes/#top\">b</a>");
+    CHECK_CONTAINS(ru, "<a href=\"/media/news/quotes/%D0%94%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80%20%E2%84%965.pdf\">c</a>");
+    CHECK_CONTAINS(ru, "<a href=\"../02.draft\">d</a>");
+    CHECK_NOT_CONTAINS(ru, "/ru/news/draft");
+    CHECK_CONTAINS(ru, "<a href=\"../../../../etc/passwd\">e</a>");
+    CHECK_CONTAINS(en, "<a href=\"/en/news/quotes/\">a</a>");
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../02.draft': no such page is published"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "'../01.quotes'"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used by any page"));
+    free(ru);
+    free(en);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(output_paths_never_escape_the_output_folder)
 {
     CHECK(output_path_is_safe("ru/news/index.html"));

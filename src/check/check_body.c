@@ -301,6 +301,12 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     } else if (!strncmp(path, "/theme/", 7)) {
         return;
     }
+    const page *folder_page;
+    const media_file *folder_file = content_folder_media(s, pv, path, b->a, &folder_page);
+    if (folder_file) {
+        add_media_use(b, folder_page, folder_file);
+        return;
+    }
     const char *target_url = content_resolve_link(s, pv, url, b->a);
     if (target_url) {
         size_t tl = strcspn(target_url, "#");

@@ -37,6 +37,73 @@ static char *percent_decode(arena *a, const char *s, size_t n)
     return out;
 }
 
+/* rel/path with "." and ".." applied, relative to user/pages; NULL when
+ * it climbs out of it. */
+static char *folder_path(arena *a, const char *rel, const char *path)
+{
+    char *work = path[0] == '/' ? arena_strdup(a, path + 1) : arena_printf(a, "%s/%s", rel, path);
+    const char *segs[128];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(work, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, ".")) continue;
+        if (!strcmp(t, "..")) {
+            if (!n) return NULL;
+            n--;
+        } else if (n < 128) {
+            segs[n++] = t;
+        }
+    }
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_putc(&b, '/');
+        buf_puts(&b, segs[i]);
+    }
+    char *out = arena_strdup(a, buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+/* The published version in pv's language of the page whose folder is rel. */
+static const page_version *published_at(const site *s, const page_version *pv, const char *rel)
+{
+    const page *p = site_find_folder(s, rel);
+    const page_version *t = p ? p->v[pv->lang] : NULL;
+    return t && t->published && t->routable ? t : NULL;
+}
+
+/* Grav's folder links: "../01.quotes" (from the page's own folder) or
+ * "/02.news/01.quotes" (from user/pages) name a page by its folder, order
+ * prefix and all, and "../01.quotes/file.pdf" a file in it. Only a page
+ * published in this language is linked to, and only its files. Either
+ * *to is set, or *file with the version of its page in *owner; false when
+ * path names neither. */
+static bool find_by_folder(const site *s, const page_version *pv, const char *path, arena *a,
+                           const page_version **to, const media_file **file, const page_version **owner)
+{
+    *to = *owner = NULL;
+    *file = NULL;
+    char *rel = folder_path(a, pv->page->rel, path);
+    if (!rel || !*rel) return false;
+    if (site_find_folder(s, rel)) return (*to = published_at(s, pv, rel)) != NULL;
+    char *slash = strrchr(rel, '/');
+    if (!slash) return false;
+    *slash = 0;
+    *owner = published_at(s, pv, rel);
+    *file = *owner ? content_find_media((*owner)->page, slash + 1) : NULL;
+    return *file != NULL;
+}
+
+const media_file *content_folder_media(const site *s, const page_version *pv, const char *path, arena *a,
+                                       const page **pg)
+{
+    const page_version *to, *owner;
+    const media_file *m;
+    if (!find_by_folder(s, pv, path, a, &to, &m, &owner) || !m) return NULL;
+    *pg = owner->page;
+    return m;
+}
+
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a)
 {
     if (!*url || url[0] == '#' || has_scheme(url) || url[0] == '?' || !strncmp(url, "//", 2)) return NULL;
@@ -50,6 +117,11 @@ const char *content_resolve_link(const site *s, const page_version *pv, const ch
         const media_file *m = content_find_media(pv->page, path);
         if (m) return m->url;
     }
+    /* A page or a file named by its folder, as Grav looks first. */
+    const page_version *to, *owner;
+    const media_file *file;
+    if (find_by_folder(s, pv, path, a, &to, &file, &owner))
+        return file ? file->url : fragment ? arena_printf(a, "%s%s", to->url, fragment) : to->url;
     /* A page: absolute routes as they are, relative ones against this page
      * (Grav resolves "../x" from the page itself, as if it were a folder). */
     buf route = BUF_INIT;
@@ -115,9 +187,15 @@ static bool render_image(void *user, const markdown_image *img, buf *out)
     hook_ctx *h = user;
     if (!h->opt || !h->opt->render_image) return false;
     size_t pathlen = strcspn(img->src, "?#");
-    if (memchr(img->src, '/', pathlen) || has_scheme(img->src)) return false;
+    if (has_scheme(img->src) || !strncmp(img->src, "//", 2)) return false;
     char *name = percent_decode(&h->scratch, img->src, pathlen);
-    const media_file *m = content_find_media(h->pv->page, name);
+    const media_file *m = NULL;
+    if (!strchr(name, '/')) {
+        m = content_find_media(h->pv->page, name);
+    } else { /* a photo in another page's folder: "../01.event/photo.jpg" */
+        const page_version *to, *owner;
+        find_by_folder(h->s, h->pv, name, &h->scratch, &to, &m, &owner);
+    }
     if (!m) return false;
     const char *query = img->src[pathlen] == '?' ? img->src + pathlen + 1 : "";
     return h->opt->render_image(h->opt->user, h->pv, m, query, img->alt, img->title, out);

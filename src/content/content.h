@@ -50,6 +50,12 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
 
 /* The URL a link in pv's content points to: media in the page folder, a
  * page route (relative or absolute), or NULL to keep the link as written. */
+/* The file a link names in another page's folder by Grav's folder path
+ * ("../01.quotes/file.pdf", "/02.news/01.quotes/file.pdf"), with that
+ * page in *pg; NULL when there is none or that page is not published in
+ * pv's language. path is percent-decoded, without query or fragment. */
+const media_file *content_folder_media(const site *s, const page_version *pv, const char *path, arena *a,
+                                       const page **pg);
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
 
 /* The media file of pv's page called name, or NULL. */

@@ -759,6 +759,7 @@ static void assign_routes(site *s, diag_list *d)
             strmap_put(&s->routes[l], key, pv);
             if (pv->is_home) strmap_put(&s->routes[l], pv->route, pv);
         }
+        strmap_put(&s->folders, pg->rel, pg);
     }
 }
 
@@ -1129,6 +1130,7 @@ void site_free(site *s)
 {
     if (!s) return;
     for (int l = 0; l < SITE_MAX_LANGS; l++) strmap_free(&s->routes[l]);
+    strmap_free(&s->folders);
     for (int t = 0; t < s->nthreads; t++) arena_free(&s->thread_arenas[t]);
     free(s->thread_arenas);
     for (int t = 0; t < s->nthreads; t++) arena_free(&s->source_arenas[t]);
@@ -1165,6 +1167,11 @@ const char *site_translate(const site *s, int lang, const char *key)
 page_version *site_find_route(const site *s, int lang, const char *route)
 {
     return strmap_get(&s->routes[lang], route);
+}
+
+page *site_find_folder(const site *s, const char *rel)
+{
+    return strmap_get(&s->folders, rel);
 }
 
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n)

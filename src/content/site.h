@@ -118,6 +118,7 @@ struct site {
     page_version **versions; /* every page version, in tree order */
     size_t nversions;
     strmap routes[SITE_MAX_LANGS]; /* route -> published page_version */
+    strmap folders;                /* page.rel ("02.news/01.quotes") -> page */
     arena *thread_arenas;          /* one per loader thread */
     arena *source_arenas;          /* page_version.source, one per loader thread */
     int nthreads;
@@ -146,6 +147,9 @@ const char *site_lang_prefix(const site *s, int lang);
 const char *site_translate(const site *s, int lang, const char *key);
 /* The version of the page with that language-less route, or NULL. */
 page_version *site_find_route(const site *s, int lang, const char *route);
+/* The page whose folder is rel, relative to user/pages and with its order
+ * prefixes ("02.news/01.quotes"), or NULL. */
+page *site_find_folder(const site *s, const char *rel);
 /* URL of a list page's n-th page (1-based): "/kk/news/" or "/kk/news/page/2/". */
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
