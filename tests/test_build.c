@@ -2,6 +2,7 @@
  * broken pages, code that must stay code. */
 #include "build/build.h"
 #include "build/output_dir.h"
+#include "build/policy.h"
 #include "check/check.h"
 #include "content/site.h"
 #include "lib/files.h"
@@ -1268,4 +1269,60 @@ TEST(example_site_has_no_broken_local_links)
         CHECK_INT(links_missing, 0);
     }
     diag_free(&d);
+}
+
+/* The site's Content-Security-Policy allows exactly the other origins its
+ * content embeds, each for what it is loaded as; anything that is not a
+ * plain http(s) host is left out (and so stays blocked). */
+TEST(policy_allows_what_the_content_embeds_and_nothing_else)
+{
+    site_policy *p = policy_new();
+    buf csp = BUF_INIT;
+    policy_csp(p, &csp);
+    CHECK_STR(buf_cstr(&csp), POLICY_DEFAULT_CSP);
+    buf_free(&csp);
+    static const char html[] =
+        "<p><IFRAME width=600 SRC=\"https://Yandex.RU/map-widget/v1/?um=constructor%3Aabc&amp;x=1\"></iframe>"
+        "<iframe src='//www.youtube-nocookie.com/embed/x'></iframe>"
+        "<img alt=\"a > b\" src=\"https://partner.example.kz/logo.png\">"
+        "<picture><source srcset=\"https://cdn.example.org/a.webp 480w, https://cdn2.example.org/b.webp 960w\">"
+        "<img src=\"/media/news/x/photo.jpg\"></picture>"
+        "<video src=http://video.example.org:8080/v.mp4 poster=\"https://img.example.org/p.jpg\"></video>"
+        "<iframe src=\"javascript:alert(1)\"></iframe><iframe src=\"https://evil.example.com';script-src *\"></iframe>"
+        "<iframe src=\"https://user@host.example.com/\"></iframe><script src=\"https://script.example.com/x.js\"></script>"
+        "<a href=\"https://linked.example.com/\">a link loads nothing</a></p>";
+    policy_scan(p, html, sizeof html - 1);
+    policy_csp(p, &csp);
+    CHECK_STR(buf_cstr(&csp),
+              "default-src 'self'; img-src 'self' data: https://cdn.example.org https://cdn2.example.org "
+              "https://img.example.org https://partner.example.kz; style-src 'self'; script-src 'self'; "
+              "frame-src 'self' https://www.youtube-nocookie.com https://yandex.ru; "
+              "media-src 'self' http://video.example.org:8080; frame-ancestors 'self'; base-uri 'self'; "
+              "form-action 'self'");
+    buf_free(&csp);
+    CHECK(policy_allows(p, html, sizeof html - 1));
+    static const char more[] = "<iframe src=\"https://maps.2gis.kz/x\"></iframe>";
+    CHECK(!policy_allows(p, more, sizeof more - 1));
+    buf file = BUF_INIT;
+    policy_headers_file(p, &file);
+    CHECK_CONTAINS(buf_cstr(&file), "\n/*\n  Content-Security-Policy: default-src 'self'; img-src");
+    CHECK_CONTAINS(buf_cstr(&file), "\n  X-Content-Type-Options: nosniff\n");
+    buf_free(&file);
+    policy_free(p);
+}
+
+/* A page with a map: the build writes _headers with the map's origin. */
+TEST(build_writes_the_policy_for_static_hosts)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.contacts/default.ru.md",
+         "---\ntitle: Контакты\n---\nАстана:\n\n<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" title=\"Карта\"></iframe>\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *headers = read_out(out, "_headers");
+    CHECK_CONTAINS(headers, "frame-src 'self' https://yandex.ru;");
+    free(headers);
+    sitefix_remove(dir);
 }

@@ -416,3 +416,37 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
     free(bytes);
     free(photo_from);
 }
+
+/* folio serve sends the policy the build worked out: a page's map is
+ * shown (its origin is in frame-src), _headers itself is not served, and
+ * a map added later in an edit of the post's text (which is otherwise
+ * applied without a full build) is allowed once the page shows it. */
+TEST(serve_allows_the_maps_the_pages_embed)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.branch/item.ru.md",
+         "---\ntitle: Филиал\ndate: '01-02-2024 10:00'\n---\nАстана:\n\n<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" title=\"Карта\"></iframe>\n"},
+        {NULL, NULL}};
+    running r;
+    CHECK(start_site(&r, files));
+    reply a;
+    CHECK_INT(http_get(r.port, "/ru/news/branch/", NULL, &a), 0);
+    CHECK_INT(a.status, 200);
+    const char *csp = hdr(&a, "Content-Security-Policy");
+    CHECK(csp && strstr(csp, "frame-src 'self' https://yandex.ru;") && strstr(csp, "script-src 'self';"));
+    reply_free(&a);
+    CHECK_INT(http_get(r.port, "/_headers", NULL, &a), 0);
+    CHECK_INT(a.status, 404);
+    reply_free(&a);
+    write_file(r.dir, "pages/01.news/01.branch/item.ru.md",
+               "---\ntitle: Филиал\ndate: '01-02-2024 10:00'\n---\nАстана:\n\n<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" "
+               "title=\"Карта\"></iframe>\n\nАлматы:\n\n<iframe src=\"https://widgets.2gis.com/x\" title=\"2ГИС\"></iframe>\n");
+    CHECK(wait_for(r.port, "/ru/news/branch/", "widgets.2gis.com", 3000) >= 0);
+    CHECK_INT(http_get(r.port, "/ru/news/branch/", NULL, &a), 0);
+    csp = hdr(&a, "Content-Security-Policy");
+    CHECK(csp && strstr(csp, "frame-src 'self' https://widgets.2gis.com https://yandex.ru;"));
+    reply_free(&a);
+    stop_site(&r);
+}

@@ -12,6 +12,7 @@
 #include "build/feeds.h"
 #include "build/seo.h"
 #include "build/images.h"
+#include "build/policy.h"
 #include "build/state.h"
 #include "build/update.h"
 #include "build/render.h"
@@ -34,6 +35,7 @@ typedef struct build_ctx {
     site *s;
     renderer *r;
     build_images *images; /* NULL: photos are published as they are */
+    site_policy *policy;  /* the other origins the content embeds */
     build_hooks hooks;    /* r, images and d for the page hooks */
     output *out;
     diag_list *d;
@@ -142,6 +144,7 @@ static void pass_content(void *ctx, int worker, size_t job)
     bool has_more = false;
     int rc = content_render_source(b->s, pv, &src, &co, &content, &summary, &has_more, b->d);
     check_page_end(check, co.observe != NULL);
+    if (rc == 0) policy_scan(b->policy, content.s, content.len);
     if (owned) free(src.text);
     if (rc < 0) {
         buf_free(&content);
@@ -414,6 +417,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
      * from rendering the content, so the check leaves those out. */
     check_options co = {-1, true, opt->threads};
     b.check = check_pass_begin(s, &co, d);
+    b.policy = policy_new();
     b.r = renderer_new(s, d);
     if (!opt->no_images) {
         b.images = build_images_open(opt->site_dir, opt->cache_dir, threads, out, d);
@@ -462,6 +466,10 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     phase("media", &t);
     add_redirects(&b);
     add_site_pages(&b);
+    buf headers = BUF_INIT;
+    policy_headers_file(b.policy, &headers);
+    put_or_report(&b, POLICY_HEADERS_FILE, headers.s, headers.len, s->user_dir);
+    buf_free(&headers);
     phase("extras", &t);
 
     res->pages = b.pages_written;
@@ -490,6 +498,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
         st->base_arena = base_arena;
         st->base_url = base_url;
         st->images = b.images;
+        st->policy = b.policy;
         /* The hook's user was this function's context; update.c sets its own. */
         if (b.images) renderer_set_header_images(b.r, NULL, NULL);
         *keep = st;
@@ -500,6 +509,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
         free(b.arenas);
         renderer_free(b.r);
         build_images_close(b.images);
+        policy_free(b.policy);
         arena_free(&base_arena);
         site_free(s);
     }
@@ -533,6 +543,7 @@ void build_state_free(build_state *st)
     free(st->own_summaries);
     check_index_free(st->checks);
     build_images_close(st->images);
+    policy_free(st->policy);
     site_free(st->s);
     free(st);
 }

@@ -6,6 +6,7 @@
 
 #include "build/render.h"
 #include "build/images.h"
+#include "build/policy.h"
 #include "build/update.h"
 #include "check/check.h"
 #include "content/site.h"
@@ -34,6 +35,7 @@ struct build_state {
     arena base_arena;     /* holds base_url */
     const char *base_url;
     build_images *images; /* NULL without image processing */
+    site_policy *policy;  /* the other origins the content embeds */
     diag_list *d;         /* where the image hooks report during an update */
     bool unusable;        /* an update failed after publishing images: only a full build is safe */
     check_index *checks;  /* for the checks of updated pages, made on first use */

@@ -154,6 +154,12 @@ static bool render_contents(update_run *u)
         buf summary = BUF_INIT;
         bool has_more = false;
         int rc = content_render(st->s, c->pv, &co, &c->content, &summary, &has_more, u->d);
+        /* An embed from a site the policy does not name yet (a map added
+         * to a page): the full build works the policy out again. */
+        if (rc == 0 && st->policy && !policy_allows(st->policy, c->content.s, c->content.len)) {
+            buf_free(&summary);
+            return false;
+        }
         if (rc == 0) {
             c->new_summary = xstrndup(buf_cstr(&summary), summary.len);
             c->pv->summary_html = c->new_summary;

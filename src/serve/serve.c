@@ -44,6 +44,7 @@
 #define MAX_PATH 4096
 #define DRAIN_SECONDS 5
 #define CONNECTION_MEMORY (16 * 1024)
+/* Unless the site's build says otherwise (snapshot_csp): build/policy.h. */
 #define CSP "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " \
             "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 #define DEV_SCRIPT_TAG "<script src=\"/_folio/reload.js\"></script>"
@@ -96,6 +97,7 @@ typedef struct worker {
     atomic_int in_flight; /* written by the worker's thread only */
     unsigned index;       /* in server.workers */
     time_t date_second;   /* the second date is for */
+    const char *csp;      /* of the snapshot of the request being answered */
     char date[32];        /* the Date header: "Sun, 22 Nov 2026 05:04:58 GMT" */
     watched_conn *conns;  /* open connections; under lock */
 } worker;
@@ -178,7 +180,7 @@ static void add_common_headers(struct MHD_Response *resp, const worker *w)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "SAMEORIGIN");
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "Content-Security-Policy", w->csp ? w->csp : CSP);
 }
 
 static struct MHD_Response *response_from(const worker *w, const void *data, size_t len)
@@ -569,6 +571,9 @@ static void hold_current_snapshot(worker *w, request *rq)
     pthread_mutex_unlock(&w->lock);
     rq->hold = h;
     rq->snap = h->snap;
+    /* Read while this request holds the snapshot: a worker answers one
+     * request at a time, and every response is made after this. */
+    w->csp = h->snap ? snapshot_csp(h->snap) : NULL;
 }
 
 static void drop_hold(worker *w, snapshot_hold *h)

@@ -32,6 +32,8 @@
 #define DEFAULT_INFLATED_BUDGET ((size_t)64 << 20)
 #define LANGUAGES_MANIFEST "_folio/languages"
 #define REDIRECTS_MANIFEST "_redirects"
+#define HEADERS_MANIFEST "_headers" /* build/policy.h */
+#define CSP_LINE "\n  Content-Security-Policy: "
 
 struct snapshot {
     output out; /* first, so an output* is a snapshot* */
@@ -44,6 +46,7 @@ struct snapshot {
     char *languages[MAX_LANGUAGES];
     size_t language_count;
     char *dev_script;
+    char *csp; /* from the build's _headers, NULL for the server's own */
     void (*cache_free)(void *);
     snapshot *base; /* unchanged files copy their compressed forms from here */
     bool has_quick_budget;
@@ -572,6 +575,34 @@ static void parse_redirects_manifest(snapshot *s, const char *text, size_t len)
     free(copy);
 }
 
+/* The Content-Security-Policy of "_headers" as the build writes it (see
+ * build/policy.h): sent by the server instead of its own, so that the
+ * maps and videos the site's pages embed are shown. Anything but a
+ * single printable line is ignored. */
+static void parse_headers_manifest(snapshot *s, const char *text, size_t len)
+{
+    char *copy = xstrndup(text, len);
+    char *at = strstr(copy, CSP_LINE);
+    if (at) {
+        at += strlen(CSP_LINE);
+        size_t n = strcspn(at, "\n");
+        bool is_clean = n > 0 && n < 8192;
+        for (size_t i = 0; i < n && is_clean; i++) is_clean = at[i] >= 0x20 && at[i] < 0x7f;
+        if (is_clean) {
+            pthread_mutex_lock(&s->lock);
+            free(s->csp);
+            s->csp = xstrndup(at, n);
+            pthread_mutex_unlock(&s->lock);
+        }
+    }
+    free(copy);
+}
+
+const char *snapshot_csp(const snapshot *s)
+{
+    return s->csp;
+}
+
 /* ---- output backend ---- */
 
 static int snapshot_put(output *o, const char *path, const void *data, size_t len, time_t mtime)
@@ -587,6 +618,10 @@ static int snapshot_put(output *o, const char *path, const void *data, size_t le
     }
     if (strcmp(path, REDIRECTS_MANIFEST) == 0) {
         parse_redirects_manifest(s, data, len);
+        return 0;
+    }
+    if (strcmp(path, HEADERS_MANIFEST) == 0) {
+        parse_headers_manifest(s, data, len);
         return 0;
     }
     table_insert(s, resource_make_file(s, path, data, len, mtime, false));
@@ -663,6 +698,7 @@ void snapshot_unref(snapshot *s)
     free(s->hashes);
     languages_clear(s);
     free(s->dev_script);
+    free(s->csp);
     snapshot_unref(s->base);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -719,6 +755,7 @@ snapshot *snapshot_derive(snapshot *previous)
 {
     snapshot *s = snapshot_new(previous->dev_script);
     s->cache_free = previous->cache_free;
+    s->csp = previous->csp ? xstrdup(previous->csp) : NULL;
     for (size_t i = 0; i < previous->language_count; i++) s->languages[i] = xstrdup(previous->languages[i]);
     s->language_count = previous->language_count;
     /* Same capacity and hashes: the slots can be copied as they are. */

@@ -137,6 +137,9 @@ void snapshot_reuse_from(snapshot *s, snapshot *previous);
  * previous (snapshot_reuse_from). Puts then replace single entries: a live
  * rebuild that changed three pages costs three pages, not the site.
  * previous must be complete (no puts in progress). */
+/* The Content-Security-Policy the build wrote for the site (_headers),
+ * or NULL when it wrote none. */
+const char *snapshot_csp(const snapshot *s);
 snapshot *snapshot_derive(snapshot *previous);
 
 /* Called once for each non-NULL resource cache slot when s is freed. */

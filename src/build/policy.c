@@ -1,0 +1,256 @@
+/* policy.c - the site's Content-Security-Policy (see policy.h). */
+#include "build/policy.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Past this many bytes of origins in one directive, the directive allows
+ * any https: origin instead of listing them (a header has to stay short). */
+#define MAX_LISTED_BYTES 2048
+
+enum { KIND_IMG, KIND_FRAME, KIND_MEDIA, KINDS };
+
+typedef struct origin_set {
+    char **v;
+    size_t n, cap, bytes;
+} origin_set;
+
+struct site_policy {
+    pthread_mutex_t lock;
+    origin_set kinds[KINDS];
+};
+
+site_policy *policy_new(void)
+{
+    site_policy *p = xcalloc(1, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
+    return p;
+}
+
+void policy_free(site_policy *p)
+{
+    if (!p) return;
+    for (int k = 0; k < KINDS; k++) {
+        for (size_t i = 0; i < p->kinds[k].n; i++) free(p->kinds[k].v[i]);
+        free(p->kinds[k].v);
+    }
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+/* "https://maps.example.kz:8443" from a URL that names another site, in
+ * lower case; false for the site's own URLs and anything that is not a
+ * plain http(s) host (which the policy then does not allow). */
+static bool origin_of(const char *url, size_t len, char *out, size_t cap)
+{
+    while (len && isspace((unsigned char)*url)) url++, len--;
+    const char *scheme = "https";
+    size_t skip;
+    if (len > 8 && !strncasecmp(url, "https://", 8)) skip = 8;
+    else if (len > 7 && !strncasecmp(url, "http://", 7)) scheme = "http", skip = 7;
+    else if (len > 2 && !strncmp(url, "//", 2)) skip = 2;
+    else return false;
+    const char *host = url + skip;
+    size_t hl = 0;
+    while (skip + hl < len && !strchr("/?#", host[hl])) hl++;
+    if (hl == 0 || hl + strlen(scheme) + 4 > cap) return false;
+    bool has_port = false;
+    for (size_t i = 0; i < hl; i++) {
+        unsigned char ch = (unsigned char)host[i];
+        if (ch == ':' && !has_port && i > 0) has_port = true;
+        else if (has_port ? !isdigit(ch) : !(isalnum(ch) || ch == '.' || ch == '-')) return false;
+    }
+    if (host[hl - 1] == ':') return false;
+    size_t n = (size_t)snprintf(out, cap, "%s://", scheme);
+    for (size_t i = 0; i < hl; i++) out[n++] = (char)tolower((unsigned char)host[i]);
+    out[n] = 0;
+    return true;
+}
+
+static bool set_has(const origin_set *s, const char *o)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], o)) return true;
+    return false;
+}
+
+static int compare_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void set_add(origin_set *s, const char *o)
+{
+    if (set_has(s, o)) return;
+    if (s->n == s->cap) s->v = xrealloc(s->v, (s->cap = s->cap ? 2 * s->cap : 4) * sizeof *s->v);
+    s->v[s->n++] = xstrdup(o);
+    s->bytes += strlen(o) + 1;
+    qsort(s->v, s->n, sizeof *s->v, compare_str);
+}
+
+/* What a found URL is loaded as. */
+typedef struct found {
+    int kind;
+    char origin[256];
+} found;
+
+typedef void (*found_fn)(void *ctx, const found *f);
+
+/* The value of each attribute of the tag at html[i..] (after its name). */
+static size_t next_attr(const char *html, size_t len, size_t i, const char **name, size_t *nl, const char **val,
+                        size_t *vl)
+{
+    while (i < len && (isspace((unsigned char)html[i]) || html[i] == '/')) i++;
+    if (i >= len || html[i] == '>') return len + 1;
+    *name = html + i;
+    while (i < len && !isspace((unsigned char)html[i]) && !strchr("=>/", html[i])) i++;
+    *nl = (size_t)(html + i - *name);
+    while (i < len && isspace((unsigned char)html[i])) i++;
+    *val = NULL;
+    *vl = 0;
+    if (i < len && html[i] == '=') {
+        i++;
+        while (i < len && isspace((unsigned char)html[i])) i++;
+        if (i < len && (html[i] == '"' || html[i] == '\'')) {
+            char q = html[i++];
+            *val = html + i;
+            while (i < len && html[i] != q) i++;
+            *vl = (size_t)(html + i - *val);
+            if (i < len) i++;
+        } else {
+            *val = html + i;
+            while (i < len && !isspace((unsigned char)html[i]) && html[i] != '>') i++;
+            *vl = (size_t)(html + i - *val);
+        }
+    }
+    return i;
+}
+
+static bool is_name(const char *s, size_t n, const char *want)
+{
+    return n == strlen(want) && !strncasecmp(s, want, n);
+}
+
+static void report(found_fn fn, void *ctx, int kind, const char *url, size_t len)
+{
+    found f = {kind, ""};
+    if (origin_of(url, len, f.origin, sizeof f.origin)) fn(ctx, &f);
+}
+
+/* Every other origin an <iframe>, <img>, <picture>'s or a player's
+ * <source>, <video>, <audio> or <track> in html loads from. */
+static void each_embed(const char *html, size_t len, found_fn fn, void *ctx)
+{
+    static const struct {
+        const char *tag;
+        int kind;
+    } tags[] = {{"iframe", KIND_FRAME}, {"img", KIND_IMG},     {"source", KIND_MEDIA},
+                {"video", KIND_MEDIA},  {"audio", KIND_MEDIA}, {"track", KIND_MEDIA}};
+    for (const char *p = memchr(html, '<', len); p; p = memchr(p + 1, '<', (size_t)(html + len - p - 1))) {
+        size_t i = (size_t)(p - html) + 1, start = i;
+        while (i < len && isalnum((unsigned char)html[i])) i++;
+        int kind = -1;
+        for (size_t t = 0; t < sizeof tags / sizeof tags[0] && kind < 0; t++)
+            if (is_name(html + start, i - start, tags[t].tag)) kind = tags[t].kind;
+        if (kind < 0) continue;
+        const char *name = NULL, *val = NULL;
+        size_t nl = 0, vl = 0;
+        while ((i = next_attr(html, len, i, &name, &nl, &val, &vl)) <= len) {
+            if (!val) continue;
+            if (is_name(name, nl, "src")) report(fn, ctx, kind, val, vl);
+            else if (is_name(name, nl, "poster")) report(fn, ctx, KIND_IMG, val, vl);
+            else if (is_name(name, nl, "srcset")) { /* "url 480w, url 960w": pictures */
+                for (size_t k = 0; k < vl;) {
+                    while (k < vl && (isspace((unsigned char)val[k]) || val[k] == ',')) k++;
+                    size_t u = k;
+                    while (k < vl && !isspace((unsigned char)val[k]) && val[k] != ',') k++;
+                    if (k > u) report(fn, ctx, KIND_IMG, val + u, k - u);
+                    while (k < vl && val[k] != ',') k++;
+                }
+            }
+        }
+    }
+}
+
+static void add_found(void *ctx, const found *f)
+{
+    site_policy *p = ctx;
+    set_add(&p->kinds[f->kind], f->origin);
+}
+
+void policy_scan(site_policy *p, const char *html, size_t len)
+{
+    if (!html || !len || !memchr(html, '<', len)) return;
+    pthread_mutex_lock(&p->lock);
+    each_embed(html, len, add_found, p);
+    pthread_mutex_unlock(&p->lock);
+}
+
+typedef struct allows_ctx {
+    site_policy *p;
+    bool all;
+} allows_ctx;
+
+static void check_found(void *ctx, const found *f)
+{
+    allows_ctx *a = ctx;
+    const origin_set *s = &a->p->kinds[f->kind];
+    a->all &= s->bytes > MAX_LISTED_BYTES ? !strncmp(f->origin, "https://", 8) : set_has(s, f->origin);
+}
+
+bool policy_allows(site_policy *p, const char *html, size_t len)
+{
+    allows_ctx a = {p, true};
+    if (!html || !len) return true;
+    pthread_mutex_lock(&p->lock);
+    each_embed(html, len, check_found, &a);
+    pthread_mutex_unlock(&p->lock);
+    return a.all;
+}
+
+static void add_directive(buf *out, const char *name, const char *base, const origin_set *s)
+{
+    buf_puts(out, name);
+    buf_puts(out, base);
+    if (s->bytes > MAX_LISTED_BYTES) {
+        buf_puts(out, " https:");
+    } else {
+        for (size_t i = 0; i < s->n; i++) {
+            buf_putc(out, ' ');
+            buf_puts(out, s->v[i]);
+        }
+    }
+    buf_puts(out, "; ");
+}
+
+void policy_csp(site_policy *p, buf *out)
+{
+    pthread_mutex_lock(&p->lock);
+    const origin_set *k = p->kinds;
+    if (!k[KIND_IMG].n && !k[KIND_FRAME].n && !k[KIND_MEDIA].n) {
+        buf_puts(out, POLICY_DEFAULT_CSP);
+    } else {
+        buf_puts(out, "default-src 'self'; ");
+        add_directive(out, "img-src", " 'self' data:", &k[KIND_IMG]);
+        buf_puts(out, "style-src 'self'; script-src 'self'; ");
+        if (k[KIND_FRAME].n) add_directive(out, "frame-src", " 'self'", &k[KIND_FRAME]);
+        if (k[KIND_MEDIA].n) add_directive(out, "media-src", " 'self'", &k[KIND_MEDIA]);
+        buf_puts(out, "frame-ancestors 'self'; base-uri 'self'; form-action 'self'");
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+void policy_headers_file(site_policy *p, buf *out)
+{
+    buf_puts(out, "# Security headers for hosts that read this file (Netlify, Cloudflare Pages);\n"
+                  "# folio serve sends the same. Written by folio build.\n"
+                  "/*\n  " POLICY_CSP_HEADER ": ");
+    policy_csp(p, out);
+    buf_puts(out, "\n  X-Content-Type-Options: nosniff\n"
+                  "  Referrer-Policy: strict-origin-when-cross-origin\n"
+                  "  X-Frame-Options: SAMEORIGIN\n");
+}
