@@ -865,3 +865,31 @@ TEST(check_command_exits_1_on_errors_and_writes_json)
     free(example);
     sitefix_remove(dir);
 }
+
+/* A map pasted as a <script> (the other form the map services offer)
+ * stays blank under the site's policy: a warning at the script says to
+ * paste the <iframe> instead. Scripts shown as code are not warned about,
+ * and an <iframe> is fine. */
+TEST(script_in_the_text_is_a_warning_with_the_way_out)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\nКарта:\n\n"
+                                    "<script type=\"text/javascript\" charset=\"utf-8\" async "
+                                    "src=\"https://api-maps.yandex.ru/services/constructor/1.0/js/?um=x\"></script>\n\n"
+                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" title=\"Карта\"></iframe>\n\n"
+                                    "```\n<script src=\"x.js\"></script>\n```\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    size_t warned = 0;
+    for (size_t i = 0; i < d.len; i++) {
+        if (!strstr(d.items[i].msg, "<script> in the text does not run")) continue;
+        warned++;
+        CHECK_INT(d.items[i].level, DIAG_WARNING);
+        CHECK_INT(d.items[i].line, 12);
+        CHECK(strstr(d.items[i].msg, "<iframe>") != NULL);
+    }
+    CHECK_INT(warned, 1);
+    diag_free(&d);
+}

@@ -491,6 +491,15 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
         } else if (tag_is(name, nl, "img")) {
             check_image(b, attr_get(b->a, attrs, nattrs, "src"), attr_get(b->a, attrs, nattrs, "alt"),
                         attr_get(b->a, attrs, nattrs, "title"));
+        } else if (tag_is(name, nl, "script") && !in_code && may_report(b)) {
+            /* The site's policy (build/policy.h) runs its own scripts only:
+             * a map pasted as a script stays blank. */
+            const char *src = attr_get(b->a, attrs, nattrs, "src");
+            int col;
+            int line = url_line(b, src && *src ? src : "<script", &col);
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "a <script> in the text does not run on the site (pages run the site's own scripts only); "
+                     "for a map or a video, paste the <iframe> the service offers instead");
         }
     }
 }
