@@ -27,7 +27,7 @@ static void usage(FILE *f)
     fputs("usage: folio <command> [options]\n"
           "\n"
           "  build SITE -o OUT [--strict] [--threads N] [--base-url URL]\n"
-          "        [--cache-dir DIR] [--clean-cache] [--no-images] [--force]\n"
+          "        [--cache-dir DIR] [--clean-cache] [--prune-cache] [--no-images] [--force]\n"
           "        build the Grav user folder SITE into the folder OUT\n"
           "  serve SITE [--port 8080] [--bind 127.0.0.1] [--dev] [--log FILE] [--quiet]\n"
           "        [--threads N] [--base-url URL] [--cache-dir DIR] [--no-images]\n"
@@ -91,6 +91,7 @@ static int cmd_build(int argc, char **argv)
         else if (!strcmp(a, "--strict")) opt.strict = true;
         else if (!strcmp(a, "--cache-dir")) opt.cache_dir = arg_value(argc, argv, &i);
         else if (!strcmp(a, "--clean-cache")) clean_cache = true;
+        else if (!strcmp(a, "--prune-cache")) opt.prune_cache = true;
         else if (!strcmp(a, "--force")) force = true;
         else if (!strcmp(a, "--no-images")) opt.no_images = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = true;
@@ -166,6 +167,13 @@ static int cmd_build(int argc, char **argv)
         else
             fprintf(stderr, "folio: build failed (%zu error%s); %s was left as it was\n", d.errors, plural(d.errors),
                     out_dir);
+        if (rc == 0 && opt.prune_cache && !opt.no_images) {
+            if (res.is_pruned)
+                fprintf(stderr, "folio: pruned the photo cache: %zu file%s (%.1f MB) of photos no longer in the site\n",
+                        res.variants_pruned, plural(res.variants_pruned), (double)res.pruned_bytes / 1e6);
+            else
+                fputs("folio: the photo cache was not pruned: the build had errors\n", stderr);
+        }
         if (rc == 0 && res.next_change) {
             char when[64];
             time_t nc = res.next_change;

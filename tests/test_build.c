@@ -1326,3 +1326,126 @@ TEST(build_writes_the_policy_for_static_hosts)
     free(headers);
     sitefix_remove(dir);
 }
+
+static size_t files_starting_with(const char *dir, const char *prefix)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "find '%s' -type f -name '%s*' | wc -l", dir, prefix);
+    FILE *f = popen(cmd, "r");
+    long n = -1;
+    if (f) {
+        if (fscanf(f, "%ld", &n) != 1) n = -1;
+        pclose(f);
+    }
+    return (size_t)n;
+}
+
+static char *sha256_of_file(const char *path)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", path);
+    FILE *f = popen(cmd, "r");
+    char hash[65] = "";
+    if (f) {
+        if (fscanf(f, "%64s", hash) != 1) hash[0] = 0;
+        pclose(f);
+    }
+    return xstrdup(hash);
+}
+
+/* Make a file (and its folder) at dir/rel with text. */
+static void put_file_at(const char *dir, const char *rel, const char *text, time_t age)
+{
+    char *p = path_join(dir, rel);
+    char *slash = strrchr(p, '/');
+    *slash = 0;
+    dir_make(p);
+    *slash = '/';
+    CHECK_INT(file_write(p, text, strlen(text)), 0);
+    if (age) {
+        struct timespec t[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+        CHECK_INT(utimensat(AT_FDCWD, p, t, 0), 0);
+    }
+    free(p);
+}
+
+/* --prune-cache drops the variants of photos that are no longer in any
+ * page folder (one replaced by another under the same name here), keeps
+ * those of every photo still in one (a draft's too), removes temporary
+ * files an interrupted build left long ago but not a fresh one, and does
+ * nothing after a build with errors. */
+TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.ru.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nText.\n\n![Зал](photo.jpg)\n"},
+        {"pages/01.news/02.draft/item.ru.md", "---\ntitle: Draft\npublished: false\n---\nLater.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char seed[4096];
+    snprintf(seed, sizeof seed, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference", test_shared_dir());
+    char *one = path_join(seed, "2023-01-09-1.jpg"), *two = path_join(seed, "2023-01-09-2.jpg");
+    char *photo = path_join(dir, "pages/01.news/01.a/photo.jpg");
+    char *draft_photo = path_join(dir, "pages/01.news/02.draft/photo.jpg");
+    char *cache = xstrdup(fresh_out());
+    size_t len;
+    char *bytes = file_read(one, &len, 1 << 24);
+    CHECK(bytes && file_write(photo, bytes, len) == 0 && file_write(draft_photo, bytes, len) == 0);
+    free(bytes);
+    char *old_hash = sha256_of_file(one), *new_hash = sha256_of_file(two);
+    char fresh_temp[256], old_temp[256];
+    snprintf(fresh_temp, sizeof fresh_temp, "v1/%.2s/%s-inside-1x1-q0-bg-1.jpg.tmp-1-1", new_hash, new_hash);
+    snprintf(old_temp, sizeof old_temp, "v1/%.2s/%s-inside-2x2-q0-bg-1.jpg.tmp-1-2", new_hash, new_hash);
+
+    build_options opt = {0};
+    opt.site_dir = dir;
+    opt.cache_dir = cache;
+    for (int round = 0; round < 5; round++) {
+        if (round == 1) { /* the post's photo replaced; the draft still has the old one */
+            bytes = file_read(two, &len, 1 << 24);
+            CHECK(bytes && file_write(photo, bytes, len) == 0);
+            free(bytes);
+        }
+        if (round == 3) { /* the draft's photo gone too; two temporary files, one of them old */
+            unlink(draft_photo);
+            put_file_at(cache, fresh_temp, "half", 0);
+            put_file_at(cache, old_temp, "half", 2 * 3600);
+        }
+        if (round == 4) put_file_at(dir, "pages/01.news/03.bad/item.ru.md", "---\ntitle: [unclosed\n---\nx\n", 0);
+        opt.prune_cache = round >= 2;
+        diag_list d;
+        diag_init(&d);
+        build_result res = {0};
+        output *o = output_dir_new(fresh_out(), &d);
+        CHECK(o != NULL);
+        if (!o) break;
+        CHECK_INT(build_site(&opt, o, &d, &res), 0);
+        output_dir_commit(o, &d);
+        size_t old_n = files_starting_with(cache, old_hash), new_n = files_starting_with(cache, new_hash);
+        if (round <= 2) CHECK(old_n > 0);
+        if (round == 0) CHECK_INT(new_n, 0);
+        if (round >= 1) CHECK(new_n > 0);
+        if (round == 2) CHECK(res.is_pruned && res.variants_pruned == 0);
+        if (round == 3) {
+            CHECK(res.is_pruned);
+            CHECK_INT(old_n, 0);
+            CHECK(res.variants_pruned > 0 && res.pruned_bytes > 0);
+            char *f = path_join(cache, fresh_temp), *o2 = path_join(cache, old_temp);
+            CHECK(path_exists(f) && !path_exists(o2));
+            free(f);
+            free(o2);
+        }
+        if (round == 4) CHECK(!res.is_pruned && d.errors > 0);
+        diag_free(&d);
+    }
+    free(old_hash);
+    free(new_hash);
+    dir_remove_tree(cache);
+    free(cache);
+    free(one);
+    free(two);
+    free(photo);
+    free(draft_photo);
+    sitefix_remove(dir);
+}

@@ -471,6 +471,10 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     put_or_report(&b, POLICY_HEADERS_FILE, headers.s, headers.len, s->user_dir);
     buf_free(&headers);
     phase("extras", &t);
+    /* Pruning needs every photo of the site seen; a page with an error may
+     * hide some, so the cache is pruned only after a clean build. */
+    if (opt->prune_cache && b.images && d->errors == 0)
+        res->is_pruned = build_images_prune(b.images, s, &res->variants_pruned, &res->pruned_bytes, d) == 0;
 
     res->pages = b.pages_written;
     res->next_change = (time_t)s->next_change;

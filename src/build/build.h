@@ -17,6 +17,7 @@ typedef struct build_options {
     time_t now;           /* publishing decisions are made at this time; 0 = time(NULL) */
     const char *cache_dir; /* image variant cache; NULL = the site's default (src/media/cache.h) */
     bool no_images;       /* publish photos as they are, without variants */
+    bool prune_cache;     /* after a build without errors, drop variants of photos no longer in the site */
     /* Called now and then while photo variants are being made (a first
      * build of a site with many photos takes minutes), with how many are
      * made so far; may be NULL. */
@@ -31,6 +32,9 @@ typedef struct build_result {
     char languages[256];  /* the site's language codes, default first, space-separated */
     size_t variants_made;   /* photo variants rendered by this build */
     size_t variants_cached; /* photo variants found in the cache */
+    size_t variants_pruned; /* with prune_cache: variant files removed from the cache */
+    unsigned long long pruned_bytes;
+    bool is_pruned;         /* prune_cache was done (not when the build had errors) */
 } build_result;
 
 /* Build the site into out. Problems are reported into d; returns 0 when the

@@ -191,6 +191,30 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
     return publish_file(bi, m->out_path, m->path, false, d);
 }
 
+int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigned long long *bytes, diag_list *d)
+{
+    image_cache *cache = cache_of(bi, d);
+    if (!cache) return -1;
+    size_t n = 0, cap = 0;
+    char **keep = NULL;
+    for (size_t i = 0; i < s->npages; i++) {
+        const page *pg = s->pages[i];
+        for (size_t m = 0; m < pg->nmedia; m++) {
+            image_source src;
+            if (!build_images_is_photo(pg->media[m].name) || source_of(bi, cache, &pg->media[m], &src, NULL) != 0)
+                continue;
+            if (n == cap) keep = xrealloc(keep, (cap = cap ? 2 * cap : 64) * sizeof *keep);
+            keep[n++] = xstrdup(src.hash);
+        }
+    }
+    int rc = image_cache_prune(cache, (const char *const *)keep, n, removed, bytes);
+    if (rc != 0) diag_add(d, DIAG_ERROR, bi->cache_dir ? bi->cache_dir : bi->site_dir, 0, 0,
+                          "cannot prune the photo cache: %s", strerror(errno));
+    for (size_t i = 0; i < n; i++) free(keep[i]);
+    free(keep);
+    return rc;
+}
+
 /* "media/news/post/photo.jpg" -> "media/news/post/"; the same for URLs. */
 static char *folder_of(const char *path)
 {

@@ -37,6 +37,11 @@ void build_images_set_output(build_images *bi, output *out);
 
 bool build_images_is_photo(const char *name);
 
+/* Empty the cache of the variants of photos that are no longer in any
+ * page folder of s, published or not (folio build --prune-cache). Adds to
+ * *removed and *bytes; 0, or -1 (with an error in d). */
+int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigned long long *bytes, diag_list *d);
+
 /* Publish media file m (stripped when it is a photo). bi must not be
  * NULL (without images, publish the file as it is). 0 or -1. */
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d);

@@ -349,6 +349,72 @@ int image_cache_clean(const char *dir)
     return dir_remove_tree(dir);
 }
 
+static int compare_hash(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+#define STALE_TEMP_SECONDS 3600
+
+int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t *removed, unsigned long long *bytes)
+{
+    const char **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
+    memcpy(sorted, keep, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, compare_hash);
+    char *root = path_join(c->dir, RENDER_VERSION);
+    int rc = 0;
+    time_t now = time(NULL);
+    for (int shard = 0; shard < 256; shard++) {
+        char name[3];
+        snprintf(name, sizeof name, "%02x", shard);
+        char *dir_path = path_join(root, name);
+        int fd = open(dir_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!dir) {
+            if (fd >= 0) close(fd);
+            if (errno != ENOENT) rc = -1;
+            free(dir_path);
+            continue;
+        }
+        for (struct dirent *e; (e = readdir(dir));) {
+            const char *f = e->d_name;
+            if (strncmp(f, name, 2) != 0 || strlen(f) < 65 || f[64] != '-') continue; /* not a variant's name */
+            char hash[65];
+            memcpy(hash, f, 64);
+            hash[64] = 0;
+            const char *key = hash;
+            bool is_temp = strstr(f, ".tmp-") != NULL;
+            bool is_kept = bsearch(&key, sorted, n, sizeof *sorted, compare_hash) != NULL;
+            struct stat st;
+            if (fstatat(dirfd(dir), f, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+            /* another build's temporary file may be being written now */
+            bool is_stale_temp = is_temp && now - st.st_mtime > STALE_TEMP_SECONDS;
+            if ((is_temp && !is_stale_temp) || (!is_temp && is_kept)) continue;
+            if (unlinkat(dirfd(dir), f, 0) == 0) {
+                ++*removed;
+                *bytes += (unsigned long long)st.st_size;
+            }
+        }
+        closedir(dir);
+        unlinkat(AT_FDCWD, dir_path, AT_REMOVEDIR); /* only when empty */
+        free(dir_path);
+    }
+    free(root);
+    /* Sources no longer in the site drop out of the sources file. */
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < SOURCE_BUCKETS; i++)
+        for (known_source *k = c->sources[i]; k; k = k->next) {
+            const char *key = k->info.hash;
+            if (k->is_image && !bsearch(&key, sorted, n, sizeof *sorted, compare_hash) && !k->is_stale) {
+                k->is_stale = true;
+                c->is_memo_changed = true;
+            }
+        }
+    pthread_mutex_unlock(&c->lock);
+    free(sorted);
+    return rc;
+}
+
 /* Nettle's SHA-256 uses the processor's SHA instructions where it has
  * them: six times faster than GLib's, and a cold build hashes every photo
  * twice (once to find its variants, once more as it is rendered). */
