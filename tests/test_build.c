@@ -1449,3 +1449,24 @@ TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
     free(draft_photo);
     sitefix_remove(dir);
 }
+
+/* A template written for Grav can use Grav's markdown filter (a block, or
+ * one line without its paragraph) and its string filters. */
+TEST(templates_get_grav_markdown_and_string_filters)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"themes/folio/templates/note.html.twig",
+         "<main>{{ page.header.note|markdown }}|{{ page.header.note|markdown(false) }}|"
+         "{{ page.title|safe_truncate(5) }}|{{ page.url|starts_with('/ru/') ? 'ru' : 'other' }}</main>"},
+        {"pages/01.about/note.ru.md", "---\ntitle: О центре гематологии\nnote: 'Адрес: **Алматы**, [карта](https://example.kz)'\n---\nx\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *html = read_out(out, "ru/about/index.html");
+    CHECK_STR(html, "<main><p>Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a></p>|"
+                    "Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a>|"
+                    "О центре…|ru</main>");
+    free(html);
+    sitefix_remove(dir);
+}

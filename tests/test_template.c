@@ -1003,3 +1003,35 @@ TEST(cache_tag_keys_and_options_are_checked)
         tpl_env_free(env);
     }
 }
+
+/* Grav's own filters, as Grav's Utils and GravExtension define them,
+ * for template overrides copied from a Grav theme. */
+TEST(grav_truncate_filters_count_characters_and_cut_as_grav_does)
+{
+#define DATA_S "{\"s\": \"Гематология орталығы жаңа бағдарлама\", \"short\": \"Қысқа\"}"
+    RENDER_EQ("main", "{{ short|truncate(5) }}|{{ short|truncate(4) }}", DATA_S, "Қысқа|Қысқ…");
+    RENDER_EQ("main", "{{ s|truncate(14) }}", DATA_S, "Гематология ор…");
+    RENDER_EQ("main", "{{ s|truncate(14, true) }}", DATA_S, "Гематология орталығы…");
+    RENDER_EQ("main", "{{ s|safe_truncate(14) }}", DATA_S, "Гематология орталығы…");
+    RENDER_EQ("main", "{{ s|truncate(14, false, ' ', '...') }}", DATA_S, "Гематология ор...");
+    /* no break after the limit: cut at the limit; the break as last character: nothing cut */
+    RENDER_EQ("main", "{{ s|truncate(30, true, '!') }}", DATA_S, "Гематология орталығы жаңа бағд…");
+    RENDER_EQ("main", "{{ 'ab cd '|truncate(3, true) }}", NULL, "ab cd ");
+    RENDER_EQ("main", "{{ s|truncate }}", DATA_S, "Гематология орталығы жаңа бағдарлама");
+}
+
+TEST(grav_string_tests_and_casts)
+{
+#define DATA_U "{\"u\": \"/ru/news/conference/\", \"n\": null, \"m\": {\"b\": 2, \"10\": 3, \"a\": 1, \"9\": 4}}"
+    RENDER_EQ("main",
+              "{{ u|starts_with('/ru/') ? 'y' : 'n' }}{{ u|starts_with(['/kk/', '/en/']) ? 'y' : 'n' }}"
+              "{{ u|ends_with('/') ? 'y' : 'n' }}{{ u|contains('news') ? 'y' : 'n' }}{{ u|contains('x') ? 'y' : 'n' }}"
+              "{{ u|contains('') }}",
+              DATA_U, "ynyyn/ru/news/conference/");
+    RENDER_EQ("main", "{{ n|defined('none') }}|{{ u|defined('none') }}", DATA_U, "none|/ru/news/conference/");
+    RENDER_EQ("main", "{% for k, v in m|ksort %}{{ k }}={{ v }} {% endfor %}", DATA_U, "9=4 10=3 a=1 b=2 ");
+    RENDER_EQ("main", "{{ '12abc'|int + 1 }} {{ '1.5'|float * 2 }} {{ 0|bool ? 'y' : 'n' }} {{ 42|string|length }}",
+              NULL, "13 3 n 2");
+    RENDER_EQ("main", "{{ n|array|length }} {{ 'x'|array|join(',') }} {{ array(m)|length }} {{ string(7) }}", DATA_U,
+              "0 x 4 7");
+}

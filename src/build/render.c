@@ -5,6 +5,7 @@
  * for ten thousand pages. Everything a render allocates lives in an arena
  * freed when the page is written. */
 #include "build/render.h"
+#include "content/markdown.h"
 #include "build/feeds.h"
 #include "build/seo.h"
 #include "lib/buf.h"
@@ -527,6 +528,29 @@ static value *filter_t(void *ud, arena *a, value *input, value **args, size_t na
     return value_cstr(a, text);
 }
 
+/* Grav's markdown filter: {{ text|markdown }} is a block of HTML,
+ * markdown(false) the same without the paragraph around a single line. */
+static value *filter_markdown(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    (void)ud, (void)d;
+    const char *text = value_to_cstr(a, input);
+    bool is_block = nargs < 1 || value_truthy(args[0]);
+    markdown_options mo = {0};
+    buf out = BUF_INIT;
+    if (markdown_render(text, strlen(text), &mo, &out) < 0) buf_truncate(&out, 0);
+    const char *html = buf_cstr(&out);
+    size_t len = out.len;
+    while (len && html[len - 1] == '\n') len--;
+    if (!is_block && len >= 7 && !strncmp(html, "<p>", 3) && !strncmp(html + len - 4, "</p>", 4) &&
+        !memmem(html + 3, len - 7, "<p>", 3)) {
+        html += 3;
+        len -= 7;
+    }
+    value *v = value_safe_str(a, html, len);
+    buf_free(&out);
+    return v;
+}
+
 static void load_theme_strings(renderer *r, diag_list *d)
 {
     const theme_file *f = theme_find("languages.yaml");
@@ -653,6 +677,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         ud->r = r;
         ud->lang = l;
         tpl_env_add_pure_filter(r->env[l], "t", filter_t, ud, false);
+        tpl_env_add_pure_filter(r->env[l], "markdown", filter_markdown, NULL, true);
         tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }

@@ -170,6 +170,19 @@ static const callable builtin_filters[] = {
     {"trim", filter_trim, NULL, NULL, false, false, false},
     {"upper", filter_upper, NULL, NULL, false, false, false},
     {"url_encode", filter_url_encode, NULL, NULL, false, false, false},
+    /* Grav's (filters_grav.c) */
+    {"array", filter_array, NULL, NULL, false, false, false},
+    {"bool", filter_bool, NULL, NULL, false, false, false},
+    {"contains", filter_contains, NULL, NULL, false, false, false},
+    {"defined", filter_defined, NULL, NULL, false, false, false},
+    {"ends_with", filter_ends_with, NULL, NULL, false, false, false},
+    {"float", filter_float, NULL, NULL, false, false, false},
+    {"int", filter_int, NULL, NULL, false, false, false},
+    {"ksort", filter_ksort, NULL, NULL, false, false, false},
+    {"safe_truncate", filter_safe_truncate, NULL, NULL, false, false, false},
+    {"starts_with", filter_starts_with, NULL, NULL, false, false, false},
+    {"string", filter_string, NULL, NULL, false, false, false},
+    {"truncate", filter_truncate, NULL, NULL, false, false, false},
 };
 
 static const callable builtin_functions[] = {
@@ -182,6 +195,9 @@ static const callable builtin_functions[] = {
     {"max", function_max, NULL, NULL, false, false, false},
     {"min", function_min, NULL, NULL, false, false, false},
     {"range", function_range, NULL, NULL, false, false, false},
+    /* Grav's (filters_grav.c) */
+    {"array", function_array, NULL, NULL, false, false, false},
+    {"string", function_string, NULL, NULL, false, false, false},
 };
 
 const callable *tpl_builtin_filter(const char *name)

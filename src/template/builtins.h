@@ -33,6 +33,9 @@ FILTER(join); FILTER(json_encode); FILTER(keys); FILTER(last); FILTER(length); F
 FILTER(nl2br); FILTER(number_format); FILTER(raw); FILTER(replace); FILTER(reverse); FILTER(round);
 FILTER(slice); FILTER(sort); FILTER(spaceless); FILTER(split); FILTER(striptags); FILTER(title); FILTER(trim);
 FILTER(upper); FILTER(url_encode); FILTER(filter); FILTER(map); FILTER(reduce); FILTER(column);
+FILTER(truncate); FILTER(safe_truncate); FILTER(starts_with); FILTER(ends_with); FILTER(contains); FILTER(defined);
+FILTER(ksort); FILTER(string); FILTER(int); FILTER(float); FILTER(bool); FILTER(array);
+FUNCTION(array); FUNCTION(string);
 FUNCTION(attribute); FUNCTION(constant); FUNCTION(cycle); FUNCTION(date); FUNCTION(max); FUNCTION(min); FUNCTION(range);
 
 #endif
