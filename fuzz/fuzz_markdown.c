@@ -1,11 +1,13 @@
 /* fuzz_markdown.c - page Markdown through the renderer (with the site's
- * options and URL hooks) and the shortcode pass over its HTML. */
+ * options and URL hooks) and the shortcode pass over its HTML. Given
+ * UTF-8, the HTML must be UTF-8. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "content/markdown.h"
 #include "content/shortcode.h"
+#include "lib/utf8.h"
 
 /* Stand-ins for the build's hooks: rewrite some URLs, render some images,
  * so that the hook paths of the renderer run too. */
@@ -48,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     markdown_render(text, size, &opt, &html);
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
+    if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
     shortcode_ctx ctx = {"page.md", text, size, 3, NULL, slide, NULL};
     buf out = BUF_INIT;
     diag_list d;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build/policy.h"
 #include "build/seo.h"
 #include "content/summary.h"
 #include "lib/utf8.h"
@@ -29,6 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (utf8_check(cut.s ? cut.s : "", cut.len) != cut.len) abort();
     }
     buf_free(&plain);
+    /* The content's embeds make a header: it must stay one line of the
+     * policy's own grammar, whatever the HTML says. */
+    site_policy *p = policy_new();
+    policy_scan(p, html, len);
+    buf csp = BUF_INIT;
+    policy_csp(p, &csp);
+    for (size_t i = 0; i < csp.len; i++)
+        if (csp.s[i] < 0x20 || csp.s[i] > 0x7e || csp.s[i] == ',' || csp.s[i] == '"') abort();
+    if (!strstr(buf_cstr(&csp), "; style-src 'self'; script-src 'self'; ") || !policy_allows(p, html, len)) abort();
+    buf_free(&csp);
+    policy_free(p);
     buf_free(&content);
     buf_free(&summary);
     buf_free(&cut);

@@ -308,3 +308,32 @@ TEST(description_cut_keeps_every_letter_whole)
         buf_free(&html);
     }
 }
+
+/* A page whose slug is in Cyrillic has its address percent-encoded in the
+ * sitemap and the feeds (URIs, as search engines ask), and as written in
+ * the pages' own links. */
+TEST(addresses_with_letters_are_percent_encoded_in_sitemap_and_feeds)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: " BASE "/\n"},
+        LIST("ru", "Новости"),
+        POST("01.letters", "ru", "Буквы", "09-01-2023 10:00", "slug: новости-центра\n"),
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    static const char encoded[] = BASE "/ru/news/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D1%86%D0%B5%D0%BD%D1%82%D1%80%D0%B0/";
+    char *x = read_out(&b, "sitemap.xml"), *rss = read_out(&b, "ru/news/feed.rss"), *atom = read_out(&b, "ru/news/feed.atom");
+    CHECK_CONTAINS(x, encoded);
+    CHECK_NOT_CONTAINS(x, "новости");
+    CHECK_CONTAINS(rss, encoded);
+    CHECK_NOT_CONTAINS(rss, "новости-центра");
+    CHECK_CONTAINS(atom, encoded);
+    char *html = read_out(&b, "ru/news/index.html");
+    CHECK_CONTAINS(html, "/ru/news/новости-центра/");
+    free(x);
+    free(rss);
+    free(atom);
+    free(html);
+    unbuild(&b);
+}

@@ -21,6 +21,25 @@ static bool is_published(const page_version *pv) { return pv && pv->published &&
 
 static void xml_text(buf *out, const char *s) { buf_add_html(out, s ? s : "", s ? strlen(s) : 0); }
 
+/* A URL for a feed or the sitemap: a page's address may hold letters of
+ * its slug (/ru/news/новости/), which these files carry percent-encoded
+ * as RFC 3986 URIs (search engines ask for that in sitemaps). */
+static void xml_url(buf *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf u = BUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>\\^`{|}", *p)) {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            buf_add(&u, e, 3);
+        } else {
+            buf_putc(&u, (char)*p);
+        }
+    }
+    buf_add_html(out, buf_cstr(&u), u.len);
+    buf_free(&u);
+}
+
 static void xml_date(buf *out, const char *fmt, long long t) { date_format(out, fmt, t, NULL); }
 
 static int newest_first(const void *a, const void *b)
@@ -81,13 +100,13 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
                    "<channel>\n<title>");
     xml_text(&rss, title);
     buf_puts(&rss, "</title>\n<link>");
-    xml_text(&rss, link);
+    xml_url(&rss, link);
     buf_puts(&rss, "</link>\n<description>");
     xml_text(&rss, desc);
     buf_printf(&rss, "</description>\n<language>%s</language>\n<lastBuildDate>", lang);
     xml_date(&rss, "r", updated);
     buf_puts(&rss, "</lastBuildDate>\n<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
-    xml_text(&rss, rss_url);
+    xml_url(&rss, rss_url);
     buf_puts(&rss, "\"/>\n");
 
     buf atom = BUF_INIT;
@@ -97,11 +116,11 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
     buf_puts(&atom, "</title>\n<subtitle>");
     xml_text(&atom, desc);
     buf_puts(&atom, "</subtitle>\n<id>");
-    xml_text(&atom, link);
+    xml_url(&atom, link);
     buf_puts(&atom, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    xml_text(&atom, link);
+    xml_url(&atom, link);
     buf_puts(&atom, "\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    xml_text(&atom, atom_url);
+    xml_url(&atom, atom_url);
     buf_puts(&atom, "\"/>\n<updated>");
     xml_date(&atom, "c", updated);
     buf_puts(&atom, "</updated>\n<author><name>");
@@ -117,9 +136,9 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
         buf_puts(&rss, "<item>\n<title>");
         xml_text(&rss, pv->title);
         buf_puts(&rss, "</title>\n<link>");
-        xml_text(&rss, url);
+        xml_url(&rss, url);
         buf_puts(&rss, "</link>\n<guid isPermaLink=\"true\">");
-        xml_text(&rss, url);
+        xml_url(&rss, url);
         buf_puts(&rss, "</guid>\n<pubDate>");
         xml_date(&rss, "r", pv->date);
         buf_puts(&rss, "</pubDate>\n<description>");
@@ -127,9 +146,9 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
         buf_puts(&rss, "</description>\n");
         if (img) {
             buf_puts(&rss, "<enclosure url=\"");
-            xml_text(&rss, img_url);
+            xml_url(&rss, img_url);
             buf_printf(&rss, "\" length=\"%lld\" type=\"%s\"/>\n<media:content url=\"", img->size, mime_of(img->name));
-            xml_text(&rss, img_url);
+            xml_url(&rss, img_url);
             buf_printf(&rss, "\" medium=\"image\" type=\"%s\"/>\n", mime_of(img->name));
         }
         buf_puts(&rss, "</item>\n");
@@ -137,9 +156,9 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
         buf_puts(&atom, "<entry>\n<title>");
         xml_text(&atom, pv->title);
         buf_puts(&atom, "</title>\n<id>");
-        xml_text(&atom, url);
+        xml_url(&atom, url);
         buf_puts(&atom, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-        xml_text(&atom, url);
+        xml_url(&atom, url);
         buf_puts(&atom, "\"/>\n<published>");
         xml_date(&atom, "c", pv->date);
         buf_puts(&atom, "</published>\n<updated>");
@@ -149,7 +168,7 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
         buf_puts(&atom, "</summary>\n");
         if (img) {
             buf_puts(&atom, "<link rel=\"enclosure\" href=\"");
-            xml_text(&atom, img_url);
+            xml_url(&atom, img_url);
             buf_printf(&atom, "\" type=\"%s\" length=\"%lld\"/>\n", mime_of(img->name), img->size);
         }
         buf_puts(&atom, "</entry>\n");
@@ -176,8 +195,8 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
         /* Grav's sitemap plugin key for pages kept out of it. */
         if (value_path_bool(pv->header, "sitemap.ignore", false)) continue;
         buf_puts(&x, "<url>\n<loc>");
-        xml_text(&x, base);
-        xml_text(&x, pv->url);
+        xml_url(&x, base);
+        xml_url(&x, pv->url);
         buf_puts(&x, "</loc>\n<lastmod>");
         xml_date(&x, "c", pv->date);
         buf_puts(&x, "</lastmod>\n");
@@ -189,15 +208,15 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
                 const page_version *t = pv->page->v[l];
                 if (!is_published(t)) continue;
                 buf_printf(&x, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"", s->langs[l]);
-                xml_text(&x, base);
-                xml_text(&x, t->url);
+                xml_url(&x, base);
+                xml_url(&x, t->url);
                 buf_puts(&x, "\"/>\n");
             }
             const page_version *dflt = pv->page->v[s->default_lang];
             if (is_published(dflt)) {
                 buf_puts(&x, "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"");
-                xml_text(&x, base);
-                xml_text(&x, dflt->url);
+                xml_url(&x, base);
+                xml_url(&x, dflt->url);
                 buf_puts(&x, "\"/>\n");
             }
         }

@@ -17,6 +17,7 @@ enum { KIND_IMG, KIND_FRAME, KIND_MEDIA, KINDS };
 typedef struct origin_set {
     char **v;
     size_t n, cap, bytes;
+    bool has_http; /* an http: origin among them */
 } origin_set;
 
 struct site_policy {
@@ -89,6 +90,7 @@ static void set_add(origin_set *s, const char *o)
     if (s->n == s->cap) s->v = xrealloc(s->v, (s->cap = s->cap ? 2 * s->cap : 4) * sizeof *s->v);
     s->v[s->n++] = xstrdup(o);
     s->bytes += strlen(o) + 1;
+    s->has_http |= !strncmp(o, "http:", 5);
     qsort(s->v, s->n, sizeof *s->v, compare_str);
 }
 
@@ -206,7 +208,8 @@ static void check_found(void *ctx, const found *f)
 {
     allows_ctx *a = ctx;
     const origin_set *s = &a->p->kinds[f->kind];
-    a->all &= s->bytes > MAX_LISTED_BYTES ? !strncmp(f->origin, "https://", 8) : set_has(s, f->origin);
+    bool is_http = !strncmp(f->origin, "http:", 5);
+    a->all &= s->bytes > MAX_LISTED_BYTES ? !is_http || s->has_http : set_has(s, f->origin);
 }
 
 bool policy_allows(site_policy *p, const char *html, size_t len)
@@ -224,7 +227,7 @@ static void add_directive(buf *out, const char *name, const char *base, const or
     buf_puts(out, name);
     buf_puts(out, base);
     if (s->bytes > MAX_LISTED_BYTES) {
-        buf_puts(out, " https:");
+        buf_puts(out, s->has_http ? " https: http:" : " https:");
     } else {
         for (size_t i = 0; i < s->n; i++) {
             buf_putc(out, ' ');
