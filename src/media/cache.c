@@ -359,8 +359,8 @@ static int compare_hash(const void *a, const void *b)
 int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t *removed, unsigned long long *bytes)
 {
     const char **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
-    memcpy(sorted, keep, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, compare_hash);
+    if (n) memcpy(sorted, keep, n * sizeof *sorted);
+    if (n > 1) qsort(sorted, n, sizeof *sorted, compare_hash);
     char *root = path_join(c->dir, RENDER_VERSION);
     int rc = 0;
     time_t now = time(NULL);
@@ -629,7 +629,7 @@ static shard_listing shard_read(image_cache *c, const char *shard)
         l.names[l.n++] = name_hash(e->d_name);
     }
     closedir(dir);
-    qsort(l.names, l.n, sizeof *l.names, compare_u64);
+    if (l.n > 1) qsort(l.names, l.n, sizeof *l.names, compare_u64);
     return l;
 }
 

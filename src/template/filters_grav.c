@@ -141,8 +141,8 @@ FILTER(ksort)
     if (!a || a->kind != V_MAP) return a ? a : value_list(r->a);
     value *out = value_map(r->a);
     value_pair *items = xmalloc((a->u.map.len ? a->u.map.len : 1) * sizeof *items);
-    memcpy(items, a->u.map.items, a->u.map.len * sizeof *items);
-    qsort(items, a->u.map.len, sizeof *items, compare_keys); /* keys are unique: stability does not matter */
+    if (a->u.map.len) memcpy(items, a->u.map.items, a->u.map.len * sizeof *items);
+    if (a->u.map.len > 1) qsort(items, a->u.map.len, sizeof *items, compare_keys); /* unique keys: no ties */
     for (size_t i = 0; i < a->u.map.len; i++) map_set(r->a, out, items[i].key, items[i].val);
     free(items);
     return out;
