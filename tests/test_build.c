@@ -1301,6 +1301,13 @@ TEST(policy_allows_what_the_content_embeds_and_nothing_else)
               "form-action 'self'");
     buf_free(&csp);
     CHECK(policy_allows(p, html, sizeof html - 1));
+    /* A NUL byte inside a tag once made the tag reader stand still (found
+     * by fuzz_summary): the scan must end, and the rest is still read. */
+    static const char nul[] = "<iframe \0 src=\"https://nul.example.org/\"></iframe><img \0>";
+    policy_scan(p, nul, sizeof nul - 1);
+    policy_csp(p, &csp);
+    CHECK_CONTAINS(buf_cstr(&csp), "frame-src 'self' https://nul.example.org https://www");
+    buf_free(&csp);
     static const char more[] = "<iframe src=\"https://maps.2gis.kz/x\"></iframe>";
     CHECK(!policy_allows(p, more, sizeof more - 1));
     buf file = BUF_INIT;

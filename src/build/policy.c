@@ -57,7 +57,7 @@ static bool origin_of(const char *url, size_t len, char *out, size_t cap)
     else return false;
     const char *host = url + skip;
     size_t hl = 0;
-    while (skip + hl < len && !strchr("/?#", host[hl])) hl++;
+    while (skip + hl < len && host[hl] != '/' && host[hl] != '?' && host[hl] != '#') hl++;
     if (hl == 0 || hl + strlen(scheme) + 4 > cap) return false;
     bool has_port = false;
     for (size_t i = 0; i < hl; i++) {
@@ -109,7 +109,8 @@ static size_t next_attr(const char *html, size_t len, size_t i, const char **nam
     while (i < len && (isspace((unsigned char)html[i]) || html[i] == '/')) i++;
     if (i >= len || html[i] == '>') return len + 1;
     *name = html + i;
-    while (i < len && !isspace((unsigned char)html[i]) && !strchr("=>/", html[i])) i++;
+    while (i < len && !isspace((unsigned char)html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') i++;
+    if (i == (size_t)(*name - html)) i++; /* a lone '=' : always move on */
     *nl = (size_t)(html + i - *name);
     while (i < len && isspace((unsigned char)html[i])) i++;
     *val = NULL;
