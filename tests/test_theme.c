@@ -618,6 +618,16 @@ TEST(long_news_list_is_paginated_with_newer_and_older_links)
     free(first);
     char *last = page_at(paged(), "en/news/page/12/index.html");
     CHECK_CONTAINS(last, "Post 01");
+    /* the link previews name this page of the list, as the canonical link does */
+    const char *canonical = last ? strstr(last, "<link rel=\"canonical\" href=\"") : NULL;
+    CHECK(canonical && !strncmp(canonical + 28, "https://", 8));
+    if (canonical) {
+        char want[512];
+        snprintf(want, sizeof want, "<meta property=\"og:url\" content=\"%.*s\">",
+                 (int)strcspn(canonical + 28, "\""), canonical + 28);
+        CHECK_CONTAINS(last, want);
+        CHECK_CONTAINS(last, "/en/news/page/12/\">");
+    }
     CHECK_CONTAINS(last, "<a rel=\"prev\" href=\"/en/news/page/11/\">");
     CHECK_NOT_CONTAINS(last, "rel=\"next\"");
     free(last);
