@@ -662,3 +662,32 @@ TEST(later_pages_of_a_list_have_their_own_canonical_url_and_title)
     free(first);
     free(html);
 }
+
+/* A plain page that begins with its own "# Heading", as Grav's pages
+ * often do (Grav's themes show no title on them), has that heading as its
+ * only h1; a page without one gets the title, and a post keeps its title
+ * above the date whatever its text begins with. */
+TEST(page_beginning_with_its_own_heading_has_one_h1)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        FIX_SITE_YAML,
+        {"pages/03.contacts/default.en.md", "---\ntitle: Contacts\n---\n\n# Our branches\n\nAlmaty, Astana.\n"},
+        {"pages/04.about/default.en.md", "---\ntitle: About\n---\nWe are a clinic.\n\n# Later heading\n"},
+        {"pages/02.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.post/item.en.md", "---\ntitle: A post\ndate: '2024-01-01 10:00'\n---\n# A post\n\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    sitefix_remove(dir);
+    char *contacts = page_at(out, "en/contacts/index.html"), *about = page_at(out, "en/about/index.html"),
+         *post = page_at(out, "en/news/post/index.html");
+    CHECK_CONTAINS(contacts, "<h1>Our branches</h1>");
+    CHECK_NOT_CONTAINS(contacts, ">Contacts</h1>");
+    CHECK_CONTAINS(about, "<h1>About</h1>");
+    CHECK_CONTAINS(post, "<header class=\"post-header\">\n<h1>A post</h1>");
+    free(contacts);
+    free(about);
+    free(post);
+    sitefix_remove(out);
+}

@@ -163,6 +163,7 @@ enum page_attr_id {
     ATTR_SUMMARY,
     ATTR_TEMPLATE,
     ATTR_TITLE,
+    ATTR_TITLE_IN_CONTENT,
     ATTR_TRANSLATIONS,
     ATTR_URL,
     ATTR_VISIBLE,
@@ -205,6 +206,7 @@ static const char *const attr_names[] = {
     "summary",
     "template",
     "title",
+    "title_in_content",
     "translations",
     "url",
     "visible",
@@ -299,6 +301,11 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         if (pv->module_html) return safe_ref(a, pv->module_html);
         const char *summary = known_summary(st, pv);
         return safe_ref(a, summary ? summary : "");
+    }
+    if (id == ATTR_TITLE_IN_CONTENT) { /* Grav pages often begin "# Title": that is their h1 */
+        const char *c = pv == st->current ? st->content_html : NULL;
+        while (c && (*c == ' ' || *c == '\n' || *c == '\t' || *c == '\r')) c++;
+        return value_bool(c && !strncmp(c, "<h1", 3) && (c[3] == '>' || c[3] == ' '));
     }
     if (id == ATTR_SUMMARY) {
         const char *summary = known_summary(st, pv);
