@@ -893,3 +893,25 @@ TEST(script_in_the_text_is_a_warning_with_the_way_out)
     CHECK_INT(warned, 1);
     diag_free(&d);
 }
+
+/* A frame pasted from a map or video service usually has no title, and
+ * screen readers announce frames by it: a warning at the frame. */
+TEST(iframe_without_a_title_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n"
+                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" width=\"100%\"></iframe>\n\n"
+                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=y\" title=\"Карта\"></iframe>\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    size_t warned = 0;
+    for (size_t i = 0; i < d.len; i++) {
+        if (!strstr(d.items[i].msg, "<iframe> without a title")) continue;
+        warned++;
+        CHECK_INT(d.items[i].line, 10);
+    }
+    CHECK_INT(warned, 1);
+    diag_free(&d);
+}

@@ -491,6 +491,17 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
         } else if (tag_is(name, nl, "img")) {
             check_image(b, attr_get(b->a, attrs, nattrs, "src"), attr_get(b->a, attrs, nattrs, "alt"),
                         attr_get(b->a, attrs, nattrs, "title"));
+        } else if (tag_is(name, nl, "iframe") && !in_code && may_report(b)) {
+            /* A map or a video pasted from its service comes without one. */
+            const char *title = attr_get(b->a, attrs, nattrs, "title");
+            if (!title || !*title) {
+                const char *src = attr_get(b->a, attrs, nattrs, "src");
+                int col;
+                int line = url_line(b, src && *src ? src : "<iframe", &col);
+                diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                         "an <iframe> without a title (screen readers announce a frame by its title): "
+                         "add one, such as title=\"Map of the branch\"");
+            }
         } else if (tag_is(name, nl, "script") && !in_code && may_report(b)) {
             /* The site's policy (build/policy.h) runs its own scripts only:
              * a map pasted as a script stays blank. */
