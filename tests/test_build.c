@@ -1465,7 +1465,8 @@ TEST(templates_get_grav_markdown_and_string_filters)
         SITEFIX_SYSTEM_KK_RU_EN,
         {"themes/folio/templates/note.html.twig",
          "<main>{{ page.header.note|markdown }}|{{ page.header.note|markdown(false) }}|"
-         "{{ page.title|safe_truncate(5) }}|{{ page.url|starts_with('/ru/') ? 'ru' : 'other' }}</main>"},
+         "{{ page.title|safe_truncate(5) }}|{{ page.url|starts_with('/ru/') ? 'ru' : 'other' }}|"
+         "{{ page.header.note|markdown|truncate_html(9) }}|{{ page.header.note|markdown|truncate_html(9, '→') }}</main>"},
         {"pages/01.about/note.ru.md", "---\ntitle: О центре гематологии\nnote: 'Адрес: **Алматы**, [карта](https://example.kz)'\n---\nx\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
@@ -1473,7 +1474,7 @@ TEST(templates_get_grav_markdown_and_string_filters)
     char *html = read_out(out, "ru/about/index.html");
     CHECK_STR(html, "<main><p>Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a></p>|"
                     "Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a>|"
-                    "О центре…|ru</main>");
+                    "О центре…|ru|<p>Адрес: <strong>Ал</strong>...</p>|<p>Адрес: <strong>Ал</strong>→</p></main>");
     free(html);
     sitefix_remove(dir);
 }

@@ -6,6 +6,7 @@
  * freed when the page is written. */
 #include "build/render.h"
 #include "content/markdown.h"
+#include "content/summary.h"
 #include "build/feeds.h"
 #include "build/seo.h"
 #include "lib/buf.h"
@@ -558,6 +559,24 @@ static value *filter_markdown(void *ud, arena *a, value *input, value **args, si
     return v;
 }
 
+/* Grav's truncate_html(length = 100, ellipsis = "..."): HTML cut after
+ * length characters of text, its elements closed (Grav's Truncator, as
+ * summaries are cut). */
+static value *filter_truncate_html(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    (void)ud, (void)d;
+    const char *html = value_to_cstr(a, input);
+    long long length = 100;
+    if (nargs >= 1 && args[0]->kind == V_INT) length = args[0]->u.i;
+    else if (nargs >= 1 && args[0]->kind == V_FLOAT) length = (long long)args[0]->u.f;
+    const char *ellipsis = nargs >= 2 ? value_to_cstr(a, args[1]) : "...";
+    buf out = BUF_INIT;
+    summary_truncate_html_with(html, strlen(html), length > 0 ? (size_t)length : 0, ellipsis, &out);
+    value *v = value_safe_str(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return v;
+}
+
 static void load_theme_strings(renderer *r, diag_list *d)
 {
     const theme_file *f = theme_find("languages.yaml");
@@ -685,6 +704,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         ud->lang = l;
         tpl_env_add_pure_filter(r->env[l], "t", filter_t, ud, false);
         tpl_env_add_pure_filter(r->env[l], "markdown", filter_markdown, NULL, true);
+        tpl_env_add_pure_filter(r->env[l], "truncate_html", filter_truncate_html, NULL, true);
         tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }

@@ -107,6 +107,7 @@ typedef struct truncator {
     open_element stack[MAX_OPEN_ELEMENTS + 1]; /* [0] is the whole document */
     int depth;
     size_t remaining;
+    const char *ellipsis;
 } truncator;
 
 static bool is_ascii_space(unsigned char c)
@@ -215,7 +216,7 @@ static void finish_with_ellipsis(truncator *t)
     /* Grav strips the ellipsable element's inner HTML; when that ends with
      * a closing tag there is nothing to strip. */
     if (!closed_any) strip_trailing_punctuation(t->out, top(t)->content_start);
-    buf_puts(t->out, ELLIPSIS);
+    buf_puts(t->out, t->ellipsis);
     while (t->depth > 0) close_top(t);
 }
 
@@ -313,12 +314,17 @@ static size_t total_text_chars(const char *html, size_t len)
 
 void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
 {
+    summary_truncate_html_with(html, len, size, ELLIPSIS, out);
+}
+
+void summary_truncate_html_with(const char *html, size_t len, size_t size, const char *ellipsis, buf *out)
+{
     /* Cheap upper bound first: most summaries of short posts are whole. */
     if (size == 0 || total_text_chars(html, len) <= size) {
         buf_add(out, html, len);
         return;
     }
-    truncator t = {.out = out, .remaining = size};
+    truncator t = {.out = out, .remaining = size, .ellipsis = ellipsis};
     t.stack[0].content_start = out->len;
     size_t i = 0;
     while (i < len) {
@@ -357,7 +363,7 @@ void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
                      * ends the summary, unless it may hold the ellipsis. */
                     if (is_ellipsable && !is_void) {
                         buf_add(out, p, end);
-                        buf_puts(out, ELLIPSIS);
+                        buf_puts(out, ellipsis);
                         buf_printf(out, "</%s>", name);
                         while (t.depth > 0) close_top(&t);
                     } else finish_with_ellipsis(&t);

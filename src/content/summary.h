@@ -38,6 +38,8 @@ void summary_split(const char *html, size_t len, const char *delim, size_t size,
 /* Cut HTML after `size` characters of text as described above and append
  * the result to out (the whole HTML when its text is not longer). */
 void summary_truncate_html(const char *html, size_t len, size_t size, buf *out);
+/* The same with another ellipsis (Grav's truncate_html filter: "..."). */
+void summary_truncate_html_with(const char *html, size_t len, size_t size, const char *ellipsis, buf *out);
 
 /* A delimiter the author meant as a split but Markdown did not make a
  * paragraph of its own: a line holding only the delimiter, outside fenced
