@@ -174,6 +174,12 @@ static int cmd_build(int argc, char **argv)
             else
                 fputs("folio: the photo cache was not pruned: the build had errors\n", stderr);
         }
+        if (rc == 0 && res.other_origins)
+            fprintf(stderr,
+                    "folio: the pages embed %zu other site%s (maps, videos, pictures); %s/_headers holds the "
+                    "Content-Security-Policy that lets them show: a web server with a policy of its own needs "
+                    "the same\n",
+                    res.other_origins, plural(res.other_origins), out_dir);
         if (rc == 0 && res.next_change) {
             char when[64];
             time_t nc = res.next_change;

@@ -1331,6 +1331,16 @@ TEST(build_writes_the_policy_for_static_hosts)
     char *headers = read_out(out, "_headers");
     CHECK_CONTAINS(headers, "frame-src 'self' https://yandex.ru;");
     free(headers);
+    /* the summary tells the operator, whose own server may send a policy */
+    char args[4096];
+    snprintf(args, sizeof args, "build %s -o %s-cli", dir, dir);
+    int status = -1;
+    char *text = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(text, "the pages embed 1 other site (maps, videos, pictures)");
+    free(text);
+    snprintf(args, sizeof args, "%s-cli", dir);
+    dir_remove_tree(args);
     sitefix_remove(dir);
 }
 

@@ -468,6 +468,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     add_site_pages(&b);
     buf headers = BUF_INIT;
     policy_headers_file(b.policy, &headers);
+    res->other_origins = policy_origins(b.policy);
     put_or_report(&b, POLICY_HEADERS_FILE, headers.s, headers.len, s->user_dir);
     buf_free(&headers);
     phase("extras", &t);

@@ -32,6 +32,7 @@ typedef struct build_result {
     char languages[256];  /* the site's language codes, default first, space-separated */
     size_t variants_made;   /* photo variants rendered by this build */
     size_t variants_cached; /* photo variants found in the cache */
+    size_t other_origins;   /* other sites the content embeds, allowed by the policy in _headers */
     size_t variants_pruned; /* with prune_cache: variant files removed from the cache */
     unsigned long long pruned_bytes;
     bool is_pruned;         /* prune_cache was done (not when the build had errors) */

@@ -223,6 +223,15 @@ bool policy_allows(site_policy *p, const char *html, size_t len)
     return a.all;
 }
 
+size_t policy_origins(site_policy *p)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t n = 0;
+    for (int k = 0; k < KINDS; k++) n += p->kinds[k].n;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
 static void add_directive(buf *out, const char *name, const char *base, const origin_set *s)
 {
     buf_puts(out, name);

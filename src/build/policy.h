@@ -34,6 +34,8 @@ void policy_scan(site_policy *p, const char *html, size_t len);
 /* Whether the policy already allows every origin html embeds. */
 bool policy_allows(site_policy *p, const char *html, size_t len);
 
+/* How many other origins the policy allows (0: the default policy). */
+size_t policy_origins(site_policy *p);
 /* The Content-Security-Policy header's value. */
 void policy_csp(site_policy *p, buf *out);
 /* The _headers file: the policy and the other security headers, for
