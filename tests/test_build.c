@@ -1488,3 +1488,48 @@ TEST(templates_get_grav_markdown_and_string_filters)
     free(html);
     sitefix_remove(dir);
 }
+
+/* Grav's taxonomy filters of a list ("/ru/news/category:events", as Grav
+ * serves it and old links name it) are built: one page per term the
+ * list's posts carry, with those posts only, its own canonical address,
+ * no language alternates and no sitemap entry; links to them resolve, a
+ * term no post has is a broken link, and terms that cannot be a folder
+ * are left out. */
+TEST(taxonomy_filters_of_a_list_are_pages_of_their_own)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Clinic\nurl: https://clinic.example\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nСм. [события](/news/category:events), "
+                                        "[кровь](../news/tag:кровь) и [ничего](/news/category:nothing).\n"},
+        {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.a/item.ru.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\ntaxonomy:\n  category: [events]\n"
+                                          "  tag: [кровь, 'a/b']\n---\nA.\n"},
+        {"pages/02.news/02.b/item.ru.md", "---\ntitle: B\ndate: '02-02-2024 10:00'\ntaxonomy:\n  category: events\n---\nB.\n"},
+        {"pages/02.news/03.c/item.ru.md", "---\ntitle: C\ndate: '03-02-2024 10:00'\n---\nC.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *events = read_out(out, "ru/news/category:events/index.html"), *blood = read_out(out, "ru/news/tag:кровь/index.html");
+    CHECK(events && strstr(events, "href=\"/ru/news/a/\"") && strstr(events, "href=\"/ru/news/b/\"") &&
+          !strstr(events, "href=\"/ru/news/c/\""));
+    CHECK_CONTAINS(events, "<link rel=\"canonical\" href=\"https://clinic.example/ru/news/category:events/\">");
+    CHECK_NOT_CONTAINS(events, "hreflang=\"kk\" href");
+    CHECK(blood && strstr(blood, "href=\"/ru/news/a/\"") && !strstr(blood, "href=\"/ru/news/b/\""));
+    CHECK(!out_exists(out, "ru/news/tag:a"));
+    char *sitemap = read_out(out, "sitemap.xml");
+    CHECK_NOT_CONTAINS(sitemap, "category");
+    char *home = read_out(out, "ru/index.html");
+    CHECK_CONTAINS(home, "href=\"/ru/news/category:events/\"");
+    CHECK_CONTAINS(home, "href=\"/ru/news/tag:%D0%BA%D1%80%D0%BE%D0%B2%D1%8C/\""); /* Markdown links are written encoded */
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '/news/category:nothing': no such page is published"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "category:events"));
+    free(events);
+    free(blood);
+    free(sitemap);
+    free(home);
+    diag_free(&d);
+    sitefix_remove(dir);
+}

@@ -18,7 +18,8 @@ static const char *const blog_site[][2] = {
     {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nДобро пожаловать.\n"},
     {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n  order:\n    by: date\n"
                                  "    dir: desc\n  limit: 2\n  pagination: true\n---\n"},
-    {"pages/02.news/01.a/item.ru.md", "---\ntitle: Первая\ndate: '2025-01-01'\n---\nСводка A.\n\n===\n\nТело A.\n"},
+    {"pages/02.news/01.a/item.ru.md",
+     "---\ntitle: Первая\ndate: '2025-01-01'\ntaxonomy:\n  category: [events]\n---\nСводка A.\n\n===\n\nТело A.\n"},
     {"pages/02.news/01.a/item.en.md", "---\ntitle: First\ndate: '2025-01-01'\n---\nSummary A.\n"},
     {"pages/02.news/02.b/item.ru.md", "---\ntitle: Вторая\ndate: '2025-02-01'\n---\nСводка B.\n\n===\n\nТело B.\n"},
     {"pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2025-03-01'\n---\nСводка C.\n"},
@@ -386,6 +387,25 @@ TEST(body_edit_with_a_new_photo_variant_matches_a_full_build)
     free(p);
     free(cache);
     snapshot_unref(inc);
+    snapshot_unref(full);
+    built_free(&b);
+}
+
+/* A post with a taxonomy is also on its list's filter page
+ * (/ru/news/category:events/), which only a full build makes. */
+TEST(an_edit_of_a_post_with_a_taxonomy_needs_a_full_build)
+{
+    built b;
+    CHECK(build_kept(&b));
+    edit(&b, "pages/02.news/01.a/item.ru.md",
+         "---\ntitle: Первая\ndate: '2025-01-01'\ntaxonomy:\n  category: [events]\n---\nНовая сводка A.\n\n===\n\nТело A.\n");
+    int outcome;
+    CHECK(update_one(&b, "pages/02.news/01.a/item.ru.md", &outcome) == NULL);
+    CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
+    snapshot *full = full_build(&b);
+    static const char key[] = "ru/news/category:events/index.html";
+    const resource *r = snapshot_find(full, key, sizeof key - 1);
+    CHECK(r != NULL);
     snapshot_unref(full);
     built_free(&b);
 }

@@ -209,6 +209,88 @@ static size_t list_pages_of(const page_version *pv)
     return (pv->nitems + pv->per_page - 1) / pv->per_page;
 }
 
+/* ---- Grav's taxonomy filters of a list: /ru/news/category:events/ ---- */
+
+#define MAX_FILTERS_PER_LIST 500
+
+/* A name that can be a folder of the output and a segment of a URL. */
+static bool is_filter_value_safe(const char *v)
+{
+    if (!*v || strlen(v) > 100 || !strcmp(v, ".") || !strcmp(v, "..")) return false;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == '/' || *p == '\\' || *p == ':' || *p == '?' || *p == '#' || *p == '%') return false;
+    return true;
+}
+
+/* The list pv filtered to the items with taxonomy type:value, as a page
+ * of its own at <list url>type:value/ (Grav serves it for that URL). It
+ * has no translations: the values differ from language to language. */
+static page_version *filtered_list(arena *a, const page_version *pv, const char *type, const char *val)
+{
+    page_version *f = arena_alloc(a, sizeof *f);
+    *f = *pv;
+    page *pg = arena_alloc(a, sizeof *pg);
+    *pg = *pv->page;
+    memset(pg->v, 0, sizeof pg->v);
+    pg->v[pv->lang] = f;
+    f->page = pg;
+    f->items = arena_alloc(a, (pv->nitems + 1) * sizeof *f->items);
+    f->nitems = 0;
+    for (size_t i = 0; i < pv->nitems; i++)
+        if (site_has_term(pv->items[i], type, val)) f->items[f->nitems++] = pv->items[i];
+    buf url = BUF_INIT;
+    buf_puts(&url, pv->url);
+    buf_puts(&url, type);
+    buf_putc(&url, ':');
+    buf_puts(&url, val);
+    buf_putc(&url, '/');
+    f->url = arena_strdup(a, buf_cstr(&url));
+    buf_puts(&url, "index.html");
+    f->out_path = arena_strdup(a, buf_cstr(&url) + 1);
+    buf_free(&url);
+    return f;
+}
+
+/* Adds the taxonomy filters of list i (its position in b->lists) after
+ * the lists, growing the arrays. */
+static void add_filters(build_ctx *b, size_t i, size_t *cap, arena *a)
+{
+    const page_version *pv = b->lists[i];
+    if (pv->is_modular || !pv->nitems) return;
+    size_t made = 0;
+    /* every (type, value) its items carry, once */
+    strmap seen = {0};
+    for (size_t k = 0; k < pv->nitems && made < MAX_FILTERS_PER_LIST; k++) {
+        const value *tax = map_get(pv->items[k]->header, "taxonomy");
+        if (!tax || tax->kind != V_MAP) continue;
+        for (size_t t = 0; t < tax->u.map.len && made < MAX_FILTERS_PER_LIST; t++) {
+            const char *type = tax->u.map.items[t].key;
+            const value *terms = tax->u.map.items[t].val;
+            const value *const *vals = terms->kind == V_LIST ? (const value *const *)terms->u.list.items : &terms;
+            size_t n = terms->kind == V_LIST ? terms->u.list.len : 1;
+            for (size_t v = 0; v < n && made < MAX_FILTERS_PER_LIST; v++) {
+                if (vals[v]->kind != V_STRING) continue;
+                const char *val = vals[v]->u.str.s;
+                if (!is_filter_value_safe(type) || !is_filter_value_safe(val)) continue;
+                const char *key = arena_printf(a, "%s:%s", type, val);
+                if (strmap_get(&seen, key)) continue;
+                strmap_put(&seen, key, (void *)key);
+                page_version *f = filtered_list(a, pv, type, val);
+                if (b->nlists == *cap) {
+                    *cap *= 2;
+                    b->lists = xrealloc(b->lists, *cap * sizeof *b->lists);
+                    b->list_job_first = xrealloc(b->list_job_first, *cap * sizeof *b->list_job_first);
+                    b->list_vi = xrealloc(b->list_vi, *cap * sizeof *b->list_vi);
+                }
+                b->lists[b->nlists] = f;
+                b->list_vi[b->nlists++] = b->list_vi[i];
+                made++;
+            }
+        }
+    }
+    strmap_free(&seen);
+}
+
 static void pass_lists(void *ctx, int worker, size_t job)
 {
     build_ctx *b = ctx;
@@ -451,10 +533,17 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     for (size_t i = 0; i < s->nversions; i++) {
         page_version *pv = s->versions[i];
         if (!is_published(pv) || !is_list(pv)) continue;
-        b.list_job_first[b.nlists] = njobs;
         b.list_vi[b.nlists] = i;
         b.lists[b.nlists++] = pv;
-        njobs += list_pages_of(pv);
+    }
+    /* Grav's URL filters of each list ("/ru/news/category:events/"), after
+     * the lists themselves; then the jobs, a list's pages in a row. */
+    size_t cap = s->nversions + 1, nplain = b.nlists;
+    arena filters = ARENA_INIT;
+    for (size_t i = 0; i < nplain; i++) add_filters(&b, i, &cap, &filters);
+    for (size_t i = 0; i < b.nlists; i++) {
+        b.list_job_first[i] = njobs;
+        njobs += list_pages_of(b.lists[i]);
     }
     parallel_for(njobs, threads, pass_lists, &b);
     phase("lists", &t);
@@ -492,6 +581,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     free(b.lists);
     free(b.list_job_first);
     free(b.list_vi);
+    arena_free(&filters);
     pthread_mutex_destroy(&b.lock);
     if (keep) {
         build_state *st = xcalloc(1, sizeof *st);

@@ -118,7 +118,10 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
             page_version *pv = s->versions[i];
             if (strcmp(pv->file, paths[p])) continue;
             matched = true;
+            /* A post with a taxonomy is also on its lists' filter pages
+             * ("/news/category:events/"), which only a full build makes. */
             if (pv->has_error || !map_get(pv->header, "date") || feeds_is_list(pv) || map_get(pv->header, "redirect") ||
+                map_get(pv->header, "taxonomy") ||
                 pv->is_modular || pv->page->is_module) /* a modular page and its sections: rendered together */
                 return false;
             if (!header_checked && !header_unchanged(paths[p], pv->header)) return false;

@@ -104,6 +104,34 @@ const media_file *content_folder_media(const site *s, const page_version *pv, co
     return m;
 }
 
+/* Grav's taxonomy filter of a list, "/news/category:events": the list's
+ * filter page (build.c makes one for every term its posts carry), when
+ * one of the list's posts has the term. */
+static const char *resolve_filter(const site *s, int lang, const char *route, const char *fragment, arena *a)
+{
+    const char *last = strrchr(route, '/');
+    const char *colon = last ? strchr(last, ':') : NULL;
+    if (!colon || colon == last + 1 || !colon[1] || !strncmp(last + 1, "page:", 5)) return NULL;
+    const char *list_route = last == route ? "/" : arena_strndup(a, route, (size_t)(last - route));
+    const page_version *list = site_find_route(s, lang, list_route);
+    if (!list || !list->nitems) return NULL;
+    const char *type = arena_strndup(a, last + 1, (size_t)(colon - last - 1));
+    bool found = false;
+    for (size_t i = 0; i < list->nitems && !found; i++) found = site_has_term(list->items[i], type, colon + 1);
+    if (!found) return NULL;
+    buf url = BUF_INIT; /* the term as written, spaces and quotes percent-encoded */
+    buf_puts(&url, list->url);
+    for (const unsigned char *p = (const unsigned char *)last + 1; *p; p++) {
+        if (*p <= 0x20 || strchr("\"'<>\\^`{|}", *p)) buf_printf(&url, "%%%02X", *p);
+        else buf_putc(&url, (char)*p);
+    }
+    buf_putc(&url, '/');
+    if (fragment) buf_puts(&url, fragment);
+    const char *out = arena_strdup(a, buf_cstr(&url));
+    buf_free(&url);
+    return out;
+}
+
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a)
 {
     if (!*url || url[0] == '#' || has_scheme(url) || url[0] == '?' || !strncmp(url, "//", 2)) return NULL;
@@ -160,6 +188,7 @@ const char *content_resolve_link(const site *s, const page_version *pv, const ch
     }
     page_version *target = site_find_route(s, lang, r);
     if (target) result = fragment ? arena_printf(a, "%s%s", target->url, fragment) : target->url;
+    else result = resolve_filter(s, lang, r, fragment, a);
     buf_free(&route);
     return result;
 }

@@ -831,19 +831,24 @@ static void gather_modules(gathered *g, const page *pg, int lang)
 }
 
 /* A page's taxonomy has name: value, or name: [values]. */
-static bool has_term(const page_version *c, const char *name, const value *want)
+bool site_has_term(const page_version *pv, const char *name, const char *term)
 {
-    const value *terms = value_path(c->header, "taxonomy");
+    const value *terms = value_path(pv->header, "taxonomy");
     const value *have = terms && terms->kind == V_MAP ? map_get(terms, name) : NULL;
     if (!have) return false;
     const value *const *hv = have->kind == V_LIST ? (const value *const *)have->u.list.items : &have;
     size_t hn = have->kind == V_LIST ? have->u.list.len : 1;
+    for (size_t i = 0; i < hn; i++)
+        if (hv[i]->kind == V_STRING && !strcmp(hv[i]->u.str.s, term)) return true;
+    return false;
+}
+
+static bool has_term(const page_version *c, const char *name, const value *want)
+{
     const value *const *wv = want->kind == V_LIST ? (const value *const *)want->u.list.items : &want;
     size_t wn = want->kind == V_LIST ? want->u.list.len : 1;
-    for (size_t i = 0; i < hn; i++)
-        for (size_t k = 0; k < wn; k++)
-            if (hv[i]->kind == V_STRING && wv[k]->kind == V_STRING && !strcmp(hv[i]->u.str.s, wv[k]->u.str.s))
-                return true;
+    for (size_t k = 0; k < wn; k++)
+        if (wv[k]->kind == V_STRING && site_has_term(c, name, wv[k]->u.str.s)) return true;
     return false;
 }
 

@@ -150,6 +150,8 @@ page_version *site_find_route(const site *s, int lang, const char *route);
 /* The page whose folder is rel, relative to user/pages and with its order
  * prefixes ("02.news/01.quotes"), or NULL. */
 page *site_find_folder(const site *s, const char *rel);
+/* Whether pv's taxonomy gives name the term (name: term, or name: [.., term]). */
+bool site_has_term(const page_version *pv, const char *name, const char *term);
 /* URL of a list page's n-th page (1-based): "/kk/news/" or "/kk/news/page/2/". */
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
