@@ -1018,6 +1018,9 @@ TEST(grav_truncate_filters_count_characters_and_cut_as_grav_does)
     RENDER_EQ("main", "{{ s|truncate(30, true, '!') }}", DATA_S, "Гематология орталығы жаңа бағд…");
     RENDER_EQ("main", "{{ 'ab cd '|truncate(3, true) }}", NULL, "ab cd ");
     RENDER_EQ("main", "{{ s|truncate }}", DATA_S, "Гематология орталығы жаңа бағдарлама");
+    /* what truncate gives is text, escaped when printed, cut or not (as Twig escapes a filter's output) */
+    RENDER_EQ("main", "{{ '<b>x</b>'|raw|truncate(20) }}|{{ '<b>x</b>'|raw|truncate(4) }}", NULL,
+              "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x…");
 }
 
 TEST(grav_string_tests_and_casts)

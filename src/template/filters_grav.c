@@ -47,7 +47,7 @@ FILTER(truncate)
     const char *pad = ARG(3) ? STR(ARG(3), &pl) : "\u2026";
     if (limit < 0) limit = 0;
     size_t chars = utf8_chars(s, len);
-    if (chars <= (size_t)limit) return in && in->kind == V_STRING ? in : value_str(r->a, s, len);
+    if (chars <= (size_t)limit) return value_str(r->a, s, len); /* a new string: escaped when printed, as Twig does */
     size_t cut = utf8_at(s, len, (size_t)limit);
     if (up_to_break && bl) {
         const char *hit = memmem(s + cut, len - cut, brk, bl);
