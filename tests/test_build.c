@@ -1227,23 +1227,15 @@ TEST(same_photo_in_two_posts_is_published_in_both_folders)
     }
     const char *out = fresh_out();
     diag_list d;
-    diag_init(&d);
-    build_options opt = {0};
-    opt.site_dir = dir;
-    output *o = output_dir_new(out, &d);
-    CHECK(o != NULL);
-    if (o) {
-        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
-        CHECK_INT(output_dir_commit(o, &d), 0);
-        check_links_of(out);
-        CHECK(links_checked > 20);
-        CHECK_INT(links_missing, 0);
-        char *a = read_out(out, "en/news/a/index.html"), *b = read_out(out, "en/news/b/index.html");
-        CHECK(a && strstr(a, "<picture") && strstr(a, "/media/news/a/photo-"));
-        CHECK(b && strstr(b, "<picture") && strstr(b, "/media/news/b/photo-"));
-        free(a);
-        free(b);
-    }
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    check_links_of(out);
+    CHECK(links_checked > 20);
+    CHECK_INT(links_missing, 0);
+    char *a = read_out(out, "en/news/a/index.html"), *b = read_out(out, "en/news/b/index.html");
+    CHECK(a && strstr(a, "<picture") && strstr(a, "/media/news/a/photo-"));
+    CHECK(b && strstr(b, "<picture") && strstr(b, "/media/news/b/photo-"));
+    free(a);
+    free(b);
     diag_free(&d);
     free(bytes);
     sitefix_remove(dir);
@@ -1255,19 +1247,10 @@ TEST(example_site_has_no_broken_local_links)
 {
     const char *out = fresh_out();
     diag_list d;
-    diag_init(&d);
-    build_options opt = {0};
-    opt.site_dir = example();
-    opt.base_url = NULL;
-    output *o = output_dir_new(out, &d);
-    CHECK(o != NULL);
-    if (o) {
-        CHECK_INT(build_site(&opt, o, &d, NULL), 0);
-        CHECK_INT(output_dir_commit(o, &d), 0);
-        check_links_of(out);
-        CHECK(links_checked > 200);
-        CHECK_INT(links_missing, 0);
-    }
+    CHECK_INT(build_into(example(), out, false, &d, NULL), 0);
+    check_links_of(out);
+    CHECK(links_checked > 200);
+    CHECK_INT(links_missing, 0);
     diag_free(&d);
 }
 

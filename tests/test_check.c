@@ -866,6 +866,18 @@ TEST(check_command_exits_1_on_errors_and_writes_json)
     sitefix_remove(dir);
 }
 
+/* How many warnings say needle; each must be on line (-1 if none is). */
+static int warnings_at(const diag_list *d, const char *needle, int line)
+{
+    int n = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        if (!strstr(d->items[i].msg, needle)) continue;
+        n++;
+        if (d->items[i].level != DIAG_WARNING || d->items[i].line != line) return -1;
+    }
+    return n;
+}
+
 /* A map pasted as a <script> (the other form the map services offer)
  * stays blank under the site's policy: a warning at the script says to
  * paste the <iframe> instead. Scripts shown as code are not warned about,
@@ -882,15 +894,8 @@ TEST(script_in_the_text_is_a_warning_with_the_way_out)
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    size_t warned = 0;
-    for (size_t i = 0; i < d.len; i++) {
-        if (!strstr(d.items[i].msg, "<script> in the text does not run")) continue;
-        warned++;
-        CHECK_INT(d.items[i].level, DIAG_WARNING);
-        CHECK_INT(d.items[i].line, 12);
-        CHECK(strstr(d.items[i].msg, "<iframe>") != NULL);
-    }
-    CHECK_INT(warned, 1);
+    CHECK_INT(warnings_at(&d, "<script> in the text does not run", 12), 1);
+    CHECK(diag_has(&d, DIAG_WARNING, "paste the <iframe> the service offers"));
     diag_free(&d);
 }
 
@@ -906,12 +911,6 @@ TEST(iframe_without_a_title_is_a_warning)
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    size_t warned = 0;
-    for (size_t i = 0; i < d.len; i++) {
-        if (!strstr(d.items[i].msg, "<iframe> without a title")) continue;
-        warned++;
-        CHECK_INT(d.items[i].line, 10);
-    }
-    CHECK_INT(warned, 1);
+    CHECK_INT(warnings_at(&d, "<iframe> without a title", 10), 1);
     diag_free(&d);
 }

@@ -1,5 +1,6 @@
 /* feeds.c - RSS 2.0, Atom, sitemap.xml and robots.txt (see feeds.h). */
 #include "build/feeds.h"
+#include "lib/url.h"
 #include "build/seo.h"
 #include "lib/date.h"
 
@@ -26,16 +27,8 @@ static void xml_text(buf *out, const char *s) { buf_add_html(out, s ? s : "", s 
  * as RFC 3986 URIs (search engines ask for that in sitemaps). */
 static void xml_url(buf *out, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
     buf u = BUF_INIT;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p >= 0x80 || *p <= 0x20 || strchr("\"<>\\^`{|}", *p)) {
-            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            buf_add(&u, e, 3);
-        } else {
-            buf_putc(&u, (char)*p);
-        }
-    }
+    url_encode_unsafe(&u, s ? s : "", s ? strlen(s) : 0);
     buf_add_html(out, buf_cstr(&u), u.len);
     buf_free(&u);
 }

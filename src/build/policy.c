@@ -1,5 +1,6 @@
 /* policy.c - the site's Content-Security-Policy (see policy.h). */
 #include "build/policy.h"
+#include "lib/html_tag.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -102,42 +103,6 @@ typedef struct found {
 
 typedef void (*found_fn)(void *ctx, const found *f);
 
-/* The value of each attribute of the tag at html[i..] (after its name). */
-static size_t next_attr(const char *html, size_t len, size_t i, const char **name, size_t *nl, const char **val,
-                        size_t *vl)
-{
-    while (i < len && (isspace((unsigned char)html[i]) || html[i] == '/')) i++;
-    if (i >= len || html[i] == '>') return len + 1;
-    *name = html + i;
-    while (i < len && !isspace((unsigned char)html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') i++;
-    if (i == (size_t)(*name - html)) i++; /* a lone '=' : always move on */
-    *nl = (size_t)(html + i - *name);
-    while (i < len && isspace((unsigned char)html[i])) i++;
-    *val = NULL;
-    *vl = 0;
-    if (i < len && html[i] == '=') {
-        i++;
-        while (i < len && isspace((unsigned char)html[i])) i++;
-        if (i < len && (html[i] == '"' || html[i] == '\'')) {
-            char q = html[i++];
-            *val = html + i;
-            while (i < len && html[i] != q) i++;
-            *vl = (size_t)(html + i - *val);
-            if (i < len) i++;
-        } else {
-            *val = html + i;
-            while (i < len && !isspace((unsigned char)html[i]) && html[i] != '>') i++;
-            *vl = (size_t)(html + i - *val);
-        }
-    }
-    return i;
-}
-
-static bool is_name(const char *s, size_t n, const char *want)
-{
-    return n == strlen(want) && !strncasecmp(s, want, n);
-}
-
 static void report(found_fn fn, void *ctx, int kind, const char *url, size_t len)
 {
     found f = {kind, ""};
@@ -153,20 +118,27 @@ static void each_embed(const char *html, size_t len, found_fn fn, void *ctx)
         int kind;
     } tags[] = {{"iframe", KIND_FRAME}, {"img", KIND_IMG},     {"source", KIND_MEDIA},
                 {"video", KIND_MEDIA},  {"audio", KIND_MEDIA}, {"track", KIND_MEDIA}};
-    for (const char *p = memchr(html, '<', len); p; p = memchr(p + 1, '<', (size_t)(html + len - p - 1))) {
-        size_t i = (size_t)(p - html) + 1, start = i;
-        while (i < len && isalnum((unsigned char)html[i])) i++;
+    for (size_t i = 0; i < len;) {
+        const char *lt = memchr(html + i, '<', len - i);
+        if (!lt) break;
+        if (lt + 1 == html + len || !isalpha((unsigned char)lt[1])) { /* "2 < 3": text, as browsers read it */
+            i = (size_t)(lt - html) + 1;
+            continue;
+        }
+        html_tag t;
+        i = html_tag_read(html, len, (size_t)(lt - html), &t);
         int kind = -1;
-        for (size_t t = 0; t < sizeof tags / sizeof tags[0] && kind < 0; t++)
-            if (is_name(html + start, i - start, tags[t].tag)) kind = tags[t].kind;
+        for (size_t k = 0; k < sizeof tags / sizeof tags[0] && kind < 0 && !t.is_closing; k++)
+            if (html_name_is(t.name, t.name_len, tags[k].tag)) kind = tags[k].kind;
         if (kind < 0) continue;
-        const char *name = NULL, *val = NULL;
-        size_t nl = 0, vl = 0;
-        while ((i = next_attr(html, len, i, &name, &nl, &val, &vl)) <= len) {
-            if (!val) continue;
-            if (is_name(name, nl, "src")) report(fn, ctx, kind, val, vl);
-            else if (is_name(name, nl, "poster")) report(fn, ctx, KIND_IMG, val, vl);
-            else if (is_name(name, nl, "srcset")) { /* "url 480w, url 960w": pictures */
+        for (size_t a = 0; a < t.nattrs; a++) {
+            const html_attr *at = &t.attrs[a];
+            if (!at->val) continue;
+            if (html_name_is(at->name, at->name_len, "src")) report(fn, ctx, kind, at->val, at->val_len);
+            else if (html_name_is(at->name, at->name_len, "poster")) report(fn, ctx, KIND_IMG, at->val, at->val_len);
+            else if (html_name_is(at->name, at->name_len, "srcset")) { /* "url 480w, url 960w": pictures */
+                const char *val = at->val;
+                size_t vl = at->val_len;
                 for (size_t k = 0; k < vl;) {
                     while (k < vl && (isspace((unsigned char)val[k]) || val[k] == ',')) k++;
                     size_t u = k;

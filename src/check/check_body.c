@@ -17,6 +17,7 @@
 #include "content/shortcode.h"
 #include "content/summary.h"
 #include "lib/files.h"
+#include "lib/html_tag.h"
 
 #include <ctype.h>
 #include <md4c.h>
@@ -359,14 +360,7 @@ static void check_image(body_scan *b, const char *src, const char *alt, const ch
     }
 }
 
-/* ---- a small HTML tag reader ------------------------------------------ */
-
-typedef struct attr {
-    const char *name;
-    size_t name_len;
-    const char *val; /* raw, as in the HTML; NULL for a bare attribute */
-    size_t val_len;
-} attr;
+/* ---- HTML written in the Markdown (lib/html_tag.h reads the tags) ------ */
 
 static char *decode_attr(arena *a, const char *s, size_t n)
 {
@@ -386,65 +380,24 @@ static char *decode_attr(arena *a, const char *s, size_t n)
     return r;
 }
 
-/* Reads the tag at html[i] == '<'; returns the index after it, fills the
- * tag name and up to 16 attributes. */
-static size_t read_tag(const char *html, size_t len, size_t i, const char **name, size_t *name_len,
-                       bool *closing, attr *attrs, size_t *nattrs)
-{
-    *nattrs = 0;
-    *closing = false;
-    i++;
-    if (i < len && html[i] == '/') *closing = true, i++;
-    size_t start = i;
-    while (i < len && (isalnum((unsigned char)html[i]) || html[i] == '-')) i++;
-    *name = html + start;
-    *name_len = i - start;
-    while (i < len && html[i] != '>') {
-        if (isspace((unsigned char)html[i]) || html[i] == '/') {
-            i++;
-            continue;
-        }
-        size_t ns = i;
-        while (i < len && !isspace((unsigned char)html[i]) && html[i] != '=' && html[i] != '>' && html[i] != '/') i++;
-        attr at = {html + ns, i - ns, NULL, 0};
-        if (i < len && html[i] == '=') {
-            i++;
-            if (i < len && (html[i] == '"' || html[i] == '\'')) {
-                char q = html[i++];
-                size_t vs = i;
-                while (i < len && html[i] != q) i++;
-                at.val = html + vs;
-                at.val_len = i - vs;
-                if (i < len) i++;
-            } else {
-                size_t vs = i;
-                while (i < len && !isspace((unsigned char)html[i]) && html[i] != '>') i++;
-                at.val = html + vs;
-                at.val_len = i - vs;
-            }
-        }
-        if (at.name_len && *nattrs < 16) attrs[(*nattrs)++] = at;
-        if (i == ns) i++;
-    }
-    return i < len ? i + 1 : len;
-}
-
 /* The decoded value of attribute name ("" for a bare one), or NULL. */
-static const char *attr_get(arena *a, const attr *attrs, size_t n, const char *name)
+static const char *attr_get(arena *a, const html_tag *t, const char *name)
 {
-    size_t nl = strlen(name);
-    for (size_t k = 0; k < n; k++)
-        if (attrs[k].name_len == nl && !strncasecmp(attrs[k].name, name, nl)) {
-            if (!attrs[k].val) return "";
-            if (!memchr(attrs[k].val, '&', attrs[k].val_len)) return arena_strndup(a, attrs[k].val, attrs[k].val_len);
-            return decode_attr(a, attrs[k].val, attrs[k].val_len);
-        }
-    return NULL;
+    const html_attr *at = html_tag_attr(t, name);
+    if (!at) return NULL;
+    if (!at->val) return "";
+    if (!memchr(at->val, '&', at->val_len)) return arena_strndup(a, at->val, at->val_len);
+    return decode_attr(a, at->val, at->val_len);
 }
 
-static bool tag_is(const char *name, size_t n, const char *want)
+/* A warning at a tag of the text: where its src is written, else at the
+ * tag's opening ("<iframe"). */
+static void warn_at_tag(body_scan *b, const html_tag *t, const char *opening, const char *msg)
 {
-    return strlen(want) == n && !strncasecmp(name, want, n);
+    const char *src = attr_get(b->a, t, "src");
+    int col;
+    int line = url_line(b, src && *src ? src : opening, &col);
+    diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "%s", msg);
 }
 
 static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_text)
@@ -470,47 +423,36 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             i = end ? (size_t)(end - html) + 3 : len;
             continue;
         }
-        const char *name;
-        size_t nl, nattrs;
-        bool closing;
-        attr attrs[16];
-        i = read_tag(html, len, i, &name, &nl, &closing, attrs, &nattrs);
-        if (tag_is(name, nl, "code") || tag_is(name, nl, "pre")) {
-            in_code += closing ? -1 : 1;
+        html_tag t;
+        i = html_tag_read(html, len, i, &t);
+        if (html_name_is(t.name, t.name_len, "code") || html_name_is(t.name, t.name_len, "pre")) {
+            in_code += t.is_closing ? -1 : 1;
             if (in_code < 0) in_code = 0;
             continue;
         }
-        if (closing) continue;
-        const char *id = attr_get(b->a, attrs, nattrs, "id");
+        if (t.is_closing) continue;
+        const char *id = attr_get(b->a, &t, "id");
         if (id && *id) buf_add(&b->ids, id, strlen(id) + 1);
-        if (tag_is(name, nl, "a")) {
-            const char *anchor_name = attr_get(b->a, attrs, nattrs, "name");
+        if (html_name_is(t.name, t.name_len, "a")) {
+            const char *anchor_name = attr_get(b->a, &t, "name");
             if (anchor_name && *anchor_name) buf_add(&b->ids, anchor_name, strlen(anchor_name) + 1);
-            const char *href = attr_get(b->a, attrs, nattrs, "href");
+            const char *href = attr_get(b->a, &t, "href");
             if (href) check_link(b, href, false);
-        } else if (tag_is(name, nl, "img")) {
-            check_image(b, attr_get(b->a, attrs, nattrs, "src"), attr_get(b->a, attrs, nattrs, "alt"),
-                        attr_get(b->a, attrs, nattrs, "title"));
-        } else if (tag_is(name, nl, "iframe") && !in_code && may_report(b)) {
+        } else if (html_name_is(t.name, t.name_len, "img")) {
+            check_image(b, attr_get(b->a, &t, "src"), attr_get(b->a, &t, "alt"), attr_get(b->a, &t, "title"));
+        } else if (html_name_is(t.name, t.name_len, "iframe") && !in_code && may_report(b)) {
             /* A map or a video pasted from its service comes without one. */
-            const char *title = attr_get(b->a, attrs, nattrs, "title");
-            if (!title || !*title) {
-                const char *src = attr_get(b->a, attrs, nattrs, "src");
-                int col;
-                int line = url_line(b, src && *src ? src : "<iframe", &col);
-                diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
-                         "an <iframe> without a title (screen readers announce a frame by its title): "
-                         "add one, such as title=\"Map of the branch\"");
-            }
-        } else if (tag_is(name, nl, "script") && !in_code && may_report(b)) {
+            const char *title = attr_get(b->a, &t, "title");
+            if (!title || !*title)
+                warn_at_tag(b, &t, "<iframe",
+                            "an <iframe> without a title (screen readers announce a frame by its title): "
+                            "add one, such as title=\"Map of the branch\"");
+        } else if (html_name_is(t.name, t.name_len, "script") && !in_code && may_report(b)) {
             /* The site's policy (build/policy.h) runs its own scripts only:
              * a map pasted as a script stays blank. */
-            const char *src = attr_get(b->a, attrs, nattrs, "src");
-            int col;
-            int line = url_line(b, src && *src ? src : "<script", &col);
-            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
-                     "a <script> in the text does not run on the site (pages run the site's own scripts only); "
-                     "for a map or a video, paste the <iframe> the service offers instead");
+            warn_at_tag(b, &t, "<script",
+                        "a <script> in the text does not run on the site (pages run the site's own scripts "
+                        "only); for a map or a video, paste the <iframe> the service offers instead");
         }
     }
 }

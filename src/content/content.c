@@ -119,12 +119,9 @@ static const char *resolve_filter(const site *s, int lang, const char *route, co
     bool found = false;
     for (size_t i = 0; i < list->nitems && !found; i++) found = site_has_term(list->items[i], type, colon + 1);
     if (!found) return NULL;
-    buf url = BUF_INIT; /* the term as written, spaces and quotes percent-encoded */
+    buf url = BUF_INIT;
     buf_puts(&url, list->url);
-    for (const unsigned char *p = (const unsigned char *)last + 1; *p; p++) {
-        if (*p <= 0x20 || strchr("\"'<>\\^`{|}", *p)) buf_printf(&url, "%%%02X", *p);
-        else buf_putc(&url, (char)*p);
-    }
+    url_encode_unsafe(&url, last + 1, strlen(last + 1));
     buf_putc(&url, '/');
     if (fragment) buf_puts(&url, fragment);
     const char *out = arena_strdup(a, buf_cstr(&url));

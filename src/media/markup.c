@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/url.h"
 #include "lib/strmap.h"
 
 static const int standard_widths[] = {480, 960, 1600};
@@ -136,30 +137,12 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The characters a URL carries as they are (RFC 3986 "unreserved"). */
-static bool is_unreserved(unsigned char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-           ch == '.' || ch == '_' || ch == '~';
-}
-
 /* URLs carry names percent-encoded: photos are named by people. What the
  * encoding makes of a name needs no HTML escaping. */
 static void add_url(buf *b, const char *base, const char *name)
 {
-    static const char hex[] = "0123456789ABCDEF";
     if (base) buf_add_html(b, base, strlen(base));
-    const unsigned char *p = (const unsigned char *)name;
-    while (*p) {
-        const unsigned char *run = p;
-        while (*p && is_unreserved(*p)) p++;
-        buf_add(b, (const char *)run, (size_t)(p - run));
-        if (*p) {
-            char escape[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            buf_add(b, escape, sizeof escape);
-            p++;
-        }
-    }
+    url_encode_component(b, name, strlen(name));
 }
 
 static void add_attr(buf *b, const char *name, const char *value)

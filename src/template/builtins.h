@@ -20,6 +20,9 @@ bool tpl_is_null_arg(const value *v);
 /* One code point of UTF-8 at s (invalid bytes read as themselves);
  * returns the bytes used. */
 size_t tpl_utf8_decode(const char *s, size_t len, unsigned *cp);
+/* Byte offset of code point n of s (len when it has fewer); code points in s. */
+size_t tpl_utf8_offset(const char *s, size_t len, long long n);
+size_t tpl_utf8_chars(const char *s, size_t len);
 /* Case mapping for Latin-1, Latin Extended-A, Greek and Cyrillic. */
 unsigned tpl_to_upper(unsigned c);
 unsigned tpl_to_lower(unsigned c);

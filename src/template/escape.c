@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/url.h"
 #include "template/builtins.h"
 
 bool tpl_known_strategy(const char *s)
@@ -70,15 +71,7 @@ static void escape_html_attr(buf *b, const char *s, size_t len)
 
 void tpl_url_encode(buf *b, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') buf_putc(b, (char)c);
-        else {
-            char t[3] = {'%', hex[c >> 4], hex[c & 15]};
-            buf_add(b, t, 3);
-        }
-    }
+    url_encode_component(b, s, len);
 }
 
 static void escape_css(buf *b, const char *s, size_t len)

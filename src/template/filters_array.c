@@ -52,23 +52,12 @@ FILTER(length)
     return value_int(r->a, (long long)value_length(r->a, in));
 }
 
-/* Byte offset of code point `n` of s (or len when it has fewer). */
-static size_t utf8_offset(const char *s, size_t len, long long n)
-{
-    size_t i = 0;
-    for (long long k = 0; k < n && i < len; k++) {
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
-    }
-    return i;
-}
-
 static value *utf8_substr(render *r, const char *s, size_t len, long long start, long long count, bool has_count)
 {
     if (start >= 0 && (!has_count || count >= 0)) {
         /* the common case needs no count of the whole string */
-        size_t bs = utf8_offset(s, len, start);
-        size_t be = has_count ? bs + utf8_offset(s + bs, len - bs, count) : len;
+        size_t bs = tpl_utf8_offset(s, len, start);
+        size_t be = has_count ? bs + tpl_utf8_offset(s + bs, len - bs, count) : len;
         return value_str(r->a, s + bs, be - bs);
     }
     long long n = 0;
@@ -78,8 +67,8 @@ static value *utf8_substr(render *r, const char *s, size_t len, long long start,
     if (st > n) return value_str_ref(r->a, "", 0);
     long long end = !has_count ? n : count < 0 ? (count < -n ? 0 : n + count) : (count > n - st ? n : st + count);
     if (end <= st) return value_str_ref(r->a, "", 0);
-    size_t bs = utf8_offset(s, len, st);
-    size_t be = bs + utf8_offset(s + bs, len - bs, end - st);
+    size_t bs = tpl_utf8_offset(s, len, st);
+    size_t be = bs + tpl_utf8_offset(s + bs, len - bs, end - st);
     return value_str(r->a, s + bs, be - bs);
 }
 

@@ -14,25 +14,6 @@
 
 #include "template/builtins.h"
 
-/* Characters in s[0..len). */
-static size_t utf8_chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
-/* Byte offset of character n of s (len when it has fewer). */
-static size_t utf8_at(const char *s, size_t len, size_t n)
-{
-    size_t i = 0;
-    for (size_t k = 0; k < n && i < len; k++) {
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
-    }
-    return i;
-}
-
 /* truncate(limit = 150, up_to_break = false, break = " ", pad = "…"): the
  * first limit characters and pad; with up_to_break, up to the first break
  * at or after character limit instead (nothing is cut when that break is
@@ -46,13 +27,13 @@ FILTER(truncate)
     const char *brk = ARG(2) ? STR(ARG(2), &bl) : " ";
     const char *pad = ARG(3) ? STR(ARG(3), &pl) : "\u2026";
     if (limit < 0) limit = 0;
-    size_t chars = utf8_chars(s, len);
+    size_t chars = tpl_utf8_chars(s, len);
     if (chars <= (size_t)limit) return value_str(r->a, s, len); /* a new string: escaped when printed, as Twig does */
-    size_t cut = utf8_at(s, len, (size_t)limit);
+    size_t cut = tpl_utf8_offset(s, len, limit);
     if (up_to_break && bl) {
         const char *hit = memmem(s + cut, len - cut, brk, bl);
         if (hit) {
-            if (utf8_chars(s, (size_t)(hit - s)) >= chars - 1) return value_str(r->a, s, len);
+            if (tpl_utf8_chars(s, (size_t)(hit - s)) >= chars - 1) return value_str(r->a, s, len);
             cut = (size_t)(hit - s);
         }
     }

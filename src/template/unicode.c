@@ -8,6 +8,23 @@
 
 #include "template/builtins.h"
 
+size_t tpl_utf8_offset(const char *s, size_t len, long long n)
+{
+    size_t i = 0;
+    for (long long k = 0; k < n && i < len; k++) {
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
+size_t tpl_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 size_t tpl_utf8_decode(const char *s, size_t len, unsigned *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
