@@ -109,28 +109,48 @@ static void report(found_fn fn, void *ctx, int kind, const char *url, size_t len
     if (origin_of(url, len, f.origin, sizeof f.origin)) fn(ctx, &f);
 }
 
+/* What the tag whose name starts at p loads as, or -1: the embedding
+ * tags, in any case. Most tags are told apart by their first letters. */
+static int embed_kind(const char *p, size_t rest)
+{
+    static const struct {
+        const char *tag;
+        size_t len;
+        int kind;
+    } tags[] = {{"iframe", 6, KIND_FRAME}, {"img", 3, KIND_IMG},     {"source", 6, KIND_MEDIA},
+                {"video", 5, KIND_MEDIA},  {"audio", 5, KIND_MEDIA}, {"track", 5, KIND_MEDIA}};
+    if (!rest) return -1;
+    switch (p[0] | 0x20) { /* ASCII letters to lower case; anything else fails below */
+    case 'i': case 's': case 'v': case 'a': case 't': break;
+    default: return -1;
+    }
+    for (size_t k = 0; k < sizeof tags / sizeof tags[0]; k++) {
+        size_t n = tags[k].len;
+        if ((p[0] | 0x20) != tags[k].tag[0] || rest < n || (rest > n && isalnum((unsigned char)p[n]))) continue;
+        size_t i = 0;
+        while (i < n && tolower((unsigned char)p[i]) == tags[k].tag[i]) i++;
+        if (i == n) return tags[k].kind;
+    }
+    return -1;
+}
+
 /* Every other origin an <iframe>, <img>, <picture>'s or a player's
  * <source>, <video>, <audio> or <track> in html loads from. */
 static void each_embed(const char *html, size_t len, found_fn fn, void *ctx)
 {
-    static const struct {
-        const char *tag;
-        int kind;
-    } tags[] = {{"iframe", KIND_FRAME}, {"img", KIND_IMG},     {"source", KIND_MEDIA},
-                {"video", KIND_MEDIA},  {"audio", KIND_MEDIA}, {"track", KIND_MEDIA}};
     for (size_t i = 0; i < len;) {
         const char *lt = memchr(html + i, '<', len - i);
         if (!lt) break;
-        if (lt + 1 == html + len || !isalpha((unsigned char)lt[1])) { /* "2 < 3": text, as browsers read it */
-            i = (size_t)(lt - html) + 1;
+        /* Only the embedding tags are read whole; the others (and "2 < 3",
+         * text as browsers read it) are passed by. */
+        size_t name_at = (size_t)(lt - html) + 1;
+        int kind = embed_kind(html + name_at, len - name_at);
+        if (kind < 0) {
+            i = name_at;
             continue;
         }
         html_tag t;
         i = html_tag_read(html, len, (size_t)(lt - html), &t);
-        int kind = -1;
-        for (size_t k = 0; k < sizeof tags / sizeof tags[0] && kind < 0 && !t.is_closing; k++)
-            if (html_name_is(t.name, t.name_len, tags[k].tag)) kind = tags[k].kind;
-        if (kind < 0) continue;
         for (size_t a = 0; a < t.nattrs; a++) {
             const html_attr *at = &t.attrs[a];
             if (!at->val) continue;
@@ -157,19 +177,35 @@ static void add_found(void *ctx, const found *f)
     set_add(&p->kinds[f->kind], f->origin);
 }
 
-/* Every URL of another site has "//" in it: most pages have none, and
- * are not read tag by tag. */
+/* A page with nothing at all to read. */
 static bool may_embed(const char *html, size_t len)
 {
-    return html && len && memmem(html, len, "//", 2);
+    return html && len;
+}
+
+/* What one page embeds, gathered before the policy is locked. */
+typedef struct found_list {
+    found *v;
+    size_t n, cap;
+} found_list;
+
+static void collect_found(void *ctx, const found *f)
+{
+    found_list *l = ctx;
+    if (l->n == l->cap) l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 4) * sizeof *l->v);
+    l->v[l->n++] = *f;
 }
 
 void policy_scan(site_policy *p, const char *html, size_t len)
 {
     if (!may_embed(html, len)) return;
+    found_list l = {0};
+    each_embed(html, len, collect_found, &l);
+    if (!l.n) return;
     pthread_mutex_lock(&p->lock);
-    each_embed(html, len, add_found, p);
+    for (size_t i = 0; i < l.n; i++) add_found(p, &l.v[i]);
     pthread_mutex_unlock(&p->lock);
+    free(l.v);
 }
 
 typedef struct allows_ctx {

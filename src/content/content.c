@@ -41,26 +41,26 @@ static char *percent_decode(arena *a, const char *s, size_t n)
  * it climbs out of it. */
 static char *folder_path(arena *a, const char *rel, const char *path)
 {
-    char *work = path[0] == '/' ? arena_strdup(a, path + 1) : arena_printf(a, "%s/%s", rel, path);
-    const char *segs[128];
-    size_t n = 0;
-    char *save = NULL;
-    for (char *t = strtok_r(work, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-        if (!strcmp(t, ".")) continue;
-        if (!strcmp(t, "..")) {
-            if (!n) return NULL;
-            n--;
-        } else if (n < 128) {
-            segs[n++] = t;
+    size_t n = path[0] == '/' ? 0 : strlen(rel);
+    char *out = arena_alloc(a, n + strlen(path) + 2);
+    memcpy(out, rel, n);
+    for (const char *p = path; *p;) {
+        while (*p == '/') p++;
+        const char *seg = p;
+        while (*p && *p != '/') p++;
+        size_t sl = (size_t)(p - seg);
+        if (sl == 0 || (sl == 1 && seg[0] == '.')) continue;
+        if (sl == 2 && seg[0] == '.' && seg[1] == '.') {
+            if (n == 0) return NULL;
+            while (n && out[n - 1] != '/') n--; /* drop the last segment, */
+            if (n) n--;                         /* and the slash before it */
+            continue;
         }
+        if (n) out[n++] = '/';
+        memcpy(out + n, seg, sl);
+        n += sl;
     }
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        if (i) buf_putc(&b, '/');
-        buf_puts(&b, segs[i]);
-    }
-    char *out = arena_strdup(a, buf_cstr(&b));
-    buf_free(&b);
+    out[n] = 0;
     return out;
 }
 
