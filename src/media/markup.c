@@ -230,21 +230,25 @@ static void add_sizes(buf *b, const image_markup_request *r, int width)
     else buf_printf(b, " sizes=\"(max-width: %dpx) 100vw, %dpx\"", width, width);
 }
 
-/* The HTML for variants v: nwidths in the original format, then their
- * WebP twins when has_webp, then the lightbox's large one at index large
- * when asked for. */
+/* Of n widths, narrowest first, the one for browsers that take a single
+ * file: the first at least FALLBACK_WIDTH wide, else the widest. */
+static size_t fallback_index(const variant *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].width >= FALLBACK_WIDTH) return i;
+    return n - 1;
+}
+
+/* The HTML for variants v: nwidths widths in the original format, or
+ * with WebP only the fallback among them; then the WebP widths when
+ * has_webp; then the lightbox's large one at index large when asked for. */
 static int write_html(const image_markup_request *r, const variant *v, size_t nwidths, size_t large, bool has_webp,
                       image_markup *out)
 {
     const image_actions *a = r->actions;
-    size_t fallback = nwidths - 1;
-    for (size_t i = 0; i < nwidths; i++) {
-        if (v[i].width >= FALLBACK_WIDTH) {
-            fallback = i;
-            break;
-        }
-    }
-    const variant *main = &v[nwidths - 1];
+    size_t norig = has_webp ? 1 : nwidths;
+    size_t fallback = has_webp ? 0 : fallback_index(v, nwidths);
+    const variant *main = &v[norig + (has_webp ? nwidths : 0) - 1];
     out->width = main->width;
     out->height = main->height;
 
@@ -256,7 +260,7 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
     }
     if (has_webp) {
         buf_puts(&b, "<picture><source type=\"image/webp\" srcset=\"");
-        add_srcset(&b, r, v + nwidths, nwidths);
+        add_srcset(&b, r, v + norig, nwidths);
         buf_putc(&b, '"');
         if (nwidths > 1) add_sizes(&b, r, main->width);
         buf_putc(&b, '>');
@@ -264,9 +268,9 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
     buf_puts(&b, "<img src=\"");
     buf_puts(&b, v[fallback].url);
     buf_putc(&b, '"');
-    if (nwidths > 1) {
+    if (norig > 1) {
         buf_puts(&b, " srcset=\"");
-        add_srcset(&b, r, v, nwidths);
+        add_srcset(&b, r, v, norig);
         buf_putc(&b, '"');
         add_sizes(&b, r, main->width);
     }
@@ -311,7 +315,11 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     int full_w, full_h;
     image_variant_size(&full, src.meta.width, src.meta.height, &full_w, &full_h);
 
-    /* Widths, narrowest first, in the original format; then WebP twins. */
+    /* Widths, narrowest first, in the original format. With WebP, which
+     * every browser of the last years shows, they are made in WebP, and
+     * the original format keeps one of them, about a laptop column wide,
+     * for the few browsers that cannot: a phone's screen is narrower, a
+     * desktop one gets it a little soft, and nobody gets a broken image. */
     variant v[MAX_VARIANTS];
     size_t nwidths = 0;
     for (size_t i = 0; i < NSTANDARD; i++) {
@@ -319,11 +327,17 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
         v[nwidths++].spec = narrower(&full, full_w, full_h, standard_widths[i]);
     }
     v[nwidths++].spec = full;
+    for (size_t i = 0; i < nwidths; i++)
+        image_variant_size(&v[i].spec, src.meta.width, src.meta.height, &v[i].width, &v[i].height);
     bool has_webp = r->want_webp && src.meta.format != IMAGE_FORMAT_WEBP;
     size_t n = nwidths;
     if (has_webp) {
+        variant webp[NSTANDARD + 1];
+        memcpy(webp, v, nwidths * sizeof *v);
+        v[0] = v[fallback_index(v, nwidths)];
+        n = 1;
         for (size_t i = 0; i < nwidths; i++) {
-            v[n] = v[i];
+            v[n] = webp[i];
             v[n++].spec.format = IMAGE_FORMAT_WEBP;
         }
     }

@@ -2,11 +2,12 @@
  *
  * Given a source photo and the Grav actions of its Markdown URL, makes the
  * variants a browser may choose from (widths 480, 960 and 1600 and the
- * image's own size, never enlarged; WebP beside the original format) and
- * writes an <img> - inside a <picture> with a WebP <source> when asked -
- * with srcset, sizes, width and height (so the page does not jump while
- * images load), lazy loading unless the image is above the fold, alt and
- * title. Variant names carry a short content hash
+ * image's own size, never enlarged) and writes an <img> with srcset,
+ * sizes, width and height. With WebP asked for, the widths are WebP, in a
+ * <source> of a <picture>, and the <img> is the one fallback in the
+ * original format, about 960 px wide. Width and height keep the page
+ * from jumping while images load; loading is lazy unless the image is
+ * above the fold; alt and title are the author's. Variant names carry a short content hash
  * ("2023-01-09-1-960x448-3fa2c1d9e0.webp"), so a server may let browsers
  * cache them forever.
  *
