@@ -225,6 +225,63 @@ TEST(yaml_that_does_not_parse_is_an_error)
     diag_free(&d);
 }
 
+/* The slips of front matter written by hand are named where they are,
+ * in the Markdown file's own lines. */
+TEST(yaml_slip_is_explained_on_its_line_in_the_page)
+{
+    const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
+                                  {"pages/01.news/a/item.md", "---\ntitle: 'Doctor's day'\n---\n" POST_BODY},
+                                  {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    bool there = false;
+    for (size_t i = 0; i < d.len; i++)
+        if (d.items[i].level == DIAG_ERROR && strstr(d.items[i].msg, "apostrophe inside '...' is written twice"))
+            there = d.items[i].line == 2 && d.items[i].col == 15;
+    CHECK(there);
+    diag_free(&d);
+}
+
+#define THREE_LANGS \
+    {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\ntimezone: Asia/Almaty\n"}
+
+/* "kz" is Kazakhstan's country code, "kk" its language's: a post saved as
+ * item.kz.md is, for Grav and folio, a page in no language in particular
+ * with template "item.kz". The editor is told what the name should be. */
+TEST(file_named_for_a_language_the_site_does_not_have_suggests_the_one_meant)
+{
+    const char *const bad[][2] = {
+        THREE_LANGS,
+        {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.kz.md", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/b/item.rus.md", "---\ntitle: B\n---\n" POST_BODY},
+        {"pages/01.news/c/item.old.md", "---\ntitle: C\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "'kz' in the file's name is not a language of the site (kk, ru, en): did you "
+                                     "mean 'item.kk.md'?"));
+    CHECK(diag_has(&d, DIAG_WARNING, "'rus' in the file's name is not a language of the site (kk, ru, en): did you "
+                                     "mean 'item.ru.md'?"));
+    CHECK(!diag_has(&d, DIAG_NOTE, "template 'item.kz'"));
+    /* Not like any of the site's languages: the template is what is wrong. */
+    CHECK(!diag_has(&d, DIAG_WARNING, "'old' in the file's name"));
+    CHECK(diag_has(&d, DIAG_NOTE, "template 'item.old' (from the file's name) is not in the theme"));
+    diag_free(&d);
+
+    const char *const good[][2] = {
+        THREE_LANGS,
+        {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/a/item.en.md", "---\ntitle: A\n---\n" POST_BODY},
+        {NULL, NULL}};
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "in the file's name"));
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,

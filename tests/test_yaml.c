@@ -55,6 +55,67 @@ TEST(syntax_error_reports_line_with_offset)
     diag_free(&d);
 }
 
+/* The one error a text gives: its line, column and message. */
+static const diag *only_error(arena *a, const char *text, diag_list *d)
+{
+    diag_init(d);
+    value *v = yaml_load(a, text, strlen(text), "item.md", 1, d); /* front matter: after the --- line */
+    return v == NULL && d->len == 1 ? &d->items[0] : NULL;
+}
+
+/* Editors write front matter by hand; libyaml's own words ("did not find
+ * expected key") do not say what to change. The common mistakes are
+ * named, at the place to change. */
+TEST(front_matter_mistakes_are_explained_where_they_are)
+{
+    arena a = ARENA_INIT;
+    diag_list d;
+    const diag *e = only_error(&a, "title: 'Doctor's day'\npublished: true\n", &d);
+    CHECK(e && e->line == 2 && e->col == 15);
+    CHECK_CONTAINS(e ? e->msg : "", "apostrophe inside '...' is written twice ('')");
+    diag_free(&d);
+
+    e = only_error(&a, "published: true\ntitle: 'Тест\ndate: '09-01-2023 10:00'\n", &d);
+    CHECK(e && e->line == 3 && e->col == 8);
+    CHECK_CONTAINS(e ? e->msg : "", "the quote that opens this value is not closed on its line");
+    diag_free(&d);
+
+    e = only_error(&a, "title: \"Школа \"Здоровье\" для пациентов\"\n", &d);
+    CHECK(e && e->line == 2 && e->col == 15);
+    CHECK_CONTAINS(e ? e->msg : "", "inside \"...\" is written \\\"");
+    diag_free(&d);
+
+    e = only_error(&a, "title: Конференция: итоги года\npublished: true\n", &d);
+    CHECK(e && e->line == 2 && e->col == 19);
+    CHECK_CONTAINS(e ? e->msg : "", "put the value in quotes: 'Конференция: итоги года'");
+    diag_free(&d);
+    e = only_error(&a, "title: Doctor's day: 2023\n", &d);
+    CHECK_CONTAINS(e ? e->msg : "", "put the value in quotes: \"Doctor's day: 2023\"");
+    diag_free(&d);
+
+    e = only_error(&a, "title: Tabs\ntaxonomy:\n  \tcategory: news\n", &d);
+    CHECK(e && e->line == 4 && e->col == 3);
+    CHECK_CONTAINS(e ? e->msg : "", "a tab indents this line");
+    diag_free(&d);
+
+    /* A quoted value may go on over lines indented more: that is YAML,
+     * and a later mistake is reported as libyaml sees it. */
+    e = only_error(&a, "title: 'A long\n  title'\nbad: [unclosed\n", &d);
+    CHECK(e != NULL);
+    CHECK_NOT_CONTAINS(e ? e->msg : "", "quote");
+    diag_free(&d);
+    /* A comment after the closing quote is fine; a tab before a comment
+     * or on a blank line is not (libyaml refuses both). */
+    const char *ok = "title: 'Day' # the day\n";
+    value *v = yaml_load(&a, ok, strlen(ok), "x", 0, NULL);
+    CHECK(v && map_get(v, "title") && strcmp(map_get(v, "title")->u.str.s, "Day") == 0);
+    e = only_error(&a, "title: Day\n\t\nx: 1\n", &d);
+    CHECK(e && e->line == 3 && e->col == 1);
+    CHECK_CONTAINS(e ? e->msg : "", "a tab indents this line");
+    diag_free(&d);
+    arena_free(&a);
+}
+
 TEST(alias_bomb_is_an_error_not_exhaustion)
 {
     arena a = ARENA_INIT;

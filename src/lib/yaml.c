@@ -47,12 +47,133 @@ static void fail(loader *L, int line, int col, const char *msg)
     if (L->d) diag_add(L->d, DIAG_ERROR, L->path, line + L->first_line, col, "%s", msg);
 }
 
+/* Characters (not bytes) from s to s + n, plus one: a 1-based column. */
+static int column_of(const char *s, size_t n)
+{
+    int col = 1;
+    for (size_t i = 0; i < n; i++) col += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return col;
+}
+
+/* Where the quoted value starting at q (a ' or ") of the line [q, end)
+ * closes: the closing quote, or NULL when the line ends first. In '...'
+ * an apostrophe is written twice; in "..." a backslash escapes. */
+static const char *closing_quote(const char *q, const char *end)
+{
+    for (const char *p = q + 1; p < end; p++) {
+        if (*q == '"' && *p == '\\') {
+            p++;
+        } else if (*p == *q) {
+            if (*q == '\'' && p + 1 < end && p[1] == '\'') p++;
+            else return p;
+        }
+    }
+    return NULL;
+}
+
+/* Whether a quoted value left open on the line ending at eol swallows
+ * what follows: the text ends, or the next line is a key no deeper than
+ * the value's own (a quoted value may go on over lines indented more). */
+static int runs_into_next_key(const char *eol, const char *end, size_t indent)
+{
+    if (eol >= end || eol + 1 >= end) return 1;
+    const char *s = eol + 1, *e = memchr(s, '\n', (size_t)(end - s));
+    if (!e) e = end;
+    const char *p = s;
+    while (p < e && *p == ' ') p++;
+    if ((size_t)(p - s) > indent) return 0;
+    for (const char *k = p; k < e; k++)
+        if (*k == ':' && (k + 1 == e || k[1] == ' ' || k[1] == '\r')) return 1;
+    return 0;
+}
+
+/* libyaml's words ("did not find expected key") rarely tell a person
+ * what to change. When it gives up, look for the mistakes people make in
+ * front matter written by hand, on lines 1 to upto: a tab in the
+ * indentation, a quoted value whose quote does not close where the value
+ * ends (an apostrophe inside '...', a quote left open), a plain value
+ * with ": " in it. 1 with msg and the place filled when one is found. */
+static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, int *col)
+{
+    const char *s = L->text, *end = L->text + L->len;
+    for (int n = 1; s < end && n <= upto; n++) {
+        const char *eol = memchr(s, '\n', (size_t)(end - s));
+        if (!eol) eol = end;
+        const char *e = eol > s && eol[-1] == '\r' ? eol - 1 : eol;
+        const char *p = s;
+        const char *tab = NULL;
+        for (; p < e && (*p == ' ' || *p == '\t'); p++)
+            if (*p == '\t' && !tab) tab = p;
+        if (tab) {
+            snprintf(msg, cap, "invalid YAML: a tab indents this line; YAML indents with spaces only");
+            *line = n, *col = column_of(s, (size_t)(tab - s));
+            return 1;
+        }
+        size_t indent = (size_t)(p - s);
+        while (p + 1 < e && *p == '-' && p[1] == ' ') /* "- item" */
+            for (p += 2; p < e && *p == ' ';) p++;
+        /* key: value, the key plain */
+        const char *colon = NULL;
+        if (p < e && *p != '#' && *p != '\'' && *p != '"' && *p != '[' && *p != '{')
+            for (const char *k = p; k < e; k++)
+                if (*k == ':' && (k + 1 == e || k[1] == ' ')) {
+                    colon = k;
+                    break;
+                }
+        if (colon) {
+            const char *v = colon + 1;
+            while (v < e && *v == ' ') v++;
+            const char *t = e; /* the value, without trailing blanks */
+            while (t > v && (t[-1] == ' ' || t[-1] == '\t')) t--;
+            if (v < t && (*v == '\'' || *v == '"')) {
+                const char *close = closing_quote(v, t);
+                const char *after = close ? close + 1 : t;
+                while (after < t && *after == ' ') after++;
+                if (!close && runs_into_next_key(eol, end, indent)) {
+                    snprintf(msg, cap, "invalid YAML: the quote that opens this value is not closed on its line; "
+                                       "end the value with %c", *v);
+                    *line = n, *col = column_of(s, (size_t)(v - s));
+                    return 1;
+                }
+                if (close && after < t && *after != '#') {
+                    if (*v == '\'')
+                        snprintf(msg, cap, "invalid YAML: the value's quote closes before the value ends; an "
+                                           "apostrophe inside '...' is written twice ('') or the value goes in "
+                                           "\"...\"");
+                    else
+                        snprintf(msg, cap, "invalid YAML: the value's quote closes before the value ends; a "
+                                           "quotation mark inside \"...\" is written \\\" or the value goes in "
+                                           "'...'");
+                    *line = n, *col = column_of(s, (size_t)(close - s));
+                    return 1;
+                }
+            } else if (v < t && !strchr("|>[{&*!", *v)) {
+                for (const char *k = v; k + 1 < t; k++)
+                    if (*k == ':' && k[1] == ' ') {
+                        char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
+                        snprintf(msg, cap, "invalid YAML: the value has \": \" in it, which YAML takes for a "
+                                           "new key; put the value in quotes: %c%.*s%c",
+                                 q, (int)(t - v) > 200 ? 200 : (int)(t - v), v, q);
+                        *line = n, *col = column_of(s, (size_t)(k - s));
+                        return 1;
+                    }
+            }
+        }
+        s = eol + 1;
+    }
+    return 0;
+}
+
 static int next_event(loader *L, yaml_event_t *ev)
 {
     if (!yaml_parser_parse(&L->parser, ev)) {
         const char *p = L->parser.problem ? L->parser.problem : "malformed YAML";
         char msg[512];
-        if (L->parser.context) {
+        int line, col;
+        if (L->parser.error != YAML_READER_ERROR &&
+            explain(L, (int)L->parser.problem_mark.line + 1, msg, sizeof msg, &line, &col)) {
+            fail(L, line, col, msg);
+        } else if (L->parser.context) {
             /* An unclosed bracket or quote is noticed far from where it
              * opened; point at the opening, which is what needs fixing. */
             snprintf(msg, sizeof msg, "invalid YAML: %s %s (noticed at line %d)", p, L->parser.context,
@@ -61,7 +182,7 @@ static int next_event(loader *L, yaml_event_t *ev)
         } else if (L->parser.error == YAML_READER_ERROR) {
             /* The reader (bad UTF-8, control bytes) decodes ahead of the
              * scanner and gives only a byte offset: count lines up to it. */
-            int line = 1, col = 1;
+            line = 1, col = 1;
             /* libyaml points at the byte that broke a sequence; the
              * author needs the character it began with. */
             size_t at = strstr(p, "UTF-8") ? utf8_check(L->text, L->len) : L->parser.problem_offset;
