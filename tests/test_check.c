@@ -282,6 +282,71 @@ TEST(file_named_for_a_language_the_site_does_not_have_suggests_the_one_meant)
     diag_free(&d);
 }
 
+/* Link syntax that Markdown (Grav's as well as folio's) leaves as text:
+ * a space in the address, as in a photo named by a phone, or between
+ * "]" and "(". The editor sees the brackets on the page; check says why. */
+TEST(link_syntax_markdown_leaves_as_text_is_a_warning_with_the_fix)
+{
+    const char *const bad[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Фото](фото 1.jpg)\n\n"
+                                    "See [the programme](https://example.org/a b) and [*the form*](form 2.pdf).\n\n"
+                                    "Our [site] (https://example.org/).\n"},
+        {"pages/01.news/a/фото 1.jpg", "x"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(bad, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "the image's address 'фото 1.jpg' has a space, so Markdown shows the image as "
+                                     "text: write 'фото%201.jpg' or '<фото 1.jpg>'"));
+    CHECK(diag_has(&d, DIAG_WARNING, "the link's address 'https://example.org/a b' has a space"));
+    CHECK(diag_has(&d, DIAG_WARNING, "the address 'form 2.pdf' has a space, so Markdown shows it as text"));
+    CHECK(diag_has(&d, DIAG_WARNING, "a space between ']' and '(', so Markdown shows this link as text"));
+    int line = 0, col = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "'фото 1.jpg'")) line = d.items[i].line, col = d.items[i].col;
+    CHECK_INT(line, 10);
+    CHECK_INT(col, 9);
+    diag_free(&d);
+
+    const char *const good[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Фото](<фото 1.jpg>) ![Фото](фото%201.jpg)\n\n"
+                                    "[The form](form.pdf \"Form, 1 page\"), as said [1] (see above).\n\n"
+                                    "`[x](a b)`\n\n```\n![x](y z.jpg)\n```\n"},
+        {"pages/01.news/a/фото 1.jpg", "x"},
+        {"pages/01.news/a/form.pdf", "%PDF"},
+        {NULL, NULL}};
+    check_files(good, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "has a space"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "a space between"));
+    diag_free(&d);
+}
+
+/* With slashes PHP reads the month first (01/09/2023 is 9 January), as
+ * Grav and folio do; editors in Kazakhstan mean the day first. Said when
+ * both readings are dates and differ, with the way to write the other. */
+TEST(slash_date_read_month_first_is_a_warning_when_the_day_could_be_meant)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\ndate: '01/09/2023'\n---\n" POST_BODY},
+        {"pages/01.news/b/item.md", "---\ntitle: B\ndate: '09/09/2023'\npublish_date: '09-01-2023 10:00'\n---\n"
+                                    "Another post, long enough to be compared with the first one of the site.\n"},
+        {"pages/01.news/c/item.md", "---\ntitle: C\ndate: '12/25/2023 10:00'\n---\n"
+                                    "A third post, which is also long enough to be compared with the others here.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "date '01/09/2023' is read as 9 January 2023 (with slashes the month comes "
+                                     "first): if 1 September 2023 is meant, write '01-09-2023'"));
+    int line = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "with slashes")) line = d.items[i].line;
+    CHECK_INT(line, 3);
+    CHECK_INT(count_has(&d, "with slashes"), 1); /* not 09/09, not 12/25 (no 25th month) */
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,

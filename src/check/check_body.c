@@ -559,6 +559,67 @@ static int walk_leave_span(MD_SPANTYPE type, void *detail, void *user)
     return 0;
 }
 
+static bool looks_like_address(const char *u, size_t n)
+{
+    static const char *const starts[] = {"http://", "https://", "/", "./", "../", "mailto:", "tel:"};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (n > strlen(starts[i]) && !strncmp(u, starts[i], strlen(starts[i]))) return true;
+    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".doc", ".docx", ".pptx", ".xlsx"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t k = strlen(exts[i]);
+        if (n > k && !strncasecmp(u + n - k, exts[i], k)) return true;
+    }
+    return false;
+}
+
+/* Link syntax that Markdown left as text, as Grav's Markdown does too:
+ * an address with a space in it (phones and Windows name photos
+ * "IMG 1234.jpg", "фото 1.jpg"), or a space between "]" and "(". Such
+ * text reaches the text callback in one piece. */
+static void find_unread_links(body_scan *b, const char *text, size_t size)
+{
+    const char *end = text + size;
+    for (const char *p = text; (p = memchr(p, ']', (size_t)(end - p))); p++) {
+        bool gap = p + 2 < end && p[1] == ' ' && p[2] == '(';
+        if (!(p + 1 < end && p[1] == '(') && !gap) continue;
+        const char *d = p + (gap ? 3 : 2);
+        const char *close = memchr(d, ')', (size_t)(end - d));
+        if (!close || close == d || *d == '<' || memchr(d, '\n', (size_t)(close - d))) continue;
+        size_t n = (size_t)(close - d);
+        const char *space = memchr(d, ' ', n);
+        const char *open = p;
+        while (open > text && *open != '[') open--;
+        bool is_image = *open == '[' && open > text && open[-1] == '!';
+        const char *what = *open != '[' ? NULL : is_image ? "image" : "link";
+        if (gap) {
+            if (*open != '[' || space || !looks_like_address(d, n) || !may_report(b)) continue;
+        } else {
+            if (!space) continue;
+            const char *rest = space;
+            while (rest < close && *rest == ' ') rest++;
+            /* "(url "title")" is a link with a title, parsed or not for another reason */
+            if (rest == close || *rest == '"' || *rest == '\'' || *rest == '(' || !may_report(b)) continue;
+        }
+        char *needle = arena_strndup(b->a, p, (size_t)(close - p));
+        int col = 1;
+        int line = check_body_line(b->src, needle, &col);
+        if (gap) {
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "a space between ']' and '(', so Markdown shows this %s as text: remove the space", what);
+        } else {
+            buf fixed = BUF_INIT;
+            for (const char *c = d; c < close; c++)
+                if (*c == ' ') buf_puts(&fixed, "%20");
+                else buf_putc(&fixed, *c);
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col + 2,
+                     "the %s%saddress '%.*s' has a space, so Markdown shows %s as text: write '%s' or '<%.*s>'",
+                     what ? what : "", what ? "'s " : "", (int)n, d, what ? (is_image ? "the image" : "the link") : "it",
+                     buf_cstr(&fixed), (int)n, d);
+            buf_free(&fixed);
+        }
+    }
+}
+
 static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
 {
     md_walk *w = user;
@@ -572,7 +633,9 @@ static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *
         else scan_html(w->b, text, size, &w->twig); /* one inline tag: <a name="top"> */
         return 0;
     }
-    if (w->code_depth || type == MD_TEXT_CODE || w->twig) return 0;
+    if (w->code_depth || type == MD_TEXT_CODE) return 0;
+    if (type == MD_TEXT_NORMAL) find_unread_links(w->b, text, size);
+    if (w->twig) return 0;
     for (const char *p = text; (p = memchr(p, '{', size - (size_t)(p - text))) && p + 1 < text + size; p++)
         if (p[1] == '{' || p[1] == '%') {
             w->twig = true;

@@ -12,6 +12,7 @@
 #include "theme/theme.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const known_keys[] = {
@@ -254,6 +255,35 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
         if (!found)
             diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "redirect"), 1,
                      "redirect to '%s': no such page is published", target);
+    }
+    /* 01/09/2023: with slashes PHP (and so Grav, and folio) reads the
+     * month first, as in the United States; in Kazakhstan and Russia the
+     * day comes first. Said when both readings are dates and differ. */
+    static const char *const date_keys[] = {"date", "publish_date", "unpublish_date"};
+    const long long dates[] = {pv->date, pv->publish_date, pv->unpublish_date};
+    for (size_t k = 0; k < sizeof date_keys / sizeof date_keys[0]; k++) {
+        const char *text = value_path_str(h, date_keys[k], NULL);
+        int first, second;
+        char sep1, sep2;
+        if (!text || !dates[k] || !strchr(text, '/') || sscanf(text, " %2d%c%2d%c", &first, &sep1, &second, &sep2) != 4 || sep1 != '/' ||
+            sep2 != '/' || first > 12 || second > 12 || first == second)
+            continue;
+        buf read = BUF_INIT, fixed = BUF_INIT;
+        date_format(&read, "j F Y", dates[k], "en");
+        if (atoi(buf_cstr(&read)) == second) { /* read month first */
+            const char *rest = strchr(strchr(text, '/') + 1, '/') + 1;
+            buf_printf(&fixed, "%02d-%02d-%s", first, second, rest);
+            long long other;
+            buf other_text = BUF_INIT;
+            if (date_parse(buf_cstr(&fixed), NULL, &other, NULL) == 0) date_format(&other_text, "j F Y", other, "en");
+            diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, date_keys[k]), 1,
+                     "%s '%s' is read as %s (with slashes the month comes first): if %s is meant, write '%s'",
+                     date_keys[k], text, buf_cstr(&read), other_text.len ? buf_cstr(&other_text) : "the other",
+                     buf_cstr(&fixed));
+            buf_free(&other_text);
+        }
+        buf_free(&read);
+        buf_free(&fixed);
     }
     /* Scheduled posts: information on when they will appear. */
     if (pv->publish_date > r->s->now && !pv->has_error && value_path_bool(h, "published", true)) {
