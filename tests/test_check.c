@@ -347,6 +347,53 @@ TEST(slash_date_read_month_first_is_a_warning_when_the_day_could_be_meant)
     diag_free(&d);
 }
 
+/* A folder with files but no page file is not a page (for Grav too):
+ * nothing in it is published. Windows, which hides extensions, saves
+ * "item.ru.md" as "item.ru.md.txt"; beside a page such a file would be
+ * published for anyone to download. */
+TEST(folder_without_page_file_and_text_saved_as_txt_are_reported)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md.txt", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/a/photo.jpg", "x"},
+        {"pages/01.news/b/photo.jpg", "x"},
+        {"pages/01.news/c/item.md", "---\ntitle: C\n---\n" POST_BODY "\n![Photo](photo.jpg)\n"},
+        {"pages/01.news/c/photo.jpg", "x"},
+        {"pages/01.news/c/item.fr.md.txt", "---\ntitle: C\n---\nDraft.\n"},
+        {"pages/01.news/d/item.MD", "---\ntitle: D\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "not a page file, so this folder is not a page and nothing in it is published: "
+                                     "name it 'item.md'"));
+    CHECK_INT(count_has(&d, "name it 'item.md'"), 2); /* a/item.md.txt and d/item.MD */
+    CHECK(diag_has(&d, DIAG_NOTE, "no page file (like item.en.md) in this folder: it is not a page, and its 1 file "
+                                  "is not published"));
+    CHECK(diag_has(&d, DIAG_WARNING, "a page's text saved with '.txt' after '.md' is not a page file: it is "
+                                     "published as a file anyone can download, and the page does not have it; name "
+                                     "it 'item.fr.md'"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "media file not used"));
+    diag_free(&d);
+}
+
+/* "title:" left empty: Grav shows the folder's name (PHP's empty(), so
+ * '' too), and the editor is told. */
+TEST(empty_title_is_a_warning_and_the_page_shows_its_folder_name)
+{
+    const char *const files[][2] = {ONE_LANG, NEWS_LIST,
+                                    {"pages/01.news/conference/item.md", "---\ntitle: ''\n---\n" POST_BODY},
+                                    {"pages/01.news/b/item.md", "---\ntitle:\n---\n" POST_BODY "\nOther.\n"},
+                                    {"pages/01.news/c/item.md", "---\ntitle: Named\n---\nA third text.\n"},
+                                    {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "the title is empty: the page is shown as 'Conference'"));
+    CHECK(diag_has(&d, DIAG_WARNING, "the title is empty: the page is shown as 'B'"));
+    CHECK_INT(count_has(&d, "the title is empty"), 2);
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,

@@ -98,11 +98,31 @@ TEST(front_matter_mistakes_are_explained_where_they_are)
     CHECK_CONTAINS(e ? e->msg : "", "a tab indents this line");
     diag_free(&d);
 
+    e = only_error(&a, "title: T\ntaxonomy:\n  category: [news\n", &d);
+    CHECK(e && e->line == 4 && e->col == 13);
+    CHECK_CONTAINS(e ? e->msg : "", "the '[' here is not closed: end the list with ']'");
+    diag_free(&d);
+    e = only_error(&a, "title: [Конференция] итоги\n", &d);
+    CHECK(e && e->line == 2 && e->col == 8);
+    CHECK_CONTAINS(e ? e->msg : "", "starts with '[' is read as a list; put the value in quotes: '[Конференция] итоги'");
+    diag_free(&d);
+    e = only_error(&a, "title: *Важно* сегодня\n", &d);
+    CHECK_CONTAINS(e ? e->msg : "", "starts with '*' is read as a reference to an anchor");
+    diag_free(&d);
+    e = only_error(&a, "title: @center\n", &d);
+    CHECK_CONTAINS(e ? e->msg : "", "starts with '@' is not allowed in YAML; put the value in quotes: '@center'");
+    diag_free(&d);
+    /* An alias alone is YAML: a later mistake is not blamed on it. */
+    e = only_error(&a, "a: &x 1\nb: *x\nc: 'open\nd: 1\n", &d);
+    CHECK(e && e->line == 4);
+    CHECK_CONTAINS(e ? e->msg : "", "the quote that opens this value is not closed");
+    diag_free(&d);
+
     /* A quoted value may go on over lines indented more: that is YAML,
-     * and a later mistake is reported as libyaml sees it. */
+     * and the later mistake is the one reported. */
     e = only_error(&a, "title: 'A long\n  title'\nbad: [unclosed\n", &d);
-    CHECK(e != NULL);
-    CHECK_NOT_CONTAINS(e ? e->msg : "", "quote");
+    CHECK(e && e->line == 4 && e->col == 6);
+    CHECK_CONTAINS(e ? e->msg : "", "the '[' here is not closed");
     diag_free(&d);
     /* A comment after the closing quote is fine; a tab before a comment
      * or on a blank line is not (libyaml refuses both). */

@@ -230,6 +230,12 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "template '%s' (%s) is not in the theme: the page is shown with 'default'", tname,
                  is_explicit ? "set by 'template:'" : "from the file's name");
     }
+    /* "title:" left empty: Grav and folio show the folder's name. */
+    const value *title = map_get(h, "title");
+    if (title && !pv->page->is_module &&
+        (title->kind == V_NULL || (title->kind == V_STRING && (!title->u.str.s[0] || !strcmp(title->u.str.s, "0")))))
+        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "title"), 1,
+                 "the title is empty: the page is shown as '%s'", pv->title);
     /* A slug is used as written: a space or a character URLs reserve makes
      * an address people cannot type or share. */
     const char *slug = value_path_str(h, "slug", NULL);

@@ -68,6 +68,30 @@ static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
         }
 }
 
+/* A folder with files but no page file is not a page, for Grav as for
+ * folio: its files are not published. Often the text is there under a
+ * name that is not quite a page file's: Windows (which hides extensions)
+ * saved "item.ru.md" as "item.ru.md.txt", or it is "item.ru.MD". */
+static void report_folder_without_page(check_run *r, const page *pg)
+{
+    for (size_t m = 0; m < pg->nmedia; m++) {
+        const char *name = pg->media[m].name;
+        size_t n = strlen(name);
+        size_t stem = 0; /* the name before its Markdown extension */
+        if (n > 7 && !strcasecmp(name + n - 7, ".md.txt")) stem = n - 7;
+        else if (n > 3 && !strcasecmp(name + n - 3, ".md")) stem = n - 3; /* ".MD", ".Md" */
+        else if (n > 9 && !strcasecmp(name + n - 9, ".markdown")) stem = n - 9;
+        if (!stem) continue;
+        diag_add(r->d, DIAG_WARNING, pg->media[m].path, 0, 0,
+                 "not a page file, so this folder is not a page and nothing in it is published: name it '%.*s.md'",
+                 (int)stem, name);
+        return;
+    }
+    diag_add(r->d, DIAG_NOTE, pg->dir, 0, 0,
+             "no page file (like item.%s.md) in this folder: it is not a page, and its %zu file%s not published",
+             r->s->nlangs ? r->s->langs[0] : "en", pg->nmedia, pg->nmedia == 1 ? " is" : "s are");
+}
+
 void check_media(check_run *r)
 {
     const site *s = r->s;
@@ -87,12 +111,21 @@ void check_media(check_run *r)
                 any_version = true;
                 mark_theme_media(pg, pg->v[l], used);
             }
+        if (!any_version && r->opt.lang < 0) report_folder_without_page(r, pg);
         for (size_t m = 0; m < pg->nmedia; m++) {
             const media_file *mf = &pg->media[m];
             if (is_image_name(mf->name) && mf->size > MAX_PHOTO_BYTES)
                 diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
                          "photo of %.1f MB: over 5 MB makes the page slow; resize it (2000 pixels wide is plenty)",
                          (double)mf->size / (1024.0 * 1024.0));
+            size_t n = strlen(mf->name);
+            if (any_version && n > 7 && !strcasecmp(mf->name + n - 7, ".md.txt")) {
+                diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
+                         "a page's text saved with '.txt' after '.md' is not a page file: it is published as a file "
+                         "anyone can download, and the page does not have it; name it '%.*s.md'",
+                         (int)(n - 7), mf->name);
+                continue;
+            }
             /* With one language checked, the others may use it. */
             if (r->opt.lang >= 0 || !any_version || used[m] || strmap_get(&used_paths, mf->path)) continue;
             diag_add(r->d, DIAG_WARNING, mf->path, 0, 0, "media file not used by any page's content");

@@ -608,8 +608,8 @@ static void read_header(void *ctx, int worker, size_t i)
     const value *h = pv->header;
     page *pg = pv->page;
     pv->title = header_str(a, h, "title");
-    if (!pv->title) {
-        /* Grav: ucfirst(slug) */
+    if (!pv->title || !*pv->title || !strcmp(pv->title, "0")) {
+        /* Grav: ucfirst(slug) when the title is empty() in PHP's sense */
         char *t = arena_strdup(a, pg->folder_slug);
         if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
         pv->title = t;

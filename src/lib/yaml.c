@@ -7,6 +7,7 @@
 #include "utf8.h"
 #include "files.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <errno.h>
@@ -147,7 +148,33 @@ static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, 
                     *line = n, *col = column_of(s, (size_t)(close - s));
                     return 1;
                 }
-            } else if (v < t && !strchr("|>[{&*!", *v)) {
+            } else if (v < t && strchr("[{*@`%", *v)) {
+                /* "[Конференция] итоги", "*Важно*": text that YAML reads as
+                 * a list, a set of keys or a reference to an anchor */
+                const char *after = NULL;
+                if (*v == '[' || *v == '{') {
+                    int depth = 0;
+                    for (const char *k = v; k < t && !after; k++) {
+                        depth += *k == '[' || *k == '{';
+                        if ((*k == ']' || *k == '}') && --depth == 0) after = k + 1;
+                    }
+                    while (after && after < t && *after == ' ') after++;
+                    if (!after || after == t || *after == '#') after = NULL;
+                }
+                bool is_text = *v == '[' || *v == '{' ? after != NULL
+                               : *v == '*' ? memchr(v, ' ', (size_t)(t - v)) || memchr(v + 1, '*', (size_t)(t - v - 1))
+                                           : true; /* "*name" alone is an alias, fine where it was defined */
+                if (is_text) {
+                    char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
+                    snprintf(msg, cap, "invalid YAML: a value that starts with '%c' is %s; put the value in "
+                                       "quotes: %c%.*s%c", *v,
+                             *v == '[' ? "read as a list" : *v == '{' ? "read as a set of keys"
+                             : *v == '*' ? "read as a reference to an anchor" : "not allowed in YAML",
+                             q, (int)(t - v) > 200 ? 200 : (int)(t - v), v, q);
+                    *line = n, *col = column_of(s, (size_t)(v - s));
+                    return 1;
+                }
+            } else if (v < t && !strchr("|>&!", *v)) {
                 for (const char *k = v; k + 1 < t; k++)
                     if (*k == ':' && k[1] == ' ') {
                         char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
@@ -173,6 +200,14 @@ static int next_event(loader *L, yaml_event_t *ev)
         if (L->parser.error != YAML_READER_ERROR &&
             explain(L, (int)L->parser.problem_mark.line + 1, msg, sizeof msg, &line, &col)) {
             fail(L, line, col, msg);
+        } else if (L->parser.context && (strstr(L->parser.context, "flow sequence") ||
+                                         strstr(L->parser.context, "flow mapping"))) {
+            bool is_list = strstr(L->parser.context, "sequence") != NULL;
+            snprintf(msg, sizeof msg,
+                     "invalid YAML: the '%c' here is not closed: end the %s with '%c' on this line, or put the "
+                     "value in quotes if the '%c' is part of the text",
+                     is_list ? '[' : '{', is_list ? "list" : "set of keys", is_list ? ']' : '}', is_list ? '[' : '{');
+            fail(L, (int)L->parser.context_mark.line + 1, (int)L->parser.context_mark.column + 1, msg);
         } else if (L->parser.context) {
             /* An unclosed bracket or quote is noticed far from where it
              * opened; point at the opening, which is what needs fixing. */
