@@ -1301,6 +1301,47 @@ TEST(policy_allows_what_the_content_embeds_and_nothing_else)
     policy_free(p);
 }
 
+/* Text pasted from a word processor carries style="..." attributes; the
+ * browser drops them under style-src 'self', so a page that has them
+ * makes the policy allow inline styles (scripts stay the site's own).
+ * The word in text or code, or in a tag's text, is not a style. */
+TEST(policy_allows_inline_styles_only_when_the_content_has_them)
+{
+    static const char *const plain[] = {
+        "<p>A healthy lifestyle = fewer visits.</p>",
+        "<p><code>&lt;p style=&quot;color: red&quot;&gt;</code></p>",
+        "<p>Write <code>a style = b</code> to style</p><a title=\"style\" href=\"/x\">style</a>",
+        "<p><img alt=\"new style\" src=\"/a.jpg\"></p>",
+    };
+    static const char *const styled[] = {
+        "<p style=\"text-align: center\">По центру</p>",
+        "<P STYLE='color:red'>!</P>",
+        "<table><td\n  style = \"width: 50%\">x</td></table>",
+        "<style>.x { color: red }</style><p class=\"x\">x</p>",
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        site_policy *p = policy_new();
+        policy_scan(p, plain[i], strlen(plain[i]));
+        buf csp = BUF_INIT;
+        policy_csp(p, &csp);
+        test_case(plain[i], strcmp(buf_cstr(&csp), POLICY_DEFAULT_CSP) == 0 && policy_allows(p, plain[i], strlen(plain[i])));
+        buf_free(&csp);
+        policy_free(p);
+    }
+    for (size_t i = 0; i < sizeof styled / sizeof styled[0]; i++) {
+        site_policy *p = policy_new();
+        bool allowed_before = policy_allows(p, styled[i], strlen(styled[i]));
+        policy_scan(p, styled[i], strlen(styled[i]));
+        buf csp = BUF_INIT;
+        policy_csp(p, &csp);
+        test_case(styled[i], !allowed_before && policy_allows(p, styled[i], strlen(styled[i])) &&
+                                 strstr(buf_cstr(&csp), "; style-src 'self' 'unsafe-inline'; script-src 'self'; ") &&
+                                 !strstr(buf_cstr(&csp), "script-src 'self' 'unsafe"));
+        buf_free(&csp);
+        policy_free(p);
+    }
+}
+
 /* A page with a map: the build writes _headers with the map's origin. */
 TEST(build_writes_the_policy_for_static_hosts)
 {

@@ -24,6 +24,7 @@ typedef struct origin_set {
 struct site_policy {
     pthread_mutex_t lock;
     origin_set kinds[KINDS];
+    bool inline_style; /* some content has a style="..." or a <style> */
 };
 
 site_policy *policy_new(void)
@@ -171,6 +172,34 @@ static void each_embed(const char *html, size_t len, found_fn fn, void *ctx)
     }
 }
 
+/* Whether the "style" at p (within html) is a <style> element or a
+ * style attribute of a tag. */
+static bool is_style_markup(const char *html, const char *end, const char *p)
+{
+    if (p == html) return false;
+    const char *q = p + 5;
+    if (p[-1] == '<') return q == end || isspace((unsigned char)*q) || *q == '>' || *q == '/';
+    if (!isspace((unsigned char)p[-1])) return false;
+    while (q < end && isspace((unsigned char)*q)) q++;
+    if (q == end || *q != '=') return false;
+    const char *b = p; /* inside a tag: a '<' comes before it, no '>' between */
+    while (b > html && b[-1] != '<' && b[-1] != '>') b--;
+    return b > html && b[-1] == '<';
+}
+
+/* Whether html styles something itself: a style="..." attribute (text
+ * pasted from a word processor is full of them) or a <style> element.
+ * The browser applies neither under style-src 'self'. */
+static bool has_inline_style(const char *html, size_t len)
+{
+    static const char *const spellings[] = {"style", "STYLE"};
+    const char *end = html + len;
+    for (size_t k = 0; k < 2; k++)
+        for (const char *p = html; (p = memmem(p, (size_t)(end - p), spellings[k], 5)); p += 5)
+            if (is_style_markup(html, end, p)) return true;
+    return false;
+}
+
 static void add_found(void *ctx, const found *f)
 {
     site_policy *p = ctx;
@@ -201,9 +230,11 @@ void policy_scan(site_policy *p, const char *html, size_t len)
     if (!may_embed(html, len)) return;
     found_list l = {0};
     each_embed(html, len, collect_found, &l);
-    if (!l.n) return;
+    bool styled = has_inline_style(html, len);
+    if (!l.n && !styled) return;
     pthread_mutex_lock(&p->lock);
     for (size_t i = 0; i < l.n; i++) add_found(p, &l.v[i]);
+    p->inline_style |= styled;
     pthread_mutex_unlock(&p->lock);
     free(l.v);
 }
@@ -225,8 +256,10 @@ bool policy_allows(site_policy *p, const char *html, size_t len)
 {
     allows_ctx a = {p, true};
     if (!may_embed(html, len)) return true;
+    bool styled = has_inline_style(html, len);
     pthread_mutex_lock(&p->lock);
     each_embed(html, len, check_found, &a);
+    a.all &= !styled || p->inline_style;
     pthread_mutex_unlock(&p->lock);
     return a.all;
 }
@@ -259,12 +292,14 @@ void policy_csp(site_policy *p, buf *out)
 {
     pthread_mutex_lock(&p->lock);
     const origin_set *k = p->kinds;
-    if (!k[KIND_IMG].n && !k[KIND_FRAME].n && !k[KIND_MEDIA].n) {
+    if (!k[KIND_IMG].n && !k[KIND_FRAME].n && !k[KIND_MEDIA].n && !p->inline_style) {
         buf_puts(out, POLICY_DEFAULT_CSP);
     } else {
         buf_puts(out, "default-src 'self'; ");
         add_directive(out, "img-src", " 'self' data:", &k[KIND_IMG]);
-        buf_puts(out, "style-src 'self'; script-src 'self'; ");
+        /* Styles the editors wrote are shown; scripts stay the site's own. */
+        buf_puts(out, p->inline_style ? "style-src 'self' 'unsafe-inline'; " : "style-src 'self'; ");
+        buf_puts(out, "script-src 'self'; ");
         if (k[KIND_FRAME].n) add_directive(out, "frame-src", " 'self'", &k[KIND_FRAME]);
         if (k[KIND_MEDIA].n) add_directive(out, "media-src", " 'self'", &k[KIND_MEDIA]);
         buf_puts(out, "frame-ancestors 'self'; base-uri 'self'; form-action 'self'");

@@ -3,7 +3,11 @@
  * Pages may load the site's own files and, besides, exactly the other
  * origins their content embeds: a branch's map in an <iframe>, a video, a
  * picture shown from another site. What an editor puts on a page is shown;
- * nothing else loads, and no script or style comes from elsewhere. The
+ * nothing else loads, and no script or style comes from elsewhere. Styles
+ * written into the content (style="..." attributes, as text pasted from a
+ * word processor has, or a <style> element) are allowed inline when some
+ * page has them, since the browser would drop them otherwise; scripts
+ * never are. The
  * build writes the policy (with the other security headers) to _headers,
  * the file static hosts such as Netlify and Cloudflare Pages read, and
  * folio serve sends it on every response (src/serve). */
@@ -29,9 +33,11 @@ typedef struct site_policy site_policy;
 site_policy *policy_new(void);
 void policy_free(site_policy *p);
 
-/* Note the other origins the HTML of a page's content embeds (thread-safe). */
+/* Note the other origins the HTML of a page's content embeds, and
+ * whether it styles anything inline (thread-safe). */
 void policy_scan(site_policy *p, const char *html, size_t len);
-/* Whether the policy already allows every origin html embeds. */
+/* Whether the policy already allows every origin html embeds, and its
+ * inline styles. */
 bool policy_allows(site_policy *p, const char *html, size_t len);
 
 /* How many other origins the policy allows (0: the default policy). */
