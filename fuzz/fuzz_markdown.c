@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
     if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
-    shortcode_ctx ctx = {"page.md", text, size, 3, NULL, slide, NULL};
+    shortcode_ctx ctx = {.page_path = "page.md", .markdown = text, .markdown_len = size, .first_line = 3,
+                         .render_image = slide, .lang = "ru"};
     buf out = BUF_INIT;
     diag_list d;
     diag_init(&d);

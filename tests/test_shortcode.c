@@ -347,6 +347,85 @@ TEST(safe_email_with_a_long_body_is_left_as_text)
     buf_free(&html);
 }
 
+/* Grav's shortcode-core formatting shortcodes, as the center's editors
+ * may have used them (its owl-carousel plugin needs shortcode-core, so the
+ * site has them all). Where shortcode-core writes style attributes folio
+ * writes classes the theme styles; block shortcodes leave no paragraph
+ * around them. */
+TEST(shortcode_core_blocks_become_classed_blocks_outside_paragraphs)
+{
+    result r;
+    run("[center]**Важно:** приём по записи[/center]\n\n"
+        "[notice=warning]\nПриём анализов с 8:00.\n[/notice]\n\n"
+        "[notice]Info[/notice]\n\n[notice=\"x onclick=y\"]Odd[/notice]\n\n"
+        "[details summary=\"Как записаться?\" class=faq]\nПозвоните.\n[/details]\n\n"
+        "[h2 id=\"contacts\" class=branch]Контакты[/h2]\n\n"
+        "[div class=\"branch\" id='a\"b']Филиал[/div]\n\n[right]R[/right]\n",
+        1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<div class=\"sc-align-center\"><strong>Важно:</strong> приём по записи</div>");
+    CHECK_CONTAINS(r.html, "<div class=\"sc-notice warning\"><div>\nПриём анализов с 8:00.\n</div></div>");
+    CHECK_CONTAINS(r.html, "<div class=\"sc-notice info\"><div>Info</div></div>");
+    CHECK_CONTAINS(r.html, "<div class=\"sc-notice info\"><div>Odd</div></div>"); /* not a class word: info */
+    CHECK_CONTAINS(r.html, "<details class=\"faq\"><summary>Как записаться?</summary>\nПозвоните.\n</details>");
+    CHECK_CONTAINS(r.html, "<h2 id=\"contacts\" class=\"branch\">Контакты</h2>");
+    CHECK_CONTAINS(r.html, "<div id=\"a&quot;b\" class=\"branch\">Филиал</div>");
+    CHECK_CONTAINS(r.html, "<div class=\"sc-align-right\">R</div>");
+    CHECK_NOT_CONTAINS(r.html, "<p><div");
+    CHECK_NOT_CONTAINS(r.html, "</div></p>");
+    CHECK_NOT_CONTAINS(r.html, "style=");
+    CHECK_INT(r.d.len, 0);
+    result_free(&r);
+}
+
+/* "- Караганда\n[/columns]": Markdown puts the closing tag in the last
+ * list item; the list's ends go inside the columns so the HTML stays
+ * whole. The columns are a class (one column on a phone). */
+TEST(columns_take_in_the_list_their_closing_tag_ended_up_in)
+{
+    result r;
+    run("[columns count=3]\n- Алматы\n- Астана\n- Караганда\n[/columns]\n\nAfter.\n", 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<div class=\"sc-columns sc-columns-3\">\n<ul>\n<li>Алматы</li>\n<li>Астана</li>\n"
+                           "<li>Караганда\n</li>\n</ul></div>");
+    CHECK_CONTAINS(r.html, "<p>After.</p>");
+    result_free(&r);
+    run("[columns count=99]\n\n- a\n- b\n\n[/columns]\n", 1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<div class=\"sc-columns sc-columns-6\">\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n</div>");
+    result_free(&r);
+}
+
+TEST(shortcode_core_inline_shortcodes)
+{
+    result r;
+    shortcode_ctx ctx = {.lang = "ru"};
+    run("[mark]a[/mark] [mark class=red style=block]\nb\n[/mark] [u]c[/u] [color=red]d[/color] "
+        "[size=20]e[/size] [size=1.5em]f[/size] [color=\"red;background:url(x)\"]g[/color] "
+        "[span class=x style=\"font-weight:bold\"]h[/span] [lang=ru]по-русски[/lang][lang=en]English[/lang] "
+        "[raw][center]as is[/center][/raw] [x=5] stays.\n",
+        1, &ctx, &r);
+    CHECK_CONTAINS(r.html, "<mark class=\"mark-class-default\">a</mark>");
+    CHECK_CONTAINS(r.html, "<mark class=\"mark-class-red sc-mark-block\">b</mark>");
+    CHECK_CONTAINS(r.html, "<u>c</u>");
+    CHECK_CONTAINS(r.html, "<span style=\"color: red;\">d</span>");
+    CHECK_CONTAINS(r.html, "<span style=\"font-size: 20px;\">e</span>");
+    CHECK_CONTAINS(r.html, "<span style=\"font-size: 1.5em;\">f</span>");
+    CHECK_CONTAINS(r.html, " g "); /* a value that is more than a colour: the text alone */
+    CHECK_CONTAINS(r.html, "<span class=\"x\" style=\"font-weight:bold\">h</span>");
+    CHECK_CONTAINS(r.html, " по-русски ");
+    CHECK_NOT_CONTAINS(r.html, "English");
+    CHECK_CONTAINS(r.html, " [center]as is[/center] [x=5] stays.");
+    CHECK_INT(r.d.len, 0);
+    result_free(&r);
+}
+
+TEST(figure_wraps_its_content_with_an_escaped_caption)
+{
+    result r;
+    run("[figure caption=\"Схема <проезда>\" class=map id=m]![Схема](schema.png)[/figure]\n", 1, NULL, &r);
+    CHECK_STR(r.html, "<figure id=\"m\" class=\"map\"><img src=\"schema.png\" alt=\"Схема\" />"
+                      "<figcaption>Схема &lt;проезда&gt;</figcaption></figure>");
+    result_free(&r);
+}
+
 TEST(random_markup_never_breaks_expansion)
 {
     static const char *const frags[] = {

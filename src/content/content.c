@@ -277,6 +277,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     sc.markdown_len = body_len;
     sc.first_line = src->body_line;
     sc.gallery_label = site_translate(s, pv->lang, "GALLERY");
+    sc.lang = pv->lang >= 0 && pv->lang < s->nlangs ? s->langs[pv->lang] : NULL;
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
     bool has_delim = false;
     size_t before = summary_html->len;

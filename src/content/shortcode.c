@@ -36,6 +36,7 @@ typedef struct shortcode_tag {
     bool is_closing;
     bool is_self_closing;
     bool has_value_attr; /* some name=value attribute */
+    const char *bbcode;  /* [notice=warning]: "warning"; NULL when none */
     shortcode_attr attrs[MAX_ATTRS];
     int nattrs;
 } shortcode_tag;
@@ -92,6 +93,34 @@ static size_t quote_length(const char *s, size_t len, const char **quote)
     return 0;
 }
 
+/* The value at html[*p] (after '='), quoted or not, decoded; *p moves
+ * past it. False when a quote does not close within the tag. */
+static bool parse_value(expander *x, const char *html, size_t len, size_t *pp, const char **val)
+{
+    size_t p = *pp;
+    const char *quote;
+    size_t qlen = quote_length(html + p, len - p, &quote);
+    if (qlen) {
+        size_t vstart = p + qlen;
+        const char *end = memmem(html + vstart, len - vstart, quote, strlen(quote));
+        if (!end || memchr(html + vstart, '<', (size_t)(end - html) - vstart)) return false;
+        *val = decode(&x->a, html + vstart, (size_t)(end - html) - vstart);
+        p = (size_t)(end - html) + strlen(quote);
+    } else {
+        size_t vstart = p;
+        while (p < len && !is_space(html[p]) && html[p] != ']' && html[p] != '<') p++;
+        size_t vlen = p - vstart;
+        /* `[x a=b/]`: the slash closes the tag */
+        if (vlen > 0 && html[p - 1] == '/' && p < len && html[p] == ']') {
+            vlen--;
+            p--;
+        }
+        *val = decode(&x->a, html + vstart, vlen);
+    }
+    *pp = p;
+    return true;
+}
+
 /* Parse the shortcode tag at html[i] == '['. A tag cannot contain '<'
  * (attribute values come escaped), so it never spans HTML tags. */
 static bool parse_tag(expander *x, const char *html, size_t len, size_t i, shortcode_tag *t)
@@ -118,6 +147,10 @@ static bool parse_tag(expander *x, const char *html, size_t len, size_t i, short
         }
         return false;
     }
+    if (p < len && html[p] == '=') { /* [name=value ...]: the bbcode */
+        p++;
+        if (!parse_value(x, html, len, &p, &t->bbcode)) return false;
+    }
     for (;;) {
         size_t ws = p;
         while (p < len && is_space(html[p])) p++;
@@ -139,25 +172,7 @@ static bool parse_tag(expander *x, const char *html, size_t len, size_t i, short
         const char *val = "";
         if (p < len && html[p] == '=') {
             p++;
-            const char *quote;
-            size_t qlen = quote_length(html + p, len - p, &quote);
-            if (qlen) {
-                size_t vstart = p + qlen;
-                const char *end = memmem(html + vstart, len - vstart, quote, strlen(quote));
-                if (!end || memchr(html + vstart, '<', (size_t)(end - html) - vstart)) return false;
-                val = decode(&x->a, html + vstart, (size_t)(end - html) - vstart);
-                p = (size_t)(end - html) + strlen(quote);
-            } else {
-                size_t vstart = p;
-                while (p < len && !is_space(html[p]) && html[p] != ']' && html[p] != '<') p++;
-                size_t vlen = p - vstart;
-                /* `[x a=b/]`: the slash closes the tag */
-                if (vlen > 0 && html[p - 1] == '/' && p < len && html[p] == ']') {
-                    vlen--;
-                    p--;
-                }
-                val = decode(&x->a, html + vstart, vlen);
-            }
+            if (!parse_value(x, html, len, &p, &val)) return false;
             t->has_value_attr = true;
         }
         if (t->nattrs < MAX_ATTRS) t->attrs[t->nattrs++] = (shortcode_attr){key, val};
@@ -477,16 +492,222 @@ static void render_safe_email(const shortcode_tag *t, const char *content, size_
     buf_free(&text);
 }
 
-/* ---------- the scan ---------- */
+/* ---------- the known shortcodes ---------- */
 
-typedef enum shortcode_kind { SC_UNKNOWN, SC_GALLERY, SC_SAFE_EMAIL, SC_KINDS } shortcode_kind;
+typedef enum shortcode_kind {
+    SC_UNKNOWN,
+    SC_GALLERY,
+    SC_SAFE_EMAIL,
+    SC_ALIGN,   /* center, left, right */
+    SC_COLUMNS,
+    SC_NOTICE,
+    SC_DETAILS,
+    SC_DIV,
+    SC_FIGURE,
+    SC_HEADING, /* h1 to h6 */
+    SC_LANG,
+    SC_MARK,
+    SC_UNDERLINE,
+    SC_SPAN,
+    SC_SIZE,
+    SC_COLOR,
+    SC_RAW,
+    SC_KINDS
+} shortcode_kind;
+
+static const struct {
+    const char *name;
+    shortcode_kind kind;
+} known_names[] = {
+    {"owl-carousel", SC_GALLERY}, {"safe-email", SC_SAFE_EMAIL}, {"center", SC_ALIGN},    {"left", SC_ALIGN},
+    {"right", SC_ALIGN},          {"columns", SC_COLUMNS},       {"notice", SC_NOTICE},   {"details", SC_DETAILS},
+    {"div", SC_DIV},              {"figure", SC_FIGURE},         {"h1", SC_HEADING},      {"h2", SC_HEADING},
+    {"h3", SC_HEADING},           {"h4", SC_HEADING},            {"h5", SC_HEADING},      {"h6", SC_HEADING},
+    {"lang", SC_LANG},            {"mark", SC_MARK},             {"u", SC_UNDERLINE},     {"span", SC_SPAN},
+    {"size", SC_SIZE},            {"color", SC_COLOR},           {"raw", SC_RAW},
+};
 
 static shortcode_kind kind_of(const char *name)
 {
-    if (strcasecmp(name, "owl-carousel") == 0) return SC_GALLERY;
-    if (strcasecmp(name, "safe-email") == 0) return SC_SAFE_EMAIL;
+    for (size_t i = 0; i < sizeof known_names / sizeof known_names[0]; i++)
+        if (strcasecmp(name, known_names[i].name) == 0) return known_names[i].kind;
     return SC_UNKNOWN;
 }
+
+/* Shortcodes that make a block (a <div>, a <figure>...): the paragraph
+ * Markdown put around them is removed, as for a gallery. */
+static bool is_block(shortcode_kind k)
+{
+    return k == SC_GALLERY || k == SC_ALIGN || k == SC_COLUMNS || k == SC_NOTICE || k == SC_DETAILS || k == SC_DIV ||
+           k == SC_FIGURE || k == SC_HEADING;
+}
+
+/* ---------- shortcode-core's formatting shortcodes ---------- */
+
+/* The parameter key, or the bbcode ([notice=warning]) when there is none. */
+static const char *param(const shortcode_tag *t, const char *key)
+{
+    const char *v = attr(t, key);
+    return v ? v : t->bbcode;
+}
+
+static void add_attr(buf *out, const char *name, const char *value)
+{
+    if (!value || !*value) return;
+    buf_putc(out, ' ');
+    buf_puts(out, name);
+    buf_puts(out, "=\"");
+    buf_add_html(out, value, strlen(value));
+    buf_putc(out, '"');
+}
+
+/* A CSS value as an editor writes one ("red", "#c00", "1.2em", "30"):
+ * letters, digits and # % . , ( ) - and spaces only, so it can only ever
+ * be one value of one property. */
+static bool is_css_value(const char *v)
+{
+    if (!v || !*v || strlen(v) > 64) return false;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("#%.,()- ", *p)))
+            return false;
+    return true;
+}
+
+/* A class name suffix made of small letters, digits and '-': the notice
+ * type, the mark class. NULL when v is anything else. */
+static const char *class_word(const char *v)
+{
+    if (!v || !*v || strlen(v) > 32) return NULL;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return NULL;
+    return v;
+}
+
+/* The HTML around the expanded content of a formatting shortcode. Classes
+ * stand where shortcode-core writes style attributes (the theme styles
+ * them, and the site's security policy needs no inline styles for them);
+ * [size] and [color] keep theirs, as their values are any size or colour. */
+static void render_format(expander *x, const shortcode_tag *t, shortcode_kind kind, const char *content, size_t len,
+                          buf *out)
+{
+    char name[MAX_NAME];
+    snprintf(name, sizeof name, "%s", t->name);
+    for (char *c = name; *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+    const char *close = "</div>";
+    switch (kind) {
+    case SC_ALIGN:
+        buf_printf(out, "<div class=\"sc-align-%s\">", name);
+        break;
+    case SC_COLUMNS: {
+        const char *count = attr(t, "count");
+        int n = count ? atoi(count) : 2;
+        if (n < 1) n = 1;
+        if (n > 6) n = 6;
+        buf_printf(out, "<div class=\"sc-columns sc-columns-%d\">", n);
+        break;
+    }
+    case SC_NOTICE: {
+        const char *type = class_word(param(t, "notice"));
+        buf_printf(out, "<div class=\"sc-notice %s\"><div>", type ? type : "info");
+        close = "</div></div>";
+        break;
+    }
+    case SC_DETAILS: {
+        const char *summary = param(t, "summary");
+        const char *cls = attr(t, "class");
+        buf_puts(out, "<details");
+        add_attr(out, "class", cls);
+        buf_putc(out, '>');
+        if (summary && *summary) {
+            buf_puts(out, "<summary>");
+            buf_add_html(out, summary, strlen(summary));
+            buf_puts(out, "</summary>");
+        }
+        close = "</details>";
+        break;
+    }
+    case SC_DIV:
+    case SC_SPAN:
+        buf_puts(out, kind == SC_DIV ? "<div" : "<span");
+        add_attr(out, "id", attr(t, "id"));
+        add_attr(out, "class", attr(t, "class"));
+        add_attr(out, "style", attr(t, "style"));
+        buf_putc(out, '>');
+        close = kind == SC_DIV ? "</div>" : "</span>";
+        break;
+    case SC_FIGURE: {
+        buf_puts(out, "<figure");
+        add_attr(out, "id", attr(t, "id"));
+        add_attr(out, "class", attr(t, "class"));
+        buf_putc(out, '>');
+        buf_add(out, content, len);
+        const char *caption = attr(t, "caption");
+        if (caption && *caption) {
+            buf_puts(out, "<figcaption>");
+            buf_add_html(out, caption, strlen(caption));
+            buf_puts(out, "</figcaption>");
+        }
+        buf_puts(out, "</figure>");
+        return;
+    }
+    case SC_HEADING:
+        buf_printf(out, "<%s", name);
+        add_attr(out, "id", attr(t, "id"));
+        add_attr(out, "class", attr(t, "class"));
+        buf_putc(out, '>');
+        buf_add(out, content, len);
+        buf_printf(out, "</%s>", name);
+        return;
+    case SC_LANG: {
+        const char *want = t->bbcode;
+        const char *lang = x->ctx ? x->ctx->lang : NULL;
+        if (want && lang && strcmp(want, lang) == 0) buf_add(out, content, len);
+        return;
+    }
+    case SC_MARK: {
+        const char *cls = class_word(attr(t, "class"));
+        const char *style = param(t, "style");
+        bool is_block_mark = style && strcmp(style, "block") == 0;
+        buf_printf(out, "<mark class=\"mark-class-%s%s\">", cls ? cls : "default", is_block_mark ? " sc-mark-block" : "");
+        if (is_block_mark) {
+            while (len && content[0] == '\n') content++, len--;
+            while (len && content[len - 1] == '\n') len--;
+        }
+        close = "</mark>";
+        break;
+    }
+    case SC_UNDERLINE:
+        buf_puts(out, "<u>");
+        close = "</u>";
+        break;
+    case SC_SIZE:
+    case SC_COLOR: {
+        const char *v = param(t, kind == SC_SIZE ? "size" : "color");
+        if (!is_css_value(v)) { /* nothing safe to say: the text as it is */
+            buf_add(out, content, len);
+            return;
+        }
+        bool is_number = kind == SC_SIZE && strspn(v, "0123456789.") == strlen(v);
+        buf_printf(out, "<span style=\"%s: %s%s;\">", kind == SC_SIZE ? "font-size" : "color", v, is_number ? "px" : "");
+        close = "</span>";
+        break;
+    }
+    case SC_RAW: {
+        while (len && is_space(content[0])) content++, len--;
+        while (len && is_space(content[len - 1])) len--;
+        buf_add(out, content, len);
+        return;
+    }
+    default:
+        buf_add(out, content, len);
+        return;
+    }
+    buf_add(out, content, len);
+    buf_puts(out, close);
+}
+
+/* ---------- the scan ---------- */
 
 /* Length of the comment or tag at s[0] == '<' (1 for a lone '<'). */
 static size_t markup_length(const char *s, size_t len)
@@ -658,6 +879,47 @@ static bool starts_with(const char *s, size_t len, const char *prefix)
 
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out);
 
+static size_t count_tags(const char *s, size_t len, const char *tag)
+{
+    size_t n = 0, tl = strlen(tag);
+    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), tag, tl)); p += tl)
+        n += p + tl < s + len && (p[tl] == '>' || p[tl] == ' ');
+    return n;
+}
+
+/* A list written right before the closing tag takes it in: "- Астана\n
+ * [/columns]" is one list item for Markdown, so the closing tag sits in
+ * the last <li>, and the list's ends come after it. Those ends, which
+ * the shortcode's content opened, go inside it, so that its HTML stays
+ * whole. Returns where scanning continues. */
+static size_t take_list_ends(const char *html, size_t len, const char *inner, size_t inner_len, size_t at,
+                             buf *content)
+{
+    static const char *const tags[] = {"li", "ul", "ol", "blockquote"};
+    size_t taken[4] = {0};
+    for (size_t q = at;;) {
+        while (q < len && (html[q] == '\n' || html[q] == ' ')) q++;
+        size_t k = 0;
+        for (; k < 4; k++) {
+            size_t tl = strlen(tags[k]);
+            if (q + tl + 3 <= len && html[q] == '<' && html[q + 1] == '/' && !memcmp(html + q + 2, tags[k], tl) &&
+                html[q + 2 + tl] == '>')
+                break;
+        }
+        if (k == 4) return at;
+        char open[16], close[16];
+        snprintf(open, sizeof open, "<%s", tags[k]);
+        snprintf(close, sizeof close, "</%s>", tags[k]);
+        size_t opened = count_tags(inner, inner_len, open);
+        size_t closed = count_tags(inner, inner_len, close) + taken[k];
+        if (opened <= closed) return at;
+        taken[k]++;
+        size_t end = q + strlen(close);
+        buf_add(content, html + at, end - at);
+        at = q = end;
+    }
+}
+
 /* Expand the shortcode opened by `open` and closed by the tag at
  * html[close_start..close_end); returns where scanning continues. */
 static size_t expand_pair(expander *x, const char *html, size_t len, const shortcode_tag *open,
@@ -665,7 +927,7 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
 {
     shortcode_kind kind = kind_of(open->name);
     size_t inner_start = open->end, inner_end = close_start, resume = close_end;
-    if (kind == SC_GALLERY) {
+    if (is_block(kind)) {
         /* A gallery is a block: drop the <p> Markdown put around it,
          * whether around the whole or around each tag alone. */
         bool p_before_open = ends_with(out->s ? out->s : "", out->len, "<p>");
@@ -679,11 +941,17 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
         if (resume < len && html[resume] == '\n') resume++;
     }
     buf content = BUF_INIT;
-    if (inner_end > inner_start) expand_range(x, html + inner_start, inner_end - inner_start, depth + 1, &content);
+    if (inner_end > inner_start) {
+        /* [raw] keeps what it holds from being expanded */
+        if (kind == SC_RAW) buf_add(&content, html + inner_start, inner_end - inner_start);
+        else expand_range(x, html + inner_start, inner_end - inner_start, depth + 1, &content);
+    }
+    if (is_block(kind) && inner_end > inner_start)
+        resume = take_list_ends(html, len, html + inner_start, inner_end - inner_start, resume, &content);
     switch (kind) {
     case SC_GALLERY: render_gallery(x, open, buf_cstr(&content), content.len, out); break;
     case SC_SAFE_EMAIL: render_safe_email(open, buf_cstr(&content), content.len, out); break;
-    default: break;
+    default: render_format(x, open, kind, buf_cstr(&content), content.len, out); break;
     }
     buf_free(&content);
     x->expanded++;

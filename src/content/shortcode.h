@@ -19,6 +19,20 @@
  *   safe-email    the address written as character references, a mailto
  *                 link when autolink is set (PHP truthiness, as in Grav:
  *                 any value but "" and "0"); icon= is ignored.
+ *   shortcode-core's formatting shortcodes: center, left, right (a <div>
+ *                 with class sc-align-*), columns (count=N, class
+ *                 sc-columns-N; width, gap and rule are left to the
+ *                 theme), notice (=info|warning|note|tip), details
+ *                 (summary=, class=), div and span (id, class, style),
+ *                 figure (id, class, caption= as text), h1 to h6 (id,
+ *                 class), mark (class=, style=block), u, size (=N is N
+ *                 px), color (a value of letters, digits and # % . , ( )
+ *                 - only, else the text alone), lang (=code: its content
+ *                 on that language's page, nothing elsewhere) and raw
+ *                 (its content as written, shortcodes not expanded).
+ *                 Block ones lose the paragraph Markdown put around them,
+ *                 and take in the ends of a list their closing tag ended
+ *                 up in. Parameter values are escaped.
  * Anything else that looks like a shortcode (has a closing tag, a
  * name=value attribute or ends in "/]") is left untouched with a warning;
  * so is an opening shortcode without its closing tag. */
@@ -49,6 +63,7 @@ typedef struct shortcode_ctx {
     const char *gallery_label;   /* aria-label of galleries without a title; default "Gallery" */
     shortcode_image_fn render_image; /* may be NULL */
     void *user;
+    const char *lang;            /* the page's language, for [lang=...]; may be NULL */
 } shortcode_ctx;
 
 /* Expand the shortcodes in html[0..len) and append the result to out.
