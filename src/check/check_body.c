@@ -634,7 +634,7 @@ static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *
         return 0;
     }
     if (w->code_depth || type == MD_TEXT_CODE) return 0;
-    if (type == MD_TEXT_NORMAL) find_unread_links(w->b, text, size);
+    if (type == MD_TEXT_NORMAL && size > 3) find_unread_links(w->b, text, size);
     if (w->twig) return 0;
     for (const char *p = text; (p = memchr(p, '{', size - (size_t)(p - text))) && p + 1 < text + size; p++)
         if (p[1] == '{' || p[1] == '%') {
