@@ -779,7 +779,7 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
     c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
     c->w.b = &c->b;
     c->w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
-    c->parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH;
+    c->parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | content_markdown_flags(s, pv, NULL);
     c->parser.enter_block = walk_enter_block;
     c->parser.leave_block = walk_leave_block;
     c->parser.enter_span = walk_enter_span;
@@ -838,7 +838,8 @@ void check_body_end(body_check *c, bool observed)
 
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
-        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL};
+        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, 0, false};
+        mo.md_flags = content_markdown_flags(s, pv, &mo.hard_breaks);
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;

@@ -58,6 +58,14 @@ const media_file *content_folder_media(const site *s, const page_version *pv, co
                                        const page **pg);
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
 
+/* Grav's Markdown options for a page, from config/system.yaml
+ * (pages.markdown) and the page's own `markdown:` header, which wins:
+ * auto_line_breaks (a line break in a paragraph is kept), auto_url_links
+ * (a bare http(s):// address becomes a link), escape_markup (HTML in the
+ * text is shown as text). The flags go to md4c; *hard_breaks (may be
+ * NULL) to the renderer. */
+unsigned content_markdown_flags(const site *s, const page_version *pv, bool *hard_breaks);
+
 /* The media file of pv's page called name, or NULL. */
 const media_file *content_find_media(const page *pg, const char *name);
 

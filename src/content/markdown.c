@@ -338,7 +338,7 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     switch (type) {
     case MD_TEXT_NULLCHAR: buf_put_utf8(out, 0xFFFD); break;
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
-    case MD_TEXT_SOFTBR: buf_putc(out, '\n'); break;
+    case MD_TEXT_SOFTBR: buf_puts(out, r->opt && r->opt->hard_breaks ? "<br />\n" : "\n"); break;
     case MD_TEXT_HTML: buf_add(out, s, size); break;
     case MD_TEXT_ENTITY:
         buf_reset(&r->scratch);
@@ -395,7 +395,7 @@ int markdown_render(const char *text_in, size_t len, const markdown_options *opt
     if (len > (MD_SIZE)-1) return -1;
     MD_PARSER parser = {
         .abi_version = 0,
-        .flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH,
+        .flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | (opt ? opt->md_flags : 0u),
         .enter_block = enter_block,
         .leave_block = leave_block,
         .enter_span = enter_span,

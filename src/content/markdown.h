@@ -53,6 +53,12 @@ typedef struct markdown_options {
      * `folio check` in a build, then needs no parse of its own. */
     const struct MD_PARSER *observe;
     void *observe_user;
+    /* md4c flags besides CommonMark, tables and strikethrough: what
+     * Grav's pages.markdown options ask for (content_markdown_flags). */
+    unsigned md_flags;
+    /* A line break inside a paragraph is kept as <br> (Grav's
+     * auto_line_breaks; md4c's own flag for it is newer than Debian's). */
+    bool hard_breaks;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no
