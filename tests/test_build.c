@@ -869,6 +869,31 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
     sitefix_remove(dir);
 }
 
+/* A modular page whose first section begins with its own "# Heading" (a
+ * Grav home page often does) has that heading as its one h1; otherwise
+ * the page's title is there for screen readers. */
+TEST(modular_page_whose_first_section_has_a_heading_has_one_h1)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\n"},
+        {"pages/01.home/modular.md", "---\ntitle: Home\ncontent:\n  items: '@self.modular'\n---\n"},
+        {"pages/01.home/_intro/text.md", "---\ntitle: Intro\n---\n# Welcome to the center\n\nText.\n"},
+        {"pages/01.home/_more/text.md", "---\ntitle: More\n---\n# Not the first\n"},
+        {"pages/02.about/modular.md", "---\ntitle: About\ncontent:\n  items: '@self.modular'\n---\n"},
+        {"pages/02.about/_a/text.md", "---\ntitle: A\n---\nNo heading here.\n\n# Later\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *home = read_out(out, "en/index.html");
+    CHECK(home && strstr(home, "<h1>Welcome to the center</h1>"));
+    CHECK(home && !strstr(home, "<h1 class=\"visually-hidden\">"));
+    char *about = read_out(out, "en/about/index.html");
+    CHECK(about && strstr(about, "<h1 class=\"visually-hidden\">About</h1>"));
+    free(home);
+    free(about);
+    sitefix_remove(dir);
+}
+
 /* libvips and the photo cache start with the first photo: a site of text
  * alone never loads them and leaves no cache behind. */
 TEST(photo_cache_is_made_only_for_sites_with_photos)

@@ -304,7 +304,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         return safe_ref(a, summary ? summary : "");
     }
     if (id == ATTR_TITLE_IN_CONTENT) { /* Grav pages often begin "# Title": that is their h1 */
-        const char *c = pv == st->current ? st->content_html : NULL;
+        const char *c = pv == st->current ? st->content_html : pv->module_html;
         while (c && (*c == ' ' || *c == '\n' || *c == '\t' || *c == '\r')) c++;
         return value_bool(c && !strncmp(c, "<h1", 3) && (c[3] == '>' || c[3] == ' '));
     }
