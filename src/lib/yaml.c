@@ -88,105 +88,137 @@ static int runs_into_next_key(const char *eol, const char *end, size_t indent)
     return 0;
 }
 
+/* A value as the message quotes it back: in the quote it does not hold,
+ * at most QUOTED_MAX bytes, cut between characters. */
+#define QUOTED_MAX 200
+static void quote_value(char *out, size_t cap, const char *v, const char *t)
+{
+    char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
+    size_t n = (size_t)(t - v);
+    if (n > QUOTED_MAX) {
+        n = QUOTED_MAX;
+        while (n && ((unsigned char)v[n] & 0xc0) == 0x80) n--;
+    }
+    snprintf(out, cap, "%c%.*s%c", q, (int)n, v, q);
+}
+
+typedef struct slip {
+    char *msg;
+    size_t cap;
+    const char *at; /* where, in the line */
+} slip;
+
+/* A quoted value [v, t) whose quote does not close where the value ends. */
+static bool quoted_slip(slip *sl, const char *v, const char *t, const char *eol, const char *end, size_t indent)
+{
+    const char *close = closing_quote(v, t);
+    if (!close) {
+        if (!runs_into_next_key(eol, end, indent)) return false; /* a value over several lines */
+        snprintf(sl->msg, sl->cap, "invalid YAML: the quote that opens this value is not closed on its line; "
+                                   "end the value with %c", *v);
+        sl->at = v;
+        return true;
+    }
+    const char *after = close + 1;
+    while (after < t && *after == ' ') after++;
+    if (after == t || *after == '#') return false;
+    if (*v == '\'')
+        snprintf(sl->msg, sl->cap, "invalid YAML: the value's quote closes before the value ends; an apostrophe "
+                                   "inside '...' is written twice ('') or the value goes in \"...\"");
+    else
+        snprintf(sl->msg, sl->cap, "invalid YAML: the value's quote closes before the value ends; a quotation "
+                                   "mark inside \"...\" is written \\\" or the value goes in '...'");
+    sl->at = close;
+    return true;
+}
+
+/* A plain value [v, t) that starts with a character YAML reads as
+ * something else: "[Конференция] итоги" (a list), "*Важно*" (an alias). */
+static bool special_start_slip(slip *sl, const char *v, const char *t)
+{
+    bool is_text;
+    if (*v == '[' || *v == '{') {
+        const char *after = NULL;
+        int depth = 0;
+        for (const char *k = v; k < t && !after; k++) {
+            depth += *k == '[' || *k == '{';
+            if ((*k == ']' || *k == '}') && --depth == 0) after = k + 1;
+        }
+        while (after && after < t && *after == ' ') after++;
+        is_text = after && after < t && *after != '#'; /* text after the list */
+    } else if (*v == '*') { /* "*name" alone is an alias, fine where it was defined */
+        is_text = memchr(v, ' ', (size_t)(t - v)) || memchr(v + 1, '*', (size_t)(t - v - 1));
+    } else {
+        is_text = true; /* @ ` %: never the start of a plain value */
+    }
+    if (!is_text) return false;
+    char quoted[QUOTED_MAX + 8];
+    quote_value(quoted, sizeof quoted, v, t);
+    snprintf(sl->msg, sl->cap, "invalid YAML: a value that starts with '%c' is %s; put the value in quotes: %s", *v,
+             *v == '[' ? "read as a list" : *v == '{' ? "read as a set of keys"
+             : *v == '*' ? "read as a reference to an anchor" : "not allowed in YAML",
+             quoted);
+    sl->at = v;
+    return true;
+}
+
+/* A plain value [v, t) with ": " in it, which YAML reads as a new key. */
+static bool colon_slip(slip *sl, const char *v, const char *t)
+{
+    for (const char *k = v; k + 1 < t; k++)
+        if (*k == ':' && k[1] == ' ') {
+            char quoted[QUOTED_MAX + 8];
+            quote_value(quoted, sizeof quoted, v, t);
+            snprintf(sl->msg, sl->cap, "invalid YAML: the value has \": \" in it, which YAML takes for a new key; "
+                                       "put the value in quotes: %s", quoted);
+            sl->at = k;
+            return true;
+        }
+    return false;
+}
+
 /* libyaml's words ("did not find expected key") rarely tell a person
  * what to change. When it gives up, look for the mistakes people make in
  * front matter written by hand, on lines 1 to upto: a tab in the
  * indentation, a quoted value whose quote does not close where the value
  * ends (an apostrophe inside '...', a quote left open), a plain value
- * with ": " in it. 1 with msg and the place filled when one is found. */
+ * that starts with [ { * @ ` % or has ": " in it. 1 with msg and the
+ * place filled when one is found. */
 static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, int *col)
 {
     const char *s = L->text, *end = L->text + L->len;
-    for (int n = 1; s < end && n <= upto; n++) {
+    slip sl = {msg, cap, NULL};
+    for (int n = 1; s < end && n <= upto; n++, s++) {
         const char *eol = memchr(s, '\n', (size_t)(end - s));
         if (!eol) eol = end;
         const char *e = eol > s && eol[-1] == '\r' ? eol - 1 : eol;
-        const char *p = s;
-        const char *tab = NULL;
+        const char *p = s, *tab = NULL;
         for (; p < e && (*p == ' ' || *p == '\t'); p++)
             if (*p == '\t' && !tab) tab = p;
         if (tab) {
             snprintf(msg, cap, "invalid YAML: a tab indents this line; YAML indents with spaces only");
-            *line = n, *col = column_of(s, (size_t)(tab - s));
-            return 1;
+            sl.at = tab;
         }
         size_t indent = (size_t)(p - s);
         while (p + 1 < e && *p == '-' && p[1] == ' ') /* "- item" */
             for (p += 2; p < e && *p == ' ';) p++;
-        /* key: value, the key plain */
-        const char *colon = NULL;
-        if (p < e && *p != '#' && *p != '\'' && *p != '"' && *p != '[' && *p != '{')
-            for (const char *k = p; k < e; k++)
-                if (*k == ':' && (k + 1 == e || k[1] == ' ')) {
-                    colon = k;
-                    break;
-                }
+        const char *colon = NULL; /* key: value, the key plain */
+        if (!sl.at && p < e && !strchr("#'\"[{", *p))
+            for (const char *k = p; k < e && !colon; k++)
+                if (*k == ':' && (k + 1 == e || k[1] == ' ')) colon = k;
         if (colon) {
-            const char *v = colon + 1;
+            const char *v = colon + 1, *t = e; /* the value, without blanks around it */
             while (v < e && *v == ' ') v++;
-            const char *t = e; /* the value, without trailing blanks */
             while (t > v && (t[-1] == ' ' || t[-1] == '\t')) t--;
-            if (v < t && (*v == '\'' || *v == '"')) {
-                const char *close = closing_quote(v, t);
-                const char *after = close ? close + 1 : t;
-                while (after < t && *after == ' ') after++;
-                if (!close && runs_into_next_key(eol, end, indent)) {
-                    snprintf(msg, cap, "invalid YAML: the quote that opens this value is not closed on its line; "
-                                       "end the value with %c", *v);
-                    *line = n, *col = column_of(s, (size_t)(v - s));
-                    return 1;
-                }
-                if (close && after < t && *after != '#') {
-                    if (*v == '\'')
-                        snprintf(msg, cap, "invalid YAML: the value's quote closes before the value ends; an "
-                                           "apostrophe inside '...' is written twice ('') or the value goes in "
-                                           "\"...\"");
-                    else
-                        snprintf(msg, cap, "invalid YAML: the value's quote closes before the value ends; a "
-                                           "quotation mark inside \"...\" is written \\\" or the value goes in "
-                                           "'...'");
-                    *line = n, *col = column_of(s, (size_t)(close - s));
-                    return 1;
-                }
-            } else if (v < t && strchr("[{*@`%", *v)) {
-                /* "[Конференция] итоги", "*Важно*": text that YAML reads as
-                 * a list, a set of keys or a reference to an anchor */
-                const char *after = NULL;
-                if (*v == '[' || *v == '{') {
-                    int depth = 0;
-                    for (const char *k = v; k < t && !after; k++) {
-                        depth += *k == '[' || *k == '{';
-                        if ((*k == ']' || *k == '}') && --depth == 0) after = k + 1;
-                    }
-                    while (after && after < t && *after == ' ') after++;
-                    if (!after || after == t || *after == '#') after = NULL;
-                }
-                bool is_text = *v == '[' || *v == '{' ? after != NULL
-                               : *v == '*' ? memchr(v, ' ', (size_t)(t - v)) || memchr(v + 1, '*', (size_t)(t - v - 1))
-                                           : true; /* "*name" alone is an alias, fine where it was defined */
-                if (is_text) {
-                    char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
-                    snprintf(msg, cap, "invalid YAML: a value that starts with '%c' is %s; put the value in "
-                                       "quotes: %c%.*s%c", *v,
-                             *v == '[' ? "read as a list" : *v == '{' ? "read as a set of keys"
-                             : *v == '*' ? "read as a reference to an anchor" : "not allowed in YAML",
-                             q, (int)(t - v) > 200 ? 200 : (int)(t - v), v, q);
-                    *line = n, *col = column_of(s, (size_t)(v - s));
-                    return 1;
-                }
-            } else if (v < t && !strchr("|>&!", *v)) {
-                for (const char *k = v; k + 1 < t; k++)
-                    if (*k == ':' && k[1] == ' ') {
-                        char q = memchr(v, '\'', (size_t)(t - v)) && !memchr(v, '"', (size_t)(t - v)) ? '"' : '\'';
-                        snprintf(msg, cap, "invalid YAML: the value has \": \" in it, which YAML takes for a "
-                                           "new key; put the value in quotes: %c%.*s%c",
-                                 q, (int)(t - v) > 200 ? 200 : (int)(t - v), v, q);
-                        *line = n, *col = column_of(s, (size_t)(k - s));
-                        return 1;
-                    }
-            }
+            if (v < t && (*v == '\'' || *v == '"')) quoted_slip(&sl, v, t, eol, end, indent);
+            else if (v < t && *v && strchr("[{*@`%", *v)) special_start_slip(&sl, v, t);
+            else if (v < t && !strchr("|>&!", *v)) colon_slip(&sl, v, t);
         }
-        s = eol + 1;
+        if (sl.at) {
+            *line = n, *col = column_of(s, (size_t)(sl.at - s));
+            return 1;
+        }
+        s = eol;
     }
     return 0;
 }
