@@ -377,6 +377,26 @@ TEST(shortcode_core_blocks_become_classed_blocks_outside_paragraphs)
     result_free(&r);
 }
 
+/* A block written in the middle of a paragraph's text: the paragraph
+ * ends before it and goes on after it, and no empty paragraph is left
+ * (a <div> inside a <p> is not HTML; browsers would split it anyway,
+ * leaving an empty paragraph behind). Inline shortcodes stay inline. */
+TEST(block_shortcode_inside_a_paragraph_splits_it)
+{
+    result r;
+    run("Text [center]X[/center] more.\n\n[notice]A[/notice] [notice=tip]B[/notice]\n\n"
+        "Tail [right]R[/right]\n\nInline [mark]m[/mark] stays.\n",
+        1, NULL, &r);
+    CHECK_CONTAINS(r.html, "<p>Text </p>\n<div class=\"sc-align-center\">X</div>\n<p> more.</p>");
+    CHECK_CONTAINS(r.html, "<div class=\"sc-notice info\"><div>A</div></div>\n<div class=\"sc-notice tip\"><div>B</div></div>");
+    CHECK_CONTAINS(r.html, "<p>Tail </p>\n<div class=\"sc-align-right\">R</div>\n");
+    CHECK_CONTAINS(r.html, "<p>Inline <mark class=\"mark-class-default\">m</mark> stays.</p>");
+    CHECK_NOT_CONTAINS(r.html, "<p> </p>");
+    CHECK_NOT_CONTAINS(r.html, "<p></p>");
+    CHECK_NOT_CONTAINS(r.html, "<p><div");
+    result_free(&r);
+}
+
 /* "- Караганда\n[/columns]": Markdown puts the closing tag in the last
  * list item; the list's ends go inside the columns so the HTML stays
  * whole. The columns are a class (one column on a phone). */

@@ -879,6 +879,33 @@ static bool starts_with(const char *s, size_t len, const char *prefix)
 
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out);
 
+/* Whether out ends inside a paragraph: its last <p> has no </p> after
+ * it; *at is then where that <p> starts. */
+static bool paragraph_is_open(const buf *out, size_t *at)
+{
+    for (size_t i = out->len; i-- > 0;) {
+        if (out->s[i] != '<') continue;
+        const char *t = out->s + i;
+        size_t rest = out->len - i;
+        if (starts_with(t, rest, "</p>")) return false;
+        if (starts_with(t, rest, "<p>") || starts_with(t, rest, "<p ")) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether out[from..] is a start tag and blanks only. */
+static bool only_tag_and_blanks(const buf *out, size_t from)
+{
+    const char *gt = memchr(out->s + from, '>', out->len - from);
+    if (!gt) return false;
+    for (const char *p = gt + 1; p < out->s + out->len; p++)
+        if (!is_space(*p)) return false;
+    return true;
+}
+
 static size_t count_tags(const char *s, size_t len, const char *tag)
 {
     size_t n = 0, tl = strlen(tag);
@@ -940,6 +967,14 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
         if ((p_before_open && p_after_close) || close_alone) resume += 4;
         if (resume < len && html[resume] == '\n') resume++;
     }
+    /* A block in the middle of a paragraph's text: the paragraph ends
+     * before it and goes on after it (an empty part is dropped). */
+    size_t p_at = 0;
+    bool split = is_block(kind) && paragraph_is_open(out, &p_at);
+    if (split) {
+        if (only_tag_and_blanks(out, p_at)) buf_truncate(out, p_at);
+        else buf_puts(out, "</p>\n");
+    }
     buf content = BUF_INIT;
     if (inner_end > inner_start) {
         /* [raw] keeps what it holds from being expanded */
@@ -952,6 +987,12 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
     case SC_GALLERY: render_gallery(x, open, buf_cstr(&content), content.len, out); break;
     case SC_SAFE_EMAIL: render_safe_email(open, buf_cstr(&content), content.len, out); break;
     default: render_format(x, open, kind, buf_cstr(&content), content.len, out); break;
+    }
+    if (split) {
+        size_t next = resume;
+        while (next < len && is_space(html[next])) next++;
+        if (starts_with(html + next, len - next, "</p>")) resume = next + 4;
+        else buf_puts(out, "\n<p>");
     }
     buf_free(&content);
     x->expanded++;
