@@ -880,10 +880,15 @@ static bool starts_with(const char *s, size_t len, const char *prefix)
 static void expand_range(expander *x, const char *html, size_t len, int depth, buf *out);
 
 /* Whether out ends inside a paragraph: its last <p> has no </p> after
- * it; *at is then where that <p> starts. */
+ * it; *at is then where that <p> starts. The <p> is looked for in the
+ * last MAX_PARAGRAPH bytes only (each block shortcode asks: a page of
+ * thousands of them must not read its whole output each time); a longer
+ * paragraph keeps its block inside, as Grav's output has it. */
+#define MAX_PARAGRAPH 4096
 static bool paragraph_is_open(const buf *out, size_t *at)
 {
-    for (size_t i = out->len; i-- > 0;) {
+    size_t stop = out->len > MAX_PARAGRAPH ? out->len - MAX_PARAGRAPH : 0;
+    for (size_t i = out->len; i-- > stop;) {
         if (out->s[i] != '<') continue;
         const char *t = out->s + i;
         size_t rest = out->len - i;
