@@ -3,7 +3,8 @@
 # site, serves it on a loopback port with the production
 # Content-Security-Policy, and runs axe-core in headless Chromium on the
 # news list, posts (one with a gallery), home and 404 pages of every
-# language at phone and desktop widths. Prints `N passed, N failed`.
+# language, and a page of wide embeds, at phone and desktop widths; no
+# page may be wider than the screen. Prints `N passed, N failed`.
 # Needs chromium, node and tests/a11y/node_modules (scripts/install-deps).
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -20,7 +21,27 @@ if [ -n "$missing" ]; then
 fi
 out=$(mktemp -d /tmp/folio-a11y-XXXXXX)
 trap 'rm -rf "$out"' EXIT
-if ! "$folio" build "$repo/site" -o "$out/site" >"$out/build.log" 2>&1; then
+# The example site, and a page of things wider than a phone that editors
+# paste into pages: a map's <iframe>, a video, a wide table, a long address.
+cp -R "$repo/site" "$out/src"
+mkdir -p "$out/src/pages/90.embeds"
+cat >"$out/src/pages/90.embeds/default.en.md" <<'PAGE'
+---
+title: Embeds
+---
+Our branch on the map:
+
+<iframe src="/en/" width="900" height="300" title="Map of the branch"></iframe>
+
+<video width="1200" height="600" controls></video>
+
+| Branch | Address | Phone | Hours | E-mail | Doctor on duty |
+| --- | --- | --- | --- | --- | --- |
+| Almaty | Basenov street, 2 | +7 727 000 00 00 | 8:00 to 17:00 | almaty@hematology.example | Dr. Example Exampleson |
+
+https://hematology.example/kk/news/a-very-long-address-that-goes-on-and-on-without-any-space-to-break-at/
+PAGE
+if ! "$folio" build "$out/src" -o "$out/site" >"$out/build.log" 2>&1; then
     cat "$out/build.log"
     echo "0 passed, 1 failed"
     exit 1

@@ -838,7 +838,7 @@ void check_body_end(body_check *c, bool observed)
 
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
-        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, 0, false};
+        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, 0, false, true};
         mo.md_flags = content_markdown_flags(s, pv, &mo.hard_breaks);
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};

@@ -255,7 +255,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     buf html = BUF_INIT;
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true};
         mo.md_flags = content_markdown_flags(s, pv, &mo.hard_breaks);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         if (markdown_render(body, body_len, &mo, &html) < 0) {

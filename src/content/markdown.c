@@ -206,7 +206,10 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
     }
     case MD_BLOCK_HTML: ensure_newline(out); break;
     case MD_BLOCK_P: ensure_newline(out); buf_puts(out, "<p>"); break;
-    case MD_BLOCK_TABLE: ensure_newline(out); buf_puts(out, "<table>\n"); break;
+    case MD_BLOCK_TABLE:
+        ensure_newline(out);
+        buf_puts(out, r->opt && r->opt->focusable_tables ? "<table tabindex=\"0\">\n" : "<table>\n");
+        break;
     case MD_BLOCK_THEAD: buf_puts(out, "<thead>\n"); break;
     case MD_BLOCK_TBODY: buf_puts(out, "<tbody>\n"); break;
     case MD_BLOCK_TR: buf_puts(out, "<tr>\n"); break;

@@ -59,6 +59,10 @@ typedef struct markdown_options {
     /* A line break inside a paragraph is kept as <br> (Grav's
      * auto_line_breaks; md4c's own flag for it is newer than Debian's). */
     bool hard_breaks;
+    /* <table tabindex="0">: a wide table scrolls sideways on a phone (the
+     * theme's CSS), and must take the keyboard's focus to be scrolled
+     * without a mouse. On for site pages, off for the GFM suite. */
+    bool focusable_tables;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no

@@ -19,6 +19,8 @@ for (const lang of ['kk', 'ru', 'en']) {
   PAGES.push({ name: `${lang} home`, path: `/${lang}/` });
   PAGES.push({ name: `${lang} 404`, path: `/${lang}/no-such-page/`, status: 404 });
 }
+// Added to the example site by test_a11y.sh: a map, a video, a wide table.
+if (fs.existsSync(path.join(root, 'en/embeds/index.html'))) PAGES.push({ name: 'en page of wide embeds', path: '/en/embeds/' });
 
 let passed = 0, failed = 0;
 const site = await serveSite(root);
@@ -48,6 +50,9 @@ try {
       for (const v of result.violations) {
         problems.push(`${v.id} (${v.impact}): ${v.help}\n      ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n      ')}`);
       }
+      // Nothing wider than the screen: a phone would scroll sideways.
+      const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      if (widths[0] > widths[1]) problems.push(`the page is ${widths[0]}px wide on a ${widths[1]}px screen`);
       if (p.gallery) {
         const buttons = await page.locator('.gallery-controls button').count();
         if (buttons !== 2) problems.push(`gallery script made ${buttons} buttons, expected 2`);
