@@ -22,7 +22,8 @@ fi
 out=$(mktemp -d /tmp/folio-a11y-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 # The example site, and a page of things wider than a phone that editors
-# paste into pages: a map's <iframe>, a video, a wide table, a long address.
+# paste into pages (a map's <iframe>, a video, a wide table, a long
+# address) and of Grav's formatting shortcodes.
 cp -R "$repo/site" "$out/src"
 mkdir -p "$out/src/pages/90.embeds"
 cat >"$out/src/pages/90.embeds/default.en.md" <<'PAGE'
@@ -40,6 +41,24 @@ Our branch on the map:
 | Almaty | Basenov street, 2 | +7 727 000 00 00 | 8:00 to 17:00 | almaty@hematology.example | Dr. Example Exampleson |
 
 https://hematology.example/kk/news/a-very-long-address-that-goes-on-and-on-without-any-space-to-break-at/
+
+[notice=warning]Blood tests are taken from 8:00 to 12:00.[/notice]
+
+[notice=tip]Bring your previous results.[/notice]
+
+[notice=note]The branch is closed on holidays.[/notice]
+
+[notice]Appointments by phone.[/notice]
+
+[details summary="How to make an appointment?"]Call the registry.[/details]
+
+[columns count=3]
+- Almaty
+- Astana
+- Karaganda
+[/columns]
+
+[center]Centred text with [mark]a highlight[/mark] and [u]an underline[/u].[/center]
 PAGE
 if ! "$folio" build "$out/src" -o "$out/site" >"$out/build.log" 2>&1; then
     cat "$out/build.log"
