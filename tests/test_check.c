@@ -394,6 +394,22 @@ TEST(empty_title_is_a_warning_and_the_page_shows_its_folder_name)
     diag_free(&d);
 }
 
+/* Grav answers "/news/b.html" with the page /news/b: such a link is a
+ * link to the page, in check and in the page. */
+TEST(link_to_a_page_with_an_html_extension_is_the_page)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[B](/news/b.html) [B](../b.htm) [no](/news/c.html)\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\nAnother post, long enough to be compared with the first one.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(count_has(&d, "no such page is published"), 1);
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '/news/c.html': no such page is published"));
+    diag_free(&d);
+}
+
 TEST(quoted_true_and_numbers_for_visible_are_warnings_not_errors)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,

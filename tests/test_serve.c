@@ -490,6 +490,21 @@ TEST(grav_legacy_urls_redirect_to_folio_urls)
     http_get(port, "/ru/old-news", NULL, &r);
     CHECK_INT(r.status, 301);
     reply_free(&r);
+    /* Grav answers a page's address with a page type's extension. */
+    http_get(port, "/ru/news.html", NULL, &r);
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/news/");
+    reply_free(&r);
+    http_get(port, "/ru/news.htm?x=1", NULL, &r);
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/news/?x=1");
+    reply_free(&r);
+    http_get(port, "/ru/nowhere.html", NULL, &r);
+    CHECK_INT(r.status, 404);
+    reply_free(&r);
+    http_get(port, "/ru/.html", NULL, &r);
+    CHECK_INT(r.status, 404);
+    reply_free(&r);
     server_stop(srv);
 }
 

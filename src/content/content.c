@@ -185,6 +185,11 @@ const char *content_resolve_link(const site *s, const page_version *pv, const ch
         }
     }
     page_version *target = site_find_route(s, lang, r);
+    if (!target) { /* "/ru/news/post.html": Grav strips a page type's extension from a URL */
+        size_t n = strlen(r);
+        size_t ext = n > 5 && !strcmp(r + n - 5, ".html") ? 5 : n > 4 && !strcmp(r + n - 4, ".htm") ? 4 : 0;
+        if (ext && r[n - ext - 1] != '/') target = site_find_route(s, lang, arena_strndup(a, r, n - ext));
+    }
     if (target) result = fragment ? arena_printf(a, "%s%s", target->url, fragment) : target->url;
     else result = resolve_filter(s, lang, r, fragment, a);
     buf_free(&route);

@@ -178,6 +178,25 @@ static bool is_directory_without_slash(const snapshot *s, const char *path, size
     return find_joined(s, path + 1, plen - 1, "/index.html") || find_joined(s, path + 1, plen - 1, "/");
 }
 
+/* Grav answers "/ru/news/post.html" (and ".htm") with the page: it
+ * strips a page type's extension from the URL. Such links and bookmarks
+ * get the page's address. */
+static bool legacy_extension(const snapshot *s, const char *path, size_t plen, const char *query, route *out)
+{
+    size_t ext = plen > 6 && !strcmp(path + plen - 5, ".html") ? 5 : plen > 5 && !strcmp(path + plen - 4, ".htm") ? 4 : 0;
+    if (!ext || path[plen - ext - 1] == '/') return false;
+    size_t n = plen - ext;
+    if (!find_joined(s, path + 1, n - 1, "/index.html")) return false;
+    redirect(out, 301);
+    buf key = BUF_INIT;
+    buf_add(&key, path, n);
+    buf_putc(&key, '/');
+    add_url_path(&out->location, key.s);
+    buf_free(&key);
+    add_query(&out->location, query ? query : "");
+    return true;
+}
+
 void route_resolve(const snapshot *s, const char *path, const char *query, const char *accept_language, route *out)
 {
     memset(out, 0, sizeof *out);
@@ -199,6 +218,7 @@ void route_resolve(const snapshot *s, const char *path, const char *query, const
             return;
         }
         if (!r && legacy_param(s, path, out)) return;
+        if (!r && legacy_extension(s, path, plen, query, out)) return;
     }
     if (!r) {
         not_found(s, path, out);
