@@ -169,7 +169,7 @@ static int cmd_build(int argc, char **argv)
                     out_dir);
         if (rc == 0 && opt.prune_cache && !opt.no_images) {
             if (res.is_pruned)
-                fprintf(stderr, "folio: pruned the photo cache: %zu file%s (%.1f MB) of photos no longer in the site\n",
+                fprintf(stderr, "folio: pruned the photo cache: %zu file%s (%.1f MB) that no page uses any more\n",
                         res.variants_pruned, plural(res.variants_pruned), (double)res.pruned_bytes / 1e6);
             else
                 fputs("folio: the photo cache was not pruned: the build had errors\n", stderr);

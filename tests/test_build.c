@@ -1464,10 +1464,11 @@ static void put_file_at(const char *dir, const char *rel, const char *text, time
 }
 
 /* --prune-cache drops the variants of photos that are no longer in any
- * page folder (one replaced by another under the same name here), keeps
- * those of every photo still in one (a draft's too), removes temporary
- * files an interrupted build left long ago but not a fresh one, and does
- * nothing after a build with errors. */
+ * page folder (one replaced by another under the same name here) and the
+ * variants of a shown photo that the build did not use (a width the site
+ * no longer asks for), keeps those of every photo still in a folder (a
+ * draft's all), removes temporary files an interrupted build left long
+ * ago but not a fresh one, and does nothing after a build with errors. */
 TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
 {
     const char *const files[][2] = {
@@ -1488,9 +1489,12 @@ TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
     CHECK(bytes && file_write(photo, bytes, len) == 0 && file_write(draft_photo, bytes, len) == 0);
     free(bytes);
     char *old_hash = sha256_of_file(one), *new_hash = sha256_of_file(two);
-    char fresh_temp[256], old_temp[256];
+    char fresh_temp[256], old_temp[256], unused[256];
     snprintf(fresh_temp, sizeof fresh_temp, "v1/%.2s/%s-inside-1x1-q0-bg-1.jpg.tmp-1-1", new_hash, new_hash);
     snprintf(old_temp, sizeof old_temp, "v1/%.2s/%s-inside-2x2-q0-bg-1.jpg.tmp-1-2", new_hash, new_hash);
+    /* a width of the shown photo that the site no longer asks for */
+    snprintf(unused, sizeof unused, "v1/%.2s/%s-inside-1234x0-q0-bg-1.jpg", new_hash, new_hash);
+    size_t new_before_prune = 0;
 
     build_options opt = {0};
     opt.site_dir = dir;
@@ -1503,8 +1507,10 @@ TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
         }
         if (round == 3) { /* the draft's photo gone too; two temporary files, one of them old */
             unlink(draft_photo);
+            new_before_prune = files_starting_with(cache, new_hash);
             put_file_at(cache, fresh_temp, "half", 0);
             put_file_at(cache, old_temp, "half", 2 * 3600);
+            put_file_at(cache, unused, "a variant", 0);
         }
         if (round == 4) put_file_at(dir, "pages/01.news/03.bad/item.ru.md", "---\ntitle: [unclosed\n---\nx\n", 0);
         opt.prune_cache = round >= 2;
@@ -1525,10 +1531,13 @@ TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
             CHECK(res.is_pruned);
             CHECK_INT(old_n, 0);
             CHECK(res.variants_pruned > 0 && res.pruned_bytes > 0);
-            char *f = path_join(cache, fresh_temp), *o2 = path_join(cache, old_temp);
+            char *f = path_join(cache, fresh_temp), *o2 = path_join(cache, old_temp), *u = path_join(cache, unused);
             CHECK(path_exists(f) && !path_exists(o2));
+            CHECK(!path_exists(u));
+            CHECK_INT(new_n, new_before_prune + 1); /* every variant used is kept (and the fresh temporary file) */
             free(f);
             free(o2);
+            free(u);
         }
         if (round == 4) CHECK(!res.is_pruned && d.errors > 0);
         diag_free(&d);

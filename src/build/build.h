@@ -17,7 +17,7 @@ typedef struct build_options {
     time_t now;           /* publishing decisions are made at this time; 0 = time(NULL) */
     const char *cache_dir; /* image variant cache; NULL = the site's default (src/media/cache.h) */
     bool no_images;       /* publish photos as they are, without variants */
-    bool prune_cache;     /* after a build without errors, drop variants of photos no longer in the site */
+    bool prune_cache;     /* after a build without errors, drop the variants no page uses */
     /* Called now and then while photo variants are being made (a first
      * build of a site with many photos takes minutes), with how many are
      * made so far; may be NULL. */

@@ -38,6 +38,7 @@ struct build_images {
     image_markup_memo *plans; /* the variants of each photo and shape, once made */
     void (*progress)(void *ctx, size_t made);
     void *progress_ctx;
+    bool is_tracking_use; /* build_images_track_use */
 };
 
 bool build_images_is_photo(const char *name)
@@ -74,6 +75,7 @@ static image_cache *cache_of(build_images *bi, diag_list *d)
         free(dir);
         if (bi->cache && bi->progress)
             image_cache_set_progress(bi->cache, bi->progress, bi->progress_ctx, PROGRESS_EVERY_MS);
+        if (bi->cache && bi->is_tracking_use) image_cache_track_use(bi->cache);
     }
     image_cache *c = bi->cache;
     pthread_mutex_unlock(&bi->start_lock);
@@ -114,6 +116,14 @@ void build_images_set_progress(build_images *bi, void (*fn)(void *ctx, size_t ma
     pthread_mutex_lock(&bi->start_lock);
     bi->progress = fn;
     bi->progress_ctx = ctx;
+    pthread_mutex_unlock(&bi->start_lock);
+}
+
+void build_images_track_use(build_images *bi)
+{
+    pthread_mutex_lock(&bi->start_lock);
+    bi->is_tracking_use = true;
+    if (bi->cache) image_cache_track_use(bi->cache);
     pthread_mutex_unlock(&bi->start_lock);
 }
 
@@ -195,6 +205,14 @@ int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigne
 {
     image_cache *cache = cache_of(bi, d);
     if (!cache) return -1;
+    /* The photos this build showed: every one it looked at so far (the
+     * drafts' are looked at below, for keep). */
+    size_t nshown = 0;
+    char **shown = xcalloc(bi->sources.len + 1, sizeof *shown);
+    for (size_t i = 0; i < bi->sources.cap; i++) {
+        const image_source *src = bi->sources.slots[i].val;
+        if (src && nshown <= bi->sources.len) shown[nshown++] = xstrdup(src->hash);
+    }
     size_t n = 0, cap = 0;
     char **keep = NULL;
     for (size_t i = 0; i < s->npages; i++) {
@@ -207,11 +225,13 @@ int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigne
             keep[n++] = xstrdup(src.hash);
         }
     }
-    int rc = image_cache_prune(cache, (const char *const *)keep, n, removed, bytes);
+    int rc = image_cache_prune(cache, (const char *const *)keep, n, (const char *const *)shown, nshown, removed, bytes);
     if (rc != 0) diag_add(d, DIAG_ERROR, bi->cache_dir ? bi->cache_dir : bi->site_dir, 0, 0,
                           "cannot prune the photo cache: %s", strerror(errno));
     for (size_t i = 0; i < n; i++) free(keep[i]);
     free(keep);
+    for (size_t i = 0; i < nshown; i++) free(shown[i]);
+    free(shown);
     return rc;
 }
 

@@ -37,9 +37,15 @@ void build_images_set_output(build_images *bi, output *out);
 
 bool build_images_is_photo(const char *name);
 
+/* Remember which variants the build uses, for build_images_prune; call
+ * before the first photo. */
+void build_images_track_use(build_images *bi);
 /* Empty the cache of the variants of photos that are no longer in any
- * page folder of s, published or not (folio build --prune-cache). Adds to
- * *removed and *bytes; 0, or -1 (with an error in d). */
+ * page folder of s, published or not, and (with build_images_track_use)
+ * of the variants the build did not use of the photos it showed: widths
+ * or crops the site no longer asks for (folio build --prune-cache). A
+ * draft's photos keep all theirs. Adds to *removed and *bytes; 0, or -1
+ * (with an error in d). */
 int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigned long long *bytes, diag_list *d);
 
 /* Publish media file m (stripped when it is a photo). bi must not be

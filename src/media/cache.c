@@ -40,6 +40,7 @@
 
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "lib/strmap.h"
 #include "media/pool.h"
 
 #define RENDER_VERSION "v1"
@@ -95,6 +96,8 @@ struct image_cache {
     image_progress_fn progress; /* image_cache_set_progress */
     void *progress_ctx;
     long long progress_every_ms, progress_last_ms;
+    bool is_tracking_use; /* image_cache_track_use */
+    strmap used;          /* file names of the variants handed out (own keys), under lock */
 };
 
 static long long now_ms(void)
@@ -327,6 +330,8 @@ void image_cache_close(image_cache *c)
         free(b);
     }
     for (size_t i = 0; i < 256; i++) free(c->shards[i].names);
+    for (size_t i = 0; i < c->used.cap; i++) free((char *)c->used.slots[i].key);
+    strmap_free(&c->used);
     pthread_cond_destroy(&c->render_done);
     pthread_mutex_destroy(&c->shards_lock);
     pthread_mutex_destroy(&c->lock);
@@ -356,11 +361,23 @@ static int compare_hash(const void *a, const void *b)
 
 #define STALE_TEMP_SECONDS 3600
 
-int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t *removed, unsigned long long *bytes)
+static const char **sorted_copy(const char *const *v, size_t n)
 {
     const char **sorted = xmalloc((n ? n : 1) * sizeof *sorted);
-    if (n) memcpy(sorted, keep, n * sizeof *sorted);
+    if (n) memcpy(sorted, v, n * sizeof *sorted);
     if (n > 1) qsort(sorted, n, sizeof *sorted, compare_hash);
+    return sorted;
+}
+
+int image_cache_prune(image_cache *c, const char *const *keep, size_t n, const char *const *shown, size_t nshown,
+                      size_t *removed, unsigned long long *bytes)
+{
+    const char **sorted = sorted_copy(keep, n);
+    pthread_mutex_lock(&c->lock);
+    bool is_tracking = c->is_tracking_use;
+    pthread_mutex_unlock(&c->lock);
+    const char **sorted_shown = sorted_copy(shown, is_tracking ? nshown : 0);
+    if (!is_tracking) nshown = 0;
     char *root = path_join(c->dir, RENDER_VERSION);
     int rc = 0;
     time_t now = time(NULL);
@@ -385,6 +402,12 @@ int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t 
             const char *key = hash;
             bool is_temp = strstr(f, ".tmp-") != NULL;
             bool is_kept = bsearch(&key, sorted, n, sizeof *sorted, compare_hash) != NULL;
+            /* a photo the build showed keeps the variants it used */
+            if (is_kept && !is_temp && bsearch(&key, sorted_shown, nshown, sizeof *sorted_shown, compare_hash)) {
+                pthread_mutex_lock(&c->lock);
+                is_kept = strmap_get(&c->used, f) != NULL;
+                pthread_mutex_unlock(&c->lock);
+            }
             struct stat st;
             if (fstatat(dirfd(dir), f, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
             /* another build's temporary file may be being written now */
@@ -412,6 +435,7 @@ int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t 
         }
     pthread_mutex_unlock(&c->lock);
     free(sorted);
+    free(sorted_shown);
     return rc;
 }
 
@@ -877,9 +901,35 @@ static void run_group(void *ctx, size_t i)
     render_group(b->c, &b->groups[i], b->d);
 }
 
+void image_cache_track_use(image_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->is_tracking_use = true;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Remember the variants handed out, for a prune after the build. */
+static void note_use(image_cache *c, const image_job *jobs, size_t n)
+{
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; c->is_tracking_use && i < n; i++) {
+        const char *path = jobs[i].cache_path;
+        const char *name = path ? strrchr(path, '/') : NULL;
+        if (name && !strmap_get(&c->used, name + 1)) {
+            char *key = xstrdup(name + 1);
+            strmap_put(&c->used, key, key);
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list *d)
 {
-    if (n == 0 || all_present(c, jobs, n)) return 0;
+    if (n == 0) return 0;
+    if (all_present(c, jobs, n)) {
+        note_use(c, jobs, n);
+        return 0;
+    }
     source_group *groups = xcalloc(n ? n : 1, sizeof *groups);
     size_t ngroups = 0;
     for (size_t i = 0; i < n; i++) {
@@ -897,6 +947,7 @@ size_t image_cache_produce(image_cache *c, image_job *jobs, size_t n, diag_list 
     task_pool_run(pool, ngroups, run_group, &ctx);
     for (size_t g = 0; g < ngroups; g++) free(groups[g].jobs);
     free(groups);
+    note_use(c, jobs, n);
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) failed += jobs[i].cache_path == NULL;
     return failed;

@@ -67,11 +67,18 @@ void image_cache_close(image_cache *c);
  * directory is fine; one without folio's CACHEDIR.TAG is refused (EPERM).
  * Returns 0 or -1 with errno. */
 int image_cache_clean(const char *dir);
+/* From now on, remember which variants image_cache_produce() hands out
+ * (for image_cache_prune; a few bytes a variant). */
+void image_cache_track_use(image_cache *c);
 /* Remove the variants of every photo whose hash is not among keep (n of
  * them, each 64 hex digits), and temporary files an interrupted build left
- * over an hour ago; the sources file keeps only what is known. Adds to
- * *removed and *bytes. 0, or -1 with errno when the cache cannot be read. */
-int image_cache_prune(image_cache *c, const char *const *keep, size_t n, size_t *removed, unsigned long long *bytes);
+ * over an hour ago; the sources file keeps only what is known. Of a photo
+ * among shown (the ones a build showed, nshown of them), only the variants
+ * handed out since image_cache_track_use() stay (without tracking, shown
+ * is ignored). Adds to *removed and *bytes. 0, or -1 with errno when the
+ * cache cannot be read. */
+int image_cache_prune(image_cache *c, const char *const *keep, size_t n, const char *const *shown, size_t nshown,
+                      size_t *removed, unsigned long long *bytes);
 
 /* Content hash and header of a source photo, remembered per path and file
  * identity (device, inode, size, modification and change times) in the
