@@ -845,3 +845,55 @@ TEST(page_folder_removed_while_the_server_rebuilds)
     diag_free(&d);
     sitefix_remove(site_dir);
 }
+
+/* Text made to make a scanner go back and forth: " style=" a hundred and
+ * fifty thousand times inside an unclosed quoted value (the policy's look
+ * for inline styles), "](x" three hundred thousand times (the check of
+ * link syntax left as text), a [columns] whose closing tag a hundred
+ * thousand list items swallowed (the shortcode that takes in the list's
+ * ends). Read back and forth, each took minutes; each page builds, and
+ * so does the rest of the site. */
+TEST(text_made_to_send_scanners_back_and_forth_builds)
+{
+    buf style = BUF_INIT, brackets = BUF_INIT, lists = BUF_INIT;
+    buf_puts(&style, "---\ntitle: S\n---\n<div title=\"");
+    for (int i = 0; i < 150000; i++) buf_puts(&style, " style=x");
+    buf_puts(&style, "\n\nSTYLE-PAGE-BUILT\n");
+    buf_puts(&brackets, "---\ntitle: B\n---\nBRACKETS-PAGE-BUILT ");
+    for (int i = 0; i < 300000; i++) buf_puts(&brackets, "](x");
+    buf_puts(&brackets, "\n");
+    buf_puts(&lists, "---\ntitle: L\n---\nLISTS-PAGE-BUILT\n\n[columns]\n<ul><li>");
+    for (int i = 0; i < 100000; i++) buf_puts(&lists, "<li>");
+    buf_puts(&lists, "[/columns]");
+    for (int i = 0; i < 100000; i++) buf_puts(&lists, "</li>");
+    buf_puts(&lists, "</ul>\n");
+    const char *const files[][2] = {SYSTEM_RU, HOME_PAGE,
+                                    {"pages/02.style/default.md", buf_cstr(&style)},
+                                    {"pages/03.brackets/default.md", buf_cstr(&brackets)},
+                                    {"pages/04.lists/default.md", buf_cstr(&lists)},
+                                    {NULL, NULL}};
+    char *site = sitefix_make(files);
+    diag_list d;
+    int rc = -1;
+    char *out = build(site, &d, &rc);
+    CHECK_INT(rc, 0);
+    CHECK(home_built(out));
+    static const char *const pages[][2] = {
+        {"ru/style/index.html", "STYLE-PAGE-BUILT"},
+        {"ru/brackets/index.html", "BRACKETS-PAGE-BUILT"},
+        {"ru/lists/index.html", "LISTS-PAGE-BUILT"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char *html = read_out(out, pages[i][0], NULL);
+        CHECK(html && strstr(html, pages[i][1]));
+        free(html);
+    }
+    /* the quoted " style=x" is no style: the policy stays strict */
+    char *headers = read_out(out, "_headers", NULL);
+    CHECK(headers && strstr(headers, "style-src 'self';"));
+    free(headers);
+    buf_free(&style);
+    buf_free(&brackets);
+    buf_free(&lists);
+    cleanup(site, out, &d);
+}

@@ -172,9 +172,27 @@ static void each_embed(const char *html, size_t len, found_fn fn, void *ctx)
     }
 }
 
-/* Whether the "style" at p (within html) is a <style> element or a
- * style attribute of a tag. */
-static bool is_style_markup(const char *html, const char *end, const char *p)
+/* Where a search through html stands: whether the text before pos is
+ * inside a tag (after a '<' with no '>' since), and the '"' seen since. */
+typedef struct tag_state {
+    const char *pos;
+    bool in_tag;
+    unsigned quotes;
+} tag_state;
+
+static void advance(tag_state *st, const char *to)
+{
+    for (; st->pos < to; st->pos++) {
+        char c = *st->pos;
+        if (c == '<') st->in_tag = true, st->quotes = 0;
+        else if (c == '>') st->in_tag = false;
+        else if (c == '"') st->quotes++;
+    }
+}
+
+/* Whether the "style" at p (within html, after st->pos) is a <style>
+ * element or a style attribute of a tag, not text or a quoted value. */
+static bool is_style_markup(const char *html, const char *end, const char *p, tag_state *st)
 {
     if (p == html) return false;
     const char *q = p + 5;
@@ -182,12 +200,8 @@ static bool is_style_markup(const char *html, const char *end, const char *p)
     if (!isspace((unsigned char)p[-1])) return false;
     while (q < end && isspace((unsigned char)*q)) q++;
     if (q == end || *q != '=') return false;
-    /* inside a tag, and not in a quoted value: a '<' comes before it with
-     * no '>' between, and the quotes since it are paired */
-    const char *b = p;
-    int quotes = 0;
-    while (b > html && b[-1] != '<' && b[-1] != '>') quotes += *--b == '"';
-    return b > html && b[-1] == '<' && quotes % 2 == 0;
+    advance(st, p); /* forward from the last such "style": the whole search reads html once */
+    return st->in_tag && st->quotes % 2 == 0;
 }
 
 /* Whether html styles something itself: a style="..." attribute (text
@@ -197,11 +211,13 @@ static bool is_style_markup(const char *html, const char *end, const char *p)
 static bool has_inline_style(const char *html, size_t len)
 {
     const char *end = html + len;
-    for (int upper = 0; upper < 2; upper++)
+    for (int upper = 0; upper < 2; upper++) {
+        tag_state st = {html, false, 0};
         for (const char *y = html; (y = memchr(y, upper ? 'Y' : 'y', (size_t)(end - y))); y++)
             if (y - html >= 2 && end - y >= 3 && (y[-1] | 0x20) == 't' && (y[-2] | 0x20) == 's' &&
-                !strncasecmp(y - 2, "style", 5) && is_style_markup(html, end, y - 2))
+                !strncasecmp(y - 2, "style", 5) && is_style_markup(html, end, y - 2, &st))
                 return true;
+    }
     return false;
 }
 

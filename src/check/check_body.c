@@ -576,6 +576,7 @@ static bool looks_like_address(const char *u, size_t n)
  * an address with a space in it (phones and Windows name photos
  * "IMG 1234.jpg", "фото 1.jpg"), or a space between "]" and "(". Such
  * text reaches the text callback in one piece. */
+#define MAX_UNREAD_LINK 1024 /* an address or a link text longer than this is not looked at */
 static void find_unread_links(body_scan *b, const char *text, size_t size)
 {
     const char *end = text + size;
@@ -583,12 +584,14 @@ static void find_unread_links(body_scan *b, const char *text, size_t size)
         bool gap = p + 2 < end && p[1] == ' ' && p[2] == '(';
         if (!(p + 1 < end && p[1] == '(') && !gap) continue;
         const char *d = p + (gap ? 3 : 2);
-        const char *close = memchr(d, ')', (size_t)(end - d));
+        size_t ahead = (size_t)(end - d) < MAX_UNREAD_LINK ? (size_t)(end - d) : MAX_UNREAD_LINK;
+        const char *close = memchr(d, ')', ahead);
         if (!close || close == d || *d == '<' || memchr(d, '\n', (size_t)(close - d))) continue;
         size_t n = (size_t)(close - d);
         const char *space = memchr(d, ' ', n);
         const char *open = p;
-        while (open > text && *open != '[') open--;
+        const char *stop = p - text > MAX_UNREAD_LINK ? p - MAX_UNREAD_LINK : text;
+        while (open > stop && *open != '[') open--;
         bool is_image = *open == '[' && open > text && open[-1] == '!';
         const char *what = *open != '[' ? NULL : is_image ? "image" : "link";
         if (gap) {

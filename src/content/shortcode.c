@@ -928,25 +928,28 @@ static size_t take_list_ends(const char *html, size_t len, const char *inner, si
                              buf *content)
 {
     static const char *const tags[] = {"li", "ul", "ol", "blockquote"};
-    size_t taken[4] = {0};
+    long open[4]; /* opened and not closed in the content; counted once, when first needed */
+    bool is_counted[4] = {false};
     for (size_t q = at;;) {
         while (q < len && (html[q] == '\n' || html[q] == ' ')) q++;
-        size_t k = 0;
+        size_t k = 0, tl = 0;
         for (; k < 4; k++) {
-            size_t tl = strlen(tags[k]);
+            tl = strlen(tags[k]);
             if (q + tl + 3 <= len && html[q] == '<' && html[q + 1] == '/' && !memcmp(html + q + 2, tags[k], tl) &&
                 html[q + 2 + tl] == '>')
                 break;
         }
         if (k == 4) return at;
-        char open[16], close[16];
-        snprintf(open, sizeof open, "<%s", tags[k]);
-        snprintf(close, sizeof close, "</%s>", tags[k]);
-        size_t opened = count_tags(inner, inner_len, open);
-        size_t closed = count_tags(inner, inner_len, close) + taken[k];
-        if (opened <= closed) return at;
-        taken[k]++;
-        size_t end = q + strlen(close);
+        if (!is_counted[k]) {
+            char opening[16], closing[16];
+            snprintf(opening, sizeof opening, "<%s", tags[k]);
+            snprintf(closing, sizeof closing, "</%s>", tags[k]);
+            open[k] = (long)count_tags(inner, inner_len, opening) - (long)count_tags(inner, inner_len, closing);
+            is_counted[k] = true;
+        }
+        if (open[k] <= 0) return at;
+        open[k]--;
+        size_t end = q + tl + 3;
         buf_add(content, html + at, end - at);
         at = q = end;
     }
