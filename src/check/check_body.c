@@ -730,6 +730,7 @@ struct body_check {
     MD_PARSER parser;
     bool is_markdown;
     int underline; /* line of a delimiter read as a heading underline, or 0 */
+    markdown_options grav; /* the page's Markdown options, for both parses */
 };
 
 /* A page saved in a legacy code page (Windows-1251 is the usual one for
@@ -782,7 +783,8 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
     c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
     c->w.b = &c->b;
     c->w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
-    c->parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | content_markdown_flags(s, pv, NULL);
+    content_markdown_options(s, pv, &c->grav);
+    c->parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | c->grav.md_flags;
     c->parser.enter_block = walk_enter_block;
     c->parser.leave_block = walk_leave_block;
     c->parser.enter_span = walk_enter_span;
@@ -841,8 +843,7 @@ void check_body_end(body_check *c, bool observed)
 
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
-        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, 0, false, true};
-        mo.md_flags = content_markdown_flags(s, pv, &mo.hard_breaks);
+        markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, c->grav.md_flags, c->grav.hard_breaks, true};
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;

@@ -261,7 +261,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
         markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true};
-        mo.md_flags = content_markdown_flags(s, pv, &mo.hard_breaks);
+        content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         if (markdown_render(body, body_len, &mo, &html) < 0) {
             diag_add(d, DIAG_ERROR, pv->file, src->body_line, 1, "the Markdown could not be rendered");
@@ -297,7 +297,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     return rc;
 }
 
-unsigned content_markdown_flags(const site *s, const page_version *pv, bool *hard_breaks)
+void content_markdown_options(const site *s, const page_version *pv, markdown_options *mo)
 {
     static const struct {
         const char *key;
@@ -307,15 +307,14 @@ unsigned content_markdown_flags(const site *s, const page_version *pv, bool *har
         {"auto_url_links", MD_FLAG_PERMISSIVEURLAUTOLINKS},
         {"escape_markup", MD_FLAG_NOHTML},
     };
-    if (hard_breaks) *hard_breaks = false;
     const value *site_opts = value_path(s->system, "pages.markdown");
     const value *page_opts = pv ? map_get(pv->header, "markdown") : NULL;
-    unsigned flags = 0;
+    mo->md_flags = 0;
+    mo->hard_breaks = false;
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         bool on = site_opts && site_opts->kind == V_MAP ? value_path_bool(site_opts, options[i].key, false) : false;
         if (page_opts && page_opts->kind == V_MAP) on = value_path_bool(page_opts, options[i].key, on);
-        if (on && options[i].flag) flags |= options[i].flag;
-        else if (on && hard_breaks) *hard_breaks = true;
+        if (on && options[i].flag) mo->md_flags |= options[i].flag;
+        else if (on) mo->hard_breaks = true;
     }
-    return flags;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "content/frontmatter.h"
+#include "content/markdown.h"
 #include "content/site.h"
 #include "lib/buf.h"
 #include "lib/diag.h"
@@ -59,12 +60,11 @@ const media_file *content_folder_media(const site *s, const page_version *pv, co
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
 
 /* Grav's Markdown options for a page, from config/system.yaml
- * (pages.markdown) and the page's own `markdown:` header, which wins:
- * auto_line_breaks (a line break in a paragraph is kept), auto_url_links
- * (a bare http(s):// address becomes a link), escape_markup (HTML in the
- * text is shown as text). The flags go to md4c; *hard_breaks (may be
- * NULL) to the renderer. */
-unsigned content_markdown_flags(const site *s, const page_version *pv, bool *hard_breaks);
+ * (pages.markdown) and the page's own `markdown:` header, which wins,
+ * into mo's md_flags and hard_breaks: auto_line_breaks (a line break in a
+ * paragraph is kept), auto_url_links (a bare http(s):// address becomes
+ * a link), escape_markup (HTML in the text is shown as text). */
+void content_markdown_options(const site *s, const page_version *pv, markdown_options *mo);
 
 /* The media file of pv's page called name, or NULL. */
 const media_file *content_find_media(const page *pg, const char *name);

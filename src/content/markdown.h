@@ -54,7 +54,7 @@ typedef struct markdown_options {
     const struct MD_PARSER *observe;
     void *observe_user;
     /* md4c flags besides CommonMark, tables and strikethrough: what
-     * Grav's pages.markdown options ask for (content_markdown_flags). */
+     * Grav's pages.markdown options ask for (content_markdown_options). */
     unsigned md_flags;
     /* A line break inside a paragraph is kept as <br> (Grav's
      * auto_line_breaks; md4c's own flag for it is newer than Debian's). */

@@ -551,14 +551,10 @@ static const char *param(const shortcode_tag *t, const char *key)
     return v ? v : t->bbcode;
 }
 
+/* The attribute, when the author gave it a value. */
 static void add_attr(buf *out, const char *name, const char *value)
 {
-    if (!value || !*value) return;
-    buf_putc(out, ' ');
-    buf_puts(out, name);
-    buf_puts(out, "=\"");
-    buf_add_html(out, value, strlen(value));
-    buf_putc(out, '"');
+    if (value && *value) buf_add_attr(out, name, value);
 }
 
 /* A CSS value as an editor writes one ("red", "#c00", "1.2em", "30"):

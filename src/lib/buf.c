@@ -144,6 +144,15 @@ size_t html_plain_span(const char *s, size_t len, bool apostrophes, bool bracket
 #endif
 }
 
+void buf_add_attr(buf *b, const char *name, const char *value)
+{
+    buf_putc(b, ' ');
+    buf_puts(b, name);
+    buf_puts(b, "=\"");
+    buf_add_html(b, value, strlen(value));
+    buf_putc(b, '"');
+}
+
 void buf_add_html(buf *b, const char *s, size_t len)
 {
     buf_grow(b, len);

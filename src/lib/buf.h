@@ -48,6 +48,8 @@ size_t html_plain_span(const char *s, size_t len, bool apostrophes, bool bracket
 
 /* Append with HTML escaping of & < > " (and ' when quote_single). */
 void buf_add_html(buf *b, const char *s, size_t len);
+/* Append ` name="value"`, the value escaped. */
+void buf_add_attr(buf *b, const char *name, const char *value);
 /* Append code point cp as UTF-8; surrogates and values past U+10FFFF
  * become U+FFFD. */
 void buf_put_utf8(buf *out, unsigned long cp);

@@ -249,14 +249,15 @@ static int next_event(loader *L, yaml_event_t *ev)
         } else if (L->parser.error == YAML_READER_ERROR) {
             /* The reader (bad UTF-8, control bytes) decodes ahead of the
              * scanner and gives only a byte offset: count lines up to it. */
-            line = 1, col = 1;
             /* libyaml points at the byte that broke a sequence; the
              * author needs the character it began with. */
             size_t at = strstr(p, "UTF-8") ? utf8_check(L->text, L->len) : L->parser.problem_offset;
-            for (size_t i = 0; i < at && i < L->len; i++) {
-                if (L->text[i] == '\n') line++, col = 1;
-                else if (((unsigned char)L->text[i] & 0xc0) != 0x80) col++;
-            }
+            if (at > L->len) at = L->len;
+            const char *line_start = L->text;
+            line = 1;
+            for (const char *nl; (nl = memchr(line_start, '\n', (size_t)(L->text + at - line_start)));)
+                line++, line_start = nl + 1;
+            col = column_of(line_start, (size_t)(L->text + at - line_start));
             if (strstr(p, "UTF-8"))
                 snprintf(msg, sizeof msg,
                          "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as "

@@ -145,23 +145,14 @@ static void add_url(buf *b, const char *base, const char *name)
     url_encode_component(b, name, strlen(name));
 }
 
-static void add_attr(buf *b, const char *name, const char *value)
-{
-    buf_putc(b, ' ');
-    buf_puts(b, name);
-    buf_puts(b, "=\"");
-    buf_add_html(b, value, strlen(value));
-    buf_putc(b, '"');
-}
-
 /* Attributes every form of the <img> shares. */
 static void add_common_attrs(buf *b, const image_markup_request *r)
 {
     const image_actions *a = r->actions;
-    add_attr(b, "alt", r->alt ? r->alt : "");
-    if (r->title && *r->title) add_attr(b, "title", r->title);
-    if (a && a->classes) add_attr(b, "class", a->classes);
-    if (a && a->id) add_attr(b, "id", a->id);
+    buf_add_attr(b, "alt", r->alt ? r->alt : "");
+    if (r->title && *r->title) buf_add_attr(b, "title", r->title);
+    if (a && a->classes) buf_add_attr(b, "class", a->classes);
+    if (a && a->id) buf_add_attr(b, "id", a->id);
     if (r->is_above_fold || (a && a->is_eager)) buf_puts(b, " fetchpriority=\"high\"");
     else buf_puts(b, " loading=\"lazy\" decoding=\"async\"");
 }
@@ -226,7 +217,7 @@ static void add_srcset(buf *b, const image_markup_request *r, const variant *v, 
 
 static void add_sizes(buf *b, const image_markup_request *r, int width)
 {
-    if (r->sizes) add_attr(b, "sizes", r->sizes);
+    if (r->sizes) buf_add_attr(b, "sizes", r->sizes);
     else buf_printf(b, " sizes=\"(max-width: %dpx) 100vw, %dpx\"", width, width);
 }
 
