@@ -72,15 +72,24 @@ static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
  * folio: its files are not published. Often the text is there under a
  * name that is not quite a page file's: Windows (which hides extensions)
  * saved "item.ru.md" as "item.ru.md.txt", or it is "item.ru.MD". */
+/* The length of name before an ending that is almost a page file's
+ * (".md.txt", ".MD", ".markdown"), or 0; *is_txt tells ".md.txt". */
+static size_t near_page_file_stem(const char *name, bool *is_txt)
+{
+    size_t n = strlen(name);
+    *is_txt = n > 7 && !strcasecmp(name + n - 7, ".md.txt");
+    if (*is_txt) return n - 7;
+    if (n > 3 && !strcasecmp(name + n - 3, ".md")) return n - 3; /* ".MD", ".Md" */
+    if (n > 9 && !strcasecmp(name + n - 9, ".markdown")) return n - 9;
+    return 0;
+}
+
 static void report_folder_without_page(check_run *r, const page *pg)
 {
     for (size_t m = 0; m < pg->nmedia; m++) {
         const char *name = pg->media[m].name;
-        size_t n = strlen(name);
-        size_t stem = 0; /* the name before its Markdown extension */
-        if (n > 7 && !strcasecmp(name + n - 7, ".md.txt")) stem = n - 7;
-        else if (n > 3 && !strcasecmp(name + n - 3, ".md")) stem = n - 3; /* ".MD", ".Md" */
-        else if (n > 9 && !strcasecmp(name + n - 9, ".markdown")) stem = n - 9;
+        bool is_txt;
+        size_t stem = near_page_file_stem(name, &is_txt);
         if (!stem) continue;
         diag_add(r->d, DIAG_WARNING, pg->media[m].path, 0, 0,
                  "not a page file, so this folder is not a page and nothing in it is published: name it '%.*s.md'",
@@ -118,12 +127,13 @@ void check_media(check_run *r)
                 diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
                          "photo of %.1f MB: over 5 MB makes the page slow; resize it (2000 pixels wide is plenty)",
                          (double)mf->size / (1024.0 * 1024.0));
-            size_t n = strlen(mf->name);
-            if (any_version && n > 7 && !strcasecmp(mf->name + n - 7, ".md.txt")) {
+            bool is_txt;
+            size_t stem = near_page_file_stem(mf->name, &is_txt);
+            if (any_version && is_txt) {
                 diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
                          "a page's text saved with '.txt' after '.md' is not a page file: it is published as a file "
                          "anyone can download, and the page does not have it; name it '%.*s.md'",
-                         (int)(n - 7), mf->name);
+                         (int)stem, mf->name);
                 continue;
             }
             /* With one language checked, the others may use it. */
