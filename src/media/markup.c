@@ -29,10 +29,13 @@ typedef struct variant {
 
 #define MAX_VARIANTS (2 * (NSTANDARD + 1) + 1)
 
-/* The variants of one photo for one request shape, once made. */
+/* The variants of one photo for one request shape, once made, and how
+ * write_html() lays them out. */
 typedef struct plan {
     variant v[MAX_VARIANTS]; /* names owned by the plan */
     size_t n;
+    size_t nwidths, large;
+    bool has_webp;
 } plan;
 
 /* A plan one thread is making: the others that need it wait for it (the
@@ -110,31 +113,38 @@ static void memo_done(image_markup_memo *m, making *mine, buf *key, plan *p)
     }
 }
 
-/* Everything the variants depend on: the photo's bytes (hash), where
- * they are published (the folder: the same photo in two posts' folders
- * is published in each) and under what name (stem), and every spec. */
-static void plan_key(buf *k, const image_source *src, const char *base_url, const char *stem, const variant *v,
-                     size_t n)
-{
-    buf_puts(k, src->hash);
-    buf_putc(k, ' ');
-    buf_puts(k, base_url ? base_url : "");
-    buf_putc(k, ' ');
-    buf_puts(k, stem);
-    for (size_t i = 0; i < n; i++) {
-        const image_spec *sp = &v[i].spec;
-        long fields[] = {sp->fit, sp->width, sp->height, sp->quality, sp->format, sp->background};
-        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-            buf_putc(k, f ? ',' : ';');
-            buf_put_long(k, fields[f]);
-        }
-    }
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* Everything the variants depend on: the photo's bytes (hash), where
+ * they are published (the folder: the same photo in two posts' folders
+ * is published in each) and under what name (the file's), and the
+ * request's shape. Worked out from the request alone, so that a photo
+ * shown again costs a lookup, not a plan. */
+static void plan_key(buf *k, const image_source *src, const image_markup_request *r)
+{
+    const image_actions *a = r->actions;
+    buf_puts(k, src->hash);
+    buf_putc(k, ' ');
+    buf_puts(k, r->base_url ? r->base_url : "");
+    buf_putc(k, ' ');
+    buf_puts(k, base_name(r->source_path));
+    long fields[] = {r->want_webp,
+                     a ? a->fit : IMAGE_FIT_NONE,
+                     a ? a->width : 0,
+                     a ? a->height : 0,
+                     a ? a->quality : 0,
+                     a ? a->background : -1,
+                     a && a->has_lightbox,
+                     a ? a->lightbox_width : 0,
+                     a ? a->lightbox_height : 0};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        buf_putc(k, f ? ',' : ';');
+        buf_put_long(k, fields[f]);
+    }
 }
 
 /* URLs carry names percent-encoded: photos are named by people. What the
@@ -278,6 +288,22 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
     return 0;
 }
 
+/* Wait for, or claim, the plan of key in the memo: the plan when another
+ * request made it, else NULL with mine on the list of plans being made. */
+static const plan *memo_find(image_markup_memo *m, const char *key, making *mine)
+{
+    const plan *known;
+    pthread_mutex_lock(&m->lock);
+    while (!(known = strmap_get(&m->plans, key)) && is_being_made(m, key)) pthread_cond_wait(&m->made, &m->lock);
+    if (!known) { /* ours to make (again, if another's attempt failed) */
+        mine->key = key;
+        mine->next = m->making;
+        m->making = mine;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return known;
+}
+
 int image_markup_make(image_cache *c, const image_markup_request *r, image_markup *out, diag_list *d)
 {
     memset(out, 0, sizeof *out);
@@ -292,6 +318,20 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
         out->width = src.meta.width;
         out->height = src.meta.height;
         return 0;
+    }
+
+    /* The same photo in the same shape again (the page in another
+     * language, the post in the news list): its variants were made and
+     * handed out already; only the HTML is new. */
+    buf key = BUF_INIT;
+    making mine = {0};
+    if (r->memo) {
+        plan_key(&key, &src, r);
+        const plan *known = memo_find(r->memo, key.s, &mine);
+        if (known) {
+            buf_free(&key);
+            return write_html(r, known->v, known->nwidths, known->large, known->has_webp, out);
+        }
     }
 
     const image_actions *a = r->actions;
@@ -340,33 +380,6 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
         v[n++].spec = big;
     }
 
-    const char *file = base_name(r->source_path);
-    const char *dot = strrchr(file, '.');
-    char *stem = xstrndup(file, dot && dot != file ? (size_t)(dot - file) : strlen(file));
-    /* The same photo in the same shape again (the page in another
-     * language, the post in the news list): its variants were made and
-     * handed out already; only the HTML is new. */
-    buf key = BUF_INIT;
-    const plan *known = NULL;
-    making mine = {0};
-    if (r->memo) {
-        plan_key(&key, &src, r->base_url, stem, v, n);
-        pthread_mutex_lock(&r->memo->lock);
-        while (!(known = strmap_get(&r->memo->plans, key.s)) && is_being_made(r->memo, key.s))
-            pthread_cond_wait(&r->memo->made, &r->memo->lock);
-        if (!known) { /* ours to make (again, if another's attempt failed) */
-            mine.key = key.s;
-            mine.next = r->memo->making;
-            r->memo->making = &mine;
-        }
-        pthread_mutex_unlock(&r->memo->lock);
-    }
-    if (known) {
-        free(stem);
-        buf_free(&key);
-        return write_html(r, known->v, nwidths, large, has_webp, out);
-    }
-
     image_job jobs[sizeof v / sizeof v[0]];
     for (size_t i = 0; i < n; i++) {
         jobs[i] = (image_job){.source_path = r->source_path, .spec = v[i].spec, .source = &src};
@@ -374,13 +387,15 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     }
     if (image_cache_produce(c, jobs, n, d) != 0) {
         for (size_t i = 0; i < n; i++) free(jobs[i].cache_path);
-        free(stem);
         if (r->memo) memo_done(r->memo, &mine, NULL, NULL);
         buf_free(&key);
         out->html = original_markup(r, &src.meta);
         return -1;
     }
 
+    const char *file = base_name(r->source_path);
+    const char *dot = strrchr(file, '.');
+    char *stem = xstrndup(file, dot && dot != file ? (size_t)(dot - file) : strlen(file));
     out->files = xcalloc(n, sizeof *out->files);
     for (size_t i = 0; i < n; i++) {
         variant_name(&v[i], stem, &src, r->base_url);
@@ -398,6 +413,9 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     if (r->memo) {
         plan *p = xcalloc(1, sizeof *p);
         p->n = n;
+        p->nwidths = nwidths;
+        p->large = large;
+        p->has_webp = has_webp;
         for (size_t i = 0; i < n; i++) {
             p->v[i] = v[i];
             p->v[i].name = xstrdup(v[i].name);
