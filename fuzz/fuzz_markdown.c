@@ -1,11 +1,12 @@
-/* fuzz_markdown.c - page Markdown through the renderer (with the site's
- * options and URL hooks) and the shortcode pass over its HTML. Given
- * UTF-8, the HTML must be UTF-8. */
+/* fuzz_markdown.c - page Markdown through Grav's notices, the renderer
+ * (with the site's options and URL hooks) and the shortcode pass over its
+ * HTML. Given UTF-8, the HTML must be UTF-8. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "content/markdown.h"
+#include "content/notices.h"
 #include "content/shortcode.h"
 #include "lib/utf8.h"
 
@@ -44,10 +45,15 @@ static bool slide(void *user, const markdown_image *image, bool is_lazy, buf *ou
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static const notice_style notices = {"notices", {"yellow", "red", "blue", "green"}, 4};
+    buf noticed = BUF_INIT;
+    notices_rewrite((const char *)data, size, &notices, &noticed);
     const char *text = (const char *)data;
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true};
     buf html = BUF_INIT;
-    markdown_render(text, size, &opt, &html);
+    markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
+    if (utf8_check(text, size) == size && utf8_check(noticed.s ? noticed.s : "", noticed.len) != noticed.len) abort();
+    buf_free(&noticed);
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
     if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();

@@ -23,7 +23,7 @@ out=$(mktemp -d /tmp/folio-a11y-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 # The example site, and a page of things wider than a phone that editors
 # paste into pages (a map's <iframe>, a video, a wide table, a long
-# address) and of Grav's formatting shortcodes.
+# address) and of Grav's formatting shortcodes and notices.
 cp -R "$repo/site" "$out/src"
 mkdir -p "$out/src/pages/90.embeds"
 cat >"$out/src/pages/90.embeds/default.en.md" <<'PAGE'
@@ -59,6 +59,14 @@ https://hematology.example/kk/news/a-very-long-address-that-goes-on-and-on-witho
 [/columns]
 
 [center]Centred text with [mark]a highlight[/mark] and [u]an underline[/u].[/center]
+
+! Blood tests are taken on an empty stomach.
+
+!! The registry does not answer on Sundays.
+
+!!! Results are ready in three days.
+
+!!!! Parking is free for patients.
 PAGE
 if ! "$folio" build "$out/src" -o "$out/site" >"$out/build.log" 2>&1; then
     cat "$out/build.log"

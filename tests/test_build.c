@@ -1395,6 +1395,56 @@ TEST(grav_markdown_options_of_the_site_and_the_page_are_followed)
     sitefix_remove(dir);
 }
 
+/* Grav's markdown-notices ("! text"), which every Grav site has: on by
+ * default, its level_classes followed, off when its configuration says so
+ * or when the site's plugins folder lacks it; a page that escapes HTML
+ * keeps the marks as text. */
+TEST(markdown_notices_follow_the_plugin_configuration)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"config/plugins/markdown-notices.yaml", "enabled: true\nlevel_classes: [yellow, red, blue, green, orange]\n"},
+        {"pages/01.contacts/default.ru.md", "---\ntitle: Контакты\n---\nПриём:\n! По записи.\n\n!!!!! Оранжевая\n"},
+        {"pages/02.plain/default.ru.md", "---\ntitle: Обычная\nmarkdown:\n  escape_markup: true\n---\n! Как есть.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *contacts = read_out(out, "ru/contacts/index.html");
+    CHECK_CONTAINS(contacts, "<p>Приём:</p>\n<div class=\"notices yellow\">\n<p>По записи.</p>\n</div>");
+    CHECK_CONTAINS(contacts, "<div class=\"notices orange\">\n<p>Оранжевая</p>");
+    char *plain = read_out(out, "ru/plain/index.html");
+    CHECK_CONTAINS(plain, "<p>! Как есть.</p>");
+    free(contacts);
+    free(plain);
+
+    /* switched off */
+    char *cfg = path_join(dir, "config/plugins/markdown-notices.yaml");
+    CHECK_INT(file_write(cfg, "enabled: false\n", 15), 0);
+    out = build_cleanly(dir);
+    contacts = read_out(out, "ru/contacts/index.html");
+    CHECK_CONTAINS(contacts, "<p>Приём:\n! По записи.</p>");
+    free(contacts);
+
+    /* a plugins folder without the plugin */
+    CHECK_INT(file_write(cfg, "enabled: true\n", 14), 0);
+    char *plugin = path_join(dir, "plugins/shortcode-core");
+    CHECK_INT(dir_make(plugin), 0);
+    out = build_cleanly(dir);
+    contacts = read_out(out, "ru/contacts/index.html");
+    CHECK_NOT_CONTAINS(contacts, "notices");
+    free(contacts);
+    free(plugin);
+    plugin = path_join(dir, "plugins/markdown-notices");
+    CHECK_INT(dir_make(plugin), 0);
+    out = build_cleanly(dir);
+    contacts = read_out(out, "ru/contacts/index.html");
+    CHECK_CONTAINS(contacts, "<div class=\"notices yellow\">");
+    free(contacts);
+    free(plugin);
+    free(cfg);
+    sitefix_remove(dir);
+}
+
 /* A page with a map: the build writes _headers with the map's origin. */
 TEST(build_writes_the_policy_for_static_hosts)
 {

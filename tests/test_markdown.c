@@ -1,10 +1,11 @@
 /* test_markdown.c - folio's renderer: URL and image hooks, '[' in code,
- * raw HTML, the dialect's extensions. (The CommonMark suite is in
+ * raw HTML, the dialect's extensions, Grav's notices. (The CommonMark suite is in
  * test_commonmark.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "content/markdown.h"
+#include "content/notices.h"
 #include "test.h"
 
 static char *render_with(const char *md, const markdown_options *opt)
@@ -210,4 +211,97 @@ TEST(random_markdown_with_all_hooks_never_breaks)
         buf_free(&md);
         buf_free(&out);
     }
+}
+
+static const notice_style grav_notices = {"notices", {"yellow", "red", "blue", "green"}, 4};
+
+/* Markdown with its notices rewritten, rendered; *count the notices. */
+static char *render_notices(const char *md, const notice_style *style, size_t *count)
+{
+    buf rewritten = BUF_INIT;
+    *count = notices_rewrite(md, strlen(md), style, &rewritten);
+    char *html = render_with(buf_cstr(&rewritten), NULL);
+    buf_free(&rewritten);
+    return html;
+}
+
+/* Grav's markdown-notices: one to four marks and a space, the level's
+ * class, the text inside read as Markdown; "!" alone goes on to a new
+ * paragraph; a notice interrupts the paragraph above it. */
+TEST(notices_become_blocks_of_their_level_with_markdown_inside)
+{
+    size_t n;
+    char *html = render_notices("Приём по записи.\n! Внимание: **запись** по телефону.\n! Вторая строка.\n\n"
+                                "!! Важно\n!!\n!! * пункт a\n!! * пункт b\n\n!!! Синий\n\n!!!! Зелёный\n",
+                                &grav_notices, &n);
+    CHECK_INT(n, 4);
+    CHECK_STR(html, "<p>Приём по записи.</p>\n"
+                    "<div class=\"notices yellow\">\n<p>Внимание: <strong>запись</strong> по телефону.\n"
+                    "Вторая строка.</p>\n</div>\n"
+                    "<div class=\"notices red\">\n<p>Важно</p>\n<ul>\n<li>пункт a</li>\n<li>пункт b</li>\n"
+                    "</ul>\n</div>\n"
+                    "<div class=\"notices blue\">\n<p>Синий</p>\n</div>\n"
+                    "<div class=\"notices green\">\n<p>Зелёный</p>\n</div>\n");
+    free(html);
+}
+
+/* A line without marks ends the notice (it does not run on into it); a
+ * photo right under one stays a photo; five marks, no space, code and
+ * HTML blocks are not notices. */
+TEST(notices_end_where_the_marks_do_and_leave_code_and_html_alone)
+{
+    size_t n;
+    char *html = render_notices("! Внимание.\nДалее текст.\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(html, "<div class=\"notices yellow\">\n<p>Внимание.</p>\n</div>\n<p>Далее текст.</p>\n");
+    free(html);
+
+    html = render_notices("! Фото:\n![Зал](hall.jpg)\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(html, "<p>Фото:</p>\n</div>\n<p><img src=\"hall.jpg\" alt=\"Зал\" /></p>");
+    free(html);
+
+    const char *plain = "!!!!! не заметка\n\n!слитно\n\n```\n! в коде\n```\n\n<div>\n! в HTML\n</div>\n\n"
+                        "<!--\n\n! в комментарии\n-->\n\n    ! отступ кода\n";
+    html = render_notices(plain, &grav_notices, &n);
+    CHECK_INT(n, 0);
+    char *same = render_with(plain, NULL);
+    CHECK_STR(html, same);
+    free(same);
+    free(html);
+
+    html = render_notices("```\n! в коде\n```\n! после кода\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(html, "<pre><code>! в коде\n</code></pre>\n<div class=\"notices yellow\">\n<p>после кода</p>");
+    free(html);
+}
+
+/* Inside a list item the notice stays in the item. */
+TEST(notice_in_a_list_item_stays_in_it)
+{
+    size_t n;
+    char *html = render_notices("- Астана\n  ! Приём по субботам.\n- Алматы\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(html, "<li>\n<p>Астана</p>\n<div class=\"notices yellow\">\n<p>Приём по субботам.</p>\n</div>\n</li>");
+    CHECK_CONTAINS(html, "<li>\n<p>Алматы</p>\n</li>");
+    free(html);
+}
+
+/* The plugin's level_classes set the classes and how many levels there
+ * are; no levels: notices are off. Class names are escaped. */
+TEST(notice_classes_come_from_the_style)
+{
+    const notice_style two = {"alert", {"warn", "x\" onclick=\"y"}, 2};
+    size_t n;
+    char *html = render_notices("!! два\n\n!!! три\n", &two, &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(html, "<div class=\"alert x&quot; onclick=&quot;y\">");
+    CHECK_CONTAINS(html, "<p>!!! три</p>");
+    free(html);
+    const notice_style off = {"notices", {0}, 0};
+    CHECK(!notices_maybe("! текст\n", 8, &off));
+    html = render_notices("! текст\n", &off, &n);
+    CHECK_INT(n, 0);
+    CHECK_STR(html, "<p>! текст</p>\n");
+    free(html);
 }

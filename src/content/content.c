@@ -263,7 +263,18 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
-        if (markdown_render(body, body_len, &mo, &html) < 0) {
+        /* Notices become HTML blocks, which escape_markup would show as text. */
+        buf noticed = BUF_INIT;
+        const char *md = body;
+        size_t md_len = body_len;
+        if (!(mo.md_flags & MD_FLAG_NOHTMLBLOCKS) && notices_maybe(body, body_len, &s->notices) &&
+            notices_rewrite(body, body_len, &s->notices, &noticed)) {
+            md = noticed.s;
+            md_len = noticed.len;
+        }
+        int md_rc = markdown_render(md, md_len, &mo, &html);
+        buf_free(&noticed);
+        if (md_rc < 0) {
             diag_add(d, DIAG_ERROR, pv->file, src->body_line, 1, "the Markdown could not be rendered");
             rc = -1;
         }

@@ -156,6 +156,31 @@ static void setup_languages(site *s, diag_list *d)
     (void)d;
 }
 
+/* Grav's markdown-notices plugin comes with every Grav site: notices are
+ * on unless its configuration turns them off, or the site has its own
+ * plugins folder without it. */
+static void load_notice_style(site *s, diag_list *d)
+{
+    static const char *const levels[] = {"yellow", "red", "blue", "green"};
+    notice_style *ns = &s->notices;
+    *ns = (notice_style){"notices", {0}, 0};
+    char *plugins = path_join(s->user_dir, "plugins"), *plugin = path_join(plugins, "markdown-notices");
+    bool is_missing = path_is_dir(plugins) && !path_is_dir(plugin);
+    free(plugins);
+    free(plugin);
+    value *cfg = load_optional_yaml(s, "config/plugins/markdown-notices.yaml", d);
+    if (is_missing || (cfg && !value_path_bool(cfg, "enabled", true))) return;
+    const value *base = cfg ? map_get(cfg, "base_classes") : NULL;
+    if (base && base->kind == V_STRING) ns->base = base->u.str.s;
+    const value *list = cfg ? map_get(cfg, "level_classes") : NULL;
+    if (list && list->kind == V_LIST) {
+        for (size_t i = 0; i < list->u.list.len && ns->nlevels < NOTICE_MAX_LEVELS; i++)
+            ns->levels[ns->nlevels++] = value_to_cstr(&s->arena, list->u.list.items[i]);
+        return;
+    }
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) ns->levels[ns->nlevels++] = levels[i];
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -195,6 +220,7 @@ static void load_config(site *s, diag_list *d)
         s->strings[l] = str ? str : value_map(&s->arena);
     }
 
+    load_notice_style(s, d);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
     long long size = value_path_int(site_cfg, "summary.size", 300);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "content/notices.h"
 #include "lib/arena.h"
 #include "lib/diag.h"
 #include "lib/files.h"
@@ -109,6 +110,7 @@ struct site {
     const char *home_alias; /* "/home" */
     const char *summary_delimiter;
     size_t summary_size;
+    notice_style notices; /* Grav's markdown-notices ("! text") */
     const char *timezone;
     long long now;         /* publishing decisions are made at this time */
     long long next_change; /* next publish/unpublish date after now, 0 = none */
