@@ -49,9 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf noticed = BUF_INIT;
     notices_rewrite((const char *)data, size, &notices, &noticed);
     const char *text = (const char *)data;
-    markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true};
+    static const char *const link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
+    markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
+                            .link_attributes = link_attributes};
     buf html = BUF_INIT;
     markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
+    if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();
     if (utf8_check(text, size) == size && utf8_check(noticed.s ? noticed.s : "", noticed.len) != noticed.len) abort();
     buf_free(&noticed);
     buf plain = BUF_INIT;

@@ -1395,6 +1395,36 @@ TEST(grav_markdown_options_of_the_site_and_the_page_are_followed)
     sitefix_remove(dir);
 }
 
+/* Grav's link attributes: [Договор](contract.pdf?target=_blank) opens in
+ * a new tab, as on the Grav site; pages.markdown.valid_link_attributes
+ * says which keys. */
+TEST(link_attributes_from_the_query_follow_the_site_configuration)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"pages/01.docs/default.ru.md", "---\ntitle: Документы\n---\n[Договор](contract.pdf?target=_blank&rel=noopener) и "
+                                        "[сайт](https://example.kz/?classes=button,big)\n"},
+        {"pages/01.docs/contract.pdf", "%PDF-1.4\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *docs = read_out(out, "ru/docs/index.html");
+    CHECK_CONTAINS(docs, "<a href=\"/media/docs/contract.pdf\" target=\"_blank\" rel=\"noopener\">Договор</a>");
+    CHECK_CONTAINS(docs, "<a href=\"https://example.kz/\" class=\"button big\">сайт</a>");
+    free(docs);
+    char *sys = path_join(dir, "config/system.yaml");
+    const char *only_target = "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"
+                              "pages:\n  markdown:\n    valid_link_attributes: [target]\n";
+    CHECK_INT(file_write(sys, only_target, strlen(only_target)), 0);
+    out = build_cleanly(dir);
+    docs = read_out(out, "ru/docs/index.html");
+    CHECK_CONTAINS(docs, "<a href=\"/media/docs/contract.pdf\" target=\"_blank\">Договор</a>");
+    CHECK_CONTAINS(docs, "<a href=\"https://example.kz/?classes=button,big\">сайт</a>");
+    free(docs);
+    free(sys);
+    sitefix_remove(dir);
+}
+
 /* Grav's markdown-notices ("! text"), which every Grav site has: on by
  * default, its level_classes followed, off when its configuration says so
  * or when the site's plugins folder lacks it; a page that escapes HTML

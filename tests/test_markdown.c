@@ -305,3 +305,42 @@ TEST(notice_classes_come_from_the_style)
     CHECK_STR(html, "<p>! текст</p>\n");
     free(html);
 }
+
+static const char *const grav_link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
+
+/* Grav's link attributes: the listed query keys leave the URL for the
+ * <a>; the others stay, in their order; noprocess keeps what it names. */
+TEST(link_query_keys_grav_lists_become_attributes)
+{
+    markdown_options opt = {.link_attributes = grav_link_attributes};
+    char *html = render_with("[Договор](contract.pdf?target=_blank) [b](https://example.kz/a?b=1&target=_blank&"
+                             "classes=button,big&rel=noopener&c=2#part) [c](x.pdf?noprocess=target&target=_blank&id=doc)"
+                             " [d](y.pdf?lang=ru)\n",
+                             &opt);
+    CHECK_CONTAINS(html, "<a href=\"contract.pdf\" target=\"_blank\">Договор</a>");
+    CHECK_CONTAINS(html, "<a href=\"https://example.kz/a?b=1&amp;c=2#part\" target=\"_blank\" class=\"button big\" "
+                         "rel=\"noopener\">b</a>");
+    CHECK_CONTAINS(html, "<a href=\"x.pdf?target=_blank\" id=\"doc\">c</a>");
+    CHECK_CONTAINS(html, "<a href=\"y.pdf?lang=ru\">d</a>");
+    free(html);
+    /* without the option a query is a query */
+    html = render_with("[a](contract.pdf?target=_blank)\n", NULL);
+    CHECK_STR(html, "<p><a href=\"contract.pdf?target=_blank\">a</a></p>\n");
+    free(html);
+}
+
+/* Whatever the site lists, no event handler, style or URL attribute is
+ * written; values are escaped and never decoded into markup or control
+ * bytes; one attribute of a name. */
+TEST(link_attributes_from_a_query_are_harmless)
+{
+    static const char *const lax[] = {"onclick", "style", "href", "target", "class", "classes", "data-x", NULL};
+    markdown_options opt = {.link_attributes = lax};
+    char *html = render_with("[a](p.pdf?onclick=alert(1)&style=color:red&href=//evil&target=%22%3E%3Cb%3E&"
+                             "class=one&classes=two&data-x=%01%FF)\n",
+                             &opt);
+    CHECK_CONTAINS(html, "href=\"p.pdf?onclick=alert(1)&amp;style=color:red&amp;href=//evil\"");
+    CHECK_CONTAINS(html, " target=\"&quot;&gt;&lt;b&gt;\" class=\"one\" data-x=\"%01%FF\">a</a>");
+    CHECK_NOT_CONTAINS(html, "two");
+    free(html);
+}

@@ -260,7 +260,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     buf html = BUF_INIT;
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         /* Notices become HTML blocks, which escape_markup would show as text. */
@@ -322,6 +322,7 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
     const value *page_opts = pv ? map_get(pv->header, "markdown") : NULL;
     mo->md_flags = 0;
     mo->hard_breaks = false;
+    mo->link_attributes = s->link_attributes;
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         bool on = site_opts && site_opts->kind == V_MAP ? value_path_bool(site_opts, options[i].key, false) : false;
         if (page_opts && page_opts->kind == V_MAP) on = value_path_bool(page_opts, options[i].key, on);

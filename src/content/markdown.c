@@ -14,6 +14,7 @@
 
 #include <md4c.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ typedef struct renderer {
     bool image_has_title;
     buf image_alt;    /* plain text of its description, unescaped */
     buf link_href;    /* the destination of the link being opened, decoded */
+    buf link_attrs;   /* its attributes from the query (markdown_options.link_attributes) */
     buf scratch;      /* short-lived: URL hook output, decoded attributes */
 } renderer;
 
@@ -117,6 +119,114 @@ static void put_destination(renderer *r, const char *url, size_t len, bool is_im
         buf_truncate(&r->scratch, mark);
     }
     put_url(r->out, url, len);
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+}
+
+/* s[0..n) with commas as spaces and %XX of printable ASCII decoded: an
+ * attribute value. */
+static void put_query_value(buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        /* printable ASCII only: a value never gains control bytes or broken UTF-8 */
+        if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 2 && hi < 8 && (lo = hex_value(s[i + 2])) >= 0 &&
+            hi * 16 + lo != 0x7f) {
+            buf_putc(out, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_putc(out, s[i] == ',' ? ' ' : s[i]);
+        }
+    }
+}
+
+static bool in_list(const char *const *names, const char *s, size_t n)
+{
+    for (; names && *names; names++)
+        if (strlen(*names) == n && !memcmp(*names, s, n)) return true;
+    return false;
+}
+
+/* Whether name may be written as a link's attribute at all, whatever the
+ * configuration lists: no event handlers, nothing that loads or styles. */
+static bool is_harmless_attribute(const char *s, size_t n)
+{
+    static const char *const refused[] = {"href", "src", "srcset", "style", "formaction", "ping", NULL};
+    if (n == 0 || n > 32 || (n >= 2 && s[0] == 'o' && s[1] == 'n') || in_list(refused, s, n)) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (i > 0 && ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')))) return false;
+    return true;
+}
+
+/* Grav's link attributes (markdown_options.link_attributes): the query
+ * keys of link_href that are named leave it and are written, escaped,
+ * into link_attrs; the other keys stay, in their order. */
+static void take_link_attributes(renderer *r, const char *const *names)
+{
+    buf *href = &r->link_href;
+    char *q = memchr(href->s ? href->s : "", '?', href->len);
+    if (!q) return;
+    size_t qstart = (size_t)(q - href->s) + 1;
+    char *hash = memchr(q, '#', href->len - qstart + 1);
+    size_t qend = hash ? (size_t)(hash - href->s) : href->len;
+    /* noprocess=a,b keeps those keys in the URL */
+    const char *skip = NULL;
+    size_t skip_len = 0;
+    for (size_t i = qstart; i < qend;) {
+        const char *amp = memchr(href->s + i, '&', qend - i);
+        size_t end = amp ? (size_t)(amp - href->s) : qend;
+        if (end - i > 10 && !memcmp(href->s + i, "noprocess=", 10)) skip = href->s + i + 10, skip_len = end - i - 10;
+        i = end + 1;
+    }
+    buf kept = BUF_INIT;
+    for (size_t i = qstart; i < qend;) {
+        const char *item = href->s + i;
+        const char *amp = memchr(item, '&', qend - i);
+        size_t n = amp ? (size_t)(amp - item) : qend - i;
+        i += n + 1;
+        const char *eq = memchr(item, '=', n);
+        size_t klen = eq ? (size_t)(eq - item) : n;
+        bool is_skipped = false;
+        for (size_t s = 0; skip && s < skip_len;) {
+            const char *comma = memchr(skip + s, ',', skip_len - s);
+            size_t e = comma ? (size_t)(comma - skip) : skip_len;
+            is_skipped |= e - s == klen && !memcmp(skip + s, item, klen);
+            s = e + 1;
+        }
+        if (klen == 9 && !memcmp(item, "noprocess", 9)) continue;
+        if (is_skipped || !in_list(names, item, klen) || !is_harmless_attribute(item, klen)) {
+            if (kept.len) buf_putc(&kept, '&');
+            buf_add(&kept, item, n);
+            continue;
+        }
+        bool is_classes = klen == 7 && !memcmp(item, "classes", 7);
+        size_t alen = is_classes ? 5 : klen;
+        char written[40];
+        snprintf(written, sizeof written, " %.*s=\"", (int)alen, item);
+        if (r->link_attrs.len && memmem(r->link_attrs.s, r->link_attrs.len, written, strlen(written)))
+            continue; /* one attribute of a name: the first */
+        buf_putc(&r->link_attrs, ' ');
+        buf_add(&r->link_attrs, item, is_classes ? 5 : klen);
+        buf_puts(&r->link_attrs, "=\"");
+        buf_reset(&r->scratch);
+        if (eq) put_query_value(&r->scratch, eq + 1, n - klen - 1);
+        else buf_putc(&r->scratch, '1'); /* a key without a value is true to Grav */
+        put_escaped(&r->link_attrs, r->scratch.s, r->scratch.len, false);
+        buf_reset(&r->scratch);
+        buf_putc(&r->link_attrs, '"');
+    }
+    /* the URL without the keys taken */
+    buf rest = BUF_INIT;
+    buf_add(&rest, href->s, qstart - (kept.len ? 0 : 1));
+    buf_add(&rest, kept.s, kept.len);
+    buf_add(&rest, href->s + qend, href->len - qend);
+    buf_reset(href);
+    buf_add(href, rest.s, rest.len);
+    buf_free(&rest);
+    buf_free(&kept);
 }
 
 /* A block tag starts on its own line. */
@@ -272,7 +382,9 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *user)
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *d = detail;
         buf_reset(&r->link_href);
+        buf_reset(&r->link_attrs);
         put_attribute_text(&r->link_href, &d->href);
+        if (r->opt && r->opt->link_attributes) take_link_attributes(r, r->opt->link_attributes);
         buf_puts(out, "<a href=\"");
         put_destination(r, buf_cstr(&r->link_href), r->link_href.len, false);
         buf_putc(out, '"');
@@ -283,6 +395,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *user)
             buf_reset(&r->scratch);
             buf_putc(out, '"');
         }
+        buf_add(out, r->link_attrs.s, r->link_attrs.len);
         buf_putc(out, '>');
         break;
     }
@@ -436,6 +549,7 @@ int markdown_render(const char *text_in, size_t len, const markdown_options *opt
     buf_free(&r.image_title);
     buf_free(&r.image_alt);
     buf_free(&r.link_href);
+    buf_free(&r.link_attrs);
     buf_free(&r.scratch);
     return rc == 0 ? 0 : -1;
 }

@@ -63,6 +63,14 @@ typedef struct markdown_options {
      * theme's CSS), and must take the keyboard's focus to be scrolled
      * without a mouse. On for site pages, off for the GFM suite. */
     bool focusable_tables;
+    /* Grav's link attributes: a key of a link's query named here (from
+     * pages.markdown.valid_link_attributes: rel, target, id, class,
+     * classes) leaves the URL and becomes an attribute of the <a>
+     * ("classes" as class, commas as spaces), so that
+     * [Договор](contract.pdf?target=_blank) opens in a new tab;
+     * "noprocess=target" keeps that key in the URL. NULL-terminated;
+     * NULL: links keep their query. */
+    const char *const *link_attributes;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no

@@ -181,6 +181,20 @@ static void load_notice_style(site *s, diag_list *d)
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) ns->levels[ns->nlevels++] = levels[i];
 }
 
+/* The query keys a link may turn into its attributes (Grav's
+ * pages.markdown.valid_link_attributes). */
+static void load_link_attributes(site *s)
+{
+    static const char *const grav[] = {"rel", "target", "id", "class", "classes"};
+    const value *list = value_path(s->system, "pages.markdown.valid_link_attributes");
+    size_t n = list && list->kind == V_LIST ? list->u.list.len : sizeof grav / sizeof grav[0];
+    const char **names = arena_alloc(&s->arena, (n + 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = list && list->kind == V_LIST ? value_to_cstr(&s->arena, list->u.list.items[i]) : grav[i];
+    names[n] = NULL;
+    s->link_attributes = names;
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -221,6 +235,7 @@ static void load_config(site *s, diag_list *d)
     }
 
     load_notice_style(s, d);
+    load_link_attributes(s);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
     long long size = value_path_int(site_cfg, "summary.size", 300);

@@ -111,6 +111,8 @@ struct site {
     const char *summary_delimiter;
     size_t summary_size;
     notice_style notices; /* Grav's markdown-notices ("! text") */
+    /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
+    const char **link_attributes;
     const char *timezone;
     long long now;         /* publishing decisions are made at this time */
     long long next_change; /* next publish/unpublish date after now, 0 = none */
