@@ -1370,14 +1370,15 @@ TEST(policy_allows_inline_styles_only_when_the_content_has_them)
 /* Grav's Markdown options (config/system.yaml pages.markdown, and a
  * page's own `markdown:` header, which wins): a branch's address written
  * line by line stays in lines with auto_line_breaks; auto_url_links
- * links a bare address; escape_markup shows HTML as text. */
+ * links a bare address; escape_markup shows HTML as text. And, as in
+ * Parsedown, "##Филиалы" is a heading. */
 TEST(grav_markdown_options_of_the_site_and_the_page_are_followed)
 {
     const char *const files[][2] = {
         {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"
                                "pages:\n  markdown:\n    auto_line_breaks: true\n    auto_url_links: true\n"},
         {"pages/01.contacts/default.ru.md", "---\ntitle: Контакты\n---\nг. Алматы,\nул. Басенова, 2\n\n"
-                                            "Сайт: https://hematology.kz/ru/\n\n<b>жирный</b>\n"},
+                                            "Сайт: https://hematology.kz/ru/\n\n<b>жирный</b>\n\n##Филиалы\n"},
         {"pages/02.plain/default.ru.md", "---\ntitle: Обычная\nmarkdown:\n  auto_line_breaks: false\n"
                                          "  escape_markup: true\n---\nстрока один\nстрока два\n\n<b>жирный</b>\n"},
         {NULL, NULL}};
@@ -1387,6 +1388,7 @@ TEST(grav_markdown_options_of_the_site_and_the_page_are_followed)
     CHECK_CONTAINS(contacts, "<p>г. Алматы,<br />\nул. Басенова, 2</p>");
     CHECK_CONTAINS(contacts, "<a href=\"https://hematology.kz/ru/\">https://hematology.kz/ru/</a>");
     CHECK_CONTAINS(contacts, "<b>жирный</b>");
+    CHECK_CONTAINS(contacts, "<h2>Филиалы</h2>"); /* Parsedown's heading needs no space */
     char *plain = read_out(out, "ru/plain/index.html");
     CHECK_CONTAINS(plain, "<p>строка один\nстрока два</p>");
     CHECK_CONTAINS(plain, "&lt;b&gt;жирный&lt;/b&gt;");

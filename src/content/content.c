@@ -320,7 +320,9 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
     };
     const value *site_opts = value_path(s->system, "pages.markdown");
     const value *page_opts = pv ? map_get(pv->header, "markdown") : NULL;
-    mo->md_flags = 0;
+    /* Parsedown, Grav's Markdown, takes "#Heading" for a heading (it does
+     * not ask for the space CommonMark does); editors write it so. */
+    mo->md_flags = MD_FLAG_PERMISSIVEATXHEADERS;
     mo->hard_breaks = false;
     mo->link_attributes = s->link_attributes;
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {

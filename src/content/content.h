@@ -59,11 +59,13 @@ const media_file *content_folder_media(const site *s, const page_version *pv, co
                                        const page **pg);
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
 
-/* Grav's Markdown options for a page, from config/system.yaml
- * (pages.markdown) and the page's own `markdown:` header, which wins,
- * into mo's md_flags and hard_breaks: auto_line_breaks (a line break in a
+/* Grav's Markdown for a page, into mo's md_flags, hard_breaks and
+ * link_attributes: Parsedown's headings without a space ("#Heading"),
+ * the options of config/system.yaml (pages.markdown) and of the page's
+ * own `markdown:` header, which wins: auto_line_breaks (a line break in a
  * paragraph is kept), auto_url_links (a bare http(s):// address becomes
- * a link), escape_markup (HTML in the text is shown as text). */
+ * a link), escape_markup (HTML in the text is shown as text); and the
+ * site's valid_link_attributes. */
 void content_markdown_options(const site *s, const page_version *pv, markdown_options *mo);
 
 /* The media file of pv's page called name, or NULL. */
