@@ -119,7 +119,11 @@ static int cmd_build(int argc, char **argv)
     if (clean_cache) {
         char *dir = opt.cache_dir ? xstrdup(opt.cache_dir) : image_cache_default_dir(opt.site_dir);
         if (image_cache_clean(dir) < 0) {
-            fprintf(stderr, "%s:1:1: error: cannot empty the image cache: %s\n", dir, strerror(errno));
+            if (errno == EBUSY)
+                fprintf(stderr, "%s:1:1: error: cannot empty the image cache: another folio (a folio serve?) has it "
+                                "open and may be publishing its files; stop it first\n", dir);
+            else
+                fprintf(stderr, "%s:1:1: error: cannot empty the image cache: %s\n", dir, strerror(errno));
             free(dir);
             return 1;
         }
@@ -171,7 +175,7 @@ static int cmd_build(int argc, char **argv)
             if (res.is_pruned)
                 fprintf(stderr, "folio: pruned the photo cache: %zu file%s (%.1f MB) that no page uses any more\n",
                         res.variants_pruned, plural(res.variants_pruned), (double)res.pruned_bytes / 1e6);
-            else
+            else if (d.errors)
                 fputs("folio: the photo cache was not pruned: the build had errors\n", stderr);
         }
         if (rc == 0 && res.other_origins)

@@ -7,6 +7,7 @@
 #include "content/site.h"
 #include "lib/files.h"
 #include "lib/utf8.h"
+#include "media/cache.h"
 #include "sitefix.h"
 #include "test.h"
 
@@ -1632,6 +1633,51 @@ TEST(prune_cache_drops_variants_of_photos_no_longer_in_the_site)
     free(two);
     free(photo);
     free(draft_photo);
+    sitefix_remove(dir);
+}
+
+/* folio build --prune-cache (and --clean-cache) while a folio serve has
+ * the same cache open: the build goes on, the cache is left whole, and
+ * the operator is told why. */
+TEST(prune_and_clean_leave_a_cache_another_folio_has_open)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.ru.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\n---\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *cache = xstrdup(fresh_out());
+    char *stale = path_join(cache, "v1/ab/abababababababababababababababababababababababababababababababab-inside-9x0-q0-bg-1.jpg");
+    put_file_at(cache, "v1/ab/abababababababababababababababababababababababababababababababab-inside-9x0-q0-bg-1.jpg",
+                "a variant of a photo gone", 0);
+    put_file_at(cache, "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# folio image variant cache.\n", 0);
+    image_cache *serve = image_cache_open(cache, 1, NULL);
+    CHECK(serve != NULL);
+    char args[4096];
+    snprintf(args, sizeof args, "build %s -o %s --cache-dir %s --prune-cache", dir, fresh_out(), cache);
+    int status;
+    char *log = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(log, "note: the photo cache was not pruned: another folio (a folio serve?) has it open");
+    CHECK(path_exists(stale));
+    free(log);
+    snprintf(args, sizeof args, "build %s -o %s --cache-dir %s --clean-cache", dir, fresh_out(), cache);
+    log = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 1);
+    CHECK_CONTAINS(log, "error: cannot empty the image cache: another folio (a folio serve?) has it open");
+    CHECK(path_exists(stale));
+    free(log);
+    image_cache_close(serve);
+    snprintf(args, sizeof args, "build %s -o %s --cache-dir %s --prune-cache", dir, fresh_out(), cache);
+    log = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(log, "folio: pruned the photo cache: 1 file");
+    CHECK(!path_exists(stale));
+    free(log);
+    free(stale);
+    dir_remove_tree(cache);
+    free(cache);
     sitefix_remove(dir);
 }
 

@@ -4,6 +4,7 @@
  * real news photos. */
 #include <glob.h>
 #include <pthread.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -970,6 +971,44 @@ TEST(clean_empties_the_cache_but_refuses_a_foreign_directory)
     CHECK(path_exists(keep));
     free(keep);
     free(foreign);
+    free(job.cache_path);
+    free(photo);
+    free(dir);
+}
+
+/* A folio serve keeps the cache open while a cron job builds with
+ * --prune-cache (or --clean-cache): the second must not delete what the
+ * first may be about to link. Once the other has closed it, it may. */
+TEST(a_cache_another_folio_has_open_is_neither_pruned_nor_emptied)
+{
+    char *dir = scratch_path("cache-busy");
+    char *photo = phone_photo("busy.jpg", 300, 300);
+    image_cache *serve = image_cache_open(dir, 1, NULL);
+    image_job job = {photo, spec_of(IMAGE_FIT_INSIDE, 100, 0, IMAGE_FORMAT_JPEG), NULL, NULL};
+    CHECK_INT(image_cache_produce(serve, &job, 1, NULL), 0);
+    CHECK(job.cache_path && path_exists(job.cache_path));
+
+    image_cache *build = image_cache_open(dir, 1, NULL);
+    size_t removed = 0;
+    unsigned long long bytes = 0;
+    errno = 0;
+    CHECK_INT(image_cache_prune(build, NULL, 0, NULL, 0, &removed, &bytes), -1); /* keeps nothing: would empty it */
+    CHECK_INT(errno, EBUSY);
+    CHECK_INT(removed, 0);
+    CHECK(path_exists(job.cache_path));
+    errno = 0;
+    CHECK_INT(image_cache_clean(dir), -1);
+    CHECK_INT(errno, EBUSY);
+    CHECK(path_exists(job.cache_path));
+
+    image_cache_close(serve);
+    CHECK_INT(image_cache_prune(build, NULL, 0, NULL, 0, &removed, &bytes), 0);
+    CHECK_INT(removed, 1);
+    CHECK(!path_exists(job.cache_path));
+    CHECK_INT(image_cache_clean(dir), -1); /* the build still has it open */
+    image_cache_close(build);
+    CHECK_INT(image_cache_clean(dir), 0);
+    CHECK(!path_exists(dir));
     free(job.cache_path);
     free(photo);
     free(dir);

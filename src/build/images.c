@@ -226,8 +226,13 @@ int build_images_prune(build_images *bi, const site *s, size_t *removed, unsigne
         }
     }
     int rc = image_cache_prune(cache, (const char *const *)keep, n, (const char *const *)shown, nshown, removed, bytes);
-    if (rc != 0) diag_add(d, DIAG_ERROR, bi->cache_dir ? bi->cache_dir : bi->site_dir, 0, 0,
-                          "cannot prune the photo cache: %s", strerror(errno));
+    const char *where = bi->cache_dir ? bi->cache_dir : bi->site_dir;
+    if (rc != 0 && errno == EBUSY)
+        diag_add(d, DIAG_NOTE, where, 0, 0,
+                 "the photo cache was not pruned: another folio (a folio serve?) has it open and may need what "
+                 "this build does not; prune when it is stopped");
+    else if (rc != 0)
+        diag_add(d, DIAG_ERROR, where, 0, 0, "cannot prune the photo cache: %s", strerror(errno));
     for (size_t i = 0; i < n; i++) free(keep[i]);
     free(keep);
     for (size_t i = 0; i < nshown; i++) free(shown[i]);

@@ -35,6 +35,7 @@
 #include <time.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,6 +80,7 @@ typedef struct rendering {
 
 struct image_cache {
     char *dir;
+    int lock_fd;     /* <dir>/v1, locked shared while open: see cache_lock */
     task_pool *pool; /* started with the first variant to render */
     int threads;
     pthread_mutex_t lock;
@@ -291,11 +293,33 @@ static void memo_save(image_cache *c)
     buf_free(&b);
 }
 
+/* Every folio that has the cache open holds a shared lock on its v1
+ * folder; removing files other builds may be about to link (a prune, a
+ * clean) takes it exclusively, and is not done while another holds it. An
+ * open descriptor of the folder, or -1 (errno) when it cannot be had. */
+static int cache_lock(const char *dir, int how)
+{
+    char *versioned = path_join(dir, RENDER_VERSION);
+    int fd = open(versioned, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    free(versioned);
+    if (fd < 0) return -1;
+    while (flock(fd, how) != 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        close(fd);
+        errno = e == EWOULDBLOCK ? EBUSY : e;
+        return -1;
+    }
+    return fd;
+}
+
 image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
 {
     char *versioned = path_join(dir, RENDER_VERSION);
     int rc = dir_make(versioned);
     free(versioned);
+    int lock_fd = rc == 0 ? cache_lock(dir, LOCK_SH) : -1;
+    if (rc == 0 && lock_fd < 0) rc = -1;
     if (rc != 0) {
         if (d) diag_add(d, DIAG_ERROR, dir, 0, 0, "cannot create the image cache: %s", strerror(errno));
         return NULL;
@@ -305,6 +329,7 @@ image_cache *image_cache_open(const char *dir, int threads, diag_list *d)
     free(tag);
     image_cache *c = xcalloc(1, sizeof *c);
     c->dir = xstrdup(dir);
+    c->lock_fd = lock_fd;
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->shards_lock, NULL);
     pthread_cond_init(&c->render_done, NULL);
@@ -335,6 +360,7 @@ void image_cache_close(image_cache *c)
     pthread_cond_destroy(&c->render_done);
     pthread_mutex_destroy(&c->shards_lock);
     pthread_mutex_destroy(&c->lock);
+    close(c->lock_fd); /* and with it the lock */
     free(c->dir);
     free(c);
 }
@@ -351,7 +377,13 @@ int image_cache_clean(const char *dir)
         errno = EPERM;
         return -1;
     }
-    return dir_remove_tree(dir);
+    int lock_fd = cache_lock(dir, LOCK_EX | LOCK_NB);
+    if (lock_fd < 0 && errno == EBUSY) return -1; /* a folio serve or build uses it */
+    int rc = dir_remove_tree(dir);
+    int e = errno;
+    if (lock_fd >= 0) close(lock_fd);
+    errno = e;
+    return rc;
 }
 
 static int compare_hash(const void *a, const void *b)
@@ -372,6 +404,15 @@ static const char **sorted_copy(const char *const *v, size_t n)
 int image_cache_prune(image_cache *c, const char *const *keep, size_t n, const char *const *shown, size_t nshown,
                       size_t *removed, unsigned long long *bytes)
 {
+    /* Another folio may be about to link a variant this one does not use.
+     * (Changing the shared lock into an exclusive one drops it first; on
+     * failure the shared one is taken back.) */
+    if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno == EWOULDBLOCK ? EBUSY : errno;
+        flock(c->lock_fd, LOCK_SH);
+        errno = e;
+        return -1;
+    }
     const char **sorted = sorted_copy(keep, n);
     pthread_mutex_lock(&c->lock);
     bool is_tracking = c->is_tracking_use;
@@ -436,6 +477,7 @@ int image_cache_prune(image_cache *c, const char *const *keep, size_t n, const c
     pthread_mutex_unlock(&c->lock);
     free(sorted);
     free(sorted_shown);
+    flock(c->lock_fd, LOCK_SH);
     return rc;
 }
 

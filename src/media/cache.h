@@ -64,8 +64,9 @@ image_cache *image_cache_open(const char *dir, int threads, diag_list *d);
 /* Stop the workers and free c (the files stay). */
 void image_cache_close(image_cache *c);
 /* Empty the cache directory dir (folio build --clean-cache). A missing
- * directory is fine; one without folio's CACHEDIR.TAG is refused (EPERM).
- * Returns 0 or -1 with errno. */
+ * directory is fine; one without folio's CACHEDIR.TAG is refused (EPERM),
+ * and so is one another folio has open (EBUSY: a folio serve or build
+ * may be linking its files). Returns 0 or -1 with errno. */
 int image_cache_clean(const char *dir);
 /* From now on, remember which variants image_cache_produce() hands out
  * (for image_cache_prune; a few bytes a variant). */
@@ -76,7 +77,8 @@ void image_cache_track_use(image_cache *c);
  * among shown (the ones a build showed, nshown of them), only the variants
  * handed out since image_cache_track_use() stay (without tracking, shown
  * is ignored). Adds to *removed and *bytes. 0, or -1 with errno when the
- * cache cannot be read. */
+ * cache cannot be read, or EBUSY (nothing removed) while another folio
+ * has it open: that one may be about to link what this one does not use. */
 int image_cache_prune(image_cache *c, const char *const *keep, size_t n, const char *const *shown, size_t nshown,
                       size_t *removed, unsigned long long *bytes);
 
