@@ -552,3 +552,31 @@ TEST(page_files_of_any_size_are_read_whole_and_exactly)
     diag_free(&d);
     sitefix_remove(dir);
 }
+
+/* A Grav site's languages/ files hold its Grav theme's strings, not the
+ * built-in theme's keys: those come from the theme, in each language,
+ * before the default language's (as Grav merges a theme's strings), and
+ * the site's own always win. */
+TEST(the_themes_strings_fill_in_what_the_sites_lack)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"languages/kk.yaml", "GALLERY_NEXT: Келесі\nREAD_MORE: Оқу\n"},
+        {"languages/ru.yaml", "READ_MORE: Читать дальше\n"},
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK(s != NULL);
+    int kk = site_lang_index(s, "kk"), ru = site_lang_index(s, "ru"), en = site_lang_index(s, "en");
+    CHECK_STR(site_translate(s, ru, "GALLERY"), "Фотогалерея");
+    CHECK_STR(site_translate(s, en, "GALLERY"), "Photo gallery");
+    CHECK_STR(site_translate(s, ru, "GALLERY_NEXT"), "Следующее фото"); /* the theme's Russian, not the site's Kazakh */
+    CHECK_STR(site_translate(s, kk, "GALLERY_NEXT"), "Келесі");          /* the site's own */
+    CHECK_STR(site_translate(s, ru, "READ_MORE"), "Читать дальше");
+    CHECK_STR(site_translate(s, en, "NO_SUCH_KEY"), "NO_SUCH_KEY");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}

@@ -7,6 +7,7 @@
  * pass (one thread) computes routes top-down, detects duplicate routes and
  * builds collections, which need every header. */
 #include "content/site.h"
+#include "theme/theme.h"
 #include "content/frontmatter.h"
 #include "lib/buf.h"
 #include "lib/date.h"
@@ -195,6 +196,24 @@ static void load_link_attributes(site *s)
     s->link_attributes = names;
 }
 
+/* The built-in theme's UI strings (its languages.yaml) fill in the keys a
+ * language's own strings lack, as Grav merges a theme's strings into each
+ * language: a site whose languages/ files were written for its Grav theme
+ * still gets "Фотогалерея", not "GALLERY", for its galleries. */
+static void add_theme_strings(site *s)
+{
+    const theme_file *f = theme_find("languages.yaml");
+    value *theme = f ? yaml_load(&s->arena, f->data, f->size, "theme/languages.yaml", 1, NULL) : NULL;
+    if (!theme || theme->kind != V_MAP) return;
+    for (int l = 0; l < s->nlangs; l++) {
+        const value *t = map_get(theme, s->langs[l]);
+        if (!t || t->kind != V_MAP || s->strings[l]->kind != V_MAP) continue;
+        for (size_t i = 0; i < t->u.map.len; i++)
+            if (!map_get(s->strings[l], t->u.map.items[i].key))
+                map_set(&s->arena, s->strings[l], t->u.map.items[i].key, t->u.map.items[i].val);
+    }
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -233,6 +252,7 @@ static void load_config(site *s, diag_list *d)
         }
         s->strings[l] = str ? str : value_map(&s->arena);
     }
+    add_theme_strings(s);
 
     load_notice_style(s, d);
     load_link_attributes(s);
