@@ -1,6 +1,6 @@
 /* fuzz_markdown.c - page Markdown through Grav's notices, the renderer
- * (with the site's options and URL hooks) and the shortcode pass over its
- * HTML. Given UTF-8, the HTML must be UTF-8. */
+ * (with the site's options and URL hooks), the youtube plugin's players
+ * and the shortcode pass over its HTML. Given UTF-8, the HTML must be UTF-8. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "content/markdown.h"
 #include "content/notices.h"
 #include "content/shortcode.h"
+#include "content/youtube.h"
 #include "lib/utf8.h"
 
 /* Stand-ins for the build's hooks: rewrite some URLs, render some images,
@@ -66,6 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag_list d;
     diag_init(&d);
     shortcodes_expand(html.s ? html.s : "", html.len, &ctx, &out, &d);
+    /* Grav's youtube plugin over the page's HTML, and over the bytes */
+    static const youtube_style youtube = {true, true};
+    buf players = BUF_INIT;
+    youtube_expand(html.s ? html.s : "", html.len, &youtube, "Видео", &players);
+    bool is_utf8 = utf8_check(html.s ? html.s : "", html.len) == html.len;
+    if (is_utf8 && utf8_check(players.s ? players.s : "", players.len) != players.len) abort();
+    buf_reset(&players);
+    youtube_expand(text, size, &youtube, NULL, &players);
+    buf_free(&players);
     /* shortcodes straight over the bytes too: HTML written by hand */
     buf raw = BUF_INIT;
     shortcodes_expand(text, size, &ctx, &raw, &d);

@@ -1428,6 +1428,48 @@ TEST(link_attributes_from_the_query_follow_the_site_configuration)
     sitefix_remove(dir);
 }
 
+/* Grav's youtube plugin, when the site has it: the player, in the page's
+ * language, and the site's policy lets it show; privacy_enhanced_mode
+ * false plays from youtube.com; without the plugin the link stays. */
+static void put_file_at(const char *dir, const char *rel, const char *text, time_t age);
+
+TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"plugins/youtube/youtube.yaml", "enabled: true\n"},
+        {"pages/01.school/default.ru.md", "---\ntitle: Школа\n---\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n"},
+        {"pages/01.school/default.en.md", "---\ntitle: School\n---\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *ru = read_out(out, "ru/school/index.html"), *en = read_out(out, "en/school/index.html");
+    char *headers = read_out(out, "_headers");
+    CHECK_CONTAINS(ru, "<div class=\"grav-youtube\"><iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" "
+                       "title=\"Видео YouTube\"");
+    CHECK_CONTAINS(en, "title=\"YouTube video\"");
+    CHECK_CONTAINS(headers, "frame-src 'self' https://www.youtube-nocookie.com");
+    free(ru);
+    free(en);
+    free(headers);
+
+    put_file_at(dir, "config/plugins/youtube.yaml", "privacy_enhanced_mode: false\n", 0);
+    out = build_cleanly(dir);
+    ru = read_out(out, "ru/school/index.html");
+    CHECK_CONTAINS(ru, "<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\"");
+    free(ru);
+
+    char *plugin = path_join(dir, "plugins/youtube");
+    CHECK_INT(dir_remove_tree(plugin), 0);
+    out = build_cleanly(dir);
+    ru = read_out(out, "ru/school/index.html");
+    CHECK_CONTAINS(ru, "<a href=\"https://youtu.be/dQw4w9WgXcQ\">plugin:youtube</a>");
+    CHECK_NOT_CONTAINS(ru, "<iframe");
+    free(ru);
+    free(plugin);
+    sitefix_remove(dir);
+}
+
 /* Grav's markdown-notices ("! text"), which every Grav site has: on by
  * default, its level_classes followed, off when its configuration says so
  * or when the site's plugins folder lacks it; a page that escapes HTML

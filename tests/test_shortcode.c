@@ -7,6 +7,7 @@
 #include "content/entity.h"
 #include "content/markdown.h"
 #include "content/shortcode.h"
+#include "content/youtube.h"
 #include "test.h"
 
 #define NEWS "seed-site/user/pages/02.news"
@@ -466,4 +467,54 @@ TEST(random_markup_never_breaks_expansion)
         result_free(&r);
         buf_free(&html);
     }
+}
+
+/* Grav's youtube plugin: the addresses YouTube gives out, and only those. */
+TEST(youtube_video_ids_come_from_youtube_addresses_only)
+{
+    static const char *const good[] = {
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",       "https://youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
+        "http://m.youtube.com/watch?v=dQw4w9WgXcQ#t=30",     "https://youtu.be/dQw4w9WgXcQ?t=10",
+        "https://www.youtube.com/embed/dQw4w9WgXcQ",         "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "https://www.youtube.com/shorts/dQw4w9WgXcQ",        "https://www.youtube.com/v/dQw4w9WgXcQ/",
+    };
+    static const char *const bad[] = {
+        "https://www.youtube.com/watch?v=dQw4w9WgXc",  /* ten characters */
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQQ", /* twelve */
+        "https://evil.example/watch?v=dQw4w9WgXcQ",     "https://www.youtube.com.evil.example/embed/dQw4w9WgXcQ",
+        "javascript:alert(1)//youtu.be/dQw4w9WgXcQ",    "https://youtu.be/dQw4w9\"X<cQ",
+        "https://www.youtube.com/watch?list=dQw4w9WgXcQ", "youtu.be/dQw4w9WgXcQ",
+    };
+    char id[12];
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        CHECK(youtube_video_id(good[i], strlen(good[i]), id));
+        CHECK_STR(id, "dQw4w9WgXcQ");
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) CHECK(!youtube_video_id(bad[i], strlen(bad[i]), id));
+}
+
+/* The plugin's link becomes the player (the paragraph with it when it is
+ * all of it); other links, and the plugin switched off, stay as they are. */
+TEST(youtube_plugin_links_become_players)
+{
+    const char *html = "<p><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=10\">plugin:youtube</a></p>\n"
+                       "<p>See <a href=\"https://youtu.be/dQw4w9WgXcQ\">Plugin:YouTube</a> and "
+                       "<a href=\"https://example.kz/\">plugin:youtube</a>.</p>\n";
+    youtube_style on = {true, true}, public_mode = {true, false}, off = {false, true};
+    buf out = BUF_INIT;
+    CHECK_INT(youtube_expand(html, strlen(html), &on, "Видео YouTube", &out), 2);
+    CHECK_STR(buf_cstr(&out),
+              "<div class=\"grav-youtube\"><iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" "
+              "title=\"Видео YouTube\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture; encrypted-media\" "
+              "allowfullscreen></iframe></div>\n"
+              "<p>See <div class=\"grav-youtube\"><iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" "
+              "title=\"Видео YouTube\" loading=\"lazy\" allow=\"fullscreen; picture-in-picture; encrypted-media\" "
+              "allowfullscreen></iframe></div> and <a href=\"https://example.kz/\">plugin:youtube</a>.</p>\n");
+    buf_reset(&out);
+    CHECK_INT(youtube_expand(html, strlen(html), &public_mode, NULL, &out), 2);
+    CHECK_CONTAINS(buf_cstr(&out), "src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"YouTube\"");
+    buf_reset(&out);
+    CHECK_INT(youtube_expand(html, strlen(html), &off, "x", &out), 0);
+    CHECK_STR(buf_cstr(&out), html);
+    buf_free(&out);
 }

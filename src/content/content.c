@@ -5,6 +5,7 @@
 #include "content/markdown.h"
 #include "content/shortcode.h"
 #include "content/summary.h"
+#include "content/youtube.h"
 #include "content/content_twig.h"
 #include "lib/files.h"
 
@@ -287,6 +288,12 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         if (content_twig_run(opt->process_twig, opt->user, pv, src, was_markdown, &html, &twig, d) < 0) rc = -1;
         buf_free(&html);
         html = twig;
+    }
+    if (s->youtube.is_on && strcasestr(buf_cstr(&html), "youtube</a>")) {
+        buf players = BUF_INIT;
+        youtube_expand(html.s, html.len, &s->youtube, site_translate(s, pv->lang, "YOUTUBE_VIDEO"), &players);
+        buf_free(&html);
+        html = players;
     }
     buf expanded = BUF_INIT;
     shortcode_ctx sc = {0};

@@ -214,6 +214,20 @@ static void add_theme_strings(site *s)
     }
 }
 
+/* Grav's youtube plugin is not installed with Grav: it is on when the
+ * site's plugins folder has it and its configuration does not turn it off. */
+static void load_youtube_style(site *s, diag_list *d)
+{
+    char *plugin = path_join(s->user_dir, "plugins/youtube");
+    bool is_installed = path_is_dir(plugin);
+    free(plugin);
+    s->youtube = (youtube_style){false, true};
+    if (!is_installed) return;
+    value *cfg = load_optional_yaml(s, "config/plugins/youtube.yaml", d);
+    s->youtube.is_on = !cfg || value_path_bool(cfg, "enabled", true);
+    s->youtube.is_private = !cfg || value_path_bool(cfg, "privacy_enhanced_mode", true);
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -255,6 +269,7 @@ static void load_config(site *s, diag_list *d)
     add_theme_strings(s);
 
     load_notice_style(s, d);
+    load_youtube_style(s, d);
     load_link_attributes(s);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");

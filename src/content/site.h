@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "content/notices.h"
+#include "content/youtube.h"
 #include "lib/arena.h"
 #include "lib/diag.h"
 #include "lib/files.h"
@@ -111,6 +112,7 @@ struct site {
     const char *summary_delimiter;
     size_t summary_size;
     notice_style notices; /* Grav's markdown-notices ("! text") */
+    youtube_style youtube; /* Grav's youtube plugin, when the site has it */
     /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
     const char **link_attributes;
     const char *timezone;
