@@ -248,6 +248,30 @@ static const char *own_site_path(const site *s, const char *url)
 /* url is what is checked; written, what the author wrote (reported, and
  * found in the source for the line): the same but for links to this site
  * by its full address. */
+/* Photos in a format most browsers do not show: an iPhone saves HEIC
+ * unless told otherwise, scanners TIFF. The page would show a broken
+ * image everywhere but in Safari. */
+static void report_unshown_format(body_scan *b, const char *path, const char *written)
+{
+    static const struct {
+        const char *ext, *fix;
+    } formats[] = {
+        {".heic", "a HEIC photo, which only Safari shows: save it as JPEG (on an iPhone: Settings, Camera, Formats, "
+                  "Most Compatible)"},
+        {".heif", "a HEIF photo, which only Safari shows: save it as JPEG"},
+        {".tif", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
+        {".tiff", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcasecmp(dot, formats[i].ext) != 0 || !may_report(b)) continue;
+        int col;
+        int line = url_line(b, written, &col);
+        diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "image '%s' is %s", written, formats[i].fix);
+        return;
+    }
+}
+
 static void check_link_at(body_scan *b, const char *url, const char *written, bool is_image)
 {
     const site *s = b->r->s;
@@ -282,6 +306,7 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     const char *frag = strchr(url + pathlen, '#');
     const char *path = percent_decode(b->a, url, pathlen);
     if (!*path) return;
+    if (is_image) report_unshown_format(b, path, written);
     /* A file in the page's own folder. */
     if (!strchr(path, '/')) {
         const media_file *m = content_find_media(pv->page, path);
