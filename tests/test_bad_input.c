@@ -852,10 +852,20 @@ TEST(page_folder_removed_while_the_server_rebuilds)
  * link syntax left as text), a [columns] whose closing tag a hundred
  * thousand list items swallowed (the shortcode that takes in the list's
  * ends). Read back and forth, each took minutes; each page builds, and
- * so does the rest of the site. */
+ * so does the rest of the site. So do a link whose query repeats a key
+ * sixty thousand times after a long one (Grav's link attributes) and fifty
+ * thousand notices. */
 TEST(text_made_to_send_scanners_back_and_forth_builds)
 {
-    buf style = BUF_INIT, brackets = BUF_INIT, lists = BUF_INIT;
+    buf style = BUF_INIT, brackets = BUF_INIT, lists = BUF_INIT, query = BUF_INIT, notices = BUF_INIT;
+    buf_puts(&query, "---\ntitle: Q\n---\nQUERY-PAGE-BUILT [a](x.pdf?class=");
+    for (int i = 0; i < 20000; i++) buf_putc(&query, 'v');
+    for (int i = 0; i < 60000; i++) buf_puts(&query, "&class=y");
+    buf_puts(&query, "&noprocess=");
+    for (int i = 0; i < 50000; i++) buf_puts(&query, "a,");
+    buf_puts(&query, ")\n");
+    buf_puts(&notices, "---\ntitle: N\n---\nNOTICES-PAGE-BUILT\n\n");
+    for (int i = 0; i < 50000; i++) buf_puts(&notices, "! a\nb\n");
     buf_puts(&style, "---\ntitle: S\n---\n<div title=\"");
     for (int i = 0; i < 150000; i++) buf_puts(&style, " style=x");
     buf_puts(&style, "\n\nSTYLE-PAGE-BUILT\n");
@@ -871,6 +881,8 @@ TEST(text_made_to_send_scanners_back_and_forth_builds)
                                     {"pages/02.style/default.md", buf_cstr(&style)},
                                     {"pages/03.brackets/default.md", buf_cstr(&brackets)},
                                     {"pages/04.lists/default.md", buf_cstr(&lists)},
+                                    {"pages/05.query/default.md", buf_cstr(&query)},
+                                    {"pages/06.notices/default.md", buf_cstr(&notices)},
                                     {NULL, NULL}};
     char *site = sitefix_make(files);
     diag_list d;
@@ -882,8 +894,10 @@ TEST(text_made_to_send_scanners_back_and_forth_builds)
         {"ru/style/index.html", "STYLE-PAGE-BUILT"},
         {"ru/brackets/index.html", "BRACKETS-PAGE-BUILT"},
         {"ru/lists/index.html", "LISTS-PAGE-BUILT"},
+        {"ru/query/index.html", "QUERY-PAGE-BUILT"},
+        {"ru/notices/index.html", "NOTICES-PAGE-BUILT"},
     };
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         char *html = read_out(out, pages[i][0], NULL);
         CHECK(html && strstr(html, pages[i][1]));
         free(html);
@@ -895,5 +909,7 @@ TEST(text_made_to_send_scanners_back_and_forth_builds)
     buf_free(&style);
     buf_free(&brackets);
     buf_free(&lists);
+    buf_free(&query);
+    buf_free(&notices);
     cleanup(site, out, &d);
 }

@@ -323,6 +323,9 @@ TEST(link_query_keys_grav_lists_become_attributes)
     CHECK_CONTAINS(html, "<a href=\"x.pdf?target=_blank\" id=\"doc\">c</a>");
     CHECK_CONTAINS(html, "<a href=\"y.pdf?lang=ru\">d</a>");
     free(html);
+    html = render_with("[e](#part?target=_blank)\n", &opt); /* a fragment has no query */
+    CHECK_CONTAINS(html, "<a href=\"#part?target=_blank\">e</a>");
+    free(html);
     /* without the option a query is a query */
     html = render_with("[a](contract.pdf?target=_blank)\n", NULL);
     CHECK_STR(html, "<p><a href=\"contract.pdf?target=_blank\">a</a></p>\n");

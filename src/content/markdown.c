@@ -14,7 +14,6 @@
 
 #include <md4c.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +160,9 @@ static bool is_harmless_attribute(const char *s, size_t n)
     return true;
 }
 
+#define MAX_NOPROCESS 256      /* bytes of "noprocess=a,b" read */
+#define MAX_LINK_ATTRIBUTES 16 /* attributes one link takes from its query */
+
 /* Grav's link attributes (markdown_options.link_attributes): the query
  * keys of link_href that are named leave it and are written, escaped,
  * into link_attrs; the other keys stay, in their order. */
@@ -168,7 +170,7 @@ static void take_link_attributes(renderer *r, const char *const *names)
 {
     buf *href = &r->link_href;
     char *q = memchr(href->s ? href->s : "", '?', href->len);
-    if (!q) return;
+    if (!q || memchr(href->s, '#', (size_t)(q - href->s))) return; /* none, or in the fragment */
     size_t qstart = (size_t)(q - href->s) + 1;
     char *hash = memchr(q, '#', href->len - qstart + 1);
     size_t qend = hash ? (size_t)(hash - href->s) : href->len;
@@ -181,6 +183,9 @@ static void take_link_attributes(renderer *r, const char *const *names)
         if (end - i > 10 && !memcmp(href->s + i, "noprocess=", 10)) skip = href->s + i + 10, skip_len = end - i - 10;
         i = end + 1;
     }
+    if (skip_len > MAX_NOPROCESS) skip_len = MAX_NOPROCESS; /* a few names; the scan below stays linear */
+    const char *taken[MAX_LINK_ATTRIBUTES]; /* the names written, each once */
+    size_t taken_len[MAX_LINK_ATTRIBUTES], ntaken = 0;
     buf kept = BUF_INIT;
     for (size_t i = qstart; i < qend;) {
         const char *item = href->s + i;
@@ -204,12 +209,18 @@ static void take_link_attributes(renderer *r, const char *const *names)
         }
         bool is_classes = klen == 7 && !memcmp(item, "classes", 7);
         size_t alen = is_classes ? 5 : klen;
-        char written[40];
-        snprintf(written, sizeof written, " %.*s=\"", (int)alen, item);
-        if (r->link_attrs.len && memmem(r->link_attrs.s, r->link_attrs.len, written, strlen(written)))
-            continue; /* one attribute of a name: the first */
+        bool is_taken = false;
+        for (size_t t = 0; t < ntaken; t++) is_taken |= taken_len[t] == alen && !memcmp(taken[t], item, alen);
+        if (is_taken) continue; /* one attribute of a name: the first */
+        if (ntaken == MAX_LINK_ATTRIBUTES) {
+            if (kept.len) buf_putc(&kept, '&');
+            buf_add(&kept, item, n);
+            continue;
+        }
+        taken[ntaken] = item;
+        taken_len[ntaken++] = alen;
         buf_putc(&r->link_attrs, ' ');
-        buf_add(&r->link_attrs, item, is_classes ? 5 : klen);
+        buf_add(&r->link_attrs, item, alen);
         buf_puts(&r->link_attrs, "=\"");
         buf_reset(&r->scratch);
         if (eq) put_query_value(&r->scratch, eq + 1, n - klen - 1);

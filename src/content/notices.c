@@ -140,9 +140,22 @@ static size_t fence_at(const char *t, size_t n, char *ch)
     return k;
 }
 
-/* Read one line outside a notice: update the block state. */
-static size_t columns_of(const char *line, size_t bytes);
+static size_t indent_of(const char *line, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
+    return i;
+}
 
+/* Columns of indentation, a tab counting to the next multiple of four. */
+static size_t columns_of(const char *line, size_t bytes)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < bytes; i++) c = line[i] == '\t' ? (c / 4 + 1) * 4 : c + 1;
+    return c;
+}
+
+/* Read one line outside a notice: update the block state. */
 static void read_line(reader *r, const char *line, size_t n, size_t indent)
 {
     const char *t = line + indent;
@@ -191,21 +204,6 @@ static void read_line(reader *r, const char *line, size_t n, size_t indent)
         }
     }
     r->is_in_paragraph = true;
-}
-
-static size_t indent_of(const char *line, size_t n)
-{
-    size_t i = 0;
-    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
-    return i;
-}
-
-/* Columns of indentation, a tab counting to the next multiple of four. */
-static size_t columns_of(const char *line, size_t bytes)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < bytes; i++) c = line[i] == '\t' ? (c / 4 + 1) * 4 : c + 1;
-    return c;
 }
 
 static void put_class(buf *out, const notice_style *style, int level)
