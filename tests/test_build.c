@@ -157,6 +157,45 @@ TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
     diag_free(&d);
 }
 
+/* Grav's summary settings, of the site (config/site.yaml summary:) and of
+ * a page (its `summary:` header): not enabled, the whole post; long
+ * format, the first characters although the post has a delimiter; a size
+ * of the page's own. The delimiter never shows. */
+TEST(summary_settings_of_the_site_and_the_page_are_followed)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"config/site.yaml", "summary:\n  size: 12\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.whole/item.md", "---\ntitle: W\ndate: '01-02-2024 10:00'\nsummary:\n  enabled: false\n---\n"
+                                           "Весь текст.\n\n===\n\nИ его конец.\n"},
+        {"pages/01.news/02.long/item.md", "---\ntitle: L\ndate: '02-02-2024 10:00'\nsummary:\n  format: long\n---\n"
+                                          "Длинный формат режет текст.\n\n===\n\nХвост.\n"},
+        {"pages/01.news/03.short/item.md", "---\ntitle: S\ndate: '03-02-2024 10:00'\nsummary:\n  size: 5\n---\n"
+                                           "Короткая сводка без разделителя.\n"},
+        {"pages/01.news/04.plain/item.md", "---\ntitle: P\ndate: '04-02-2024 10:00'\n---\nДо разделителя.\n\n===\n\n"
+                                           "После.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *list = read_out(out, "ru/news/index.html");
+    CHECK_CONTAINS(list, "<div class=\"summary\"><p>Весь текст.</p>\n\n<p>И его конец.</p>\n</div>");
+    CHECK_CONTAINS(list, "<div class=\"summary\"><p>Длинный форм…</p></div>");
+    CHECK_NOT_CONTAINS(list, "Хвост");
+    CHECK_CONTAINS(list, "<div class=\"summary\"><p>Корот…</p></div>");
+    CHECK_CONTAINS(list, "<p>До разделителя.</p>");
+    CHECK_NOT_CONTAINS(list, "После");
+    CHECK_NOT_CONTAINS(list, "===");
+    /* the whole post in the list: no "read more" to it */
+    CHECK_NOT_CONTAINS(list, "<a href=\"/ru/news/whole/\" aria-label");
+    CHECK_CONTAINS(list, "<a href=\"/ru/news/long/\" aria-label");
+    free(list);
+    char *whole = read_out(out, "ru/news/whole/index.html");
+    CHECK_CONTAINS(whole, "<p>Весь текст.</p>\n\n<p>И его конец.</p>");
+    free(whole);
+    sitefix_remove(dir);
+}
+
 static const char *const code_site[][2] = {
     SITEFIX_SYSTEM_KK_RU_EN,
     {"pages/01.doc/default.md", "---\ntitle: Doc\n---\nIntro\n\n```\n===\n[owl-carousel items=1]\n```\n\n"

@@ -861,10 +861,11 @@ void check_body_end(body_check *c, bool observed)
                  brace);
     }
 
-    if (!has_delimiter && is_post(pv) && !c->underline)
+    summary_shape shape = content_summary_shape(s, pv);
+    if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size)
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
-                 s->summary_size);
+                 shape.size);
 
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;

@@ -305,14 +305,36 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     sc.lang = pv->lang >= 0 && pv->lang < s->nlangs ? s->langs[pv->lang] : NULL;
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
     bool has_delim = false;
-    size_t before = summary_html->len;
-    summary_split(buf_cstr(&expanded), expanded.len, s->summary_delimiter, s->summary_size, content_html,
-                  summary_html, &has_delim);
-    if (has_more) *has_more = summary_html->len - before < content_html->len;
+    size_t before = summary_html->len, start = content_html->len;
+    summary_shape shape = content_summary_shape(s, pv);
+    if (shape.is_enabled && !shape.is_long) {
+        summary_split(buf_cstr(&expanded), expanded.len, s->summary_delimiter, shape.size, content_html,
+                      summary_html, &has_delim);
+    } else { /* the delimiter leaves the content all the same */
+        summary_split(buf_cstr(&expanded), expanded.len, s->summary_delimiter, 0, content_html, NULL, &has_delim);
+        const char *whole = content_html->s + start;
+        size_t n = content_html->len - start;
+        if (shape.is_enabled && shape.size) summary_truncate_html(whole, n, shape.size, summary_html);
+        else buf_add(summary_html, whole, n);
+    }
+    if (has_more) *has_more = summary_html->len - before < content_html->len - start;
     buf_free(&expanded);
     buf_free(&html);
     arena_free(&h.scratch);
     return rc;
+}
+
+summary_shape content_summary_shape(const site *s, const page_version *pv)
+{
+    summary_shape shape = {s->summary_enabled, s->summary_long, s->summary_size};
+    const value *own = pv ? map_get(pv->header, "summary") : NULL;
+    if (!own || own->kind != V_MAP) return shape;
+    shape.is_enabled = value_path_bool(own, "enabled", shape.is_enabled);
+    const char *format = value_path_str(own, "format", NULL);
+    if (format) shape.is_long = !strcmp(format, "long");
+    long long size = value_path_int(own, "size", -1);
+    if (size >= 0) shape.size = (size_t)size;
+    return shape;
 }
 
 void content_markdown_options(const site *s, const page_version *pv, markdown_options *mo)

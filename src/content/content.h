@@ -59,6 +59,18 @@ const media_file *content_folder_media(const site *s, const page_version *pv, co
                                        const page **pg);
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
 
+/* How a page's summary is made, as Grav's summary settings say: those of
+ * config/site.yaml (summary:) under the page's own `summary:` header.
+ * Not enabled: the summary is the whole content. Long format: the first
+ * size characters, a delimiter or not. Short (the default): the content
+ * before the delimiter, else the first size characters. Size 0: all. */
+typedef struct summary_shape {
+    bool is_enabled;
+    bool is_long;
+    size_t size;
+} summary_shape;
+summary_shape content_summary_shape(const site *s, const page_version *pv);
+
 /* Grav's Markdown for a page, into mo's md_flags, hard_breaks and
  * link_attributes: Parsedown's headings without a space ("#Heading"),
  * the options of config/system.yaml (pages.markdown) and of the page's

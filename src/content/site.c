@@ -274,7 +274,9 @@ static void load_config(site *s, diag_list *d)
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
     long long size = value_path_int(site_cfg, "summary.size", 300);
-    s->summary_size = size > 0 ? (size_t)size : 300;
+    s->summary_size = size >= 0 ? (size_t)size : 300; /* 0: the whole content, as in Grav */
+    s->summary_enabled = value_path_bool(site_cfg, "summary.enabled", true);
+    s->summary_long = !strcmp(value_path_str(site_cfg, "summary.format", "short"), "long");
     s->timezone = value_path_str(s->system, "timezone", "");
     if (s->timezone && *s->timezone && date_set_timezone(s->timezone) < 0) {
         char *p = path_join(s->user_dir, "config/system.yaml");

@@ -111,6 +111,7 @@ struct site {
     const char *home_alias; /* "/home" */
     const char *summary_delimiter;
     size_t summary_size;
+    bool summary_enabled, summary_long; /* site.yaml summary.enabled, summary.format: long */
     notice_style notices; /* Grav's markdown-notices ("! text") */
     youtube_style youtube; /* Grav's youtube plugin, when the site has it */
     /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
