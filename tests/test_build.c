@@ -12,6 +12,7 @@
 #include "test.h"
 
 #include <ftw.h>
+#include <vips/vips.h>
 #include <glob.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -1303,6 +1304,76 @@ TEST(same_photo_in_two_posts_is_published_in_both_folders)
     free(b);
     diag_free(&d);
     free(bytes);
+    sitefix_remove(dir);
+}
+
+/* A photo as an iPhone saves it (HEIC), made here with libvips. */
+static void write_heic(const char *path, int w, int h)
+{
+    VipsImage *img = NULL;
+    void *data = NULL;
+    size_t len = 0;
+    if (VIPS_INIT("test_build") != 0 || vips_black(&img, w, h, "bands", 3, NULL) != 0 ||
+        vips_heifsave_buffer(img, &data, &len, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, NULL) != 0)
+        abort();
+    CHECK_INT(file_write(path, data, len), 0);
+    g_object_unref(img);
+    g_free(data);
+}
+
+/* iPhones save HEIC, which browsers other than Safari do not show: the
+ * photo gets its variants like any other, and is published as a JPEG
+ * under its own name with .jpg, which links to it follow; no HEIC file
+ * reaches the output. With a .jpg of that name beside it, it keeps its
+ * whole name before the .jpg. */
+TEST(heic_photos_are_published_as_jpeg)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\nheader_image: false\n---\nText.\n\n"
+                                       "![Зал](IMG_0001.HEIC)\n\n[Оригинал](IMG_0001.HEIC), [второе](IMG_0002.HEIC)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *one = path_join(dir, "pages/01.news/01.a/IMG_0001.HEIC"), *two = path_join(dir, "pages/01.news/01.a/IMG_0002.HEIC");
+    write_heic(one, 640, 480);
+    write_heic(two, 64, 48);
+    char *clash = path_join(dir, "pages/01.news/01.a/IMG_0002.jpg");
+    size_t len;
+    CHECK_INT(file_write(clash, "a file of its own", 17), 0);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    char *html = read_out(out, "ru/news/a/index.html");
+    CHECK_CONTAINS(html, "<picture><source type=\"image/webp\" srcset=\"/media/news/a/IMG_0001-480x360-");
+    CHECK_CONTAINS(html, "<img src=\"/media/news/a/IMG_0001-640x480-");
+    CHECK_CONTAINS(html, "<a href=\"/media/news/a/IMG_0001.jpg\">Оригинал</a>");
+    CHECK_CONTAINS(html, "<a href=\"/media/news/a/IMG_0002.HEIC.jpg\">второе</a>");
+    free(html);
+    char *published = path_join(out, "media/news/a/IMG_0001.jpg");
+    char *bytes = file_read(published, &len, 1 << 24);
+    CHECK(bytes && len > 3 && (unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xD8);
+    free(bytes);
+    CHECK(!out_exists(out, "media/news/a/IMG_0001.HEIC"));
+    CHECK(out_exists(out, "media/news/a/IMG_0002.HEIC.jpg"));
+    CHECK(out_exists(out, "media/news/a/IMG_0002.jpg"));
+    /* without photo processing a HEIC photo has no JPEG: not published, and said so */
+    char args[4096];
+    const char *bare = fresh_out();
+    snprintf(args, sizeof args, "build %s -o %s --no-images", dir, bare);
+    int status;
+    char *log = sitefix_run_folio(args, &status);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(log, "IMG_0001.HEIC:1:1: warning: a HEIC photo is published as the JPEG folio makes of it, which "
+                        "--no-images turns off: not published");
+    CHECK(!out_exists(bare, "media/news/a/IMG_0001.jpg") && !out_exists(bare, "media/news/a/IMG_0001.HEIC"));
+    free(log);
+    free(published);
+    free(clash);
+    free(one);
+    free(two);
+    diag_free(&d);
     sitefix_remove(dir);
 }
 

@@ -324,6 +324,60 @@ static void check_stripped(image_format f)
     buf_free(&found);
 }
 
+/* A photo as an iPhone saves it: HEIC, with the camera and the place in
+ * its EXIF, red above blue. */
+static void phone_heic(buf *out, int w, int h)
+{
+    VipsImage *img = two_colour(w, h);
+    vips_image_set_string(img, "exif-ifd0-Make", "SecretCam");
+    vips_image_set_string(img, "exif-ifd3-GPSLatitudeRef", "N");
+    vips_image_set_string(img, "exif-ifd3-GPSLatitude", "51/1 10/1 0/1");
+    void *data = NULL;
+    size_t len = 0;
+    if (vips_heifsave_buffer(img, &data, &len, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC, "Q", 90, NULL) != 0)
+        abort();
+    g_object_unref(img);
+    buf_add(out, data, len);
+    g_free(data);
+}
+
+/* HEIC is read (its magic bytes, size, format) and published as a JPEG
+ * without its metadata, upright, the same picture. */
+TEST(heic_photo_is_read_and_published_as_jpeg_without_metadata)
+{
+    buf src = BUF_INIT, out = BUF_INIT, found = BUF_INIT;
+    phone_heic(&src, 320, 240);
+    CHECK(bytes_contain(&src, "SecretCam"));
+    CHECK_INT(image_sniff(src.s, src.len), IMAGE_FORMAT_HEIF);
+    CHECK_INT(image_web_format(IMAGE_FORMAT_HEIF), IMAGE_FORMAT_JPEG);
+    CHECK_INT(image_web_format(IMAGE_FORMAT_PNG), IMAGE_FORMAT_PNG);
+    image_meta meta;
+    CHECK_INT(image_info_buffer("IMG_0001.HEIC", src.s, src.len, &meta, NULL), 0);
+    CHECK_INT(meta.format, IMAGE_FORMAT_HEIF);
+    CHECK_INT(meta.width, 320);
+    CHECK_INT(meta.height, 240);
+    image_spec s = spec_of(IMAGE_FIT_NONE, 0, 0, image_web_format(meta.format));
+    VipsImage *img = render(&src, &s, &out, NULL);
+    CHECK(img != NULL);
+    if (img) {
+        CHECK_INT(vips_image_get_width(img), 320);
+        CHECK_INT(vips_image_get_height(img), 240);
+        double top[3], bottom[3];
+        pixel(img, 160, 30, top);
+        pixel(img, 160, 210, bottom);
+        CHECK(top[0] > 150 && top[2] < 100);    /* red above */
+        CHECK(bottom[2] > 150 && bottom[0] < 100); /* blue below */
+        private_fields(img, &found);
+        CHECK_STR(buf_cstr(&found), "");
+        g_object_unref(img);
+    }
+    CHECK(out.len > 0 && image_sniff(out.s, out.len) == IMAGE_FORMAT_JPEG);
+    CHECK(!bytes_contain(&out, "SecretCam"));
+    buf_free(&src);
+    buf_free(&out);
+    buf_free(&found);
+}
+
 TEST(jpeg_variant_has_no_exif_gps_xmp_iptc_or_comment)
 {
     check_stripped(IMAGE_FORMAT_JPEG);

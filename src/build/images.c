@@ -45,7 +45,13 @@ bool build_images_is_photo(const char *name)
 {
     const char *dot = strrchr(name, '.');
     return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
-                   !strcasecmp(dot, ".webp"));
+                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
+}
+
+bool build_images_needs_conversion(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
 }
 
 build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out, diag_list *d)
@@ -187,7 +193,7 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
         image_job job = {0};
         job.source_path = m->path;
         job.spec.fit = IMAGE_FIT_NONE;
-        job.spec.format = src.meta.format;
+        job.spec.format = image_web_format(src.meta.format);
         job.spec.background = -1;
         job.source = &src;
         if (image_cache_produce(cache, &job, 1, d) == 0 && job.cache_path) {
@@ -197,7 +203,13 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
         }
         free(job.cache_path);
     }
-    /* Damaged photo (the warning names it): browsers may still show it. */
+    /* Damaged photo (the warning names it): browsers may still show it;
+     * a HEIC one, which only Safari would, is left out rather than
+     * published under its JPEG name. */
+    if (build_images_needs_conversion(m->name)) {
+        diag_add(d, DIAG_WARNING, m->path, 0, 0, "a HEIC photo folio cannot convert is not published: save it as JPEG");
+        return -1;
+    }
     return publish_file(bi, m->out_path, m->path, false, d);
 }
 

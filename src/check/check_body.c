@@ -248,17 +248,14 @@ static const char *own_site_path(const site *s, const char *url)
 /* url is what is checked; written, what the author wrote (reported, and
  * found in the source for the line): the same but for links to this site
  * by its full address. */
-/* Photos in a format most browsers do not show: an iPhone saves HEIC
- * unless told otherwise, scanners TIFF. The page would show a broken
- * image everywhere but in Safari. */
+/* Images in a format most browsers do not show, which folio does not
+ * convert (an iPhone's HEIC photos it does): a scanner's TIFF. The page
+ * would show a broken image everywhere but in Safari. */
 static void report_unshown_format(body_scan *b, const char *path, const char *written)
 {
     static const struct {
         const char *ext, *fix;
     } formats[] = {
-        {".heic", "a HEIC photo, which only Safari shows: save it as JPEG (on an iPhone: Settings, Camera, Formats, "
-                  "Most Compatible)"},
-        {".heif", "a HEIF photo, which only Safari shows: save it as JPEG"},
         {".tif", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
         {".tiff", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
     };

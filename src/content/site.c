@@ -737,6 +737,20 @@ static const char *parent_route(const page *pg, int lang, arena *a)
     return arena_cat(a, pr, "/", pg->parent->folder_slug, (char *)NULL);
 }
 
+/* The name a media file is published under: its own, but a HEIC photo (as
+ * iPhones save them, shown by Safari alone) is published as the JPEG the
+ * build makes of it: "IMG_1234.jpg", or "IMG_1234.HEIC.jpg" when the
+ * folder has a file of that name already. */
+static const char *published_name(const page *pg, size_t m, arena *a)
+{
+    const char *name = pg->media[m].name, *dot = strrchr(name, '.');
+    if (!dot || (strcasecmp(dot, ".heic") != 0 && strcasecmp(dot, ".heif") != 0)) return name;
+    const char *jpg = arena_printf(a, "%.*s.jpg", (int)(dot - name), name);
+    for (size_t k = 0; k < pg->nmedia; k++)
+        if (!strcasecmp(pg->media[k].name, jpg)) return arena_printf(a, "%s.jpg", name);
+    return jpg;
+}
+
 /* Route, URL and output path of each version of pg, and its media's URLs
  * (its parent's are known: pages are done a tree level at a time). */
 static void page_addresses(const site *s, page *pg, arena *a)
@@ -767,7 +781,7 @@ static void page_addresses(const site *s, page *pg, arena *a)
         raw = tmp;
     }
     for (size_t m = 0; m < pg->nmedia; m++)
-        pg->media[m].out_path = arena_printf(a, "media%s/%s", buf_cstr(&raw), pg->media[m].name);
+        pg->media[m].out_path = arena_printf(a, "media%s/%s", buf_cstr(&raw), published_name(pg, m, a));
     buf_free(&raw);
     buf b = BUF_INIT;
     for (const page *q = pg; q && q->parent; q = q->parent) {
@@ -780,7 +794,7 @@ static void page_addresses(const site *s, page *pg, arena *a)
         b = tmp;
     }
     for (size_t m = 0; m < pg->nmedia; m++)
-        pg->media[m].url = arena_printf(a, "/media%s/%s", buf_cstr(&b), url_encode_segment(a, pg->media[m].name));
+        pg->media[m].url = arena_printf(a, "/media%s/%s", buf_cstr(&b), url_encode_segment(a, published_name(pg, m, a)));
     buf_free(&b);
 }
 

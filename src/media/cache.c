@@ -231,7 +231,7 @@ static known_source *memo_parse_line(char *line)
     if (!is_hex_hash(s.info.hash) || !read_int(&p, &s.info.meta.width) || !read_int(&p, &s.info.meta.height) ||
         !read_int(&p, &format) || !read_int(&p, &alpha) || !read_int(&p, &icc) || *p != 0 ||
         s.info.meta.width <= 0 || s.info.meta.height <= 0 || format < IMAGE_FORMAT_JPEG ||
-        format > IMAGE_FORMAT_GIF || (alpha | icc) & ~1)
+        format > IMAGE_FORMAT_HEIF || (alpha | icc) & ~1)
         return NULL;
     s.info.meta.format = (image_format)format;
     s.info.meta.has_alpha = alpha;

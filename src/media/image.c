@@ -12,7 +12,7 @@
  * file, to the pixel.
  *
  * Which loaders may run is decided by the file's magic bytes (JPEG, PNG,
- * WebP only), not by libvips' own sniffing, so a file named .jpg that is
+ * WebP, and HEIF as iPhones save photos), not by libvips' own sniffing, so a file named .jpg that is
  * really something else never reaches an exotic loader. */
 #include "media/image.h"
 
@@ -116,7 +116,16 @@ image_format image_sniff(const void *data, size_t len)
     if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) return IMAGE_FORMAT_PNG;
     if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) return IMAGE_FORMAT_WEBP;
     if (len >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) return IMAGE_FORMAT_GIF;
+    /* HEIF: an ISO file whose first box names a HEIF brand (not AVIF's) */
+    static const char *const heif_brands[] = {"heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"};
+    for (size_t i = 0; len >= 12 && memcmp(p + 4, "ftyp", 4) == 0 && i < sizeof heif_brands / sizeof heif_brands[0]; i++)
+        if (memcmp(p + 8, heif_brands[i], 4) == 0) return IMAGE_FORMAT_HEIF;
     return IMAGE_FORMAT_UNKNOWN;
+}
+
+image_format image_web_format(image_format f)
+{
+    return f == IMAGE_FORMAT_HEIF ? IMAGE_FORMAT_JPEG : f;
 }
 
 const char *image_format_ext(image_format f)
@@ -126,6 +135,7 @@ const char *image_format_ext(image_format f)
     case IMAGE_FORMAT_PNG: return "png";
     case IMAGE_FORMAT_WEBP: return "webp";
     case IMAGE_FORMAT_GIF: return "gif";
+    case IMAGE_FORMAT_HEIF: return "heic";
     default: return "bin";
     }
 }
@@ -137,6 +147,7 @@ const char *image_format_mime(image_format f)
     case IMAGE_FORMAT_PNG: return "image/png";
     case IMAGE_FORMAT_WEBP: return "image/webp";
     case IMAGE_FORMAT_GIF: return "image/gif";
+    case IMAGE_FORMAT_HEIF: return "image/heic";
     default: return "application/octet-stream";
     }
 }
@@ -181,7 +192,7 @@ int image_info_buffer(const char *name, const void *data, size_t len, image_meta
     memset(out, 0, sizeof *out);
     image_format fmt = image_sniff(data, len);
     if (fmt == IMAGE_FORMAT_UNKNOWN) {
-        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "not a JPEG, PNG, WebP or GIF image");
+        if (d) diag_add(d, DIAG_WARNING, name, 0, 0, "not a JPEG, PNG, WebP, GIF or HEIC image");
         return -1;
     }
     VipsImage *img = vips_image_new_from_buffer(data, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
@@ -210,7 +221,7 @@ int image_info(const char *path, image_meta *out, diag_list *d)
     }
     image_format fmt = image_sniff(magic, (size_t)n);
     if (fmt == IMAGE_FORMAT_UNKNOWN) {
-        if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "not a JPEG, PNG, WebP or GIF image");
+        if (d) diag_add(d, DIAG_WARNING, path, 0, 0, "not a JPEG, PNG, WebP, GIF or HEIC image");
         return -1;
     }
     /* Opening is lazy: only the header is parsed until pixels are asked
@@ -422,6 +433,8 @@ static VipsImage *decode(const char *name, const void *data, size_t len, const i
     else if (src->format == IMAGE_FORMAT_PNG)
         rc = vips_pngload_buffer((void *)data, len, &img, "fail_on", VIPS_FAIL_ON_WARNING, "access",
                                  VIPS_ACCESS_SEQUENTIAL, NULL);
+    else if (src->format == IMAGE_FORMAT_HEIF)
+        rc = vips_heifload_buffer((void *)data, len, &img, "fail_on", VIPS_FAIL_ON_WARNING, NULL);
     else
         rc = vips_webpload_buffer((void *)data, len, &img, "fail_on", VIPS_FAIL_ON_WARNING, "access",
                                   VIPS_ACCESS_SEQUENTIAL, NULL);

@@ -33,7 +33,8 @@ typedef enum image_format {
     IMAGE_FORMAT_JPEG,
     IMAGE_FORMAT_PNG,
     IMAGE_FORMAT_WEBP,
-    IMAGE_FORMAT_GIF, /* recognised, never processed (animation would be lost) */
+    IMAGE_FORMAT_GIF,  /* recognised, never processed (animation would be lost) */
+    IMAGE_FORMAT_HEIF, /* read only (an iPhone's HEIC): published as JPEG */
 } image_format;
 
 typedef enum image_fit {
@@ -78,6 +79,9 @@ void images_thread_done(void);
 image_format image_sniff(const void *data, size_t len);
 /* File-name extension of a format without the dot ("jpg", "png", "webp"). */
 const char *image_format_ext(image_format f);
+/* The format a photo of format f is published in: f, but JPEG for HEIF,
+ * which browsers other than Safari do not show. */
+image_format image_web_format(image_format f);
 /* MIME type of a format ("image/webp"). */
 const char *image_format_mime(image_format f);
 

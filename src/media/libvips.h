@@ -30,7 +30,8 @@
     X(vips_image_get_interpretation) X(vips_image_get_orientation) X(vips_image_get_orientation_swap)       \
     X(vips_image_get_typeof) X(vips_image_hasalpha) X(vips_image_remove) X(vips_image_copy_memory)          \
     X(vips_image_new_from_buffer) X(vips_image_new_from_source) X(vips_source_new_from_file)                \
-    X(vips_jpegload_buffer) X(vips_pngload_buffer) X(vips_webpload_buffer) X(vips_jpegsave_buffer)          \
+    X(vips_jpegload_buffer) X(vips_pngload_buffer) X(vips_webpload_buffer) X(vips_heifload_buffer)          \
+    X(vips_jpegsave_buffer)                                                                                 \
     X(vips_pngsave_buffer) X(vips_webpsave_buffer) X(vips_resize) X(vips_autorot) X(vips_addalpha)          \
     X(vips_flatten) X(vips_gravity) X(vips_copy) X(vips_colourspace) X(vips_icc_transform)                  \
     X(vips_cast_uchar) X(vips_array_double_new) X(vips_area_unref) X(g_object_ref) X(g_object_unref)        \
@@ -76,6 +77,7 @@ int libvips_load(char *why, size_t why_size);
 #define vips_jpegload_buffer (libvips.vips_jpegload_buffer)
 #define vips_pngload_buffer (libvips.vips_pngload_buffer)
 #define vips_webpload_buffer (libvips.vips_webpload_buffer)
+#define vips_heifload_buffer (libvips.vips_heifload_buffer)
 #define vips_jpegsave_buffer (libvips.vips_jpegsave_buffer)
 #define vips_pngsave_buffer (libvips.vips_pngsave_buffer)
 #define vips_webpsave_buffer (libvips.vips_webpsave_buffer)

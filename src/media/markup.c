@@ -335,7 +335,8 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     }
 
     const image_actions *a = r->actions;
-    image_spec full = {.fit = IMAGE_FIT_INSIDE, .width = LARGEST_WIDTH, .format = src.meta.format, .background = -1};
+    image_format format = image_web_format(src.meta.format);
+    image_spec full = {.fit = IMAGE_FIT_INSIDE, .width = LARGEST_WIDTH, .format = format, .background = -1};
     if (a && a->fit != IMAGE_FIT_NONE) {
         full.fit = a->fit;
         full.width = a->width;
@@ -375,7 +376,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
     size_t large = n;
     if (a && a->has_lightbox) {
         image_spec big = {.fit = IMAGE_FIT_INSIDE, .width = a->lightbox_width, .height = a->lightbox_height,
-                          .quality = a->quality, .format = src.meta.format, .background = -1};
+                          .quality = a->quality, .format = format, .background = -1};
         if (!big.width && !big.height) big.width = LARGEST_WIDTH;
         v[n++].spec = big;
     }
