@@ -95,8 +95,8 @@ test: test-deps
 	@FOLIO_BIN=$(CURDIR)/$(BUILD)/folio tests/run $(BUILD)/tests
 
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) --no-print-directory BUILD=build-asan \
+	    OPT="-O1 -g -fno-omit-frame-pointer" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
 bench: all $(BENCHES)
 

@@ -1333,11 +1333,14 @@ TEST(heic_photos_are_published_as_jpeg)
         {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\nheader_image: false\n---\nText.\n\n"
                                        "![Зал](IMG_0001.HEIC)\n\n[Оригинал](IMG_0001.HEIC), [второе](IMG_0002.HEIC)\n"},
+        {"pages/01.news/02.b/item.md", "---\ntitle: B\ndate: '02-02-2024 10:00'\n---\nIts photo is the header.\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
     char *one = path_join(dir, "pages/01.news/01.a/IMG_0001.HEIC"), *two = path_join(dir, "pages/01.news/01.a/IMG_0002.HEIC");
     write_heic(one, 640, 480);
     write_heic(two, 64, 48);
+    char *header = path_join(dir, "pages/01.news/02.b/IMG_0003.HEIC");
+    write_heic(header, 1600, 1200);
     char *clash = path_join(dir, "pages/01.news/01.a/IMG_0002.jpg");
     size_t len;
     CHECK_INT(file_write(clash, "a file of its own", 17), 0);
@@ -1351,6 +1354,10 @@ TEST(heic_photos_are_published_as_jpeg)
     CHECK_CONTAINS(html, "<a href=\"/media/news/a/IMG_0001.jpg\">Оригинал</a>");
     CHECK_CONTAINS(html, "<a href=\"/media/news/a/IMG_0002.HEIC.jpg\">второе</a>");
     free(html);
+    html = read_out(out, "ru/news/b/index.html"); /* the first image of the folder is the header */
+    CHECK_CONTAINS(html, "srcset=\"/media/news/b/IMG_0003-480x160-");
+    free(html);
+    free(header);
     char *published = path_join(out, "media/news/a/IMG_0001.jpg");
     char *bytes = file_read(published, &len, 1 << 24);
     CHECK(bytes && len > 3 && (unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xD8);

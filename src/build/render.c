@@ -67,19 +67,11 @@ typedef struct page_obj {
 
 static value *page_value(render_state *st, const page_version *pv);
 
-static bool is_image_name(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    if (!dot) return false;
-    return !strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
-           !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif");
-}
-
 static const char *media_type(const char *name)
 {
     const char *dot = strrchr(name, '.');
     if (!dot) return "file";
-    if (is_image_name(name)) return "image";
+    if (media_is_image(name)) return "image";
     if (!strcasecmp(dot, ".pdf")) return "pdf";
     if (!strcasecmp(dot, ".mp4") || !strcasecmp(dot, ".webm")) return "video";
     return "file";
@@ -105,11 +97,11 @@ static const media_file *header_media(const page_version *pv)
         size_t n = strcspn(first, ",");
         for (size_t i = 0; i < pg->nmedia; i++)
             if (strlen(pg->media[i].name) == n && !strncmp(pg->media[i].name, first, n) &&
-                is_image_name(pg->media[i].name))
+                media_is_image(pg->media[i].name))
                 return &pg->media[i];
     }
     for (size_t i = 0; i < pg->nmedia; i++)
-        if (is_image_name(pg->media[i].name)) return &pg->media[i];
+        if (media_is_image(pg->media[i].name)) return &pg->media[i];
     return NULL;
 }
 

@@ -121,13 +121,6 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
     buf_free(&text);
 }
 
-static bool is_image_name(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
-                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif"));
-}
-
 const media_file *seo_lead_image(const page_version *pv)
 {
     const page *pg = pv->page;
@@ -138,13 +131,13 @@ const media_file *seo_lead_image(const page_version *pv)
             size_t n = strcspn(p, ", ");
             for (size_t i = 0; i < pg->nmedia && n; i++)
                 if (strlen(pg->media[i].name) == n && !strncmp(pg->media[i].name, p, n) &&
-                    is_image_name(pg->media[i].name))
+                    media_is_image(pg->media[i].name))
                     return &pg->media[i];
             p += n;
         }
     }
     for (size_t i = 0; i < pg->nmedia; i++)
-        if (is_image_name(pg->media[i].name)) return &pg->media[i];
+        if (media_is_image(pg->media[i].name)) return &pg->media[i];
     return NULL;
 }
 

@@ -14,6 +14,7 @@
 #include "content/content.h"
 #include "content/entity.h"
 #include "content/markdown.h"
+#include "content/notices.h"
 #include "content/shortcode.h"
 #include "content/summary.h"
 #include "lib/files.h"
@@ -783,6 +784,31 @@ static void report_legacy_encoding(check_run *r, const page_version *pv, const p
              "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as UTF-8");
 }
 
+typedef struct near_miss_ctx {
+    check_run *r;
+    const page_version *pv;
+    const page_source *src;
+    const char *body;
+    size_t len;
+} near_miss_ctx;
+
+/* "!Внимание" at the start of a line: meant as a notice, shown as text. */
+static void report_near_miss(void *user, size_t offset)
+{
+    near_miss_ctx *nm = user;
+    const char *t = nm->body + offset, *end = memchr(t, '\n', nm->len - offset);
+    size_t n = end ? (size_t)(end - t) : nm->len - offset, marks = 0;
+    while (marks < n && t[marks] == '!') marks++;
+    size_t word = marks;
+    while (word < n && word < marks + 24 && t[word] != ' ' && t[word] != '\t' && t[word] != '\r') word++;
+    while (word < n && ((unsigned char)t[word] & 0xC0) == 0x80) word++; /* a whole letter */
+    int col;
+    int line = check_body_at(nm->src, offset, &col);
+    diag_add(nm->r->d, DIAG_WARNING, nm->pv->file, line, col,
+             "'%.*s' is shown as text: a notice needs a space after its '%.*s' ('%.*s %.*s')", (int)word, t,
+             (int)marks, t, (int)marks, t, (int)(word - marks), t + marks);
+}
+
 body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
 {
     const site *s = r->s;
@@ -856,6 +882,11 @@ void check_body_end(body_check *c, bool observed)
                  "Twig ('%s') in the content is shown as text: add 'process: {twig: true}' to the front matter to "
                  "run it",
                  brace);
+    }
+
+    if (c->is_markdown && !(c->grav.md_flags & MD_FLAG_NOHTMLBLOCKS)) {
+        near_miss_ctx nm = {r, pv, src, body, body_len};
+        notices_near_misses(body, body_len, &s->notices, report_near_miss, &nm);
     }
 
     summary_shape shape = content_summary_shape(s, pv);

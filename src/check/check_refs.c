@@ -37,13 +37,6 @@ void check_anchors(check_run *r)
     }
 }
 
-static bool is_image_name(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
-                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".gif"));
-}
-
 /* Media the theme shows without the content naming it: the header image
  * (the first image, or the first of media_order) and media_order's list. */
 static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
@@ -62,7 +55,7 @@ static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
     if (hi && hi->kind == V_STRING && !strcasecmp(hi->u.str.s, "false")) shows_header = false;
     if (!shows_header) return;
     for (size_t m = 0; m < pg->nmedia; m++)
-        if (is_image_name(pg->media[m].name)) {
+        if (media_is_image(pg->media[m].name)) {
             used[m] = true;
             break;
         }
@@ -123,7 +116,7 @@ void check_media(check_run *r)
         if (!any_version && r->opt.lang < 0) report_folder_without_page(r, pg);
         for (size_t m = 0; m < pg->nmedia; m++) {
             const media_file *mf = &pg->media[m];
-            if (is_image_name(mf->name) && mf->size > MAX_PHOTO_BYTES)
+            if (media_is_image(mf->name) && mf->size > MAX_PHOTO_BYTES)
                 diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
                          "photo of %.1f MB: over 5 MB makes the page slow; resize it (2000 pixels wide is plenty)",
                          (double)mf->size / (1024.0 * 1024.0));

@@ -216,12 +216,27 @@ static void put_class(buf *out, const notice_style *style, int level)
     buf_free(&cls);
 }
 
-size_t notices_rewrite(const char *md, size_t len, const notice_style *style, buf *out)
+/* Marks at t[0..n) right before a letter ("!Внимание"): a notice meant,
+ * the space after the marks forgotten. */
+static bool is_near_miss(const char *t, size_t n, int max)
 {
-    if (!notices_maybe(md, len, style)) {
-        buf_add(out, md, len);
-        return 0;
-    }
+    size_t k = 0;
+    while (k < n && t[k] == '!') k++;
+    if (k == 0 || k > (size_t)max || k == n) return false;
+    unsigned char c = (unsigned char)t[k];
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC0;
+}
+
+static void put(buf *out, const char *s, size_t n)
+{
+    if (out) buf_add(out, s, n);
+}
+
+/* The notices of md: rewritten into out (when not NULL), near misses
+ * told to miss (when not NULL). Returns how many notices. */
+static size_t walk(const char *md, size_t len, const notice_style *style, buf *out,
+                   void (*miss)(void *user, size_t offset), void *user)
+{
     reader r = {IN_TEXT, 0, 0, NULL, false};
     size_t count = 0, i = 0;
     while (i < len) {
@@ -229,12 +244,13 @@ size_t notices_rewrite(const char *md, size_t len, const notice_style *style, bu
         const char *nl = memchr(line, '\n', len - i);
         size_t n = nl ? (size_t)(nl - line) : len - i, next = i + n + (nl ? 1 : 0);
         size_t indent = indent_of(line, n);
-        int level = r.state == IN_TEXT && columns_of(line, indent) < 4
-                        ? marks_at(line + indent, n - indent, style->nlevels, false)
-                        : 0;
+        bool is_block_start = r.state == IN_TEXT && columns_of(line, indent) < 4;
+        int level = is_block_start ? marks_at(line + indent, n - indent, style->nlevels, false) : 0;
         if (!level) {
+            if (miss && is_block_start && is_near_miss(line + indent, n - indent, style->nlevels))
+                miss(user, i + indent);
             read_line(&r, line, n, indent);
-            buf_add(out, line, next - i);
+            put(out, line, next - i);
             i = next;
             continue;
         }
@@ -242,16 +258,18 @@ size_t notices_rewrite(const char *md, size_t len, const notice_style *style, bu
         count++;
         const char *open = line;
         size_t open_indent = indent;
-        buf_add(out, line, indent);
-        buf_puts(out, "<div");
-        put_class(out, style, level);
-        buf_puts(out, ">\n\n");
+        put(out, line, indent);
+        if (out) {
+            buf_puts(out, "<div");
+            put_class(out, style, level);
+            buf_puts(out, ">\n\n");
+        }
         size_t at = indent + (size_t)level;
         while (at < n && line[at] == ' ') at++;
         for (;;) {
-            buf_add(out, open, open_indent);
-            buf_add(out, line + at, n - at);
-            buf_putc(out, '\n');
+            put(out, open, open_indent);
+            put(out, line + at, n - at);
+            put(out, "\n", 1);
             i = next;
             if (i >= len) break;
             line = md + i;
@@ -266,10 +284,34 @@ size_t notices_rewrite(const char *md, size_t len, const notice_style *style, bu
         }
         /* the closing line, indented as the opening one, and the empty
          * line that ends its HTML block */
-        buf_putc(out, '\n');
-        buf_add(out, open, open_indent);
-        buf_puts(out, "</div>\n\n");
+        put(out, "\n", 1);
+        put(out, open, open_indent);
+        put(out, "</div>\n\n", 8);
         r.is_in_paragraph = false;
     }
     return count;
+}
+
+size_t notices_rewrite(const char *md, size_t len, const notice_style *style, buf *out)
+{
+    if (!notices_maybe(md, len, style)) {
+        buf_add(out, md, len);
+        return 0;
+    }
+    return walk(md, len, style, out, NULL, NULL);
+}
+
+size_t notices_near_misses(const char *md, size_t len, const notice_style *style,
+                           void (*miss)(void *user, size_t offset), void *user)
+{
+    if (!style || style->nlevels <= 0) return 0;
+    /* most pages have no line that starts with a mark and a letter */
+    bool any = false;
+    for (const char *p = md, *end = md + len; !any && (p = memchr(p, '!', (size_t)(end - p)));) {
+        const char *s = p;
+        while (s > md && s[-1] == ' ' && p - s < 4) s--;
+        any = (s == md || s[-1] == '\n') && p - s < 4 && is_near_miss(p, (size_t)(end - p), style->nlevels);
+        while (p < end && *p == '!') p++;
+    }
+    return any ? walk(md, len, style, NULL, miss, user) : 0;
 }

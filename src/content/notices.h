@@ -39,4 +39,10 @@ bool notices_maybe(const char *md, size_t len, const notice_style *style);
  * the number of notices. */
 size_t notices_rewrite(const char *md, size_t len, const notice_style *style, buf *out);
 
+/* Lines meant as a notice that are not one, the space after the marks
+ * forgotten ("!Внимание", outside code and HTML): miss(user, offset of the
+ * marks) for each. Returns the number of notices. */
+size_t notices_near_misses(const char *md, size_t len, const notice_style *style,
+                           void (*miss)(void *user, size_t offset), void *user);
+
 #endif

@@ -737,6 +737,15 @@ static const char *parent_route(const page *pg, int lang, arena *a)
     return arena_cat(a, pr, "/", pg->parent->folder_slug, (char *)NULL);
 }
 
+bool media_is_image(const char *name)
+{
+    static const char *const exts[] = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif"};
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (!strcasecmp(dot, exts[i])) return true;
+    return false;
+}
+
 /* The name a media file is published under: its own, but a HEIC photo (as
  * iPhones save them, shown by Safari alone) is published as the JPEG the
  * build makes of it: "IMG_1234.jpg", or "IMG_1234.HEIC.jpg" when the

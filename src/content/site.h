@@ -37,6 +37,11 @@ typedef struct media_file {
     file_stamp stamp; /* as the file was when the site was read */
 } media_file;
 
+/* Whether a media file's name is an image's (JPEG, PNG, WebP, GIF, and
+ * HEIC, which is published as JPEG): the header image and the lead image
+ * are the first of these. */
+bool media_is_image(const char *name);
+
 /* A page in one language. */
 struct page_version {
     page *page;
