@@ -44,11 +44,18 @@ static bool slide(void *user, const markdown_image *image, bool is_lazy, buf *ou
     return true;
 }
 
+static void count_miss(void *user, size_t offset)
+{
+    (void)user;
+    (void)offset;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const notice_style notices = {"notices", {"yellow", "red", "blue", "green"}, 4};
     buf noticed = BUF_INIT;
     notices_rewrite((const char *)data, size, &notices, &noticed);
+    notices_near_misses((const char *)data, size, &notices, count_miss, NULL);
     const char *text = (const char *)data;
     static const char *const link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
