@@ -68,14 +68,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
     if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
+    static const youtube_style youtube = {true, true};
     shortcode_ctx ctx = {.page_path = "page.md", .markdown = text, .markdown_len = size, .first_line = 3,
-                         .render_image = slide, .lang = "ru"};
+                         .render_image = slide, .lang = "ru", .youtube = &youtube, .youtube_title = "Видео"};
     buf out = BUF_INIT;
     diag_list d;
     diag_init(&d);
     shortcodes_expand(html.s ? html.s : "", html.len, &ctx, &out, &d);
     /* Grav's youtube plugin over the page's HTML, and over the bytes */
-    static const youtube_style youtube = {true, true};
     buf players = BUF_INIT;
     youtube_expand(html.s ? html.s : "", html.len, &youtube, "Видео", &players);
     bool is_utf8 = utf8_check(html.s ? html.s : "", html.len) == html.len;

@@ -1555,7 +1555,8 @@ TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
     const char *const files[][2] = {
         {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
         {"plugins/youtube/youtube.yaml", "enabled: true\n"},
-        {"pages/01.school/default.ru.md", "---\ntitle: Школа\n---\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n"},
+        {"pages/01.school/default.ru.md", "---\ntitle: Школа\n---\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n\n"
+                                          "[youtube]https://www.youtube.com/shorts/dQw4w9WgXcQ[/youtube]\n"},
         {"pages/01.school/default.en.md", "---\ntitle: School\n---\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
@@ -1565,6 +1566,7 @@ TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
     CHECK_CONTAINS(ru, "<div class=\"grav-youtube\"><iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" "
                        "title=\"Видео YouTube\"");
     CHECK_CONTAINS(en, "title=\"YouTube video\"");
+    CHECK(strstr(ru, "grav-youtube") && strstr(strstr(ru, "grav-youtube") + 1, "grav-youtube")); /* link and shortcode */
     CHECK_CONTAINS(headers, "frame-src 'self' https://www.youtube-nocookie.com");
     free(ru);
     free(en);

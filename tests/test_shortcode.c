@@ -518,3 +518,41 @@ TEST(youtube_plugin_links_become_players)
     CHECK_STR(buf_cstr(&out), html);
     buf_free(&out);
 }
+
+static bool diag_has_text(const diag_list *d, const char *text)
+{
+    for (size_t i = 0; i < d->len; i++)
+        if (strstr(d->items[i].msg, text)) return true;
+    return false;
+}
+
+/* The plugin's shortcode, [youtube]URL[/youtube], where the site has the
+ * plugin: the player (the paragraph around it dropped); without the plugin
+ * an unknown shortcode, as before; not a video's address: left, with a
+ * warning. */
+TEST(youtube_shortcode_is_a_player_where_the_site_has_the_plugin)
+{
+    const char *html = "<p>[youtube]https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5[/youtube]</p>\n"
+                       "<p>[youtube]https://example.kz/video[/youtube]</p>\n";
+    youtube_style on = {true, true};
+    shortcode_ctx ctx = {.page_path = "p.md", .youtube = &on, .youtube_title = "Видео YouTube"};
+    buf out = BUF_INIT;
+    diag_list d;
+    diag_init(&d);
+    CHECK_INT(shortcodes_expand(html, strlen(html), &ctx, &out, &d), 2);
+    CHECK_CONTAINS(buf_cstr(&out), "<div class=\"grav-youtube\"><iframe src=\"https://www.youtube-nocookie.com/embed/"
+                                   "dQw4w9WgXcQ\" title=\"Видео YouTube\"");
+    CHECK_NOT_CONTAINS(buf_cstr(&out), "<p><div");
+    CHECK_CONTAINS(buf_cstr(&out), "https://example.kz/video");
+    CHECK(diag_has_text(&d, "[youtube] holds no YouTube address: left as written"));
+    diag_free(&d);
+
+    buf_reset(&out);
+    diag_init(&d);
+    shortcode_ctx plain = {.page_path = "p.md"};
+    shortcodes_expand(html, strlen(html), &plain, &out, &d);
+    CHECK_STR(buf_cstr(&out), html);
+    CHECK(diag_has_text(&d, "unknown shortcode [youtube] left as text"));
+    diag_free(&d);
+    buf_free(&out);
+}

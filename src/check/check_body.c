@@ -905,6 +905,7 @@ void check_body_end(body_check *c, bool observed)
         sc.markdown = body;
         sc.markdown_len = body_len;
         sc.first_line = src->body_line;
+        sc.youtube = &s->youtube; /* [youtube] is known where the site has the plugin */
         buf expanded = BUF_INIT;
         shortcodes_expand(buf_cstr(&html), html.len, &sc, &expanded, r->d);
         buf_free(&expanded);

@@ -289,9 +289,10 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         buf_free(&html);
         html = twig;
     }
+    const char *video_title = site_translate(s, pv->lang, "YOUTUBE_VIDEO");
     if (s->youtube.is_on && strcasestr(buf_cstr(&html), "youtube</a>")) {
         buf players = BUF_INIT;
-        youtube_expand(html.s, html.len, &s->youtube, site_translate(s, pv->lang, "YOUTUBE_VIDEO"), &players);
+        youtube_expand(html.s, html.len, &s->youtube, video_title, &players);
         buf_free(&html);
         html = players;
     }
@@ -303,6 +304,8 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     sc.first_line = src->body_line;
     sc.gallery_label = site_translate(s, pv->lang, "GALLERY");
     sc.lang = pv->lang >= 0 && pv->lang < s->nlangs ? s->langs[pv->lang] : NULL;
+    sc.youtube = &s->youtube;
+    sc.youtube_title = video_title;
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
     bool has_delim = false;
     size_t before = summary_html->len, start = content_html->len;

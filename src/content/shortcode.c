@@ -10,6 +10,7 @@
  * Attribute values are decoded (the Markdown renderer escaped their
  * quotes), so handlers see what the author wrote. */
 #include "content/shortcode.h"
+#include "content/youtube.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -438,10 +439,10 @@ static void render_gallery(expander *x, const shortcode_tag *t, const char *cont
 
 /* ---------- safe-email ---------- */
 
-static void render_safe_email(const shortcode_tag *t, const char *content, size_t len, buf *out)
+/* The text of HTML content (an address, a video's): tags dropped,
+ * references decoded; *s and *n the text trimmed, inside text. */
+static void plain_text(const char *content, size_t len, buf *text, const char **s, size_t *n)
 {
-    /* the address as text: tags dropped, references decoded, trimmed */
-    buf text = BUF_INIT;
     for (size_t i = 0; i < len; i++) {
         if (content[i] == '<') {
             size_t e = html_tag_end(content + i, len - i);
@@ -451,13 +452,22 @@ static void render_safe_email(const shortcode_tag *t, const char *content, size_
             }
         }
         size_t ref = content[i] == '&' ? html_entity_length(content + i, len - i) : 0;
-        if (ref && html_entity_decode(content + i, ref, &text)) i += ref - 1;
-        else buf_putc(&text, content[i]);
+        if (ref && html_entity_decode(content + i, ref, text)) i += ref - 1;
+        else buf_putc(text, content[i]);
     }
-    const char *s = buf_cstr(&text);
-    size_t n = text.len;
-    while (n > 0 && is_space(*s)) s++, n--;
-    while (n > 0 && is_space(s[n - 1])) n--;
+    *s = buf_cstr(text);
+    *n = text->len;
+    while (*n > 0 && is_space(**s)) ++*s, --*n;
+    while (*n > 0 && is_space((*s)[*n - 1])) --*n;
+}
+
+static void render_safe_email(const shortcode_tag *t, const char *content, size_t len, buf *out)
+{
+    /* the address as text: tags dropped, references decoded, trimmed */
+    buf text = BUF_INIT;
+    const char *s;
+    size_t n;
+    plain_text(content, len, &text, &s, &n);
 
     /* every character as a numeric reference, per code point (Grav encodes
      * bytes, which garbles non-ASCII addresses) */
@@ -492,6 +502,26 @@ static void render_safe_email(const shortcode_tag *t, const char *content, size_
     buf_free(&text);
 }
 
+/* ---------- youtube ---------- */
+
+/* [youtube]https://youtu.be/ID[/youtube]: the player, as for the plugin's
+ * [plugin:youtube](...) links; anything else stays as it was written. */
+static void render_youtube(expander *x, const shortcode_tag *t, size_t at, const char *content, size_t len, buf *out)
+{
+    buf text = BUF_INIT;
+    const char *url;
+    size_t n;
+    plain_text(content, len, &text, &url, &n);
+    char id[12];
+    if (youtube_video_id(url, n, id)) {
+        youtube_player(out, id, x->ctx->youtube, x->ctx->youtube_title);
+    } else {
+        warn(x, at, t, "[%s] holds no YouTube address: left as written", t->name);
+        buf_add(out, content, len);
+    }
+    buf_free(&text);
+}
+
 /* ---------- the known shortcodes ---------- */
 
 typedef enum shortcode_kind {
@@ -512,6 +542,7 @@ typedef enum shortcode_kind {
     SC_SIZE,
     SC_COLOR,
     SC_RAW,
+    SC_YOUTUBE, /* Grav's youtube plugin, when the site has it */
     SC_KINDS
 } shortcode_kind;
 
@@ -524,13 +555,17 @@ static const struct {
     {"div", SC_DIV},              {"figure", SC_FIGURE},         {"h1", SC_HEADING},      {"h2", SC_HEADING},
     {"h3", SC_HEADING},           {"h4", SC_HEADING},            {"h5", SC_HEADING},      {"h6", SC_HEADING},
     {"lang", SC_LANG},            {"mark", SC_MARK},             {"u", SC_UNDERLINE},     {"span", SC_SPAN},
-    {"size", SC_SIZE},            {"color", SC_COLOR},           {"raw", SC_RAW},
+    {"size", SC_SIZE},            {"color", SC_COLOR},           {"raw", SC_RAW},         {"youtube", SC_YOUTUBE},
 };
 
-static shortcode_kind kind_of(const char *name)
+static shortcode_kind kind_of(const expander *x, const char *name)
 {
-    for (size_t i = 0; i < sizeof known_names / sizeof known_names[0]; i++)
-        if (strcasecmp(name, known_names[i].name) == 0) return known_names[i].kind;
+    for (size_t i = 0; i < sizeof known_names / sizeof known_names[0]; i++) {
+        if (strcasecmp(name, known_names[i].name) != 0) continue;
+        shortcode_kind k = known_names[i].kind;
+        bool has_plugin = x->ctx && x->ctx->youtube && x->ctx->youtube->is_on;
+        return k == SC_YOUTUBE && !has_plugin ? SC_UNKNOWN : k;
+    }
     return SC_UNKNOWN;
 }
 
@@ -539,7 +574,7 @@ static shortcode_kind kind_of(const char *name)
 static bool is_block(shortcode_kind k)
 {
     return k == SC_GALLERY || k == SC_ALIGN || k == SC_COLUMNS || k == SC_NOTICE || k == SC_DETAILS || k == SC_DIV ||
-           k == SC_FIGURE || k == SC_HEADING;
+           k == SC_FIGURE || k == SC_HEADING || k == SC_YOUTUBE;
 }
 
 /* ---------- shortcode-core's formatting shortcodes ---------- */
@@ -815,7 +850,7 @@ static void build_index(expander *x, const char *html, size_t len, tag_index *ix
             continue;
         }
         scan.i = t.end;
-        shortcode_kind kind = kind_of(t.name);
+        shortcode_kind kind = kind_of(x, t.name);
         if (kind == SC_UNKNOWN) {
             if (t.is_closing && !closed_unknown(ix, t.name) && ix->nclosed_unknown < 16)
                 snprintf(ix->closed_unknown[ix->nclosed_unknown++], MAX_NAME, "%s", t.name);
@@ -956,7 +991,7 @@ static size_t take_list_ends(const char *html, size_t len, const char *inner, si
 static size_t expand_pair(expander *x, const char *html, size_t len, const shortcode_tag *open,
                           size_t close_start, size_t close_end, int depth, buf *out)
 {
-    shortcode_kind kind = kind_of(open->name);
+    shortcode_kind kind = kind_of(x, open->name);
     size_t inner_start = open->end, inner_end = close_start, resume = close_end;
     if (is_block(kind)) {
         /* A gallery is a block: drop the <p> Markdown put around it,
@@ -990,6 +1025,9 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
     switch (kind) {
     case SC_GALLERY: render_gallery(x, open, buf_cstr(&content), content.len, out); break;
     case SC_SAFE_EMAIL: render_safe_email(open, buf_cstr(&content), content.len, out); break;
+    case SC_YOUTUBE:
+        render_youtube(x, open, (size_t)(html - x->html) + open->start, buf_cstr(&content), content.len, out);
+        break;
     default: render_format(x, open, kind, buf_cstr(&content), content.len, out); break;
     }
     if (split) {
@@ -1022,7 +1060,7 @@ static void expand_range(expander *x, const char *html, size_t len, int depth, b
         }
         scan.i = open.end;
         size_t abs_at = (size_t)(html - x->html) + i;
-        shortcode_kind kind = kind_of(open.name);
+        shortcode_kind kind = kind_of(x, open.name);
         if (open.is_closing) {
             if (kind != SC_UNKNOWN) warn(x, abs_at, &open, "closing shortcode [/%s] without an opening one", open.name);
             continue;

@@ -64,6 +64,10 @@ typedef struct shortcode_ctx {
     shortcode_image_fn render_image; /* may be NULL */
     void *user;
     const char *lang;            /* the page's language, for [lang=...]; may be NULL */
+    /* Grav's youtube plugin ([youtube]URL[/youtube]): NULL or off, the
+     * shortcode is unknown; the players' title. */
+    const struct youtube_style *youtube;
+    const char *youtube_title;
 } shortcode_ctx;
 
 /* Expand the shortcodes in html[0..len) and append the result to out.

@@ -55,6 +55,15 @@ bool youtube_video_id(const char *url, size_t len, char id[12])
     return false;
 }
 
+void youtube_player(buf *out, const char id[12], const youtube_style *style, const char *title)
+{
+    buf_printf(out, "<div class=\"grav-youtube\"><iframe src=\"https://www.%s.com/embed/%s\"",
+               style && !style->is_private ? "youtube" : "youtube-nocookie", id);
+    buf_add_attr(out, "title", title && *title ? title : "YouTube");
+    buf_puts(out, " loading=\"lazy\" allow=\"fullscreen; picture-in-picture; encrypted-media\" "
+                  "allowfullscreen></iframe></div>");
+}
+
 /* The <a href="..."> that ends right before text (the "plugin:youtube"
  * of a link): where the tag starts, and its href, still escaped. */
 static const char *link_before(const char *html, const char *text, const char **href, size_t *href_len)
@@ -106,11 +115,7 @@ size_t youtube_expand(const char *html, size_t len, const youtube_style *style, 
         if (from - html >= 3 + (long)done && !memcmp(from - 3, "<p>", 3) && end - to >= 4 && !memcmp(to, "</p>", 4))
             from -= 3, to += 4;
         buf_add(out, html + done, (size_t)(from - (html + done)));
-        buf_printf(out, "<div class=\"grav-youtube\"><iframe src=\"https://www.%s.com/embed/%s\"",
-                   style->is_private ? "youtube-nocookie" : "youtube", id);
-        buf_add_attr(out, "title", title && *title ? title : "YouTube");
-        buf_puts(out, " loading=\"lazy\" allow=\"fullscreen; picture-in-picture; encrypted-media\" "
-                      "allowfullscreen></iframe></div>");
+        youtube_player(out, id, style, title);
         done = (size_t)(to - html);
         c = to;
         count++;

@@ -29,6 +29,9 @@ typedef struct youtube_style {
  * other address. */
 bool youtube_video_id(const char *url, size_t len, char id[12]);
 
+/* The player of video id, titled title (NULL: "YouTube"). */
+void youtube_player(buf *out, const char id[12], const youtube_style *style, const char *title);
+
 /* Append html[0..len) to out with the plugin's links made players, their
  * iframes titled title. Returns how many. */
 size_t youtube_expand(const char *html, size_t len, const youtube_style *style, const char *title, buf *out);
