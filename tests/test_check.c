@@ -1138,3 +1138,25 @@ TEST(notice_without_its_space_is_a_warning)
     CHECK(!diag_has(&d, DIAG_WARNING, "Важно' is shown"));
     diag_free(&d);
 }
+
+/* A Grav site with Markdown Extra switched on: the operator learns, once,
+ * with the line, what folio shows as written. */
+TEST(markdown_extra_in_the_configuration_is_a_note)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\npages:\n  markdown:\n"
+                               "    extra: true\n"},
+        NEWS_LIST,
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    int n = 0;
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "pages.markdown.extra: folio reads Markdown without Grav's Markdown Extra")) {
+            n++;
+            CHECK_INT(d.items[i].level, DIAG_NOTE);
+            CHECK_INT(d.items[i].line, 7);
+        }
+    CHECK_INT(n, 1);
+    diag_free(&d);
+}

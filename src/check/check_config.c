@@ -66,6 +66,10 @@ void check_config(check_run *r)
     static const char *const bools[] = {"languages.include_default_lang", "languages.translations_fallback",
                                         "languages.pages_fallback_only"};
     for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) check_config_bool(r, path, text, bools[i]);
+    if (value_path_bool(s->system, "pages.markdown.extra", false))
+        diag_add(r->d, DIAG_NOTE, path, yaml_key_line(text, "extra"), 1,
+                 "pages.markdown.extra: folio reads Markdown without Grav's Markdown Extra, so footnotes ([^1]), "
+                 "definition lists, abbreviations and {#id .class} after a heading are shown as written");
     free(text);
     free(path);
 }
