@@ -18,7 +18,7 @@ static bool take_id(const char *s, const char *end, char id[12])
     if (end - s < 11) return false;
     for (int i = 0; i < 11; i++)
         if (!is_id_char(s[i])) return false;
-    if (s + 11 < end && strchr("?&#/", s[11]) == NULL) return false;
+    if (s + 11 < end && !memchr("?&#/", s[11], 4)) return false;
     memcpy(id, s, 11);
     id[11] = 0;
     return true;
