@@ -1332,13 +1332,17 @@ TEST(heic_photos_are_published_as_jpeg)
         {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
         {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\nheader_image: false\n---\nText.\n\n"
-                                       "![Зал](IMG_0001.HEIC)\n\n[Оригинал](IMG_0001.HEIC), [второе](IMG_0002.HEIC)\n"},
+                                       "![Зал](IMG_0001.HEIC)\n\n[Оригинал](IMG_0001.HEIC), [второе](IMG_0002.HEIC)\n\n"
+                                       "![Сломанное](broken.HEIC)\n"},
         {"pages/01.news/02.b/item.md", "---\ntitle: B\ndate: '02-02-2024 10:00'\n---\nIts photo is the header.\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
     char *one = path_join(dir, "pages/01.news/01.a/IMG_0001.HEIC"), *two = path_join(dir, "pages/01.news/01.a/IMG_0002.HEIC");
     write_heic(one, 640, 480);
     write_heic(two, 64, 48);
+    char *broken = path_join(dir, "pages/01.news/01.a/broken.HEIC"); /* a HEIC's first box, then nothing */
+    CHECK_INT(file_write(broken, "\0\0\0\x18" "ftypheic" "\0\0\0\0" "mif1heic", 24), 0);
+    free(broken);
     char *header = path_join(dir, "pages/01.news/02.b/IMG_0003.HEIC");
     write_heic(header, 1600, 1200);
     char *clash = path_join(dir, "pages/01.news/01.a/IMG_0002.jpg");
@@ -1365,6 +1369,12 @@ TEST(heic_photos_are_published_as_jpeg)
     CHECK(!out_exists(out, "media/news/a/IMG_0001.HEIC"));
     CHECK(out_exists(out, "media/news/a/IMG_0002.HEIC.jpg"));
     CHECK(out_exists(out, "media/news/a/IMG_0002.jpg"));
+    /* a damaged one: a warning naming it, and nothing published under its JPEG name */
+    bool warned = false;
+    for (size_t i = 0; i < d.len; i++)
+        warned |= d.items[i].level == DIAG_WARNING && strstr(d.items[i].path, "broken.HEIC") != NULL;
+    CHECK(warned);
+    CHECK(!out_exists(out, "media/news/a/broken.jpg") && !out_exists(out, "media/news/a/broken.HEIC"));
     /* without photo processing a HEIC photo has no JPEG: not published, and said so */
     char args[4096];
     const char *bare = fresh_out();

@@ -337,7 +337,7 @@ static void pass_media(void *ctx, int worker, size_t i)
     for (size_t m = 0; m < pg->nmedia; m++) {
         if (b->images) {
             build_images_publish(b->images, &pg->media[m], b->d);
-        } else if (build_images_needs_conversion(pg->media[m].name)) {
+        } else if (media_is_heic(pg->media[m].name)) {
             diag_add(b->d, DIAG_WARNING, pg->media[m].path, 0, 0,
                      "a HEIC photo is published as the JPEG folio makes of it, which --no-images turns off: not "
                      "published");

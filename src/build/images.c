@@ -43,15 +43,9 @@ struct build_images {
 
 bool build_images_is_photo(const char *name)
 {
+    /* every image but a GIF, whose animation resizing would stop */
     const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png") ||
-                   !strcasecmp(dot, ".webp") || !strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
-}
-
-bool build_images_needs_conversion(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return dot && (!strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
+    return media_is_image(name) && strcasecmp(dot, ".gif") != 0;
 }
 
 build_images *build_images_open(const char *site_dir, const char *cache_dir, int threads, output *out, diag_list *d)
@@ -206,7 +200,7 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
     /* Damaged photo (the warning names it): browsers may still show it;
      * a HEIC one, which only Safari would, is left out rather than
      * published under its JPEG name. */
-    if (build_images_needs_conversion(m->name)) {
+    if (media_is_heic(m->name)) {
         diag_add(d, DIAG_WARNING, m->path, 0, 0, "a HEIC photo folio cannot convert is not published: save it as JPEG");
         return -1;
     }

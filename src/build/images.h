@@ -36,9 +36,6 @@ void build_images_set_progress(build_images *bi, void (*fn)(void *ctx, size_t ma
 void build_images_set_output(build_images *bi, output *out);
 
 bool build_images_is_photo(const char *name);
-/* A photo browsers other than Safari do not show (HEIC): published only as
- * the JPEG the build makes of it (content/site.c names it so). */
-bool build_images_needs_conversion(const char *name);
 
 /* Remember which variants the build uses, for build_images_prune; call
  * before the first photo. */

@@ -519,10 +519,11 @@ static value *filter_t(void *ud, arena *a, value *input, value **args, size_t na
     t_ud *u = ud;
     (void)args, (void)nargs, (void)d;
     const char *key = value_to_cstr(a, input);
+    /* The site's strings hold the theme's in each language the theme has
+     * (site_load); for another language the theme's English stands in. */
     const char *text = site_translate(u->r->s, u->lang, key);
     if (text == key && u->r->theme_strings) {
-        value *v = map_get(map_get(u->r->theme_strings, u->r->s->langs[u->lang]), key);
-        if (!v) v = map_get(map_get(u->r->theme_strings, "en"), key);
+        value *v = map_get(map_get(u->r->theme_strings, "en"), key);
         if (v && v->kind == V_STRING) text = v->u.str.s;
     }
     return value_cstr(a, text);

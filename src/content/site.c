@@ -746,6 +746,12 @@ bool media_is_image(const char *name)
     return false;
 }
 
+bool media_is_heic(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".heic") || !strcasecmp(dot, ".heif"));
+}
+
 /* The name a media file is published under: its own, but a HEIC photo (as
  * iPhones save them, shown by Safari alone) is published as the JPEG the
  * build makes of it: "IMG_1234.jpg", or "IMG_1234.HEIC.jpg" when the
@@ -753,7 +759,7 @@ bool media_is_image(const char *name)
 static const char *published_name(const page *pg, size_t m, arena *a)
 {
     const char *name = pg->media[m].name, *dot = strrchr(name, '.');
-    if (!dot || (strcasecmp(dot, ".heic") != 0 && strcasecmp(dot, ".heif") != 0)) return name;
+    if (!media_is_heic(name)) return name;
     const char *jpg = arena_printf(a, "%.*s.jpg", (int)(dot - name), name);
     for (size_t k = 0; k < pg->nmedia; k++)
         if (!strcasecmp(pg->media[k].name, jpg)) return arena_printf(a, "%s.jpg", name);

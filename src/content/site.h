@@ -41,6 +41,8 @@ typedef struct media_file {
  * HEIC, which is published as JPEG): the header image and the lead image
  * are the first of these. */
 bool media_is_image(const char *name);
+/* Whether it is a HEIC photo (as iPhones save them): published as JPEG. */
+bool media_is_heic(const char *name);
 
 /* A page in one language. */
 struct page_version {

@@ -14,6 +14,7 @@
  * escaped text such as "&lt;script&gt;" into markup; that step is left
  * out on purpose. */
 #include "content/summary.h"
+#include "content/block_scan.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -410,40 +411,12 @@ void summary_truncate_html_with(const char *html, size_t len, size_t size, const
 
 /* ---------- setext check ---------- */
 
-static bool line_is_blank(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (!is_ascii_space((unsigned char)s[i])) return false;
-    return true;
-}
-
-/* The line with up to three spaces of indentation and trailing
- * whitespace removed. */
-static void trim_line(const char **s, size_t *len)
-{
-    size_t lead = 0;
-    while (lead < 3 && lead < *len && (*s)[lead] == ' ') lead++;
-    *s += lead;
-    *len -= lead;
-    while (*len > 0 && is_ascii_space((unsigned char)(*s)[*len - 1])) (*len)--;
-}
-
-static bool is_fence(const char *s, size_t len, char *fence_char)
-{
-    trim_line(&s, &len);
-    if (len < 3 || (s[0] != '`' && s[0] != '~')) return false;
-    if (s[1] != s[0] || s[2] != s[0]) return false;
-    *fence_char = s[0];
-    return true;
-}
-
 int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char *delim)
 {
     if (!delim || !*delim) delim = DEFAULT_DELIMITER;
     size_t dlen = strlen(delim);
     if (!memmem(markdown, len, delim, dlen)) return 0; /* most pages: no line to look at */
-    bool prev_is_text = false;
-    char fence = 0;
+    block_scan b = BLOCK_SCAN_INIT;
     int line_no = 0, delimiter_lines = 0, first_glued = 0;
     size_t i = 0;
     while (i < len) {
@@ -452,26 +425,17 @@ int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char 
         size_t n = nl ? (size_t)(nl - line) : len - i;
         i += n + (nl ? 1 : 0);
         line_no++;
-        char c;
-        if (fence) {
-            if (is_fence(line, n, &c) && c == fence) fence = 0;
-            prev_is_text = false;
-            continue;
-        }
-        if (is_fence(line, n, &c)) {
-            fence = c;
-            prev_is_text = false;
-            continue;
-        }
-        bool is_indented_code = !prev_is_text && ((n > 0 && line[0] == '\t') || (n >= 4 && memcmp(line, "    ", 4) == 0));
-        const char *t = line;
-        size_t tn = n;
-        trim_line(&t, &tn);
-        if (!is_indented_code && tn == dlen && memcmp(t, delim, dlen) == 0) {
+        bool was_in_paragraph = b.is_in_paragraph;
+        size_t indent = block_scan_indent(line, n);
+        bool may_open = block_scan_may_open(&b, line, indent); /* a delimiter is indented three spaces at most */
+        if (block_scan_line(&b, line, n) != LINE_TEXT || !may_open) continue;
+        const char *t = line + indent;
+        size_t tn = n - (size_t)(t - line);
+        while (tn > 0 && is_ascii_space((unsigned char)t[tn - 1])) tn--;
+        if (tn == dlen && memcmp(t, delim, dlen) == 0) {
             delimiter_lines++;
-            if (prev_is_text && !first_glued) first_glued = line_no;
+            if (was_in_paragraph && !first_glued) first_glued = line_no;
         }
-        prev_is_text = !line_is_blank(line, n) && !is_indented_code && !(tn > 0 && t[0] == '#');
     }
     if (!first_glued) return 0;
     /* Confirm with the renderer: did every delimiter line become <p>? */
