@@ -1120,20 +1120,22 @@ TEST(image_in_a_format_browsers_do_not_show_is_a_warning)
 }
 
 /* Grav's notices need a space after the marks: "!Внимание" is shown as
- * text, so it is a warning with the fix; the real notices, an image, "!!!"
- * and code are not. */
+ * text, so it is a warning with the fix (in a quote too); the real
+ * notices, an image, "!!!" and code are not. */
 TEST(notice_without_its_space_is_a_warning)
 {
     const char *const files[][2] = {
         ONE_LANG, NEWS_LIST,
         {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n!Внимание: приём по записи.\n\n"
-                                    "!! Важно.\n\n![Фото](a.jpg)\n\n!!!\n\n```\n!code\n```\n\n!!Срочно\n"},
+                                    "!! Важно.\n\n![Фото](a.jpg)\n\n!!!\n\n```\n!code\n```\n\n!!Срочно\n\n> !Приём\n"},
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
     CHECK_INT(warnings_at(&d, "'!Внимание:' is shown as text: a notice needs a space after its '!' ('! Внимание:')", 10),
               1);
     CHECK_INT(warnings_at(&d, "'!!Срочно' is shown as text: a notice needs a space after its '!!' ('!! Срочно')", 22), 1);
+    /* in a quote, where Grav reads notices too */
+    CHECK_INT(warnings_at(&d, "'!Приём' is shown as text: a notice needs a space after its '!' ('! Приём')", 24), 1);
     CHECK(!diag_has(&d, DIAG_WARNING, "'!code"));
     CHECK(!diag_has(&d, DIAG_WARNING, "Важно' is shown"));
     diag_free(&d);

@@ -287,6 +287,48 @@ TEST(notice_in_a_list_item_stays_in_it)
     free(html);
 }
 
+/* Parsedown reads a blockquote's lines with all its blocks, so a notice
+ * may be inside a quote (nested too) and interrupts a paragraph there; it
+ * goes on only in the same quote; code in a quote is not read for
+ * notices. */
+TEST(notice_in_a_quote_stays_in_the_quote)
+{
+    size_t n;
+    char *html = render_notices("> Цитата.\n> ! Внимание: **запись** по телефону.\n>! Вторая строка.\n>\n> После.\n",
+                                &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(html, "<blockquote>\n<p>Цитата.</p>\n<div class=\"notices yellow\">\n<p>Внимание: <strong>запись</strong> "
+                    "по телефону.\nВторая строка.</p>\n</div>\n<p>После.</p>\n</blockquote>\n");
+    free(html);
+
+    html = render_notices("> > !! Глубже\n> > !!\n> > !! - пункт\n> ! не та глубина\n", &grav_notices, &n);
+    CHECK_INT(n, 2);
+    CHECK_STR(html, "<blockquote>\n<blockquote>\n<div class=\"notices red\">\n<p>Глубже</p>\n<ul>\n<li>пункт</li>\n"
+                    "</ul>\n</div>\n</blockquote>\n<div class=\"notices yellow\">\n<p>не та глубина</p>\n</div>\n"
+                    "</blockquote>\n");
+    free(html);
+
+    /* a notice that a line without marks ends: that line is the quote's */
+    html = render_notices("> ! Внимание.\n> Далее.\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(html, "<blockquote>\n<div class=\"notices yellow\">\n<p>Внимание.</p>\n</div>\n<p>Далее.</p>\n"
+                    "</blockquote>\n");
+    free(html);
+
+    const char *plain = "> ```\n> ! в коде\n> ```\n\n>     ! отступ кода\n\n```\n> ! цитата в коде\n```\n\n>!слитно\n";
+    html = render_notices(plain, &grav_notices, &n);
+    CHECK_INT(n, 0);
+    char *same = render_with(plain, NULL);
+    CHECK_STR(html, same);
+    free(same);
+    free(html);
+
+    html = render_notices("> ```\n> ! в коде\n> ```\n> ! после кода\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_CONTAINS(html, "<pre><code>! в коде\n</code></pre>\n<div class=\"notices yellow\">\n<p>после кода</p>");
+    free(html);
+}
+
 /* The plugin's level_classes set the classes and how many levels there
  * are; no levels: notices are off. Class names are escaped. */
 TEST(notice_classes_come_from_the_style)

@@ -6,8 +6,10 @@
  * things differ here, both in the editor's favour: a line that goes on
  * must have a space (or nothing) after its marks, so a photo written right
  * under a notice ("![](photo.jpg)") stays a photo instead of becoming
- * part of the notice's text; and a notice inside a blockquote ("> ! ...")
- * is not recognised. Code and HTML blocks are told apart by block_scan. */
+ * part of the notice's text; and a line that goes on must be in the same
+ * quote as the first ("> ! ..." is a notice inside a blockquote, as
+ * Parsedown reads a quote's lines with all its blocks). Code and HTML
+ * blocks are told apart by block_scan, at the top and inside quotes. */
 #include "content/notices.h"
 #include "content/block_scan.h"
 
@@ -25,15 +27,38 @@ static int marks_at(const char *t, size_t n, int max, bool is_more)
     return 0;
 }
 
+/* The quote marks that begin line[0..n) ("> ", "> > ", "   >"): their
+ * length in bytes (0: none), and how deep in *depth. */
+static size_t quote_prefix(const char *line, size_t n, int *depth)
+{
+    size_t at = 0, end = 0;
+    *depth = 0;
+    for (;;) {
+        size_t k = at;
+        while (k < n && k - at < 3 && line[k] == ' ') k++;
+        if (k >= n || line[k] != '>') break;
+        k++;
+        if (k < n && line[k] == ' ') k++;
+        at = end = k;
+        ++*depth;
+    }
+    return end;
+}
+
+/* Whether p, a '!' in md, may start a line's text: only spaces and quote
+ * marks before it on its line (walk looks closer). */
+static bool at_line_start(const char *md, const char *p)
+{
+    const char *s = p;
+    while (s > md && (s[-1] == ' ' || s[-1] == '>') && p - s < 64) s--;
+    return s == md || s[-1] == '\n';
+}
+
 bool notices_maybe(const char *md, size_t len, const notice_style *style)
 {
     if (!style || style->nlevels <= 0) return false;
     for (const char *p = md, *end = md + len; (p = memchr(p, '!', (size_t)(end - p)));) {
-        /* at the start of a line, after at most three spaces */
-        const char *s = p;
-        while (s > md && s[-1] == ' ' && p - s < 4) s--;
-        if ((s == md || s[-1] == '\n') && p - s < 4 && marks_at(p, (size_t)(end - p), style->nlevels, false))
-            return true;
+        if (at_line_start(md, p) && marks_at(p, (size_t)(end - p), style->nlevels, false)) return true;
         while (p < end && *p == '!') p++;
     }
     return false;
@@ -66,11 +91,17 @@ static void put(buf *out, const char *s, size_t n)
 }
 
 /* The notices of md: rewritten into out (when not NULL), near misses
- * told to miss (when not NULL). Returns how many notices. */
+ * told to miss (when not NULL). Returns how many notices.
+ *
+ * A line is read at the top (r) and, when it begins with quote marks, as
+ * the quote's content (q, which starts afresh with each quote). A notice
+ * in a quote is written with the quote's marks before each of its lines,
+ * so that it stays in the quote. */
 static size_t walk(const char *md, size_t len, const notice_style *style, buf *out,
                    void (*miss)(void *user, size_t offset), void *user)
 {
-    block_scan r = BLOCK_SCAN_INIT;
+    block_scan r = BLOCK_SCAN_INIT, q = BLOCK_SCAN_INIT;
+    int qdepth = 0;
     size_t count = 0, i = 0;
     while (i < len) {
         const char *line = md + i;
@@ -78,30 +109,42 @@ static size_t walk(const char *md, size_t len, const notice_style *style, buf *o
         size_t n = nl ? (size_t)(nl - line) : len - i, next = i + n + (nl ? 1 : 0);
         size_t indent = block_scan_indent(line, n);
         bool may_open = block_scan_may_open(&r, line, indent);
-        int level = may_open ? marks_at(line + indent, n - indent, style->nlevels, false) : 0;
+        int depth = 0;
+        size_t qlen = may_open ? quote_prefix(line, n, &depth) : 0;
+        if (depth != qdepth) q = (block_scan)BLOCK_SCAN_INIT;
+        qdepth = depth;
+        /* the text after the quote marks, and its indentation */
+        const char *text = line + qlen;
+        size_t tn = n - qlen, tind = qlen ? block_scan_indent(text, tn) : indent;
+        if (qlen) may_open = block_scan_may_open(&q, text, tind);
+        int level = may_open ? marks_at(text + tind, tn - tind, style->nlevels, false) : 0;
         if (!level) {
-            if (miss && may_open && is_near_miss(line + indent, n - indent, style->nlevels))
-                miss(user, i + indent);
+            if (miss && may_open && is_near_miss(text + tind, tn - tind, style->nlevels)) miss(user, i + qlen + tind);
             block_scan_line(&r, line, n);
+            if (qlen) block_scan_line(&q, text, tn);
             put(out, line, next - i);
             i = next;
             continue;
         }
-        /* The notice: its first line and every line that goes on with marks. */
+        /* The notice: its first line and every line that goes on with marks
+         * (in the same quote). Each line written starts with lead: the
+         * quote marks and the first line's indentation. */
         count++;
-        const char *open = line;
-        size_t open_indent = indent;
-        put(out, line, indent);
+        const char *lead = line;
+        size_t nlead = qlen + tind;
+        put(out, lead, nlead);
         if (out) {
             buf_puts(out, "<div");
             put_class(out, style, level);
-            buf_puts(out, ">\n\n");
+            buf_puts(out, ">\n");
+            put(out, lead, qlen);
+            buf_putc(out, '\n');
         }
-        size_t at = indent + (size_t)level;
-        while (at < n && line[at] == ' ') at++;
+        size_t at = tind + (size_t)level;
+        while (at < tn && text[at] == ' ') at++;
         for (;;) {
-            put(out, open, open_indent);
-            put(out, line + at, n - at);
+            put(out, lead, nlead);
+            put(out, text + at, tn - at);
             put(out, "\n", 1);
             i = next;
             if (i >= len) break;
@@ -109,18 +152,27 @@ static size_t walk(const char *md, size_t len, const notice_style *style, buf *o
             nl = memchr(line, '\n', len - i);
             n = nl ? (size_t)(nl - line) : len - i;
             next = i + n + (nl ? 1 : 0);
-            size_t ind = block_scan_indent(line, n);
-            int k = marks_at(line + ind, n - ind, style->nlevels, true);
+            int d = 0;
+            size_t ql = quote_prefix(line, n, &d);
+            if (d != depth) break;
+            text = line + ql;
+            tn = n - ql;
+            size_t ind = block_scan_indent(text, tn);
+            int k = marks_at(text + ind, tn - ind, style->nlevels, true);
             if (!k) break;
             at = ind + (size_t)k;
-            while (at < n && (line[at] == ' ' || line[at] == '\t')) at++;
+            while (at < tn && (text[at] == ' ' || text[at] == '\t')) at++;
         }
-        /* the closing line, indented as the opening one, and the empty
-         * line that ends its HTML block */
+        /* the closing line, led as the opening one, and the empty line
+         * (in the quote) that ends its HTML block */
+        put(out, lead, qlen);
         put(out, "\n", 1);
-        put(out, open, open_indent);
-        put(out, "</div>\n\n", 8);
+        put(out, lead, nlead);
+        put(out, "</div>\n", 7);
+        put(out, lead, qlen);
+        put(out, "\n", 1);
         block_scan_block_done(&r);
+        block_scan_block_done(&q);
     }
     return count;
 }
@@ -141,9 +193,7 @@ size_t notices_near_misses(const char *md, size_t len, const notice_style *style
     /* most pages have no line that starts with a mark and a letter */
     bool any = false;
     for (const char *p = md, *end = md + len; !any && (p = memchr(p, '!', (size_t)(end - p)));) {
-        const char *s = p;
-        while (s > md && s[-1] == ' ' && p - s < 4) s--;
-        any = (s == md || s[-1] == '\n') && p - s < 4 && is_near_miss(p, (size_t)(end - p), style->nlevels);
+        any = at_line_start(md, p) && is_near_miss(p, (size_t)(end - p), style->nlevels);
         while (p < end && *p == '!') p++;
     }
     return any ? walk(md, len, style, NULL, miss, user) : 0;

@@ -8,12 +8,14 @@
  *
  * with the text inside read as Markdown (paragraphs, lists). Lines that
  * go on with '!' belong to the same notice; an empty line, or a line
- * without the mark, ends it. The class of each level comes from the
- * plugin's level_classes (yellow, red, blue, green).
+ * without the mark, ends it. In a blockquote ("> ! text") the notice is
+ * the quote's, its lines in the same quote. The class of each level comes
+ * from the plugin's level_classes (yellow, red, blue, green).
  *
  * md4c knows nothing of this, so the Markdown is rewritten before it is
  * parsed: each notice becomes an HTML <div> line, its text, and a closing
- * </div> line, with the empty lines around them that make them HTML blocks.
+ * </div> line, with the empty lines around them that make them HTML blocks
+ * (each line led by the quote's marks when the notice is in one).
  * Fenced code and HTML blocks are left as they are. */
 #ifndef FOLIO_NOTICES_H
 #define FOLIO_NOTICES_H
