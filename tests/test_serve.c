@@ -985,6 +985,171 @@ TEST(timer_rebuilds_at_the_next_publishing_change)
 
 /* ---- snapshot ---- */
 
+/* ---- files of the image cache, kept open ---- */
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (!f) return;
+    CHECK(fwrite(data, 1, len, f) == len);
+    fclose(f);
+}
+
+/* Within the budget a cache file is an open file, not bytes in memory;
+ * past it, or for a type that is compressed (SVG), the bytes are read as
+ * before. Reads by offset and whole copies give the file's bytes; the
+ * file may be deleted from the cache meanwhile; the last snapshot holding
+ * it closes it. */
+TEST(snapshot_keeps_cache_files_open_within_the_budget)
+{
+    char dir[] = "/tmp/folio-open-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char a[64], b[64], svg[64];
+    snprintf(a, sizeof a, "%s/a.webp", dir);
+    snprintf(b, sizeof b, "%s/b.webp", dir);
+    snprintf(svg, sizeof svg, "%s/c.svg", dir);
+    unsigned x = 7;
+    for (size_t i = 0; i < sizeof photo; i++) photo[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+    write_bytes(a, photo, sizeof photo);
+    write_bytes(b, photo, 100);
+    const char *drawing = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\"/><circle r=\"2\"/><circle "
+                          "r=\"3\"/><circle r=\"4\"/><circle r=\"5\"/><circle r=\"6\"/></svg>";
+    write_bytes(svg, drawing, strlen(drawing));
+
+    size_t before = snapshot_open_files();
+    snapshot_set_file_budget(before + 1);
+    snapshot *s = snapshot_new(NULL);
+    output *o = snapshot_output(s);
+    CHECK_INT(output_put_immutable(o, "media/p/a.webp", a), 0);
+    CHECK_INT(output_put_immutable(o, "media/p/b.webp", b), 0); /* past the budget */
+    CHECK_INT(output_put_immutable(o, "media/p/c.svg", svg), 0);
+    CHECK_INT(snapshot_open_files(), before + 1);
+
+    const resource *ra = snapshot_find(s, "media/p/a.webp", strlen("media/p/a.webp"));
+    const resource *rb = snapshot_find(s, "media/p/b.webp", strlen("media/p/b.webp"));
+    const resource *rc = snapshot_find(s, "media/p/c.svg", strlen("media/p/c.svg"));
+    CHECK(ra && rb && rc);
+    if (!ra || !rb || !rc) return;
+    CHECK(ra->fd >= 0 && ra->body[ENCODING_IDENTITY] == NULL);
+    CHECK_INT(ra->len[ENCODING_IDENTITY], sizeof photo);
+    CHECK_STR(ra->content_type, "image/webp");
+    CHECK(rb->fd < 0 && rb->body[ENCODING_IDENTITY] && memcmp(rb->body[ENCODING_IDENTITY], photo, 100) == 0);
+    CHECK(rc->fd < 0 && rc->body[ENCODING_GZIP] != NULL);
+    CHECK(snapshot_bytes(s) < sizeof photo); /* the open file's bytes are not held */
+
+    unlink(a); /* the cache removes it: the snapshot still has it */
+    char part[64];
+    CHECK_INT(resource_read(ra, 2990, part, sizeof part), 10);
+    CHECK(memcmp(part, photo + 2990, 10) == 0);
+    CHECK_INT(resource_read(ra, 3000, part, sizeof part), 0);
+    CHECK_INT(resource_read(ra, 3001, part, sizeof part), -1);
+    char *whole = resource_inflate(ra);
+    CHECK(whole && memcmp(whole, photo, sizeof photo) == 0);
+    free(whole);
+
+    /* shared with a derived snapshot: closed with the last holder */
+    snapshot *next = snapshot_derive(s);
+    snapshot_unref(s);
+    CHECK_INT(snapshot_open_files(), before + 1);
+    snapshot_unref(next);
+    CHECK_INT(snapshot_open_files(), before);
+
+    /* no budget: bytes in memory, as before */
+    snapshot_set_file_budget(0);
+    s = snapshot_new(NULL);
+    CHECK_INT(output_put_immutable(snapshot_output(s), "media/p/b.webp", b), 0);
+    rb = snapshot_find(s, "media/p/b.webp", strlen("media/p/b.webp"));
+    CHECK(rb && rb->fd < 0 && rb->body[ENCODING_IDENTITY]);
+    CHECK_INT(snapshot_open_files(), before);
+    snapshot_unref(s);
+    unlink(b);
+    unlink(svg);
+    rmdir(dir);
+}
+
+/* Over HTTP an open file is served like bytes in memory: whole, by range,
+ * HEAD, 304 on its ETag; a file cut short in the cache after it was put
+ * ends its response early (a short body, never other bytes) and the
+ * server goes on answering. */
+TEST(cache_files_kept_open_are_served_whole_by_range_and_revalidated)
+{
+    char dir[] = "/tmp/folio-open-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char a[64], cut[64];
+    snprintf(a, sizeof a, "%s/a.jpg", dir);
+    snprintf(cut, sizeof cut, "%s/cut.jpg", dir);
+    static unsigned char big[200000];
+    unsigned x = 99;
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+    write_bytes(a, big, sizeof big);
+    write_bytes(cut, big, sizeof big);
+
+    size_t before = snapshot_open_files();
+    snapshot_set_file_budget(before + 2);
+    serve_options opt = quiet_options();
+    snapshot *s = site_snapshot(&opt, "A");
+    CHECK_INT(output_put_immutable(snapshot_output(s), "media/a/big-3fa2c1d9e0.jpg", a), 0);
+    CHECK_INT(output_put_immutable(snapshot_output(s), "media/a/cut.jpg", cut), 0);
+    CHECK_INT(snapshot_open_files(), before + 2);
+    diag_list d;
+    diag_init(&d);
+    server *srv = server_start(&opt, s, &d);
+    diag_free(&d);
+    CHECK(srv != NULL);
+    if (!srv) return;
+    int port = server_port(srv);
+    reply r;
+    CHECK_INT(http_get(port, "/media/a/big-3fa2c1d9e0.jpg", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body.len == sizeof big && memcmp(r.body.s, big, sizeof big) == 0);
+    CHECK_STR(hdr(&r, "Content-Type"), "image/jpeg");
+    CHECK_STR(hdr(&r, "Cache-Control"), "public, max-age=31536000, immutable");
+    char *etag = hdr(&r, "ETag") ? xstrdup(hdr(&r, "ETag")) : NULL;
+    CHECK(etag != NULL && hdr(&r, "Last-Modified") != NULL);
+    reply_free(&r);
+
+    CHECK_INT(http_get(port, "/media/a/big-3fa2c1d9e0.jpg", "Range: bytes=150000-150099\r\n", &r), 0);
+    CHECK_INT(r.status, 206);
+    CHECK(r.body.len == 100 && memcmp(r.body.s, big + 150000, 100) == 0);
+    CHECK_STR(hdr(&r, "Content-Range"), "bytes 150000-150099/200000");
+    reply_free(&r);
+
+    char h[128];
+    snprintf(h, sizeof h, "If-None-Match: %s\r\n", etag ? etag : "\"x\"");
+    CHECK_INT(http_get(port, "/media/a/big-3fa2c1d9e0.jpg", h, &r), 0);
+    CHECK_INT(r.status, 304);
+    CHECK_INT(r.body.len, 0);
+    reply_free(&r);
+    free(etag);
+
+    const char head[] = "HEAD /media/a/big-3fa2c1d9e0.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    CHECK_INT(http_raw(port, head, strlen(head), &r), 0);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.body.len, 0);
+    CHECK_STR(hdr(&r, "Content-Length"), "200000");
+    reply_free(&r);
+
+    CHECK_INT(truncate(cut, 1000), 0);
+    http_get(port, "/media/a/cut.jpg", NULL, &r); /* cut short: the connection ends early */
+    CHECK(r.body.len <= 1000 && (r.body.len == 0 || memcmp(r.body.s, big, r.body.len) == 0));
+    reply_free(&r);
+    CHECK_INT(http_get(port, "/media/a/photo.jpg", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+
+    /* a new version without the files: the old one closes them when let go */
+    server_swap(srv, site_snapshot(&opt, "B"));
+    CHECK_INT(http_get(port, "/ru/news/", NULL, &r), 0);
+    reply_free(&r);
+    server_stop(srv);
+    CHECK_INT(snapshot_open_files(), before);
+    snapshot_set_file_budget(0);
+    unlink(a);
+    unlink(cut);
+    rmdir(dir);
+}
+
 TEST(snapshot_keeps_compressed_forms_only_for_compressible_types)
 {
     snapshot *s = site_snapshot(NULL, "A");

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -326,10 +327,44 @@ static void free_response_set(void *p)
     free(set);
 }
 
+/* Bytes of a resource kept as an open file (resource.fd), from first on:
+ * MHD asks for them by position, from any connection the response is
+ * queued on. The request's hold on its snapshot keeps r open until the
+ * response is sent. */
+typedef struct file_part {
+    const resource *r;
+    size_t first;
+} file_part;
+
+static ssize_t read_file_part(void *cls, uint64_t pos, char *out, size_t max)
+{
+    const file_part *p = cls;
+    long n = resource_read(p->r, p->first + (size_t)pos, out, max);
+    /* a file cut since it was put ends the response early: the client
+     * sees a short body, never another file's bytes */
+    return n > 0 ? (ssize_t)n : (ssize_t)MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static struct MHD_Response *file_response(const worker *w, const resource *r, size_t first, size_t len)
+{
+    file_part *p = xmalloc(sizeof *p);
+    p->r = r;
+    p->first = first;
+    struct MHD_Response *resp = MHD_create_response_from_callback(len, 64 * 1024, read_file_part, p, free);
+    if (!resp) {
+        free(p);
+        return NULL;
+    }
+    add_common_headers(resp, w);
+    return resp;
+}
+
 static struct MHD_Response *full_response(const worker *w, const resource *r, resource_encoding e)
 {
-    const char *body = resource_body(r, e);
-    struct MHD_Response *resp = body ? response_from(w, body, r->len[e]) : NULL;
+    const char *body = r->fd >= 0 ? NULL : resource_body(r, e);
+    struct MHD_Response *resp = r->fd >= 0 && e == ENCODING_IDENTITY ? file_response(w, r, 0, r->len[e])
+                                : body                              ? response_from(w, body, r->len[e])
+                                                                    : NULL;
     if (!resp) return NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
@@ -416,7 +451,7 @@ static enum MHD_Result answer_full(request *rq, struct MHD_Connection *c, const 
     struct MHD_Response *resp = cached_response(rq->w, r, e);
     if (resp) return queue(rq, c, status, resp, r->len[e]);
     /* Not cached: a one-off response (private plain copy when not kept). */
-    if (resource_body(r, e)) return answer(rq, c, status, full_response(rq->w, r, e), r->len[e]);
+    if (r->fd >= 0 || resource_body(r, e)) return answer(rq, c, status, full_response(rq->w, r, e), r->len[e]);
     size_t len = r->len[ENCODING_IDENTITY];
     return answer(rq, c, status, uncached_identity_response(rq->w, r, 0, len), len);
 }
@@ -438,10 +473,11 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
         return answer(rq, c, MHD_HTTP_RANGE_NOT_SATISFIABLE, resp, 0);
     }
     snprintf(content_range, sizeof content_range, "bytes %zu-%zu/%zu", first, last, len);
-    const char *body = resource_body(r, ENCODING_IDENTITY);
+    const char *body = r->fd >= 0 ? NULL : resource_body(r, ENCODING_IDENTITY);
     struct MHD_Response *resp;
-    if (body) {
-        resp = response_from(rq->w, body + first, last - first + 1);
+    if (body || r->fd >= 0) {
+        resp = body ? response_from(rq->w, body + first, last - first + 1)
+                    : file_response(rq->w, r, first, last - first + 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", r->content_type);
             add_resource_headers(resp, r, ENCODING_IDENTITY);
@@ -1073,6 +1109,24 @@ void server_stop(server *srv)
     server_free(srv);
 }
 
+/* Photos from the image cache are kept as open files (snapshot.h): raise
+ * the soft limit of open files to the hard one, and give them half of
+ * what the connections and the builds leave (during a rebuild two
+ * snapshots hold their files). */
+static void budget_open_files(const serve_options *opt)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > ((rlim_t)1 << 20) ? (rlim_t)1 << 20 : rl.rlim_max;
+    if (rl.rlim_cur < want) {
+        rlim_t was = rl.rlim_cur;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = was;
+    }
+    rlim_t reserve = (rlim_t)(opt->connection_limit ? opt->connection_limit : 1024u) + 512;
+    snapshot_set_file_budget(rl.rlim_cur > reserve ? (size_t)((rl.rlim_cur - reserve) / 2) : 0);
+}
+
 int serve_main(const serve_options *opt, site_rebuild_fn rebuild, void *ctx)
 {
     return serve_main_live(opt, rebuild, NULL, ctx);
@@ -1090,6 +1144,7 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     /* Listen first: a port already taken is reported at once, not after
      * a build of a big site, and visitors meanwhile get 503 with
      * Retry-After rather than a refused connection. */
+    budget_open_files(opt);
     diag_list d;
     diag_init(&d);
     server *srv = server_start(opt, NULL, &d);

@@ -5,18 +5,22 @@
  * runs in the putting thread before the table lock is taken, so build
  * threads compress in parallel and only the insertion is serialised. The
  * table is open addressing with linear probing over a power-of-two array;
- * it is only read once the snapshot is published, so lookups take no lock. */
+ * it is only read once the snapshot is published, so lookups take no lock.
+ * A file from the image cache may instead be an open file descriptor
+ * (snapshot_set_file_budget), read with pread by any number of threads. */
 #include "serve/snapshot.h"
 
 #include <brotli/encode.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "lib/buf.h"
@@ -62,6 +66,10 @@ static atomic_ulong next_generation = 1;
  * must not bring back the memory that storing pages compressed saved. */
 static atomic_size_t inflated_total;
 static atomic_size_t inflated_budget = DEFAULT_INFLATED_BUDGET;
+
+/* Cache files kept open (snapshot_set_file_budget), across all snapshots. */
+static atomic_size_t open_files;
+static atomic_size_t file_budget;
 
 /* ---- content types ---- */
 
@@ -303,6 +311,10 @@ static void resource_free(snapshot *s, resource *r)
         atomic_fetch_sub(&inflated_total, r->len[ENCODING_IDENTITY]);
         free(plain);
     }
+    if (r->fd >= 0) {
+        close(r->fd);
+        atomic_fetch_sub(&open_files, 1);
+    }
     free(r);
 }
 
@@ -359,11 +371,49 @@ void resource_set_inflated_budget(size_t bytes)
     atomic_store(&inflated_budget, bytes);
 }
 
+void snapshot_set_file_budget(size_t n)
+{
+    atomic_store(&file_budget, n);
+}
+
+size_t snapshot_open_files(void)
+{
+    return atomic_load(&open_files);
+}
+
+long resource_read(const resource *r, size_t offset, char *out, size_t len)
+{
+    size_t size = r->len[ENCODING_IDENTITY];
+    if (r->redirect_status || offset > size) return -1;
+    if (len > size - offset) len = size - offset;
+    if (r->body[ENCODING_IDENTITY]) {
+        memcpy(out, r->body[ENCODING_IDENTITY] + offset, len);
+        return (long)len;
+    }
+    if (r->fd < 0) return -1;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pread(r->fd, out + done, len - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break; /* cut or unreadable since it was put: what there is */
+        done += (size_t)n;
+    }
+    return (long)done;
+}
+
 char *resource_inflate(const resource *r)
 {
     if (r->redirect_status) return NULL;
     size_t want = r->len[ENCODING_IDENTITY];
     char *plain = xmalloc(want + 1);
+    if (r->fd >= 0) {
+        if (resource_read(r, 0, plain, want) != (long)want) {
+            free(plain);
+            return NULL;
+        }
+        plain[want] = 0;
+        return plain;
+    }
     if (r->body[ENCODING_IDENTITY]) {
         memcpy(plain, r->body[ENCODING_IDENTITY], want);
         plain[want] = 0;
@@ -477,6 +527,7 @@ static resource *resource_make_file(snapshot *s, const char *path, const void *d
     size_t klen = strlen(path);
     resource *r = xcalloc(1, sizeof *r + klen + 1 + kept_len + gz_len + br_len);
     atomic_init(&r->holders, 1);
+    r->fd = -1;
     char *p = (char *)(r + 1);
     memcpy(p, path, klen + 1);
     r->path = p;
@@ -518,6 +569,7 @@ static resource *resource_make_redirect(const char *path, const char *target, in
     size_t klen = strlen(path), tlen = strlen(target);
     resource *r = xcalloc(1, sizeof *r + klen + 1 + tlen + 1);
     atomic_init(&r->holders, 1);
+    r->fd = -1;
     char *p = (char *)(r + 1);
     memcpy(p, path, klen + 1);
     r->path = p;
@@ -638,6 +690,58 @@ static int snapshot_put_file(output *o, const char *path, const char *src_path)
     return rc;
 }
 
+/* A cache file kept open: its size, a validator from its identity (the
+ * cache replaces a file by renaming a new one over it, so a new inode or
+ * time means new bytes), and its time. Takes the descriptor. */
+static resource *resource_make_open_file(const char *path, int fd, const struct stat *st, int ct)
+{
+    size_t klen = strlen(path);
+    resource *r = xcalloc(1, sizeof *r + klen + 1);
+    atomic_init(&r->holders, 1);
+    memcpy(r + 1, path, klen + 1);
+    r->path = (const char *)(r + 1);
+    r->fd = fd;
+    r->len[ENCODING_IDENTITY] = (size_t)st->st_size;
+    unsigned long long id[5] = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+                                (unsigned long long)st->st_size, (unsigned long long)st->st_mtim.tv_sec,
+                                (unsigned long long)st->st_mtim.tv_nsec};
+    snprintf(r->etag, sizeof r->etag, "\"%016llx\"",
+             (unsigned long long)content_hash((const unsigned char *)id, sizeof id));
+    r->content_type = ct < 0 ? "application/octet-stream" : content_types[ct].type;
+    r->mtime = st->st_mtim.tv_sec;
+    format_http_date(r->last_modified, r->mtime);
+    return r;
+}
+
+/* A file of the image cache: kept open while the budget allows and its
+ * type is one that is sent as it is, else read like any file. */
+static int snapshot_put_immutable(output *o, const char *path, const char *src_path)
+{
+    snapshot *s = (snapshot *)o;
+    int ct = content_type_index(path);
+    bool is_plain_type = ct >= 0 && !content_types[ct].compressible;
+    if (!is_plain_type || !key_is_safe(path, false) || strcmp(path, LANGUAGES_MANIFEST) == 0 ||
+        strcmp(path, REDIRECTS_MANIFEST) == 0 || strcmp(path, HEADERS_MANIFEST) == 0)
+        return snapshot_put_file(o, path, src_path);
+    if (atomic_fetch_add(&open_files, 1) >= atomic_load(&file_budget)) {
+        atomic_fetch_sub(&open_files, 1);
+        return snapshot_put_file(o, path, src_path);
+    }
+    int fd = open(src_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_FILE_SIZE) {
+        int e = fd < 0 ? errno : EINVAL;
+        if (fd >= 0) close(fd);
+        atomic_fetch_sub(&open_files, 1);
+        /* out of descriptors after all: the bytes, as before */
+        if (e == EMFILE || e == ENFILE) return snapshot_put_file(o, path, src_path);
+        errno = e;
+        return -1;
+    }
+    table_insert(s, resource_make_open_file(path, fd, &st, ct));
+    return 0;
+}
+
 static int snapshot_redirect(output *o, const char *path, const char *target, int status)
 {
     snapshot *s = (snapshot *)o;
@@ -652,7 +756,7 @@ static int snapshot_redirect(output *o, const char *path, const char *target, in
     return 0;
 }
 
-static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect, NULL};
+static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect, snapshot_put_immutable};
 
 /* ---- lifetime ---- */
 

@@ -45,6 +45,8 @@ typedef struct resource {
      * form through resource_body(), it may be kept only compressed. */
     const char *body[ENCODING_COUNT];
     size_t len[ENCODING_COUNT];       /* len[ENCODING_IDENTITY] is always the plain size */
+    int fd;                     /* >= 0: the bytes are this file's, opened when it was put
+                                   (see snapshot_set_file_budget), and no body is kept */
     char etag[20];              /* "0123456789abcdef" with the quotes */
     char last_modified[32];     /* IMF-fixdate */
     time_t mtime;
@@ -59,7 +61,8 @@ typedef struct resource {
 } resource;
 
 /* The bytes of r in encoding e (len[e] of them), or NULL when that
- * encoding is not available. The identity form of a compressible file is
+ * encoding is not available (and for a resource kept as an open file:
+ * resource_read). The identity form of a compressible file is
  * stored only compressed; it is inflated on first use and kept until the
  * snapshot is freed, as long as all such kept copies stay within a
  * process-wide budget (64 MB); past it this returns NULL and the caller
@@ -67,11 +70,30 @@ typedef struct resource {
 const char *resource_body(const resource *r, resource_encoding e);
 
 /* A private malloc'd copy of r's plain bytes (len[ENCODING_IDENTITY] of
- * them plus a NUL), which the caller frees. NULL for redirects. */
+ * them plus a NUL), which the caller frees. NULL for redirects, and for an
+ * open file that can no longer be read whole. */
 char *resource_inflate(const resource *r);
 
 /* Change the budget of resource_body's kept plain copies (bytes). */
 void resource_set_inflated_budget(size_t bytes);
+
+/* Photos and their variants are most of a site's bytes. A file published
+ * from the image cache (put_immutable: the cache only ever replaces a file
+ * by renaming a new one over it, so an open file never changes) is kept
+ * as an open file instead of in memory, and sent from the kernel's page
+ * cache: a server's memory then grows with its pages, not its photos.
+ * At most n such files are open at once across all snapshots (the server
+ * sets n from its limit of open files, leaving room for connections);
+ * past it, and with n = 0 (the default), files are read into memory as
+ * before. Open files are counted by snapshot_open_files(). */
+void snapshot_set_file_budget(size_t n);
+size_t snapshot_open_files(void);
+
+/* Up to len bytes of r's plain form from offset into out: a kept body or
+ * the open file. Returns how many (short at the end, or when the file was
+ * cut since: never past len[ENCODING_IDENTITY]), or -1 when r has neither
+ * (a compressible file kept only compressed: use resource_inflate). */
+long resource_read(const resource *r, size_t offset, char *out, size_t len);
 
 /* A new empty snapshot with one reference. dev_reload_script, when not
  * NULL, is inserted before </body> of every HTML page put (the live reload
