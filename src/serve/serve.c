@@ -361,10 +361,13 @@ static struct MHD_Response *file_response(const worker *w, const resource *r, si
 
 static struct MHD_Response *full_response(const worker *w, const resource *r, resource_encoding e)
 {
-    const char *body = r->fd >= 0 ? NULL : resource_body(r, e);
-    struct MHD_Response *resp = r->fd >= 0 && e == ENCODING_IDENTITY ? file_response(w, r, 0, r->len[e])
-                                : body                              ? response_from(w, body, r->len[e])
-                                                                    : NULL;
+    struct MHD_Response *resp;
+    if (r->fd >= 0) {
+        resp = e == ENCODING_IDENTITY ? file_response(w, r, 0, r->len[e]) : NULL;
+    } else {
+        const char *body = resource_body(r, e);
+        resp = body ? response_from(w, body, r->len[e]) : NULL;
+    }
     if (!resp) return NULL;
     MHD_add_response_header(resp, "Content-Type", r->content_type);
     if (e == ENCODING_GZIP) MHD_add_response_header(resp, "Content-Encoding", "gzip");
@@ -475,9 +478,9 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     snprintf(content_range, sizeof content_range, "bytes %zu-%zu/%zu", first, last, len);
     const char *body = r->fd >= 0 ? NULL : resource_body(r, ENCODING_IDENTITY);
     struct MHD_Response *resp;
-    if (body || r->fd >= 0) {
-        resp = body ? response_from(rq->w, body + first, last - first + 1)
-                    : file_response(rq->w, r, first, last - first + 1);
+    if (r->fd >= 0 || body) {
+        resp = r->fd >= 0 ? file_response(rq->w, r, first, last - first + 1)
+                          : response_from(rq->w, body + first, last - first + 1);
         if (resp) {
             MHD_add_response_header(resp, "Content-Type", r->content_type);
             add_resource_headers(resp, r, ENCODING_IDENTITY);
@@ -1141,10 +1144,10 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    budget_open_files(opt);
     /* Listen first: a port already taken is reported at once, not after
      * a build of a big site, and visitors meanwhile get 503 with
      * Retry-After rather than a refused connection. */
-    budget_open_files(opt);
     diag_list d;
     diag_init(&d);
     server *srv = server_start(opt, NULL, &d);
