@@ -492,8 +492,24 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
     return answer(rq, c, MHD_HTTP_PARTIAL_CONTENT, resp, last - first + 1);
 }
 
+/* A media file written over in place since it was put (an editor's new
+ * upload): its new bytes must not go out under the old length and ETag,
+ * and the rebuild the change sets off is moments away. */
+static enum MHD_Result answer_replaced(request *rq, struct MHD_Connection *c)
+{
+    static const char text[] = "This file is being replaced; try again in a moment.\n";
+    struct MHD_Response *resp = response_from(rq->w, text, sizeof text - 1);
+    if (resp) {
+        MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Retry-After", "1");
+    }
+    return answer(rq, c, MHD_HTTP_SERVICE_UNAVAILABLE, resp, sizeof text - 1);
+}
+
 static enum MHD_Result answer_resource(request *rq, struct MHD_Connection *c, const resource *r, unsigned status)
 {
+    if (!resource_file_is_current(r)) return answer_replaced(rq, c);
     if (status == MHD_HTTP_OK && is_not_modified(c, r)) {
         resource_encoding e = pick_encoding(c, r);
         struct MHD_Response *resp = response_from(rq->w, "", 0);

@@ -395,10 +395,12 @@ long resource_read(const resource *r, size_t offset, char *out, size_t len)
     while (done < len) {
         ssize_t n = pread(r->fd, out + done, len - done, (off_t)(offset + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break; /* cut or unreadable since it was put: what there is */
+        if (n <= 0) break;
         done += (size_t)n;
     }
-    return (long)done;
+    /* Asked after reading: a write that put new bytes in what was read
+     * has changed the file's times by then. */
+    return done == len && resource_file_is_current(r) ? (long)done : -1;
 }
 
 char *resource_inflate(const resource *r)
@@ -680,7 +682,7 @@ static int snapshot_put(output *o, const char *path, const void *data, size_t le
     return 0;
 }
 
-static int snapshot_put_file(output *o, const char *path, const char *src_path)
+static int put_bytes_of(output *o, const char *path, const char *src_path)
 {
     size_t len;
     char *data = file_read(src_path, &len, MAX_FILE_SIZE);
@@ -690,9 +692,27 @@ static int snapshot_put_file(output *o, const char *path, const char *src_path)
     return rc;
 }
 
-/* A cache file kept open: its size, a validator from its identity (the
- * cache replaces a file by renaming a new one over it, so a new inode or
- * time means new bytes), and its time. Takes the descriptor. */
+/* Who a file is: device, inode, size and modification time. A file
+ * written in place (an editor's upload over the old PDF) changes its size
+ * or time; one renamed over it is another inode. Not the change time:
+ * a build linking the cache's files into its output, or the cache
+ * removing one, changes that without touching a byte. */
+static uint64_t file_identity(const struct stat *st)
+{
+    unsigned long long id[5] = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+                                (unsigned long long)st->st_size, (unsigned long long)st->st_mtim.tv_sec,
+                                (unsigned long long)st->st_mtim.tv_nsec};
+    return content_hash((const unsigned char *)id, sizeof id);
+}
+
+bool resource_file_is_current(const resource *r)
+{
+    struct stat st;
+    return r->fd < 0 || (fstat(r->fd, &st) == 0 && file_identity(&st) == r->file_id);
+}
+
+/* A file kept open: its size, its identity as the validator, and its
+ * time. Takes the descriptor. */
 static resource *resource_make_open_file(const char *path, int fd, const struct stat *st, int ct)
 {
     size_t klen = strlen(path);
@@ -701,31 +721,26 @@ static resource *resource_make_open_file(const char *path, int fd, const struct 
     memcpy(r + 1, path, klen + 1);
     r->path = (const char *)(r + 1);
     r->fd = fd;
+    r->file_id = file_identity(st);
     r->len[ENCODING_IDENTITY] = (size_t)st->st_size;
-    unsigned long long id[5] = {(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-                                (unsigned long long)st->st_size, (unsigned long long)st->st_mtim.tv_sec,
-                                (unsigned long long)st->st_mtim.tv_nsec};
-    snprintf(r->etag, sizeof r->etag, "\"%016llx\"",
-             (unsigned long long)content_hash((const unsigned char *)id, sizeof id));
+    snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)r->file_id);
     r->content_type = ct < 0 ? "application/octet-stream" : content_types[ct].type;
     r->mtime = st->st_mtim.tv_sec;
     format_http_date(r->last_modified, r->mtime);
     return r;
 }
 
-/* A file of the image cache: kept open while the budget allows and its
- * type is one that is sent as it is, else read like any file. */
-static int snapshot_put_immutable(output *o, const char *path, const char *src_path)
+/* A media file: kept open while the budget allows and its type is one
+ * that is sent as it is, else read into memory. */
+static int snapshot_put_file(output *o, const char *path, const char *src_path)
 {
     snapshot *s = (snapshot *)o;
     int ct = content_type_index(path);
     bool is_plain_type = ct >= 0 && !content_types[ct].compressible;
-    if (!is_plain_type || !key_is_safe(path, false) || strcmp(path, LANGUAGES_MANIFEST) == 0 ||
-        strcmp(path, REDIRECTS_MANIFEST) == 0 || strcmp(path, HEADERS_MANIFEST) == 0)
-        return snapshot_put_file(o, path, src_path);
+    if (!is_plain_type || !key_is_safe(path, false)) return put_bytes_of(o, path, src_path);
     if (atomic_fetch_add(&open_files, 1) >= atomic_load(&file_budget)) {
         atomic_fetch_sub(&open_files, 1);
-        return snapshot_put_file(o, path, src_path);
+        return put_bytes_of(o, path, src_path);
     }
     int fd = open(src_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     struct stat st;
@@ -734,7 +749,7 @@ static int snapshot_put_immutable(output *o, const char *path, const char *src_p
         if (fd >= 0) close(fd);
         atomic_fetch_sub(&open_files, 1);
         /* out of descriptors after all: the bytes, as before */
-        if (e == EMFILE || e == ENFILE) return snapshot_put_file(o, path, src_path);
+        if (e == EMFILE || e == ENFILE) return put_bytes_of(o, path, src_path);
         errno = e;
         return -1;
     }
@@ -756,7 +771,7 @@ static int snapshot_redirect(output *o, const char *path, const char *target, in
     return 0;
 }
 
-static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect, snapshot_put_immutable};
+static const output_ops snapshot_ops = {snapshot_put, snapshot_put_file, snapshot_redirect, NULL};
 
 /* ---- lifetime ---- */
 

@@ -27,6 +27,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "build/output.h"
@@ -47,6 +48,7 @@ typedef struct resource {
     size_t len[ENCODING_COUNT];       /* len[ENCODING_IDENTITY] is always the plain size */
     int fd;                     /* >= 0: the bytes are this file's, opened when it was put
                                    (see snapshot_set_file_budget), and no body is kept */
+    uint64_t file_id;           /* the open file's identity when it was put */
     char etag[20];              /* "0123456789abcdef" with the quotes */
     char last_modified[32];     /* IMF-fixdate */
     time_t mtime;
@@ -77,22 +79,31 @@ char *resource_inflate(const resource *r);
 /* Change the budget of resource_body's kept plain copies (bytes). */
 void resource_set_inflated_budget(size_t bytes);
 
-/* Photos and their variants are most of a site's bytes. A file published
- * from the image cache (put_immutable: the cache only ever replaces a file
- * by renaming a new one over it, so an open file never changes) is kept
- * as an open file instead of in memory, and sent from the kernel's page
- * cache: a server's memory then grows with its pages, not its photos.
- * At most n such files are open at once across all snapshots (the server
- * sets n from its limit of open files, leaving room for connections);
- * past it, and with n = 0 (the default), files are read into memory as
+/* Photos, their variants and documents are most of a site's bytes. A
+ * media file of a type sent as it is (JPEG, WebP, PDF, ...; not SVG,
+ * which is compressed) is kept as an open file instead of in memory, and
+ * sent from the kernel's page cache: a server's memory then grows with
+ * its pages, not its media. Every read checks that the file is still the
+ * one that was put (device, inode, size, modification time): the image cache only
+ * ever renames a new file over an old one, but an editor may upload a
+ * PDF over the old one in place, and its bytes must not be sent under
+ * the old length and ETag (the rebuild that follows puts the new one).
+ * At most n files are open at once across all snapshots (the server sets
+ * n from its limit of open files, leaving room for connections); past
+ * it, and with n = 0 (the default), files are read into memory as
  * before. Open files are counted by snapshot_open_files(). */
 void snapshot_set_file_budget(size_t n);
 size_t snapshot_open_files(void);
 
-/* Up to len bytes of r's plain form from offset into out: a kept body or
- * the open file. Returns how many (short at the end, or when the file was
- * cut since: never past len[ENCODING_IDENTITY]), or -1 when r has neither
- * (a compressible file kept only compressed: use resource_inflate). */
+/* Whether r's open file is still the one that was put (true for a
+ * resource kept in memory). */
+bool resource_file_is_current(const resource *r);
+
+/* len bytes of r's plain form from offset into out (fewer at the end:
+ * never past len[ENCODING_IDENTITY]): from the kept body or the open
+ * file. Returns how many, or -1 when r has neither (a compressible file
+ * kept only compressed: use resource_inflate) or its file has changed or
+ * been cut since it was put. */
 long resource_read(const resource *r, size_t offset, char *out, size_t len);
 
 /* A new empty snapshot with one reference. dev_reload_script, when not
