@@ -987,7 +987,7 @@ TEST(timer_rebuilds_at_the_next_publishing_change)
 
 /* ---- snapshot ---- */
 
-/* ---- files of the image cache, kept open ---- */
+/* ---- media kept as open files ---- */
 
 static void write_bytes(const char *path, const void *data, size_t len)
 {
@@ -1198,6 +1198,73 @@ TEST(cache_files_kept_open_are_served_whole_by_range_and_revalidated)
     snapshot_set_file_budget(0);
     unlink(a);
     unlink(cut);
+    rmdir(dir);
+}
+
+/* A photo edited in place in the image cache, which the watcher of the
+ * site does not see: the server answers 503 for it and asks the watcher
+ * for a rebuild, which puts the file as it is now. */
+typedef struct cache_build {
+    fake_build fb;
+    const char *photo; /* put as media/a/edited.jpg by every build */
+} cache_build;
+
+static snapshot *cache_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d)
+{
+    cache_build *cb = ctx;
+    snapshot *s = fake_rebuild(&cb->fb, now, next_change, d);
+    if (s) output_put_immutable(snapshot_output(s), "media/a/edited.jpg", cb->photo);
+    return s;
+}
+
+TEST(file_edited_in_place_outside_the_site_makes_the_watcher_rebuild)
+{
+    char dir[] = "/tmp/folio-open-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char photo_path[64];
+    snprintf(photo_path, sizeof photo_path, "%s/edited.jpg", dir);
+    write_bytes(photo_path, "old photo bytes", 15);
+    size_t before = snapshot_open_files();
+    snapshot_set_file_budget(before + 4);
+    serve_options opt = quiet_options();
+    cache_build cb = {.fb = {.opt = opt}, .photo = photo_path};
+    snapshot *first = site_snapshot(&opt, "initial");
+    CHECK_INT(output_put_immutable(snapshot_output(first), "media/a/edited.jpg", photo_path), 0);
+    diag_list d;
+    diag_init(&d);
+    server *srv = server_start(&opt, first, &d);
+    diag_free(&d);
+    CHECK(srv != NULL);
+    if (!srv) return;
+    FILE *messages = tmpfile();
+    watch_options wo = {.rebuild = cache_rebuild, .ctx = &cb, .messages = messages};
+    watcher *w = watch_start(&wo, srv);
+    CHECK(w != NULL);
+    int port = server_port(srv);
+    reply r;
+    CHECK_INT(http_get(port, "/media/a/edited.jpg", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(r.body.s, "old photo bytes");
+    reply_free(&r);
+
+    write_bytes(photo_path, "new photo, longer bytes", 23); /* in place, as an optimiser does */
+    CHECK_INT(http_get(port, "/media/a/edited.jpg", NULL, &r), 0);
+    CHECK_INT(r.status, 503);
+    reply_free(&r);
+    CHECK(wait_for_calls(&cb.fb, 1, 3000));
+    CHECK(wait_for_page(port, "Новости build1", 2000));
+    CHECK_INT(http_get(port, "/media/a/edited.jpg", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(r.body.s, "new photo, longer bytes");
+    reply_free(&r);
+    CHECK_INT(atomic_load(&cb.fb.calls), 1); /* one rebuild, not one a request */
+
+    watch_stop(w);
+    server_stop(srv);
+    fclose(messages);
+    CHECK_INT(snapshot_open_files(), before);
+    snapshot_set_file_budget(0);
+    unlink(photo_path);
     rmdir(dir);
 }
 

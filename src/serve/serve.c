@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -140,6 +141,7 @@ struct server {
     long long request_ms; /* see watched_conn */
     pthread_t deadline_thread;
     bool has_deadline_thread;
+    int stale_fd; /* server_stale_fd */
 };
 
 typedef struct request {
@@ -498,6 +500,8 @@ static enum MHD_Result answer_range(request *rq, struct MHD_Connection *c, const
 static enum MHD_Result answer_replaced(request *rq, struct MHD_Connection *c)
 {
     static const char text[] = "This file is being replaced; try again in a moment.\n";
+    uint64_t one = 1; /* tell the watcher, which sees only the site's folder */
+    if (write(rq->w->srv->stale_fd, &one, sizeof one) < 0) { /* already signalled: the counter is full */ }
     struct MHD_Response *resp = response_from(rq->w, text, sizeof text - 1);
     if (resp) {
         MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
@@ -982,6 +986,7 @@ static void server_free(server *srv)
     stop_log_flusher(srv);
     for (unsigned i = 0; i < srv->nworkers; i++) worker_free(srv, srv->workers[i]);
     if (srv->owns_log) close(srv->log_fd);
+    if (srv->stale_fd >= 0) close(srv->stale_fd);
     snapshot_unref(atomic_load(&srv->current));
     pthread_mutex_destroy(&srv->snapshot_lock);
     pthread_mutex_destroy(&srv->flusher_lock);
@@ -996,6 +1001,7 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
     pthread_mutex_init(&srv->flusher_lock, NULL);
     pthread_cond_init(&srv->flusher_wake, NULL);
     srv->dev = opt->dev;
+    srv->stale_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     atomic_init(&srv->is_ready, initial != NULL);
     if (!initial) initial = serve_snapshot_new(opt); /* empty: nothing is answered from it */
     adopt_snapshot(initial);
@@ -1107,6 +1113,11 @@ void server_swap(server *srv, snapshot *s)
     snapshot_unref(old);
     release_idle_holds(srv);
     atomic_store_explicit(&srv->is_ready, true, memory_order_release);
+}
+
+int server_stale_fd(server *srv)
+{
+    return srv->stale_fd;
 }
 
 snapshot *server_snapshot(server *srv)

@@ -88,6 +88,11 @@ void server_swap(server *srv, snapshot *s);
 
 /* A new reference to the current snapshot (release with snapshot_unref). */
 snapshot *server_snapshot(server *srv);
+/* An eventfd that becomes readable when the server found a file of the
+ * snapshot changed since it was put (a photo edited in place in the image
+ * cache, which no watcher of the site sees): the watcher rebuilds on it,
+ * and the rebuild puts the file as it is now. Read it to reset it. */
+int server_stale_fd(server *srv);
 
 /* Stop accepting, let requests in flight finish (at most a few seconds),
  * close everything and free srv. */

@@ -1,8 +1,9 @@
 /* watch.c - the rebuild thread: inotify, debounce, publish timer.
  *
- * One thread polls two descriptors, the inotify instance and an eventfd
- * that watch_stop() signals, with a timeout that is the nearer of the
- * debounce deadline and the next publishing change. inotify watches are
+ * One thread polls three descriptors, the inotify instance, an eventfd
+ * that watch_stop() signals and the server's eventfd for files changed
+ * outside the site (server_stale_fd), with a timeout that is the nearer
+ * of the debounce deadline and the next publishing change. inotify watches are
  * not recursive, so every folder gets its own watch and a folder created
  * later (a new page) is added, with its contents, when its creation event
  * arrives. Hidden folders (.git) are not watched: they are not content. */
@@ -29,6 +30,7 @@
 #define MAX_DEPTH 32
 #define MAX_BURST_MS 1000 /* a never-ending burst still rebuilds this often */
 #define MAX_CHANGED_PATHS 256 /* more in one burst is a bulk change: rebuild it all */
+#define STALE_GAP_MS 1000     /* rebuilds for files changed outside the site: at most this often */
 
 struct watcher {
     watch_options opt;
@@ -215,6 +217,12 @@ static void *watch_thread(void *arg)
     watcher *w = arg;
     if (w->opt.compress_fully) compress_fully(w);
     long long pending_since = 0, quiet_deadline = 0;
+    /* A file of the snapshot changed outside the site (see serve.h): a
+     * whole rebuild at stale_at, not sooner than STALE_GAP_MS after the
+     * last one, so that a file written over and over does not make the
+     * server rebuild without pause. */
+    long long stale_at = 0, last_stale = 0;
+    int stale_fd = server_stale_fd(w->srv);
     for (;;) {
         long long now = now_ms();
         long long wake = -1;
@@ -225,28 +233,39 @@ static void *watch_thread(void *arg)
             long long at = (long long)w->next_change * 1000;
             if (wake < 0 || at < wake) wake = at;
         }
+        if (stale_at && (wake < 0 || stale_at < wake)) wake = stale_at;
         int timeout = -1;
         if (wake >= 0) timeout = wake <= now ? 0 : (wake - now > 60000 ? 60000 : (int)(wake - now));
-        struct pollfd fds[2] = {{w->stop_fd, POLLIN, 0}, {w->inotify_fd, POLLIN, 0}};
-        int nfds = w->inotify_fd >= 0 ? 2 : 1;
+        struct pollfd fds[3] = {{w->stop_fd, POLLIN, 0}, {stale_fd, POLLIN, 0}, {w->inotify_fd, POLLIN, 0}};
+        int nfds = w->inotify_fd >= 0 ? 3 : 2;
         int rc = poll(fds, (nfds_t)nfds, timeout);
         if (rc < 0 && errno != EINTR) break;
         if (fds[0].revents) break;
         now = now_ms();
-        if (nfds == 2 && (fds[1].revents & (POLLERR | POLLNVAL))) {
+        if (fds[1].revents & POLLIN) {
+            uint64_t count;
+            if (read(stale_fd, &count, sizeof count) == sizeof count && !stale_at) {
+                long long earliest = last_stale ? last_stale + STALE_GAP_MS : 0;
+                stale_at = now + w->opt.debounce_ms > earliest ? now + w->opt.debounce_ms : earliest;
+            }
+        }
+        if (nfds == 3 && (fds[2].revents & (POLLERR | POLLNVAL))) {
             fprintf(w->opt.messages, "folio: file watching failed; changes need a restart\n");
             close(w->inotify_fd);
             w->inotify_fd = -1;
-        } else if (nfds == 2 && fds[1].revents && drain_events(w)) {
+        } else if (nfds == 3 && fds[2].revents && drain_events(w)) {
             if (!pending_since) pending_since = now;
             quiet_deadline = now + w->opt.debounce_ms;
         }
         bool settled = pending_since && (now >= quiet_deadline || now >= pending_since + MAX_BURST_MS);
         bool scheduled = w->next_change > 0 && now >= (long long)w->next_change * 1000;
-        if (settled || scheduled) {
+        bool stale = stale_at && now >= stale_at;
+        if (settled || scheduled || stale) {
             /* The timer rebuilds everything; so does a burst it coincides with. */
-            bool files_only = settled && !scheduled && !w->whole_site;
+            bool files_only = settled && !scheduled && !stale && !w->whole_site;
             pending_since = 0;
+            if (stale) last_stale = now;
+            if (!files_only) stale_at = 0; /* a whole rebuild puts every file as it is now */
             rebuild_now(w, files_only);
         }
     }
