@@ -7,7 +7,7 @@
 #   make fuzz     builds the fuzz harnesses (clang, libFuzzer) and runs each FUZZ_SECONDS
 
 CC      ?= cc
-PKGS    := md4c yaml-0.1 libmicrohttpd vips zlib libbrotlienc libbrotlidec nettle
+PKGS    := md4c yaml-0.1 libmicrohttpd vips zlib libbrotlienc libbrotlidec nettle libidn2
 BUILD   ?= build
 OPT     ?= -O2 -g
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -1409,7 +1409,8 @@ TEST(example_site_has_no_broken_local_links)
 
 /* The site's Content-Security-Policy allows exactly the other origins its
  * content embeds, each for what it is loaded as; anything that is not a
- * plain http(s) host is left out (and so stays blocked). */
+ * plain http(s) host (or a valid international name) is left out (and so
+ * stays blocked). */
 TEST(policy_allows_what_the_content_embeds_and_nothing_else)
 {
     site_policy *p = policy_new();
@@ -1444,6 +1445,20 @@ TEST(policy_allows_what_the_content_embeds_and_nothing_else)
     policy_csp(p, &csp);
     CHECK_CONTAINS(buf_cstr(&csp), "frame-src 'self' https://nul.example.org https://www");
     buf_free(&csp);
+    /* A name in Kazakh or Russian letters is listed as browsers match it
+     * (IDNA: "xn--..."), in lower case, with its port; one that is not a
+     * valid name is left out. */
+    static const char idn[] = "<iframe src=\"https://Карта.ҚАЗ/map\"></iframe>"
+                              "<img src=\"https://минздрав.рф:8443/logo.png\">"
+                              "<img src=\"https://ка рта.kz/x.png\"><iframe src=\"https://карта.kz';script-src/\">";
+    policy_scan(p, idn, sizeof idn - 1);
+    policy_csp(p, &csp);
+    CHECK_CONTAINS(buf_cstr(&csp), " https://xn--80aa2azak.xn--80ao21a https://yandex.ru;");
+    CHECK_CONTAINS(buf_cstr(&csp), " https://xn--80aeelexi0a.xn--p1ai:8443;");
+    CHECK(!strstr(buf_cstr(&csp), "рта"));
+    CHECK(!strstr(buf_cstr(&csp), "script-src/"));
+    buf_free(&csp);
+    CHECK(policy_allows(p, idn, sizeof idn - 1));
     static const char more[] = "<iframe src=\"https://maps.2gis.kz/x\"></iframe>";
     CHECK(!policy_allows(p, more, sizeof more - 1));
     buf file = BUF_INIT;

@@ -3,6 +3,7 @@
 #include "lib/html_tag.h"
 
 #include <ctype.h>
+#include <idn2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,30 @@ void policy_free(site_policy *p)
     free(p);
 }
 
+static bool is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) return false;
+    return true;
+}
+
+/* host[0..n) ("карта.қаз:8443", UTF-8) with its name in the ASCII form
+ * browsers use (IDNA 2008, UTS #46 mapping: lower case), port kept. */
+static bool idna_host(const char *host, size_t n, char *out, size_t cap)
+{
+    const char *colon = memchr(host, ':', n);
+    size_t name_len = colon ? (size_t)(colon - host) : n;
+    char name[256];
+    if (name_len == 0 || name_len >= sizeof name) return false;
+    memcpy(name, host, name_len);
+    name[name_len] = 0;
+    char *ascii = NULL;
+    if (idn2_to_ascii_8z(name, &ascii, IDN2_NONTRANSITIONAL) != IDN2_OK) return false;
+    int w = snprintf(out, cap, "%s%.*s", ascii, (int)(n - name_len), host + name_len);
+    idn2_free(ascii);
+    return w > 0 && (size_t)w < cap;
+}
+
 /* "https://maps.example.kz:8443" from a URL that names another site, in
  * lower case; false for the site's own URLs and anything that is not a
  * plain http(s) host (which the policy then does not allow). */
@@ -61,6 +86,13 @@ static bool origin_of(const char *url, size_t len, char *out, size_t cap)
     size_t hl = 0;
     while (skip + hl < len && host[hl] != '/' && host[hl] != '?' && host[hl] != '#') hl++;
     if (hl == 0 || hl + strlen(scheme) + 4 > cap) return false;
+    char ascii[256];
+    if (!is_ascii(host, hl)) { /* "карта.қаз": the browser matches it as "xn--80aa2azak.xn--80ao21a" */
+        if (!idna_host(host, hl, ascii, sizeof ascii)) return false;
+        host = ascii;
+        hl = strlen(ascii);
+        if (hl + strlen(scheme) + 4 > cap) return false;
+    }
     bool has_port = false;
     for (size_t i = 0; i < hl; i++) {
         unsigned char ch = (unsigned char)host[i];
