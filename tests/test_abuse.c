@@ -31,6 +31,7 @@ static server *start_server_with(unsigned request_seconds)
     serve_options opt = {0};
     opt.quiet = true;
     opt.request_seconds = request_seconds;
+    opt.per_ip_limit = 128; /* as when folio faces the internet (on loopback it has none) */
     opt.threads = 2;
     snapshot *s = serve_snapshot_new(&opt);
     output *o = snapshot_output(s);
@@ -220,6 +221,39 @@ TEST(one_address_cannot_hold_more_than_its_connection_limit)
     double worst;
     CHECK_INT(visitor(port, 10, &worst), 10);
     if (worst >= PROMPT_MS) test_fail(__FILE__, __LINE__, "slowest normal request took %.1f ms", worst);
+    close_all(fds, 200);
+    server_stop(srv);
+}
+
+/* Listening on loopback, every connection comes from the proxy in front
+ * (nginx) or the operator: without a limit of its own, one address may
+ * hold more than the 128 a public address may, up to the total. */
+TEST(on_loopback_one_address_has_no_limit_of_its_own)
+{
+    raise_fd_limit(4096);
+    serve_options opt = {0};
+    opt.quiet = true;
+    opt.threads = 2;
+    snapshot *s = serve_snapshot_new(&opt);
+    output_put(snapshot_output(s), "ru/index.html", "<p>главная</p>", strlen("<p>главная</p>"), 1700000000);
+    diag_list d;
+    diag_init(&d);
+    server *srv = server_start(&opt, s, &d);
+    diag_free(&d);
+    CHECK(srv != NULL);
+    if (!srv) return;
+    int port = server_port(srv);
+    int fds[200];
+    CHECK_INT(open_idle(port, fds, 200, 40, 200), 200);
+    usleep(300000);
+    int closed = 0;
+    for (int i = 0; i < 200; i++)
+        if (fds[i] < 0 || closed_by_server(fds[i])) closed++;
+    CHECK_INT(closed, 0);
+    reply r;
+    CHECK_INT(http_get(port, "/ru/", NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
     close_all(fds, 200);
     server_stop(srv);
 }

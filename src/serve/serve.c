@@ -1043,7 +1043,12 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
     /* The limits are per daemon; split them so the totals hold (per
      * address only roughly: the kernel's spread is by connection). */
     unsigned connections = opt->connection_limit ? opt->connection_limit : 1024u;
-    unsigned per_ip = opt->per_ip_limit ? opt->per_ip_limit : 128u;
+    /* Listening on loopback, every connection is the proxy's (or the
+     * operator's own): a limit per address would be one for the whole
+     * site, which one abuser of the proxy could fill. */
+    bool is_loopback = a4->sin_family == AF_INET ? (ntohl(a4->sin_addr.s_addr) >> 24) == 127
+                                                 : IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+    unsigned per_ip = opt->per_ip_limit ? opt->per_ip_limit : is_loopback ? connections : 128u;
     connections = (connections + workers - 1) / workers;
     per_ip = (per_ip + workers - 1) / workers;
     /* All workers exist before any daemon runs: a swap or the log flusher

@@ -57,9 +57,10 @@ typedef struct serve_options {
     bool quiet;                /* no access log at all */
     int threads;               /* worker threads; 0 = one per core */
     unsigned connection_limit; /* in total; 0 = 1024 */
-    unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128.
-                                  Behind a reverse proxy every connection has the
-                                  proxy's address: raise it to the proxy's pool size */
+    unsigned per_ip_limit;     /* simultaneous connections per client address; 0 = 128,
+                                  or no limit of its own when bind is a loopback
+                                  address: behind a reverse proxy every connection
+                                  has the proxy's address */
     unsigned timeout_seconds;  /* idle connection timeout; 0 = 10 */
     unsigned request_seconds;  /* a request's headers must all arrive within this time of
                                   the connection opening or the previous answer, however
