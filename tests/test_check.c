@@ -1100,6 +1100,48 @@ TEST(iframe_without_a_title_is_a_warning)
     diag_free(&d);
 }
 
+/* A map, a video or a picture from another site over plain http:// is
+ * blocked (or tried over HTTPS) on the site's HTTPS pages: a warning with
+ * the https:// spelling, at the address. A link to such a site, an https
+ * frame and code are fine; a site whose own address is http:// is told
+ * nothing. */
+TEST(embed_over_plain_http_is_a_warning)
+{
+    const char *body = "---\ntitle: A\n---\n" POST_BODY "\n"
+                       "<iframe src=\"http://maps.example.kz/branch\" title=\"Карта\"></iframe>\n\n"
+                       "![Логотип](http://partner.example.kz/logo.png)\n\n"
+                       "<video src=\"HTTP://video.example.kz/v.mp4\" controls></video>\n\n"
+                       "[Партнёр](http://partner.example.kz/)\n\n"
+                       "<iframe src=\"https://maps.example.kz/ok\" title=\"Карта\"></iframe>\n\n"
+                       "`<iframe src=\"http://code.example.kz/\">`\n";
+    const char *const files[][2] = {{"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\n"},
+                                    {"config/site.yaml", "url: https://hematology.kz\n"},
+                                    NEWS_LIST,
+                                    {"pages/01.news/a/item.md", body},
+                                    {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(warnings_at(&d, "frame 'http://maps.example.kz/branch' is loaded over plain HTTP: browsers block it on "
+                              "the site's HTTPS pages; write https://maps.example.kz/branch",
+                          10),
+              1);
+    CHECK_INT(warnings_at(&d, "image 'http://partner.example.kz/logo.png' is loaded over plain HTTP", 12), 1);
+    CHECK_INT(warnings_at(&d, "media 'HTTP://video.example.kz/v.mp4' is loaded over plain HTTP", 14), 1);
+    CHECK(!diag_has(&d, DIAG_WARNING, "'http://partner.example.kz/' is loaded"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "https://maps.example.kz/ok' is loaded"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "code.example.kz"));
+    diag_free(&d);
+
+    const char *const plain_site[][2] = {{"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\ntimezone: UTC\n"},
+                                         {"config/site.yaml", "url: http://intranet.hematology.kz\n"},
+                                         NEWS_LIST,
+                                         {"pages/01.news/a/item.md", body},
+                                         {NULL, NULL}};
+    check_files(plain_site, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "plain HTTP"));
+    diag_free(&d);
+}
+
 /* A scanned TIFF: only Safari shows it, so the page has a broken image
  * for nearly everyone. (An iPhone's HEIC photos are converted.) */
 TEST(image_in_a_format_browsers_do_not_show_is_a_warning)

@@ -371,9 +371,28 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
 
 static void check_link(body_scan *b, const char *url, bool is_image) { check_link_at(b, url, url, is_image); }
 
+/* Something the page loads from another site over plain HTTP: a page
+ * served over HTTPS has the browser block it (a frame, a video) or try it
+ * over HTTPS (a picture), which breaks where the other site has no HTTPS.
+ * Not said of a site whose own address is http://. what: "image", ... */
+static void check_plain_http(body_scan *b, const char *url, const char *what)
+{
+    if (!url || strncasecmp(url, "http://", 7) != 0) return;
+    const site *s = b->r->s;
+    if (!strncasecmp(site_config_str(s, s->default_lang, "url", ""), "http://", 7)) return; /* no HTTPS here */
+    if (!may_report(b)) return;
+    int col;
+    int line = url_line(b, url, &col);
+    diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+             "%s '%s' is loaded over plain HTTP: browsers block it on the site's HTTPS pages; "
+             "write https://%s (most sites answer on it)",
+             what, url, url + 7);
+}
+
 static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
 {
     if (src) check_link(b, src, true);
+    check_plain_http(b, src, "image");
     /* A gallery shows the title as the caption, which describes the photo. */
     if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
         int col = 1;
@@ -470,6 +489,10 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
                 warn_at_tag(b, &t, "<iframe",
                             "an <iframe> without a title (screen readers announce a frame by its title): "
                             "add one, such as title=\"Map of the branch\"");
+            check_plain_http(b, attr_get(b->a, &t, "src"), "frame");
+        } else if (!in_code && (html_name_is(t.name, t.name_len, "video") || html_name_is(t.name, t.name_len, "audio") ||
+                                html_name_is(t.name, t.name_len, "source") || html_name_is(t.name, t.name_len, "embed"))) {
+            check_plain_http(b, attr_get(b->a, &t, "src"), "media");
         } else if (html_name_is(t.name, t.name_len, "script") && !in_code && may_report(b)) {
             /* The site's policy (build/policy.h) runs its own scripts only:
              * a map pasted as a script stays blank. */
