@@ -1206,7 +1206,10 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     size_t nfiles = snapshot_count(first);
     bool is_quick = snapshot_has_quick(first);
     server_swap(srv, first);
-    fprintf(stderr, "folio: serving %zu files on %s%s\n", nfiles, url, opt->dev ? " (live reload)" : "");
+    size_t nopen = snapshot_open_files();
+    fprintf(stderr, "folio: serving %zu files on %s%s", nfiles, url, opt->dev ? " (live reload)" : "");
+    if (nopen) fprintf(stderr, " (%zu media sent from files kept open)", nopen);
+    fputc('\n', stderr);
     if (is_quick) fprintf(stderr, "folio: compressing the rest of the site fully in the background\n");
 
     watch_options wo = {.site_dir = opt->site_dir,
