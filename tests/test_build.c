@@ -1465,6 +1465,8 @@ TEST(policy_allows_what_the_content_embeds_and_nothing_else)
     policy_headers_file(p, &file);
     CHECK_CONTAINS(buf_cstr(&file), "\n/*\n  Content-Security-Policy: default-src 'self'; img-src");
     CHECK_CONTAINS(buf_cstr(&file), "\n  X-Content-Type-Options: nosniff\n");
+    CHECK_CONTAINS(buf_cstr(&file), "\n/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n");
+    CHECK_CONTAINS(buf_cstr(&file), "\n/media/*\n  Cache-Control: public, max-age=86400\n");
     buf_free(&file);
     policy_free(p);
 }

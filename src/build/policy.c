@@ -368,5 +368,11 @@ void policy_headers_file(site_policy *p, buf *out)
     policy_csp(p, out);
     buf_puts(out, "\n  X-Content-Type-Options: nosniff\n"
                   "  Referrer-Policy: strict-origin-when-cross-origin\n"
-                  "  X-Frame-Options: SAMEORIGIN\n");
+                  "  X-Frame-Options: SAMEORIGIN\n"
+                  /* The theme's files carry their content's hash in their
+                   * names: a new version is a new URL. Media keep theirs
+                   * (an editor may replace photo.jpg): a day, as folio
+                   * serve gives them. Hosts add these to the rule above. */
+                  "/theme/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+                  "/media/*\n  Cache-Control: public, max-age=86400\n");
 }

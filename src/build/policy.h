@@ -45,7 +45,9 @@ size_t policy_origins(site_policy *p);
 /* The Content-Security-Policy header's value. */
 void policy_csp(site_policy *p, buf *out);
 /* The _headers file: the policy and the other security headers, for
- * every path of the site. */
+ * every path of the site, and how long browsers may keep the theme's
+ * files (a year: their names change with their content) and media (a
+ * day), as folio serve sends them. */
 void policy_headers_file(site_policy *p, buf *out);
 
 #endif
