@@ -1658,6 +1658,50 @@ TEST(sigterm_stops_serve_main_after_requests_in_flight_finish)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* logrotate renames the access log and sends SIGUSR1 (as to nginx): the
+ * lines before go to the renamed file, the lines after to a new file
+ * under the name, and the server goes on. */
+TEST(sigusr1_reopens_the_access_log_for_rotation)
+{
+    char dir[] = "/tmp/folio-log-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char log[64], rotated[64];
+    snprintf(log, sizeof log, "%s/access.log", dir);
+    snprintf(rotated, sizeof rotated, "%s/access.log.1", dir);
+    int port = free_port();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr)) _exit(3);
+        serve_options opt = {.port = port, .threads = 1, .log_path = log};
+        _exit(serve_main(&opt, big_site, NULL));
+    }
+    CHECK(wait_until_ready(port, 3000));
+    reply r;
+    CHECK_INT(http_get(port, "/before-rotation", NULL, &r), 0);
+    reply_free(&r);
+    usleep(400000); /* lines are written at most 0.2 s late */
+    CHECK_INT(rename(log, rotated), 0);
+    kill(pid, SIGUSR1);
+    usleep(200000);
+    CHECK_INT(http_get(port, "/after-rotation", NULL, &r), 0);
+    CHECK_INT(r.status, 404);
+    reply_free(&r);
+    kill(pid, SIGTERM);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    size_t n;
+    char *old = file_read(rotated, &n, 1 << 20), *fresh = file_read(log, &n, 1 << 20);
+    CHECK(old && strstr(old, "GET /before-rotation ") && !strstr(old, "after-rotation"));
+    CHECK(fresh && strstr(fresh, "GET /after-rotation ") && !strstr(fresh, "before-rotation"));
+    free(old);
+    free(fresh);
+    unlink(log);
+    unlink(rotated);
+    rmdir(dir);
+}
+
 TEST(request_parsers_survive_arbitrary_bytes)
 {
     unsigned x = 7;

@@ -133,6 +133,7 @@ struct server {
     int port;
     int log_fd; /* -1 without an access log */
     bool owns_log;
+    char *log_path; /* when owns_log: for server_reopen_log */
     pthread_t log_flusher;
     bool has_log_flusher;
     pthread_mutex_t flusher_lock;
@@ -986,6 +987,7 @@ static void server_free(server *srv)
     stop_log_flusher(srv);
     for (unsigned i = 0; i < srv->nworkers; i++) worker_free(srv, srv->workers[i]);
     if (srv->owns_log) close(srv->log_fd);
+    free(srv->log_path);
     if (srv->stale_fd >= 0) close(srv->stale_fd);
     snapshot_unref(atomic_load(&srv->current));
     pthread_mutex_destroy(&srv->snapshot_lock);
@@ -1015,6 +1017,7 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
                 goto fail;
             }
             srv->owns_log = true;
+            srv->log_path = xstrdup(opt->log_path);
         } else {
             fflush(stdout); /* the log bypasses stdio from here on */
             srv->log_fd = STDOUT_FILENO;
@@ -1120,6 +1123,20 @@ void server_swap(server *srv, snapshot *s)
     atomic_store_explicit(&srv->is_ready, true, memory_order_release);
 }
 
+int server_reopen_log(server *srv)
+{
+    if (!srv->owns_log) return 0;
+    int fd = open(srv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    /* In one step under the same number: a worker's write goes wholly to
+     * the old file or wholly to the new one. */
+    int rc = dup2(fd, srv->log_fd) < 0 ? -1 : 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 int server_stale_fd(server *srv)
 {
     return srv->stale_fd;
@@ -1173,6 +1190,7 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGUSR1); /* not a stop: the access log is reopened (as nginx does) */
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -1220,7 +1238,11 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
                         .compress_fully = is_quick};
     watcher *w = watch_start(&wo, srv);
     int sig = 0;
-    sigwait(&stop_signals, &sig);
+    while (sigwait(&stop_signals, &sig) == 0 && sig == SIGUSR1) {
+        /* logrotate's postrotate: the file was renamed */
+        if (server_reopen_log(srv) != 0)
+            fprintf(stderr, "%s: error: cannot open the log file again: %s\n", opt->log_path, strerror(errno));
+    }
     fprintf(stderr, "folio: %s, finishing requests in flight\n", sig == SIGINT ? "interrupted" : "terminated");
     watch_stop(w);
     server_stop(srv);

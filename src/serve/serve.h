@@ -95,6 +95,11 @@ snapshot *server_snapshot(server *srv);
  * and the rebuild puts the file as it is now. Read it to reset it. */
 int server_stale_fd(server *srv);
 
+/* Open the access log file again under its name, for log rotation (the
+ * old file was renamed): lines go to the new file from now on. 0, or -1
+ * with errno (the old file is kept). Nothing to do without a log file. */
+int server_reopen_log(server *srv);
+
 /* Stop accepting, let requests in flight finish (at most a few seconds),
  * close everything and free srv. */
 void server_stop(server *srv);
