@@ -1050,6 +1050,50 @@ TEST(summary_line_counts_photo_variants_made_and_cached)
     buf_free(&args);
 }
 
+/* A cache folder that cannot be used (here a file is in its place; on a
+ * server, a read-only disk or another user's folder) must not let photos
+ * out with their metadata: the build goes through a temporary cache,
+ * says so in a warning, and leaves nothing of it behind. */
+TEST(unusable_cache_folder_gives_a_temporary_cache_and_photos_are_still_stripped)
+{
+    const char *out = fresh_out();
+    buf cache = BUF_INIT, args = BUF_INIT;
+    buf_printf(&cache, "%s-not-a-folder", out);
+    CHECK_INT(file_write(cache.s, "x", 1), 0);
+    char tmp[] = "/tmp/folio-tmpdir-XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL);
+    const char *was = getenv("TMPDIR");
+    char *saved = was ? xstrdup(was) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    buf_printf(&args, "build %s -o %s --cache-dir %s", example(), out, cache.s);
+    int status;
+    char *text = sitefix_run_folio(args.s, &status);
+    if (saved) setenv("TMPDIR", saved, 1);
+    else unsetenv("TMPDIR");
+    free(saved);
+    CHECK_INT(status, 0);
+    CHECK_CONTAINS(text, "warning: cannot create the image cache");
+    CHECK_CONTAINS(text, "photos go through a temporary cache in /tmp/folio-tmpdir-");
+    CHECK(text && !strstr(text, " error:"));
+    free(text);
+    size_t n = 0;
+    char *photo_path = path_join(out, "media/news/2022-04-12-visit-chief-consulting-hematologist/2022-04-12-1.jpg");
+    char *photo = file_read(photo_path, &n, 0);
+    free(photo_path);
+    CHECK(photo && n > 1000 && !memmem(photo, n, "Exif", 4));
+    free(photo);
+    char pattern[4200];
+    snprintf(pattern, sizeof pattern, "%s/media/news/*/*.webp", out);
+    glob_t g;
+    CHECK_INT(glob(pattern, 0, NULL, &g), 0);
+    CHECK(g.gl_pathc > 0);
+    globfree(&g);
+    CHECK(rmdir(tmp) == 0); /* empty: the temporary cache is gone */
+    unlink(cache.s);
+    buf_free(&cache);
+    buf_free(&args);
+}
+
 /* Without libvips (here: $FOLIO_LIBVIPS names a library that is not
  * there) the build still succeeds: one warning says why, and every photo
  * is published as it is. */

@@ -26,6 +26,7 @@ struct build_images {
     pthread_mutex_t start_lock;
     bool started;
     image_cache *cache; /* NULL until started, or when starting failed */
+    char *temp_cache;   /* the folder of a cache made for this run only, removed at close */
     char *site_dir, *cache_dir;
     int threads;
     output *out;
@@ -62,16 +63,48 @@ build_images *build_images_open(const char *site_dir, const char *cache_dir, int
     return bi;
 }
 
-/* The variant cache, opened on first use; NULL (after the error) when its
- * folder cannot be made: photos are then published as they are. libvips
- * itself starts only when a photo has to be decoded (see media/cache.h). */
+/* A cache for this run only, in the temporary folder, when the real one
+ * cannot be opened (a read-only disk, a cache folder of another user):
+ * photos are still stripped of their metadata, at the cost of making
+ * every variant again. NULL when that fails too. */
+static image_cache *open_temporary_cache(build_images *bi, const char *dir, const diag_list *why, diag_list *d)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *tmpl = path_join(tmp && *tmp ? tmp : "/tmp", "folio-cache-XXXXXX");
+    image_cache *c = mkdtemp(tmpl) ? image_cache_open(tmpl, bi->threads, NULL) : NULL;
+    if (!c) {
+        if (path_exists(tmpl)) dir_remove_tree(tmpl);
+        free(tmpl);
+        return NULL;
+    }
+    bi->temp_cache = tmpl;
+    if (d)
+        diag_add(d, DIAG_WARNING, dir, 0, 0,
+                 "%s; photos go through a temporary cache in %s for this run (stripped as always, every variant "
+                 "made again)",
+                 why->len ? why->items[0].msg : "the image cache cannot be used", tmpl);
+    return c;
+}
+
+/* The variant cache, opened on first use (or a temporary one when it
+ * cannot be); NULL (after the error) when neither can be made: photos are
+ * then published as they are. libvips itself starts only when a photo
+ * has to be decoded (see media/cache.h). */
 static image_cache *cache_of(build_images *bi, diag_list *d)
 {
     pthread_mutex_lock(&bi->start_lock);
     if (!bi->started) {
         bi->started = true;
         char *dir = bi->cache_dir ? xstrdup(bi->cache_dir) : image_cache_default_dir(bi->site_dir);
-        bi->cache = image_cache_open(dir, bi->threads, d);
+        diag_list why;
+        diag_init(&why);
+        bi->cache = image_cache_open(dir, bi->threads, &why);
+        if (!bi->cache) bi->cache = open_temporary_cache(bi, dir, &why, d);
+        if (!bi->cache && d)
+            for (size_t i = 0; i < why.len; i++)
+                diag_add(d, why.items[i].level, why.items[i].path, why.items[i].line, why.items[i].col, "%s",
+                         why.items[i].msg);
+        diag_free(&why);
         free(dir);
         if (bi->cache && bi->progress)
             image_cache_set_progress(bi->cache, bi->progress, bi->progress_ctx, PROGRESS_EVERY_MS);
@@ -86,6 +119,10 @@ void build_images_close(build_images *bi)
 {
     if (!bi) return;
     if (bi->cache) image_cache_close(bi->cache);
+    /* Its files live on where the output links them, or while a server
+     * holds them open. */
+    if (bi->temp_cache) dir_remove_tree(bi->temp_cache);
+    free(bi->temp_cache);
     free(bi->site_dir);
     free(bi->cache_dir);
     pthread_mutex_destroy(&bi->start_lock);
