@@ -14,6 +14,7 @@
 
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "media/metadata.h"
 #include "media/actions.h"
 #include "media/cache.h"
 #include "media/filesize.h"
@@ -188,6 +189,71 @@ static size_t seed_photo_count(void)
     size_t n = 0;
     for (char *p; (p = seed_photo(n)); n++) free(p);
     return n;
+}
+
+/* ---- private metadata, told without libvips ---- */
+
+/* What stays out when libvips cannot strip it: JPEG's EXIF/XMP (APP1),
+ * IPTC (APP13) and comments, PNG's text and eXIf chunks, WebP's EXIF and
+ * XMP chunks; a file cut before its pixels cannot be told, so counts as
+ * private. JFIF, colour profiles and tables are not private. The phone
+ * fixture and the seed photo with EXIF are private; the others not. */
+TEST(private_metadata_is_told_from_the_bytes)
+{
+    static const unsigned char jfif[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+                                         0xFF, 0xE2, 0, 4, 'I', 'C', 0xFF, 0xDA, 0, 2, 0x11, 0x22};
+    CHECK(!metadata_is_private(jfif, sizeof jfif));
+    unsigned char with[sizeof jfif];
+    memcpy(with, jfif, sizeof jfif);
+    with[21] = 0xE1; /* the profile segment made an APP1 (EXIF or XMP) */
+    CHECK(metadata_is_private(with, sizeof with));
+    with[21] = 0xED; /* IPTC */
+    CHECK(metadata_is_private(with, sizeof with));
+    with[21] = 0xFE; /* a comment */
+    CHECK(metadata_is_private(with, sizeof with));
+    CHECK(metadata_is_private(jfif, 24)); /* cut before the scan */
+
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                        0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 1, 2, 3, 4,
+                                        0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    CHECK(!metadata_is_private(png, sizeof png));
+    unsigned char png_text[sizeof png];
+    memcpy(png_text, png, sizeof png);
+    memcpy(png_text + 12, "tEXt", 4);
+    CHECK(metadata_is_private(png_text, sizeof png_text));
+    memcpy(png_text + 12, "eXIf", 4);
+    CHECK(metadata_is_private(png_text, sizeof png_text));
+
+    static const unsigned char webp[] = {'R', 'I', 'F', 'F', 16, 0, 0, 0, 'W', 'E', 'B', 'P',
+                                         'V', 'P', '8', 'L', 2, 0, 0, 0, 0x2f, 0};
+    CHECK(!metadata_is_private(webp, sizeof webp));
+    unsigned char webp_exif[sizeof webp];
+    memcpy(webp_exif, webp, sizeof webp);
+    memcpy(webp_exif + 12, "EXIF", 4);
+    CHECK(metadata_is_private(webp_exif, sizeof webp_exif));
+    memcpy(webp_exif + 12, "XMP ", 4);
+    CHECK(metadata_is_private(webp_exif, sizeof webp_exif));
+
+    CHECK(!metadata_is_private((const unsigned char *)"GIF89a", 6)); /* not a photo of ours */
+
+    buf phone = BUF_INIT;
+    phone_jpeg(&phone, 64, 48, 6);
+    CHECK(metadata_is_private((const unsigned char *)phone.s, phone.len));
+    buf_free(&phone);
+    int private_seeds = 0, plain_seeds = 0;
+    for (size_t i = 0; i < seed_photo_count(); i++) {
+        char *path = seed_photo(i);
+        size_t len;
+        char *data = file_read(path, &len, 0);
+        if (data && metadata_is_private((const unsigned char *)data, len)) private_seeds++;
+        else plain_seeds++;
+        CHECK((strstr(path, "2022-04-12-1") || strstr(path, "2022-11-16-1")) ==
+              (data && metadata_is_private((const unsigned char *)data, len)));
+        free(data);
+        free(path);
+    }
+    CHECK_INT(private_seeds, 2);
+    CHECK_INT(plain_seeds, 7);
 }
 
 /* ---- header ---- */

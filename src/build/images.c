@@ -5,6 +5,7 @@
 #include "media/actions.h"
 #include "media/cache.h"
 #include "media/markup.h"
+#include "media/metadata.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -215,6 +216,17 @@ static int publish_file(build_images *bi, const char *path, const char *src, boo
     return 0;
 }
 
+/* Whether the photo at path holds EXIF, XMP, IPTC or a comment (or
+ * cannot be read to tell). */
+static bool carries_private_metadata(const char *path)
+{
+    size_t len;
+    char *data = file_read(path, &len, (size_t)256 << 20);
+    bool is_private = !data || metadata_is_private((const unsigned char *)data, len);
+    free(data);
+    return is_private;
+}
+
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
 {
     if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, false, d);
@@ -239,6 +251,17 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
      * published under its JPEG name. */
     if (media_is_heic(m->name)) {
         diag_add(d, DIAG_WARNING, m->path, 0, 0, "a HEIC photo folio cannot convert is not published: save it as JPEG");
+        return -1;
+    }
+    /* Without libvips (or any cache) nothing can be stripped: a photo that
+     * tells where and with what it was taken stays out. */
+    if ((!cache || images_init() != 0) && carries_private_metadata(m->path)) {
+        if (claim(bi, m->out_path))
+            diag_add(d, DIAG_ERROR, m->path, 0, 0,
+                     "this photo carries metadata (EXIF: place, camera, time; XMP; comments) that folio strips "
+                     "with libvips, which %s: it is not published; install libvips (Debian: libvips42), or pass "
+                     "--no-images to publish photos as they are",
+                     cache ? "cannot be loaded" : "cannot be used without an image cache");
         return -1;
     }
     return publish_file(bi, m->out_path, m->path, false, d);

@@ -509,7 +509,9 @@ static bool vips_ready(image_cache *c, const char *path, diag_list *d)
     c->has_warned_no_vips = true;
     pthread_mutex_unlock(&c->lock);
     if (is_first)
-        diag_add(d, DIAG_WARNING, path, 0, 0, "images cannot be processed (%s); photos are published as they are",
+        diag_add(d, DIAG_WARNING, path, 0, 0,
+                 "images cannot be processed (%s); photos without metadata are published as they are, the others "
+                 "not at all",
                  images_why_not());
     return false;
 }

@@ -1,0 +1,80 @@
+/* metadata.c - private blocks in a photo's bytes (see metadata.h). */
+#include "media/metadata.h"
+
+#include <string.h>
+
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static unsigned long le32(const unsigned char *p)
+{
+    return (unsigned long)p[3] << 24 | (unsigned long)p[2] << 16 | (unsigned long)p[1] << 8 | p[0];
+}
+
+/* Segments up to the start of scan: APP1 (EXIF, XMP), APP13 (IPTC) and
+ * COM are private; the others (JFIF, the colour profile, tables) are not. */
+static bool jpeg_is_private(const unsigned char *d, size_t len)
+{
+    size_t i = 2;
+    while (i + 4 <= len) {
+        if (d[i] != 0xFF) return true; /* not a segment where one must be */
+        unsigned marker = d[i + 1];
+        if (marker == 0xFF) { /* fill byte */
+            i++;
+            continue;
+        }
+        if (marker == 0xDA) return false; /* start of scan: the pixels follow */
+        if (marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) {
+            i += 2;
+            continue;
+        }
+        if (marker == 0xE1 || marker == 0xED || marker == 0xFE) return true;
+        size_t seg = be16(d + i + 2);
+        if (seg < 2) return true;
+        i += 2 + seg;
+    }
+    return true; /* cut before its pixels: cannot be told */
+}
+
+static bool png_is_private(const unsigned char *d, size_t len)
+{
+    size_t i = 8;
+    while (i + 8 <= len) {
+        unsigned long n = be32(d + i);
+        const unsigned char *type = d + i + 4;
+        if (!memcmp(type, "eXIf", 4) || !memcmp(type, "tEXt", 4) || !memcmp(type, "iTXt", 4) ||
+            !memcmp(type, "zTXt", 4))
+            return true;
+        if (!memcmp(type, "IEND", 4)) return false;
+        if (n > len - i - 8 || len - i - 8 - n < 4) return true;
+        i += 12 + n;
+    }
+    return true;
+}
+
+static bool webp_is_private(const unsigned char *d, size_t len)
+{
+    size_t i = 12;
+    while (i + 8 <= len) {
+        unsigned long n = le32(d + i + 4);
+        if (!memcmp(d + i, "EXIF", 4) || !memcmp(d + i, "XMP ", 4)) return true;
+        if (n > len - i - 8) return true;
+        i += 8 + n + (n & 1);
+    }
+    return i != len; /* all chunks read to the end: nothing private */
+}
+
+bool metadata_is_private(const unsigned char *d, size_t len)
+{
+    if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return jpeg_is_private(d, len);
+    if (len >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8)) return png_is_private(d, len);
+    if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4)) return webp_is_private(d, len);
+    return false;
+}
