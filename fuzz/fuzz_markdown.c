@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
     if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
-    static const youtube_style youtube = {true, true};
+    static const youtube_style youtube = {true, true, "rel=0&hl=ru"};
     shortcode_ctx ctx = {.page_path = "page.md", .markdown = text, .markdown_len = size, .first_line = 3,
                          .render_image = slide, .lang = "ru", .youtube = &youtube, .youtube_title = "Видео"};
     buf out = BUF_INIT;

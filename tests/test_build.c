@@ -1625,7 +1625,8 @@ TEST(link_attributes_from_the_query_follow_the_site_configuration)
 
 /* Grav's youtube plugin, when the site has it: the player, in the page's
  * language, and the site's policy lets it show; privacy_enhanced_mode
- * false plays from youtube.com; without the plugin the link stays. */
+ * false plays from youtube.com; player_parameters other than YouTube's
+ * defaults are the address's query; without the plugin the link stays. */
 static void put_file_at(const char *dir, const char *rel, const char *text, time_t age);
 
 TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
@@ -1654,6 +1655,18 @@ TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
     out = build_cleanly(dir);
     ru = read_out(out, "ru/school/index.html");
     CHECK_CONTAINS(ru, "<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\"");
+    free(ru);
+
+    /* player_parameters: those that differ from YouTube's defaults go
+     * into the address, in their order, as the plugin writes them */
+    put_file_at(dir, "config/plugins/youtube.yaml",
+                "player_parameters:\n  autoplay: 0\n  rel: 0\n  controls: 1\n  hl: ru\n  fs: false\n"
+                "  color: white\n  origin: ''\n",
+                0);
+    out = build_cleanly(dir);
+    ru = read_out(out, "ru/school/index.html");
+    CHECK_CONTAINS(ru, "<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0&amp;hl=ru&amp;fs=0&amp;"
+                       "color=white\" title=");
     free(ru);
 
     char *plugin = path_join(dir, "plugins/youtube");

@@ -500,7 +500,7 @@ TEST(youtube_plugin_links_become_players)
     const char *html = "<p><a href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=10\">plugin:youtube</a></p>\n"
                        "<p>See <a href=\"https://youtu.be/dQw4w9WgXcQ\">Plugin:YouTube</a> and "
                        "<a href=\"https://example.kz/\">plugin:youtube</a>.</p>\n";
-    youtube_style on = {true, true}, public_mode = {true, false}, off = {false, true};
+    youtube_style on = {true, true, NULL}, public_mode = {true, false, NULL}, off = {false, true, NULL};
     buf out = BUF_INIT;
     CHECK_INT(youtube_expand(html, strlen(html), &on, "Видео YouTube", &out), 2);
     CHECK_STR(buf_cstr(&out),
@@ -534,7 +534,7 @@ TEST(youtube_shortcode_is_a_player_where_the_site_has_the_plugin)
 {
     const char *html = "<p>[youtube]https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5[/youtube]</p>\n"
                        "<p>[youtube]https://example.kz/video[/youtube]</p>\n";
-    youtube_style on = {true, true};
+    youtube_style on = {true, true, NULL};
     shortcode_ctx ctx = {.page_path = "p.md", .youtube = &on, .youtube_title = "Видео YouTube"};
     buf out = BUF_INIT;
     diag_list d;

@@ -221,11 +221,14 @@ static void load_youtube_style(site *s, diag_list *d)
     char *plugin = path_join(s->user_dir, "plugins/youtube");
     bool is_installed = path_is_dir(plugin);
     free(plugin);
-    s->youtube = (youtube_style){false, true};
+    s->youtube = (youtube_style){false, true, NULL};
     if (!is_installed) return;
     value *cfg = load_optional_yaml(s, "config/plugins/youtube.yaml", d);
     s->youtube.is_on = !cfg || value_path_bool(cfg, "enabled", true);
     s->youtube.is_private = !cfg || value_path_bool(cfg, "privacy_enhanced_mode", true);
+    char *query = cfg ? youtube_query(map_get(cfg, "player_parameters")) : NULL;
+    s->youtube.query = query ? arena_strdup(&s->arena, query) : NULL;
+    free(query);
 }
 
 static void load_config(site *s, diag_list *d)

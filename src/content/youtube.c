@@ -1,5 +1,7 @@
 /* youtube.c - Grav's youtube plugin over rendered HTML (see youtube.h). */
 #include "content/youtube.h"
+#include "lib/url.h"
+#include "lib/value.h"
 
 #include <string.h>
 #include <strings.h>
@@ -55,10 +57,52 @@ bool youtube_video_id(const char *url, size_t len, char id[12])
     return false;
 }
 
+/* The plugin's player parameters and YouTube's defaults for them, which
+ * the plugin leaves out of the address. */
+static const struct {
+    const char *key, *value;
+} player_defaults[] = {
+    {"autoplay", "0"}, {"cc_load_policy", "0"}, {"color", "red"}, {"controls", "1"},       {"disablekb", "0"},
+    {"enablejsapi", "0"}, {"fs", "1"},          {"hl", ""},       {"iv_load_policy", "1"}, {"loop", "0"},
+    {"modestbranding", "0"}, {"origin", ""},    {"playsinline", "0"}, {"rel", "1"},        {"vq", "default"},
+};
+
+char *youtube_query(const struct value *params)
+{
+    if (!params || params->kind != V_MAP) return NULL;
+    buf q = BUF_INIT, v = BUF_INIT;
+    for (size_t i = 0; i < params->u.map.len; i++) {
+        const value_pair *p = &params->u.map.items[i];
+        buf_truncate(&v, 0);
+        switch (p->val->kind) {
+        case V_BOOL: buf_puts(&v, p->val->u.b ? "1" : "0"); break;
+        case V_INT: buf_printf(&v, "%lld", p->val->u.i); break;
+        case V_FLOAT: buf_printf(&v, "%g", p->val->u.f); break;
+        case V_STRING: buf_add(&v, p->val->u.str.s, p->val->u.str.len); break;
+        default: continue; /* null, lists and maps: not a parameter */
+        }
+        bool is_default = false;
+        for (size_t k = 0; k < sizeof player_defaults / sizeof *player_defaults && !is_default; k++)
+            is_default = !strcmp(p->key, player_defaults[k].key) && !strcmp(buf_cstr(&v), player_defaults[k].value);
+        if (is_default) continue;
+        if (q.len) buf_putc(&q, '&');
+        url_encode_component(&q, p->key, p->key_len);
+        buf_putc(&q, '=');
+        url_encode_component(&q, v.s ? v.s : "", v.len);
+    }
+    buf_free(&v);
+    return q.len ? buf_detach(&q, NULL) : (buf_free(&q), NULL);
+}
+
 void youtube_player(buf *out, const char id[12], const youtube_style *style, const char *title)
 {
-    buf_printf(out, "<div class=\"grav-youtube\"><iframe src=\"https://www.%s.com/embed/%s\"",
+    buf_printf(out, "<div class=\"grav-youtube\"><iframe src=\"https://www.%s.com/embed/%s",
                style && !style->is_private ? "youtube" : "youtube-nocookie", id);
+    if (style && style->query) {
+        buf_putc(out, '?');
+        buf_add_html(out, style->query, strlen(style->query));
+    }
+    buf_putc(out, '"');
     buf_add_attr(out, "title", title && *title ? title : "YouTube");
     buf_puts(out, " loading=\"lazy\" allow=\"fullscreen; picture-in-picture; encrypted-media\" "
                   "allowfullscreen></iframe></div>");

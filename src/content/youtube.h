@@ -7,7 +7,9 @@
  *
  *     <div class="grav-youtube"><iframe src="https://www.youtube-nocookie.com/embed/ID" ...></iframe></div>
  *
- * (youtube.com without the plugin's privacy_enhanced_mode), replacing the
+ * (youtube.com without the plugin's privacy_enhanced_mode; with its
+ * player_parameters that differ from YouTube's defaults as the address's
+ * query, "?rel=0"), replacing the
  * paragraph when the link is all of it. The iframe has a title (screen
  * readers announce frames by it) and loads lazily. A link to anything
  * else stays a link. */
@@ -19,10 +21,19 @@
 
 #include "lib/buf.h"
 
+struct value;
+
 typedef struct youtube_style {
-    bool is_on;      /* the site has the plugin, enabled */
-    bool is_private; /* privacy_enhanced_mode: youtube-nocookie.com */
+    bool is_on;        /* the site has the plugin, enabled */
+    bool is_private;   /* privacy_enhanced_mode: youtube-nocookie.com */
+    const char *query; /* the plugin's player_parameters that differ from
+                          YouTube's defaults ("rel=0&hl=ru"), or NULL */
 } youtube_style;
+
+/* The query of the plugin's player_parameters (a map; NULL: none) as the
+ * plugin builds it: in their order, without those at YouTube's default,
+ * true and false as 1 and 0; NULL when nothing is left. malloc'd. */
+char *youtube_query(const struct value *player_parameters);
 
 /* The video id (11 characters) of a YouTube address: youtube.com/watch?v=,
  * /embed/, /v/, /shorts/, youtu.be/, youtube-nocookie.com. False for any
