@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <md4c.h>
+
 #include "content/markdown.h"
 #include "content/notices.h"
 #include "content/shortcode.h"
@@ -65,6 +67,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();
     if (utf8_check(text, size) == size && utf8_check(noticed.s ? noticed.s : "", noticed.len) != noticed.len) abort();
     buf_free(&noticed);
+    /* A page with escape_markup: notices through marks, then <div>s; its
+     * own HTML is text, so every <div> left is a notice's, and balanced. */
+    buf marked = BUF_INIT, escaped = BUF_INIT, unmarked = BUF_INIT;
+    notices_rewrite_marked(text, size, &notices, &marked);
+    markdown_options esc = {.md_flags = MD_FLAG_NOHTML};
+    markdown_render(marked.s ? marked.s : "", marked.len, &esc, &escaped);
+    notices_unmark(escaped.s ? escaped.s : "", escaped.len, &notices, &unmarked);
+    size_t opens = 0, closes = 0;
+    const char *u = buf_cstr(&unmarked), *end = u + unmarked.len; /* may hold NUL bytes */
+    for (const char *p = u; (p = memmem(p, (size_t)(end - p), "<div", 4)); p++) opens++;
+    for (const char *p = u; (p = memmem(p, (size_t)(end - p), "</div>", 6)); p++) closes++;
+    if (opens != closes) abort();
+    buf_free(&marked);
+    buf_free(&escaped);
+    buf_free(&unmarked);
     buf plain = BUF_INIT;
     markdown_render(text, size, NULL, &plain);
     if (utf8_check(text, size) == size && utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();

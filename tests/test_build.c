@@ -1683,14 +1683,17 @@ TEST(youtube_plugin_links_play_when_the_site_has_the_plugin)
 /* Grav's markdown-notices ("! text"), which every Grav site has: on by
  * default, its level_classes followed, off when its configuration says so
  * or when the site's plugins folder lacks it; a page that escapes HTML
- * keeps the marks as text. */
+ * has its notices too (Parsedown writes them itself), while the HTML
+ * written in its text, and a mark standing for one, stay text. */
 TEST(markdown_notices_follow_the_plugin_configuration)
 {
     const char *const files[][2] = {
         {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
         {"config/plugins/markdown-notices.yaml", "enabled: true\nlevel_classes: [yellow, red, blue, green, orange]\n"},
         {"pages/01.contacts/default.ru.md", "---\ntitle: Контакты\n---\nПриём:\n! По записи.\n\n!!!!! Оранжевая\n"},
-        {"pages/02.plain/default.ru.md", "---\ntitle: Обычная\nmarkdown:\n  escape_markup: true\n---\n! Как есть.\n"},
+        {"pages/02.plain/default.ru.md", "---\ntitle: Обычная\nmarkdown:\n  escape_markup: true\n---\nТекст.\n"
+                                         "!! <b>Важно</b>\n\n> ! В цитате.\n\n<div>как есть</div>\n\n\x1aN1\x1a\n\n"
+                                         "\x1a/N\x1a\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
     const char *out = build_cleanly(dir);
@@ -1698,7 +1701,11 @@ TEST(markdown_notices_follow_the_plugin_configuration)
     CHECK_CONTAINS(contacts, "<p>Приём:</p>\n<div class=\"notices yellow\">\n<p>По записи.</p>\n</div>");
     CHECK_CONTAINS(contacts, "<div class=\"notices orange\">\n<p>Оранжевая</p>");
     char *plain = read_out(out, "ru/plain/index.html");
-    CHECK_CONTAINS(plain, "<p>! Как есть.</p>");
+    CHECK_CONTAINS(plain, "<p>Текст.</p>\n<div class=\"notices red\">\n<p>&lt;b&gt;Важно&lt;/b&gt;</p>\n</div>");
+    CHECK_CONTAINS(plain, "<blockquote>\n<div class=\"notices yellow\">\n<p>В цитате.</p>\n</div>\n</blockquote>");
+    CHECK_CONTAINS(plain, "&lt;div&gt;как есть&lt;/div&gt;");
+    CHECK_NOT_CONTAINS(plain, "\x1a");
+    CHECK_CONTAINS(plain, "<p>N1</p>\n<p>/N</p>"); /* the page's own marks open nothing */
     free(contacts);
     free(plain);
 

@@ -276,6 +276,19 @@ TEST(notices_end_where_the_marks_do_and_leave_code_and_html_alone)
     free(html);
 }
 
+/* A code fence a notice opens and does not close ends with the notice,
+ * as Parsedown reads a notice's lines apart: the page after it is not
+ * swallowed into the code (and the notice's </div> not with it). */
+TEST(code_fence_left_open_in_a_notice_ends_with_it)
+{
+    size_t n;
+    char *html = render_notices("! Пример:\n! ~~~~\n! x < y\n\nДалее текст.\n", &grav_notices, &n);
+    CHECK_INT(n, 1);
+    CHECK_STR(html, "<div class=\"notices yellow\">\n<p>Пример:</p>\n<pre><code>x &lt; y\n</code></pre>\n</div>\n"
+                    "<p>Далее текст.</p>\n");
+    free(html);
+}
+
 /* Inside a list item the notice stays in the item. */
 TEST(notice_in_a_list_item_stays_in_it)
 {

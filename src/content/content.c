@@ -264,17 +264,27 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
-        /* Notices become HTML blocks, which escape_markup would show as text. */
+        /* Notices become HTML blocks; where the page's HTML is escaped
+         * (escape_markup), marked paragraphs made <div>s afterwards. */
         buf noticed = BUF_INIT;
         const char *md = body;
         size_t md_len = body_len;
-        if (!(mo.md_flags & MD_FLAG_NOHTMLBLOCKS) && notices_maybe(body, body_len, &s->notices) &&
-            notices_rewrite(body, body_len, &s->notices, &noticed)) {
+        bool is_escaped = mo.md_flags & MD_FLAG_NOHTMLBLOCKS;
+        size_t nnotices = 0;
+        if (notices_maybe(body, body_len, &s->notices) &&
+            (nnotices = is_escaped ? notices_rewrite_marked(body, body_len, &s->notices, &noticed)
+                                   : notices_rewrite(body, body_len, &s->notices, &noticed))) {
             md = noticed.s;
             md_len = noticed.len;
         }
         int md_rc = markdown_render(md, md_len, &mo, &html);
         buf_free(&noticed);
+        if (is_escaped && nnotices) {
+            buf unmarked = BUF_INIT;
+            notices_unmark(html.s, html.len, &s->notices, &unmarked);
+            buf_free(&html);
+            html = unmarked;
+        }
         if (md_rc < 0) {
             diag_add(d, DIAG_ERROR, pv->file, src->body_line, 1, "the Markdown could not be rendered");
             rc = -1;

@@ -41,6 +41,14 @@ bool notices_maybe(const char *md, size_t len, const notice_style *style);
  * the number of notices. */
 size_t notices_rewrite(const char *md, size_t len, const notice_style *style, buf *out);
 
+/* For a page whose HTML is escaped (escape_markup), where Grav still
+ * writes its notices: the same rewrite with each <div> and </div> a
+ * paragraph of its own holding a mark (the SUB control character, which
+ * no page's text has) that md4c leaves alone, and notices_unmark turning
+ * those paragraphs of the rendered HTML into the <div>s. */
+size_t notices_rewrite_marked(const char *md, size_t len, const notice_style *style, buf *out);
+void notices_unmark(const char *html, size_t len, const notice_style *style, buf *out);
+
 /* Lines meant as a notice that are not one, the space after the marks
  * forgotten ("!Внимание", outside code and HTML): miss(user, offset of the
  * marks) for each. Returns the number of notices. */
