@@ -337,15 +337,19 @@ TEST(markdown_nested_50000_deep_builds)
 
 /* Invalid UTF-8 and NUL bytes in the Markdown: the page builds, with an
  * error at the line of the first bad byte; a NUL becomes U+FFFD (as
- * CommonMark says) and never reaches the output. Invalid UTF-8 in the YAML
+ * CommonMark says), in text, code, HTML and pages not read as Markdown,
+ * and never reaches the output. Invalid UTF-8 in the YAML
  * header is an error at its line. */
 TEST(invalid_utf8_and_nul_bytes_build_and_no_nul_reaches_the_output)
 {
-    static const char body[] = "---\ntitle: Bytes\n---\nA\0B \xc3\x28 \xed\xa0\x80 \xf4\x90\x80\x80 \xff BYTES-END\n";
+    static const char body[] = "---\ntitle: Bytes\n---\nA\0B \xc3\x28 \xed\xa0\x80 \xf4\x90\x80\x80 \xff `c\0d` CODE-END\n\n"
+                               "```\nf\0g\n```\n\n<div>h\0i</div>\n\nBYTES-END\n";
+    static const char raw[] = "---\ntitle: Raw\nprocess:\n  markdown: false\n---\n<p>j\0k RAW-END</p>\n";
     static const char header[] = "---\ntitle: ok\nbad: \"\xff\xfe\"\n---\nBody\n";
     char *site = sitefix_make((const char *const[][2]){SYSTEM_RU, HOME_PAGE, {NULL, NULL}});
     write_bytes(site, "pages/02.bytes/item.md", body, sizeof body - 1);
     write_bytes(site, "pages/03.header/item.md", header, sizeof header - 1);
+    write_bytes(site, "pages/04.raw/item.md", raw, sizeof raw - 1);
     diag_list d;
     char *out = build(site, &d, NULL);
     size_t len = 0;
@@ -354,6 +358,14 @@ TEST(invalid_utf8_and_nul_bytes_build_and_no_nul_reaches_the_output)
     CHECK(html && memchr(html, 0, len) == NULL);
     CHECK(html && strstr(html, "A\xef\xbf\xbd" "B"));
     CHECK(html && strstr(html, "BYTES-END"));
+    /* in code and HTML too, where md4c hands it over as it is: the rest
+     * of the page is not cut off at it */
+    CHECK(html && strstr(html, "<code>c\xef\xbf\xbd" "d</code> CODE-END"));
+    CHECK(html && strstr(html, "f\xef\xbf\xbd" "g"));
+    CHECK(html && strstr(html, "<div>h\xef\xbf\xbd" "i</div>"));
+    free(html);
+    html = read_out(out, "ru/raw/index.html", &len); /* a page not read as Markdown */
+    CHECK(html && memchr(html, 0, len) == NULL && strstr(html, "<p>j\xef\xbf\xbd" "k RAW-END</p>"));
     CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 4, "not UTF-8 text"));
     CHECK(!has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 0, "YAML"));
     CHECK(has_diag_at(&d, DIAG_ERROR, "pages/03.header/item.md", 3, "UTF-8")); /* the line of the bad bytes */

@@ -215,14 +215,17 @@ TEST(random_markdown_with_all_hooks_never_breaks)
 
 static const notice_style grav_notices = {"notices", {"yellow", "red", "blue", "green"}, 4};
 
-/* Markdown with its notices rewritten, rendered; *count the notices. */
+/* Markdown with its notices rewritten, rendered and unmarked, as a page
+ * is; *count the notices (0 when their <div>s would not balance). */
 static char *render_notices(const char *md, const notice_style *style, size_t *count)
 {
-    buf rewritten = BUF_INIT;
+    buf rewritten = BUF_INIT, out = BUF_INIT;
     *count = notices_rewrite(md, strlen(md), style, &rewritten);
     char *html = render_with(buf_cstr(&rewritten), NULL);
     buf_free(&rewritten);
-    return html;
+    if (!notices_unmark(html, strlen(html), style, &out)) *count = 0;
+    free(html);
+    return buf_detach(&out, NULL);
 }
 
 /* Grav's markdown-notices: one to four marks and a space, the level's
@@ -287,6 +290,29 @@ TEST(code_fence_left_open_in_a_notice_ends_with_it)
     CHECK_STR(html, "<div class=\"notices yellow\">\n<p>Пример:</p>\n<pre><code>x &lt; y\n</code></pre>\n</div>\n"
                     "<p>Далее текст.</p>\n");
     free(html);
+}
+
+/* The marks of the rendered HTML become the <div>s, and unmarking says
+ * whether they balance: a mark a code block swallowed would leave a <div>
+ * open or close one never opened, and the page is then rendered without
+ * its notices. Marks of a level the style lacks stay as they are. */
+TEST(notice_marks_become_divs_only_when_they_balance)
+{
+    buf out = BUF_INIT;
+    const char ok[] = "<p>\x1aN2\x1a</p>\n<p>a</p>\n<p>\x1a/N\x1a</p>\n";
+    CHECK(notices_unmark(ok, sizeof ok - 1, &grav_notices, &out));
+    CHECK_STR(buf_cstr(&out), "<div class=\"notices red\">\n<p>a</p>\n</div>\n");
+    buf_reset(&out);
+    const char close_only[] = "<p>a</p>\n<p>\x1a/N\x1a</p>\n<p>\x1aN1\x1a</p>\n";
+    CHECK(!notices_unmark(close_only, sizeof close_only - 1, &grav_notices, &out));
+    buf_reset(&out);
+    const char open_only[] = "<p>\x1aN1\x1a</p>\n<pre><code>\x1a/N\x1a\n</code></pre>\n";
+    CHECK(!notices_unmark(open_only, sizeof open_only - 1, &grav_notices, &out));
+    buf_reset(&out);
+    const char level9[] = "<p>\x1aN9\x1a</p>";
+    CHECK(notices_unmark(level9, sizeof level9 - 1, &grav_notices, &out));
+    CHECK_STR(buf_cstr(&out), level9);
+    buf_free(&out);
 }
 
 /* Inside a list item the notice stays in the item. */

@@ -264,33 +264,32 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
-        /* Notices become HTML blocks; where the page's HTML is escaped
-         * (escape_markup), marked paragraphs made <div>s afterwards. */
+        /* Notices: marked paragraphs, made <div>s once rendered (also on
+         * a page whose HTML is escaped); should the <div>s not balance,
+         * the page is rendered as if it had none. */
         buf noticed = BUF_INIT;
-        const char *md = body;
-        size_t md_len = body_len;
-        bool is_escaped = mo.md_flags & MD_FLAG_NOHTMLBLOCKS;
-        size_t nnotices = 0;
-        if (notices_maybe(body, body_len, &s->notices) &&
-            (nnotices = is_escaped ? notices_rewrite_marked(body, body_len, &s->notices, &noticed)
-                                   : notices_rewrite(body, body_len, &s->notices, &noticed))) {
-            md = noticed.s;
-            md_len = noticed.len;
-        }
-        int md_rc = markdown_render(md, md_len, &mo, &html);
+        size_t nnotices = notices_maybe(body, body_len, &s->notices)
+                              ? notices_rewrite(body, body_len, &s->notices, &noticed)
+                              : 0;
+        int md_rc = nnotices ? markdown_render(noticed.s, noticed.len, &mo, &html)
+                             : markdown_render(body, body_len, &mo, &html);
         buf_free(&noticed);
-        if (is_escaped && nnotices) {
+        if (nnotices && md_rc >= 0) {
             buf unmarked = BUF_INIT;
-            notices_unmark(html.s, html.len, &s->notices, &unmarked);
+            bool is_balanced = notices_unmark(html.s, html.len, &s->notices, &unmarked);
             buf_free(&html);
             html = unmarked;
+            if (!is_balanced) {
+                buf_free(&html);
+                md_rc = markdown_render(body, body_len, &mo, &html);
+            }
         }
         if (md_rc < 0) {
             diag_add(d, DIAG_ERROR, pv->file, src->body_line, 1, "the Markdown could not be rendered");
             rc = -1;
         }
     } else {
-        buf_add(&html, body, body_len);
+        buf_add_without_nul(&html, body, body_len);
     }
     if (opt && opt->process_twig && value_path_bool(pv->header, "process.twig", false)) {
         buf twig = BUF_INIT;

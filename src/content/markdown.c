@@ -24,6 +24,7 @@ typedef struct renderer {
     const markdown_options *opt;
     int image_depth;  /* > 0 while inside an image description */
     bool in_code;     /* inside a code span or code block */
+    bool after_nullchar; /* the last text event was MD_TEXT_NULLCHAR (see text) */
     buf image_src;    /* the outermost open image, decoded */
     buf image_title;
     bool image_has_title;
@@ -36,12 +37,14 @@ typedef struct renderer {
 /* Escape text for HTML element content or a double-quoted attribute.
  * This is the hot loop of rendering: runs without special bytes are
  * found by html_plain_span and copied in one piece. */
+/* md4c writes a NUL of plain text as U+FFFD but hands code and raw HTML
+ * over as they are: those go through buf_add_without_nul. */
 static void put_escaped(buf *out, const char *s, size_t len, bool escape_brackets)
 {
     size_t i = 0;
     while (i < len) {
         size_t run = html_plain_span(s + i, len - i, false, escape_brackets);
-        buf_add(out, s + i, run);
+        buf_add_without_nul(out, s + i, run);
         i += run;
         if (i == len) break;
         switch (s[i]) {
@@ -450,7 +453,7 @@ static void image_text(renderer *r, MD_TEXTTYPE type, const char *s, size_t n)
     case MD_TEXT_ENTITY:
         if (!html_entity_decode(s, n, alt)) buf_add(alt, s, n);
         break;
-    default: buf_add(alt, s, n); break;
+    default: buf_add_without_nul(alt, s, n); break;
     }
 }
 
@@ -458,6 +461,11 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
 {
     renderer *r = user;
     buf *out = r->out;
+    /* In code and HTML md4c reports a NUL as such and then again as the
+     * first byte of the text that follows: one U+FFFD, not two. */
+    bool was_nul = r->after_nullchar;
+    r->after_nullchar = type == MD_TEXT_NULLCHAR;
+    if (was_nul && size && s[0] == 0 && type != MD_TEXT_NULLCHAR) s++, size--;
     if (r->image_depth > 0) {
         image_text(r, type, s, size);
         return 0;
@@ -466,7 +474,7 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     case MD_TEXT_NULLCHAR: buf_put_utf8(out, 0xFFFD); break;
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
     case MD_TEXT_SOFTBR: buf_puts(out, r->opt && r->opt->hard_breaks ? "<br />\n" : "\n"); break;
-    case MD_TEXT_HTML: buf_add(out, s, size); break;
+    case MD_TEXT_HTML: buf_add_without_nul(out, s, size); break;
     case MD_TEXT_ENTITY:
         buf_reset(&r->scratch);
         if (html_entity_decode(s, size, &r->scratch)) put_escaped(out, r->scratch.s, r->scratch.len, false);

@@ -97,9 +97,9 @@ static void put(buf *out, const char *s, size_t n)
  * the quote's content (q, which starts afresh with each quote). A notice
  * in a quote is written with the quote's marks before each of its lines,
  * so that it stays in the quote. */
-#define MARK '\x1a' /* SUB: never in a page's text (see notices_rewrite_marked) */
+#define MARK '\x1a' /* SUB: never in a page's text (see notices_rewrite) */
 
-static size_t walk(const char *md, size_t len, const notice_style *style, bool is_marked, buf *out,
+static size_t walk(const char *md, size_t len, const notice_style *style, buf *out,
                    void (*miss)(void *user, size_t offset), void *user)
 {
     block_scan r = BLOCK_SCAN_INIT, q = BLOCK_SCAN_INIT;
@@ -134,19 +134,11 @@ static size_t walk(const char *md, size_t len, const notice_style *style, bool i
         count++;
         const char *lead = line;
         size_t nlead = qlen + tind;
-        if (out && is_marked) { /* a paragraph of its own: after an empty line */
+        if (out) { /* the mark, a paragraph of its own: empty lines around it */
             put(out, lead, qlen);
             buf_putc(out, '\n');
-        }
-        put(out, lead, nlead);
-        if (out) {
-            if (is_marked) {
-                buf_printf(out, "%cN%d%c\n", MARK, level, MARK);
-            } else {
-                buf_puts(out, "<div");
-                put_class(out, style, level);
-                buf_puts(out, ">\n");
-            }
+            put(out, lead, nlead);
+            buf_printf(out, "%cN%d%c\n", MARK, level, MARK);
             put(out, lead, qlen);
             buf_putc(out, '\n');
         }
@@ -182,13 +174,12 @@ static size_t walk(const char *md, size_t len, const notice_style *style, bool i
             for (size_t k = 0; k < inner.fence_len; k++) put(out, &inner.fence, 1);
             put(out, "\n", 1);
         }
-        /* the closing line, led as the opening one, and the empty line
-         * (in the quote) that ends its HTML block */
+        /* the closing mark, led as the opening one, between empty lines
+         * (in the quote) */
         put(out, lead, qlen);
         put(out, "\n", 1);
         put(out, lead, nlead);
-        if (is_marked) put(out, "\x1a/N\x1a\n", 5);
-        else put(out, "</div>\n", 7);
+        put(out, "\x1a/N\x1a\n", 5);
         put(out, lead, qlen);
         put(out, "\n", 1);
         block_scan_block_done(&r);
@@ -203,30 +194,23 @@ size_t notices_rewrite(const char *md, size_t len, const notice_style *style, bu
         buf_add(out, md, len);
         return 0;
     }
-    return walk(md, len, style, false, out, NULL, NULL);
-}
-
-size_t notices_rewrite_marked(const char *md, size_t len, const notice_style *style, buf *out)
-{
-    if (!notices_maybe(md, len, style)) {
-        buf_add(out, md, len);
-        return 0;
-    }
-    if (!memchr(md, MARK, len)) return walk(md, len, style, true, out, NULL, NULL);
+    if (!memchr(md, MARK, len)) return walk(md, len, style, out, NULL, NULL);
     /* The mark is the rewrite's alone: a page's own (a control character
      * HTML does not allow) is dropped, so it can never open a <div>. */
     buf clean = BUF_INIT;
     for (size_t i = 0; i < len; i++)
         if (md[i] != MARK) buf_putc(&clean, md[i]);
-    size_t n = walk(clean.s, clean.len, style, true, out, NULL, NULL);
+    size_t n = walk(clean.s, clean.len, style, out, NULL, NULL);
     buf_free(&clean);
     return n;
 }
 
-void notices_unmark(const char *html, size_t len, const notice_style *style, buf *out)
+bool notices_unmark(const char *html, size_t len, const notice_style *style, buf *out)
 {
     static const char close[] = "<p>\x1a/N\x1a</p>";
     size_t i = 0;
+    long depth = 0;
+    bool is_balanced = true;
     for (const char *p; i < len && (p = memmem(html + i, len - i, "<p>\x1a", 4));) {
         size_t at = (size_t)(p - html), rest = len - at;
         buf_add(out, html + i, at - i);
@@ -236,15 +220,18 @@ void notices_unmark(const char *html, size_t len, const notice_style *style, buf
             put_class(out, style, p[5] - '0');
             buf_putc(out, '>');
             i = at + 11;
+            depth++;
         } else if (rest >= sizeof close - 1 && !memcmp(p, close, sizeof close - 1)) {
             buf_puts(out, "</div>");
             i = at + sizeof close - 1;
+            if (--depth < 0) is_balanced = false;
         } else {
             buf_add(out, p, 4);
             i = at + 4;
         }
     }
     buf_add(out, html + i, len - i);
+    return is_balanced && depth == 0;
 }
 
 size_t notices_near_misses(const char *md, size_t len, const notice_style *style,
@@ -257,5 +244,5 @@ size_t notices_near_misses(const char *md, size_t len, const notice_style *style
         any = at_line_start(md, p) && is_near_miss(p, (size_t)(end - p), style->nlevels);
         while (p < end && *p == '!') p++;
     }
-    return any ? walk(md, len, style, false, NULL, miss, user) : 0;
+    return any ? walk(md, len, style, NULL, miss, user) : 0;
 }

@@ -13,10 +13,14 @@
  * from the plugin's level_classes (yellow, red, blue, green).
  *
  * md4c knows nothing of this, so the Markdown is rewritten before it is
- * parsed: each notice becomes an HTML <div> line, its text, and a closing
- * </div> line, with the empty lines around them that make them HTML blocks
- * (each line led by the quote's marks when the notice is in one).
- * Fenced code and HTML blocks are left as they are. */
+ * parsed: each notice becomes a paragraph holding a mark (the SUB control
+ * character, dropped from the page's own text), its text, and a closing
+ * mark, with empty lines around them (each line led by the quote's marks
+ * when the notice is in one), and notices_unmark turns the marks of the
+ * rendered HTML into the <div>s. Marks rather than HTML blocks, so that
+ * it works the same on a page whose HTML is escaped (escape_markup),
+ * where Grav writes its notices too, and so that the <div>s can be
+ * counted. Fenced code and HTML blocks are left as they are. */
 #ifndef FOLIO_NOTICES_H
 #define FOLIO_NOTICES_H
 
@@ -40,14 +44,10 @@ bool notices_maybe(const char *md, size_t len, const notice_style *style);
 /* Append md[0..len) to out with its notices rewritten as above. Returns
  * the number of notices. */
 size_t notices_rewrite(const char *md, size_t len, const notice_style *style, buf *out);
-
-/* For a page whose HTML is escaped (escape_markup), where Grav still
- * writes its notices: the same rewrite with each <div> and </div> a
- * paragraph of its own holding a mark (the SUB control character, which
- * no page's text has) that md4c leaves alone, and notices_unmark turning
- * those paragraphs of the rendered HTML into the <div>s. */
-size_t notices_rewrite_marked(const char *md, size_t len, const notice_style *style, buf *out);
-void notices_unmark(const char *html, size_t len, const notice_style *style, buf *out);
+/* Append the rendered html to out with the marks made <div>s. False when
+ * they do not balance (a block the rewrite read otherwise than md4c
+ * swallowed a mark): the caller then renders the page without notices. */
+bool notices_unmark(const char *html, size_t len, const notice_style *style, buf *out);
 
 /* Lines meant as a notice that are not one, the space after the marks
  * forgotten ("!Внимание", outside code and HTML): miss(user, offset of the

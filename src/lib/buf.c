@@ -229,3 +229,14 @@ void buf_put_utf8(buf *out, unsigned long cp)
         buf_add(out, tmp, 4);
     }
 }
+
+void buf_add_without_nul(buf *b, const char *s, size_t n)
+{
+    for (const char *z; n && (z = memchr(s, 0, n));) {
+        buf_add(b, s, (size_t)(z - s));
+        buf_put_utf8(b, 0xFFFD);
+        n -= (size_t)(z - s) + 1;
+        s = z + 1;
+    }
+    buf_add(b, s, n);
+}

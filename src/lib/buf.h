@@ -53,6 +53,9 @@ void buf_add_attr(buf *b, const char *name, const char *value);
 /* Append code point cp as UTF-8; surrogates and values past U+10FFFF
  * become U+FFFD. */
 void buf_put_utf8(buf *out, unsigned long cp);
+/* s[0..n) with each NUL byte written as U+FFFD (CommonMark's rule for
+ * it): a NUL in a page's HTML would end it for whatever reads it as text. */
+void buf_add_without_nul(buf *b, const char *s, size_t n);
 void buf_truncate(buf *b, size_t len);
 void buf_reset(buf *b); /* len = 0, keeps memory */
 void buf_free(buf *b);
