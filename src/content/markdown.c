@@ -37,14 +37,12 @@ typedef struct renderer {
 /* Escape text for HTML element content or a double-quoted attribute.
  * This is the hot loop of rendering: runs without special bytes are
  * found by html_plain_span and copied in one piece. */
-/* md4c writes a NUL of plain text as U+FFFD but hands code and raw HTML
- * over as they are: those go through buf_add_without_nul. */
 static void put_escaped(buf *out, const char *s, size_t len, bool escape_brackets)
 {
     size_t i = 0;
     while (i < len) {
         size_t run = html_plain_span(s + i, len - i, false, escape_brackets);
-        buf_add_without_nul(out, s + i, run);
+        buf_add(out, s + i, run);
         i += run;
         if (i == len) break;
         switch (s[i]) {
@@ -56,6 +54,21 @@ static void put_escaped(buf *out, const char *s, size_t len, bool escape_bracket
         }
         i++;
     }
+}
+
+/* md4c writes a NUL of plain text as U+FFFD but hands code and raw HTML
+ * over as they are: there each NUL becomes U+FFFD here (a NUL in the
+ * page's HTML would end it for whatever reads it as text). */
+static void put_escaped_code(buf *tmp, buf *out, const char *s, size_t len, bool escape_brackets)
+{
+    if (!memchr(s, 0, len)) {
+        put_escaped(out, s, len, escape_brackets);
+        return;
+    }
+    buf_reset(tmp);
+    buf_add_without_nul(tmp, s, len);
+    put_escaped(out, tmp->s, tmp->len, escape_brackets);
+    buf_reset(tmp);
 }
 
 /* Bytes copied as they are into an href or src: letters, digits and
@@ -482,7 +495,7 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
         buf_reset(&r->scratch);
         break;
     case MD_TEXT_CODE:
-        put_escaped(out, s, size, r->opt && r->opt->escape_brackets_in_code);
+        put_escaped_code(&r->scratch, out, s, size, r->opt && r->opt->escape_brackets_in_code);
         break;
     default: put_escaped(out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code); break;
     }
