@@ -1372,6 +1372,53 @@ static void write_heic(const char *path, int w, int h)
     g_free(data);
 }
 
+/* A damaged JPEG libvips cannot read is published as it is, as the issue
+ * asks (a browser may show what there is), but without its EXIF and
+ * comment segments: a warning names it, and the place it was taken stays
+ * out of the output. */
+TEST(damaged_jpeg_is_published_without_its_exif)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\ntimezone: Asia/Almaty\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: A\ndate: '01-02-2024 10:00'\nheader_image: false\n---\nText.\n\n"
+                                       "![Повреждённое](broken.jpg)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    /* JFIF, an EXIF segment with a GPS note, a comment, a table, the scan:
+     * no frame header, so no decoder reads it */
+    static const unsigned char broken[] = {
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+        0xFF, 0xE1, 0, 17, 'E', 'x', 'i', 'f', 0, 0, 'G', 'P', 'S', '5', '1', 'N', '7', '1', 'E',
+        0xFF, 0xFE, 0, 8, 'C', 'l', 'i', 'n', 'i', 'c',
+        0xFF, 0xDB, 0, 4, 0, 1,
+        0xFF, 0xDA, 0, 2, 0x12, 0x34, 0x56, 0xFF, 0xD9};
+    char *path = path_join(dir, "pages/01.news/01.a/broken.jpg");
+    CHECK_INT(file_write(path, (const char *)broken, sizeof broken), 0);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    bool warned = false;
+    for (size_t i = 0; i < d.len; i++)
+        warned |= d.items[i].level == DIAG_WARNING && strstr(d.items[i].path, "broken.jpg") != NULL;
+    CHECK(warned);
+    char *published = path_join(out, "media/news/a/broken.jpg");
+    size_t len = 0;
+    char *bytes = file_read(published, &len, 1 << 20);
+    CHECK(bytes != NULL);
+    if (bytes) {
+        CHECK(!memmem(bytes, len, "GPS", 3) && !memmem(bytes, len, "Exif", 4) && !memmem(bytes, len, "Clinic", 6));
+        CHECK(memmem(bytes, len, "JFIF", 4) != NULL);
+        CHECK_INT(len, sizeof broken - 19 - 10); /* the two segments, markers and all */
+        CHECK(memcmp(bytes + len - 9, broken + sizeof broken - 9, 9) == 0); /* the scan as it was */
+    }
+    free(bytes);
+    free(published);
+    free(path);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 /* iPhones save HEIC, which browsers other than Safari do not show: the
  * photo gets its variants like any other, and is published as a JPEG
  * under its own name with .jpg, which links to it follow; no HEIC file

@@ -236,6 +236,19 @@ TEST(private_metadata_is_told_from_the_bytes)
 
     CHECK(!metadata_is_private((const unsigned char *)"GIF89a", 6)); /* not a photo of ours */
 
+    /* stripped without decoding: the private segments out, the rest kept */
+    buf stripped = BUF_INIT;
+    with[21] = 0xE1;
+    CHECK(metadata_strip_jpeg(with, sizeof with, &stripped));
+    CHECK_INT(stripped.len, sizeof with - 6); /* the 6-byte APP1 */
+    CHECK(!metadata_is_private((const unsigned char *)stripped.s, stripped.len));
+    CHECK(memcmp(stripped.s, jfif, 20) == 0);
+    buf_reset(&stripped);
+    CHECK(!metadata_strip_jpeg(jfif, 24, &stripped)); /* cut before the scan */
+    CHECK(!metadata_strip_jpeg(png, sizeof png, &stripped));
+    CHECK_INT(stripped.len, 0);
+    buf_free(&stripped);
+
     buf phone = BUF_INIT;
     phone_jpeg(&phone, 64, 48, 6);
     CHECK(metadata_is_private((const unsigned char *)phone.s, phone.len));

@@ -78,3 +78,28 @@ bool metadata_is_private(const unsigned char *d, size_t len)
     if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4)) return webp_is_private(d, len);
     return false;
 }
+
+bool metadata_strip_jpeg(const unsigned char *d, size_t len, buf *out)
+{
+    if (len < 4 || d[0] != 0xFF || d[1] != 0xD8) return false;
+    /* first see that the segments lead to the scan */
+    size_t i = 2;
+    for (;;) {
+        if (i + 4 > len || d[i] != 0xFF) return false;
+        unsigned marker = d[i + 1];
+        if (marker == 0xDA) break;
+        if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) return false;
+        size_t seg = be16(d + i + 2);
+        if (seg < 2 || seg > len - i - 2) return false;
+        i += 2 + seg;
+    }
+    buf_add(out, (const char *)d, 2);
+    for (i = 2; d[i + 1] != 0xDA;) {
+        size_t seg = be16(d + i + 2);
+        unsigned marker = d[i + 1];
+        if (marker != 0xE1 && marker != 0xED && marker != 0xFE) buf_add(out, (const char *)d + i, 2 + seg);
+        i += 2 + seg;
+    }
+    buf_add(out, (const char *)d + i, len - i); /* the scan and what follows, as they are */
+    return true;
+}

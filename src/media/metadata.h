@@ -12,9 +12,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/buf.h"
+
 /* True when data (a JPEG, PNG or WebP file) holds such a block, or is one
  * of those formats but cut or malformed before its image data (so that
  * it cannot be told). False for other formats. */
 bool metadata_is_private(const unsigned char *data, size_t len);
+
+/* A JPEG's bytes with its APP1, APP13 and COM segments left out, nothing
+ * decoded (for a photo libvips cannot read: a damaged one is still
+ * published, without what would tell where it was taken). False, with
+ * out untouched, when data is not a JPEG whose segments can be followed
+ * to its pixels. */
+bool metadata_strip_jpeg(const unsigned char *data, size_t len, buf *out);
 
 #endif
