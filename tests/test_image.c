@@ -247,6 +247,23 @@ TEST(private_metadata_is_told_from_the_bytes)
     CHECK(!metadata_strip_jpeg(jfif, 24, &stripped)); /* cut before the scan */
     CHECK(!metadata_strip_jpeg(png, sizeof png, &stripped));
     CHECK_INT(stripped.len, 0);
+    /* a PNG's text chunk and a WebP's EXIF chunk go; the RIFF size follows */
+    memcpy(png_text + 12, "tEXt", 4);
+    CHECK(metadata_strip(png_text, sizeof png_text, &stripped));
+    CHECK_INT(stripped.len, 8 + 12); /* the signature and IEND */
+    CHECK(!metadata_is_private((const unsigned char *)stripped.s, stripped.len));
+    buf_reset(&stripped);
+    static const unsigned char webp_x[] = {'R', 'I', 'F', 'F', 28, 0, 0, 0, 'W', 'E', 'B', 'P',
+                                           'V', 'P', '8', 'X', 2, 0, 0, 0, 0x0C, 0,
+                                           'E', 'X', 'I', 'F', 2, 0, 0, 0, 'a', 'b',
+                                           'V', 'P', '8', 'L', 2, 0, 0, 0, 0x2f, 0};
+    CHECK(metadata_is_private(webp_x, sizeof webp_x));
+    CHECK(metadata_strip(webp_x, sizeof webp_x, &stripped));
+    CHECK_INT(stripped.len, sizeof webp_x - 10);
+    CHECK(stripped.len > 20 && (unsigned char)stripped.s[4] == stripped.len - 8 && stripped.s[20] == 0);
+    CHECK(!metadata_is_private((const unsigned char *)stripped.s, stripped.len));
+    buf_reset(&stripped);
+    CHECK(!metadata_strip((const unsigned char *)"GIF89a", 6, &stripped));
     buf_free(&stripped);
 
     buf phone = BUF_INIT;

@@ -227,15 +227,15 @@ static bool carries_private_metadata(const char *path)
     return is_private;
 }
 
-/* m, a JPEG with private segments, published without them (nothing
- * decoded): true with *rc set, false when it is none such. */
-static bool publish_stripped_jpeg(build_images *bi, const media_file *m, int *rc, diag_list *d)
+/* m, a JPEG, PNG or WebP with private blocks, published without them
+ * (nothing decoded): true with *rc set, false when it is none such. */
+static bool publish_stripped(build_images *bi, const media_file *m, int *rc, diag_list *d)
 {
     size_t len;
     char *data = file_read(m->path, &len, (size_t)256 << 20);
     buf clean = BUF_INIT;
     bool is_done = data && metadata_is_private((const unsigned char *)data, len) &&
-                   metadata_strip_jpeg((const unsigned char *)data, len, &clean);
+                   metadata_strip((const unsigned char *)data, len, &clean);
     if (is_done) {
         *rc = 0;
         if (claim(bi, m->out_path) && output_put(bi->out, m->out_path, clean.s, clean.len, file_mtime(m->path)) < 0) {
@@ -274,11 +274,11 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
         diag_add(d, DIAG_WARNING, m->path, 0, 0, "a HEIC photo folio cannot convert is not published: save it as JPEG");
         return -1;
     }
-    /* A damaged JPEG (libvips could not read it) still goes out, as the
+    /* A damaged photo (libvips could not read it) still goes out, as the
      * browser may show it, but without its EXIF, XMP and comments. */
     if (cache && images_init() == 0) {
         int rc;
-        if (publish_stripped_jpeg(bi, m, &rc, d)) return rc;
+        if (publish_stripped(bi, m, &rc, d)) return rc;
     }
     /* Without libvips (or any cache) nothing can be stripped: a photo that
      * tells where and with what it was taken stays out. */

@@ -26,4 +26,10 @@ bool metadata_is_private(const unsigned char *data, size_t len);
  * to its pixels. */
 bool metadata_strip_jpeg(const unsigned char *data, size_t len, buf *out);
 
+/* The same for a JPEG, a PNG (its eXIf and text chunks out) or a WebP
+ * (its EXIF and XMP chunks out, the RIFF size and the extended header's
+ * flags made right). False, out untouched, for anything else or a file
+ * whose blocks cannot be followed to its end. */
+bool metadata_strip(const unsigned char *data, size_t len, buf *out);
+
 #endif
