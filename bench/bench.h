@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -26,6 +27,18 @@ static inline char *bench_own_dir(void)
     char *slash = strrchr(path, '/');
     if (slash) *slash = 0;
     return xstrdup(path);
+}
+
+/* This process's resident memory now, in KB (-1 when unknown). */
+static inline long bench_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+    if (f) fclose(f);
+    return kb;
 }
 
 /* One finished child process, as the kernel measured it. */

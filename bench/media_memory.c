@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench.h"
 #include "lib/buf.h"
 #include "serve/snapshot.h"
 
@@ -28,17 +29,6 @@ static int collect(const char *path, const struct stat *st, int type, struct FTW
     files[nfiles++] = xstrdup(path);
     total_bytes += (unsigned long long)st->st_size;
     return 0;
-}
-
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
-    if (f) fclose(f);
-    return kb;
 }
 
 /* Put every file; returns the snapshot (the caller measures, then frees). */
@@ -75,17 +65,17 @@ int main(int argc, char **argv)
     /* Open files first: they allocate little, so the growth measured for
      * the bytes read afterwards is not hidden by memory freed before. */
     snapshot_set_file_budget(nfiles);
-    long before = rss_kb();
+    long before = bench_rss_kb();
     snapshot *s = put_all();
     printf("kept as open files: %zu open, %.1f MB resident added\n", snapshot_open_files(),
-           (rss_kb() - before) / 1024.0);
+           (bench_rss_kb() - before) / 1024.0);
     snapshot_unref(s);
 
     snapshot_set_file_budget(0);
-    before = rss_kb();
+    before = bench_rss_kb();
     s = put_all();
     printf("read into memory:   %zu open, %.1f MB resident added\n", snapshot_open_files(),
-           (rss_kb() - before) / 1024.0);
+           (bench_rss_kb() - before) / 1024.0);
     snapshot_unref(s);
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "lib/buf.h"
 #include "serve/snapshot.h"
 
@@ -58,23 +59,12 @@ static void *putter(void *arg)
     return NULL;
 }
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
-    if (f) fclose(f);
-    return kb;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1) pages = atoi(argv[1]);
     int threads = argc > 2 ? atoi(argv[2]) : 2;
     if (threads < 1 || threads > 64) threads = 2;
-    long before = rss_kb();
+    long before = bench_rss_kb();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     snapshot *s = snapshot_new(NULL);
@@ -96,7 +86,7 @@ int main(int argc, char **argv)
     printf("pages: %d (%zu resources), put with %d threads in %.2f s\n", pages, snapshot_count(s), threads, secs);
     printf("plain size %.1f MB; stored: gzip %.1f MB, brotli %.1f MB, all forms %.1f MB\n", raw / 1e6, gz / 1e6,
            br / 1e6, snapshot_bytes(s) / 1e6);
-    printf("resident memory growth: %.1f MB\n", (rss_kb() - before) / 1024.0);
+    printf("resident memory growth: %.1f MB\n", (bench_rss_kb() - before) / 1024.0);
 
     /* A live rebuild where nothing changed: compressed forms are copied. */
     atomic_store(&next_page, 0);

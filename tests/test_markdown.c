@@ -228,6 +228,18 @@ static char *render_notices(const char *md, const notice_style *style, size_t *c
     return buf_detach(&out, NULL);
 }
 
+/* md has no notice: rendered with the rewrite as without it. */
+static void check_no_notices(const char *md)
+{
+    size_t n;
+    char *html = render_notices(md, &grav_notices, &n);
+    CHECK_INT(n, 0);
+    char *same = render_with(md, NULL);
+    CHECK_STR(html, same);
+    free(same);
+    free(html);
+}
+
 /* Grav's markdown-notices: one to four marks and a space, the level's
  * class, the text inside read as Markdown; "!" alone goes on to a new
  * paragraph; a notice interrupts the paragraph above it. */
@@ -264,14 +276,8 @@ TEST(notices_end_where_the_marks_do_and_leave_code_and_html_alone)
     CHECK_CONTAINS(html, "<p>Фото:</p>\n</div>\n<p><img src=\"hall.jpg\" alt=\"Зал\" /></p>");
     free(html);
 
-    const char *plain = "!!!!! не заметка\n\n!слитно\n\n```\n! в коде\n```\n\n<div>\n! в HTML\n</div>\n\n"
-                        "<!--\n\n! в комментарии\n-->\n\n    ! отступ кода\n";
-    html = render_notices(plain, &grav_notices, &n);
-    CHECK_INT(n, 0);
-    char *same = render_with(plain, NULL);
-    CHECK_STR(html, same);
-    free(same);
-    free(html);
+    check_no_notices("!!!!! не заметка\n\n!слитно\n\n```\n! в коде\n```\n\n<div>\n! в HTML\n</div>\n\n"
+                     "<!--\n\n! в комментарии\n-->\n\n    ! отступ кода\n");
 
     html = render_notices("```\n! в коде\n```\n! после кода\n", &grav_notices, &n);
     CHECK_INT(n, 1);
@@ -354,13 +360,7 @@ TEST(notice_in_a_quote_stays_in_the_quote)
                     "</blockquote>\n");
     free(html);
 
-    const char *plain = "> ```\n> ! в коде\n> ```\n\n>     ! отступ кода\n\n```\n> ! цитата в коде\n```\n\n>!слитно\n";
-    html = render_notices(plain, &grav_notices, &n);
-    CHECK_INT(n, 0);
-    char *same = render_with(plain, NULL);
-    CHECK_STR(html, same);
-    free(same);
-    free(html);
+    check_no_notices("> ```\n> ! в коде\n> ```\n\n>     ! отступ кода\n\n```\n> ! цитата в коде\n```\n\n>!слитно\n");
 
     html = render_notices("> ```\n> ! в коде\n> ```\n> ! после кода\n", &grav_notices, &n);
     CHECK_INT(n, 1);

@@ -276,13 +276,14 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
     }
     /* A damaged photo (libvips could not read it) still goes out, as the
      * browser may show it, but without its EXIF, XMP and comments. */
-    if (cache && images_init() == 0) {
+    bool can_strip = cache && images_init() == 0;
+    if (can_strip) {
         int rc;
         if (publish_stripped(bi, m, &rc, d)) return rc;
     }
     /* Without libvips (or any cache) nothing can be stripped: a photo that
      * tells where and with what it was taken stays out. */
-    if ((!cache || images_init() != 0) && carries_private_metadata(m->path)) {
+    if (!can_strip && carries_private_metadata(m->path)) {
         if (claim(bi, m->out_path))
             diag_add(d, DIAG_ERROR, m->path, 0, 0,
                      "this photo carries metadata (EXIF: place, camera, time; XMP; comments) that folio strips "
