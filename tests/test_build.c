@@ -1322,6 +1322,76 @@ static void check_links_of(const char *out)
 /* The same photo (same bytes, same file name) in two posts' folders is
  * published in each: its variants were once worked out for the first
  * folder only, and the second post's pictures were broken links. */
+/* A site whose system.yaml lists no languages (most Grav sites): Grav
+ * turns languages off, so addresses have no language in them and a page
+ * is read only from name.md. The root is the home page itself. */
+TEST(site_without_languages_has_no_language_in_its_addresses)
+{
+    static const char *const files[][2] = {
+        {"config/site.yaml", "title: Clinic\ndefault_lang: ru\n"},
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\nWelcome to the [news](../news).\n"},
+        {"pages/02.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.a/item.md", "---\ntitle: Post A\ndate: '09-01-2023 10:00'\n---\nText.\n"},
+        {"pages/02.news/02.b/item.en.md", "---\ntitle: Post B\ndate: '10-01-2023 10:00'\n---\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    CHECK(diag_has(&d, DIAG_WARNING, "not read: the site lists no languages (languages.supported in "
+                                     "config/system.yaml), and without them a page's file is named 'item.md'"));
+    char *home = read_out(out, "index.html"), *post = read_out(out, "news/a/index.html");
+    CHECK(home && strstr(home, "Welcome to the") && !strstr(home, "http-equiv=\"refresh\""));
+    CHECK(home && strstr(home, "<html lang=\"ru\""));
+    CHECK(post && strstr(post, "Post A") && strstr(post, "9 января 2023"));
+    CHECK(out_exists(out, "news/index.html") && out_exists(out, "404.html"));
+    CHECK(!out_exists(out, "news/b/index.html") && !out_exists(out, "ru") && !out_exists(out, "en"));
+    char *list = read_out(out, "news/index.html");
+    CHECK(list && strstr(list, "href=\"/news/a/\"") && !strstr(list, "Post B"));
+    check_links_of(out);
+    CHECK(links_checked > 5);
+    CHECK_INT(links_missing, 0);
+    free(home);
+    free(post);
+    free(list);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* item.kz.md on a site in kk, ru and en: Grav reads no page from it, so
+ * the post is missing in Kazakh; the build says so and which name was
+ * meant. A copy beside the page's own file is left alone, not shown. */
+TEST(page_file_named_for_a_language_the_site_lacks_is_not_read)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\ntimezone: Asia/Almaty\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.kz.md", "---\ntitle: A in Kazakh\ndate: '09-01-2023 10:00'\n---\nText.\n"},
+        {"pages/01.news/a/item.ru.md", "---\ntitle: A in Russian\ndate: '09-01-2023 10:00'\n---\nText.\n"},
+        {"pages/01.news/d/item.kk.md", "---\ntitle: D\ndate: '10-01-2023 10:00'\n---\nThe text.\n"},
+        {"pages/01.news/d/item.old.md", "---\ntitle: D\ndate: '10-01-2023 10:00'\n---\nThe previous text.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(diag_has(&d, DIAG_WARNING, "'kz' in the file's name is not a language of the site (kk, ru, en): did you "
+                                     "mean 'item.kk.md'? As it is, the file is not read"));
+    CHECK(diag_has(&d, DIAG_NOTE, "not read: a page's file is named 'item.md'"));
+    char *kk_a = read_out(out, "kk/news/a/index.html"), *ru_a = read_out(out, "ru/news/a/index.html");
+    char *kk_d = read_out(out, "kk/news/d/index.html");
+    CHECK(kk_a == NULL);
+    CHECK(ru_a && strstr(ru_a, "A in Russian"));
+    CHECK(kk_d && strstr(kk_d, "The text.") && !strstr(kk_d, "previous"));
+    CHECK(!out_exists(out, "media/news/d/item.old.md") && !out_exists(out, "media/news/a/item.kz.md"));
+    free(kk_a);
+    free(ru_a);
+    free(kk_d);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {
@@ -1348,7 +1418,8 @@ TEST(same_photo_in_two_posts_is_published_in_both_folders)
     check_links_of(out);
     CHECK(links_checked > 20);
     CHECK_INT(links_missing, 0);
-    char *a = read_out(out, "en/news/a/index.html"), *b = read_out(out, "en/news/b/index.html");
+    /* No languages configured: no language in the addresses, as in Grav. */
+    char *a = read_out(out, "news/a/index.html"), *b = read_out(out, "news/b/index.html");
     CHECK(a && strstr(a, "<picture") && strstr(a, "/media/news/a/photo-"));
     CHECK(b && strstr(b, "<picture") && strstr(b, "/media/news/b/photo-"));
     free(a);

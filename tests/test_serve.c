@@ -1755,6 +1755,37 @@ TEST(routes_of_a_site_without_languages)
     snapshot_unref(s);
 }
 
+/* include_default_lang: false: the default language's pages have no
+ * prefix, so the root is its home page, not a redirect to "/kk/". */
+TEST(root_is_the_home_page_when_the_default_language_has_no_prefix)
+{
+    snapshot *s = snapshot_new(NULL);
+    output *o = snapshot_output(s);
+    output_put(o, "index.html", "<p>басты бет</p>", 24, 0);
+    output_put(o, "ru/index.html", "<p>главная</p>", 21, 0);
+    output_put(o, "404.html", "<p>lost</p>", 11, 0);
+    output_put(o, "ru/404.html", "<p>нет</p>", 13, 0);
+    const char *langs[] = {"kk", "ru"};
+    snapshot_set_languages(s, langs, 2);
+    route rt;
+    route_resolve(s, "/", "", "ru", &rt);
+    CHECK(rt.kind == ROUTE_RESOURCE && rt.resource && strcmp(rt.resource->path, "index.html") == 0);
+    route_free(&rt);
+    route_resolve(s, "/ru/nothing", "", NULL, &rt);
+    CHECK(rt.kind == ROUTE_NOT_FOUND && rt.resource && strcmp(rt.resource->path, "ru/404.html") == 0);
+    route_free(&rt);
+    route_resolve(s, "/nothing", "", NULL, &rt);
+    CHECK(rt.kind == ROUTE_NOT_FOUND && rt.resource && strcmp(rt.resource->path, "404.html") == 0);
+    route_free(&rt);
+    /* With the default's own home the root still sends visitors on. */
+    output_put(o, "kk/index.html", "<p>басты бет</p>", 24, 0);
+    route_resolve(s, "/", "", "ru", &rt);
+    CHECK(rt.kind == ROUTE_REDIRECT && rt.status == 302);
+    CHECK_STR(buf_cstr(&rt.location), "/ru/");
+    route_free(&rt);
+    snapshot_unref(s);
+}
+
 TEST(plain_pages_past_the_inflation_budget_are_still_served_whole)
 {
     resource_set_inflated_budget(0);
@@ -1795,6 +1826,12 @@ TEST(snapshot_load_dir_reads_languages_from_the_root_page)
     free(p);
     p = path_join(dir, "ru");
     dir_make(p);
+    free(p);
+    p = path_join(dir, "kk");
+    dir_make(p);
+    free(p);
+    p = path_join(dir, "kk/index.html");
+    write_text(p, "<!DOCTYPE html>\n<html lang=\"kk\"><body>Басты бет</body></html>\n");
     free(p);
     /* The refresh page a directory build writes for a redirect. */
     p = path_join(dir, "ru/old");

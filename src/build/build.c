@@ -574,7 +574,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     res->pages = b.pages_written;
     res->next_change = (time_t)s->next_change;
     if (b.images) build_images_counts(b.images, &res->variants_made, &res->variants_cached);
-    {
+    if (s->is_multilang) { /* a site without languages has none in its addresses */
         buf langs = BUF_INIT;
         buf_puts(&langs, s->langs[s->default_lang]);
         for (int l = 0; l < s->nlangs; l++)

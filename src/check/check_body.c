@@ -155,7 +155,7 @@ static const media_file *nearest_media(const page *pg, const char *name)
     for (size_t i = 0; i < pg->nmedia; i++) {
         const media_file *m = &pg->media[i];
         if (!strcasecmp(m->name, name)) return m;
-        int dist = check_edit_distance(name, m->name, best_d);
+        int dist = spell_distance(name, m->name, best_d);
         if (dist <= best_d && (!best || dist < best_d)) {
             best = m;
             best_d = dist;
@@ -213,7 +213,7 @@ static const char *nearest_page_link(body_scan *b, const char *path)
         const char *end = strchr(rest, '/');
         if (!end || end == rest || end[1]) continue; /* one more segment, no deeper */
         const char *name = percent_decode(b->a, rest, (size_t)(end - rest));
-        int dist = !strcasecmp(name, want) ? 0 : check_edit_distance(want, name, best_d);
+        int dist = !strcasecmp(name, want) ? 0 : spell_distance(want, name, best_d);
         if (dist <= best_d && (!best || dist < best_d)) {
             best = name;
             best_d = dist;

@@ -43,66 +43,6 @@ static bool in_list(const char *const *list, const char *key)
     return false;
 }
 
-/* The language-like ending of a template name taken from a file name
- * ("item.kz" -> "kz": two or three small letters, maybe with a region,
- * "pt-br"), when the site has languages and that is not one of them. */
-static const char *unknown_lang_suffix(const site *s, const char *tname)
-{
-    const char *dot = strrchr(tname, '.');
-    if (!dot || dot == tname || s->nlangs == 0) return NULL;
-    const char *c = dot + 1;
-    size_t n = 0;
-    while (c[n] >= 'a' && c[n] <= 'z') n++;
-    if (n < 2 || n > 3) return NULL;
-    if (c[n] == '-' || c[n] == '_') {
-        size_t m = 1;
-        while ((c[n + m] >= 'a' && c[n + m] <= 'z') || (c[n + m] >= 'A' && c[n + m] <= 'Z')) m++;
-        if (m != 3) return NULL;
-        n += m;
-    }
-    if (c[n]) return NULL;
-    return site_lang_index(s, c) < 0 ? c : NULL;
-}
-
-/* The site's language a mistyped code most likely means: "kz" (the
- * country) -> "kk", "rus" -> "ru", "eng" -> "en", "ua" -> "uk". */
-static const char *nearest_lang(const site *s, const char *code)
-{
-    static const char *const usual[][2] = {{"kz", "kk"}, {"kaz", "kk"}, {"ua", "uk"}, {"ukr", "uk"}, {"rus", "ru"},
-                                          {"eng", "en"}, {"gb", "en"}, {"us", "en"}};
-    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
-        if (!strcmp(code, usual[i][0]) && site_lang_index(s, usual[i][1]) >= 0) return usual[i][1];
-    const char *best = NULL;
-    int best_d = 2;
-    for (int l = 0; l < s->nlangs; l++) {
-        int d = check_edit_distance(code, s->langs[l], best_d);
-        if (d < best_d) best_d = d, best = s->langs[l];
-    }
-    return best;
-}
-
-int check_edit_distance(const char *a, const char *b, int limit)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > CHECK_EDIT_MAX || lb > CHECK_EDIT_MAX) return limit + 1;
-    if ((la > lb ? la - lb : lb - la) > (size_t)limit) return limit + 1;
-    int prev[CHECK_EDIT_MAX + 1], cur[CHECK_EDIT_MAX + 1];
-    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (int)i;
-        int best = cur[0];
-        for (size_t j = 1; j <= lb; j++) {
-            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            int del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            if (cur[j] < best) best = cur[j];
-        }
-        if (best > limit) return limit + 1;
-        memcpy(prev, cur, (lb + 1) * sizeof *prev);
-    }
-    return prev[lb];
-}
-
 /* The known key `key` is probably a misspelling of, or NULL. Short keys
  * get less slack: "data" is a fine key of its own, not a typo of "date". */
 static const char *near_known_key(const char *key)
@@ -113,7 +53,7 @@ static const char *near_known_key(const char *key)
     const char *best = NULL;
     int best_d = limit + 1;
     for (const char *const *k = known_keys; *k; k++) {
-        int dist = check_edit_distance(key, *k, limit);
+        int dist = spell_distance(key, *k, limit);
         if (dist < best_d) best_d = dist, best = *k;
     }
     return best_d <= limit ? best : NULL;
@@ -210,20 +150,7 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
             diag_add(r->d, DIAG_NOTE, pv->file, 1, 1,
                      "section shown as plain content: add themes/folio/templates/%s.html.twig to lay it out", modular);
     }
-    const char *code = map_get(h, "template") ? NULL : unknown_lang_suffix(r->s, tname);
-    const char *meant = code ? nearest_lang(r->s, code) : NULL;
-    if (meant) {
-        /* "item.kz.md" on a site in kk: Grav takes the file for a page in
-         * no language in particular, with template "item.kz"; the author
-         * meant a language. */
-        buf langs = BUF_INIT;
-        for (int l = 0; l < r->s->nlangs; l++) buf_printf(&langs, "%s%s", l ? ", " : "", r->s->langs[l]);
-        diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
-                 "'%s' in the file's name is not a language of the site (%s): did you mean '%.*s.%s.md'? As it "
-                 "is, the file is the page of every language without a file of its own, with template '%s'",
-                 code, buf_cstr(&langs), (int)(strlen(tname) - strlen(code) - 1), tname, meant, tname);
-        buf_free(&langs);
-    } else if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
+    if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;
         diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
                  is_explicit ? frontmatter_key_line(src, "template") : 1, 1,

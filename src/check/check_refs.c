@@ -90,8 +90,9 @@ static void report_folder_without_page(check_run *r, const page *pg)
         return;
     }
     diag_add(r->d, DIAG_NOTE, pg->dir, 0, 0,
-             "no page file (like item.%s.md) in this folder: it is not a page, and its %zu file%s not published",
-             r->s->nlangs ? r->s->langs[0] : "en", pg->nmedia, pg->nmedia == 1 ? " is" : "s are");
+             "no page file (like item%s%s.md) in this folder: it is not a page, and its %zu file%s not published",
+             r->s->is_multilang ? "." : "", r->s->is_multilang ? r->s->langs[0] : "", pg->nmedia,
+             pg->nmedia == 1 ? " is" : "s are");
 }
 
 void check_media(check_run *r)

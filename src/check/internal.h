@@ -6,6 +6,7 @@
 #include "check/check.h"
 #include "content/frontmatter.h"
 #include "lib/arena.h"
+#include "lib/spell.h"
 #include "lib/strmap.h"
 
 /* An anchor ("#id") to look for in another page once every page is read. */
@@ -85,11 +86,6 @@ void check_read_source(const page_version *pv, page_source *src, bool *owned);
 void check_anchors(check_run *r);
 void check_media(check_run *r);
 void check_translations(check_run *r);
-/* Levenshtein distance of a and b, or limit + 1 when it is larger (it
- * stops early) or either is longer than CHECK_EDIT_MAX bytes: how far a
- * mistyped key, file or page name is from one that exists. */
-#define CHECK_EDIT_MAX 255
-int check_edit_distance(const char *a, const char *b, int limit);
 
 /* config/system.yaml: language settings that parse but mislead. */
 void check_config(check_run *r);

@@ -13,6 +13,7 @@
 #include "lib/date.h"
 #include "lib/files.h"
 #include "lib/pool.h"
+#include "lib/spell.h"
 #include "lib/yaml.h"
 
 #include <dirent.h>
@@ -87,7 +88,12 @@ static value *load_optional_yaml(site *s, const char *rel, diag_list *d)
     return v;
 }
 
-static void setup_languages(site *s, diag_list *d)
+/* Grav's Language: the languages of languages.supported, the default put
+ * in front when it is not among them. With none listed Grav turns
+ * languages off: addresses have no language prefix and only a name.md
+ * file is a page. folio then has one language, named by default_lang
+ * (system.yaml, else site.yaml) or "en", for dates and the html lang. */
+static void setup_languages(site *s, const value *site_cfg, diag_list *d)
 {
     value *supported = value_path(s->system, "languages.supported");
     s->nlangs = 0;
@@ -99,7 +105,19 @@ static void setup_languages(site *s, diag_list *d)
         }
     }
     const char *dflt = value_path_str(s->system, "languages.default_lang", NULL);
-    if (s->nlangs == 0) s->langs[s->nlangs++] = dflt ? dflt : "en";
+    s->is_multilang = s->nlangs > 0;
+    if (!s->is_multilang) {
+        const char *code = dflt ? dflt : value_path_str(site_cfg, "default_lang", "en");
+        if (!*code || strchr(code, '/') || strchr(code, '.')) code = "en";
+        s->langs[s->nlangs++] = code;
+        s->default_lang = 0;
+        s->include_default_lang = false;
+        s->translations_fallback = value_path_bool(s->system, "languages.translations_fallback", true);
+        s->fallback[0][0] = -1;
+        s->fallback[0][1] = -2;
+        (void)d;
+        return;
+    }
     s->default_lang = 0;
     if (dflt) {
         int i = site_lang_index(s, dflt);
@@ -244,10 +262,9 @@ static void load_config(site *s, diag_list *d)
     s->system = yaml_load(&s->arena, defaults_yaml, strlen(defaults_yaml), "defaults", 0, d);
     value *sys = load_optional_yaml(s, "config/system.yaml", d);
     if (sys) value_merge_into(&s->arena, s->system, sys);
-    setup_languages(s, d);
-
     value *site_cfg = load_optional_yaml(s, "config/site.yaml", d);
     if (!site_cfg) site_cfg = value_map(&s->arena);
+    setup_languages(s, site_cfg, d);
     value *all_strings = load_optional_yaml(s, "languages.yaml", d);
     for (int l = 0; l < s->nlangs; l++) {
         char name[80];
@@ -338,24 +355,102 @@ static const char *url_encode_segment(arena *a, const char *s)
     return r;
 }
 
-/* Language of a Markdown file name: "item.kk.md" -> kk with template
- * "item"; "item.md" -> -1 with "item". Returns 0 when not a page file. */
+/* How Grav 1.7 takes a Markdown file by its name (Pages::recurse): "item.md"
+ * is the page in no language in particular and "item.kk.md" its version in
+ * kk, when the site has languages and kk is one of them; the template part
+ * ("item") has no dot. Any other name ending in ".md" Grav neither shows
+ * nor publishes (MD_UNREAD); the loader says so. */
+enum { MD_OTHER = 0, MD_PAGE, MD_UNREAD };
+
 static int classify_md(const site *s, arena *a, const char *name, int *lang, const char **tmpl)
 {
     size_t n = strlen(name);
-    if (n < 4 || strcmp(name + n - 3, ".md") != 0) return 0;
+    if (n < 4 || strcmp(name + n - 3, ".md") != 0) return MD_OTHER;
     size_t stem = n - 3;
-    for (int l = 0; l < s->nlangs; l++) {
-        size_t cl = strlen(s->langs[l]);
-        if (stem > cl + 1 && name[stem - cl - 1] == '.' && !strncmp(name + stem - cl, s->langs[l], cl)) {
-            *lang = l;
-            *tmpl = arena_strndup(a, name, stem - cl - 1);
-            return 1;
-        }
+    const char *dot = memchr(name, '.', stem);
+    if (!dot) {
+        *lang = -1;
+        *tmpl = arena_strndup(a, name, stem);
+        return MD_PAGE;
     }
-    *lang = -1;
-    *tmpl = arena_strndup(a, name, stem);
-    return 1;
+    if (s->is_multilang && dot > name) {
+        size_t cl = stem - (size_t)(dot + 1 - name);
+        for (int l = 0; l < s->nlangs; l++)
+            if (strlen(s->langs[l]) == cl && !strncmp(dot + 1, s->langs[l], cl)) {
+                *lang = l;
+                *tmpl = arena_strndup(a, name, (size_t)(dot - name));
+                return MD_PAGE;
+            }
+    }
+    return MD_UNREAD;
+}
+
+/* The language-like ending of a file name's stem ("item.kz" -> "kz": two
+ * or three small letters, maybe with a region, "pt-br"), or NULL. */
+static const char *lang_like_suffix(const char *stem)
+{
+    const char *dot = strrchr(stem, '.');
+    if (!dot || dot == stem) return NULL;
+    const char *c = dot + 1;
+    size_t n = 0;
+    while (c[n] >= 'a' && c[n] <= 'z') n++;
+    if (n < 2 || n > 3) return NULL;
+    if (c[n] == '-' || c[n] == '_') {
+        size_t m = 1;
+        while ((c[n + m] >= 'a' && c[n + m] <= 'z') || (c[n + m] >= 'A' && c[n + m] <= 'Z')) m++;
+        if (m != 3) return NULL;
+        n += m;
+    }
+    return c[n] ? NULL : c;
+}
+
+/* The site's language a mistyped code most likely means: "kz" (the
+ * country) -> "kk", "rus" -> "ru", "eng" -> "en", "ua" -> "uk". */
+static const char *lang_meant(const site *s, const char *code)
+{
+    static const char *const usual[][2] = {{"kz", "kk"}, {"kaz", "kk"}, {"ua", "uk"}, {"ukr", "uk"}, {"rus", "ru"},
+                                          {"eng", "en"}, {"gb", "en"}, {"us", "en"}};
+    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+        if (!strcmp(code, usual[i][0]) && site_lang_index(s, usual[i][1]) >= 0) return usual[i][1];
+    const char *best = NULL;
+    int best_d = 2;
+    for (int l = 0; l < s->nlangs; l++) {
+        int d = spell_distance(code, s->langs[l], best_d);
+        if (d < best_d) best_d = d, best = s->langs[l];
+    }
+    return best;
+}
+
+/* Why a Markdown file is not read, and what its name should be: a
+ * warning when the folder has no page file at all or the name is a
+ * language misspelt, a note beside a page file ("item.old.md"). */
+static void report_unread_md(const site *s, diag_list *d, const char *path, const char *name, bool has_page,
+                             arena *a)
+{
+    const char *stem = arena_strndup(a, name, strlen(name) - 3);
+    size_t tl = strcspn(stem, ".");
+    const char *code = lang_like_suffix(stem);
+    if (!s->is_multilang) {
+        diag_add(d, has_page ? DIAG_NOTE : DIAG_WARNING, path, 1, 1,
+                 "not read: the site lists no languages (languages.supported in config/system.yaml), and without them "
+                 "a page's file is named '%.*s.md'",
+                 (int)tl, stem);
+        return;
+    }
+    buf langs = BUF_INIT;
+    for (int l = 0; l < s->nlangs; l++) buf_printf(&langs, "%s%s", l ? ", " : "", s->langs[l]);
+    const char *meant = code && site_lang_index(s, code) < 0 ? lang_meant(s, code) : NULL;
+    if (meant)
+        diag_add(d, DIAG_WARNING, path, 1, 1,
+                 "'%s' in the file's name is not a language of the site (%s): did you mean '%.*s.%s.md'? As it is, "
+                 "the file is not read",
+                 code, buf_cstr(&langs), (int)tl, stem, meant);
+    else
+        diag_add(d, has_page ? DIAG_NOTE : DIAG_WARNING, path, 1, 1,
+                 "not read: a page's file is named '%.*s.md', or '%.*s.<language>.md' for one of the site's languages "
+                 "(%s)",
+                 (int)tl, stem, (int)tl, stem, buf_cstr(&langs));
+    buf_free(&langs);
 }
 
 static bool name_is_safe(const char *name)
@@ -396,7 +491,8 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
     if (nnames > 1) qsort(names, nnames, sizeof *names, natural_cmp); /* an empty folder has names == NULL */
 
     folder_scan scan = {pg, NULL, 0};
-    size_t capmd = 0, capchild = 0, capmedia = 0;
+    size_t capmd = 0, capchild = 0, capmedia = 0, nunread = 0, capunread = 0;
+    const char **unread = NULL; /* paths of Markdown files Grav does not read */
     for (size_t i = 0; i < nnames; i++) {
         const char *name = names[i].name;
         char *path = path_join(pg->dir, name);
@@ -406,7 +502,8 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         int lang;
         const char *tmpl;
         unsigned char type = names[i].type;
-        bool is_page_file = type == DT_REG && pg->parent && classify_md(s, a, name, &lang, &tmpl);
+        int kind = type == DT_REG && pg->parent ? classify_md(s, a, name, &lang, &tmpl) : MD_OTHER;
+        bool is_page_file = kind == MD_PAGE;
         if (type == DT_DIR) st.st_mode = S_IFDIR;
         else if (is_page_file) st.st_mode = S_IFREG;
         else if (lstat(path, &st) < 0) {
@@ -453,7 +550,16 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             continue;
         }
         if (!S_ISREG(st.st_mode)) continue;
-        if (is_page_file || (pg->parent && classify_md(s, a, name, &lang, &tmpl))) {
+        if (!is_page_file && kind == MD_OTHER && pg->parent) kind = classify_md(s, a, name, &lang, &tmpl);
+        if (kind == MD_UNREAD) {
+            if (nunread == capunread) {
+                capunread = capunread ? capunread * 2 : 4;
+                unread = xrealloc(unread, capunread * sizeof *unread);
+            }
+            unread[nunread++] = spath;
+            continue;
+        }
+        if (kind == MD_PAGE) {
             if (scan.nmd == capmd) {
                 capmd = capmd ? capmd * 2 : 4;
                 scan.md = xrealloc(scan.md, capmd * sizeof *scan.md);
@@ -477,6 +583,11 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         m->url = NULL; /* set once routes are known */
     }
     free(names);
+    for (size_t i = 0; i < nunread; i++) {
+        const char *slash = strrchr(unread[i], '/');
+        report_unread_md(s, L->d, unread[i], slash ? slash + 1 : unread[i], scan.nmd > 0, a);
+    }
+    free(unread);
 
     if (pg->parent) {
         if (found->nscans == found->capscans) {

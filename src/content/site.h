@@ -109,6 +109,7 @@ struct site {
     value *strings[SITE_MAX_LANGS];     /* languages/<lang>.yaml */
     const char *langs[SITE_MAX_LANGS];
     int nlangs;
+    bool is_multilang; /* languages.supported lists some: else one language, no prefix */
     int default_lang;
     bool include_default_lang;
     bool translations_fallback;

@@ -74,10 +74,15 @@ static void redirect(route *out, unsigned status)
     out->status = status;
 }
 
+/* The root: the home page itself on a site without languages, and on one
+ * whose default language has no prefix (include_default_lang: false, no
+ * "kk/index.html"); else a redirect to the visitor's language. */
 static void root(const snapshot *s, const char *accept_language, route *out)
 {
     size_t n = snapshot_language_count(s);
-    if (n == 0) {
+    char home[48];
+    if (n) snprintf(home, sizeof home, "%s/index.html", snapshot_language(s, 0));
+    if (n == 0 || !find(s, home)) {
         const resource *index = find(s, "index.html");
         if (!index) {
             not_found(s, "/", out);
