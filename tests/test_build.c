@@ -1392,6 +1392,119 @@ TEST(page_file_named_for_a_language_the_site_lacks_is_not_read)
     sitefix_remove(dir);
 }
 
+/* Grav's frontmatter.yaml: front matter every file of the folder shares,
+ * under each file's own header (which wins, key by key, in nested maps
+ * too). It is read, not published. */
+TEST(frontmatter_yaml_is_under_every_language_header_of_its_folder)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru]\n  default_lang: kk\ntimezone: Asia/Almaty\n"},
+        {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/frontmatter.yaml",
+         "date: '09-01-2023 10:00'\ntitle: Shared title\nmetadata:\n  description: Shared description\n"
+         "  keywords: shared, words\n"},
+        {"pages/01.news/a/item.kk.md", "---\ntitle: Конференция\n---\nМәтін.\n"},
+        {"pages/01.news/a/item.ru.md", "---\nmetadata:\n  description: Своё описание\n---\nТекст.\n"},
+        {"pages/01.news/b/frontmatter.yaml", "date: [unclosed\n"},
+        {"pages/01.news/b/item.kk.md", "---\ntitle: B\ndate: '10-01-2023 10:00'\n---\nB.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *kk = read_out(out, "kk/news/a/index.html"), *ru = read_out(out, "ru/news/a/index.html");
+    CHECK(kk && strstr(kk, "Конференция") && strstr(kk, "9 қаңтар 2023") && strstr(kk, "Shared description"));
+    CHECK(ru && strstr(ru, "Shared title") && strstr(ru, "9 января 2023") && strstr(ru, "Своё описание") &&
+          !strstr(ru, "Shared description"));
+    CHECK(!out_exists(out, "media/news/a/frontmatter.yaml"));
+    /* A broken one is an error naming it; its folder's page still builds. */
+    bool named = false;
+    for (size_t i = 0; i < d.len; i++)
+        named |= d.items[i].level == DIAG_ERROR && d.items[i].path && strstr(d.items[i].path, "b/frontmatter.yaml");
+    CHECK(named);
+    CHECK(out_exists(out, "kk/news/b/index.html"));
+    free(kk);
+    free(ru);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* Grav's routes.default moves a page (and its children) to another
+ * address; slug does so for one name. The address by folder names still
+ * leads there, and links written with it resolve to the new one. */
+TEST(routes_default_and_slug_move_a_page_and_its_folder_address_redirects)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru]\n  default_lang: kk\ntimezone: Asia/Almaty\n"},
+        {"pages/01.home/default.kk.md", "---\ntitle: Басты бет\n---\n[A](../about) [T](../about/team) [C](/contacts)\n"},
+        {"pages/02.about/default.kk.md", "---\ntitle: Біз туралы\nroutes:\n  default: /about-us/\n---\nМәтін.\n"},
+        {"pages/02.about/01.team/default.kk.md", "---\ntitle: Команда\n---\nМәтін.\n"},
+        {"pages/03.contacts/default.kk.md", "---\ntitle: Байланыс\nslug: bailanys\n---\nМәтін.\n"},
+        {"pages/04.bad/default.kk.md", "---\ntitle: Bad\nroutes:\n  default: 'no slash'\n---\nМәтін.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK_INT(d.errors, 0);
+    CHECK(out_exists(out, "kk/about-us/index.html") && out_exists(out, "kk/about-us/team/index.html"));
+    CHECK(out_exists(out, "kk/bailanys/index.html") && out_exists(out, "kk/bad/index.html"));
+    char *home = read_out(out, "kk/index.html"), *redirects = read_out(out, "_redirects");
+    CHECK(home && strstr(home, "href=\"/kk/about-us/\">A<") && strstr(home, "href=\"/kk/about-us/team/\">T<") &&
+          strstr(home, "href=\"/kk/bailanys/\">C<"));
+    CHECK(redirects && strstr(redirects, "/kk/about/ /kk/about-us/ 301\n") &&
+          strstr(redirects, "/kk/about/team/ /kk/about-us/team/ 301\n") &&
+          strstr(redirects, "/kk/contacts/ /kk/bailanys/ 301\n"));
+    free(home);
+    free(redirects);
+    diag_free(&d);
+    diag_init(&d);
+    site *s = site_load(dir, 1735689600LL, &d);
+    CHECK(s != NULL);
+    if (s) check_site(s, NULL, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "routes.default 'no slash' is not a route"));
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* Grav's external_url: the page stands for another address. Its links
+ * (menu, lists) lead there, its own address redirects there, and it is
+ * not in the sitemap. */
+TEST(external_url_page_links_and_redirects_to_its_address)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk]\n  default_lang: kk\ntimezone: Asia/Almaty\n"},
+        {"config/site.yaml", "title: Орталық\nurl: https://example.kz\n"},
+        {"pages/01.home/default.kk.md", "---\ntitle: Басты бет\n---\nМәтін.\n"},
+        {"pages/02.eotinish/default.kk.md", "---\ntitle: eOtinish\nexternal_url: https://eotinish.kz/\n---\n"},
+        {"pages/03.odd/default.kk.md", "---\ntitle: Odd\nexternal_url: 'javascript:alert(1)'\n---\nМәтін.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *home = read_out(out, "kk/index.html"), *redirects = read_out(out, "_redirects");
+    char *sitemap = read_out(out, "sitemap.xml");
+    CHECK(home && strstr(home, "href=\"https://eotinish.kz/\">eOtinish<") && !strstr(home, "javascript:"));
+    CHECK(home && strstr(home, "href=\"/kk/odd/\">Odd<"));
+    CHECK(redirects && strstr(redirects, "/kk/eotinish/ https://eotinish.kz/ 302\n"));
+    CHECK(sitemap && !strstr(sitemap, "eotinish") && strstr(sitemap, "/kk/odd/"));
+    CHECK(out_exists(out, "kk/odd/index.html"));
+    free(home);
+    free(redirects);
+    free(sitemap);
+    diag_free(&d);
+    diag_init(&d);
+    site *s = site_load(dir, 1735689600LL, &d);
+    if (s) check_site(s, NULL, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "external_url 'javascript:alert(1)' is not an address"));
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

@@ -164,7 +164,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         b->list_content[i] = buf_detach(&content, NULL);
         return;
     }
-    if (map_get(pv->header, "redirect")) {
+    if (map_get(pv->header, "redirect") || pv->external_url) { /* its address only redirects */
         buf_free(&content);
         return;
     }
@@ -383,6 +383,15 @@ static void add_redirects(build_ctx *b)
                 if (t) target = t->url;
             }
             output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), target, status);
+        }
+        if (pv->external_url && !redirect)
+            output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), pv->external_url, 302);
+        /* A slug or routes.default moved the page: its folders' address
+         * leads there (Grav answers on both), unless another page has it. */
+        if (pv->folder_route && site_find_route(s, pv->lang, pv->folder_route) == pv) {
+            const char *p = lp[0] ? arena_printf(&a, "%s%s/", lp, pv->folder_route)
+                                  : arena_printf(&a, "%s/", pv->folder_route + 1);
+            if (output_path_is_safe(p)) output_redirect(b->out, p, pv->url, 301);
         }
         if (pv->is_home && strcmp(pv->route, "/")) {
             /* /kk/home/ -> /kk/ */

@@ -284,7 +284,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     a = st->a;
     if (id == ATTR_TITLE) return site_str(a, pv->title);
     if (id == ATTR_MENU) return site_str(a, pv->menu);
-    if (id == ATTR_URL) return site_str(a, pv->url);
+    if (id == ATTR_URL) return site_str(a, pv->external_url ? pv->external_url : pv->url); /* Grav's url() */
     if (id == ATTR_ROUTE) return site_str(a, pv->is_home ? "/" : pv->route);
     if (id == ATTR_SLUG) return site_str(a, pv->slug);
     if (id == ATTR_DATE) return value_int(a, pv->date);
@@ -358,7 +358,11 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         const char *t = summary_text(o);
         return value_cstr(a, *t ? t : site_config_str(s, pv->lang, "metadata.description", ""));
     }
-    if (id == ATTR_ABSOLUTE_URL) return value_cstr(a, arena_cat(a, st->r->base_url, pv->url, (char *)NULL));
+    if (id == ATTR_ABSOLUTE_URL) {
+        const char *ext = pv->external_url;
+        if (ext && ext[0] != '/') return value_cstr(a, ext);
+        return value_cstr(a, arena_cat(a, st->r->base_url, ext ? ext : pv->url, (char *)NULL));
+    }
     if (id == ATTR_IMAGE_URL) {
         const media_file *m = seo_lead_image(pv);
         return m ? value_cstr(a, arena_cat(a, st->r->base_url, m->url, (char *)NULL)) : value_null();
@@ -600,8 +604,9 @@ static value *build_site_value(renderer *r, int lang)
         if (!pv || !pv->published || !pv->routable || !pv->visible) continue;
         value *m = value_map(a);
         map_set(a, m, "title", value_cstr(a, pv->menu));
-        map_set(a, m, "url", value_cstr(a, pv->url));
+        map_set(a, m, "url", value_cstr(a, pv->external_url ? pv->external_url : pv->url));
         map_set(a, m, "route", value_cstr(a, pv->is_home ? "/" : pv->route));
+        map_set(a, m, "is_external", value_bool(pv->external_url && pv->external_url[0] != '/'));
         list_push(a, menu, m);
     }
     map_set(a, v, "menu", menu);

@@ -179,6 +179,21 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
         buf_free(&better);
     }
+    /* routes.default and external_url that cannot be an address: the
+     * page keeps its folders' route, or its own links. */
+    const value *rd = value_path(h, "routes.default");
+    if (rd && rd->kind != V_NULL && !site_custom_route(a, h)) {
+        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "routes"), 1,
+                 "routes.default '%s' is not a route (one like '/about-us': a '/', then names without spaces or "
+                 "'?#%%'): the page keeps its address '%s'",
+                 value_to_cstr(a, rd), pv->route);
+    }
+    const value *ext = map_get(h, "external_url");
+    if (ext && ext->kind != V_NULL && !site_external_url(a, h))
+        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "external_url"), 1,
+                 "external_url '%s' is not an address (it starts with https://, http:// or /): the page's links "
+                 "lead to the page itself",
+                 value_to_cstr(a, ext));
     /* A redirect to this site's own page that is not there. */
     const char *target = value_path_str(h, "redirect", NULL);
     if (target && target[0] == '/' && target[1] != '/' && pv->published) {

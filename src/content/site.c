@@ -569,6 +569,15 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         }
         size_t nl = strlen(name);
         if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
+        if (!strcmp(name, "frontmatter.yaml")) {
+            /* Front matter the folder's files share (Grav reads it under
+             * each page header); not a file to publish. */
+            value *fm = yaml_load_file(a, spath, L->d);
+            if (fm && fm->kind == V_MAP) pg->frontmatter = fm;
+            else if (fm && fm->kind != V_NULL)
+                diag_add(L->d, DIAG_WARNING, spath, 1, 1, "not read: front matter is a list of 'key: value' lines");
+            continue;
+        }
         if (pg->nmedia == capmedia) {
             capmedia = capmedia ? capmedia * 2 : 4;
             media_file *m = arena_alloc(a, capmedia * sizeof *m);
@@ -797,8 +806,13 @@ static void read_header(void *ctx, int worker, size_t i)
             pv->header = src.header;
         }
     }
-    const value *h = pv->header;
     page *pg = pv->page;
+    if (pg->frontmatter && !pv->has_error) {
+        value *merged = value_copy(a, pg->frontmatter);
+        value_merge_into(a, merged, pv->header);
+        pv->header = merged;
+    }
+    const value *h = pv->header;
     pv->title = header_str(a, h, "title");
     if (!pv->title || !*pv->title || !strcmp(pv->title, "0")) {
         /* Grav: ucfirst(slug) when the title is empty() in PHP's sense */
@@ -815,6 +829,7 @@ static void read_header(void *ctx, int worker, size_t i)
     if (tmpl && *tmpl && !strstr(tmpl, "..")) pv->template_name = tmpl;
     pv->visible = header_bool(h, "visible", pg->order >= 0);
     pv->routable = header_bool(h, "routable", true);
+    pv->external_url = site_external_url(a, h);
     if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = header_bool(h, "published", true);
     const char *fmt = header_str(a, h, "dateformat");
@@ -841,6 +856,38 @@ static long long next_change_of(const site *s, const page_version *pv)
 
 /* ---- routes and collections ------------------------------------------- */
 
+const char *site_custom_route(arena *a, const value *header)
+{
+    const char *r = value_path_str(header, "routes.default", NULL);
+    if (!r || r[0] != '/') return NULL;
+    size_t n = strlen(r);
+    while (n > 1 && r[n - 1] == '/') n--;
+    if (n < 2) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)r[i];
+        if (c < 0x21 || c == 0x7f || strchr("?#%\"'<>\\", c)) return NULL;
+        if (c == '/') {
+            size_t seg = strcspn(r + i + 1, "/");
+            if (i + 1 + seg > n) seg = n - i - 1;
+            if (seg == 0 || (seg == 1 && r[i + 1] == '.') || (seg == 2 && r[i + 1] == '.' && r[i + 2] == '.'))
+                return NULL;
+        }
+    }
+    return arena_strndup(a, r, n);
+}
+
+const char *site_external_url(arena *a, const value *header)
+{
+    const char *u = value_path_str(header, "external_url", NULL);
+    if (!u) return NULL;
+    while (*u == ' ' || *u == '\t') u++;
+    bool ok = !strncasecmp(u, "https://", 8) || !strncasecmp(u, "http://", 7) || (u[0] == '/' && u[1] != '/');
+    for (const char *p = u; ok && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+            ok = false;
+    return ok && u[1] ? arena_strdup(a, u) : NULL;
+}
+
 static const char *parent_route(const page *pg, int lang, arena *a)
 {
     if (!pg->parent || !pg->parent->parent) return "";
@@ -849,6 +896,16 @@ static const char *parent_route(const page *pg, int lang, arena *a)
     /* A parent absent in this language still lends its folder slug. */
     const char *pr = parent_route(pg->parent, lang, a);
     return arena_cat(a, pr, "/", pg->parent->folder_slug, (char *)NULL);
+}
+
+/* Grav's rawRoute: the parent's, then the folder's name without its
+ * order prefix; neither slug nor routes.default changes it. */
+static const char *raw_parent_route(const page *pg, int lang, arena *a)
+{
+    if (!pg->parent || !pg->parent->parent) return "";
+    page_version *pv = pg->parent->v[lang];
+    if (pv) return pv->folder_route ? pv->folder_route : pv->route[1] ? pv->route : "";
+    return arena_cat(a, raw_parent_route(pg->parent, lang, a), "/", pg->parent->folder_slug, (char *)NULL);
 }
 
 bool media_is_image(const char *name)
@@ -889,6 +946,10 @@ static void page_addresses(const site *s, page *pg, arena *a)
         if (!pv) continue;
         const char *prefix = site_lang_prefix(s, l);
         pv->route = arena_cat(a, parent_route(pg, l, a), "/", pv->slug, (char *)NULL);
+        const char *custom = site_custom_route(a, pv->header); /* Grav's routes.default */
+        if (custom) pv->route = custom;
+        const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->folder_slug, (char *)NULL);
+        if (strcmp(raw, pv->route)) pv->folder_route = raw;
         pv->is_home = !strcmp(pv->route, s->home_alias);
         const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
         pv->url = pv->is_home ? arena_cat(a, prefix, "/", (char *)NULL) : arena_cat(a, prefix, pv->route, "/", (char *)NULL);
@@ -982,6 +1043,14 @@ static void assign_routes(site *s, diag_list *d)
         }
         strmap_put(&s->folders, pg->rel, pg);
     }
+    /* Then the routes by folder name of pages a slug or routes.default
+     * moved, as Grav also answers on them, where no page has that route. */
+    for (size_t i = 0; i < s->npages; i++)
+        for (int l = 0; l < s->nlangs; l++) {
+            page_version *pv = s->pages[i]->v[l];
+            if (pv && pv->published && pv->routable && pv->folder_route && !strmap_get(&s->routes[l], pv->folder_route))
+                strmap_put(&s->routes[l], pv->folder_route, pv);
+        }
 }
 
 typedef struct sort_spec {

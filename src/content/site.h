@@ -37,6 +37,14 @@ typedef struct media_file {
     file_stamp stamp; /* as the file was when the site was read */
 } media_file;
 
+/* The header's routes.default as a route ("/about-us"), or NULL when it
+ * is not set or not usable as one (not starting with "/", empty, "." or
+ * ".." parts, characters addresses reserve). */
+const char *site_custom_route(arena *a, const value *header);
+/* The header's external_url when it is an http or https URL or a path of
+ * the site, else NULL. */
+const char *site_external_url(arena *a, const value *header);
+
 /* Whether a media file's name is an image's (JPEG, PNG, WebP, GIF, and
  * HEIC, which is published as JPEG): the header image and the lead image
  * are the first of these. */
@@ -71,6 +79,13 @@ struct page_version {
     const char *route;    /* language-less route: "/news/slug" ("/" for home) */
     const char *url;      /* "/kk/news/slug/" */
     const char *out_path; /* "kk/news/slug/index.html" */
+    /* The route by folder names (Grav's raw route) when a slug or
+     * routes.default, here or above, moved the page elsewhere (it then
+     * redirects there), else NULL. */
+    const char *folder_route;
+    /* The header's external_url (http, https or a path of the site): the
+     * page's links lead there, its own address redirects there. */
+    const char *external_url;
     /* Collection (for pages whose header has content.items): published
      * items in order; and siblings in the parent's collection order. */
     page_version **items;
@@ -96,6 +111,9 @@ struct page {
     bool is_module;          /* a modular section ("_hero"): part of its parent's page, no page itself */
     media_file *media;
     size_t nmedia;
+    /* The folder's frontmatter.yaml (a map), NULL without one: as in Grav,
+     * every version's header is merged over it. */
+    const value *frontmatter;
     page_version *v[SITE_MAX_LANGS]; /* NULL where the page is absent */
 };
 
