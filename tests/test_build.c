@@ -1505,6 +1505,58 @@ TEST(external_url_page_links_and_redirects_to_its_address)
     sitefix_remove(dir);
 }
 
+/* A page folder publishes media: not the PHP, SQL or HTML that was
+ * copied along (HTML and scripts from the site's own origin would run as
+ * the site's own, past its policy), nor the files Windows and Office
+ * leave. Each is named; config/media.yaml adds a kind, as in Grav. */
+TEST(page_folder_publishes_media_not_code_or_clutter)
+{
+    static const char *const files[][2] = {
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\n[Price list](doc.pdf)\n"},
+        {"pages/01.home/doc.pdf", "%PDF-1.4\n"},
+        {"pages/01.home/route.gpx", "<gpx/>"},
+        {"pages/01.home/evil.php", "<?php system($_GET['c']);"},
+        {"pages/01.home/dump.SQL", "DROP TABLE x;"},
+        {"pages/01.home/page.html", "<script>alert(1)</script>"},
+        {"pages/01.home/tool.js", "alert(1)"},
+        {"pages/01.home/~$dogovor.docx", "lock"},
+        {"pages/01.home/Thumbs.db", "x"},
+        {"pages/01.home/README", "x"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(out_exists(out, "media/home/doc.pdf") && out_exists(out, "media/home/route.gpx"));
+    const char *withheld[] = {"evil.php", "dump.SQL", "page.html", "tool.js", "~$dogovor.docx", "Thumbs.db", "README"};
+    for (size_t i = 0; i < sizeof withheld / sizeof *withheld; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "media/home/%s", withheld[i]);
+        CHECK(!out_exists(out, rel));
+    }
+    CHECK(diag_has(&d, DIAG_WARNING, "not published: '.php' is not a kind of media a page publishes"));
+    CHECK(diag_has(&d, DIAG_WARNING, "not published: '.SQL' is not a kind of media"));
+    CHECK(diag_has(&d, DIAG_WARNING, "not published: '.html' is not a kind of media"));
+    CHECK(diag_has(&d, DIAG_NOTE, "not published: an Office lock file"));
+    CHECK(diag_has(&d, DIAG_NOTE, "not published: a file Windows makes for a folder"));
+    CHECK(diag_has(&d, DIAG_WARNING, "not published: a file without an extension is not media"));
+    diag_free(&d);
+    sitefix_remove(dir);
+
+    static const char *const opted[][2] = {
+        {"config/media.yaml", "types:\n  js:\n    type: file\n    mime: application/javascript\n"},
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\nText.\n"},
+        {"pages/01.home/tool.js", "alert(1)"},
+        {"pages/01.home/evil.php", "<?php"},
+        {NULL, NULL}};
+    dir = sitefix_make(opted);
+    out = fresh_out();
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(out_exists(out, "media/home/tool.js") && !out_exists(out, "media/home/evil.php"));
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

@@ -249,6 +249,57 @@ static void load_youtube_style(site *s, diag_list *d)
     free(query);
 }
 
+/* The kinds of files a page folder publishes, by extension: what Grav's
+ * media.yaml lists (images, video, audio, documents, archives, text) and
+ * their usual siblings. Not HTML, CSS or scripts, which Grav lists too:
+ * served from the site's own origin they would run as the site's own, past
+ * its security policy; config/media.yaml can add them back. */
+static const char *const media_exts[] = {
+    "jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp", "avif", "heic", "heif", "svg", "ico", "bmp", "tif",
+    "tiff", "mp4", "m4v", "mov", "webm", "ogv", "avi", "wmv", "mkv", "mpg", "mpeg", "mp3", "ogg", "oga",
+    "m4a", "wav", "flac", "aac", "opus", "wma", "aiff", "aif", "pdf", "doc", "docx", "docm", "xls", "xlsx",
+    "xlsm", "ppt", "pptx", "pps", "ppsx", "odt", "ods", "odp", "odg", "rtf", "txt", "csv", "tsv", "epub",
+    "djvu", "xml", "json", "vtt", "srt", "gpx", "kml", "kmz", "ics", "vcf", "zip", "gz", "tgz", "7z", "rar",
+    "tar", "md", "markdown", NULL};
+
+static void load_media_types(site *s, diag_list *d)
+{
+    value *cfg = load_optional_yaml(s, "config/media.yaml", d);
+    if (!cfg) return;
+    value *types = map_get(cfg, "types");
+    if (!types || types->kind != V_MAP) types = cfg; /* Grav before 1.7: extensions at the top */
+    const char **list = arena_alloc(&s->arena, (types->u.map.len + 1) * sizeof *list);
+    size_t n = 0;
+    for (size_t i = 0; i < types->u.map.len; i++) {
+        const char *k = types->u.map.items[i].key;
+        if (!strcmp(k, "defaults") || !*k || strchr(k, '.') || strchr(k, '/')) continue;
+        char *low = arena_strdup(&s->arena, k);
+        for (char *c = low; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+        list[n++] = low;
+    }
+    list[n] = NULL;
+    s->media_types = list;
+}
+
+/* Why a file in a page folder is not published, or NULL when it is. */
+static const char *unpublished_because(const site *s, const char *name, arena *a)
+{
+    if (!strncmp(name, "~$", 2)) return "an Office lock file (the document was open when it was copied)";
+    if (!strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini"))
+        return "a file Windows makes for a folder";
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name) return "a file without an extension is not media";
+    for (const char *const *e = media_exts; *e; e++)
+        if (!strcasecmp(dot + 1, *e)) return NULL;
+    for (const char **e = s->media_types; e && *e; e++)
+        if (!strcasecmp(dot + 1, *e)) return NULL;
+    return arena_printf(a,
+                        "'.%s' is not a kind of media a page publishes (images, video, audio, documents, archives; "
+                        "config/media.yaml can add one)",
+                        dot + 1);
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -291,6 +342,7 @@ static void load_config(site *s, diag_list *d)
     load_notice_style(s, d);
     load_youtube_style(s, d);
     load_link_attributes(s);
+    load_media_types(s, d);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");
     s->summary_delimiter = value_path_str(site_cfg, "summary.delimiter", "===");
     long long size = value_path_int(site_cfg, "summary.size", 300);
@@ -569,6 +621,12 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         }
         size_t nl = strlen(name);
         if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
+        const char *why = strcmp(name, "frontmatter.yaml") ? unpublished_because(s, name, a) : NULL;
+        if (why) {
+            bool clutter = !strncmp(name, "~$", 2) || !strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini");
+            diag_add(L->d, clutter ? DIAG_NOTE : DIAG_WARNING, spath, 1, 1, "not published: %s", why);
+            continue;
+        }
         if (!strcmp(name, "frontmatter.yaml")) {
             /* Front matter the folder's files share (Grav reads it under
              * each page header); not a file to publish. */

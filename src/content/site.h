@@ -142,6 +142,9 @@ struct site {
     youtube_style youtube; /* Grav's youtube plugin, when the site has it */
     /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
     const char **link_attributes;
+    /* Extensions config/media.yaml adds to the kinds of media published
+     * ("types:" keys, lower case), NULL-terminated; NULL without one. */
+    const char **media_types;
     const char *timezone;
     long long now;         /* publishing decisions are made at this time */
     long long next_change; /* next publish/unpublish date after now, 0 = none */
