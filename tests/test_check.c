@@ -372,6 +372,31 @@ TEST(slash_date_read_month_first_is_a_warning_when_the_day_could_be_meant)
     diag_free(&d);
 }
 
+/* A site that says how it writes dates (system.yaml pages.dateformat.
+ * default, as Grav's Utils::date2timestamp reads it) has them read so:
+ * 01/09/2023 is 1 September, and nothing is said about it. */
+TEST(site_dateformat_reads_slash_dates_day_first)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\ntimezone: Asia/Almaty\npages:\n  dateformat:\n"
+                               "    default: 'd/m/Y H:i'\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\ndate: '01/09/2023 10:00'\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    diag_init(&d);
+    char *dir = sitefix_make(files);
+    site *s = site_load(dir, NOW, &d);
+    CHECK(s != NULL);
+    const page_version *a = s ? site_find_route(s, 0, "/news/a") : NULL;
+    CHECK(a && a->date == 1693540800LL); /* 1 September 2023, 10:00 in Almaty */
+    if (s) check_site(s, NULL, &d);
+    CHECK_INT(count_has(&d, "with slashes"), 0);
+    site_free(s);
+    sitefix_remove(dir);
+    diag_free(&d);
+}
+
 /* A folder with files but no page file is not a page (for Grav too):
  * nothing in it is published. Windows, which hides extensions, saves
  * "item.ru.md" as "item.ru.md.txt"; beside a page such a file would be

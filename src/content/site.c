@@ -891,6 +891,8 @@ static void read_header(void *ctx, int worker, size_t i)
     if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = header_bool(h, "published", true);
     const char *fmt = header_str(a, h, "dateformat");
+    if (!fmt || !*fmt) fmt = value_path_str(s->system, "pages.dateformat.default", NULL); /* Utils::date2timestamp */
+    if (fmt && !*fmt) fmt = NULL;
     if (src.text) {
         pv->date = header_date(s, a, pv, &src, "date", fmt, hp->d);
         pv->publish_date = header_date(s, a, pv, &src, "publish_date", fmt, hp->d);
