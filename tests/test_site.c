@@ -386,6 +386,40 @@ TEST(collections_of_other_pages_descendants_top_level_and_taxonomy)
     sitefix_remove(dir);
 }
 
+/* Grav's content.filter keeps what a list shows: visible ones (folders
+ * with an order prefix), one template (type) or several (types). */
+TEST(collection_filter_keeps_visible_pages_or_templates)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n  order:\n    by: title\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: A\n---\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n"},
+        {"pages/01.news/02.c/default.md", "---\ntitle: C\n---\n"},
+        {"pages/01.news/03.d/event.md", "---\ntitle: D\n---\n"},
+        {"pages/02.shown/blog.md", "---\ntitle: Shown\ncontent:\n  items:\n    '@page.children': /news\n"
+                                   "  filter:\n    visible: true\n  order:\n    by: title\n---\n"},
+        {"pages/03.hidden/blog.md", "---\ntitle: Hidden\ncontent:\n  items:\n    '@page.children': /news\n"
+                                    "  filter:\n    visible: false\n---\n"},
+        {"pages/04.items/blog.md", "---\ntitle: Items\ncontent:\n  items:\n    '@page.children': /news\n"
+                                   "  filter:\n    type: item\n  order:\n    by: title\n---\n"},
+        {"pages/05.two/blog.md", "---\ntitle: Two\ncontent:\n  items:\n    '@page.children': /news\n"
+                                 "  filter:\n    types: [item, event]\n    visible: true\n  order:\n    by: title\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    char t[256];
+    CHECK_STR(titles(find(s, "ru", "/news"), t, sizeof t), "A,B,C,D");
+    CHECK_STR(titles(find(s, "ru", "/shown"), t, sizeof t), "A,C,D");
+    CHECK_STR(titles(find(s, "ru", "/hidden"), t, sizeof t), "B");
+    CHECK_STR(titles(find(s, "ru", "/items"), t, sizeof t), "A,B");
+    CHECK_STR(titles(find(s, "ru", "/two"), t, sizeof t), "A,D");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 /* A modular page's sections are read like pages (front matter, media),
  * but have no route, are not visible, are not anybody's children, and
  * hold no pages below them. */

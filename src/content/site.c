@@ -1287,6 +1287,29 @@ static int by_address(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Grav's content.filter: visible, routable, modular (true or false), type
+ * (one template) and types (a list). Pages not published or not routable
+ * are never listed, having no address. */
+static bool passes_filter(const page_version *c, const value *filter)
+{
+    for (size_t i = 0; i < filter->u.map.len; i++) {
+        const char *k = filter->u.map.items[i].key;
+        const value *v = filter->u.map.items[i].val;
+        const char *tmpl = c->template_name ? c->template_name : "default";
+        if (!strcmp(k, "visible") && c->visible != value_truthy(v)) return false;
+        if (!strcmp(k, "routable") && !value_truthy(v)) return false;
+        if (!strcmp(k, "modular") && c->page->is_module != value_truthy(v)) return false;
+        if (!strcmp(k, "type") && v->kind == V_STRING && strcmp(tmpl, v->u.str.s)) return false;
+        if (!strcmp(k, "types") && (v->kind == V_LIST || v->kind == V_STRING)) {
+            bool any = v->kind == V_STRING && !strcmp(tmpl, v->u.str.s);
+            for (size_t t = 0; v->kind == V_LIST && t < v->u.list.len && !any; t++)
+                any = v->u.list.items[t]->kind == V_STRING && !strcmp(tmpl, v->u.list.items[t]->u.str.s);
+            if (!any) return false;
+        }
+    }
+    return true;
+}
+
 static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
 {
     value *content = map_get(pv->header, "content");
@@ -1312,6 +1335,13 @@ static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
         size_t k = 0;
         for (size_t i = 0; i < g.n; i++)
             if (!k || g.v[k - 1] != g.v[i]) g.v[k++] = g.v[i];
+        g.n = k;
+    }
+    const value *filter = map_get(content, "filter");
+    if (filter && filter->kind == V_MAP) {
+        size_t k = 0;
+        for (size_t i = 0; i < g.n; i++)
+            if (passes_filter(g.v[i], filter)) g.v[k++] = g.v[i];
         g.n = k;
     }
     if (!known)
