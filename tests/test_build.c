@@ -1512,7 +1512,7 @@ TEST(external_url_page_links_and_redirects_to_its_address)
 TEST(page_folder_publishes_media_not_code_or_clutter)
 {
     static const char *const files[][2] = {
-        {"pages/01.home/default.md", "---\ntitle: Home\n---\n[Price list](doc.pdf)\n"},
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\n[Price list](doc.pdf) [Map](page.html)\n"},
         {"pages/01.home/doc.pdf", "%PDF-1.4\n"},
         {"pages/01.home/route.gpx", "<gpx/>"},
         {"pages/01.home/evil.php", "<?php system($_GET['c']);"},
@@ -1540,6 +1540,9 @@ TEST(page_folder_publishes_media_not_code_or_clutter)
     CHECK(diag_has(&d, DIAG_NOTE, "not published: an Office lock file"));
     CHECK(diag_has(&d, DIAG_NOTE, "not published: a file Windows makes for a folder"));
     CHECK(diag_has(&d, DIAG_WARNING, "not published: a file without an extension is not media"));
+    /* A link to one says why it leads nowhere. */
+    CHECK(diag_has(&d, DIAG_ERROR, "file 'page.html' is in the page folder but not published: '.html' is not a "
+                                   "kind of media"));
     diag_free(&d);
     sitefix_remove(dir);
 

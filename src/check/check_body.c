@@ -354,8 +354,11 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     int col;
     int line = url_line(b, written, &col);
     const media_file *near = strchr(path, '/') ? NULL : nearest_media(pv->page, path);
-    const char *near_link = NULL;
-    if (near)
+    const char *near_link = NULL, *withheld = strchr(path, '/') ? NULL : site_withheld_reason(pv->page, path);
+    if (withheld)
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is in the page folder but not published: %s",
+                 is_image ? "image" : "file", written, withheld);
+    else if (near)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
                  is_image ? "image" : "file", written, near->name);
     else if (is_image)

@@ -300,6 +300,13 @@ static const char *unpublished_because(const site *s, const char *name, arena *a
                         dot + 1);
 }
 
+const char *site_withheld_reason(const page *pg, const char *name)
+{
+    for (size_t i = 0; i < pg->nwithheld; i++)
+        if (!strcmp(pg->withheld[2 * i], name)) return pg->withheld[2 * i + 1];
+    return NULL;
+}
+
 static void load_config(site *s, diag_list *d)
 {
     const char *defaults_yaml = "languages:\n"
@@ -543,7 +550,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
     if (nnames > 1) qsort(names, nnames, sizeof *names, natural_cmp); /* an empty folder has names == NULL */
 
     folder_scan scan = {pg, NULL, 0};
-    size_t capmd = 0, capchild = 0, capmedia = 0, nunread = 0, capunread = 0;
+    size_t capmd = 0, capchild = 0, capmedia = 0, nunread = 0, capunread = 0, capwithheld = 0;
     const char **unread = NULL; /* paths of Markdown files Grav does not read */
     for (size_t i = 0; i < nnames; i++) {
         const char *name = names[i].name;
@@ -625,6 +632,15 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         if (why) {
             bool clutter = !strncmp(name, "~$", 2) || !strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini");
             diag_add(L->d, clutter ? DIAG_NOTE : DIAG_WARNING, spath, 1, 1, "not published: %s", why);
+            if (pg->nwithheld == capwithheld) {
+                capwithheld = capwithheld ? capwithheld * 2 : 4;
+                const char **w = arena_alloc(a, 2 * capwithheld * sizeof *w);
+                if (pg->nwithheld) memcpy(w, pg->withheld, 2 * pg->nwithheld * sizeof *w);
+                pg->withheld = w;
+            }
+            pg->withheld[2 * pg->nwithheld] = name;
+            pg->withheld[2 * pg->nwithheld + 1] = why;
+            pg->nwithheld++;
             continue;
         }
         if (!strcmp(name, "frontmatter.yaml")) {

@@ -45,6 +45,9 @@ const char *site_custom_route(arena *a, const value *header);
  * the site, else NULL. */
 const char *site_external_url(arena *a, const value *header);
 
+/* Why the file name of pg's folder is not published, or NULL. */
+const char *site_withheld_reason(const page *pg, const char *name);
+
 /* Whether a media file's name is an image's (JPEG, PNG, WebP, GIF, and
  * HEIC, which is published as JPEG): the header image and the lead image
  * are the first of these. */
@@ -114,6 +117,9 @@ struct page {
     /* The folder's frontmatter.yaml (a map), NULL without one: as in Grav,
      * every version's header is merged over it. */
     const value *frontmatter;
+    /* Files of the folder not published, and why (a name, then its reason). */
+    const char **withheld;
+    size_t nwithheld;
     page_version *v[SITE_MAX_LANGS]; /* NULL where the page is absent */
 };
 
