@@ -76,9 +76,10 @@ static check_page *page_begin(check_run *r, int worker, size_t i, const page_sou
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return NULL;
     if (r->only && !r->only[i]) return NULL;
     arena *a = &r->arenas[worker];
-    /* The loader parsed the header already (and reported its errors). */
+    /* The loader parsed the header already (and reported its errors);
+     * what is checked is the file's own, whose lines src has. */
     page_source with_header = *src;
-    with_header.header = pv->has_error ? NULL : pv->header;
+    with_header.header = pv->has_error ? NULL : pv->own_header ? (value *)pv->own_header : pv->header;
     if (with_header.header) check_header(r, pv, &with_header, a);
     check_page *c = xmalloc(sizeof *c);
     *c = (check_page){r, i, src, check_body_begin(r, pv, src, &r->facts[i], a)};

@@ -884,6 +884,7 @@ static void read_header(void *ctx, int worker, size_t i)
     if (pg->frontmatter && !pv->has_error) {
         value *merged = value_copy(a, pg->frontmatter);
         value_merge_into(a, merged, pv->header);
+        pv->own_header = pv->header;
         pv->header = merged;
     }
     const value *h = pv->header;

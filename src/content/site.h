@@ -62,6 +62,7 @@ struct page_version {
     const char *file;      /* the Markdown file used (may be a fallback file) */
     const char *file_lang; /* language of that file, "" for name.md */
     value *header;         /* front matter (a map, empty when broken) */
+    const value *own_header; /* the file's own, when the folder's frontmatter.yaml is under it; else NULL */
     /* The file's text as site_read_source gives it, kept from loading to
      * rendering when the file is small; NULL once dropped, or for a large
      * file (read again when needed). */
