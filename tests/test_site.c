@@ -420,6 +420,30 @@ TEST(collection_filter_keeps_visible_pages_or_templates)
     sitefix_remove(dir);
 }
 
+/* Without content.order a list keeps its page's order_by and order_dir,
+ * else the site's (system.yaml pages.order), as Grav sorts children. */
+TEST(collection_order_falls_back_to_the_page_then_the_site)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\npages:\n  order:\n    dir: desc\n"},
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/item.md", "---\ntitle: C\ndate: '01-01-2024'\n---\n"},
+        {"pages/01.news/02.b/item.md", "---\ntitle: A\ndate: '03-01-2024'\n---\n"},
+        {"pages/01.news/03.c/item.md", "---\ntitle: B\ndate: '02-01-2024'\n---\n"},
+        {"pages/02.by-title/blog.md", "---\ntitle: T\norder_by: title\norder_dir: asc\ncontent:\n  items:\n"
+                                      "    '@page.children': /news\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    char t[256];
+    CHECK_STR(titles(find(s, "ru", "/news"), t, sizeof t), "B,A,C"); /* folders, the site's desc */
+    CHECK_STR(titles(find(s, "ru", "/by-title"), t, sizeof t), "A,B,C");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 /* A modular page's sections are read like pages (front matter, media),
  * but have no route, are not visible, are not anybody's children, and
  * hold no pages below them. */

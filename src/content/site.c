@@ -1371,11 +1371,17 @@ static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
     free(g.v);
     sort_spec spec = {BY_DEFAULT, 1};
-    const char *by = value_path_str(content, "order.by", "default");
+    /* Without content.order, Grav lists children in their parent's order:
+     * its order_by and order_dir, else system.yaml's pages.order. */
+    const char *by = value_path_str(content, "order.by", NULL);
+    if (!by) by = value_path_str(pv->header, "order_by", NULL);
+    if (!by) by = value_path_str(s->system, "pages.order.by", "default");
     if (!strcmp(by, "date")) spec.by = BY_DATE;
     else if (!strcmp(by, "title")) spec.by = BY_TITLE;
     else if (!strcmp(by, "folder")) spec.by = BY_FOLDER;
-    const char *dir = value_path_str(content, "order.dir", "asc");
+    const char *dir = value_path_str(content, "order.dir", NULL);
+    if (!dir) dir = value_path_str(pv->header, "order_dir", NULL);
+    if (!dir) dir = value_path_str(s->system, "pages.order.dir", "asc");
     if (!strcasecmp(dir, "desc")) spec.dir = -1;
     current_sort = spec;
     if (pv->nitems > 1) qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
