@@ -372,6 +372,26 @@ TEST(slash_date_read_month_first_is_a_warning_when_the_day_could_be_meant)
     diag_free(&d);
 }
 
+/* A folder's frontmatter.yaml is front matter too: its slips are told on
+ * its own lines, once, however many language files it is under. */
+TEST(frontmatter_yaml_keys_are_checked_on_their_own_lines)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru]\ntimezone: Asia/Almaty\n"},
+        {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/frontmatter.yaml", "date: '09-01-2023 10:00'\npublisehd: true\nvisible: 'yes'\n"},
+        {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\n" POST_BODY},
+        {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has_at(&d, DIAG_WARNING, "a/frontmatter.yaml", 2, "unknown key 'publisehd': did you mean 'published'?"));
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/frontmatter.yaml", 3, "visible 'yes' is not a boolean"));
+    CHECK_INT(count_has(&d, "publisehd"), 1);
+    diag_free(&d);
+}
+
 /* A site that says how it writes dates (system.yaml pages.dateformat.
  * default, as Grav's Utils::date2timestamp reads it) has them read so:
  * 01/09/2023 is 1 September, and nothing is said about it. */

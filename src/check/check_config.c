@@ -33,9 +33,30 @@ static void check_config_bool(check_run *r, const char *path, const char *text, 
                  read_as);
 }
 
+/* A folder's frontmatter.yaml, under every language file of the page:
+ * its keys are checked once, on its own lines. */
+static void check_folder_frontmatter(check_run *r)
+{
+    const site *s = r->s;
+    for (size_t i = 0; i < s->npages; i++) {
+        const page *pg = s->pages[i];
+        if (!pg->frontmatter) continue;
+        char *path = path_join(pg->dir, "frontmatter.yaml");
+        size_t len = 0;
+        char *text = file_read(path, &len, 1 << 20);
+        if (text) {
+            page_source src = {text, len, (value *)pg->frontmatter, len, 1};
+            check_header_keys(r, path, &src);
+        }
+        free(text);
+        free(path);
+    }
+}
+
 void check_config(check_run *r)
 {
     const site *s = r->s;
+    check_folder_frontmatter(r);
     char *path = path_join(s->user_dir, "config/system.yaml");
     char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20); /* as the loader read it */
     if (!text) { /* no file (Grav's defaults), or the loader said why */

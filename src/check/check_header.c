@@ -73,30 +73,30 @@ static const char *kind_name(const value *v)
     }
 }
 
-static void check_bool(check_run *r, const page_version *pv, const page_source *src, const char *key,
+static void check_bool(check_run *r, const char *path, const page_source *src, const char *key,
                        const char *shown, const value *v)
 {
     if (v->kind == V_BOOL || v->kind == V_NULL) return;
     int line = frontmatter_key_line(src, key);
     if (v->kind == V_STRING && (!strcasecmp(v->u.str.s, "true") || !strcasecmp(v->u.str.s, "false"))) {
-        diag_add(r->d, DIAG_WARNING, pv->file, line, 1, "%s is the text '%s', not a boolean: write %s without quotes",
+        diag_add(r->d, DIAG_WARNING, path, line, 1, "%s is the text '%s', not a boolean: write %s without quotes",
                  shown, v->u.str.s, v->u.str.s);
         return;
     }
     if (v->kind == V_INT && (v->u.i == 0 || v->u.i == 1)) {
-        diag_add(r->d, DIAG_WARNING, pv->file, line, 1, "%s is the number %lld, not a boolean: write %s", shown,
+        diag_add(r->d, DIAG_WARNING, path, line, 1, "%s is the number %lld, not a boolean: write %s", shown,
                  v->u.i, v->u.i ? "true" : "false");
         return;
     }
     if (v->kind == V_STRING)
-        diag_add(r->d, DIAG_ERROR, pv->file, line, 1, "%s '%s' is not a boolean: write true or false", shown,
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s '%s' is not a boolean: write true or false", shown,
                  v->u.str.s);
     else
-        diag_add(r->d, DIAG_ERROR, pv->file, line, 1, "%s is %s, not a boolean: write true or false", shown,
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s is %s, not a boolean: write true or false", shown,
                  kind_name(v));
 }
 
-void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a)
+void check_header_keys(check_run *r, const char *path, const page_source *src)
 {
     const value *h = src->header;
     if (!h || h->kind != V_MAP) return;
@@ -104,40 +104,47 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
         const char *key = h->u.map.items[i].key;
         const value *v = h->u.map.items[i].val;
         if (in_list(bool_keys, key)) {
-            check_bool(r, pv, src, key, key, v);
+            check_bool(r, path, src, key, key, v);
         } else if (in_list(text_keys, key)) {
             if (v->kind == V_LIST || v->kind == V_MAP)
-                diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1, "%s is %s, not text", key,
+                diag_add(r->d, DIAG_ERROR, path, frontmatter_key_line(src, key), 1, "%s is %s, not text", key,
                          kind_name(v));
         } else if (in_list(map_keys, key)) {
             if (v->kind != V_MAP && v->kind != V_NULL)
-                diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1,
+                diag_add(r->d, DIAG_ERROR, path, frontmatter_key_line(src, key), 1,
                          "%s is %s; it must be a map of keys (indented lines below it)", key, kind_name(v));
             else if (!strcmp(key, "process") && v->kind == V_MAP) {
                 const value *m = map_get(v, "markdown"), *t = map_get(v, "twig");
-                if (m) check_bool(r, pv, src, key, "process.markdown", m);
-                if (t) check_bool(r, pv, src, key, "process.twig", t);
+                if (m) check_bool(r, path, src, key, "process.markdown", m);
+                if (t) check_bool(r, path, src, key, "process.twig", t);
             } else if (!strcmp(key, "taxonomy") && v->kind == V_MAP) {
                 for (size_t k = 0; k < v->u.map.len; k++) {
                     const value *x = v->u.map.items[k].val;
                     if (x->kind == V_MAP || x->kind == V_OBJECT)
-                        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, key), 1,
+                        diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, key), 1,
                                  "taxonomy.%s is %s; it should be a list of names", v->u.map.items[k].key,
                                  kind_name(x));
                 }
             } else if (!strcmp(key, "routes") && v->kind == V_MAP) {
                 const value *al = map_get(v, "aliases");
                 if (al && al->kind != V_LIST && al->kind != V_NULL)
-                    diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), 1,
+                    diag_add(r->d, DIAG_ERROR, path, frontmatter_key_line(src, key), 1,
                              "routes.aliases is %s, not a list", kind_name(al));
             }
         } else if (!in_list(known_keys, key)) {
             const char *near = near_known_key(key);
             if (near)
-                diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, key), 1,
+                diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, key), 1,
                          "unknown key '%s': did you mean '%s'?", key, near);
         }
     }
+}
+
+void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a)
+{
+    const value *h = src->header;
+    if (!h || h->kind != V_MAP) return;
+    check_header_keys(r, pv->file, src);
     /* A template the theme lacks: Grav (and folio) show the page with
      * 'default', not the layout the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
