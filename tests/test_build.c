@@ -1344,6 +1344,7 @@ TEST(site_without_languages_has_no_language_in_its_addresses)
     char *home = read_out(out, "index.html"), *post = read_out(out, "news/a/index.html");
     CHECK(home && strstr(home, "Welcome to the") && !strstr(home, "http-equiv=\"refresh\""));
     CHECK(home && strstr(home, "<html lang=\"ru\""));
+    CHECK(home && !strstr(home, "lang-switch")); /* one language: nothing to switch to */
     CHECK(post && strstr(post, "Post A") && strstr(post, "9 января 2023"));
     CHECK(out_exists(out, "news/index.html") && out_exists(out, "404.html"));
     CHECK(!out_exists(out, "news/b/index.html") && !out_exists(out, "ru") && !out_exists(out, "en"));
