@@ -1023,6 +1023,57 @@ TEST(grav_truncate_filters_count_characters_and_cut_as_grav_does)
               "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x…");
 }
 
+/* More of Grav's filters, with what PHP gives for the same calls. */
+TEST(grav_number_size_and_text_filters_give_what_php_gives)
+{
+    RENDER_EQ("main",
+              "{{ 0|nicefilesize }}|{{ 1023|nicefilesize }}|{{ 1024|nicefilesize }}|{{ 1258291|nicefilesize }}|"
+              "{{ 5368709120|nicefilesize }}",
+              NULL, "0 B|1023 B|1 KB|1.2 MB|5 GB");
+    RENDER_EQ("main",
+              "{{ 999|nicenumber }}|{{ 1000|nicenumber }}|{{ 1234|nicenumber }}|{{ 1234567|nicenumber }}|"
+              "{{ 'about 12,345,678 people'|nicenumber }}|{{ 'none'|nicenumber }}|{{ '0 or 42'|nicenumber }}",
+              NULL, "999|1,000|1.23 k|1.23 m|12.35 m||42");
+    RENDER_EQ("main", "{{ 'folio'|md5 }}|{{ 'Орталық'|base64_encode }}", NULL,
+              "a9bb4df936aaddd643f7730de678596f|0J7RgNGC0LDQu9GL0ps=");
+    RENDER_EQ("main", "[{{ '  xx  '|ltrim }}][{{ '  xx  '|rtrim }}][{{ 'abcxcba'|ltrim('a..c') }}][{{ '--x--'|rtrim('-') }}]",
+              NULL, "[xx  ][  xx][xcba][--x]");
+    RENDER_EQ("main", "{{ 7|modulus(3) }}|{{ 'hello'|modulus(2, ['odd', 'even']) }}|{{ 4|modulus(2, ['a']) }}", NULL,
+              "1|even|a");
+    RENDER_EQ("main",
+              "{{ '/user/pages/a/photo.jpg'|basename }}|{{ '/user/pages/a/photo.jpg'|dirname }}|{{ 'a'|dirname }}|"
+              "{{ '/a'|dirname }}|{{ '/a/b/'|basename }}|{{ '/'|dirname }}",
+              NULL, "photo.jpg|/user/pages/a|.|/|b|/");
+    RENDER_EQ("main", "{{ [1, '1', 2, 1, 'x', 'x']|array_unique|join(',') }}", NULL, "1,2,x");
+    RENDER_EQ("main", "{{ 'a-b-c-b'|replace_last('b', 'X') }}|{{ 'abc'|replace_last('z', 'X') }}", NULL,
+              "a-b-c-X|abc");
+    /* every character an entity, the same in every build; not escaped again */
+    RENDER_EQ("main", "{{ 'a@b.kz'|safe_email }}", NULL, "&#97;&#64;&#98;&#46;&#107;&#122;");
+    RENDER_EQ("main",
+              "[{{ '5'|pad(3, '0', constant('STR_PAD_LEFT')) }}][{{ 'ab'|pad(7, '-=', constant('STR_PAD_BOTH')) }}]"
+              "[{{ 'x'|pad(3) }}][{{ 'long'|pad(2) }}]",
+              NULL, "[005][-=ab-=-][x  ][long]");
+}
+
+/* What would be a mistake is an error with the template's line. */
+TEST(grav_filters_refuse_what_php_would_fail_on)
+{
+    const char *bad[][2] = {{"{{ 5|modulus(0) }}", "modulus by zero"},
+                            {"{{ 'x'|pad(5, '') }}", "the padding must not be empty"},
+                            {"{{ 'x'|pad(100000000) }}", "over the limit"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *pairs[] = {"main", bad[i][0], NULL};
+        tset t = {pairs};
+        tpl_env *env = tpl_env_new(load_pairs, &t);
+        diag_list d;
+        diag_init(&d);
+        CHECK(render_with(env, NULL, &d) == NULL);
+        CHECK(d.len >= 1 && strstr(d.items[0].msg, bad[i][1]));
+        diag_free(&d);
+        tpl_env_free(env);
+    }
+}
+
 TEST(grav_string_tests_and_casts)
 {
 #define DATA_U "{\"u\": \"/ru/news/conference/\", \"n\": null, \"m\": {\"b\": 2, \"10\": 3, \"a\": 1, \"9\": 4}}"

@@ -126,6 +126,7 @@ FUNCTION(constant)
         {"JSON_HEX_TAG", 1}, {"JSON_HEX_AMP", 2}, {"JSON_HEX_APOS", 4}, {"JSON_HEX_QUOT", 8},
         {"JSON_FORCE_OBJECT", 16}, {"JSON_NUMERIC_CHECK", 32}, {"JSON_UNESCAPED_SLASHES", 64},
         {"JSON_PRETTY_PRINT", 128}, {"JSON_UNESCAPED_UNICODE", 256}, {"PHP_INT_MAX", LLONG_MAX},
+        {"STR_PAD_RIGHT", 1}, {"STR_PAD_LEFT", 0}, {"STR_PAD_BOTH", 2},
     };
     const char *name = ARG(0) ? STR(ARG(0), NULL) : "";
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
@@ -183,6 +184,20 @@ static const callable builtin_filters[] = {
     {"starts_with", filter_starts_with, NULL, NULL, false, false, false},
     {"string", filter_string, NULL, NULL, false, false, false},
     {"truncate", filter_truncate, NULL, NULL, false, false, false},
+    /* Grav's (filters_grav_more.c) */
+    {"array_unique", filter_array_unique, NULL, NULL, false, false, false},
+    {"base64_encode", filter_base64_encode, NULL, NULL, false, false, false},
+    {"basename", filter_basename, NULL, NULL, false, false, false},
+    {"dirname", filter_dirname, NULL, NULL, false, false, false},
+    {"ltrim", filter_ltrim, NULL, NULL, false, false, false},
+    {"md5", filter_md5, NULL, NULL, false, false, false},
+    {"modulus", filter_modulus, NULL, NULL, false, false, false},
+    {"nicefilesize", filter_nicefilesize, NULL, NULL, false, false, false},
+    {"nicenumber", filter_nicenumber, NULL, NULL, false, false, false},
+    {"pad", filter_pad, NULL, NULL, false, false, false},
+    {"replace_last", filter_replace_last, NULL, NULL, false, false, false},
+    {"rtrim", filter_rtrim, NULL, NULL, false, false, false},
+    {"safe_email", filter_safe_email, NULL, NULL, true, false, false},
 };
 
 static const callable builtin_functions[] = {

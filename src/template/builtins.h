@@ -30,6 +30,8 @@ unsigned tpl_to_lower(unsigned c);
 bool tpl_is_letter(unsigned c);
 /* rawurlencode. */
 void tpl_url_encode(buf *b, const char *s, size_t len);
+/* PHP's round(): half away from zero, at 15 significant digits. */
+double tpl_php_round(double v, int places);
 
 FILTER(abs); FILTER(batch); FILTER(capitalize); FILTER(date); FILTER(escape); FILTER(first); FILTER(format);
 FILTER(join); FILTER(json_encode); FILTER(keys); FILTER(last); FILTER(length); FILTER(lower); FILTER(merge);
@@ -38,6 +40,9 @@ FILTER(slice); FILTER(sort); FILTER(spaceless); FILTER(split); FILTER(striptags)
 FILTER(upper); FILTER(url_encode); FILTER(filter); FILTER(map); FILTER(reduce); FILTER(column);
 FILTER(truncate); FILTER(safe_truncate); FILTER(starts_with); FILTER(ends_with); FILTER(contains); FILTER(defined);
 FILTER(ksort); FILTER(string); FILTER(int); FILTER(float); FILTER(bool); FILTER(array);
+FILTER(nicefilesize); FILTER(nicenumber); FILTER(md5); FILTER(base64_encode); FILTER(ltrim); FILTER(rtrim);
+FILTER(modulus); FILTER(basename); FILTER(dirname); FILTER(array_unique); FILTER(replace_last); FILTER(safe_email);
+FILTER(pad);
 FUNCTION(array); FUNCTION(string);
 FUNCTION(attribute); FUNCTION(constant); FUNCTION(cycle); FUNCTION(date); FUNCTION(max); FUNCTION(min); FUNCTION(range);
 

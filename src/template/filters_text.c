@@ -399,7 +399,7 @@ FILTER(abs)
 /* PHP's round(): half away from zero, after first rounding the scaled
  * value to 15 significant digits so that 1.955 (1.95499999... in binary)
  * rounds up as a person expects. */
-static double php_round(double v, int places)
+double tpl_php_round(double v, int places)
 {
     double m = pow(10.0, places);
     double x = v * m;
@@ -418,7 +418,7 @@ FILTER(round)
     double out;
     if (!strcmp(method, "ceil")) out = ceil(v * m) / m;
     else if (!strcmp(method, "floor")) out = floor(v * m) / m;
-    else if (!strcmp(method, "common")) out = php_round(v, (int)precision);
+    else if (!strcmp(method, "common")) out = tpl_php_round(v, (int)precision);
     else {
         tpl_error_at(r, at, "the round filter only supports the \"common\", \"ceil\" and \"floor\" methods");
         return NULL;
@@ -434,7 +434,7 @@ FILTER(number_format)
     const char *th = ARG(2) && !tpl_is_null_arg(ARG(2)) ? STR(ARG(2), &tl) : ",";
     if (decimals < 0) decimals = 0;
     if (decimals > 50) decimals = 50;
-    double v = php_round(php_to_float(in), (int)decimals);
+    double v = tpl_php_round(php_to_float(in), (int)decimals);
     char tmp[512];
     snprintf(tmp, sizeof tmp, "%.*f", (int)decimals, fabs(v));
     char *dot = strchr(tmp, '.');
