@@ -1025,8 +1025,15 @@ static void page_addresses(const site *s, page *pg, arena *a)
         pv->route = arena_cat(a, parent_route(pg, l, a), "/", pv->slug, (char *)NULL);
         const char *custom = site_custom_route(a, pv->header); /* Grav's routes.default */
         if (custom) pv->route = custom;
-        const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->folder_slug, (char *)NULL);
-        if (strcmp(raw, pv->route)) pv->folder_route = raw;
+        /* The route by folder names differs only where a slug, a custom
+         * route or a parent moved by one says so (most pages: none). */
+        const page *q = pg->parent;
+        while (q && q->parent && !q->v[l]) q = q->parent; /* absent parents lend their folder names */
+        const page_version *up = q ? q->v[l] : NULL;
+        if (custom || strcmp(pv->slug, pg->folder_slug) || (up && up->folder_route)) {
+            const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->folder_slug, (char *)NULL);
+            if (strcmp(raw, pv->route)) pv->folder_route = raw;
+        }
         pv->is_home = !strcmp(pv->route, s->home_alias);
         const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
         pv->url = pv->is_home ? arena_cat(a, prefix, "/", (char *)NULL) : arena_cat(a, prefix, pv->route, "/", (char *)NULL);
