@@ -421,6 +421,38 @@ static const char *url_encode_segment(arena *a, const char *s)
  * nor publishes (MD_UNREAD); the loader says so. */
 enum { MD_OTHER = 0, MD_PAGE, MD_UNREAD };
 
+static void load_folder_frontmatter(const site *s, page *pg, const char *path, arena *a, diag_list *d)
+{
+    size_t len = 0;
+    char *text = file_read(path, &len, 1 << 20);
+    if (!text) {
+        diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read: %s", strerror(errno));
+        return;
+    }
+    value *fm = yaml_load(a, text, len, path, 0, d);
+    if (fm && fm->kind == V_MAP) {
+        pg->frontmatter = fm;
+        /* Its dates are said wrong here, once for all the language files. */
+        const char *fmt = value_path_str(fm, "dateformat", NULL);
+        if (!fmt || !*fmt) fmt = value_path_str(s->system, "pages.dateformat.default", NULL);
+        static const char *const keys[] = {"date", "publish_date", "unpublish_date"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            const value *v = map_get(fm, keys[k]);
+            if (!v || v->kind == V_NULL || v->kind == V_INT) continue;
+            const char *t = value_to_cstr(a, v);
+            long long when;
+            int col = 0;
+            if (date_parse(t, fmt && *fmt ? fmt : NULL, &when, &col) != 0)
+                diag_add(d, DIAG_ERROR, path, yaml_key_line(text, keys[k]),
+                         (int)strlen(keys[k]) + 3 + (col > 0 ? col - 1 : 0),
+                         "%s '%s' is not a date (write it like '09-01-2023 10:00')", keys[k], t);
+        }
+    } else if (fm && fm->kind != V_NULL) {
+        diag_add(d, DIAG_WARNING, path, 1, 1, "not read: front matter is a list of 'key: value' lines");
+    }
+    free(text);
+}
+
 static int classify_md(const site *s, arena *a, const char *name, int *lang, const char **tmpl)
 {
     size_t n = strlen(name);
@@ -646,10 +678,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         if (!strcmp(name, "frontmatter.yaml")) {
             /* Front matter the folder's files share (Grav reads it under
              * each page header); not a file to publish. */
-            value *fm = yaml_load_file(a, spath, L->d);
-            if (fm && fm->kind == V_MAP) pg->frontmatter = fm;
-            else if (fm && fm->kind != V_NULL)
-                diag_add(L->d, DIAG_WARNING, spath, 1, 1, "not read: front matter is a list of 'key: value' lines");
+            load_folder_frontmatter(s, pg, spath, a, L->d);
             continue;
         }
         if (pg->nmedia == capmedia) {
@@ -728,11 +757,22 @@ static long long header_date(site *s, arena *a, page_version *pv, const page_sou
     long long t;
     int col = 0;
     if (date_parse(text, fmt, &t, &col) == 0) return t;
-    int line = frontmatter_key_line(src, key);
-    diag_add(d, DIAG_ERROR, pv->file, line, (int)strlen(key) + 3 + (col > 0 ? col - 1 : 0),
-             "%s '%s' is not a date (write it like '09-01-2023 10:00')", key, text);
+    int at_col = (int)strlen(key) + 3 + (col > 0 ? col - 1 : 0);
+    if (pv->own_header && !map_get(pv->own_header, key)) {
+        /* The folder's frontmatter.yaml's date: the loader said so there,
+         * once, unless only this page's own dateformat refuses it. */
+        const char *shared_fmt = value_path_str(pv->page->frontmatter, "dateformat", NULL);
+        if (!shared_fmt) shared_fmt = value_path_str(s->system, "pages.dateformat.default", NULL);
+        long long ignored;
+        if (date_parse(text, shared_fmt && *shared_fmt ? shared_fmt : NULL, &ignored, NULL) == 0)
+            diag_add(d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "dateformat"), 1,
+                     "%s '%s' (from the folder's frontmatter.yaml) is not a date as this page's dateformat reads it",
+                     key, text);
+    } else {
+        diag_add(d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), at_col,
+                 "%s '%s' is not a date (write it like '09-01-2023 10:00')", key, text);
+    }
     pv->has_error = true;
-    (void)s;
     return 0;
 }
 
