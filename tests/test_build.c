@@ -1561,6 +1561,46 @@ TEST(page_folder_publishes_media_not_code_or_clutter)
     sitefix_remove(dir);
 }
 
+/* A link to a download says, after it, what following it costs on a
+ * phone: type and size, in the page's language; not when the link's text
+ * says it already, nor for photos, pages or other sites. */
+TEST(links_to_downloads_say_their_type_and_size)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"pages/01.docs/default.ru.md",
+         "---\ntitle: Документы\n---\n[Лекарственный формуляр](formulary.pdf)\n\n"
+         "[Формуляр (PDF, 1,2 МБ)](formulary.pdf)\n\n[Договор](../02.other/contract.docx)\n\n"
+         "[The document](report.doc)\n\n[Фото](photo.jpg)\n\n[Минздрав](https://example.org/a.pdf)\n\n"
+         "[Другая страница](../other)\n"},
+        {"pages/01.docs/default.en.md", "---\ntitle: Documents\n---\n[Drug formulary](formulary.pdf)\n"},
+        {"pages/01.docs/photo.jpg", "not really a photo"},
+        {"pages/01.docs/report.doc", "0123456789"},
+        {"pages/02.other/default.ru.md", "---\ntitle: Другая\n---\nТекст.\n"},
+        {"pages/02.other/contract.docx", "PK"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *pdf = path_join(dir, "pages/01.docs/formulary.pdf");
+    char *bytes = xcalloc(1258291, 1);
+    CHECK_INT(file_write(pdf, bytes, 1258291), 0);
+    free(bytes);
+    free(pdf);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *ru = read_out(out, "ru/docs/index.html"), *en = read_out(out, "en/docs/index.html");
+    CHECK(ru && strstr(ru, ">Лекарственный формуляр</a> <span class=\"file-label\">(PDF, 1,2 МБ)</span>"));
+    CHECK(ru && strstr(ru, ">Формуляр (PDF, 1,2 МБ)</a></p>"));
+    CHECK(ru && strstr(ru, ">Договор</a> <span class=\"file-label\">(DOCX, 2 Б)</span>"));
+    CHECK(ru && strstr(ru, ">The document</a> <span class=\"file-label\">(DOC, 10 Б)</span>"));
+    CHECK(ru && strstr(ru, ">Фото</a></p>") && strstr(ru, ">Минздрав</a></p>") && strstr(ru, ">Другая страница</a></p>"));
+    CHECK(en && strstr(en, ">Drug formulary</a> <span class=\"file-label\">(PDF, 1.2 MB)</span>"));
+    free(ru);
+    free(en);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

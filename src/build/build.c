@@ -84,6 +84,12 @@ bool build_hook_image(void *hooks, const page_version *pv, const media_file *m, 
     return build_images_markup(h->images, pv, m, query, alt, title, false, out, h->d);
 }
 
+void build_hook_file_note(void *hooks, const page_version *pv, const media_file *m, buf *out)
+{
+    build_hooks *h = hooks;
+    render_file_note(h->r, pv, m, out);
+}
+
 bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, buf *out)
 {
     build_hooks *h = hooks;
@@ -138,7 +144,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         if (owned) free(src.text);
         return;
     }
-    content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL};
+    content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL, build_hook_file_note};
     co.observe = check_page_observer(check, &co.observe_user);
     buf content = BUF_INIT, summary = BUF_INIT;
     bool has_more = false;

@@ -672,6 +672,16 @@ const theme_asset *renderer_assets(const renderer *r, size_t *count)
     return r->assets;
 }
 
+void render_file_note(renderer *r, const page_version *pv, const media_file *m, buf *out)
+{
+    buf label = BUF_INIT;
+    file_size_label(&label, m->name, (unsigned long long)m->size, r->s->langs[pv->lang]);
+    buf_puts(out, " <span class=\"file-label\">(");
+    buf_add_html(out, label.s, label.len);
+    buf_puts(out, ")</span>");
+    buf_free(&label);
+}
+
 static value *fn_asset(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
 {
     renderer *r = ud;

@@ -81,6 +81,10 @@ const theme_asset *renderer_assets(const renderer *r, size_t *count);
 
 /* Render Twig in page content (process.twig: true) with page, site, lang
  * in scope; unknown functions are warnings naming the page. */
+/* After a link in a page's content to a download of the page folders:
+ * " (PDF, 1,2 МБ)" in the page's language, so a visitor on a phone knows
+ * what following it costs. */
+void render_file_note(renderer *r, const page_version *pv, const media_file *m, buf *out);
 int render_content_twig(renderer *r, const page_version *pv, const char *text, size_t len, buf *out,
                         diag_list *d);
 

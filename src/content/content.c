@@ -13,6 +13,7 @@
 #include <md4c.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 
 const media_file *content_find_media(const page *pg, const char *name)
@@ -215,6 +216,56 @@ static bool rewrite_url(void *user, const char *url, size_t len, bool is_image, 
     return true;
 }
 
+/* Whether text (a link's rendered content) says a file's type or size
+ * already: its extension as a word ("PDF"), or a size ("1.2 MB", "340
+ * КБ"), in any case. */
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+static bool says_type_or_size(const char *text, size_t len, const char *ext)
+{
+    static const char *const units[] = {"kb", "mb", "gb", "\xd0\xba\xd0\xb1", "\xd0\xbc\xd0\xb1",
+                                        "\xd0\x9a\xd0\x91", "\xd0\x9c\xd0\x91", "\xd0\x9a\xd0\xb1",
+                                        "\xd0\x9c\xd0\xb1"};
+    const unsigned char *t = (const unsigned char *)text;
+    size_t el = ext ? strlen(ext) : 0;
+    for (size_t i = 0; el && i + el <= len; i++)
+        if ((i == 0 || !is_word_byte(t[i - 1])) && (i + el == len || !is_word_byte(t[i + el])) &&
+            !strncasecmp(text + i, ext, el))
+            return true;
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        size_t ul = strlen(units[u]);
+        for (size_t i = 1; i + ul <= len; i++) {
+            size_t d = t[i - 1] == ' ' && i >= 2 ? i - 2 : i - 1; /* "1.2 MB" or "1.2MB" */
+            if (t[d] >= '0' && t[d] <= '9' && (i + ul == len || !is_word_byte(t[i + ul])) &&
+                !strncasecmp(text + i, units[u], ul))
+                return true;
+        }
+    }
+    return false;
+}
+
+static void link_note(void *user, const char *url, const char *text, size_t text_len, buf *out)
+{
+    hook_ctx *h = user;
+    if (!h->opt || !h->opt->file_note || !*url || url[0] == '#' || has_scheme(url) || !strncmp(url, "//", 2)) return;
+    size_t pathlen = strcspn(url, "?#");
+    char *name = percent_decode(&h->scratch, url, pathlen);
+    const media_file *m = NULL;
+    if (!strchr(name, '/')) {
+        m = content_find_media(h->pv->page, name);
+    } else {
+        const page_version *to, *owner;
+        find_by_folder(h->s, h->pv, name, &h->scratch, &to, &m, &owner);
+    }
+    if (!m || media_is_image(m->name)) return;
+    const char *dot = strrchr(m->name, '.');
+    if (says_type_or_size(text, text_len, dot && dot[1] ? dot + 1 : NULL)) return;
+    h->opt->file_note(h->opt->user, h->pv, m, out);
+}
+
 static bool render_image(void *user, const markdown_image *img, buf *out)
 {
     hook_ctx *h = user;
@@ -261,7 +312,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     buf html = BUF_INIT;
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL, link_note};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         /* Notices: marked paragraphs, made <div>s once rendered (also on

@@ -27,6 +27,10 @@ typedef bool (*content_image_fn)(void *user, const page_version *pv, const media
 typedef int (*content_twig_fn)(void *user, const page_version *pv, const char *html, size_t len, buf *out,
                                diag_list *d);
 
+/* Hook for links to a download (a file of a page folder that is not an
+ * image): append, after the link, what to know before following it. */
+typedef void (*content_file_note_fn)(void *user, const page_version *pv, const media_file *m, buf *out);
+
 typedef struct content_options {
     content_image_fn render_image; /* may be NULL */
     content_twig_fn process_twig;  /* may be NULL: Twig in content stays as written */
@@ -35,6 +39,7 @@ typedef struct content_options {
      * NULL); see markdown_options. */
     const struct MD_PARSER *observe;
     void *observe_user;
+    content_file_note_fn file_note; /* may be NULL; gets user */
 } content_options;
 
 /* Render pv's content into content_html and its summary into summary_html

@@ -31,6 +31,7 @@ typedef struct renderer {
     buf image_alt;    /* plain text of its description, unescaped */
     buf link_href;    /* the destination of the link being opened, decoded */
     buf link_attrs;   /* its attributes from the query (markdown_options.link_attributes) */
+    size_t link_text_start; /* where the open link's content starts in out */
     buf scratch;      /* short-lived: URL hook output, decoded attributes */
 } renderer;
 
@@ -424,6 +425,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *user)
         }
         buf_add(out, r->link_attrs.s, r->link_attrs.len);
         buf_putc(out, '>');
+        r->link_text_start = out->len;
         break;
     }
     case MD_SPAN_IMG:
@@ -449,7 +451,14 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *user)
     case MD_SPAN_STRONG: buf_puts(out, "</strong>"); break;
     case MD_SPAN_DEL: buf_puts(out, "</del>"); break;
     case MD_SPAN_CODE: buf_puts(out, "</code>"); break;
-    case MD_SPAN_A: buf_puts(out, "</a>"); break;
+    case MD_SPAN_A: {
+        size_t text_end = out->len;
+        buf_puts(out, "</a>");
+        if (r->opt && r->opt->link_note && r->link_text_start <= text_end)
+            r->opt->link_note(r->opt->user, buf_cstr(&r->link_href), out->s + r->link_text_start,
+                              text_end - r->link_text_start, out);
+        break;
+    }
     default: break;
     }
     return 0;

@@ -39,6 +39,12 @@ typedef bool (*markdown_url_fn)(void *user, const char *url, size_t len, bool is
  * the URL hook. */
 typedef bool (*markdown_image_fn)(void *user, const markdown_image *image, buf *out);
 
+/* After a link's </a>: append what a visitor should know of its
+ * destination before following it (a download's type and size). url is
+ * decoded like rewrite_url's; text is the link's rendered content, so a
+ * note the author wrote in it already need not be said twice. */
+typedef void (*markdown_link_note_fn)(void *user, const char *url, const char *text, size_t text_len, buf *out);
+
 typedef struct markdown_options {
     markdown_url_fn rewrite_url;   /* may be NULL */
     markdown_image_fn render_image; /* may be NULL */
@@ -71,6 +77,7 @@ typedef struct markdown_options {
      * "noprocess=target" keeps that key in the URL. NULL-terminated;
      * NULL: links keep their query. */
     const char *const *link_attributes;
+    markdown_link_note_fn link_note; /* may be NULL; gets user */
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no
