@@ -7,13 +7,13 @@
  * pass (one thread) computes routes top-down, detects duplicate routes and
  * builds collections, which need every header. */
 #include "content/site.h"
+#include "content/page_files.h"
 #include "theme/theme.h"
 #include "content/frontmatter.h"
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/files.h"
 #include "lib/pool.h"
-#include "lib/spell.h"
 #include "lib/yaml.h"
 
 #include <dirent.h>
@@ -249,19 +249,6 @@ static void load_youtube_style(site *s, diag_list *d)
     free(query);
 }
 
-/* The kinds of files a page folder publishes, by extension: what Grav's
- * media.yaml lists (images, video, audio, documents, archives, text) and
- * their usual siblings. Not HTML, CSS or scripts, which Grav lists too:
- * served from the site's own origin they would run as the site's own, past
- * its security policy; config/media.yaml can add them back. */
-static const char *const media_exts[] = {
-    "jpg", "jpeg", "jpe", "jfif", "png", "gif", "webp", "avif", "heic", "heif", "svg", "ico", "bmp", "tif",
-    "tiff", "mp4", "m4v", "mov", "webm", "ogv", "avi", "wmv", "mkv", "mpg", "mpeg", "mp3", "ogg", "oga",
-    "m4a", "wav", "flac", "aac", "opus", "wma", "aiff", "aif", "pdf", "doc", "docx", "docm", "xls", "xlsx",
-    "xlsm", "ppt", "pptx", "pps", "ppsx", "odt", "ods", "odp", "odg", "rtf", "txt", "csv", "tsv", "epub",
-    "djvu", "xml", "json", "vtt", "srt", "gpx", "kml", "kmz", "ics", "vcf", "zip", "gz", "tgz", "7z", "rar",
-    "tar", "md", "markdown", NULL};
-
 static void load_media_types(site *s, diag_list *d)
 {
     value *cfg = load_optional_yaml(s, "config/media.yaml", d);
@@ -280,24 +267,6 @@ static void load_media_types(site *s, diag_list *d)
     }
     list[n] = NULL;
     s->media_types = list;
-}
-
-/* Why a file in a page folder is not published, or NULL when it is. */
-static const char *unpublished_because(const site *s, const char *name, arena *a)
-{
-    if (!strncmp(name, "~$", 2)) return "an Office lock file (the document was open when it was copied)";
-    if (!strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini"))
-        return "a file Windows makes for a folder";
-    const char *dot = strrchr(name, '.');
-    if (!dot || dot == name) return "a file without an extension is not media";
-    for (const char *const *e = media_exts; *e; e++)
-        if (!strcasecmp(dot + 1, *e)) return NULL;
-    for (const char **e = s->media_types; e && *e; e++)
-        if (!strcasecmp(dot + 1, *e)) return NULL;
-    return arena_printf(a,
-                        "'.%s' is not a kind of media a page publishes (images, video, audio, documents, archives; "
-                        "config/media.yaml can add one)",
-                        dot + 1);
 }
 
 const char *site_withheld_reason(const page *pg, const char *name)
@@ -414,13 +383,6 @@ static const char *url_encode_segment(arena *a, const char *s)
     return r;
 }
 
-/* How Grav 1.7 takes a Markdown file by its name (Pages::recurse): "item.md"
- * is the page in no language in particular and "item.kk.md" its version in
- * kk, when the site has languages and kk is one of them; the template part
- * ("item") has no dot. Any other name ending in ".md" Grav neither shows
- * nor publishes (MD_UNREAD); the loader says so. */
-enum { MD_OTHER = 0, MD_PAGE, MD_UNREAD };
-
 static void load_folder_frontmatter(const site *s, page *pg, const char *path, arena *a, diag_list *d)
 {
     size_t len = 0;
@@ -451,97 +413,6 @@ static void load_folder_frontmatter(const site *s, page *pg, const char *path, a
         diag_add(d, DIAG_WARNING, path, 1, 1, "not read: front matter is a list of 'key: value' lines");
     }
     free(text);
-}
-
-static int classify_md(const site *s, arena *a, const char *name, int *lang, const char **tmpl)
-{
-    size_t n = strlen(name);
-    if (n < 4 || strcmp(name + n - 3, ".md") != 0) return MD_OTHER;
-    size_t stem = n - 3;
-    const char *dot = memchr(name, '.', stem);
-    if (!dot) {
-        *lang = -1;
-        *tmpl = arena_strndup(a, name, stem);
-        return MD_PAGE;
-    }
-    if (s->is_multilang && dot > name) {
-        size_t cl = stem - (size_t)(dot + 1 - name);
-        for (int l = 0; l < s->nlangs; l++)
-            if (strlen(s->langs[l]) == cl && !strncmp(dot + 1, s->langs[l], cl)) {
-                *lang = l;
-                *tmpl = arena_strndup(a, name, (size_t)(dot - name));
-                return MD_PAGE;
-            }
-    }
-    return MD_UNREAD;
-}
-
-/* The language-like ending of a file name's stem ("item.kz" -> "kz": two
- * or three small letters, maybe with a region, "pt-br"), or NULL. */
-static const char *lang_like_suffix(const char *stem)
-{
-    const char *dot = strrchr(stem, '.');
-    if (!dot || dot == stem) return NULL;
-    const char *c = dot + 1;
-    size_t n = 0;
-    while (c[n] >= 'a' && c[n] <= 'z') n++;
-    if (n < 2 || n > 3) return NULL;
-    if (c[n] == '-' || c[n] == '_') {
-        size_t m = 1;
-        while ((c[n + m] >= 'a' && c[n + m] <= 'z') || (c[n + m] >= 'A' && c[n + m] <= 'Z')) m++;
-        if (m != 3) return NULL;
-        n += m;
-    }
-    return c[n] ? NULL : c;
-}
-
-/* The site's language a mistyped code most likely means: "kz" (the
- * country) -> "kk", "rus" -> "ru", "eng" -> "en", "ua" -> "uk". */
-static const char *lang_meant(const site *s, const char *code)
-{
-    static const char *const usual[][2] = {{"kz", "kk"}, {"kaz", "kk"}, {"ua", "uk"}, {"ukr", "uk"}, {"rus", "ru"},
-                                          {"eng", "en"}, {"gb", "en"}, {"us", "en"}};
-    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
-        if (!strcmp(code, usual[i][0]) && site_lang_index(s, usual[i][1]) >= 0) return usual[i][1];
-    const char *best = NULL;
-    int best_d = 2;
-    for (int l = 0; l < s->nlangs; l++) {
-        int d = spell_distance(code, s->langs[l], best_d);
-        if (d < best_d) best_d = d, best = s->langs[l];
-    }
-    return best;
-}
-
-/* Why a Markdown file is not read, and what its name should be: a
- * warning when the folder has no page file at all or the name is a
- * language misspelt, a note beside a page file ("item.old.md"). */
-static void report_unread_md(const site *s, diag_list *d, const char *path, const char *name, bool has_page,
-                             arena *a)
-{
-    const char *stem = arena_strndup(a, name, strlen(name) - 3);
-    size_t tl = strcspn(stem, ".");
-    const char *code = lang_like_suffix(stem);
-    if (!s->is_multilang) {
-        diag_add(d, has_page ? DIAG_NOTE : DIAG_WARNING, path, 1, 1,
-                 "not read: the site lists no languages (languages.supported in config/system.yaml), and without them "
-                 "a page's file is named '%.*s.md'",
-                 (int)tl, stem);
-        return;
-    }
-    buf langs = BUF_INIT;
-    for (int l = 0; l < s->nlangs; l++) buf_printf(&langs, "%s%s", l ? ", " : "", s->langs[l]);
-    const char *meant = code && site_lang_index(s, code) < 0 ? lang_meant(s, code) : NULL;
-    if (meant)
-        diag_add(d, DIAG_WARNING, path, 1, 1,
-                 "'%s' in the file's name is not a language of the site (%s): did you mean '%.*s.%s.md'? As it is, "
-                 "the file is not read",
-                 code, buf_cstr(&langs), (int)tl, stem, meant);
-    else
-        diag_add(d, has_page ? DIAG_NOTE : DIAG_WARNING, path, 1, 1,
-                 "not read: a page's file is named '%.*s.md', or '%.*s.<language>.md' for one of the site's languages "
-                 "(%s)",
-                 (int)tl, stem, (int)tl, stem, buf_cstr(&langs));
-    buf_free(&langs);
 }
 
 static bool name_is_safe(const char *name)
@@ -593,8 +464,8 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         int lang;
         const char *tmpl;
         unsigned char type = names[i].type;
-        int kind = type == DT_REG && pg->parent ? classify_md(s, a, name, &lang, &tmpl) : MD_OTHER;
-        bool is_page_file = kind == MD_PAGE;
+        int kind = type == DT_REG && pg->parent ? page_file_classify(s, a, name, &lang, &tmpl) : PAGE_FILE_OTHER;
+        bool is_page_file = kind == PAGE_FILE_PAGE;
         if (type == DT_DIR) st.st_mode = S_IFDIR;
         else if (is_page_file) st.st_mode = S_IFREG;
         else if (lstat(path, &st) < 0) {
@@ -641,8 +512,8 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             continue;
         }
         if (!S_ISREG(st.st_mode)) continue;
-        if (!is_page_file && kind == MD_OTHER && pg->parent) kind = classify_md(s, a, name, &lang, &tmpl);
-        if (kind == MD_UNREAD) {
+        if (!is_page_file && kind == PAGE_FILE_OTHER && pg->parent) kind = page_file_classify(s, a, name, &lang, &tmpl);
+        if (kind == PAGE_FILE_UNREAD) {
             if (nunread == capunread) {
                 capunread = capunread ? capunread * 2 : 4;
                 unread = xrealloc(unread, capunread * sizeof *unread);
@@ -650,7 +521,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             unread[nunread++] = spath;
             continue;
         }
-        if (kind == MD_PAGE) {
+        if (kind == PAGE_FILE_PAGE) {
             if (scan.nmd == capmd) {
                 capmd = capmd ? capmd * 2 : 4;
                 scan.md = xrealloc(scan.md, capmd * sizeof *scan.md);
@@ -660,10 +531,9 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         }
         size_t nl = strlen(name);
         if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
-        const char *why = strcmp(name, "frontmatter.yaml") ? unpublished_because(s, name, a) : NULL;
+        const char *why = strcmp(name, "frontmatter.yaml") ? page_file_withheld_reason(s, name, a) : NULL;
         if (why) {
-            bool clutter = !strncmp(name, "~$", 2) || !strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini");
-            diag_add(L->d, clutter ? DIAG_NOTE : DIAG_WARNING, spath, 1, 1, "not published: %s", why);
+            diag_add(L->d, page_file_is_clutter(name) ? DIAG_NOTE : DIAG_WARNING, spath, 1, 1, "not published: %s", why);
             if (pg->nwithheld == capwithheld) {
                 capwithheld = capwithheld ? capwithheld * 2 : 4;
                 const char **w = arena_alloc(a, 2 * capwithheld * sizeof *w);
@@ -697,7 +567,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
     free(names);
     for (size_t i = 0; i < nunread; i++) {
         const char *slash = strrchr(unread[i], '/');
-        report_unread_md(s, L->d, unread[i], slash ? slash + 1 : unread[i], scan.nmd > 0, a);
+        page_file_report_unread(s, L->d, unread[i], slash ? slash + 1 : unread[i], scan.nmd > 0, a);
     }
     free(unread);
 
