@@ -383,7 +383,7 @@ TEST(frontmatter_yaml_keys_are_checked_on_their_own_lines)
         {"pages/01.news/a/frontmatter.yaml", "date: '09-01-2023 10:00'\npublisehd: true\nvisible: 'yes'\n"},
         {"pages/01.news/a/item.kk.md", "---\ntitle: A\n---\n" POST_BODY},
         {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\n" POST_BODY},
-        {"pages/01.news/b/frontmatter.yaml", "title: B\ndate: '31-02-2023'\n"},
+        {"pages/01.news/b/frontmatter.yaml", "title: B\ndate: '31-02-2023'\nroutes:\n  default: 'no slash'\n"},
         {"pages/01.news/b/item.kk.md", "---\ntitle: B\n---\nAnother text, long enough to be compared with A's.\n"},
         {"pages/01.news/b/item.ru.md", "---\ntitle: B\n---\nAnother text, long enough to be compared with A's.\n"},
         {NULL, NULL}};
@@ -392,6 +392,7 @@ TEST(frontmatter_yaml_keys_are_checked_on_their_own_lines)
     CHECK(diag_has_at(&d, DIAG_WARNING, "a/frontmatter.yaml", 2, "unknown key 'publisehd': did you mean 'published'?"));
     CHECK(diag_has_at(&d, DIAG_ERROR, "b/frontmatter.yaml", 2, "date '31-02-2023' is not a date"));
     CHECK_INT(count_has(&d, "'31-02-2023' is not a date"), 1);
+    CHECK(diag_has_at(&d, DIAG_WARNING, "b/frontmatter.yaml", 3, "routes.default 'no slash' is not a route"));
     CHECK(diag_has_at(&d, DIAG_ERROR, "a/frontmatter.yaml", 3, "visible 'yes' is not a boolean"));
     CHECK_INT(count_has(&d, "publisehd"), 1);
     diag_free(&d);

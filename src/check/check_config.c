@@ -38,6 +38,7 @@ static void check_config_bool(check_run *r, const char *path, const char *text, 
 static void check_folder_frontmatter(check_run *r)
 {
     const site *s = r->s;
+    arena a = ARENA_INIT;
     for (size_t i = 0; i < s->npages; i++) {
         const page *pg = s->pages[i];
         if (!pg->frontmatter) continue;
@@ -46,11 +47,12 @@ static void check_folder_frontmatter(check_run *r)
         char *text = file_read(path, &len, 1 << 20);
         if (text) {
             page_source src = {text, len, (value *)pg->frontmatter, len, 1};
-            check_header_keys(r, path, &src);
+            check_header_keys(r, path, &src, &a);
         }
         free(text);
         free(path);
     }
+    arena_free(&a);
 }
 
 void check_config(check_run *r)

@@ -96,7 +96,7 @@ static void check_bool(check_run *r, const char *path, const page_source *src, c
                  kind_name(v));
 }
 
-void check_header_keys(check_run *r, const char *path, const page_source *src)
+void check_header_keys(check_run *r, const char *path, const page_source *src, arena *a)
 {
     const value *h = src->header;
     if (!h || h->kind != V_MAP) return;
@@ -138,13 +138,27 @@ void check_header_keys(check_run *r, const char *path, const page_source *src)
                          "unknown key '%s': did you mean '%s'?", key, near);
         }
     }
+    /* routes.default and external_url that cannot be an address: the
+     * page keeps its folders' route, or its own links. */
+    const value *rd = value_path(h, "routes.default");
+    if (rd && rd->kind != V_NULL && !site_custom_route(a, h))
+        diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, "routes"), 1,
+                 "routes.default '%s' is not a route (one like '/about-us': a '/', then names without spaces or "
+                 "'?#%%'): the page keeps the address of its folders",
+                 value_to_cstr(a, rd));
+    const value *ext = map_get(h, "external_url");
+    if (ext && ext->kind != V_NULL && !site_external_url(a, h))
+        diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, "external_url"), 1,
+                 "external_url '%s' is not an address (it starts with https://, http:// or /): the page's links "
+                 "lead to the page itself",
+                 value_to_cstr(a, ext));
 }
 
 void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a)
 {
     const value *h = src->header;
     if (!h || h->kind != V_MAP) return;
-    check_header_keys(r, pv->file, src);
+    check_header_keys(r, pv->file, src, a);
     /* A template the theme lacks: Grav (and folio) show the page with
      * 'default', not the layout the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
@@ -186,21 +200,6 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
         buf_free(&better);
     }
-    /* routes.default and external_url that cannot be an address: the
-     * page keeps its folders' route, or its own links. */
-    const value *rd = value_path(h, "routes.default");
-    if (rd && rd->kind != V_NULL && !site_custom_route(a, h)) {
-        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "routes"), 1,
-                 "routes.default '%s' is not a route (one like '/about-us': a '/', then names without spaces or "
-                 "'?#%%'): the page keeps its address '%s'",
-                 value_to_cstr(a, rd), pv->route);
-    }
-    const value *ext = map_get(h, "external_url");
-    if (ext && ext->kind != V_NULL && !site_external_url(a, h))
-        diag_add(r->d, DIAG_WARNING, pv->file, frontmatter_key_line(src, "external_url"), 1,
-                 "external_url '%s' is not an address (it starts with https://, http:// or /): the page's links "
-                 "lead to the page itself",
-                 value_to_cstr(a, ext));
     /* A redirect to this site's own page that is not there. */
     const char *target = value_path_str(h, "redirect", NULL);
     if (target && target[0] == '/' && target[1] != '/' && pv->published) {

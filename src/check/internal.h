@@ -67,7 +67,7 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
 /* The key checks of check_header (unknown, boolean, text and map keys)
  * on any front matter, reported against path: a page file's, or a
  * folder's frontmatter.yaml (src then holds that file's text). */
-void check_header_keys(check_run *r, const char *path, const page_source *src);
+void check_header_keys(check_run *r, const char *path, const page_source *src, arena *a);
 /* Content of one version: links, images, Twig, summary split, shortcodes;
  * fills f. Begun before the Markdown is parsed and ended after: between
  * the two, the parser callbacks of check_body_observer (NULL when the
