@@ -47,6 +47,17 @@ static bool slide(void *user, const markdown_image *image, bool is_lazy, buf *ou
     return true;
 }
 
+/* A link's note reads the link's text (in the output, before it grows)
+ * and adds to it, as the site's does. */
+static void link_note(void *user, const char *url, const char *text, size_t len, buf *out)
+{
+    (void)user;
+    size_t tags = 0;
+    for (size_t i = 0; i < len; i++) tags += text[i] == '<';
+    if (strlen(url) > 1 << 20) abort();
+    buf_printf(out, " <span>(%zu)</span>", tags);
+}
+
 static void count_miss(void *user, size_t offset)
 {
     (void)user;
@@ -62,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     static const char *const link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
-                            .link_attributes = link_attributes};
+                            .link_attributes = link_attributes, .link_note = link_note};
     buf html = BUF_INIT;
     markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
     if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();

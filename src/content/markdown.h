@@ -42,7 +42,8 @@ typedef bool (*markdown_image_fn)(void *user, const markdown_image *image, buf *
 /* After a link's </a>: append what a visitor should know of its
  * destination before following it (a download's type and size). url is
  * decoded like rewrite_url's; text is the link's rendered content, so a
- * note the author wrote in it already need not be said twice. */
+ * note the author wrote in it already need not be said twice. text lies
+ * in out: read it before appending. */
 typedef void (*markdown_link_note_fn)(void *user, const char *url, const char *text, size_t text_len, buf *out);
 
 typedef struct markdown_options {
