@@ -1393,6 +1393,16 @@ TEST(page_file_named_for_a_language_the_site_lacks_is_not_read)
     sitefix_remove(dir);
 }
 
+/* What `folio check` says of the site in dir, into d. */
+static void check_dir(const char *dir, diag_list *d)
+{
+    diag_init(d);
+    site *s = site_load(dir, 1735689600LL, d);
+    CHECK(s != NULL);
+    if (s) check_site(s, NULL, d);
+    site_free(s);
+}
+
 /* Grav's frontmatter.yaml: front matter every file of the folder shares,
  * under each file's own header (which wins, key by key, in nested maps
  * too). It is read, not published. */
@@ -1460,12 +1470,8 @@ TEST(routes_default_and_slug_move_a_page_and_its_folder_address_redirects)
     free(home);
     free(redirects);
     diag_free(&d);
-    diag_init(&d);
-    site *s = site_load(dir, 1735689600LL, &d);
-    CHECK(s != NULL);
-    if (s) check_site(s, NULL, &d);
+    check_dir(dir, &d);
     CHECK(diag_has(&d, DIAG_WARNING, "routes.default 'no slash' is not a route"));
-    site_free(s);
     diag_free(&d);
     sitefix_remove(dir);
 }
@@ -1497,11 +1503,8 @@ TEST(external_url_page_links_and_redirects_to_its_address)
     free(redirects);
     free(sitemap);
     diag_free(&d);
-    diag_init(&d);
-    site *s = site_load(dir, 1735689600LL, &d);
-    if (s) check_site(s, NULL, &d);
+    check_dir(dir, &d);
     CHECK(diag_has(&d, DIAG_WARNING, "external_url 'javascript:alert(1)' is not an address"));
-    site_free(s);
     diag_free(&d);
     sitefix_remove(dir);
 }

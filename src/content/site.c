@@ -383,6 +383,25 @@ static const char *url_encode_segment(arena *a, const char *s)
     return r;
 }
 
+static const char *header_str(arena *a, const value *h, const char *key)
+{
+    value *v = map_get(h, key);
+    if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_MAP) return NULL;
+    return value_to_cstr(a, v);
+}
+
+#define NOT_A_DATE "%s '%s' is not a date (write it like '09-01-2023 10:00')"
+
+/* The format a header's dates are read with first: its own dateformat,
+ * else the site's (system.yaml pages.dateformat.default), as Grav's
+ * Utils::date2timestamp; NULL for the free form alone. */
+static const char *date_format_of(const site *s, arena *a, const value *h)
+{
+    const char *fmt = header_str(a, h, "dateformat");
+    if (!fmt || !*fmt) fmt = value_path_str(s->system, "pages.dateformat.default", NULL);
+    return fmt && *fmt ? fmt : NULL;
+}
+
 static void load_folder_frontmatter(const site *s, page *pg, const char *path, arena *a, diag_list *d)
 {
     size_t len = 0;
@@ -395,8 +414,7 @@ static void load_folder_frontmatter(const site *s, page *pg, const char *path, a
     if (fm && fm->kind == V_MAP) {
         pg->frontmatter = fm;
         /* Its dates are said wrong here, once for all the language files. */
-        const char *fmt = value_path_str(fm, "dateformat", NULL);
-        if (!fmt || !*fmt) fmt = value_path_str(s->system, "pages.dateformat.default", NULL);
+        const char *fmt = date_format_of(s, a, fm);
         static const char *const keys[] = {"date", "publish_date", "unpublish_date"};
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             const value *v = map_get(fm, keys[k]);
@@ -404,10 +422,10 @@ static void load_folder_frontmatter(const site *s, page *pg, const char *path, a
             const char *t = value_to_cstr(a, v);
             long long when;
             int col = 0;
-            if (date_parse(t, fmt && *fmt ? fmt : NULL, &when, &col) != 0)
+            if (date_parse(t, fmt, &when, &col) != 0)
                 diag_add(d, DIAG_ERROR, path, yaml_key_line(text, keys[k]),
                          (int)strlen(keys[k]) + 3 + (col > 0 ? col - 1 : 0),
-                         "%s '%s' is not a date (write it like '09-01-2023 10:00')", keys[k], t);
+                         NOT_A_DATE, keys[k], t);
         }
     } else if (fm && fm->kind != V_NULL) {
         diag_add(d, DIAG_WARNING, path, 1, 1, "not read: front matter is a list of 'key: value' lines");
@@ -531,7 +549,13 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         }
         size_t nl = strlen(name);
         if (!pg->parent || (nl > 10 && !strcmp(name + nl - 10, ".meta.yaml"))) continue;
-        const char *why = strcmp(name, "frontmatter.yaml") ? page_file_withheld_reason(s, name, a) : NULL;
+        if (!strcmp(name, "frontmatter.yaml")) {
+            /* Front matter the folder's files share (Grav reads it under
+             * each page header); not a file to publish. */
+            load_folder_frontmatter(s, pg, spath, a, L->d);
+            continue;
+        }
+        const char *why = page_file_withheld_reason(s, name, a);
         if (why) {
             diag_add(L->d, page_file_is_clutter(name) ? DIAG_NOTE : DIAG_WARNING, spath, 1, 1, "not published: %s", why);
             if (pg->nwithheld == capwithheld) {
@@ -543,12 +567,6 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             pg->withheld[2 * pg->nwithheld] = name;
             pg->withheld[2 * pg->nwithheld + 1] = why;
             pg->nwithheld++;
-            continue;
-        }
-        if (!strcmp(name, "frontmatter.yaml")) {
-            /* Front matter the folder's files share (Grav reads it under
-             * each page header); not a file to publish. */
-            load_folder_frontmatter(s, pg, spath, a, L->d);
             continue;
         }
         if (pg->nmedia == capmedia) {
@@ -631,26 +649,17 @@ static long long header_date(site *s, arena *a, page_version *pv, const page_sou
     if (pv->own_header && !map_get(pv->own_header, key)) {
         /* The folder's frontmatter.yaml's date: the loader said so there,
          * once, unless only this page's own dateformat refuses it. */
-        const char *shared_fmt = value_path_str(pv->page->frontmatter, "dateformat", NULL);
-        if (!shared_fmt) shared_fmt = value_path_str(s->system, "pages.dateformat.default", NULL);
         long long ignored;
-        if (date_parse(text, shared_fmt && *shared_fmt ? shared_fmt : NULL, &ignored, NULL) == 0)
+        if (date_parse(text, date_format_of(s, a, pv->page->frontmatter), &ignored, NULL) == 0)
             diag_add(d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "dateformat"), 1,
                      "%s '%s' (from the folder's frontmatter.yaml) is not a date as this page's dateformat reads it",
                      key, text);
     } else {
         diag_add(d, DIAG_ERROR, pv->file, frontmatter_key_line(src, key), at_col,
-                 "%s '%s' is not a date (write it like '09-01-2023 10:00')", key, text);
+                 NOT_A_DATE, key, text);
     }
     pv->has_error = true;
     return 0;
-}
-
-static const char *header_str(arena *a, const value *h, const char *key)
-{
-    value *v = map_get(h, key);
-    if (!v || v->kind == V_NULL || v->kind == V_LIST || v->kind == V_MAP) return NULL;
-    return value_to_cstr(a, v);
 }
 
 static bool header_bool(const value *h, const char *key, bool dflt)
@@ -817,9 +826,7 @@ static void read_header(void *ctx, int worker, size_t i)
     pv->external_url = site_external_url(a, h);
     if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = header_bool(h, "published", true);
-    const char *fmt = header_str(a, h, "dateformat");
-    if (!fmt || !*fmt) fmt = value_path_str(s->system, "pages.dateformat.default", NULL); /* Utils::date2timestamp */
-    if (fmt && !*fmt) fmt = NULL;
+    const char *fmt = date_format_of(s, a, h);
     if (src.text) {
         pv->date = header_date(s, a, pv, &src, "date", fmt, hp->d);
         pv->publish_date = header_date(s, a, pv, &src, "publish_date", fmt, hp->d);

@@ -127,12 +127,12 @@ static void char_set(const char *list, size_t n, bool set[256])
 
 static value *trim_side(render *r, value *in, value *chars, bool left)
 {
-    size_t len, cl = 6;
+    static const char php_default[] = " \t\n\r\v"; /* and its NUL: PHP's list has one */
+    size_t len, cl = sizeof php_default;
     const char *s = STR(in, &len);
-    const char *list = chars && !tpl_is_null_arg(chars) ? STR(chars, &cl) : " \t\n\r\v";
+    const char *list = chars && !tpl_is_null_arg(chars) ? STR(chars, &cl) : php_default;
     bool set[256];
     char_set(list, cl, set);
-    if (!chars || tpl_is_null_arg(chars)) set[0] = true; /* PHP's default list has NUL */
     size_t from = 0, to = len;
     if (left)
         while (from < to && set[(unsigned char)s[from]]) from++;
