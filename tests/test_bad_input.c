@@ -305,6 +305,33 @@ TEST(page_file_over_the_size_limit_is_an_error_naming_it)
     cleanup(site, out, &d);
 }
 
+/* A folder's frontmatter.yaml that is empty is nothing; one of 2 MB is
+ * not read, with a warning naming it; the pages build either way, the
+ * broken one with its own header. */
+TEST(empty_or_huge_frontmatter_yaml_leaves_the_pages_building)
+{
+    char *site = sitefix_make((const char *const[][2]){SYSTEM_RU, HOME_PAGE,
+                                                        {"pages/02.a/item.md", "---\ntitle: Own A\n---\nText.\n"},
+                                                        {"pages/02.a/frontmatter.yaml", ""},
+                                                        {"pages/03.b/item.md", "---\ntitle: Own B\n---\nText.\n"},
+                                                        {NULL, NULL}});
+    buf big = BUF_INIT;
+    buf_puts(&big, "title: Shared\nk: ");
+    for (int i = 0; i < 2100000; i++) buf_putc(&big, 'a');
+    write_bytes(site, "pages/03.b/frontmatter.yaml", big.s, big.len);
+    buf_free(&big);
+    diag_list d;
+    char *out = build(site, &d, NULL);
+    CHECK_INT(d.errors, 0);
+    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/03.b/frontmatter.yaml", 0, "not read: over 1 MB"));
+    char *a = read_out(out, "ru/a/index.html", NULL), *b = read_out(out, "ru/b/index.html", NULL);
+    CHECK(a && strstr(a, "Own A"));
+    CHECK(b && strstr(b, "Own B") && !strstr(b, "Shared"));
+    free(a);
+    free(b);
+    cleanup(site, out, &d);
+}
+
 /* 50,000 nested blockquotes, list items, emphasis and brackets: md4c and
  * the renderer are not recursive over the nesting, so the page builds and
  * the text inside comes out. */

@@ -407,7 +407,8 @@ static void load_folder_frontmatter(const site *s, page *pg, const char *path, a
     size_t len = 0;
     char *text = file_read(path, &len, 1 << 20);
     if (!text) {
-        diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read: %s", strerror(errno));
+        if (errno == EFBIG) diag_add(d, DIAG_WARNING, path, 0, 0, "not read: over 1 MB, which front matter never is");
+        else diag_add(d, DIAG_WARNING, path, 0, 0, "cannot read: %s", strerror(errno));
         return;
     }
     value *fm = yaml_load(a, text, len, path, 0, d);
