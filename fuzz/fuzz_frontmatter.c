@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     src.text = malloc(size + 1);
     memcpy(src.text, data, size);
     src.text[size] = 0;
-    src.len = source_normalize(src.text, size);
+    src.len = source_normalize(src.text, size, &src.controls);
     src.text[src.len] = 0;
     arena a = ARENA_INIT;
     diag_list d;

@@ -337,3 +337,46 @@ TEST(addresses_with_letters_are_percent_encoded_in_sitemap_and_feeds)
     free(html);
     unbuild(&b);
 }
+
+/* Text copied from Word brings a vertical tab for each line break: XML has
+ * no such character, and one in a post made its list's feeds unreadable
+ * (and one in a header, its YAML). */
+TEST(control_characters_in_a_post_leave_its_feeds_readable_and_are_reported)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: " BASE "/\n"},
+        LIST("ru", "Новости"),
+        {"pages/02.news/01.word/item.ru.md",
+         "---\ntitle: Школа\x0bпациента\ndate: '09-01-2023 10:00'\n---\nПервая\x0bстрока\x0c и\x01 вторая.\n"},
+        {"pages/02.news/02.escaped/item.ru.md", "---\ntitle: \"Форум\\vв Алматы\"\ndate: '10-01-2023 10:00'\n---\nТекст.\n"},
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *r = python(&b, "import feedparser, sys\n"
+                         "for kind in ('rss', 'atom'):\n"
+                         "    f = feedparser.parse(sys.argv[1] + '/ru/news/feed.' + kind)\n"
+                         "    print(kind, 'bozo', f.bozo, 'entries', len(f.entries))\n"
+                         "    for e in f.entries: print(kind, 'entry', e.title, '|', e.summary.strip())\n");
+    CHECK_CONTAINS(r, "rss bozo False entries 2");
+    CHECK_CONTAINS(r, "atom bozo False entries 2");
+    CHECK_CONTAINS(r, "rss entry Школа пациента | <p>Первая строка  и  вторая.</p>");
+    CHECK_CONTAINS(r, "atom entry Форум в Алматы | <p>Текст.</p>");
+    free(r);
+    char *html = read_out(&b, "ru/news/word/index.html");
+    CHECK_CONTAINS(html, "Первая строка  и  вторая.");
+    CHECK(!strpbrk(html, "\x01\x0b\x0c"));
+    free(html);
+    /* Each is named where it is, the page itself builds. */
+    int seen = 0;
+    for (size_t i = 0; i < b.d.len; i++) {
+        const diag *g = &b.d.items[i];
+        if (!strstr(g->path, "01.word/item.ru.md") || g->level != DIAG_WARNING) continue;
+        if (g->line == 2 && g->col == 13 && strstr(g->msg, "U+000B (a line break from Word)")) seen |= 1;
+        if (g->line == 5 && g->col == 14 && strstr(g->msg, "U+000C")) seen |= 2;
+        if (g->line == 5 && g->col == 17 && strstr(g->msg, "U+0001 is not text: it is shown as a space")) seen |= 4;
+    }
+    CHECK_INT(seen, 7);
+    CHECK_INT((long)b.d.errors, 0);
+    unbuild(&b);
+}

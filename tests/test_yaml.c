@@ -186,3 +186,17 @@ TEST(empty_document_is_an_empty_map)
     CHECK(v && v->kind == V_MAP);
     arena_free(&a);
 }
+
+/* A control character written as an escape ("\v", "\x01") in double quotes
+ * is a space in the value, as one typed into a page's text is. */
+TEST(escaped_control_characters_are_spaces)
+{
+    arena a = ARENA_INIT;
+    value *v = load(&a, "t: \"a\\vb\\x01c\\td\\ne\"\nplain: 'x\\vy'\n", NULL);
+    CHECK(v && v->kind == V_MAP);
+    if (v && v->kind == V_MAP) {
+        CHECK_STR(map_get(v, "t")->u.str.s, "a b c\td\ne");
+        CHECK_STR(map_get(v, "plain")->u.str.s, "x\\vy"); /* single quotes: no escapes */
+    }
+    arena_free(&a);
+}

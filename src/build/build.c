@@ -128,7 +128,7 @@ static void pass_content(void *ctx, int worker, size_t job)
     page_version *pv = b->s->versions[i];
     page_source src = {0};
     bool owned;
-    src.text = site_source(pv, &src.len, &owned);
+    src.text = site_source(pv, &src.len, &src.controls, &owned);
     if (!src.text) {
         if (is_published(pv)) {
             diag_add(b->d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));

@@ -20,7 +20,21 @@ const char *feeds_atom_url(const page_version *list, arena *a) { return arena_pr
 
 static bool is_published(const page_version *pv) { return pv && pv->published && pv->routable && !pv->has_error; }
 
-static void xml_text(buf *out, const char *s) { buf_add_html(out, s ? s : "", s ? strlen(s) : 0); }
+/* Text escaped for XML. XML 1.0 has no control characters but tab, line
+ * feed and carriage return: one in a title (a "\\v" in YAML) would make
+ * the whole feed unreadable, so each is written as a space. */
+static void xml_text(buf *out, const char *s)
+{
+    const char *run = s ? s : "";
+    for (const char *p = run;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') continue;
+        buf_add_html(out, run, (size_t)(p - run));
+        if (!c) break;
+        buf_putc(out, ' ');
+        run = p + 1;
+    }
+}
 
 /* A URL for a feed or the sitemap: a page's address may hold letters of
  * its slug (/ru/news/новости/), which these files carry percent-encoded

@@ -24,7 +24,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define MAX_PAGE_FILE (32 * 1024 * 1024)
 #define MAX_CHANGED_VERSIONS 256 /* more than this is a bulk change: a full build is as quick */
 
 typedef struct changed_version {
@@ -81,7 +80,7 @@ static bool header_unchanged(const char *path, const value *loaded)
     page_source src = {0};
     src.text = file_read(path, &src.len, MAX_PAGE_FILE);
     if (!src.text) return false;
-    src.len = source_normalize(src.text, src.len);
+    src.len = source_normalize(src.text, src.len, NULL);
     arena a = ARENA_INIT;
     diag_list quiet;
     diag_init(&quiet);

@@ -7,6 +7,7 @@
 #include "lib/pool.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +42,7 @@ int check_body_line(const page_source *src, const char *needle, int *col)
 void check_read_source(const page_version *pv, page_source *src, bool *owned)
 {
     *src = (page_source){0};
-    src->text = site_source(pv, &src->len, owned);
+    src->text = site_source(pv, &src->len, &src->controls, owned);
     if (!src->text) return;
     /* The loader parsed the header; only where the body starts is needed. */
     frontmatter_find_body(src);
@@ -62,6 +63,45 @@ page_facts *check_facts_of(check_run *r, const page_version *pv)
     return f->scanned ? f : NULL;
 }
 
+/* Line and column of offset in src's whole text. */
+static int text_at(const page_source *src, size_t offset, int *col)
+{
+    int line = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < offset && i < src->len; i++)
+        if (src->text[i] == '\n') line++, start = i + 1;
+    int c = 1;
+    for (size_t i = start; i < offset && i < src->len; i++)
+        if (((unsigned char)src->text[i] & 0xC0) != 0x80) c++;
+    *col = c;
+    return line;
+}
+
+/* Control characters the loader made spaces (src->controls of them):
+ * where they were, from the file as it is on disk (the loaded text has
+ * spaces there, at the same offsets). */
+#define CONTROLS_SHOWN 5
+
+static void report_controls(check_run *r, const page_version *pv, const page_source *src)
+{
+    size_t len, at[CONTROLS_SHOWN], found = 0, shown = 0;
+    char *raw = file_read(pv->file, &len, MAX_PAGE_FILE);
+    if (raw) shown = source_control_offsets(raw, len, at, CONTROLS_SHOWN, &found);
+    for (size_t k = 0; k < shown; k++) {
+        unsigned char c = (unsigned char)raw[at[k]];
+        const char *what = c == 0x0B ? " (a line break from Word)" : c == 0x0C ? " (a page break)" : "";
+        char more[64] = "";
+        if (k + 1 == shown && found > shown) snprintf(more, sizeof more, "; %zu more in this file", found - shown);
+        int col, line = text_at(src, at[k], &col);
+        diag_add(r->d, DIAG_WARNING, pv->file, line, col,
+                 "control character U+%04X%s is not text: it is shown as a space; delete it%s", c, what, more);
+    }
+    if (!shown)
+        diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
+                 "%zu control characters (not text) are shown as spaces: delete them", src->controls);
+    free(raw);
+}
+
 /* One version being checked; see check_page_begin. */
 struct check_page {
     check_run *r;
@@ -78,6 +118,7 @@ static check_page *page_begin(check_run *r, int worker, size_t i, const page_sou
     arena *a = &r->arenas[worker];
     /* The loader parsed the header already (and reported its errors);
      * what is checked is the file's own, whose lines src has. */
+    if (src->controls) report_controls(r, pv, src);
     page_source with_header = *src;
     with_header.header = pv->has_error ? NULL : pv->own_header ? (value *)pv->own_header : pv->header;
     if (with_header.header) check_header(r, pv, &with_header, a);

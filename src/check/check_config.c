@@ -46,7 +46,7 @@ static void check_folder_frontmatter(check_run *r)
         size_t len = 0;
         char *text = file_read(path, &len, 1 << 20);
         if (text) {
-            page_source src = {text, len, (value *)pg->frontmatter, len, 1};
+            page_source src = {text, len, (value *)pg->frontmatter, len, 1, 0};
             check_header_keys(r, path, &src, &a);
         }
         free(text);

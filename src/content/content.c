@@ -289,7 +289,7 @@ int content_render(const site *s, const page_version *pv, const content_options 
                    buf *summary_html, bool *has_more, diag_list *d)
 {
     page_source src = {0};
-    src.text = site_read_source(pv, &src.len);
+    src.text = site_read_source(pv, &src.len, &src.controls);
     if (!src.text) {
         diag_add(d, DIAG_ERROR, pv->file, 0, 0, "cannot read: %s", strerror(errno));
         return -1;

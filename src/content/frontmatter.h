@@ -14,15 +14,27 @@
 #include "lib/value.h"
 
 typedef struct page_source {
-    char *text;      /* malloc'd file text, BOM removed, CRLF turned into LF */
+    char *text;      /* malloc'd file text, normalised (source_normalize) */
     size_t len;
     value *header;   /* map; empty when there is no header; NULL on YAML error */
     size_t body_off; /* where the Markdown starts in text */
     int body_line;   /* its 1-based line in the file */
+    size_t controls; /* control characters the normalising made spaces */
 } page_source;
 
-/* Normalise text in place (BOM, CRLF); returns the new length. */
-size_t source_normalize(char *text, size_t len);
+/* Normalise text in place: the BOM goes, CRLF becomes LF, and each
+ * control character (U+0001 to U+001F but tab, line feed and carriage
+ * return: a vertical tab comes with text copied from Word) becomes a
+ * space, counted in *controls (may be NULL). Such a character breaks the
+ * YAML of a header and every RSS or Atom feed that quotes it, and shows
+ * as nothing or as a box in a page. NUL stays: the Markdown reader makes
+ * it U+FFFD, the YAML reader reports it. Returns the new length. */
+size_t source_normalize(char *text, size_t len, size_t *controls);
+/* The same normalising of a file's own text, the control characters kept:
+ * their offsets in the normalised text (the first max of them, the
+ * offsets of the spaces source_normalize made) in at; the number found
+ * in *controls. Returns how many offsets at holds. */
+size_t source_control_offsets(char *text, size_t len, size_t *at, size_t max, size_t *controls);
 
 /* Split src->text (already normalised) and parse the header into a. Errors
  * (unterminated header, YAML errors) go to d with path:line:col. Returns 0

@@ -27,7 +27,6 @@
 #include <unistd.h>
 
 #define MAX_TREE_DEPTH 32
-#define MAX_PAGE_FILE (32 * 1024 * 1024)
 
 /* A Markdown file found in a page folder. */
 typedef struct md_file {
@@ -712,7 +711,7 @@ static char *keep_source(const site *s, arena *a, page_version *pv, size_t *len,
         return NULL;
     }
     text[r] = 0;
-    size_t n = source_normalize(text, (size_t)r);
+    size_t n = source_normalize(text, (size_t)r, &pv->source_controls);
     arena_trim(a, text, SMALL_PAGE_FILE + 1, n + 1);
     pv->source = text;
     pv->source_len = *len = n;
@@ -724,7 +723,7 @@ static char *read_front(const char *path, size_t *len, bool *whole)
 {
     char *text = file_read_head(path, HEAD_READ, len, whole);
     if (!text || *whole) {
-        if (text) *len = source_normalize(text, *len);
+        if (text) *len = source_normalize(text, *len, NULL);
         return text;
     }
     /* Only complete lines: a fence cut in half ("--" of "----") must not
@@ -732,8 +731,8 @@ static char *read_front(const char *path, size_t *len, bool *whole)
     char *nl = memrchr(text, '\n', *len);
     size_t n = nl ? (size_t)(nl - text) + 1 : 0;
     text[n] = 0;
-    n = source_normalize(text, n);
-    page_source probe = {text, n, NULL, 0, 1};
+    n = source_normalize(text, n, NULL);
+    page_source probe = {text, n, NULL, 0, 1, 0};
     frontmatter_find_body(&probe);
     /* An unterminated header runs to the end (body_off == n): the end
      * may be in the rest of the file. */
@@ -744,20 +743,21 @@ static char *read_front(const char *path, size_t *len, bool *whole)
     }
     free(text);
     text = file_read(path, len, MAX_PAGE_FILE);
-    if (text) *len = source_normalize(text, *len);
+    if (text) *len = source_normalize(text, *len, NULL);
     *whole = text != NULL;
     return text;
 }
 
-char *site_source(const page_version *pv, size_t *len, bool *owned)
+char *site_source(const page_version *pv, size_t *len, size_t *controls, bool *owned)
 {
     if (pv->source) {
         *len = pv->source_len;
+        if (controls) *controls = pv->source_controls;
         *owned = false;
         return (char *)pv->source;
     }
     *owned = true;
-    return site_read_source(pv, len);
+    return site_read_source(pv, len, controls);
 }
 
 void site_drop_sources(site *s)
@@ -766,7 +766,7 @@ void site_drop_sources(site *s)
     for (int t = 0; t < s->nthreads; t++) arena_free(&s->source_arenas[t]);
 }
 
-char *site_read_source(const page_version *pv, size_t *len)
+char *site_read_source(const page_version *pv, size_t *len, size_t *controls)
 {
     bool whole;
     char *text = file_read_head(pv->file, SMALL_PAGE_FILE, len, &whole);
@@ -774,7 +774,7 @@ char *site_read_source(const page_version *pv, size_t *len)
         free(text);
         text = file_read(pv->file, len, MAX_PAGE_FILE);
     }
-    if (text) *len = source_normalize(text, *len);
+    if (text) *len = source_normalize(text, *len, controls);
     return text;
 }
 

@@ -22,6 +22,9 @@
 #include "lib/strmap.h"
 #include "lib/value.h"
 
+/* The largest page file read (a larger one is an error naming it). */
+#define MAX_PAGE_FILE (32 * 1024 * 1024)
+
 #define SITE_MAX_LANGS 16
 
 typedef struct site site;
@@ -68,6 +71,7 @@ struct page_version {
      * file (read again when needed). */
     const char *source;
     size_t source_len;
+    size_t source_controls; /* control characters its normalising made spaces */
     bool has_error;        /* unusable (broken front matter, bad date): not published */
     const char *title;
     const char *menu;
@@ -172,12 +176,13 @@ struct site {
  * time(NULL). Sets the process time zone (call before starting threads). */
 site *site_load(const char *user_dir, long long now, diag_list *d);
 void site_free(site *s);
-/* The text of pv's file, normalised (see source_normalize), for the
- * caller to free. NULL (errno set) when it cannot be read. */
-char *site_read_source(const page_version *pv, size_t *len);
+/* The text of pv's file, normalised (see source_normalize; *controls,
+ * which may be NULL, counts its control characters), for the caller to
+ * free. NULL (errno set) when it cannot be read. */
+char *site_read_source(const page_version *pv, size_t *len, size_t *controls);
 /* pv's text without reading it again when it was kept: *owned tells
  * whether the caller must free it. */
-char *site_source(const page_version *pv, size_t *len, bool *owned);
+char *site_source(const page_version *pv, size_t *len, size_t *controls, bool *owned);
 /* Forget the kept texts (once every page is rendered). */
 void site_drop_sources(site *s);
 

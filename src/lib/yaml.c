@@ -394,8 +394,14 @@ static value *parse_node(loader *L, yaml_event_t *ev, int depth)
     }
     switch (ev->type) {
     case YAML_SCALAR_EVENT: {
-        const char *s = (const char *)ev->data.scalar.value;
+        char *s = (char *)ev->data.scalar.value;
         size_t len = ev->data.scalar.length;
+        /* "\v" or "\x01" in double quotes: a control character no page,
+         * feed (XML has none) or address should carry; a space, as in a
+         * page's text (source_normalize). */
+        if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+            for (size_t i = 0; i < len; i++)
+                if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') s[i] = ' ';
         const char *tag = (const char *)ev->data.scalar.tag;
         if (tag && !strcmp(tag, YAML_STR_TAG))
             result = value_str(L->a, s, len);
