@@ -1604,6 +1604,52 @@ TEST(links_to_downloads_say_their_type_and_size)
     sitefix_remove(dir);
 }
 
+/* A page's own video or audio file in image syntax plays where it is, as
+ * in Grav (an <img> of it showed a broken picture), with Grav's actions,
+ * the alt text as its name and as the text of a link to the file for
+ * browsers that cannot play it. */
+TEST(videos_and_audio_in_markdown_are_players_with_grav_actions)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.video/default.ru.md",
+         "---\ntitle: Видео\n---\n![Экскурсия по клинике](tour.mp4?autoplay=1&muted=1&playsinline=1&poster=cover.jpg "
+         "\"Тур\")\n\n![](lecture.mp3?preload=auto&loop=true)\n\n"
+         "![](clip.webm?controls=0&autoplay=false&poster=../x.jpg&classes=wide,dark)\n\n"
+         "![](%D0%BB%D0%B5%D0%BA%D1%86%D0%B8%D1%8F.m4a?poster=cover.jpg)\n"},
+        {"pages/01.video/tour.mp4", "not really a video"},
+        {"pages/01.video/lecture.mp3", "ID3"},
+        {"pages/01.video/clip.webm", "webm"},
+        {"pages/01.video/лекция.m4a", "m4a"},
+        {"pages/01.video/cover.jpg", "not really a photo"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *html = read_out(out, "ru/video/index.html");
+    CHECK_CONTAINS(html, "<p><video controls preload=\"none\" autoplay muted playsinline poster=\"/media/video/cover.jpg\" "
+                         "aria-label=\"Экскурсия по клинике\" title=\"Тур\"><source src=\"/media/video/tour.mp4\" "
+                         "type=\"video/mp4\"><a href=\"/media/video/tour.mp4\">Экскурсия по клинике</a></video></p>");
+    CHECK_CONTAINS(html, "<p><audio controls preload=\"auto\" loop><source src=\"/media/video/lecture.mp3\" "
+                         "type=\"audio/mpeg\"><a href=\"/media/video/lecture.mp3\">lecture.mp3</a></audio></p>");
+    /* controls off, "false" is off, a poster out of the folder is left out */
+    CHECK_CONTAINS(html, "<p><video preload=\"metadata\" class=\"wide dark\"><source src=\"/media/video/clip.webm\" "
+                         "type=\"video/webm\"><a href=\"/media/video/clip.webm\">clip.webm</a></video></p>");
+    /* an audio file has no poster; a name in letters is found and linked */
+    CHECK_CONTAINS(html, "<p><audio controls preload=\"metadata\"><source src=\"/media/video/лекция.m4a\" "
+                         "type=\"audio/mp4\"><a href=\"/media/video/лекция.m4a\">лекция.m4a</a></audio></p>");
+    /* what plays is no text of the page's description */
+    CHECK_CONTAINS(html, "<meta name=\"description\" content=\"\">");
+    CHECK_NOT_CONTAINS(html, "<img src=\"/media/video/tour.mp4");
+    char *tour = read_out(out, "media/video/tour.mp4");
+    CHECK_STR(tour, "not really a video");
+    free(tour);
+    free(html);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

@@ -277,6 +277,24 @@ TEST(description_is_plain_text_cut_at_a_word_with_an_ellipsis)
     buf_free(&out);
 }
 
+/* What a page embeds or styles is no text of it: a style pasted with text
+ * from Word, a video's fallback link, a script; an empty <svg/> hides
+ * nothing after it. */
+TEST(description_leaves_out_styles_scripts_and_players)
+{
+    static const char html[] = "<style>p { color: red }</style><p>Лекция <VIDEO controls><source src=\"a.mp4\">"
+                               "<a href=\"a.mp4\">a.mp4</a></VIDEO>о лейкозе</p><script>var x = 1;</script>"
+                               "<audio><a>b.mp3</a></audio><svg viewBox=\"0 0 1 1\"/><p>для пациентов.</p>";
+    buf out = BUF_INIT;
+    seo_plain_text(html, sizeof html - 1, 160, &out);
+    CHECK_STR(buf_cstr(&out), "Лекция о лейкозе для пациентов.");
+    buf_free(&out);
+    /* an element left open hides the rest, never more than the text */
+    seo_plain_text("<p>Текст</p><style>p {", 22, 160, &out);
+    CHECK_STR(buf_cstr(&out), "Текст");
+    buf_free(&out);
+}
+
 /* The cut never splits a letter. The punctuation trimmed before the
  * ellipsis includes the dashes, which are several bytes long, and "р"
  * (D1 80) and the Kazakh "ғ" (D2 93) end in bytes of a dash (E2 80 93):
@@ -378,5 +396,28 @@ TEST(control_characters_in_a_post_leave_its_feeds_readable_and_are_reported)
     }
     CHECK_INT(seen, 7);
     CHECK_INT((long)b.d.errors, 0);
+    unbuild(&b);
+}
+
+/* A feed reader is on another site: a player's file and poster in a
+ * summary are given with the site's address. */
+TEST(a_video_in_a_summary_has_absolute_addresses_in_the_feed)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: " BASE "/\n"},
+        LIST("ru", "Новости"),
+        {"pages/02.news/01.video/item.ru.md",
+         "---\ntitle: Экскурсия\ndate: '09-01-2023 10:00'\n---\n![Экскурсия](tour.mp4?poster=cover.jpg)\n"},
+        {"pages/02.news/01.video/tour.mp4", "not really a video"},
+        {"pages/02.news/01.video/cover.jpg", "not really a photo"},
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *rss = read_out(&b, "ru/news/feed.rss");
+    CHECK_CONTAINS(rss, "poster=&quot;" BASE "/media/news/video/cover.jpg&quot;");
+    CHECK_CONTAINS(rss, "src=&quot;" BASE "/media/news/video/tour.mp4&quot;");
+    CHECK_CONTAINS(rss, "href=&quot;" BASE "/media/news/video/tour.mp4&quot;");
+    free(rss);
     unbuild(&b);
 }

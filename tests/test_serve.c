@@ -1938,3 +1938,16 @@ TEST(serve_main_fails_cleanly_when_the_port_is_taken_or_the_build_fails)
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
+
+/* Browsers play what the server names: captions (<track>) are refused
+ * unless sent as text/vtt. */
+TEST(video_audio_and_captions_have_their_types)
+{
+    CHECK_STR(content_type_for_path("media/news/a/tour.m4v"), "video/mp4");
+    CHECK_STR(content_type_for_path("media/news/a/tour.MOV"), "video/quicktime");
+    CHECK_STR(content_type_for_path("media/news/a/tour.ogv"), "video/ogg");
+    CHECK_STR(content_type_for_path("media/news/a/talk.m4a"), "audio/mp4");
+    CHECK_STR(content_type_for_path("media/news/a/talk.wav"), "audio/wav");
+    CHECK_STR(content_type_for_path("media/news/a/talk.flac"), "audio/flac");
+    CHECK_STR(content_type_for_path("media/news/a/tour.ru.vtt"), "text/vtt; charset=utf-8");
+}

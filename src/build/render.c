@@ -6,6 +6,7 @@
  * freed when the page is written. */
 #include "build/render.h"
 #include "content/markdown.h"
+#include "content/player.h"
 #include "content/summary.h"
 #include "build/feeds.h"
 #include "build/seo.h"
@@ -73,8 +74,8 @@ static const char *media_type(const char *name)
     if (!dot) return "file";
     if (media_is_image(name)) return "image";
     if (!strcasecmp(dot, ".pdf")) return "pdf";
-    if (!strcasecmp(dot, ".mp4") || !strcasecmp(dot, ".webm")) return "video";
-    return "file";
+    player_kind kind = player_kind_of(name, NULL);
+    return kind == PLAYER_VIDEO ? "video" : kind == PLAYER_AUDIO ? "audio" : "file";
 }
 
 static bool header_flag(const page_version *pv, const char *key, bool dflt)

@@ -31,6 +31,33 @@ static bool is_block_tag(const char *name, size_t n)
     return false;
 }
 
+/* Elements whose content is no text of the page: code and styles, and
+ * what a browser shows only when it cannot play or embed (the link inside
+ * a video player). */
+static bool is_hidden_tag(const char *name, size_t n)
+{
+    static const struct {
+        const char *name;
+        size_t len;
+    } hidden[] = {{"script", 6}, {"style", 5}, {"template", 8}, {"video", 5},
+                  {"audio", 5},  {"iframe", 6}, {"object", 6},  {"svg", 3}};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        if (hidden[i].len == n && !strncasecmp(hidden[i].name, name, n)) return true;
+    return false;
+}
+
+/* Offset just past the end tag of the element name[0..n) in html[from..len),
+ * or len. */
+static size_t after_end_tag(const char *html, size_t len, size_t from, const char *name, size_t n)
+{
+    for (size_t k = from; k + 2 + n <= len; k++) {
+        if (html[k] != '<' || html[k + 1] != '/' || strncasecmp(html + k + 2, name, n)) continue;
+        const char *end = memchr(html + k, '>', len - k);
+        return end ? (size_t)(end - html) + 1 : len;
+    }
+    return len;
+}
+
 /* Bytes that end a run of ordinary text: markup, entities, white space. */
 static const unsigned char plain_text_special[256] = {
     ['<'] = 1, ['&'] = 1, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
@@ -75,7 +102,14 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
             size_t name_at = i + 1 + (i + 1 < len && html[i + 1] == '/');
             size_t name_len = 0;
             while (name_at + name_len < len && isalnum((unsigned char)html[name_at + name_len])) name_len++;
+            bool is_open = html[i + 1] != '/';
             i = end ? (size_t)(end - html) : len;
+            bool is_empty = end && end > html + name_at && end[-1] == '/'; /* <svg ... /> */
+            if (is_open && !is_empty && i < len && is_hidden_tag(html + name_at, name_len)) {
+                i = after_end_tag(html, len, i, html + name_at, name_len) - 1;
+                space = text.len > 0;
+                continue;
+            }
             /* Block elements separate words ("</p><p>"); inline ones do not ("<b>A</b>."). */
             if (is_block_tag(html + name_at, name_len)) space = text.len > 0;
             continue;
@@ -164,12 +198,15 @@ void seo_absolute_links(const char *html, size_t len, const char *base, buf *out
     while (i < len) {
         const char *hit = NULL;
         size_t skip = 0;
-        for (size_t k = i; k + 6 < len; k++) {
-            if ((!strncmp(html + k, "href=\"/", 7) || !strncmp(html + k, "src=\"/", 6)) &&
-                (k == 0 || isspace((unsigned char)html[k - 1]))) {
-                hit = html + k;
-                skip = html[k] == 'h' ? 6 : 5;
-                break;
+        for (size_t k = i; k + 6 < len && !hit; k++) {
+            if (k > 0 && !isspace((unsigned char)html[k - 1])) continue;
+            static const char *const attrs[] = {"href=\"/", "src=\"/", "poster=\"/"}; /* poster: a video's */
+            for (size_t a = 0; a < sizeof attrs / sizeof attrs[0] && !hit; a++) {
+                size_t n = strlen(attrs[a]);
+                if (k + n <= len && !strncmp(html + k, attrs[a], n)) {
+                    hit = html + k;
+                    skip = n - 1;
+                }
             }
         }
         if (!hit) break;

@@ -3,6 +3,7 @@
 #include "lib/url.h"
 #include "content/frontmatter.h"
 #include "content/markdown.h"
+#include "content/player.h"
 #include "content/shortcode.h"
 #include "content/summary.h"
 #include "content/youtube.h"
@@ -269,7 +270,6 @@ static void link_note(void *user, const char *url, const char *text, size_t text
 static bool render_image(void *user, const markdown_image *img, buf *out)
 {
     hook_ctx *h = user;
-    if (!h->opt || !h->opt->render_image) return false;
     size_t pathlen = strcspn(img->src, "?#");
     if (has_scheme(img->src) || !strncmp(img->src, "//", 2)) return false;
     char *name = percent_decode(&h->scratch, img->src, pathlen);
@@ -282,6 +282,8 @@ static bool render_image(void *user, const markdown_image *img, buf *out)
     }
     if (!m) return false;
     const char *query = img->src[pathlen] == '?' ? img->src + pathlen + 1 : "";
+    if (player_markup(h->pv->page, m, query, img->alt, img->title, out)) return true;
+    if (!h->opt || !h->opt->render_image) return false;
     return h->opt->render_image(h->opt->user, h->pv, m, query, img->alt, img->title, out);
 }
 
