@@ -1237,6 +1237,32 @@ TEST(image_in_a_format_browsers_do_not_show_is_a_warning)
     diag_free(&d);
 }
 
+/* A video browsers cannot play, or a document, in image syntax shows a
+ * broken picture; MP4, MP3, photos and a link to the document do not. */
+TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Экскурсия](tour.avi)\n\n![Формуляр](formulary.pdf)\n\n"
+                                    "![Лекция](lecture.mp3)\n\n![Видео](tour.mp4)\n\n[Формуляр](formulary.pdf)\n\n[Экскурсия](tour.avi)\n"},
+        {"pages/01.news/a/tour.avi", "avi"},
+        {"pages/01.news/a/tour.mp4", "mp4"},
+        {"pages/01.news/a/lecture.mp3", "mp3"},
+        {"pages/01.news/a/formulary.pdf", "%PDF"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(warnings_at(&d, "image 'tour.avi' is a video or a sound browsers do not play: save it as MP4 (video) or "
+                              "MP3 (sound)", 10), 1);
+    CHECK_INT(warnings_at(&d, "image 'formulary.pdf' is a document, shown as a broken picture: link it instead, "
+                              "without the '!' before '['", 12), 1);
+    CHECK(!diag_has(&d, DIAG_WARNING, "'lecture.mp3' is"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "'tour.mp4' is"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "link 'formulary.pdf'"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "link 'tour.avi'"));
+    diag_free(&d);
+}
+
 /* Grav's notices need a space after the marks: "!Внимание" is shown as
  * text, so it is a warning with the fix (in a quote too); the real
  * notices, an image, "!!!" and code are not. */

@@ -260,14 +260,26 @@ static void report_unshown_format(body_scan *b, const char *path, const char *wr
         {".tif", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
         {".tiff", "a TIFF image, which only Safari shows: save it as JPEG or PNG"},
     };
+    /* Video and audio browsers do not play (MP4, WebM, MP3 and the like
+     * are players, see content/player.h), and documents, which are no
+     * picture: the page shows a broken one. */
+    static const char *const unplayable[] = {"avi", "wmv", "mkv", "mpg", "mpeg", "flv", "3gp", "wma", "aiff", "aif"};
+    static const char *const documents[] = {"pdf", "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx",
+                                            "pps", "ppsx", "odt", "ods", "odp", "rtf", "txt", "csv", "epub",
+                                            "djvu", "zip", "rar", "7z"};
     const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof formats / sizeof formats[0]; i++) {
-        if (strcasecmp(dot, formats[i].ext) != 0 || !may_report(b)) continue;
-        int col;
-        int line = url_line(b, written, &col);
-        diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "image '%s' is %s", written, formats[i].fix);
-        return;
-    }
+    if (!dot || strchr(dot, '/')) return;
+    const char *fix = NULL;
+    for (size_t i = 0; !fix && i < sizeof formats / sizeof formats[0]; i++)
+        if (!strcasecmp(dot, formats[i].ext)) fix = formats[i].fix;
+    for (size_t i = 0; !fix && i < sizeof unplayable / sizeof unplayable[0]; i++)
+        if (!strcasecmp(dot + 1, unplayable[i])) fix = "a video or a sound browsers do not play: save it as MP4 (video) or MP3 (sound)";
+    for (size_t i = 0; !fix && i < sizeof documents / sizeof documents[0]; i++)
+        if (!strcasecmp(dot + 1, documents[i])) fix = "a document, shown as a broken picture: link it instead, without the '!' before '['";
+    if (!fix || !may_report(b)) return;
+    int col;
+    int line = url_line(b, written, &col);
+    diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "image '%s' is %s", written, fix);
 }
 
 static void check_link_at(body_scan *b, const char *url, const char *written, bool is_image)
