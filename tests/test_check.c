@@ -1263,6 +1263,21 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
     diag_free(&d);
 }
 
+/* A header of one line with a non-breaking space after its key is one
+ * string to YAML: the error names the space, not "a mapping". */
+TEST(a_non_breaking_space_after_a_key_is_named)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle:\xC2\xA0Школа пациента\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 2, "the space after 'title:' is a non-breaking one"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "must be a YAML mapping"));
+    diag_free(&d);
+}
+
 /* Grav's notices need a space after the marks: "!Внимание" is shown as
  * text, so it is a warning with the fix (in a quote too); the real
  * notices, an image, "!!!" and code are not. */

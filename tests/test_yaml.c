@@ -98,6 +98,22 @@ TEST(front_matter_mistakes_are_explained_where_they_are)
     CHECK_CONTAINS(e ? e->msg : "", "a tab indents this line");
     diag_free(&d);
 
+    /* Option+Space on a Mac, or Word, types U+00A0, which YAML reads as a
+     * letter: after a key it is no separator, before one no indentation
+     * (the key would be read as another, the taxonomy left empty). */
+    e = only_error(&a, "title:\xC2\xA0Школа\ndate: '09-01-2023 10:00'\n", &d);
+    CHECK(e && e->line == 2 && e->col == 7);
+    CHECK_CONTAINS(e ? e->msg : "", "the space after 'title:' is a non-breaking one (Option+Space, or pasted from Word)");
+    diag_free(&d);
+    e = only_error(&a, "title: T\ntaxonomy:\n\xC2\xA0\xC2\xA0" "category: news\n", &d);
+    CHECK(e && e->line == 4 && e->col == 1);
+    CHECK_CONTAINS(e ? e->msg : "", "a non-breaking space (Option+Space, or pasted from Word) indents this line");
+    diag_free(&d);
+    e = only_error(&a, "title: T\ntaxonomy:\n  \xC2\xA0" "category: news\n  tag: [a]\n", &d);
+    CHECK(e && e->line == 4 && e->col == 3);
+    CHECK_CONTAINS(e ? e->msg : "", "indents this line");
+    diag_free(&d);
+
     e = only_error(&a, "title: T\ntaxonomy:\n  category: [news\n", &d);
     CHECK(e && e->line == 4 && e->col == 13);
     CHECK_CONTAINS(e ? e->msg : "", "the '[' here is not closed: end the list with ']'");

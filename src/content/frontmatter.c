@@ -178,7 +178,15 @@ int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d
     }
     src->header = yaml_load(a, yaml_start, yaml_len, path, 1, d);
     if (src->header && src->header->kind != V_MAP) {
-        diag_add(d, DIAG_ERROR, path, 2, 1, "front matter must be a YAML mapping (key: value lines)");
+        /* "title:\u00a0Школа" is no key: YAML takes U+00A0 for a letter. */
+        const char *nbsp = src->header->kind == V_STRING ? strstr(src->header->u.str.s, ":\xC2\xA0") : NULL;
+        if (nbsp)
+            diag_add(d, DIAG_ERROR, path, 2, 1,
+                     "invalid YAML: the space after '%.*s:' is a non-breaking one (Option+Space, or pasted from "
+                     "Word), and YAML needs an ordinary space there",
+                     (int)(nbsp - src->header->u.str.s), src->header->u.str.s);
+        else
+            diag_add(d, DIAG_ERROR, path, 2, 1, "front matter must be a YAML mapping (key: value lines)");
         src->header = NULL;
     }
     return src->header ? 0 : -1;

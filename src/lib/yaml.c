@@ -177,6 +177,16 @@ static bool colon_slip(slip *sl, const char *v, const char *t)
     return false;
 }
 
+#define NBSP_INDENT_MESSAGE                                                                                       \
+    "invalid YAML: a non-breaking space (Option+Space, or pasted from Word) indents this line; YAML indents with " \
+    "ordinary spaces only"
+
+/* U+00A0 at p: what Option+Space types on a Mac, and Word pastes. */
+static bool is_nbsp(const char *p, const char *end)
+{
+    return end - p >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0;
+}
+
 /* libyaml's words ("did not find expected key") rarely tell a person
  * what to change. When it gives up, look for the mistakes people make in
  * front matter written by hand, on lines 1 to upto: a tab in the
@@ -192,20 +202,34 @@ static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, 
         const char *eol = memchr(s, '\n', (size_t)(end - s));
         if (!eol) eol = end;
         const char *e = eol > s && eol[-1] == '\r' ? eol - 1 : eol;
-        const char *p = s, *tab = NULL;
-        for (; p < e && (*p == ' ' || *p == '\t'); p++)
+        const char *p = s, *tab = NULL, *nbsp = NULL;
+        for (; p < e && (*p == ' ' || *p == '\t' || is_nbsp(p, e)); p++) {
             if (*p == '\t' && !tab) tab = p;
+            if (*p != ' ' && *p != '\t' && !nbsp) nbsp = p;
+            if (*p != ' ' && *p != '\t') p++; /* both bytes of it */
+        }
         if (tab) {
             snprintf(msg, cap, "invalid YAML: a tab indents this line; YAML indents with spaces only");
             sl.at = tab;
+        } else if (nbsp) {
+            snprintf(msg, cap, "%s", NBSP_INDENT_MESSAGE);
+            sl.at = nbsp;
         }
         size_t indent = (size_t)(p - s);
         while (p + 1 < e && *p == '-' && p[1] == ' ') /* "- item" */
             for (p += 2; p < e && *p == ' ';) p++;
         const char *colon = NULL; /* key: value, the key plain */
         if (!sl.at && p < e && !strchr("#'\"[{", *p))
-            for (const char *k = p; k < e && !colon; k++)
+            for (const char *k = p; k < e && !colon && !sl.at; k++) {
                 if (*k == ':' && (k + 1 == e || k[1] == ' ')) colon = k;
+                if (*k == ':' && is_nbsp(k + 1, e)) {
+                    snprintf(msg, cap,
+                             "invalid YAML: the space after '%.*s' is a non-breaking one (Option+Space, or pasted "
+                             "from Word), and YAML needs an ordinary space there",
+                             (int)(k + 1 - p), p);
+                    sl.at = k + 1;
+                }
+            }
         if (colon) {
             const char *v = colon + 1, *t = e; /* the value, without blanks around it */
             while (v < e && *v == ' ') v++;
@@ -358,8 +382,15 @@ static value *parse_collection(loader *L, yaml_event_t *start, int depth, int is
             break;
         }
         if (is_map) {
+            yaml_mark_t key_mark = ev.start_mark;
             value *k = parse_node(L, &ev, depth + 1);
             if (!k) return NULL;
+            /* YAML takes U+00A0 for a letter: "\u00a0\u00a0category: news"
+             * under "taxonomy:" is a key of its own, and the taxonomy empty. */
+            if (k->kind == V_STRING && is_nbsp(k->u.str.s, k->u.str.s + k->u.str.len)) {
+                fail(L, (int)key_mark.line + 1, (int)key_mark.column + 1, NBSP_INDENT_MESSAGE);
+                return NULL;
+            }
             yaml_event_t ev2;
             if (!next_event(L, &ev2)) return NULL;
             value *val = parse_node(L, &ev2, depth + 1);
