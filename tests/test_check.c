@@ -1261,6 +1261,15 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
     CHECK(!diag_has(&d, DIAG_WARNING, "link 'formulary.pdf'"));
     CHECK(!diag_has(&d, DIAG_WARNING, "link 'tour.avi'"));
     diag_free(&d);
+    /* a player without alt text is named as one */
+    const char *const bare[][2] = {ONE_LANG, NEWS_LIST,
+                                   {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![](tour.mp4)\n"},
+                                   {"pages/01.news/a/tour.mp4", "mp4"},
+                                   {NULL, NULL}};
+    check_files(bare, &d);
+    CHECK(diag_has(&d, DIAG_WARNING, "video 'tour.mp4' has no alt text (it names the player for screen readers"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "image 'tour.mp4'"));
+    diag_free(&d);
 }
 
 /* A header of one line with a non-breaking space after its key is one

@@ -15,6 +15,7 @@
 #include "content/entity.h"
 #include "content/markdown.h"
 #include "content/notices.h"
+#include "content/player.h"
 #include "content/shortcode.h"
 #include "content/summary.h"
 #include "lib/files.h"
@@ -412,8 +413,16 @@ static void check_image(body_scan *b, const char *src, const char *alt, const ch
     if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
         int col = 1;
         int line = src ? url_line(b, src, &col) : b->src->body_line;
-        diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
-                 "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
+        char *path = src ? percent_decode(b->a, src, strcspn(src, "?#")) : NULL;
+        player_kind kind = path && !has_scheme(src) ? player_kind_of(path, NULL) : PLAYER_NONE;
+        if (kind != PLAYER_NONE)
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "%s '%s' has no alt text (it names the player for screen readers, and the link to the file "
+                     "where it cannot play)",
+                     kind == PLAYER_VIDEO ? "video" : "audio", src);
+        else
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "image '%s' has no alt text (screen readers cannot describe it)", src ? src : "");
     }
 }
 
