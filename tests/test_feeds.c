@@ -356,6 +356,11 @@ TEST(addresses_with_letters_are_percent_encoded_in_sitemap_and_feeds)
     unbuild(&b);
 }
 
+/* Longer than the window in which a page's encoding is looked at. */
+#define LONG_TEXT                                                                                              \
+    "Лекция для пациентов о лейкозе, о лечении и о жизни после него. Лекция для пациентов о лейкозе, о лечении " \
+    "и о жизни после него. Лекция для пациентов о лейкозе, о лечении и о жизни после него. "
+
 /* Text copied from Word brings a vertical tab for each line break: XML has
  * no such character, and one in a post made its list's feeds unreadable
  * (and one in a header, its YAML). */
@@ -368,6 +373,9 @@ TEST(control_characters_in_a_post_leave_its_feeds_readable_and_are_reported)
         {"pages/02.news/01.word/item.ru.md",
          "---\ntitle: Школа\x0bпациента\ndate: '09-01-2023 10:00'\n---\nПервая\x0bстрока\x0c и\x01 вторая.\n"},
         {"pages/02.news/02.escaped/item.ru.md", "---\ntitle: \"Форум\\vв Алматы\"\ndate: '10-01-2023 10:00'\n---\nТекст.\n"},
+        /* a line pasted in another code page, far into the text */
+        {"pages/02.news/03.cp1251/item.ru.md",
+         "---\ntitle: Лекция\ndate: '08-01-2023 10:00'\n---\n" LONG_TEXT "\xCF\xF0\xE8\xE2\xE5\xF2 \xD1\n"},
         {NULL, NULL}};
     built b;
     build(&b, files, NULL);
@@ -376,8 +384,9 @@ TEST(control_characters_in_a_post_leave_its_feeds_readable_and_are_reported)
                          "    f = feedparser.parse(sys.argv[1] + '/ru/news/feed.' + kind)\n"
                          "    print(kind, 'bozo', f.bozo, 'entries', len(f.entries))\n"
                          "    for e in f.entries: print(kind, 'entry', e.title, '|', e.summary.strip())\n");
-    CHECK_CONTAINS(r, "rss bozo False entries 2");
-    CHECK_CONTAINS(r, "atom bozo False entries 2");
+    CHECK_CONTAINS(r, "rss bozo False entries 3");
+    CHECK_CONTAINS(r, "atom bozo False entries 3");
+    CHECK_CONTAINS(r, "rss entry Лекция | <p>" LONG_TEXT "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD \uFFFD</p>");
     CHECK_CONTAINS(r, "rss entry Школа пациента | <p>Первая строка  и  вторая.</p>");
     CHECK_CONTAINS(r, "atom entry Форум в Алматы | <p>Текст.</p>");
     free(r);

@@ -1,5 +1,6 @@
 /* feeds.c - RSS 2.0, Atom, sitemap.xml and robots.txt (see feeds.h). */
 #include "build/feeds.h"
+#include "lib/utf8.h"
 #include "lib/url.h"
 #include "build/seo.h"
 #include "lib/date.h"
@@ -21,20 +22,31 @@ const char *feeds_atom_url(const page_version *list, arena *a) { return arena_pr
 static bool is_published(const page_version *pv) { return pv && pv->published && pv->routable && !pv->has_error; }
 
 /* Text escaped for XML. XML 1.0 has no control characters but tab, line
- * feed and carriage return: one in a title (a "\\v" in YAML) would make
- * the whole feed unreadable, so each is written as a space. */
-static void xml_text(buf *out, const char *s)
+ * feed and carriage return, and a feed reader refuses a whole feed over
+ * one byte that is not UTF-8: one post's slip (a "\\v" in YAML, a line
+ * pasted in another code page) would hide every post of the list. So each
+ * control character is written as a space, and each byte that begins no
+ * UTF-8 character as U+FFFD, as a browser shows it in the page. */
+static void xml_text_n(buf *out, const char *s, size_t len)
 {
-    const char *run = s ? s : "";
-    for (const char *p = run;; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') continue;
-        buf_add_html(out, run, (size_t)(p - run));
-        if (!c) break;
-        buf_putc(out, ' ');
-        run = p + 1;
+    size_t i = 0;
+    while (i < len) {
+        size_t ok = i + utf8_check(s + i, len - i), run = i;
+        for (size_t k = i; k < ok; k++) {
+            unsigned char c = (unsigned char)s[k];
+            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') continue;
+            buf_add_html(out, s + run, k - run);
+            buf_putc(out, ' ');
+            run = k + 1;
+        }
+        buf_add_html(out, s + run, ok - run);
+        if (ok == len) break;
+        buf_put_utf8(out, 0xFFFD);
+        i = ok + 1;
     }
 }
+
+static void xml_text(buf *out, const char *s) { xml_text_n(out, s ? s : "", s ? strlen(s) : 0); }
 
 /* A URL for a feed or the sitemap: a page's address may hold letters of
  * its slug (/ru/news/новости/), which these files carry percent-encoded
@@ -72,7 +84,7 @@ static void summary_xml(buf *out, const page_version *pv, const char *base)
     const char *h = pv->summary_html ? pv->summary_html : "";
     buf abs = BUF_INIT;
     seo_absolute_links(h, strlen(h), base, &abs);
-    buf_add_html(out, abs.s ? abs.s : "", abs.len);
+    xml_text_n(out, abs.s ? abs.s : "", abs.len);
     buf_free(&abs);
 }
 
