@@ -1,6 +1,7 @@
 /* fuzz_frontmatter.c - a page file's bytes through the front matter split
  * and the YAML reader, as the site loader reads every page; and the
- * addresses a header may give its page (routes.default, external_url),
+ * addresses a header may give its page (routes.default, external_url,
+ * redirect),
  * which must never lead outside the output or break out of an attribute. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +31,16 @@ static void check_addresses(arena *a, const value *header)
             !(url[0] == '/' && url[1] != '/'))
             abort();
         for (const char *p = url; *p; p++)
+            if ((unsigned char)*p < 0x21 || *p == 0x7f || strchr("\"<>\\", *p)) abort();
+    }
+    /* a redirect: the same, and a status a server knows */
+    int status = 0;
+    const char *to = site_redirect(a, header, &status);
+    if (status != 301 && status != 302) abort();
+    if (to) {
+        if (strncasecmp(to, "https://", 8) && strncasecmp(to, "http://", 7) && !(to[0] == '/' && to[1] != '/'))
+            abort();
+        for (const char *p = to; *p; p++)
             if ((unsigned char)*p < 0x21 || *p == 0x7f || strchr("\"<>\\", *p)) abort();
     }
 }

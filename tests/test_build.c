@@ -336,6 +336,54 @@ TEST(aliases_and_redirect_front_matter_make_redirects)
     sitefix_remove(dir);
 }
 
+/* A redirect is an address or nothing: a line break in it wrote a rule of
+ * its own into _redirects (here, the whole site sent elsewhere). Grav's
+ * "route" without a slash is from the site's root, its "[301]" the
+ * status; a space in a file's name is a URI's %20 in a rule. */
+TEST(redirects_are_addresses_and_rules_cannot_be_injected)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.news/default.ru.md", "---\ntitle: Новости\n---\nТекст.\n"},
+        {"pages/02.evil/default.ru.md",
+         "---\ntitle: Ловушка\nredirect: \"/ru/news\\n/* https://evil.example 301\"\n---\nСтраница.\n"},
+        {"pages/03.old/default.ru.md", "---\ntitle: Старая\nredirect: 'news[301]'\n---\n"},
+        {"pages/04.photo/default.ru.md", "---\ntitle: Фото\n---\nТекст.\n"},
+        {"pages/04.photo/план этажа.pdf", "%PDF"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *redirects = read_out(out, "_redirects");
+    CHECK_NOT_CONTAINS(redirects, "evil.example");
+    CHECK_CONTAINS(redirects, "/ru/old/ /ru/news/ 301\n");
+    CHECK_CONTAINS(redirects, "/user/pages/04.photo/%D0%BF%D0%BB%D0%B0%D0%BD%20%D1%8D%D1%82%D0%B0%D0%B6%D0%B0.pdf "
+                              "/media/photo/");
+    /* every rule is three fields */
+    for (const char *line = redirects; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        int fields = 0;
+        for (const char *p = line; p < (nl ? nl : line + strlen(line)); p++)
+            fields += *p != ' ' && (p == line || p[-1] == ' ');
+        CHECK_INT(fields, 3);
+        line = nl ? nl + 1 : NULL;
+    }
+    char *evil = read_out(out, "ru/evil/index.html");
+    CHECK_CONTAINS(evil, "Страница.");
+    CHECK_NOT_CONTAINS(evil, "evil.example");
+    int named = 0;
+    for (size_t i = 0; i < d.len; i++)
+        named += d.items[i].level == DIAG_ERROR && strstr(d.items[i].path, "02.evil") &&
+                 strstr(d.items[i].msg, "redirect '/ru/news\\n/* https://evil.example 301' is not an address") &&
+                 !strchr(d.items[i].msg, '\n');
+    CHECK_INT(named, 1);
+    free(evil);
+    free(redirects);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(future_post_is_not_written_and_next_change_is_reported)
 {
     const char *const files[][2] = {

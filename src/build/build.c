@@ -170,7 +170,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         b->list_content[i] = buf_detach(&content, NULL);
         return;
     }
-    if (map_get(pv->header, "redirect") || pv->external_url) { /* its address only redirects */
+    if (pv->redirect || pv->external_url) { /* its address only redirects */
         buf_free(&content);
         return;
     }
@@ -374,23 +374,15 @@ static void add_redirects(build_ctx *b)
                 else
                     diag_add(b->d, DIAG_WARNING, pv->file, 1, 1, "routes.aliases '%s' is not usable", al);
             }
-        value *redirect = map_get(pv->header, "redirect");
-        if (redirect && redirect->kind == V_STRING) {
-            const char *target = redirect->u.str.s;
-            int status = 302;
-            /* Grav's "redirect: /route[301]" form */
-            const char *br = strchr(target, '[');
-            if (br && strlen(br) >= 5) {
-                status = atoi(br + 1) == 301 ? 301 : 302;
-                target = arena_strndup(&a, target, (size_t)(br - target));
-            }
-            if (target[0] == '/' && !strchr(target, ':')) {
+        if (pv->redirect) {
+            const char *target = pv->redirect;
+            if (target[0] == '/') {
                 page_version *t = site_find_route(s, pv->lang, target);
                 if (t) target = t->url;
             }
-            output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), target, status);
+            output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), target, pv->redirect_status);
         }
-        if (pv->external_url && !redirect)
+        if (pv->external_url && !pv->redirect)
             output_redirect(b->out, arena_printf(&a, "%s", pv->url + 1), pv->external_url, 302);
         /* A slug or routes.default moved the page: its folders' address
          * leads there (Grav answers on both), unless another page has it. */

@@ -210,7 +210,7 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
                  "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     for (size_t i = 0; i < s->nversions; i++) {
         const page_version *pv = s->versions[i];
-        if (!is_published(pv) || map_get(pv->header, "redirect") || pv->external_url) continue;
+        if (!is_published(pv) || pv->redirect || pv->external_url) continue;
         /* Grav's sitemap plugin key for pages kept out of it. */
         if (value_path_bool(pv->header, "sitemap.ignore", false)) continue;
         buf_puts(&x, "<url>\n<loc>");

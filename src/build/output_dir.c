@@ -1,6 +1,7 @@
 /* output_dir.c - writing a build into a temporary directory, then
  * swapping it into place. */
 #include "build/output_dir.h"
+#include "lib/url.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 
@@ -203,9 +204,30 @@ static int dir_put_immutable(output *base, const char *path, const char *src)
     return rc;
 }
 
+/* One rule of _redirects, "/from to status": each address as a URI, so
+ * that a space in a file's name, or a line break where none belongs,
+ * cannot make a field or a rule of its own. */
+static void add_rule(dir_output *o, const char *path, const char *target, int status)
+{
+    buf line = BUF_INIT;
+    buf_putc(&line, '/');
+    url_encode_unsafe(&line, path, strlen(path));
+    buf_putc(&line, ' ');
+    url_encode_unsafe(&line, target, strlen(target));
+    buf_printf(&line, " %d\n", status);
+    pthread_mutex_lock(&o->lock);
+    buf_add(&o->redirects, line.s, line.len);
+    pthread_mutex_unlock(&o->lock);
+    buf_free(&line);
+}
+
 static int dir_redirect(output *base, const char *path, const char *target, int status)
 {
     dir_output *o = (dir_output *)base;
+    if (!*target) {
+        errno = EINVAL;
+        return -1;
+    }
     /* "ru/old/" or "ru/old" -> ru/old/index.html */
     buf p = BUF_INIT;
     buf_puts(&p, path);
@@ -218,9 +240,7 @@ static int dir_redirect(output *base, const char *path, const char *target, int 
         /* A redirect from a file name (an old media URL) cannot be an HTML
          * page of that name: a plain server would send it with the media's
          * type. It goes to _redirects only. */
-        pthread_mutex_lock(&o->lock);
-        buf_printf(&o->redirects, "/%s %s %d\n", path, target, status);
-        pthread_mutex_unlock(&o->lock);
+        add_rule(o, path, target, status);
         buf_free(&p);
         return 0;
     }
@@ -238,11 +258,7 @@ static int dir_redirect(output *base, const char *path, const char *target, int 
     int rc = dir_put(base, buf_cstr(&p), html.s, html.len, 0);
     buf_free(&html);
     buf_free(&p);
-    if (rc == 0) {
-        pthread_mutex_lock(&o->lock);
-        buf_printf(&o->redirects, "/%s %s %d\n", path, target, status);
-        pthread_mutex_unlock(&o->lock);
-    }
+    if (rc == 0) add_rule(o, path, target, status);
     return rc;
 }
 

@@ -119,7 +119,7 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
             matched = true;
             /* A post with a taxonomy is also on its lists' filter pages
              * ("/news/category:events/"), which only a full build makes. */
-            if (pv->has_error || !map_get(pv->header, "date") || feeds_is_list(pv) || map_get(pv->header, "redirect") ||
+            if (pv->has_error || !map_get(pv->header, "date") || feeds_is_list(pv) || pv->redirect ||
                 map_get(pv->header, "taxonomy") ||
                 pv->is_modular || pv->page->is_module) /* a modular page and its sections: rendered together */
                 return false;

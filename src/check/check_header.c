@@ -200,8 +200,21 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
         buf_free(&better);
     }
-    /* A redirect to this site's own page that is not there. */
-    const char *target = value_path_str(h, "redirect", NULL);
+    /* A redirect that is no address; one to this site's own page that is
+     * not there. */
+    const char *target = pv->redirect;
+    const value *written = map_get(h, "redirect");
+    if (written && written->kind != V_NULL && !target) {
+        buf shown = BUF_INIT; /* on one line, as every finding is */
+        for (const char *p = written->kind == V_STRING ? written->u.str.s : ""; *p; p++)
+            if (*p == '\n') buf_puts(&shown, "\\n");
+            else buf_putc(&shown, (unsigned char)*p < 0x20 ? ' ' : *p);
+        diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "redirect"), 1,
+                 "redirect '%s' is not an address (a path of the site or https://..., without spaces or line "
+                 "breaks): the page is shown instead",
+                 written->kind == V_STRING ? buf_cstr(&shown) : "(not text)");
+        buf_free(&shown);
+    }
     if (target && target[0] == '/' && target[1] != '/' && pv->published) {
         size_t n = strcspn(target, "?#");
         const char *url = content_resolve_link(r->s, pv, arena_strndup(a, target, n), a);

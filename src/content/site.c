@@ -825,6 +825,7 @@ static void read_header(void *ctx, int worker, size_t i)
     pv->visible = header_bool(h, "visible", pg->order >= 0);
     pv->routable = header_bool(h, "routable", true);
     pv->external_url = site_external_url(a, h);
+    pv->redirect = site_redirect(a, h, &pv->redirect_status);
     if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = header_bool(h, "published", true);
     const char *fmt = date_format_of(s, a, h);
@@ -871,16 +872,45 @@ const char *site_custom_route(arena *a, const value *header)
     return arena_strndup(a, r, n);
 }
 
+/* Whether u can be an address to send a visitor to: http(s), or a path
+ * of the site, with nothing a URL must not hold raw (a line break in it
+ * would make a line of its own in _redirects: another rule). */
+static bool is_usable_address(const char *u)
+{
+    bool ok = !strncasecmp(u, "https://", 8) || !strncasecmp(u, "http://", 7) || (u[0] == '/' && u[1] != '/');
+    for (const char *p = u; ok && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+            ok = false;
+    return ok && u[1];
+}
+
 const char *site_external_url(arena *a, const value *header)
 {
     const char *u = value_path_str(header, "external_url", NULL);
     if (!u) return NULL;
     while (*u == ' ' || *u == '\t') u++;
-    bool ok = !strncasecmp(u, "https://", 8) || !strncasecmp(u, "http://", 7) || (u[0] == '/' && u[1] != '/');
-    for (const char *p = u; ok && *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-            ok = false;
-    return ok && u[1] ? arena_strdup(a, u) : NULL;
+    return is_usable_address(u) ? arena_strdup(a, u) : NULL;
+}
+
+const char *site_redirect(arena *a, const value *header, int *status)
+{
+    const char *r = value_path_str(header, "redirect", NULL);
+    *status = 302;
+    if (!r) return NULL;
+    while (*r == ' ' || *r == '\t') r++;
+    size_t n = strlen(r);
+    while (n && (r[n - 1] == ' ' || r[n - 1] == '\t')) n--;
+    /* Grav's "/route[301]" */
+    const char *br = memchr(r, '[', n);
+    if (br && r + n - br >= 5 && r[n - 1] == ']') {
+        *status = atoi(br + 1) == 301 ? 301 : 302;
+        n = (size_t)(br - r);
+    }
+    /* Grav sends a target without a scheme to the site's root: "news"
+     * is "/news". */
+    bool has_scheme = !strncasecmp(r, "https://", 8) || !strncasecmp(r, "http://", 7);
+    char *t = has_scheme || r[0] == '/' ? arena_strndup(a, r, n) : arena_printf(a, "/%.*s", (int)n, r);
+    return is_usable_address(t) ? t : NULL;
 }
 
 static const char *parent_route(const page *pg, int lang, arena *a)

@@ -47,6 +47,11 @@ const char *site_custom_route(arena *a, const value *header);
 /* The header's external_url when it is an http or https URL or a path of
  * the site, else NULL. */
 const char *site_external_url(arena *a, const value *header);
+/* The header's redirect ("/route", "https://...", Grav's "/route[301]";
+ * "route" is "/route", as Grav sends it from the site's root) when it is
+ * such an address, with its status (302 unless [301]) in *status; else
+ * NULL. */
+const char *site_redirect(arena *a, const value *header, int *status);
 
 /* Why the file name of pg's folder is not published, or NULL. */
 const char *site_withheld_reason(const page *pg, const char *name);
@@ -94,6 +99,10 @@ struct page_version {
     /* The header's external_url (http, https or a path of the site): the
      * page's links lead there, its own address redirects there. */
     const char *external_url;
+    /* The header's redirect when it is an address (site_redirect): the
+     * page's address only leads there. */
+    const char *redirect;
+    int redirect_status;
     /* Collection (for pages whose header has content.items): published
      * items in order; and siblings in the parent's collection order. */
     page_version **items;
