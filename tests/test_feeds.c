@@ -430,3 +430,35 @@ TEST(a_video_in_a_summary_has_absolute_addresses_in_the_feed)
     free(rss);
     unbuild(&b);
 }
+
+/* The site's url goes into robots.txt, the sitemap and the feeds: one with
+ * a line break in it would add a line of its own to robots.txt (here one
+ * that hides the site from search engines). It is a warning instead. */
+TEST(a_site_url_that_is_no_address_writes_no_line_of_its_own)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: \"https://hematology.example.kz/\\nDisallow: /\"\n"},
+        LIST("ru", "Новости"),
+        POST("01.a", "ru", "Пост", "09-01-2023 10:00", ""),
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *robots = read_out(&b, "robots.txt"), *sitemap = read_out(&b, "sitemap.xml");
+    CHECK_STR(robots, "User-agent: *\nAllow: /\n");
+    CHECK(sitemap == NULL);
+    bool warned = false;
+    for (size_t i = 0; i < b.d.len; i++)
+        warned |= b.d.items[i].level == DIAG_WARNING && strstr(b.d.items[i].path, "config/site.yaml") &&
+                  strstr(b.d.items[i].msg, "the site's url is no address");
+    CHECK(warned);
+    free(robots);
+    free(sitemap);
+    unbuild(&b);
+    /* the same from --base-url */
+    build(&b, site_files, "https://a.kz/ Disallow");
+    robots = read_out(&b, "robots.txt");
+    CHECK_STR(robots, "User-agent: *\nAllow: /\n");
+    free(robots);
+    unbuild(&b);
+}

@@ -521,6 +521,14 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     if (b.images) renderer_set_header_images(b.r, build_hook_header_image, &b.hooks);
     arena base_arena = ARENA_INIT;
     const char *base_url = seo_base_url(s, opt->base_url, &base_arena);
+    const char *asked = opt->base_url && *opt->base_url ? opt->base_url : site_config_str(s, s->default_lang, "url", "");
+    if (!*base_url && *asked)
+        diag_add(d, DIAG_WARNING,
+                 opt->base_url && *opt->base_url ? "--base-url"
+                                                 : arena_printf(&base_arena, "%s/config/site.yaml", s->user_dir),
+                 0, 0,
+                 "the site's url is no address (https://... without spaces, line breaks or quotes): feeds and "
+                 "sitemap.xml are not written, and pages carry no absolute addresses");
     renderer_set_base_url(b.r, base_url);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     for (int w = 0; w < threads; w++) b.arenas[w] = (arena)ARENA_INIT_HUGE; /* every summary */

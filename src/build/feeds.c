@@ -265,7 +265,7 @@ size_t feeds_write_all(const site *s, const char *base, output *out, diag_list *
         }
         write_sitemap(s, base, out, d, &count);
         buf_printf(&robots, "\nSitemap: %s/sitemap.xml\n", base);
-    } else {
+    } else if (!*site_config_str(s, s->default_lang, "url", "")) { /* one that is no address is a warning */
         diag_add(d, DIAG_NOTE, s->user_dir, 0, 0,
                  "no site URL (config/site.yaml 'url' or --base-url): feeds and sitemap.xml need one and are not "
                  "written");

@@ -13,7 +13,12 @@ const char *seo_base_url(const site *s, const char *override, arena *a)
     const char *u = override && *override ? override : site_config_str(s, s->default_lang, "url", "");
     size_t n = strlen(u);
     while (n && u[n - 1] == '/') n--;
-    return arena_strndup(a, u, n);
+    /* It is written into feeds, the sitemap and robots.txt: a line break
+     * in it would add a line of its own there ("Disallow: /"). */
+    bool ok = !strncasecmp(u, "https://", 8) || !strncasecmp(u, "http://", 7);
+    for (size_t i = 0; ok && i < n; i++)
+        if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f || strchr("\"'<>\\`", u[i])) ok = false;
+    return ok ? arena_strndup(a, u, n) : "";
 }
 
 static bool is_block_tag(const char *name, size_t n)

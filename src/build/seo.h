@@ -15,7 +15,8 @@
 #define SEO_DESCRIPTION_CHARS 160
 
 /* The site's absolute URL without a trailing slash: override (--base-url)
- * when given, else site.yaml `url`; "" when neither is set. In a. */
+ * when given, else site.yaml `url`; "" when neither is set, or when it is
+ * no http(s) address (a space, a line break, a quote in it). In a. */
 const char *seo_base_url(const site *s, const char *override, arena *a);
 
 /* Plain text of HTML (tags dropped, character references decoded,
