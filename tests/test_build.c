@@ -1699,6 +1699,45 @@ TEST(videos_and_audio_in_markdown_are_players_with_grav_actions)
     sitefix_remove(dir);
 }
 
+/* A poster from the page's folder is a copy about 960 px wide, as the
+ * photo's fallback in the text is: a phone need not load the camera's. */
+TEST(a_videos_poster_is_a_copy_sized_for_the_page)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.video/default.ru.md", "---\ntitle: Видео\n---\n![Экскурсия](tour.mp4?poster=cover.jpg)\n"},
+        {"pages/01.video/tour.mp4", "not really a video"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char from[4096];
+    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    size_t len;
+    char *bytes = file_read(from, &len, 1 << 24);
+    CHECK(bytes != NULL);
+    char *to = path_join(dir, "pages/01.video/cover.jpg");
+    if (bytes) CHECK_INT(file_write(to, bytes, len), 0);
+    free(to);
+    free(bytes);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    char *html = read_out(out, "ru/video/index.html");
+    const char *poster = html ? strstr(html, "poster=\"/media/video/cover-960x") : NULL;
+    CHECK(poster != NULL);
+    if (poster) {
+        char name[256];
+        CHECK_INT(sscanf(poster, "poster=\"/media/video/%255[^\"]\"", name), 1);
+        CHECK(strstr(name, ".jpg") != NULL);
+        char rel[300];
+        snprintf(rel, sizeof rel, "media/video/%s", name);
+        CHECK(out_exists(out, rel));
+    }
+    free(html);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

@@ -90,6 +90,13 @@ void build_hook_file_note(void *hooks, const page_version *pv, const media_file 
     render_file_note(h->r, pv, m, out);
 }
 
+bool build_hook_poster(void *hooks, const page_version *pv, const media_file *m, buf *url)
+{
+    (void)pv;
+    build_hooks *h = hooks;
+    return build_images_poster(h->images, m, url, h->d);
+}
+
 bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, buf *out)
 {
     build_hooks *h = hooks;
@@ -144,7 +151,8 @@ static void pass_content(void *ctx, int worker, size_t job)
         if (owned) free(src.text);
         return;
     }
-    content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL, build_hook_file_note};
+    content_options co = {build_hook_image, build_hook_twig, &b->hooks, NULL, NULL, build_hook_file_note,
+                          build_hook_poster};
     co.observe = check_page_observer(check, &co.observe_user);
     buf content = BUF_INIT, summary = BUF_INIT;
     bool has_more = false;

@@ -341,7 +341,11 @@ static char *folder_of(const char *path)
     return xstrndup(path, slash ? (size_t)(slash - path + 1) : 0);
 }
 
-static bool make_markup(build_images *bi, const media_file *m, image_markup_request *rq, buf *out, diag_list *d)
+/* The markup of rq into out (when not NULL), publishing its variants; the
+ * <img src> into img_src when it is not NULL and the photo could be
+ * processed. */
+static bool make_markup(build_images *bi, const media_file *m, image_markup_request *rq, buf *out, buf *img_src,
+                        diag_list *d)
 {
     image_cache *cache = cache_of(bi, d);
     if (!cache) return false;
@@ -350,7 +354,8 @@ static bool make_markup(build_images *bi, const media_file *m, image_markup_requ
     rq->memo = bi->plans;
     image_markup mk = {0};
     int rc = image_markup_make(cache, rq, &mk, d);
-    if (mk.html) buf_puts(out, mk.html);
+    if (mk.html && out) buf_puts(out, mk.html);
+    if (rc == 0 && img_src && mk.src) buf_puts(img_src, mk.src);
     if (rc == 0) {
         char *folder = folder_of(m->out_path);
         for (size_t i = 0; i < mk.nfiles; i++) {
@@ -387,10 +392,25 @@ bool build_images_markup(build_images *bi, const page_version *pv, const media_f
     rq.is_above_fold = above_fold || act.is_eager;
     rq.sizes = act.fit == IMAGE_FIT_NONE ? CONTENT_SIZES : NULL;
     rq.want_webp = true;
-    bool ok = make_markup(bi, m, &rq, out, d);
+    bool ok = make_markup(bi, m, &rq, out, NULL, d);
     free(base);
     image_actions_free(&act);
     return ok;
+}
+
+bool build_images_poster(build_images *bi, const media_file *m, buf *url, diag_list *d)
+{
+    if (!bi || !build_images_is_photo(m->name)) return false;
+    char *base = folder_of(m->url);
+    image_markup_request rq = {0};
+    rq.source_path = m->path;
+    rq.base_url = base;
+    rq.sizes = CONTENT_SIZES;
+    rq.want_webp = true; /* the plan of the photo as a page shows it: made once for both */
+    size_t before = url->len;
+    make_markup(bi, m, &rq, NULL, url, d);
+    free(base);
+    return url->len > before;
 }
 
 bool build_images_header(build_images *bi, const media_file *m, bool above_fold, buf *out, diag_list *d)
@@ -411,7 +431,7 @@ bool build_images_header(build_images *bi, const media_file *m, bool above_fold,
     rq.sizes = HEADER_SIZES;
     rq.is_above_fold = above_fold;
     rq.want_webp = true;
-    bool ok = make_markup(bi, m, &rq, out, d);
+    bool ok = make_markup(bi, m, &rq, out, NULL, d);
     free(base);
     return ok;
 }

@@ -58,6 +58,11 @@ int build_images_publish(build_images *bi, const media_file *m, diag_list *d);
 bool build_images_markup(build_images *bi, const page_version *pv, const media_file *m, const char *query,
                          const char *alt, const char *title, bool above_fold, buf *out, diag_list *d);
 
+/* The address of a phone-sized copy of photo m (about 960 px wide, in its
+ * own format), published, for a video's poster; false, appending nothing,
+ * when m is no photo or cannot be processed. */
+bool build_images_poster(build_images *bi, const media_file *m, buf *url, diag_list *d);
+
 /* The header image of a page: m cropped wide (1200 x 400, Grav's
  * cropZoom) in the widths the layout needs. */
 bool build_images_header(build_images *bi, const media_file *m, bool above_fold, buf *out, diag_list *d);

@@ -25,8 +25,9 @@ int build_hook_twig(void *hooks, const page_version *pv, const char *html, size_
 bool build_hook_image(void *hooks, const page_version *pv, const media_file *m, const char *query, const char *alt,
                       const char *title, buf *out);
 bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, buf *out);
-/* content_file_note_fn over a build_hooks. */
+/* content_file_note_fn and content_poster_fn over a build_hooks. */
 void build_hook_file_note(void *hooks, const page_version *pv, const media_file *m, buf *out);
+bool build_hook_poster(void *hooks, const page_version *pv, const media_file *m, buf *url);
 
 struct build_state {
     site *s;

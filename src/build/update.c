@@ -150,7 +150,8 @@ static bool put(update_run *u, const char *path, const buf *html, const char *so
 static bool render_contents(update_run *u)
 {
     build_state *st = u->st;
-    content_options co = {build_hook_image, build_hook_twig, &st->hooks, NULL, NULL, build_hook_file_note};
+    content_options co = {build_hook_image, build_hook_twig, &st->hooks, NULL, NULL, build_hook_file_note,
+                          build_hook_poster};
     for (size_t k = 0; k < u->n; k++) {
         changed_version *c = &u->v[k];
         buf summary = BUF_INIT;

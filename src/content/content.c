@@ -267,6 +267,12 @@ static void link_note(void *user, const char *url, const char *text, size_t text
     h->opt->file_note(h->opt->user, h->pv, m, out);
 }
 
+static bool poster_of(void *user, const media_file *photo, buf *url)
+{
+    hook_ctx *h = user;
+    return h->opt && h->opt->poster && h->opt->poster(h->opt->user, h->pv, photo, url);
+}
+
 static bool render_image(void *user, const markdown_image *img, buf *out)
 {
     hook_ctx *h = user;
@@ -282,7 +288,8 @@ static bool render_image(void *user, const markdown_image *img, buf *out)
     }
     if (!m) return false;
     const char *query = img->src[pathlen] == '?' ? img->src + pathlen + 1 : "";
-    if (player_markup(h->pv->page, m, query, img->alt, img->title, out)) return true;
+    player_poster pp = {poster_of, h};
+    if (player_markup(h->pv->page, m, query, img->alt, img->title, &pp, out)) return true;
     if (!h->opt || !h->opt->render_image) return false;
     return h->opt->render_image(h->opt->user, h->pv, m, query, img->alt, img->title, out);
 }

@@ -31,6 +31,11 @@ typedef int (*content_twig_fn)(void *user, const page_version *pv, const char *h
  * image): append, after the link, what to know before following it. */
 typedef void (*content_file_note_fn)(void *user, const page_version *pv, const media_file *m, buf *out);
 
+/* Hook for a video's poster, a photo of the page folder: append the
+ * address of a copy of m sized for the page (publishing it) and return
+ * true, or false to show the photo itself. */
+typedef bool (*content_poster_fn)(void *user, const page_version *pv, const media_file *m, buf *url);
+
 typedef struct content_options {
     content_image_fn render_image; /* may be NULL */
     content_twig_fn process_twig;  /* may be NULL: Twig in content stays as written */
@@ -40,6 +45,7 @@ typedef struct content_options {
     const struct MD_PARSER *observe;
     void *observe_user;
     content_file_note_fn file_note; /* may be NULL; gets user */
+    content_poster_fn poster;       /* may be NULL; gets user */
 } content_options;
 
 /* Render pv's content into content_html and its summary into summary_html

@@ -89,7 +89,7 @@ static void put_flag(buf *out, bool on, const char *name)
 }
 
 bool player_markup(const page *pg, const media_file *m, const char *query, const char *alt, const char *title,
-                   buf *out)
+                   const player_poster *pp, buf *out)
 {
     const char *type;
     player_kind kind = player_kind_of(m->name, &type);
@@ -99,11 +99,13 @@ bool player_markup(const page *pg, const media_file *m, const char *query, const
     /* A poster is a picture of the page's folder or of the site: one
      * from elsewhere would need the site's policy to allow its origin. */
     const char *poster = NULL, *p = buf_cstr(&pa.poster);
+    buf sized = BUF_INIT;
     if (p[0] == '/' && p[1] != '/') {
         poster = p;
     } else if (*p && !strchr(p, '/')) {
         const media_file *pm = content_find_media(pg, p);
-        if (pm && media_is_image(pm->name)) poster = pm->url;
+        if (pm && media_is_image(pm->name))
+            poster = pp && pp->poster && pp->poster(pp->user, pm, &sized) ? buf_cstr(&sized) : pm->url;
     }
     const char *preload = pa.preload.len ? buf_cstr(&pa.preload) : poster ? "none" : "metadata";
     buf_puts(out, kind == PLAYER_VIDEO ? "<video" : "<audio");
@@ -127,6 +129,7 @@ bool player_markup(const page *pg, const media_file *m, const char *query, const
     const char *text = alt && *alt ? alt : m->name;
     buf_add_html(out, text, strlen(text));
     buf_puts(out, kind == PLAYER_VIDEO ? "</a></video>" : "</a></audio>");
+    buf_free(&sized);
     buf_free(&pa.preload);
     buf_free(&pa.poster);
     buf_free(&pa.classes);

@@ -24,10 +24,20 @@ typedef enum player_kind { PLAYER_NONE, PLAYER_VIDEO, PLAYER_AUDIO } player_kind
 /* What plays name (by its extension), and its MIME type in *type. */
 player_kind player_kind_of(const char *name, const char **type);
 
+/* A poster that is a photo of the folder is shown through poster(user,
+ * photo, url) when given: it appends the address of a copy sized for a
+ * page (a phone's screen need not load a camera's 4000 px) and returns
+ * true, or returns false for the photo itself. */
+typedef struct player_poster {
+    bool (*poster)(void *user, const media_file *photo, buf *url);
+    void *user;
+} player_poster;
+
 /* The player for m, a file of pg's folder, as Markdown's image syntax
  * writes it (query: what follows '?', without it; alt and title may be
- * NULL). False, appending nothing, when m is no video or audio file. */
+ * NULL; pp may be NULL). False, appending nothing, when m is no video or
+ * audio file. */
 bool player_markup(const page *pg, const media_file *m, const char *query, const char *alt, const char *title,
-                   buf *out);
+                   const player_poster *pp, buf *out);
 
 #endif

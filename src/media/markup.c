@@ -285,6 +285,7 @@ static int write_html(const image_markup_request *r, const variant *v, size_t nw
     if (has_webp) buf_puts(&b, "</picture>");
     if (a && a->has_lightbox) buf_puts(&b, "</a>");
     out->html = buf_detach(&b, NULL);
+    out->src = xstrdup(v[fallback].url);
     return 0;
 }
 
@@ -436,6 +437,7 @@ int image_markup_make(image_cache *c, const image_markup_request *r, image_marku
 void image_markup_free(image_markup *m)
 {
     free(m->html);
+    free(m->src);
     for (size_t i = 0; i < m->nfiles; i++) {
         free(m->files[i].name);
         free(m->files[i].cache_path);

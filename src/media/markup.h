@@ -57,6 +57,9 @@ typedef struct image_file {
 
 typedef struct image_markup {
     char *html;         /* malloc'd */
+    char *src;          /* the <img src>, the variant about 960 px wide in the
+                           original format (percent-encoded: nothing in it
+                           needs escaping); malloc'd, NULL when falling back */
     image_file *files;  /* variants to publish, none when falling back */
     size_t nfiles;
     int width, height;  /* the size written into the <img>, 0 when unknown */
