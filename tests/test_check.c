@@ -1287,6 +1287,35 @@ TEST(a_non_breaking_space_after_a_key_is_named)
     diag_free(&d);
 }
 
+/* Links copied from where the editor was, not from where visitors are:
+ * Grav's admin panel (by address or by path) and a preview on the
+ * author's own computer. */
+TEST(links_to_the_admin_panel_or_a_local_preview_are_errors_with_the_address_meant)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"config/site.yaml", "title: Center\nurl: https://hematology.example.kz\n"},
+        NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[B](https://hematology.example.kz/admin/pages/news/b)\n\n"
+                                    "[Gone](/admin/pages/news/none)\n\n[Local](http://localhost:8000/en/news/b)\n\n"
+                                    "![Photo](http://127.0.0.1/photo.jpg)\n\n[Other](https://example.org/admin/pages/x)\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n" POST_BODY},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 10,
+                      "link to 'https://hematology.example.kz/admin/pages/news/b' is an address of Grav's admin panel, "
+                      "which visitors cannot open: the page's own is '/en/news/b/'"));
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 12, "link to '/admin/pages/news/none' is an address of Grav's admin "
+                                                        "panel, which visitors cannot open: link the page's own address"));
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 14,
+                      "link 'http://localhost:8000/en/news/b' leads to the author's own computer (a preview's address), "
+                      "which no visitor can open: write '/en/news/b'"));
+    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 16, "image 'http://127.0.0.1/photo.jpg' leads to the author's own computer"));
+    CHECK(!diag_has(&d, DIAG_ERROR, "example.org"));
+    diag_free(&d);
+}
+
 /* Grav's notices need a space after the marks: "!Внимание" is shown as
  * text, so it is a warning with the fix (in a quote too); the real
  * notices, an image, "!!!" and code are not. */

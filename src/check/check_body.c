@@ -247,6 +247,25 @@ static const char *own_site_path(const site *s, const char *url)
     return *upath == '/' ? upath : NULL; /* the home page itself ("https://site.kz") is fine */
 }
 
+/* The path of an http(s) url on the author's own machine (localhost,
+ * 127.0.0.1, [::1], 0.0.0.0), "" for its root; NULL for any other. */
+static const char *own_computer_path(const char *url)
+{
+    const char *h = strstr(url, "://");
+    if (!h || strncasecmp(url, "http", 4) != 0) return NULL;
+    h += 3;
+    size_t n = strcspn(h, "/?#");
+    const char *colon = memchr(h, ':', n), *host_end = h + n;
+    if (h[0] == '[') colon = memchr(h, ']', n) ? (const char *)memchr(h, ']', n) + 1 : NULL;
+    if (colon && colon < host_end && *colon == ':') host_end = colon;
+    size_t hn = (size_t)(host_end - h);
+    static const char *const hosts[] = {"localhost", "127.0.0.1", "[::1]", "0.0.0.0"};
+    bool local = hn > 10 && !strncasecmp(host_end - 10, ".localhost", 10);
+    for (size_t i = 0; !local && i < sizeof hosts / sizeof hosts[0]; i++)
+        local = strlen(hosts[i]) == hn && !strncasecmp(h, hosts[i], hn);
+    return local ? h + n : NULL;
+}
+
 /* url is what is checked; written, what the author wrote (reported, and
  * found in the source for the line): the same but for links to this site
  * by its full address. */
@@ -283,6 +302,24 @@ static void report_unshown_format(body_scan *b, const char *path, const char *wr
     diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "image '%s' is %s", written, fix);
 }
 
+/* A link copied from Grav's admin panel (/admin/pages/news/post): an
+ * editor's address, which visitors cannot open; the page's own instead. */
+static void report_admin_link(body_scan *b, const char *path, const char *written, int line, int col)
+{
+    const char *route = !strncmp(path, "/admin/pages/", 13) ? path + 12 : NULL;
+    const page_version *t = route ? site_find_route(b->r->s, b->pv->lang, route) : NULL;
+    if (t && t->published)
+        diag_add(b->r->d, DIAG_ERROR, b->pv->file, line, col,
+                 "link to '%s' is an address of Grav's admin panel, which visitors cannot open: the page's own is "
+                 "'%s'",
+                 written, t->url);
+    else
+        diag_add(b->r->d, DIAG_ERROR, b->pv->file, line, col,
+                 "link to '%s' is an address of Grav's admin panel, which visitors cannot open: link the page's own "
+                 "address",
+                 written);
+}
+
 static void check_link_at(body_scan *b, const char *url, const char *written, bool is_image)
 {
     const site *s = b->r->s;
@@ -306,6 +343,16 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     if (has_scheme(url)) {
         const char *own = own_site_path(s, url);
         if (own) check_link_at(b, own, url, is_image);
+        else if (own_computer_path(url) && may_report(b)) {
+            /* copied from a preview of the site on the author's machine */
+            int col;
+            int line = url_line(b, url, &col);
+            const char *path = own_computer_path(url);
+            diag_add(b->r->d, DIAG_ERROR, pv->file, line, col,
+                     "%s '%s' leads to the author's own computer (a preview's address), which no visitor can open: "
+                     "write '%s'",
+                     is_image ? "image" : "link", url, *path ? path : "/");
+        }
         return;
     }
     if (!*url || !strncmp(url, "//", 2)) return;
@@ -378,6 +425,8 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", written);
     else if (!strchr(path, '/') && looks_like_file(path))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", written);
+    else if (!strncmp(path, "/admin/", 7))
+        report_admin_link(b, path, written, line, col);
     else if ((near_link = nearest_page_link(b, path)))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such page is published; did you mean '%s'?",
                  written, near_link);
