@@ -1,5 +1,6 @@
 /* fuzz_markdown.c - page Markdown through Grav's notices, the renderer
- * (with the site's options and URL hooks), the youtube plugin's players
+ * (with the site's options and URL hooks, and the video and audio players
+ * of content/player.h), the youtube plugin's players
  * and the shortcode pass over its HTML. Given UTF-8, the HTML must be UTF-8;
  * whatever the bytes, it holds no NUL. */
 #include <stdint.h>
@@ -10,6 +11,7 @@
 
 #include "content/markdown.h"
 #include "content/notices.h"
+#include "content/player.h"
 #include "content/shortcode.h"
 #include "content/youtube.h"
 #include "lib/utf8.h"
@@ -25,9 +27,36 @@ static bool rewrite(void *user, const char *url, size_t len, bool is_image, buf 
     return true;
 }
 
+/* A video or audio file of the page: the player, whose attributes come
+ * from the query; it must be one whole element. The page's folder holds
+ * one photo, for posters. */
+static bool player(const markdown_image *image, buf *out)
+{
+    size_t pathlen = strcspn(image->src, "?#");
+    char *name = strndup(image->src, pathlen);
+    media_file photo = {.name = "cover.jpg", .url = "/media/page/cover.jpg"};
+    page pg = {.media = &photo, .nmedia = 1};
+    media_file m = {.name = name, .url = "/media/page/clip"};
+    const char *query = image->src[pathlen] == '?' ? image->src + pathlen + 1 : "";
+    size_t start = out->len;
+    bool made = player_markup(&pg, &m, query, image->alt, image->title, NULL, out);
+    free(name);
+    if (!made) return false;
+    const char *h = out->s + start, *end = out->s + out->len;
+    bool video = !strncmp(h, "<video", 6), audio = !strncmp(h, "<audio", 6);
+    if (!video && !audio) abort();
+    const char *close = video ? "</video>" : "</audio>";
+    if ((size_t)(end - h) < 8 || memcmp(end - 8, close, 8)) abort();
+    size_t tags = 0;
+    for (const char *p = h; p < end; p++) tags += *p == '<';
+    if (tags != 5) abort(); /* <video ...><source ...><a ...>text</a></video>: the text holds no '<' */
+    return true;
+}
+
 static bool render_image(void *user, const markdown_image *image, buf *out)
 {
     (void)user;
+    if (player(image, out)) return true;
     if (strlen(image->src) % 2) return false;
     buf_puts(out, "<img src=\"");
     buf_add_html(out, image->src, strlen(image->src));
