@@ -1,7 +1,7 @@
-/* fuzz_summary.c - the summary split, the HTML truncation and the plain
- * text of descriptions over arbitrary HTML; the first byte picks the
- * summary size. Given UTF-8, the cuts must give UTF-8: a letter cut in
- * half is a bug even where nothing crashes. */
+/* fuzz_summary.c - the summary split, the HTML truncation (by characters
+ * and by words) and the plain text of descriptions over arbitrary HTML;
+ * the first byte picks the summary size. Given UTF-8, the cuts must give
+ * UTF-8: a letter cut in half is a bug even where nothing crashes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     summary_split(html, len, NULL, limit, &content, &summary, &has_delimiter);
     summary_split(html, len, "<!--more-->", 0, &content, NULL, NULL);
     summary_truncate_html(html, len, limit, &cut);
+    buf words = BUF_INIT;
+    summary_truncate_html_words(html, len, limit % 64, "...", &words);
     summary_find_unsplit_delimiter(html, len, NULL);
     buf plain = BUF_INIT;
     seo_plain_text(html, len, limit, &plain);
     if (utf8_check(html, len) == len) {
         if (utf8_check(plain.s ? plain.s : "", plain.len) != plain.len) abort();
         if (utf8_check(cut.s ? cut.s : "", cut.len) != cut.len) abort();
+        if (utf8_check(words.s ? words.s : "", words.len) != words.len) abort();
     }
+    buf_free(&words);
     buf_free(&plain);
     /* The content's embeds make a header: it must stay one line of the
      * policy's own grammar, whatever the HTML says. */

@@ -2405,7 +2405,8 @@ TEST(prune_and_clean_leave_a_cache_another_folio_has_open)
 }
 
 /* A template written for Grav can use Grav's markdown filter (a block, or
- * one line without its paragraph) and its string filters. */
+ * one line without its paragraph) and its string filters; truncate_html
+ * counts characters, safe_truncate_html words (25 unless told). */
 TEST(templates_get_grav_markdown_and_string_filters)
 {
     const char *const files[][2] = {
@@ -2413,7 +2414,9 @@ TEST(templates_get_grav_markdown_and_string_filters)
         {"themes/folio/templates/note.html.twig",
          "<main>{{ page.header.note|markdown }}|{{ page.header.note|markdown(false) }}|"
          "{{ page.title|safe_truncate(5) }}|{{ page.url|starts_with('/ru/') ? 'ru' : 'other' }}|"
-         "{{ page.header.note|markdown|truncate_html(9) }}|{{ page.header.note|markdown|truncate_html(9, '→') }}</main>"},
+         "{{ page.header.note|markdown|truncate_html(9) }}|{{ page.header.note|markdown|truncate_html(9, '→') }}|"
+         "{{ page.header.note|markdown|safe_truncate_html(2) }}|{{ page.header.note|markdown|safe_truncate_html }}|"
+         "{{ page.header.note|markdown|safe_truncate_html(3, ' →') }}</main>"},
         {"pages/01.about/note.ru.md", "---\ntitle: О центре гематологии\nnote: 'Адрес: **Алматы**, [карта](https://example.kz)'\n---\nx\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
@@ -2421,7 +2424,10 @@ TEST(templates_get_grav_markdown_and_string_filters)
     char *html = read_out(out, "ru/about/index.html");
     CHECK_STR(html, "<main><p>Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a></p>|"
                     "Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a>|"
-                    "О центре…|ru|<p>Адрес: <strong>Ал</strong>...</p>|<p>Адрес: <strong>Ал</strong>→</p></main>");
+                    "О центре…|ru|<p>Адрес: <strong>Ал</strong>...</p>|<p>Адрес: <strong>Ал</strong>→</p>|"
+                    "<p>Адрес: <strong>Алматы</strong>...</p>|"
+                    "<p>Адрес: <strong>Алматы</strong>, <a href=\"https://example.kz\">карта</a></p>|"
+                    "<p>Адрес: <strong>Алматы</strong> →</p></main>");
     free(html);
     sitefix_remove(dir);
 }

@@ -376,3 +376,25 @@ TEST(random_markup_never_breaks_truncation)
         buf_free(&out);
     }
 }
+
+/* Grav's safe_truncate_html counts words: runs between white space, each
+ * text node its own; the HTML is whole when it has no more. */
+TEST(html_is_cut_after_a_number_of_words)
+{
+    static const char html[] = "<p>Лекция для <em>пациентов</em> о лейкозе.</p><p>Вторая часть.</p>";
+    buf out = BUF_INIT;
+    summary_truncate_html_words(html, sizeof html - 1, 3, "...", &out);
+    CHECK_STR(buf_cstr(&out), "<p>Лекция для <em>пациентов</em>...</p>");
+    buf_reset(&out);
+    /* the words run out at the end of a paragraph: the next one holds the
+     * ellipsis, as in Grav */
+    summary_truncate_html_words(html, sizeof html - 1, 5, "…", &out);
+    CHECK_STR(buf_cstr(&out), "<p>Лекция для <em>пациентов</em> о лейкозе.</p><p>…</p>");
+    buf_reset(&out);
+    summary_truncate_html_words(html, sizeof html - 1, 7, "…", &out);
+    CHECK_STR(buf_cstr(&out), html);
+    buf_reset(&out);
+    summary_truncate_html_words(html, sizeof html - 1, 6, "…", &out);
+    CHECK_STR(buf_cstr(&out), "<p>Лекция для <em>пациентов</em> о лейкозе.</p><p>Вторая…</p>");
+    buf_free(&out);
+}

@@ -557,22 +557,37 @@ static value *filter_markdown(void *ud, arena *a, value *input, value **args, si
     return v;
 }
 
-/* Grav's truncate_html(length = 100, ellipsis = "..."): HTML cut after
- * length characters of text, its elements closed (Grav's Truncator, as
- * summaries are cut). */
-static value *filter_truncate_html(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+/* HTML cut after length (args[0], else dflt) characters of text, or
+ * words, its elements closed and args[1] (else "...") put at the end, as
+ * Grav's Truncator cuts it (and summaries). */
+static value *truncate_filter(arena *a, value *input, value **args, size_t nargs, long long dflt, bool words)
 {
-    (void)ud, (void)d;
     const char *html = value_to_cstr(a, input);
-    long long length = 100;
+    long long length = dflt;
     if (nargs >= 1 && args[0]->kind == V_INT) length = args[0]->u.i;
     else if (nargs >= 1 && args[0]->kind == V_FLOAT) length = (long long)args[0]->u.f;
     const char *ellipsis = nargs >= 2 ? value_to_cstr(a, args[1]) : "...";
+    size_t n = length > 0 ? (size_t)length : 0;
     buf out = BUF_INIT;
-    summary_truncate_html_with(html, strlen(html), length > 0 ? (size_t)length : 0, ellipsis, &out);
+    if (words) summary_truncate_html_words(html, strlen(html), n, ellipsis, &out);
+    else summary_truncate_html_with(html, strlen(html), n, ellipsis, &out);
     value *v = value_safe_str(a, buf_cstr(&out), out.len);
     buf_free(&out);
     return v;
+}
+
+/* Grav's truncate_html(length = 100, ellipsis = "..."): characters. */
+static value *filter_truncate_html(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    (void)ud, (void)d;
+    return truncate_filter(a, input, args, nargs, 100, false);
+}
+
+/* Grav's safe_truncate_html(length = 25, ellipsis = "..."): words. */
+static value *filter_safe_truncate_html(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    (void)ud, (void)d;
+    return truncate_filter(a, input, args, nargs, 25, true);
 }
 
 static void load_theme_strings(renderer *r, diag_list *d)
@@ -714,6 +729,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         tpl_env_add_pure_filter(r->env[l], "t", filter_t, ud, false);
         tpl_env_add_pure_filter(r->env[l], "markdown", filter_markdown, NULL, true);
         tpl_env_add_pure_filter(r->env[l], "truncate_html", filter_truncate_html, NULL, true);
+        tpl_env_add_pure_filter(r->env[l], "safe_truncate_html", filter_safe_truncate_html, NULL, true);
         tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }

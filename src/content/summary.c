@@ -107,7 +107,8 @@ typedef struct truncator {
     buf *out;
     open_element stack[MAX_OPEN_ELEMENTS + 1]; /* [0] is the whole document */
     int depth;
-    size_t remaining;
+    size_t remaining; /* characters, or words */
+    bool words;
     const char *ellipsis;
 } truncator;
 
@@ -261,6 +262,29 @@ static size_t count_chars(const char *s, size_t len, size_t limit, size_t *cut)
     return n;
 }
 
+/* Words in text[0..len) (runs of characters between white space; each
+ * text node counts its own, as Grav's word iterator does). With limit,
+ * *cut receives the offset where word number limit + 1 starts, or len. */
+static size_t count_words(const char *s, size_t len, size_t limit, size_t *cut)
+{
+    size_t n = 0;
+    if (cut) *cut = len;
+    for (size_t i = 0; i < len; i++) {
+        if (is_ascii_space((unsigned char)s[i]) || (i > 0 && !is_ascii_space((unsigned char)s[i - 1]))) continue;
+        if (cut && n == limit) {
+            *cut = i;
+            return n;
+        }
+        n++;
+    }
+    return n;
+}
+
+static size_t count_units(const truncator *t, const char *s, size_t len, size_t limit, size_t *cut)
+{
+    return t->words ? count_words(s, len, limit, cut) : count_chars(s, len, limit, cut);
+}
+
 /* Parse a tag name at s (ASCII letters and digits), lower-cased. */
 static size_t tag_name(const char *s, size_t len, char name[TAG_NAME_MAX])
 {
@@ -294,7 +318,7 @@ static size_t markup_length(const char *s, size_t len)
     return html_tag_end(s, len);
 }
 
-static size_t total_text_chars(const char *html, size_t len)
+static size_t total_text_units(const truncator *t, const char *html, size_t len)
 {
     size_t n = 0, i = 0;
     while (i < len) {
@@ -307,11 +331,13 @@ static size_t total_text_chars(const char *html, size_t len)
         }
         const char *lt = memchr(html + i + 1, '<', len - i - 1);
         size_t run = lt ? (size_t)(lt - html) - i : len - i;
-        n += count_chars(html + i, run, 0, NULL);
+        n += count_units(t, html + i, run, 0, NULL);
         i += run;
     }
     return n;
 }
+
+static void truncate_html(const char *html, size_t len, size_t size, bool words, const char *ellipsis, buf *out);
 
 void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
 {
@@ -320,12 +346,22 @@ void summary_truncate_html(const char *html, size_t len, size_t size, buf *out)
 
 void summary_truncate_html_with(const char *html, size_t len, size_t size, const char *ellipsis, buf *out)
 {
+    truncate_html(html, len, size, false, ellipsis, out);
+}
+
+void summary_truncate_html_words(const char *html, size_t len, size_t words, const char *ellipsis, buf *out)
+{
+    truncate_html(html, len, words, true, ellipsis, out);
+}
+
+static void truncate_html(const char *html, size_t len, size_t size, bool words, const char *ellipsis, buf *out)
+{
+    truncator t = {.out = out, .remaining = size, .words = words, .ellipsis = ellipsis};
     /* Cheap upper bound first: most summaries of short posts are whole. */
-    if (size == 0 || total_text_chars(html, len) <= size) {
+    if (size == 0 || total_text_units(&t, html, len) <= size) {
         buf_add(out, html, len);
         return;
     }
-    truncator t = {.out = out, .remaining = size, .ellipsis = ellipsis};
     t.stack[0].content_start = out->len;
     size_t i = 0;
     while (i < len) {
@@ -395,7 +431,7 @@ void summary_truncate_html_with(const char *html, size_t len, size_t size, const
         }
         set_last_child(&t, "#text");
         size_t cut;
-        size_t n = count_chars(p, run, t.remaining, &cut);
+        size_t n = count_units(&t, p, run, t.remaining, &cut);
         if (cut == run && n <= t.remaining && t.remaining > 0) {
             buf_add(out, p, run);
             t.remaining -= n;

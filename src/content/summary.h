@@ -40,6 +40,9 @@ void summary_split(const char *html, size_t len, const char *delim, size_t size,
 void summary_truncate_html(const char *html, size_t len, size_t size, buf *out);
 /* The same with another ellipsis (Grav's truncate_html filter: "..."). */
 void summary_truncate_html_with(const char *html, size_t len, size_t size, const char *ellipsis, buf *out);
+/* The same after `words` words of text, runs between white space, each
+ * text node counting its own (Grav's safe_truncate_html filter). */
+void summary_truncate_html_words(const char *html, size_t len, size_t words, const char *ellipsis, buf *out);
 
 /* A delimiter the author meant as a split but Markdown did not make a
  * paragraph of its own: a line holding only the delimiter, outside fenced
