@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "build/seo.h"
 #include "content/markdown.h"
 #include "test.h"
 
@@ -41,12 +42,12 @@ TEST(image_with_empty_alt_and_title_renders_from_empty_buffers)
  * past its end faults at once instead of going unnoticed. */
 static char *text_before_guard_page(const char *text, size_t len, void **map, size_t *map_len)
 {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t span = (len / page + 2) * page;
+    size_t vm_page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t span = (len / vm_page + 2) * vm_page;
     char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) return NULL;
-    mprotect(m + span - page, page, PROT_NONE);
-    char *p = m + span - page - len;
+    mprotect(m + span - vm_page, vm_page, PROT_NONE);
+    char *p = m + span - vm_page - len;
     memcpy(p, text, len);
     *map = m;
     *map_len = span;
@@ -71,6 +72,26 @@ TEST(link_destination_open_at_the_very_end_is_not_read_past)
         /* no link was made: the brackets stay text */
         CHECK(strstr(buf_cstr(&out), "<a ") == NULL);
         CHECK(strstr(buf_cstr(&out), "](") != NULL);
+        buf_free(&out);
+        munmap(map, map_len);
+    }
+}
+
+/* fuzz_summary (through seo_plain_text): a text ending in '<' was read one
+ * byte past its end, to see whether the tag there closes or opens. */
+TEST(description_of_a_text_ending_in_a_tag_opener_is_not_read_past)
+{
+    static const char *const endings[] = {"<", "a <", "<p>x</p><", "<video"};
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
+        void *map;
+        size_t map_len;
+        size_t len = strlen(endings[i]);
+        char *text = text_before_guard_page(endings[i], len, &map, &map_len);
+        CHECK(text != NULL);
+        if (!text) continue;
+        buf out = BUF_INIT;
+        seo_plain_text(text, len, 160, &out);
+        CHECK(strchr(buf_cstr(&out), '<') == NULL);
         buf_free(&out);
         munmap(map, map_len);
     }

@@ -107,7 +107,7 @@ void seo_plain_text(const char *html, size_t len, size_t max, buf *out)
             size_t name_at = i + 1 + (i + 1 < len && html[i + 1] == '/');
             size_t name_len = 0;
             while (name_at + name_len < len && isalnum((unsigned char)html[name_at + name_len])) name_len++;
-            bool is_open = html[i + 1] != '/';
+            bool is_open = i + 1 < len && html[i + 1] != '/';
             i = end ? (size_t)(end - html) : len;
             bool is_empty = end && end > html + name_at && end[-1] == '/'; /* <svg ... /> */
             if (is_open && !is_empty && i < len && is_hidden_tag(html + name_at, name_len)) {
