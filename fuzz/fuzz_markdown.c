@@ -39,7 +39,7 @@ static bool player(const markdown_image *image, buf *out)
     media_file m = {.name = name, .url = "/media/page/clip"};
     const char *query = image->src[pathlen] == '?' ? image->src + pathlen + 1 : "";
     size_t start = out->len;
-    bool made = player_markup(&pg, &m, query, image->alt, image->title, NULL, out);
+    bool made = player_markup(&pg, &m, "ru", query, image->alt, image->title, NULL, out);
     free(name);
     if (!made) return false;
     const char *h = out->s + start, *end = out->s + out->len;

@@ -1670,12 +1670,23 @@ TEST(videos_and_audio_in_markdown_are_players_with_grav_actions)
         {"pages/01.video/clip.webm", "webm"},
         {"pages/01.video/лекция.m4a", "m4a"},
         {"pages/01.video/cover.jpg", "not really a photo"},
+        {"pages/01.video/clip.vtt", "WEBVTT\n"},
+        {"pages/01.video/clip.kk.vtt", "WEBVTT\n"},
+        {"pages/01.video/clip.ru.vtt", "WEBVTT\n"},
+        {"pages/01.video/clip-notes.vtt", "WEBVTT\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
     const char *out = fresh_out();
     diag_list d;
     CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
     char *html = read_out(out, "ru/video/index.html");
+    /* captions beside the video by its name: each language's a track, the
+     * page's own by default, "clip.ru.vtt" over "clip.vtt" */
+    CHECK_CONTAINS(html, "type=\"video/webm\"><track kind=\"captions\" src=\"/media/video/clip.kk.vtt\" srclang=\"kk\" "
+                         "label=\"Қазақша\"><track kind=\"captions\" src=\"/media/video/clip.ru.vtt\" srclang=\"ru\" "
+                         "label=\"Русский\" default><a ");
+    CHECK_NOT_CONTAINS(html, "clip.vtt");
+    CHECK_NOT_CONTAINS(html, "clip-notes.vtt");
     CHECK_CONTAINS(html, "<p><video controls preload=\"none\" autoplay muted playsinline poster=\"/media/video/cover.jpg\" "
                          "aria-label=\"Экскурсия по клинике\" title=\"Тур\"><source src=\"/media/video/tour.mp4\" "
                          "type=\"video/mp4\"><a href=\"/media/video/tour.mp4\">Экскурсия по клинике</a></video></p>");
@@ -1683,7 +1694,8 @@ TEST(videos_and_audio_in_markdown_are_players_with_grav_actions)
                          "type=\"audio/mpeg\"><a href=\"/media/video/lecture.mp3\">lecture.mp3</a></audio></p>");
     /* controls off, "false" is off, a poster out of the folder is left out */
     CHECK_CONTAINS(html, "<p><video preload=\"metadata\" class=\"wide dark\"><source src=\"/media/video/clip.webm\" "
-                         "type=\"video/webm\"><a href=\"/media/video/clip.webm\">clip.webm</a></video></p>");
+                         "type=\"video/webm\"><track ");
+    CHECK_CONTAINS(html, " default><a href=\"/media/video/clip.webm\">clip.webm</a></video></p>");
     /* an audio file has no poster; a name in letters is found and linked */
     CHECK_CONTAINS(html, "<p><audio controls preload=\"metadata\"><source src=\"/media/video/лекция.m4a\" "
                          "type=\"audio/mp4\"><a href=\"/media/video/лекция.m4a\">лекция.m4a</a></audio></p>");

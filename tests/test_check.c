@@ -1269,6 +1269,20 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
     check_files(bare, &d);
     CHECK(diag_has(&d, DIAG_WARNING, "video 'tour.mp4' has no alt text (it names the player for screen readers"));
     CHECK(!diag_has(&d, DIAG_WARNING, "image 'tour.mp4'"));
+    /* and without captions, a note says how to give it some */
+    CHECK(diag_has_at(&d, DIAG_NOTE, "a/item.md", 10, "video 'tour.mp4' has no captions, for visitors who cannot hear "
+                                                       "it: a WebVTT file beside it, 'tour.vtt' (or 'tour.en.vtt')"));
+    diag_free(&d);
+    /* captions beside it are in use with it, and no note is given */
+    const char *const captioned[][2] = {ONE_LANG, NEWS_LIST,
+                                        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Tour](tour.mp4)\n"},
+                                        {"pages/01.news/a/tour.mp4", "mp4"},
+                                        {"pages/01.news/a/tour.kk.vtt", "WEBVTT\n"},
+                                        {"pages/01.news/a/tour.vtt", "WEBVTT\n"},
+                                        {NULL, NULL}};
+    check_files(captioned, &d);
+    CHECK(!diag_has(&d, DIAG_NOTE, "has no captions"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
     diag_free(&d);
 }
 

@@ -454,9 +454,32 @@ static void check_plain_http(body_scan *b, const char *url, const char *what)
              what, url, url + 7);
 }
 
+/* A video of the page's folder: its caption files are in use with it,
+ * and one without any gets a note (visitors who cannot hear it). */
+static void check_captions(body_scan *b, const char *src)
+{
+    char *name = percent_decode(b->a, src, strcspn(src, "?#"));
+    const media_file *m = strchr(name, '/') ? NULL : content_find_media(b->pv->page, name);
+    if (!m || player_kind_of(m->name, NULL) != PLAYER_VIDEO) return;
+    const page *pg = b->pv->page;
+    size_t n = player_captions(pg, m);
+    const char *dot = strrchr(m->name, '.');
+    int base = (int)(dot ? (size_t)(dot - m->name) : strlen(m->name));
+    for (size_t i = 0; n && i < pg->nmedia; i++)
+        if (player_is_caption(m, pg->media[i].name)) add_media_use(b, pg, &pg->media[i]);
+    if (n || !may_report(b)) return;
+    int col;
+    int line = url_line(b, src, &col);
+    diag_add(b->r->d, DIAG_NOTE, b->pv->file, line, col,
+             "video '%s' has no captions, for visitors who cannot hear it: a WebVTT file beside it, '%.*s.vtt' "
+             "(or '%.*s.%s.vtt'), is shown as its captions",
+             src, base, m->name, base, m->name, b->r->s->langs[b->pv->lang]);
+}
+
 static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
 {
     if (src) check_link(b, src, true);
+    if (src && !has_scheme(src)) check_captions(b, src);
     check_plain_http(b, src, "image");
     /* A gallery shows the title as the caption, which describes the photo. */
     if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {

@@ -289,7 +289,7 @@ static bool render_image(void *user, const markdown_image *img, buf *out)
     if (!m) return false;
     const char *query = img->src[pathlen] == '?' ? img->src + pathlen + 1 : "";
     player_poster pp = {poster_of, h};
-    if (player_markup(h->pv->page, m, query, img->alt, img->title, &pp, out)) return true;
+    if (player_markup(h->pv->page, m, h->s->langs[h->pv->lang], query, img->alt, img->title, &pp, out)) return true;
     if (!h->opt || !h->opt->render_image) return false;
     return h->opt->render_image(h->opt->user, h->pv, m, query, img->alt, img->title, out);
 }

@@ -88,8 +88,80 @@ static void put_flag(buf *out, bool on, const char *name)
     buf_puts(out, name);
 }
 
-bool player_markup(const page *pg, const media_file *m, const char *query, const char *alt, const char *title,
-                   const player_poster *pp, buf *out)
+/* The language a caption file c of media m is in: "kk" of "tour.kk.vtt",
+ * lang of "tour.vtt"; NULL when c is no caption file of m. */
+static const char *caption_lang(const media_file *m, const char *name, const char *lang, char code[16])
+{
+    const char *dot = strrchr(m->name, '.');
+    size_t base = dot ? (size_t)(dot - m->name) : strlen(m->name), n = strlen(name);
+    if (n < base + 4 || strncmp(name, m->name, base) || strcasecmp(name + n - 4, ".vtt")) return NULL;
+    if (n == base + 4) return lang;
+    size_t cl = n - base - 5; /* "tour" "." code ".vtt" */
+    if (name[base] != '.' || cl < 2 || cl > 8) return NULL;
+    for (size_t i = 0; i < cl; i++) {
+        char ch = name[base + 1 + i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-')) return NULL;
+    }
+    memcpy(code, name + base + 1, cl);
+    code[cl] = 0;
+    return code;
+}
+
+bool player_is_caption(const media_file *m, const char *name)
+{
+    char code[16];
+    return caption_lang(m, name, "", code) != NULL;
+}
+
+size_t player_captions(const page *pg, const media_file *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pg->nmedia; i++) n += player_is_caption(m, pg->media[i].name);
+    return n;
+}
+
+/* A language's name in itself, for a caption track's label. */
+static const char *language_name(const char *code)
+{
+    static const char *const names[][2] = {{"kk", "Қазақша"}, {"ru", "Русский"}, {"en", "English"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcasecmp(code, names[i][0])) return names[i][1];
+    return code;
+}
+
+/* Whether pg's folder has m's captions named for lang ("tour.ru.vtt"). */
+static bool has_caption_in(const page *pg, const media_file *m, const char *lang)
+{
+    char code[16];
+    for (size_t i = 0; i < pg->nmedia; i++) {
+        const char *cl = caption_lang(m, pg->media[i].name, "", code);
+        if (cl && *cl && !strcasecmp(cl, lang)) return true;
+    }
+    return false;
+}
+
+static void put_tracks(const page *pg, const media_file *m, const char *lang, buf *out)
+{
+    char code[16];
+    bool has_default = false;
+    for (size_t i = 0; i < pg->nmedia; i++) {
+        const char *cl = caption_lang(m, pg->media[i].name, lang, code);
+        if (!cl || !*cl) continue;
+        if (cl == lang && has_caption_in(pg, m, lang)) continue; /* "tour.ru.vtt" over "tour.vtt" */
+        buf_puts(out, "<track kind=\"captions\"");
+        buf_add_attr(out, "src", pg->media[i].url);
+        buf_add_attr(out, "srclang", cl);
+        buf_add_attr(out, "label", language_name(cl));
+        if (!has_default && !strcasecmp(cl, lang)) {
+            buf_puts(out, " default");
+            has_default = true;
+        }
+        buf_putc(out, '>');
+    }
+}
+
+bool player_markup(const page *pg, const media_file *m, const char *lang, const char *query, const char *alt,
+                   const char *title, const player_poster *pp, buf *out)
 {
     const char *type;
     player_kind kind = player_kind_of(m->name, &type);
@@ -123,7 +195,9 @@ bool player_markup(const page *pg, const media_file *m, const char *query, const
     buf_puts(out, "><source");
     buf_add_attr(out, "src", m->url);
     buf_add_attr(out, "type", type);
-    buf_puts(out, "><a");
+    buf_putc(out, '>');
+    put_tracks(pg, m, lang ? lang : "", out);
+    buf_puts(out, "<a");
     buf_add_attr(out, "href", m->url);
     buf_putc(out, '>');
     const char *text = alt && *alt ? alt : m->name;

@@ -34,10 +34,16 @@ typedef struct player_poster {
 } player_poster;
 
 /* The player for m, a file of pg's folder, as Markdown's image syntax
- * writes it (query: what follows '?', without it; alt and title may be
- * NULL; pp may be NULL). False, appending nothing, when m is no video or
- * audio file. */
-bool player_markup(const page *pg, const media_file *m, const char *query, const char *alt, const char *title,
-                   const player_poster *pp, buf *out);
+ * writes it on a page in language lang (query: what follows '?', without
+ * it; alt and title may be NULL; pp may be NULL). Captions are WebVTT
+ * files beside it, by its name: "tour.vtt" in the page's language,
+ * "tour.kk.vtt" in Kazakh; a <track> each, the page's language shown by
+ * default. False, appending nothing, when m is no video or audio file. */
+bool player_markup(const page *pg, const media_file *m, const char *lang, const char *query, const char *alt,
+                   const char *title, const player_poster *pp, buf *out);
+/* Whether the file name is a caption file of m ("tour.vtt", "tour.kk.vtt"
+ * of "tour.mp4"); the number of them in pg's folder. */
+bool player_is_caption(const media_file *m, const char *name);
+size_t player_captions(const page *pg, const media_file *m);
 
 #endif
