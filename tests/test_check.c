@@ -1284,6 +1284,25 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
     CHECK(!diag_has(&d, DIAG_NOTE, "has no captions"));
     CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
     diag_free(&d);
+    /* a poster that is not in the folder, with the name meant; one that is
+     * is in use with the video */
+    const char *const posters[][2] = {ONE_LANG, NEWS_LIST,
+                                      {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                                                  "\n![Tour](tour.mp4?poster=Hall.jpg)\n\n"
+                                                                  "![Tour](tour.mp4?autoplay=1&poster=none.jpg)\n\n"
+                                                                  "![Tour](tour.webm?poster=hall.jpg)\n"},
+                                      {"pages/01.news/a/tour.mp4", "mp4"},
+                                      {"pages/01.news/a/tour.webm", "webm"},
+                                      {"pages/01.news/a/tour.vtt", "WEBVTT\n"},
+                                      {"pages/01.news/a/hall.jpg", "jpg"},
+                                      {NULL, NULL}};
+    check_files(posters, &d);
+    CHECK(diag_has_at(&d, DIAG_WARNING, "a/item.md", 10, "the poster 'Hall.jpg' of video 'tour.mp4' is not in the page "
+                                                          "folder; did you mean 'hall.jpg'?"));
+    CHECK(diag_has_at(&d, DIAG_WARNING, "a/item.md", 12, "the poster 'none.jpg' of video 'tour.mp4' is not in the page "
+                                                          "folder: the video is shown without one"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
+    diag_free(&d);
 }
 
 /* A header of one line with a non-breaking space after its key is one

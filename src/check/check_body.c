@@ -454,14 +454,46 @@ static void check_plain_http(body_scan *b, const char *url, const char *what)
              what, url, url + 7);
 }
 
-/* A video of the page's folder: its caption files are in use with it,
- * and one without any gets a note (visitors who cannot hear it). */
-static void check_captions(body_scan *b, const char *src)
+/* The poster a video's query names ("?poster=cover.jpg"), decoded, or
+ * NULL. */
+static const char *poster_of(body_scan *b, const char *src)
+{
+    const char *q = strchr(src, '?');
+    for (const char *p = q; p && *p;) {
+        p++;
+        size_t n = strcspn(p, "&#");
+        if (n > 7 && !strncmp(p, "poster=", 7)) return percent_decode(b->a, p + 7, n - 7);
+        p += n;
+        if (*p == '#') break;
+    }
+    return NULL;
+}
+
+/* A video of the page's folder: a poster named that is not there; its
+ * caption files are in use with it, and one without any gets a note
+ * (visitors who cannot hear it). */
+static void check_player(body_scan *b, const char *src)
 {
     char *name = percent_decode(b->a, src, strcspn(src, "?#"));
     const media_file *m = strchr(name, '/') ? NULL : content_find_media(b->pv->page, name);
     if (!m || player_kind_of(m->name, NULL) != PLAYER_VIDEO) return;
     const page *pg = b->pv->page;
+    const char *poster = poster_of(b, src);
+    if (poster && *poster && poster[0] != '/' && !content_find_media(pg, poster) && may_report(b)) {
+        int col;
+        int line = url_line(b, src, &col);
+        const media_file *near = nearest_media(pg, poster);
+        if (near)
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "the poster '%s' of video '%s' is not in the page folder; did you mean '%s'?", poster, m->name,
+                     near->name);
+        else
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                     "the poster '%s' of video '%s' is not in the page folder: the video is shown without one", poster,
+                     m->name);
+    } else if (poster && *poster && poster[0] != '/' && content_find_media(pg, poster)) {
+        add_media_use(b, pg, content_find_media(pg, poster));
+    }
     size_t n = player_captions(pg, m);
     const char *dot = strrchr(m->name, '.');
     int base = (int)(dot ? (size_t)(dot - m->name) : strlen(m->name));
@@ -479,7 +511,7 @@ static void check_captions(body_scan *b, const char *src)
 static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
 {
     if (src) check_link(b, src, true);
-    if (src && !has_scheme(src)) check_captions(b, src);
+    if (src && !has_scheme(src)) check_player(b, src);
     check_plain_http(b, src, "image");
     /* A gallery shows the title as the caption, which describes the photo. */
     if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
