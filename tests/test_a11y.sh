@@ -23,7 +23,8 @@ out=$(mktemp -d /tmp/folio-a11y-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 # The example site, and a page of things wider than a phone that editors
 # paste into pages (a map's <iframe>, a video, a wide table, a long
-# address) and of Grav's formatting shortcodes and notices.
+# address), of Grav's formatting shortcodes and notices, and of a video
+# with captions and a poster and a sound file, as image syntax makes them.
 cp -R "$repo/site" "$out/src"
 mkdir -p "$out/src/pages/90.embeds"
 cat >"$out/src/pages/90.embeds/default.en.md" <<'PAGE'
@@ -67,7 +68,17 @@ https://hematology.example/kk/news/a-very-long-address-that-goes-on-and-on-witho
 !!! Results are ready in three days.
 
 !!!! Parking is free for patients.
+
+![A tour of the branch](tour.mp4?poster=hall.jpg)
+
+![A lecture for patients](lecture.mp3)
 PAGE
+# The video and sound files need not play; the captions and the poster
+# are real.
+printf 'not really a video' >"$out/src/pages/90.embeds/tour.mp4"
+printf 'not really a sound' >"$out/src/pages/90.embeds/lecture.mp3"
+printf 'WEBVTT\n\n00:00.000 --> 00:02.000\nThe registry of the branch.\n' >"$out/src/pages/90.embeds/tour.vtt"
+cp "$repo/site/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg" "$out/src/pages/90.embeds/hall.jpg"
 if ! "$folio" build "$out/src" -o "$out/site" >"$out/build.log" 2>&1; then
     cat "$out/build.log"
     echo "0 passed, 1 failed"
