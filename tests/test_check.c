@@ -1371,6 +1371,29 @@ TEST(notice_without_its_space_is_a_warning)
     diag_free(&d);
 }
 
+/* A notice after a list item's marker: Grav shows it in the item, folio
+ * as text, so the editor is told where; a list item with '!' in its text,
+ * and the same in code, are not reported. */
+TEST(notice_in_a_list_item_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n- ! Внимание: анализы сдают натощак, с 8:00 до "
+                                    "12:00.\n- Второй пункт!\n2) !! Важно\n\n* !Восклицание\n\n```\n- ! в коде\n```\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(warnings_at(&d, "'- ! Внимание: анализы сдают нато…' is shown as text: a notice in a list item is not one "
+                              "here (Grav shows it in the item); write the notice on a line of its own, before or after "
+                              "the list", 10),
+              1);
+    CHECK_INT(warnings_at(&d, "'2) !! Важно' is shown as text: a notice in a list item", 12), 1);
+    CHECK(!diag_has(&d, DIAG_WARNING, "Второй пункт"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "Восклицание"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "в коде"));
+    diag_free(&d);
+}
+
 /* A Grav site with Markdown Extra switched on: the operator learns, once,
  * with the line, what folio shows as written. */
 TEST(markdown_extra_in_the_configuration_is_a_note)

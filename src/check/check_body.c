@@ -949,6 +949,18 @@ static void report_near_miss(void *user, size_t offset)
     near_miss_ctx *nm = user;
     const char *t = nm->body + offset, *end = memchr(t, '\n', nm->len - offset);
     size_t n = end ? (size_t)(end - t) : nm->len - offset, marks = 0;
+    if (t[0] != '!') { /* a list item's marker, then the notice */
+        int col;
+        int line = check_body_at(nm->src, offset, &col);
+        size_t shown = 0; /* 32 letters */
+        for (int chars = 0; shown < n && chars < 32; chars++)
+            for (shown++; shown < n && ((unsigned char)t[shown] & 0xC0) == 0x80;) shown++;
+        diag_add(nm->r->d, DIAG_WARNING, nm->pv->file, line, col,
+                 "'%.*s%s' is shown as text: a notice in a list item is not one here (Grav shows it in the item); "
+                 "write the notice on a line of its own, before or after the list",
+                 (int)shown, t, shown < n ? "…" : "");
+        return;
+    }
     while (marks < n && t[marks] == '!') marks++;
     size_t word = marks;
     while (word < n && word < marks + 24 && t[word] != ' ' && t[word] != '\t' && t[word] != '\r') word++;

@@ -85,6 +85,33 @@ static bool is_near_miss(const char *t, size_t n, int max)
     return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC0;
 }
 
+/* The list item marker that begins t[0..n) with the spaces after it
+ * ("- ", "* ", "+ ", "1. ", "12) "): its length, or 0. */
+static size_t list_marker(const char *t, size_t n)
+{
+    size_t k = 0;
+    if (n && (t[0] == '-' || t[0] == '*' || t[0] == '+')) k = 1;
+    else {
+        while (k < n && k < 9 && t[k] >= '0' && t[k] <= '9') k++;
+        if (!k || k >= n || (t[k] != '.' && t[k] != ')')) return 0;
+        k++;
+    }
+    if (k >= n || t[k] != ' ') return 0;
+    while (k < n && t[k] == ' ') k++;
+    return k;
+}
+
+/* Whether p, a '!' in md, comes right after a list item marker at the
+ * start of its line. */
+static bool after_list_marker(const char *md, const char *p)
+{
+    const char *s = p;
+    while (s > md && s[-1] == ' ' && p - s < 8) s--;
+    const char *m = s;
+    while (m > md && m[-1] != '\n' && s - m < 10) m--;
+    return s > m && list_marker(m, (size_t)(p - m)) == (size_t)(p - m) && at_line_start(md, m);
+}
+
 static void put(buf *out, const char *s, size_t n)
 {
     if (out) buf_add(out, s, n);
@@ -122,6 +149,8 @@ static size_t walk(const char *md, size_t len, const notice_style *style, buf *o
         int level = may_open ? marks_at(text + tind, tn - tind, style->nlevels, false) : 0;
         if (!level) {
             if (miss && may_open && is_near_miss(text + tind, tn - tind, style->nlevels)) miss(user, i + qlen + tind);
+            size_t lm = miss && may_open ? list_marker(text + tind, tn - tind) : 0;
+            if (lm && marks_at(text + tind + lm, tn - tind - lm, style->nlevels, false)) miss(user, i + qlen + tind);
             block_scan_line(&r, line, n);
             if (qlen) block_scan_line(&q, text, tn);
             put(out, line, next - i);
@@ -241,7 +270,8 @@ size_t notices_near_misses(const char *md, size_t len, const notice_style *style
     /* most pages have no line that starts with a mark and a letter */
     bool any = false;
     for (const char *p = md, *end = md + len; !any && (p = memchr(p, '!', (size_t)(end - p)));) {
-        any = at_line_start(md, p) && is_near_miss(p, (size_t)(end - p), style->nlevels);
+        any = (at_line_start(md, p) && is_near_miss(p, (size_t)(end - p), style->nlevels)) ||
+              (after_list_marker(md, p) && marks_at(p, (size_t)(end - p), style->nlevels, false));
         while (p < end && *p == '!') p++;
     }
     return any ? walk(md, len, style, NULL, miss, user) : 0;

@@ -51,7 +51,9 @@ bool notices_unmark(const char *html, size_t len, const notice_style *style, buf
 
 /* Lines meant as a notice that are not one, the space after the marks
  * forgotten ("!Внимание", outside code and HTML): miss(user, offset of the
- * marks) for each. Returns the number of notices. */
+ * marks) for each; and notices after a list item's marker ("- ! Внимание"),
+ * which Grav shows in the item and folio as text: miss(user, offset of the
+ * marker). Returns the number of notices. */
 size_t notices_near_misses(const char *md, size_t len, const notice_style *style,
                            void (*miss)(void *user, size_t offset), void *user);
 
