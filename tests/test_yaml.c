@@ -216,3 +216,18 @@ TEST(escaped_control_characters_are_spaces)
     }
     arena_free(&a);
 }
+
+/* JSON for a page's structured data stays UTF-8 whatever the text: a
+ * byte that begins no character is U+FFFD (PHP's
+ * JSON_INVALID_UTF8_SUBSTITUTE); without the flag it is left as it is. */
+TEST(json_strings_substitute_bytes_that_are_not_utf8)
+{
+    static const char text[] = "Лекция \xCF\xF0\xE8 о \xD0";
+    buf b = BUF_INIT;
+    json_write_string(&b, text, sizeof text - 1, JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+    CHECK_STR(buf_cstr(&b), "\"Лекция \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD о \xEF\xBF\xBD\"");
+    buf_reset(&b);
+    json_write_string(&b, text, sizeof text - 1, JSON_UNESCAPED_UNICODE);
+    CHECK(strstr(buf_cstr(&b), "\xCF\xF0\xE8") != NULL);
+    buf_free(&b);
+}

@@ -235,8 +235,10 @@ static const char *iso_date(arena *a, long long t)
 }
 
 /* JSON-LD goes inside <script>: strings as json_encode with unescaped
- * slashes and Unicode, and '<' escaped so "</script>" cannot end it. */
-#define JSON_LD_FLAGS (JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_SCRIPT_SAFE)
+ * slashes and Unicode, '<' escaped so "</script>" cannot end it, and
+ * bytes that are not UTF-8 (a line pasted in another code page) as
+ * U+FFFD, so that search engines can read it. */
+#define JSON_LD_FLAGS (JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_SCRIPT_SAFE | JSON_INVALID_UTF8_SUBSTITUTE)
 
 static void json_text(buf *out, const char *s)
 {

@@ -1,5 +1,6 @@
 /* value.c - constructors, maps, PHP-style conversions and JSON output. */
 #include "value.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -349,7 +350,15 @@ void json_write_string(buf *out, const char *s, size_t len, unsigned flags)
         size_t run = i;
         while (run < len && json_plain((unsigned char)s[run], flags)) run++;
         if (run > i) {
-            buf_add(out, s + i, run - i);
+            size_t n = run - i, ok = n;
+            if ((flags & JSON_INVALID_UTF8_SUBSTITUTE) && (flags & JSON_UNESCAPED_UNICODE)) ok = utf8_check(s + i, n);
+            if (ok < n) {
+                buf_add(out, s + i, ok);
+                buf_puts(out, "\xEF\xBF\xBD");
+                i += ok; /* the loop steps over the byte */
+                continue;
+            }
+            buf_add(out, s + i, n);
             i = run;
             if (i == len) break;
         }

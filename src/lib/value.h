@@ -122,6 +122,10 @@ enum {
     JSON_UNESCAPED_SLASHES = 2,
     JSON_UNESCAPED_UNICODE = 4,
     JSON_SCRIPT_SAFE = 8, /* '<' as \u003c: "</script>" in a string cannot end a script element */
+    /* with JSON_UNESCAPED_UNICODE: a byte that begins no UTF-8 character
+     * is U+FFFD (PHP's JSON_INVALID_UTF8_SUBSTITUTE), so that the JSON is
+     * UTF-8 whatever the text */
+    JSON_INVALID_UTF8_SUBSTITUTE = 16,
 };
 void value_write_json(buf *out, const value *v, arena *a, unsigned flags);
 /* One JSON string (with its quotes), as value_write_json writes strings. */
