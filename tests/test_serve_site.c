@@ -1,6 +1,7 @@
 /* test_serve_site.c - `folio serve` end to end: a real site folder, the
  * real build, the real server and its watcher, over real HTTP. */
 #include "httpc.h"
+#include "media/metadata.h"
 #include "serve/serve_site.h"
 #include "serve/watch.h"
 #include "sitefix.h"
@@ -389,6 +390,11 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
         time_t next = 0;
         snapshot *s = serve_site_rebuild(&r.site, time(NULL), &next, &d);
         CHECK(s != NULL);
+        if (s && !no_images) { /* the cache was empty: the full build is the next */
+            snapshot_unref(s);
+            s = serve_site_rebuild(&r.site, time(NULL), &next, &d);
+            CHECK(s != NULL);
+        }
         r.srv = s ? server_start(&r.site.serve, s, &d) : NULL;
         CHECK(r.srv != NULL);
         if (r.srv) {
@@ -415,6 +421,81 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
     }
     free(bytes);
     free(photo_from);
+}
+
+/* A first start on an empty photo cache would answer 503 until every
+ * variant is made (minutes, for a site with hundreds of photos): it serves
+ * the pages at once, with the photos as they are but for their metadata,
+ * and the full build follows; a start on a filled cache is full at once. */
+TEST(first_serve_on_an_empty_cache_shows_photos_as_they_are_then_their_variants)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
+        {NULL, NULL}};
+    char from[4096];
+    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
+             test_shared_dir());
+    size_t len;
+    char *jpeg = file_read(from, &len, 1 << 24);
+    CHECK(jpeg != NULL && len > 2);
+    if (!jpeg) return;
+    /* the photo with an EXIF block, as a camera writes it */
+    static const unsigned char exif[] = {0xFF, 0xE1, 0x00, 0x10, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8};
+    buf photo = BUF_INIT;
+    buf_add(&photo, jpeg, 2);
+    buf_add(&photo, (const char *)exif, sizeof exif);
+    buf_add(&photo, jpeg + 2, len - 2);
+    free(jpeg);
+    CHECK(metadata_is_private((const unsigned char *)photo.s, photo.len));
+    running r;
+    memset(&r, 0, sizeof r);
+    r.dir = sitefix_make(files);
+    char *path = path_join(r.dir, "pages/01.news/01.first/photo.jpg");
+    CHECK_INT(file_write(path, photo.s, photo.len), 0);
+    free(path);
+    char *cache = path_join(r.dir, "photo-cache"); /* beside pages/, not in them */
+    dir_remove_tree(cache);
+    r.site.dir = r.dir;
+    r.site.cache_dir = cache;
+    r.site.serve.quiet = true;
+    diag_list d;
+    diag_init(&d);
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 2) { /* a new start, on the cache the last build filled */
+            serve_site_free(&r.site);
+            r.site.has_built = false;
+        }
+        time_t now = time(NULL), next = 0;
+        snapshot *s = serve_site_rebuild(&r.site, now, &next, &d);
+        CHECK(s != NULL);
+        server *srv = s ? server_start(&r.site.serve, s, &d) : NULL;
+        CHECK(srv != NULL);
+        if (!srv) break;
+        reply page, img;
+        CHECK_INT(http_get(server_port(srv), "/ru/news/first/", NULL, &page), 0);
+        CHECK_INT(http_get(server_port(srv), "/media/news/first/photo.jpg", NULL, &img), 0);
+        CHECK_INT(img.status, 200);
+        CHECK(!metadata_is_private((const unsigned char *)buf_cstr(&img.body), img.body.len));
+        if (pass == 0) {
+            CHECK(next > 0 && next <= now + 1); /* the full build right after */
+            CHECK_NOT_CONTAINS(buf_cstr(&page.body), "<picture");
+            CHECK_CONTAINS(buf_cstr(&page.body), "src=\"/media/news/first/photo.jpg\" alt=\"Зал\"");
+        } else {
+            CHECK_CONTAINS(buf_cstr(&page.body), "<picture");
+            CHECK(next == 0);
+        }
+        reply_free(&page);
+        reply_free(&img);
+        server_stop(srv);
+    }
+    diag_free(&d);
+    serve_site_free(&r.site);
+    dir_remove_tree(cache);
+    free(cache);
+    buf_free(&photo);
+    sitefix_remove(r.dir);
 }
 
 /* folio serve sends the policy the build worked out: a page's map is

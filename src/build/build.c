@@ -523,6 +523,7 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     if (!opt->no_images) {
         b.images = build_images_open(opt->site_dir, opt->cache_dir, threads, out, d);
         if (opt->variants_progress) build_images_set_progress(b.images, opt->variants_progress, opt->progress_ctx);
+        if (opt->photos_as_they_are) build_images_set_as_they_are(b.images);
         if (opt->prune_cache) build_images_track_use(b.images);
     }
     b.hooks = (build_hooks){b.r, b.images, d};

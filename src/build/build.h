@@ -17,6 +17,11 @@ typedef struct build_options {
     time_t now;           /* publishing decisions are made at this time; 0 = time(NULL) */
     const char *cache_dir; /* image variant cache; NULL = the site's default (src/media/cache.h) */
     bool no_images;       /* publish photos as they are, without variants */
+    /* Publish photos without their metadata but otherwise as they are,
+     * and show them so, without variants: a first `folio serve` on an
+     * empty cache serves its pages at once, and makes the variants in the
+     * full build after. */
+    bool photos_as_they_are;
     bool prune_cache;     /* after a build without errors, drop the variants no page uses */
     /* Called now and then while photo variants are being made (a first
      * build of a site with many photos takes minutes), with how many are

@@ -41,7 +41,10 @@ struct build_images {
     void (*progress)(void *ctx, size_t made);
     void *progress_ctx;
     bool is_tracking_use; /* build_images_track_use */
+    bool as_they_are;     /* build_images_set_as_they_are */
 };
+
+void build_images_set_as_they_are(build_images *bi) { bi->as_they_are = true; }
 
 bool build_images_is_photo(const char *name)
 {
@@ -251,6 +254,12 @@ static bool publish_stripped(build_images *bi, const media_file *m, int *rc, dia
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
 {
     if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, false, d);
+    if (bi->as_they_are) {
+        int rc;
+        if (media_is_heic(m->name)) return 0; /* only as the JPEG the full build makes */
+        if (publish_stripped(bi, m, &rc, d)) return rc;
+        return carries_private_metadata(m->path) ? 0 : publish_file(bi, m->out_path, m->path, false, d);
+    }
     image_cache *cache = cache_of(bi, d);
     image_source src;
     if (cache && source_of(bi, cache, m, &src, d) == 0) {
@@ -372,7 +381,7 @@ static bool make_markup(build_images *bi, const media_file *m, image_markup_requ
 bool build_images_markup(build_images *bi, const page_version *pv, const media_file *m, const char *query,
                          const char *alt, const char *title, bool above_fold, buf *out, diag_list *d)
 {
-    if (!bi || !build_images_is_photo(m->name)) return false;
+    if (!bi || bi->as_they_are || !build_images_is_photo(m->name)) return false;
     buf url = BUF_INIT;
     buf_puts(&url, m->name);
     if (query && *query) {
@@ -400,7 +409,7 @@ bool build_images_markup(build_images *bi, const page_version *pv, const media_f
 
 bool build_images_poster(build_images *bi, const media_file *m, buf *url, diag_list *d)
 {
-    if (!bi || !build_images_is_photo(m->name)) return false;
+    if (!bi || bi->as_they_are || !build_images_is_photo(m->name)) return false;
     char *base = folder_of(m->url);
     image_markup_request rq = {0};
     rq.source_path = m->path;
@@ -415,7 +424,7 @@ bool build_images_poster(build_images *bi, const media_file *m, buf *url, diag_l
 
 bool build_images_header(build_images *bi, const media_file *m, bool above_fold, buf *out, diag_list *d)
 {
-    if (!bi || !build_images_is_photo(m->name)) return false;
+    if (!bi || bi->as_they_are || !build_images_is_photo(m->name)) return false;
     image_actions act;
     memset(&act, 0, sizeof act);
     act.fit = IMAGE_FIT_COVER;

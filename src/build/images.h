@@ -35,6 +35,12 @@ void build_images_set_progress(build_images *bi, void (*fn)(void *ctx, size_t ma
  * that shares what was published before). */
 void build_images_set_output(build_images *bi, output *out);
 
+/* From now on, publish each photo without its metadata (EXIF, XMP,
+ * comments, taken out without decoding it) but otherwise as it is, and
+ * show it so: no variants, no cache (build_options.photos_as_they_are).
+ * A photo that cannot be stripped so, or a HEIC one, is left out. */
+void build_images_set_as_they_are(build_images *bi);
+
 bool build_images_is_photo(const char *name);
 
 /* Remember which variants the build uses, for build_images_prune; call

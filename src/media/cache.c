@@ -365,6 +365,14 @@ void image_cache_close(image_cache *c)
     free(c);
 }
 
+bool image_cache_is_cold(const char *dir)
+{
+    char *path = path_join(dir, RENDER_VERSION "/" MEMO_NAME);
+    bool cold = !path_exists(path);
+    free(path);
+    return cold;
+}
+
 int image_cache_clean(const char *dir)
 {
     if (!path_exists(dir)) return 0;

@@ -22,6 +22,7 @@
 #ifndef FOLIO_MEDIA_CACHE_H
 #define FOLIO_MEDIA_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/diag.h"
@@ -63,6 +64,9 @@ char *image_cache_default_dir(const char *site_dir);
 image_cache *image_cache_open(const char *dir, int threads, diag_list *d);
 /* Stop the workers and free c (the files stay). */
 void image_cache_close(image_cache *c);
+/* Whether the cache in dir has never been filled (no photo known to it):
+ * a first build there makes every variant. */
+bool image_cache_is_cold(const char *dir);
 /* Empty the cache directory dir (folio build --clean-cache). A missing
  * directory is fine; one without folio's CACHEDIR.TAG is refused (EPERM),
  * and so is one another folio has open (EBUSY: a folio serve or build

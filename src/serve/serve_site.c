@@ -3,6 +3,7 @@
 #include "serve/serve_site.h"
 #include "build/build.h"
 #include "build/update.h"
+#include "media/cache.h"
 #include "lib/buf.h"
 
 #include <stdlib.h>
@@ -73,6 +74,11 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     bo.no_images = site->no_images;
     bo.variants_progress = site->variants_progress;
     bo.now = now;
+    if (is_first && !site->no_images) {
+        char *dir = site->cache_dir ? xstrdup(site->cache_dir) : image_cache_default_dir(site->dir);
+        bo.photos_as_they_are = image_cache_is_cold(dir);
+        free(dir);
+    }
     build_result res = {0};
     size_t first = d->len;
     build_state *state = NULL;
@@ -87,6 +93,16 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     }
     site->state = state;
     site->next_change = res.next_change;
+    site->photos_pending = bo.photos_as_they_are;
+    if (site->photos_pending) {
+        /* the full build, with the variants, as soon as this one is served */
+        if (!res.next_change || res.next_change > now + 1) res.next_change = now + 1;
+        site->next_change = res.next_change;
+        if (!site->serve.quiet)
+            diag_add(d, DIAG_NOTE, site->dir, 0, 0,
+                     "the photo cache is empty: photos are served as they are (without their metadata) while "
+                     "their sizes are made, in the build that follows");
+    }
     const char *langs[32];
     size_t n = 0;
     char *copy = xstrdup(res.languages), *save = NULL;

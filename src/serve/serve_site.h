@@ -17,6 +17,7 @@ typedef struct serve_site {
     char **error_paths;
     size_t nerror_paths;
     bool has_built;
+    bool photos_pending;   /* the snapshot served shows photos as they are (private) */
     /* What the build being served kept for incremental updates (private). */
     struct build_state *state;
     time_t next_change;
@@ -24,7 +25,10 @@ typedef struct serve_site {
 
 /* site_rebuild_fn for serve_main/watch_start; ctx is a serve_site.
  * The first build is served whatever its errors (a page with an error is
- * left out, as in folio build). A rebuild is refused - the last good
+ * left out, as in folio build). On an empty photo cache it shows the
+ * photos as they are (without their metadata), so that the site is up in
+ * seconds rather than after every variant is made, and asks (through
+ * *next_change) for the full build right after. A rebuild is refused - the last good
  * site stays online - when it has an error in a file that had none in the
  * build being served: an editor's broken save never takes a page down. */
 snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d);
