@@ -93,8 +93,7 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     }
     site->state = state;
     site->next_change = res.next_change;
-    site->photos_pending = bo.photos_as_they_are;
-    if (site->photos_pending) {
+    if (bo.photos_as_they_are) {
         /* the full build, with the variants, as soon as this one is served */
         if (!res.next_change || res.next_change > now + 1) res.next_change = now + 1;
         site->next_change = res.next_change;

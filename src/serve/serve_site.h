@@ -17,7 +17,6 @@ typedef struct serve_site {
     char **error_paths;
     size_t nerror_paths;
     bool has_built;
-    bool photos_pending;   /* the snapshot served shows photos as they are (private) */
     /* What the build being served kept for incremental updates (private). */
     struct build_state *state;
     time_t next_change;
