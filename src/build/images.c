@@ -251,15 +251,33 @@ static bool publish_stripped(build_images *bi, const media_file *m, int *rc, dia
     return is_done;
 }
 
+/* build_images_set_as_they_are: m without its private blocks, read once;
+ * left out when they cannot be taken out so, or when it is a HEIC photo
+ * (the full build publishes the JPEG browsers can show). */
+static int publish_as_it_is(build_images *bi, const media_file *m, diag_list *d)
+{
+    if (media_is_heic(m->name)) return 0;
+    size_t len;
+    char *data = file_read(m->path, &len, (size_t)256 << 20);
+    if (!data) return 0;
+    int rc = 0;
+    buf clean = BUF_INIT;
+    if (!metadata_is_private((const unsigned char *)data, len)) {
+        rc = publish_file(bi, m->out_path, m->path, false, d);
+    } else if (metadata_strip((const unsigned char *)data, len, &clean) && claim(bi, m->out_path) &&
+               output_put(bi->out, m->out_path, clean.s, clean.len, file_mtime(m->path)) < 0) {
+        diag_add(d, DIAG_WARNING, m->path, 0, 0, "cannot publish %s: %s", m->out_path, strerror(errno));
+        rc = -1;
+    }
+    buf_free(&clean);
+    free(data);
+    return rc;
+}
+
 int build_images_publish(build_images *bi, const media_file *m, diag_list *d)
 {
     if (!build_images_is_photo(m->name)) return publish_file(bi, m->out_path, m->path, false, d);
-    if (bi->as_they_are) {
-        int rc;
-        if (media_is_heic(m->name)) return 0; /* only as the JPEG the full build makes */
-        if (publish_stripped(bi, m, &rc, d)) return rc;
-        return carries_private_metadata(m->path) ? 0 : publish_file(bi, m->out_path, m->path, false, d);
-    }
+    if (bi->as_they_are) return publish_as_it_is(bi, m, d);
     image_cache *cache = cache_of(bi, d);
     image_source src;
     if (cache && source_of(bi, cache, m, &src, d) == 0) {
