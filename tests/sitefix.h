@@ -10,6 +10,19 @@
 
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "test.h"
+
+/* The bytes of a real photo of the example site (a 1280 px JPEG of a
+ * conference hall), malloc'd with its length in *len; NULL when the
+ * shared folder is missing. */
+static inline char *sitefix_seed_photo(size_t *len)
+{
+    char *path = path_join(test_shared_dir(),
+                           "seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg");
+    char *bytes = file_read(path, len, 1 << 24);
+    free(path);
+    return bytes;
+}
 
 /* Files as pairs {relative path, content}, ended by {NULL, NULL}. Returns
  * a malloc'd temporary folder path (the user/ folder). */

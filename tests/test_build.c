@@ -447,11 +447,8 @@ TEST(folder_links_resolve_as_grav_resolves_them)
         {"pages/02.news/03.links/item.en.md", "---\ntitle: Links\n---\n[a](../01.quotes)\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    char from[4096];
-    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
-             test_shared_dir());
     size_t len;
-    char *bytes = file_read(from, &len, 1 << 24);
+    char *bytes = sitefix_seed_photo(&len);
     char *to = path_join(dir, "pages/02.news/01.quotes/photo.jpg");
     CHECK(bytes && file_write(to, bytes, len) == 0);
     free(to);
@@ -1721,11 +1718,8 @@ TEST(a_videos_poster_is_a_copy_sized_for_the_page)
         {"pages/01.video/tour.mp4", "not really a video"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    char from[4096];
-    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
-             test_shared_dir());
     size_t len;
-    char *bytes = file_read(from, &len, 1 << 24);
+    char *bytes = sitefix_seed_photo(&len);
     CHECK(bytes != NULL);
     char *to = path_join(dir, "pages/01.video/cover.jpg");
     if (bytes) CHECK_INT(file_write(to, bytes, len), 0);
@@ -1759,11 +1753,8 @@ TEST(same_photo_in_two_posts_is_published_in_both_folders)
         {"pages/02.news/02.b/item.md", "---\ntitle: B\ndate: '02-02-2024 10:00'\n---\nText.\n\n![x](photo.jpg)\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    char from[4096];
-    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
-             test_shared_dir());
     size_t len;
-    char *bytes = file_read(from, &len, 1 << 24);
+    char *bytes = sitefix_seed_photo(&len);
     CHECK(bytes != NULL);
     for (int i = 0; bytes && i < 2; i++) {
         char *to = path_join(dir, i ? "pages/02.news/02.b/photo.jpg" : "pages/02.news/01.a/photo.jpg");

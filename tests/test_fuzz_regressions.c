@@ -40,19 +40,29 @@ TEST(image_with_empty_alt_and_title_renders_from_empty_buffers)
 
 /* Text placed so that it ends right before an unreadable page: a read
  * past its end faults at once instead of going unnoticed. */
-static char *text_before_guard_page(const char *text, size_t len, void **map, size_t *map_len)
+typedef struct guarded {
+    char *text;
+    size_t len;
+    void *map;
+    size_t map_len;
+} guarded;
+
+static bool guard(guarded *g, const char *text)
 {
     size_t vm_page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t span = (len / vm_page + 2) * vm_page;
-    char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return NULL;
-    mprotect(m + span - vm_page, vm_page, PROT_NONE);
-    char *p = m + span - vm_page - len;
-    memcpy(p, text, len);
-    *map = m;
-    *map_len = span;
-    return p;
+    g->len = strlen(text);
+    g->map_len = (g->len / vm_page + 2) * vm_page;
+    char *m = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(m != MAP_FAILED);
+    if (m == MAP_FAILED) return false;
+    mprotect(m + g->map_len - vm_page, vm_page, PROT_NONE);
+    g->map = m;
+    g->text = m + g->map_len - vm_page - g->len;
+    memcpy(g->text, text, g->len);
+    return true;
 }
+
+static void unguard(guarded *g) { munmap(g->map, g->map_len); }
 
 /* fuzz_summary (through summary_find_unsplit_delimiter): md4c 0.4.8 reads
  * past the end of a text that ends inside a link destination, "[](" with
@@ -61,19 +71,15 @@ TEST(link_destination_open_at_the_very_end_is_not_read_past)
 {
     static const char *const endings[] = {"[](", "x [a](", "![](", "[a](<", "Title\n===\n\n[A](u"};
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
-        void *map;
-        size_t map_len;
-        size_t len = strlen(endings[i]);
-        char *text = text_before_guard_page(endings[i], len, &map, &map_len);
-        CHECK(text != NULL);
-        if (!text) continue;
+        guarded g;
+        if (!guard(&g, endings[i])) continue;
         buf out = BUF_INIT;
-        CHECK_INT(markdown_render(text, len, NULL, &out), 0);
+        CHECK_INT(markdown_render(g.text, g.len, NULL, &out), 0);
         /* no link was made: the brackets stay text */
         CHECK(strstr(buf_cstr(&out), "<a ") == NULL);
         CHECK(strstr(buf_cstr(&out), "](") != NULL);
         buf_free(&out);
-        munmap(map, map_len);
+        unguard(&g);
     }
 }
 
@@ -83,16 +89,12 @@ TEST(description_of_a_text_ending_in_a_tag_opener_is_not_read_past)
 {
     static const char *const endings[] = {"<", "a <", "<p>x</p><", "<video"};
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
-        void *map;
-        size_t map_len;
-        size_t len = strlen(endings[i]);
-        char *text = text_before_guard_page(endings[i], len, &map, &map_len);
-        CHECK(text != NULL);
-        if (!text) continue;
+        guarded g;
+        if (!guard(&g, endings[i])) continue;
         buf out = BUF_INIT;
-        seo_plain_text(text, len, 160, &out);
+        seo_plain_text(g.text, g.len, 160, &out);
         CHECK(strchr(buf_cstr(&out), '<') == NULL);
         buf_free(&out);
-        munmap(map, map_len);
+        unguard(&g);
     }
 }

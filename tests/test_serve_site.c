@@ -355,13 +355,8 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
         {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
         {NULL, NULL}};
-    char *photo_from = NULL;
-    buf from = BUF_INIT;
-    buf_printf(&from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
-               test_shared_dir());
-    photo_from = buf_detach(&from, NULL);
     size_t len;
-    char *bytes = file_read(photo_from, &len, 1 << 24);
+    char *bytes = sitefix_seed_photo(&len);
     CHECK(bytes != NULL);
     for (int no_images = 0; no_images < 2 && bytes; no_images++) {
         running r;
@@ -420,7 +415,6 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
         dir_remove_tree(parent);
     }
     free(bytes);
-    free(photo_from);
 }
 
 /* A first start on an empty photo cache would answer 503 until every
@@ -434,11 +428,8 @@ TEST(first_serve_on_an_empty_cache_shows_photos_as_they_are_then_their_variants)
         {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
         {NULL, NULL}};
-    char from[4096];
-    snprintf(from, sizeof from, "%s/seed-site/user/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg",
-             test_shared_dir());
     size_t len;
-    char *jpeg = file_read(from, &len, 1 << 24);
+    char *jpeg = sitefix_seed_photo(&len);
     CHECK(jpeg != NULL && len > 2);
     if (!jpeg) return;
     /* the photo with an EXIF block, as a camera writes it */

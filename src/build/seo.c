@@ -205,14 +205,15 @@ void seo_absolute_links(const char *html, size_t len, const char *base, buf *out
         size_t skip = 0;
         for (size_t k = i; k + 6 < len && !hit; k++) {
             if (k > 0 && !isspace((unsigned char)html[k - 1])) continue;
-            static const char *const attrs[] = {"href=\"/", "src=\"/", "poster=\"/"}; /* poster: a video's */
-            for (size_t a = 0; a < sizeof attrs / sizeof attrs[0] && !hit; a++) {
-                size_t n = strlen(attrs[a]);
-                if (k + n <= len && !strncmp(html + k, attrs[a], n)) {
+            static const struct {
+                const char *text;
+                size_t len;
+            } attrs[] = {{"href=\"/", 7}, {"src=\"/", 6}, {"poster=\"/", 9}}; /* poster: a video's */
+            for (size_t a = 0; a < sizeof attrs / sizeof attrs[0] && !hit; a++)
+                if (k + attrs[a].len <= len && !memcmp(html + k, attrs[a].text, attrs[a].len)) {
                     hit = html + k;
-                    skip = n - 1;
+                    skip = attrs[a].len - 1;
                 }
-            }
         }
         if (!hit) break;
         size_t at = (size_t)(hit - html) + skip;

@@ -479,7 +479,10 @@ static void check_player(body_scan *b, const char *src)
     if (!m || player_kind_of(m->name, NULL) != PLAYER_VIDEO) return;
     const page *pg = b->pv->page;
     const char *poster = poster_of(b, src);
-    if (poster && *poster && poster[0] != '/' && !content_find_media(pg, poster) && may_report(b)) {
+    const media_file *pm = poster && *poster && poster[0] != '/' ? content_find_media(pg, poster) : NULL;
+    if (pm) {
+        add_media_use(b, pg, pm);
+    } else if (poster && *poster && poster[0] != '/' && may_report(b)) {
         int col;
         int line = url_line(b, src, &col);
         const media_file *near = nearest_media(pg, poster);
@@ -491,15 +494,16 @@ static void check_player(body_scan *b, const char *src)
             diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
                      "the poster '%s' of video '%s' is not in the page folder: the video is shown without one", poster,
                      m->name);
-    } else if (poster && *poster && poster[0] != '/' && content_find_media(pg, poster)) {
-        add_media_use(b, pg, content_find_media(pg, poster));
     }
-    size_t n = player_captions(pg, m);
+    size_t n = 0;
+    for (size_t i = 0; i < pg->nmedia; i++)
+        if (player_is_caption(m, pg->media[i].name)) {
+            add_media_use(b, pg, &pg->media[i]);
+            n++;
+        }
+    if (n || !may_report(b)) return;
     const char *dot = strrchr(m->name, '.');
     int base = (int)(dot ? (size_t)(dot - m->name) : strlen(m->name));
-    for (size_t i = 0; n && i < pg->nmedia; i++)
-        if (player_is_caption(m, pg->media[i].name)) add_media_use(b, pg, &pg->media[i]);
-    if (n || !may_report(b)) return;
     int col;
     int line = url_line(b, src, &col);
     diag_add(b->r->d, DIAG_NOTE, b->pv->file, line, col,

@@ -96,6 +96,22 @@ static void check_bool(check_run *r, const char *path, const page_source *src, c
                  kind_name(v));
 }
 
+/* v, set in the header, when usable is false: fmt said of it at the line
+ * of line_key, the value on one line as every finding is. */
+static void report_unusable(check_run *r, const char *path, const page_source *src, arena *a, diag_level level,
+                            const char *line_key, const value *v, bool usable, const char *fmt)
+{
+    if (!v || v->kind == V_NULL || usable) return;
+    buf shown = BUF_INIT;
+    if (v->kind == V_STRING)
+        for (const char *p = v->u.str.s; *p; p++)
+            if (*p == '\n') buf_puts(&shown, "\\n");
+            else buf_putc(&shown, (unsigned char)*p < 0x20 ? ' ' : *p);
+    else buf_puts(&shown, v->kind == V_LIST || v->kind == V_MAP ? "(not text)" : value_to_cstr(a, v));
+    diag_add(r->d, level, path, frontmatter_key_line(src, line_key), 1, fmt, buf_cstr(&shown));
+    buf_free(&shown);
+}
+
 void check_header_keys(check_run *r, const char *path, const page_source *src, arena *a)
 {
     const value *h = src->header;
@@ -138,20 +154,22 @@ void check_header_keys(check_run *r, const char *path, const page_source *src, a
                          "unknown key '%s': did you mean '%s'?", key, near);
         }
     }
-    /* routes.default and external_url that cannot be an address: the
-     * page keeps its folders' route, or its own links. */
-    const value *rd = value_path(h, "routes.default");
-    if (rd && rd->kind != V_NULL && !site_custom_route(a, h))
-        diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, "routes"), 1,
-                 "routes.default '%s' is not a route (one like '/about-us': a '/', then names without spaces or "
-                 "'?#%%'): the page keeps the address of its folders",
-                 value_to_cstr(a, rd));
-    const value *ext = map_get(h, "external_url");
-    if (ext && ext->kind != V_NULL && !site_external_url(a, h))
-        diag_add(r->d, DIAG_WARNING, path, frontmatter_key_line(src, "external_url"), 1,
-                 "external_url '%s' is not an address (it starts with https://, http:// or /): the page's links "
-                 "lead to the page itself",
-                 value_to_cstr(a, ext));
+    /* Addresses the header gives its page that cannot be one, each as
+     * site.c reads it: routes.default (the page keeps its folders' route),
+     * external_url (its links lead to itself), redirect (it is shown). */
+    int status;
+    report_unusable(r, path, src, a, DIAG_WARNING, "routes", value_path(h, "routes.default"),
+                    site_custom_route(a, h) != NULL,
+                    "routes.default '%s' is not a route (one like '/about-us': a '/', then names without spaces or "
+                    "'?#%%'): the page keeps the address of its folders");
+    report_unusable(r, path, src, a, DIAG_WARNING, "external_url", map_get(h, "external_url"),
+                    site_external_url(a, h) != NULL,
+                    "external_url '%s' is not an address (it starts with https://, http:// or /): the page's links "
+                    "lead to the page itself");
+    report_unusable(r, path, src, a, DIAG_ERROR, "redirect", map_get(h, "redirect"),
+                    site_redirect(a, h, &status) != NULL,
+                    "redirect '%s' is not an address (a path of the site or https://..., without spaces or line "
+                    "breaks): the page is shown instead");
 }
 
 void check_header(check_run *r, const page_version *pv, const page_source *src, arena *a)
@@ -200,21 +218,9 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
         buf_free(&better);
     }
-    /* A redirect that is no address; one to this site's own page that is
-     * not there. */
+    /* A redirect to this site's own page that is not there (one that is
+     * no address is check_header_keys'). */
     const char *target = pv->redirect;
-    const value *written = map_get(h, "redirect");
-    if (written && written->kind != V_NULL && !target) {
-        buf shown = BUF_INIT; /* on one line, as every finding is */
-        for (const char *p = written->kind == V_STRING ? written->u.str.s : ""; *p; p++)
-            if (*p == '\n') buf_puts(&shown, "\\n");
-            else buf_putc(&shown, (unsigned char)*p < 0x20 ? ' ' : *p);
-        diag_add(r->d, DIAG_ERROR, pv->file, frontmatter_key_line(src, "redirect"), 1,
-                 "redirect '%s' is not an address (a path of the site or https://..., without spaces or line "
-                 "breaks): the page is shown instead",
-                 written->kind == V_STRING ? buf_cstr(&shown) : "(not text)");
-        buf_free(&shown);
-    }
     if (target && target[0] == '/' && target[1] != '/' && pv->published) {
         size_t n = strcspn(target, "?#");
         const char *url = content_resolve_link(r->s, pv, arena_strndup(a, target, n), a);

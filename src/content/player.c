@@ -113,13 +113,6 @@ bool player_is_caption(const media_file *m, const char *name)
     return caption_lang(m, name, "", code) != NULL;
 }
 
-size_t player_captions(const page *pg, const media_file *m)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < pg->nmedia; i++) n += player_is_caption(m, pg->media[i].name);
-    return n;
-}
-
 /* A language's name in itself, for a caption track's label. */
 static const char *language_name(const char *code)
 {

@@ -42,8 +42,7 @@ typedef struct player_poster {
 bool player_markup(const page *pg, const media_file *m, const char *lang, const char *query, const char *alt,
                    const char *title, const player_poster *pp, buf *out);
 /* Whether the file name is a caption file of m ("tour.vtt", "tour.kk.vtt"
- * of "tour.mp4"); the number of them in pg's folder. */
+ * of "tour.mp4"). */
 bool player_is_caption(const media_file *m, const char *name);
-size_t player_captions(const page *pg, const media_file *m);
 
 #endif
