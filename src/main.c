@@ -165,8 +165,8 @@ static int cmd_build(int argc, char **argv)
             snprintf(photos, sizeof photos, "; photo variants: %zu made, %zu from the cache", res.variants_made,
                      res.variants_cached);
         if (rc == 0)
-            fprintf(stderr, "folio: built %zu pages (%zu files) into %s in %.0f ms%s; %zu error%s, %zu warning%s\n",
-                    res.pages, written, out_dir, ms, photos, d.errors, plural(d.errors), d.warnings,
+            fprintf(stderr, "folio: built %zu page%s (%zu files) into %s in %.0f ms%s; %zu error%s, %zu warning%s\n",
+                    res.pages, plural(res.pages), written, out_dir, ms, photos, d.errors, plural(d.errors), d.warnings,
                     plural(d.warnings));
         else
             fprintf(stderr, "folio: build failed (%zu error%s); %s was left as it was\n", d.errors, plural(d.errors),
@@ -305,7 +305,8 @@ static int cmd_check(int argc, char **argv)
         if (table.len) fwrite(table.s, 1, table.len, stdout);
         buf_free(&table);
         size_t notes = d.len - d.errors - d.warnings;
-        printf("folio check: %zu pages checked; %zu error%s, %zu warning%s, %zu note%s\n", s ? s->nversions : 0,
+        size_t checked = s ? s->nversions : 0;
+        printf("folio check: %zu page%s checked; %zu error%s, %zu warning%s, %zu note%s\n", checked, plural(checked),
                d.errors, plural(d.errors), d.warnings, plural(d.warnings), notes, plural(notes));
     }
     int rc = d.errors ? 1 : 0;

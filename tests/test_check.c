@@ -73,6 +73,81 @@ TEST(utf8_check_accepts_every_script_of_the_site_and_finds_the_first_bad_byte)
         CHECK_INT(utf8_check(bad[i].text, strlen(bad[i].text)), bad[i].bad_at);
 }
 
+/* Table 3-7 of the Unicode standard, byte by byte: the reference the
+ * whole-text check (32 bytes a step) is held to. */
+static size_t utf8_reference(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i], lo = 0x80, hi = 0xBF;
+        size_t len;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) len = 2;
+        else if (c == 0xE0) len = 3, lo = 0xA0;
+        else if (c == 0xED) len = 3, hi = 0x9F;
+        else if (c >= 0xE1 && c <= 0xEF) len = 3;
+        else if (c == 0xF0) len = 4, lo = 0x90;
+        else if (c == 0xF4) len = 4, hi = 0x8F;
+        else if (c >= 0xF1 && c <= 0xF3) len = 4;
+        else return i;
+        if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+        for (size_t k = 2; k < len; k++)
+            if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+        i += len;
+    }
+    return n;
+}
+
+/* Texts of 1 to 300 bytes in the site's scripts, at the edges of the
+ * code space, with a byte changed, a continuation or lead put in, or
+ * cut anywhere: wherever it falls against the 32-byte steps, the first
+ * bad byte is the one the table finds. */
+TEST(utf8_check_finds_what_the_unicode_table_finds_wherever_the_fault_falls)
+{
+    static const char *const pieces[] = {"a", " ",
+                                         "Ж",
+                                         "қ",
+                                         "€",
+                                         "𝄞",
+                                         "\xf4\x8f\xbf\xbf",
+                                         "\xee\x80\x80",
+                                         "\xed\x9f\xbf",
+                                         "\xe0\xa0\x80",
+                                         "\xf0\x90\x80\x80",
+                                         "\xc2\x80"};
+    unsigned char text[320];
+    unsigned long seed = 7;
+#define NEXT() (seed = seed * 6364136223846793005UL + 1442695040888963407UL, (unsigned)(seed >> 33))
+    long differ = 0, bad = 0, rounds = 200000;
+    for (long round = 0; round < rounds; round++) {
+        size_t n = 0, want = 1 + NEXT() % 300;
+        while (n < want) {
+            const char *piece = pieces[NEXT() % (sizeof pieces / sizeof *pieces)];
+            size_t k = strlen(piece);
+            memcpy(text + n, piece, k);
+            n += k;
+        }
+        for (unsigned faults = NEXT() % 3; faults--;) {
+            size_t at = NEXT() % n;
+            switch (NEXT() % 4) {
+            case 0: text[at] = (unsigned char)NEXT(); break;
+            case 1: text[at] = (unsigned char)(0x80 | (NEXT() & 0x3F)); break;
+            case 2: text[at] = (unsigned char)(0xC0 | (NEXT() & 0x3F)); break;
+            default: n = at + 1;
+            }
+        }
+        size_t want_at = utf8_reference(text, n);
+        bad += want_at < n;
+        if (utf8_check((const char *)text, n) != want_at && differ++ < 3)
+            printf("  %zu bytes: utf8_check %zu, the table %zu\n", n, utf8_check((const char *)text, n), want_at);
+    }
+#undef NEXT
+    CHECK_INT(differ, 0);
+    CHECK(bad > rounds / 3 && bad < rounds * 2 / 3); /* both kinds, many of each */
+}
+
 /* Editors on Windows save pages in Windows-1251 now and then: the page is
  * reported at its first letter, in words an editor understands, whether
  * the front matter or only the text is in that code page; a page in
@@ -98,6 +173,35 @@ TEST(page_saved_in_windows_1251_is_an_error_on_its_first_letter)
     CHECK_INT(a, 1);
     CHECK_INT(b, 1);
     CHECK_INT(c, 0);
+    diag_free(&d);
+}
+
+/* A line pasted from a file in another code page into a page written in
+ * UTF-8: visitors see it as U+FFFD. Each such line is named, the first
+ * five of them, then how many more; the file as a whole is not blamed. */
+#define UTF8_TEXT                                                                                            \
+    "Лекция для пациентов о лейкозе, о лечении и о жизни после него. Лекция для пациентов о лейкозе, о лечении " \
+    "и о жизни после него. Лекция для пациентов о лейкозе.\n"
+#define CP1251_LINE "Телефон: \xCF\xF0\xE8\xE2\xE5\xF2\n" /* "Привет" in Windows-1251 */
+
+TEST(lines_pasted_from_another_code_page_are_each_an_error_where_they_start)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/one/item.md", "---\ntitle: One\n---\n" UTF8_TEXT "\n" CP1251_LINE "\nКонец.\n"},
+        {"pages/01.news/many/item.md", "---\ntitle: Many\n---\n" UTF8_TEXT "\n" CP1251_LINE CP1251_LINE
+                                       "Ок.\n" CP1251_LINE CP1251_LINE CP1251_LINE CP1251_LINE CP1251_LINE},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK_INT(count_has(&d, "the file is not UTF-8"), 0);
+    CHECK_INT(count_has(&d, "the text from here is not UTF-8"), 6);
+    CHECK(diag_has_at(&d, DIAG_ERROR, "one/item.md", 6, "visitors see '\uFFFD' in its place"));
+    static const int lines[] = {6, 7, 9, 10, 11};
+    for (size_t i = 0; i < 5; i++) CHECK(diag_has_at(&d, DIAG_ERROR, "many/item.md", lines[i], "the text from here"));
+    CHECK(diag_has_at(&d, DIAG_ERROR, "many/item.md", 12, "2 more lines from here on are not UTF-8 either"));
+    for (size_t i = 0; i < d.len; i++)
+        if (strstr(d.items[i].msg, "not UTF-8")) CHECK_INT(d.items[i].col, 10); /* after "Телефон: " */
     diag_free(&d);
 }
 

@@ -404,7 +404,15 @@ TEST(control_characters_in_a_post_leave_its_feeds_readable_and_are_reported)
         if (g->line == 5 && g->col == 17 && strstr(g->msg, "U+0001 is not text: it is shown as a space")) seen |= 4;
     }
     CHECK_INT(seen, 7);
-    CHECK_INT((long)b.d.errors, 0);
+    /* the line in another code page: the one error, where it starts */
+    CHECK_INT((long)b.d.errors, 1);
+    for (size_t i = 0; i < b.d.len; i++)
+        if (b.d.items[i].level == DIAG_ERROR) {
+            CHECK(strstr(b.d.items[i].path, "03.cp1251/item.ru.md") != NULL);
+            CHECK(strstr(b.d.items[i].msg, "the text from here is not UTF-8") != NULL);
+            CHECK_INT(b.d.items[i].line, 5);
+            CHECK_INT(b.d.items[i].col, 193); /* after the 192 letters of LONG_TEXT */
+        }
     unbuild(&b);
 }
 

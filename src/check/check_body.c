@@ -912,31 +912,59 @@ struct body_check {
 };
 
 /* A page saved in a legacy code page (Windows-1251 is the usual one for
- * Russian and Kazakh) is not UTF-8 from its first letter on: look at the
- * text around the first byte that is not ASCII, which costs next to
- * nothing, rather than validating every page whole. (A front matter in
- * such a code page is already refused by the YAML reader.) */
+ * Russian and Kazakh) is not UTF-8 from its first letter on: one finding
+ * for the file. A line pasted into a UTF-8 page from a file in such a code
+ * page is not UTF-8 from somewhere in the middle: a finding for each such
+ * line, the first few of them. (A front matter in a code page is already
+ * refused by the YAML reader.) */
 #define ENCODING_WINDOW 256
+#define ENCODING_LINES_SHOWN 5
 
 static void report_legacy_encoding(check_run *r, const page_version *pv, const page_source *src, const char *body,
                                    size_t len)
 {
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
+    size_t bad = utf8_check(body, len);
+    if (bad == len) return;
+    size_t first = 0;
+    for (; first + 8 <= len; first += 8) {
         uint64_t w;
-        memcpy(&w, body + i, 8);
+        memcpy(&w, body + first, 8);
         if (w & 0x8080808080808080ULL) break;
     }
-    while (i < len && !((unsigned char)body[i] & 0x80)) i++;
-    if (i == len) return;
-    size_t window = len - i < ENCODING_WINDOW ? len - i : ENCODING_WINDOW;
-    size_t bad = i + utf8_check(body + i, window);
-    /* A sequence cut by the window's end is not an error. */
-    if (bad == i + window || (window < len - i && bad + 4 > i + window)) return;
-    int col;
-    int line = check_body_at(src, bad, &col); /* body is src's */
-    diag_add(r->d, DIAG_ERROR, pv->file, line, col,
-             "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as UTF-8");
+    while (first < len && !((unsigned char)body[first] & 0x80)) first++;
+    int line, col;
+    if (bad < first + ENCODING_WINDOW) {
+        line = check_body_at(src, bad, &col); /* body is src's */
+        diag_add(r->d, DIAG_ERROR, pv->file, line, col,
+                 "the file is not UTF-8 text (saved as Windows-1251 or in another code page?): save it as UTF-8");
+        return;
+    }
+    /* No sequence goes on past a line feed: a line at a time. */
+    size_t lines = 0, at = bad;
+    while (at < len) {
+        if (lines++ <= ENCODING_LINES_SHOWN) line = check_body_at(src, at, &col);
+        if (lines <= ENCODING_LINES_SHOWN) {
+            diag_add(r->d, DIAG_ERROR, pv->file, line, col,
+                     "the text from here is not UTF-8 (pasted from a file saved as Windows-1251 or in another "
+                     "code page?): visitors see '�' in its place; paste it again from a UTF-8 "
+                     "file or type it again");
+        }
+        const char *nl = memchr(body + at, '\n', len - at);
+        at = len;
+        for (size_t next = nl ? (size_t)(nl - body) + 1 : len; next < len;) {
+            const char *end = memchr(body + next, '\n', len - next);
+            size_t n = end ? (size_t)(end - body) - next : len - next, ok = utf8_check(body + next, n);
+            if (ok < n) {
+                at = next + ok;
+                break;
+            }
+            next += n + 1;
+        }
+    }
+    if (lines > ENCODING_LINES_SHOWN)
+        diag_add(r->d, DIAG_ERROR, pv->file, line, col,
+                 "%zu more line%s from here on %s not UTF-8 either (the same as above)", lines - ENCODING_LINES_SHOWN,
+                 lines - ENCODING_LINES_SHOWN == 1 ? "" : "s", lines - ENCODING_LINES_SHOWN == 1 ? "is" : "are");
 }
 
 typedef struct near_miss_ctx {
