@@ -540,6 +540,37 @@ TEST(modular_sections_are_read_but_are_not_pages)
     sitefix_remove(dir);
 }
 
+/* Grav reads a section's name without its order prefix: "01._zeta" is a
+ * section like "_zeta", and the prefixes order the sections, also by
+ * `folder` (Grav's code compares the whole folder name, where its manual
+ * says the prefix is left out: sites are written for what it does). */
+TEST(numbered_modular_sections_are_sections_in_their_order)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.home/modular.md",
+         "---\ntitle: Home\ncontent:\n  items: '@self.modular'\n  order:\n    by: folder\n---\n"},
+        {"pages/01.home/02._alpha/text.md", "---\ntitle: Text\n---\nText\n"},
+        {"pages/01.home/01._zeta/hero.md", "---\ntitle: Hero\n---\nHero\n"},
+        {"pages/01.home/01._zeta/inner/item.md", "---\ntitle: Inner\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *home = find(s, "ru", "/home");
+    CHECK(home && home->is_modular && home->nitems == 2);
+    if (home && home->nitems == 2) {
+        CHECK_STR(home->items[0]->title, "Hero");
+        CHECK_STR(home->items[1]->title, "Text");
+        CHECK(home->items[0]->page->is_module && !home->items[0]->routable && !home->items[0]->visible);
+        CHECK_INT(home->items[0]->page->nchildren, 0);
+    }
+    CHECK(find(s, "ru", "/home/_zeta") == NULL && find(s, "ru", "/home/_alpha") == NULL);
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(missing_pages_folder_is_a_clear_error)
 {
     diag_list d;

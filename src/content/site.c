@@ -518,7 +518,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             child->dir = spath;
             child->folder = name;
             child->order = split_order_prefix(name, &child->folder_slug);
-            child->is_module = name[0] == '_';
+            child->is_module = child->folder_slug[0] == '_'; /* "_hero", or "01._hero" as in Grav */
             child->rel = pg->rel[0] ? arena_cat(a, pg->rel, "/", name, (char *)NULL) : name;
             if (pg->nchildren == capchild) {
                 capchild = capchild ? capchild * 2 : 8;
@@ -1104,7 +1104,7 @@ static int item_cmp(const void *pa, const void *pb)
     switch (current_sort.by) {
     case BY_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
     case BY_TITLE: c = strcmp(a->title, b->title); break;
-    case BY_FOLDER: c = strcmp(a->page->folder_slug, b->page->folder_slug); break;
+    case BY_FOLDER: c = default_cmp(a, b); break; /* Grav's code compares folder(), prefix and all */
     case BY_DEFAULT: c = default_cmp(a, b); break;
     }
     if (c == 0 && current_sort.by != BY_DEFAULT) c = default_cmp(a, b);
