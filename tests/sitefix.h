@@ -9,8 +9,25 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/diag.h"
 #include "lib/files.h"
 #include "test.h"
+
+/* Whether d holds a finding of level about a file whose path ends with
+ * path_end, at line (0: any line), whose message has needle. */
+static inline bool sitefix_has_diag(const diag_list *d, diag_level level, const char *path_end, int line,
+                                    const char *needle)
+{
+    size_t pl = strlen(path_end);
+    for (size_t i = 0; i < d->len; i++) {
+        const diag *g = &d->items[i];
+        size_t fl = g->path ? strlen(g->path) : 0;
+        if (g->level == level && (!line || g->line == line) && fl >= pl && !strcmp(g->path + fl - pl, path_end) &&
+            strstr(g->msg, needle))
+            return true;
+    }
+    return false;
+}
 
 /* The bytes of a real photo of the example site (a 1280 px JPEG of a
  * conference hall), malloc'd with its length in *len; NULL when the

@@ -97,20 +97,6 @@ static bool tree_contains(const char *dir, const char *needle)
     return found;
 }
 
-/* True when d holds a diag of level whose path ends in path_suffix, at
- * line (0: any line), whose message contains needle. */
-static bool has_diag_at(diag_list *d, diag_level level, const char *path_suffix, int line, const char *needle)
-{
-    for (size_t i = 0; i < d->len; i++) {
-        const diag *x = &d->items[i];
-        size_t pl = x->path ? strlen(x->path) : 0, sl = strlen(path_suffix);
-        if (x->level != level || pl < sl || strcmp(x->path + pl - sl, path_suffix)) continue;
-        if (line && x->line != line) continue;
-        if (strstr(x->msg, needle)) return true;
-    }
-    return false;
-}
-
 /* FOLIO_TEST_VERBOSE=1 shows what each build reported. */
 static void print_diags_on_failure(diag_list *d)
 {
@@ -188,7 +174,7 @@ TEST(unterminated_front_matter_is_an_error_at_line_one_and_other_pages_build)
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.open/item.md", 1, ""));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.open/item.md", 1, ""));
     CHECK(home_built(out));
     CHECK(!tree_contains(out, "Text that never ends"));
     cleanup(site, out, &d);
@@ -204,7 +190,7 @@ TEST(tab_indented_yaml_is_an_error_on_the_tab_line)
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.tab/item.md", 4, ""));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.tab/item.md", 4, ""));
     CHECK(home_built(out));
     cleanup(site, out, &d);
 }
@@ -226,7 +212,7 @@ TEST(yaml_alias_bomb_is_an_error_not_an_exhaustion)
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.bomb/item.md", 0, "alias"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.bomb/item.md", 0, "alias"));
     CHECK(home_built(out));
     buf_free(&y);
     cleanup(site, out, &d);
@@ -251,7 +237,7 @@ TEST(yaml_nested_100000_deep_is_an_error_in_page_and_config)
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.deep/item.md", 3, "deep"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.deep/item.md", 3, "deep"));
     CHECK(home_built(out));
     cleanup(site, out, &d);
 
@@ -260,7 +246,7 @@ TEST(yaml_nested_100000_deep_is_an_error_in_page_and_config)
     int rc;
     out = build(site, &d, &rc);
     CHECK_INT(rc, -1);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.yaml", 2, "deep"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "config/site.yaml", 2, "deep"));
     CHECK(!home_built(out));
     buf_free(&y);
     buf_free(&c);
@@ -300,7 +286,7 @@ TEST(page_file_over_the_size_limit_is_an_error_naming_it)
     free(p);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.huge/item.md", 0, "too large"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.huge/item.md", 0, "too large"));
     CHECK(home_built(out));
     cleanup(site, out, &d);
 }
@@ -323,7 +309,7 @@ TEST(empty_or_huge_frontmatter_yaml_leaves_the_pages_building)
     diag_list d;
     char *out = build(site, &d, NULL);
     CHECK_INT(d.errors, 0);
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/03.b/frontmatter.yaml", 0, "not read: over 1 MB"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/03.b/frontmatter.yaml", 0, "not read: over 1 MB"));
     char *a = read_out(out, "ru/a/index.html", NULL), *b = read_out(out, "ru/b/index.html", NULL);
     CHECK(a && strstr(a, "Own A"));
     CHECK(b && strstr(b, "Own B") && !strstr(b, "Shared"));
@@ -393,9 +379,9 @@ TEST(invalid_utf8_and_nul_bytes_build_and_no_nul_reaches_the_output)
     free(html);
     html = read_out(out, "ru/raw/index.html", &len); /* a page not read as Markdown */
     CHECK(html && memchr(html, 0, len) == NULL && strstr(html, "<p>j\xef\xbf\xbd" "k RAW-END</p>"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 4, "not UTF-8 text"));
-    CHECK(!has_diag_at(&d, DIAG_ERROR, "pages/02.bytes/item.md", 0, "YAML"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "pages/03.header/item.md", 3, "UTF-8")); /* the line of the bad bytes */
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.bytes/item.md", 4, "not UTF-8 text"));
+    CHECK(!sitefix_has_diag(&d, DIAG_ERROR, "pages/02.bytes/item.md", 0, "YAML"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/03.header/item.md", 3, "UTF-8")); /* the line of the bad bytes */
     CHECK(home_built(out));
     free(html);
     cleanup(site, out, &d);
@@ -458,7 +444,7 @@ TEST(symlink_loop_in_pages_is_ignored_with_a_warning)
     int rc;
     char *out = build(site, &d, &rc);
     CHECK_INT(rc, 0);
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/02.loop/01.again", 0, "symbolic link"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/02.loop/01.again", 0, "symbolic link"));
     CHECK(tree_contains(out, "LOOP-PAGE"));
     CHECK(home_built(out));
     cleanup(site, out, &d);
@@ -485,9 +471,9 @@ TEST(symlinks_pointing_outside_the_site_are_never_published)
     diag_list d;
     char *out = build(site, &d, NULL);
     CHECK(!tree_contains(out, SECRET));
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/02.out/secret.txt", 0, "symbolic link"));
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/02.out/outdir", 0, "symbolic link"));
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/03.outpage", 0, "symbolic link"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/02.out/secret.txt", 0, "symbolic link"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/02.out/outdir", 0, "symbolic link"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/03.outpage", 0, "symbolic link"));
     CHECK(home_built(out));
     free(l1);
     free(l2);
@@ -521,7 +507,7 @@ TEST(file_names_with_spaces_quotes_and_newlines)
     CHECK(media && !strcmp(media, "JPEG-BYTES"));
     free(media);
     CHECK(!tree_contains(out, "NEWLINE-BYTES"));
-    CHECK(has_diag_at(&d, DIAG_WARNING, "pages/02.a b \"c\" 'd'", 0, "control characters"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/02.a b \"c\" 'd'", 0, "control characters"));
     cleanup(site, out, &d);
 }
 
@@ -582,7 +568,7 @@ TEST(unreadable_files_fifos_and_folders_named_like_files)
     char *out = build(site, &d, NULL);
     alarm(0);
     if (!is_root) {
-        CHECK(has_diag_at(&d, DIAG_ERROR, "pages/02.locked/item.md", 0, "cannot read"));
+        CHECK(sitefix_has_diag(&d, DIAG_ERROR, "pages/02.locked/item.md", 0, "cannot read"));
         CHECK(!tree_contains(out, "LOCKED-TEXT"));
     } else {
         CHECK(tree_contains(out, "LOCKED-TEXT")); /* root reads it: built as usual */
@@ -603,8 +589,8 @@ TEST(unreadable_files_fifos_and_folders_named_like_files)
     out = build(site, &d, &rc);
     alarm(0);
     CHECK_INT(rc, -1);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.yaml", 0, ""));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "languages/ru.yaml", 0, ""));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "config/site.yaml", 0, ""));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "languages/ru.yaml", 0, ""));
     CHECK(!home_built(out));
     chmod(locked, 0644);
     free(locked);
@@ -627,7 +613,7 @@ TEST(pages_nested_deeper_than_the_limit_are_an_error)
     write_bytes(site, buf_cstr(&rel), "---\ntitle: Deepest\n---\nDEEPEST\n", 31);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, ".level", 0, "deeper"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, ".level", 0, "deeper"));
     CHECK(home_built(out));
     buf_free(&rel);
     cleanup(site, out, &d);
@@ -710,8 +696,8 @@ TEST(config_files_linking_out_of_the_site_are_not_read)
     char *out = build(site, &d, &rc);
     CHECK_INT(rc, -1);
     CHECK(!home_built(out));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "config/site.en.yaml", 0, "outside the site"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "languages/en.yaml", 0, "outside the site"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "config/site.en.yaml", 0, "outside the site"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "languages/en.yaml", 0, "outside the site"));
     for (size_t i = 0; i < d.len; i++) CHECK(!strstr(d.items[i].msg, "TOP-SECRET"));
     CHECK(!tree_contains(out, "TOP-SECRET-TEXT"));
     diag_free(&d);
@@ -750,8 +736,8 @@ TEST(template_include_loop_is_an_error_naming_the_template)
     char *site = sitefix_make(files);
     diag_list d;
     char *out = build(site, &d, NULL);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "item.html.twig", 0, "deep"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, ".html.twig", 0, "deep"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "item.html.twig", 0, "deep"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, ".html.twig", 0, "deep"));
     CHECK(d.errors >= 2);
     CHECK(home_built(out));
     cleanup(site, out, &d);
@@ -778,8 +764,8 @@ TEST(template_loops_that_never_end_are_an_error)
     diag_list d;
     char *out = build(site, &d, NULL);
     alarm(0);
-    CHECK(has_diag_at(&d, DIAG_ERROR, "spin.html.twig", 0, "loops more than"));
-    CHECK(has_diag_at(&d, DIAG_ERROR, "", 0, "loops more than") && d.errors >= 2);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "spin.html.twig", 0, "loops more than"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "", 0, "loops more than") && d.errors >= 2);
     CHECK(home_built(out));
     cleanup(site, out, &d);
 }

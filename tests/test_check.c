@@ -28,21 +28,6 @@ static void check_files(const char *const files[][2], diag_list *d)
     sitefix_remove(dir);
 }
 
-/* Whether d has a finding of level about a file whose path ends with
- * path_end, at line, whose message has needle. */
-static bool diag_has_at(const diag_list *d, diag_level level, const char *path_end, int line, const char *needle)
-{
-    size_t pl = strlen(path_end);
-    for (size_t i = 0; i < d->len; i++) {
-        const diag *g = &d->items[i];
-        size_t fl = g->path ? strlen(g->path) : 0;
-        if (g->level == level && g->line == line && fl >= pl && !strcmp(g->path + fl - pl, path_end) &&
-            strstr(g->msg, needle))
-            return true;
-    }
-    return false;
-}
-
 static int count_has(diag_list *d, const char *needle)
 {
     int n = 0;
@@ -196,10 +181,10 @@ TEST(lines_pasted_from_another_code_page_are_each_an_error_where_they_start)
     check_files(files, &d);
     CHECK_INT(count_has(&d, "the file is not UTF-8"), 0);
     CHECK_INT(count_has(&d, "the text from here is not UTF-8"), 6);
-    CHECK(diag_has_at(&d, DIAG_ERROR, "one/item.md", 6, "visitors see '\uFFFD' in its place"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "one/item.md", 6, "visitors see '\uFFFD' in its place"));
     static const int lines[] = {6, 7, 9, 10, 11};
-    for (size_t i = 0; i < 5; i++) CHECK(diag_has_at(&d, DIAG_ERROR, "many/item.md", lines[i], "the text from here"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "many/item.md", 12, "2 more lines from here on are not UTF-8 either"));
+    for (size_t i = 0; i < 5; i++) CHECK(sitefix_has_diag(&d, DIAG_ERROR, "many/item.md", lines[i], "the text from here"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "many/item.md", 12, "2 more lines from here on are not UTF-8 either"));
     for (size_t i = 0; i < d.len; i++)
         if (strstr(d.items[i].msg, "not UTF-8")) CHECK_INT(d.items[i].col, 10); /* after "Телефон: " */
     diag_free(&d);
@@ -383,18 +368,18 @@ TEST(file_named_for_a_language_the_site_does_not_have_suggests_the_one_meant)
         {NULL, NULL}};
     diag_list d;
     check_files(bad, &d);
-    CHECK(diag_has_at(&d, DIAG_WARNING, "01.news/a/item.kz.md", 1,
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.news/a/item.kz.md", 1,
                       "'kz' in the file's name is not a language of the site (kk, ru, en): did you mean 'item.kk.md'? "
                       "As it is, the file is not read"));
     CHECK(diag_has(&d, DIAG_WARNING, "'rus' in the file's name is not a language of the site (kk, ru, en): did you "
                                      "mean 'item.ru.md'?"));
     /* Not like a language: the folder has no page (a warning), or the file
      * sits beside the page's own (a note: a copy kept on purpose). */
-    CHECK(diag_has_at(&d, DIAG_WARNING, "01.news/c/item.old.md", 1,
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.news/c/item.old.md", 1,
                       "not read: a page's file is named 'item.md', or 'item.<language>.md' for one of the site's "
                       "languages (kk, ru, en)"));
-    CHECK(diag_has_at(&d, DIAG_NOTE, "01.news/d/item.old.md", 1, "not read: a page's file is named 'item.md'"));
-    CHECK(diag_has_at(&d, DIAG_WARNING, "01.news/e/my.item.kk.md", 1, "not read: a page's file is named 'my.md'"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "01.news/d/item.old.md", 1, "not read: a page's file is named 'item.md'"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.news/e/my.item.kk.md", 1, "not read: a page's file is named 'my.md'"));
     CHECK(!diag_has(&d, DIAG_NOTE, "template 'item.kz'"));
     CHECK(!diag_has(&d, DIAG_NOTE, "template 'item.old'"));
     diag_free(&d);
@@ -493,11 +478,11 @@ TEST(frontmatter_yaml_keys_are_checked_on_their_own_lines)
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK(diag_has_at(&d, DIAG_WARNING, "a/frontmatter.yaml", 2, "unknown key 'publisehd': did you mean 'published'?"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "b/frontmatter.yaml", 2, "date '31-02-2023' is not a date"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/frontmatter.yaml", 2, "unknown key 'publisehd': did you mean 'published'?"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "b/frontmatter.yaml", 2, "date '31-02-2023' is not a date"));
     CHECK_INT(count_has(&d, "'31-02-2023' is not a date"), 1);
-    CHECK(diag_has_at(&d, DIAG_WARNING, "b/frontmatter.yaml", 3, "routes.default 'no slash' is not a route"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/frontmatter.yaml", 3, "visible 'yes' is not a boolean"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "b/frontmatter.yaml", 3, "routes.default 'no slash' is not a route"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/frontmatter.yaml", 3, "visible 'yes' is not a boolean"));
     CHECK_INT(count_has(&d, "publisehd"), 1);
     diag_free(&d);
 }
@@ -1374,7 +1359,7 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
     CHECK(diag_has(&d, DIAG_WARNING, "video 'tour.mp4' has no alt text (it names the player for screen readers"));
     CHECK(!diag_has(&d, DIAG_WARNING, "image 'tour.mp4'"));
     /* and without captions, a note says how to give it some */
-    CHECK(diag_has_at(&d, DIAG_NOTE, "a/item.md", 10, "video 'tour.mp4' has no captions, for visitors who cannot hear "
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "a/item.md", 10, "video 'tour.mp4' has no captions, for visitors who cannot hear "
                                                        "it: a WebVTT file beside it, 'tour.vtt' (or 'tour.en.vtt')"));
     diag_free(&d);
     /* captions beside it are in use with it, and no note is given */
@@ -1401,9 +1386,9 @@ TEST(image_syntax_for_a_video_browsers_cannot_play_or_a_document_is_a_warning)
                                       {"pages/01.news/a/hall.jpg", "jpg"},
                                       {NULL, NULL}};
     check_files(posters, &d);
-    CHECK(diag_has_at(&d, DIAG_WARNING, "a/item.md", 10, "the poster 'Hall.jpg' of video 'tour.mp4' is not in the page "
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "the poster 'Hall.jpg' of video 'tour.mp4' is not in the page "
                                                           "folder; did you mean 'hall.jpg'?"));
-    CHECK(diag_has_at(&d, DIAG_WARNING, "a/item.md", 12, "the poster 'none.jpg' of video 'tour.mp4' is not in the page "
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 12, "the poster 'none.jpg' of video 'tour.mp4' is not in the page "
                                                           "folder: the video is shown without one"));
     CHECK(!diag_has(&d, DIAG_WARNING, "not used"));
     diag_free(&d);
@@ -1419,7 +1404,7 @@ TEST(a_non_breaking_space_after_a_key_is_named)
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 2, "the space after 'title:' is a non-breaking one"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 2, "the space after 'title:' is a non-breaking one"));
     CHECK(!diag_has(&d, DIAG_ERROR, "must be a YAML mapping"));
     diag_free(&d);
 }
@@ -1440,15 +1425,15 @@ TEST(links_to_the_admin_panel_or_a_local_preview_are_errors_with_the_address_mea
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 10,
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 10,
                       "link to 'https://hematology.example.kz/admin/pages/news/b' is an address of Grav's admin panel, "
                       "which visitors cannot open: the page's own is '/en/news/b/'"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 12, "link to '/admin/pages/news/none' is an address of Grav's admin "
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 12, "link to '/admin/pages/news/none' is an address of Grav's admin "
                                                         "panel, which visitors cannot open: link the page's own address"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 14,
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 14,
                       "link 'http://localhost:8000/en/news/b' leads to the author's own computer (a preview's address), "
                       "which no visitor can open: write '/en/news/b'"));
-    CHECK(diag_has_at(&d, DIAG_ERROR, "a/item.md", 16, "image 'http://127.0.0.1/photo.jpg' leads to the author's own computer"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 16, "image 'http://127.0.0.1/photo.jpg' leads to the author's own computer"));
     CHECK(!diag_has(&d, DIAG_ERROR, "example.org"));
     diag_free(&d);
 }
