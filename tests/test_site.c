@@ -414,6 +414,11 @@ static const char *const sources_site[][2] = {
                                "      tag: blood\n    '@page.children': /news\n  order:\n    by: title\n---\n"},
     {"pages/06.top/blog.md", "---\ntitle: Top\ncontent:\n  items: '@root.children'\n  order:\n    by: title\n---\n"},
     {"pages/07.odd/blog.md", "---\ntitle: Odd\ncontent:\n  items: '@self.siblings'\n---\n"},
+    /* a list of sources, as Grav takes it too */
+    {"pages/08.listed/blog.md", "---\ntitle: Listed\ncontent:\n  items:\n    - '@self.children'\n"
+                                "    - '@page.children': /news\n    - '@taxonomy.category': school\n"
+                                "  order:\n    by: title\n---\n"},
+    {"pages/09.noroute/blog.md", "---\ntitle: Noroute\ncontent:\n  items: '@page.children'\n---\n"},
     {NULL, NULL}};
 
 static const char *titles(const page_version *l, char *out, size_t cap)
@@ -434,10 +439,13 @@ TEST(collections_of_other_pages_descendants_top_level_and_taxonomy)
     CHECK_STR(titles(find(s, "ru", "/all"), t, sizeof t), "A,B,C,D");
     CHECK_STR(titles(find(s, "ru", "/school"), t, sizeof t), "A,D");
     CHECK_STR(titles(find(s, "ru", "/mixed"), t, sizeof t), "A,B,C,D");
-    CHECK_STR(titles(find(s, "ru", "/top"), t, sizeof t), "All,Latest,Mixed,News,Odd,School,Top");
+    CHECK_STR(titles(find(s, "ru", "/top"), t, sizeof t), "All,Latest,Listed,Mixed,News,Noroute,Odd,School,Top");
     CHECK_STR(titles(find(s, "ru", "/odd"), t, sizeof t), "");
-    CHECK(diag_has(&d, DIAG_WARNING, "content.items: folio knows"));
-    CHECK_INT(d.warnings, 1);
+    CHECK_STR(titles(find(s, "ru", "/listed"), t, sizeof t), "A,B,C,D");
+    CHECK_STR(titles(find(s, "ru", "/noroute"), t, sizeof t), "");
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "07.odd/blog.md", 4, "'@self.siblings' is not a collection folio knows"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "09.noroute/blog.md", 4, "'@page.children' needs the route"));
+    CHECK_INT(d.warnings, 2);
     page_version *b = find(s, "ru", "/news/b");
     CHECK(b && b->prev && b->next);
     if (b && b->prev && b->next) {

@@ -1282,6 +1282,60 @@ static bool passes_filter(const page_version *c, const value *filter)
     return true;
 }
 
+/* Grav's items: one source ("@self.children"), a map of sources to their
+ * arguments, or a list of either (nested no deeper than Grav's own sites
+ * write them). Adds the sources to *n; false when one is not known, named
+ * in *unknown. */
+static bool gather_items(site *s, page_version *pv, const value *items, gathered *g, bool *own, size_t *n,
+                         const char **unknown, int depth)
+{
+    if (items->kind == V_STRING) {
+        (*n)++;
+        if (gather_source(s, pv, items->u.str.s, NULL, g, own)) return true;
+        *unknown = items->u.str.s;
+        return false;
+    }
+    bool known = true;
+    if (items->kind == V_MAP) {
+        for (size_t i = 0; i < items->u.map.len; i++, (*n)++)
+            if (!gather_source(s, pv, items->u.map.items[i].key, items->u.map.items[i].val, g, own)) {
+                known = false;
+                *unknown = items->u.map.items[i].key;
+            }
+        const value *tax = map_get(items, "@taxonomy");
+        if (tax && tax->kind == V_MAP) *n += tax->u.map.len;
+        return known;
+    }
+    if (items->kind == V_LIST && depth < 4) {
+        for (size_t i = 0; i < items->u.list.len; i++)
+            known &= gather_items(s, pv, items->u.list.items[i], g, own, n, unknown, depth + 1);
+        return known;
+    }
+    *unknown = NULL;
+    return false;
+}
+
+static void report_unknown_items(const page_version *pv, const char *unknown, diag_list *d)
+{
+    size_t len;
+    bool owned;
+    char *text = site_source(pv, &len, NULL, &owned);
+    int line = text ? yaml_key_line(text, "items") : 1;
+    if (owned) free(text);
+    if (unknown && (!strcmp(unknown, "@page.children") || !strcmp(unknown, "@page.descendants") ||
+                    !strcmp(unknown, "@page")))
+        diag_add(d, DIAG_WARNING, pv->file, line, 1,
+                 "content.items: '%s' needs the route of the page whose children it lists "
+                 "({'%s': '/news'}): the list is empty",
+                 unknown, unknown);
+    else
+        diag_add(d, DIAG_WARNING, pv->file, line, 1,
+                 "content.items: %s%s%sis not a collection folio knows ('@self.children', '@self.modular', "
+                 "'@self.descendants', '@page.children', '@page.descendants', '@root.children' or '@taxonomy'); "
+                 "it is left out",
+                 unknown ? "'" : "", unknown ? unknown : "this", unknown ? "' " : " ");
+}
+
 static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
 {
     value *content = map_get(pv->header, "content");
@@ -1289,19 +1343,10 @@ static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
     value *items = map_get(content, "items");
     if (!items) return;
     gathered g = {0};
-    bool is_own_children = false, known = true;
-    size_t nsources = 1;
-    if (items->kind == V_STRING) {
-        known = gather_source(s, pv, items->u.str.s, NULL, &g, &is_own_children);
-    } else if (items->kind == V_MAP) {
-        nsources = items->u.map.len;
-        for (size_t i = 0; i < items->u.map.len; i++)
-            known &= gather_source(s, pv, items->u.map.items[i].key, items->u.map.items[i].val, &g, &is_own_children);
-        const value *tax = map_get(items, "@taxonomy");
-        if (tax && tax->kind == V_MAP) nsources += tax->u.map.len;
-    } else {
-        known = false;
-    }
+    bool is_own_children = false;
+    size_t nsources = 0;
+    const char *unknown = NULL;
+    bool known = gather_items(s, pv, items, &g, &is_own_children, &nsources, &unknown, 0);
     if (nsources > 1 && g.n > 1) { /* a page two sources name is listed once */
         qsort(g.v, g.n, sizeof *g.v, by_address);
         size_t k = 0;
@@ -1316,11 +1361,7 @@ static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
             if (passes_filter(g.v[i], filter)) g.v[k++] = g.v[i];
         g.n = k;
     }
-    if (!known)
-        diag_add(d, DIAG_WARNING, pv->file, 1, 1,
-                 "content.items: folio knows '@self.children', '@self.modular', '@self.descendants', "
-                 "'@page.children', '@page.descendants', '@root.children' and '@taxonomy' collections; what it "
-                 "does not know is left out");
+    if (!known) report_unknown_items(pv, unknown, d);
     pv->items = arena_alloc(a, (g.n + 1) * sizeof *pv->items);
     pv->nitems = g.n;
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
