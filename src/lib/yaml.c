@@ -39,6 +39,12 @@ typedef struct loader {
     size_t nanchors;
     size_t alias_weight;
     int failed;
+    /* A plain value starting with @ ` or %, which YAML refuses and Grav's
+     * YAML reader (the fallback it uses when the strict one refuses a
+     * file) takes as text: where it is, to be read again in quotes. */
+    const char *requote, *requote_end;
+    int requote_line, requote_col;
+    int may_requote;
 } loader;
 
 static void fail(loader *L, int line, int col, const char *msg)
@@ -105,7 +111,8 @@ static void quote_value(char *out, size_t cap, const char *v, const char *t)
 typedef struct slip {
     char *msg;
     size_t cap;
-    const char *at; /* where, in the line */
+    const char *at;                   /* where, in the line */
+    const char *requote, *requote_end; /* a value Grav reads as text, set for special_start_slip */
 } slip;
 
 /* A quoted value [v, t) whose quote does not close where the value ends. */
@@ -152,6 +159,12 @@ static bool special_start_slip(slip *sl, const char *v, const char *t)
         is_text = true; /* @ ` %: never the start of a plain value */
     }
     if (!is_text) return false;
+    if (*v == '@' || *v == '`' || *v == '%') { /* the value up to a comment */
+        const char *c = v;
+        while (c + 1 < t && !(c[0] == ' ' && c[1] == '#')) c++;
+        while (c > v && c[-1] == ' ') c--;
+        sl->requote = v, sl->requote_end = c + 1 < t ? c : t;
+    }
     char quoted[QUOTED_MAX + 8];
     quote_value(quoted, sizeof quoted, v, t);
     snprintf(sl->msg, sl->cap, "invalid YAML: a value that starts with '%c' is %s; put the value in quotes: %s", *v,
@@ -194,10 +207,10 @@ static bool is_nbsp(const char *p, const char *end)
  * ends (an apostrophe inside '...', a quote left open), a plain value
  * that starts with [ { * @ ` % or has ": " in it. 1 with msg and the
  * place filled when one is found. */
-static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, int *col)
+static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, int *col, slip *found)
 {
     const char *s = L->text, *end = L->text + L->len;
-    slip sl = {msg, cap, NULL};
+    slip sl = {msg, cap, NULL, NULL, NULL};
     for (int n = 1; s < end && n <= upto; n++, s++) {
         const char *eol = memchr(s, '\n', (size_t)(end - s));
         if (!eol) eol = end;
@@ -240,6 +253,7 @@ static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, 
         }
         if (sl.at) {
             *line = n, *col = column_of(s, (size_t)(sl.at - s));
+            *found = sl;
             return 1;
         }
         s = eol;
@@ -253,8 +267,14 @@ static int next_event(loader *L, yaml_event_t *ev)
         const char *p = L->parser.problem ? L->parser.problem : "malformed YAML";
         char msg[512];
         int line, col;
+        slip sl;
         if (L->parser.error != YAML_READER_ERROR &&
-            explain(L, (int)L->parser.problem_mark.line + 1, msg, sizeof msg, &line, &col)) {
+            explain(L, (int)L->parser.problem_mark.line + 1, msg, sizeof msg, &line, &col, &sl)) {
+            if (sl.requote && !L->failed && L->may_requote) { /* read again, the value in quotes */
+                L->requote = sl.requote, L->requote_end = sl.requote_end;
+                L->requote_line = line, L->requote_col = col;
+                L->failed = 1;
+            }
             fail(L, line, col, msg);
         } else if (L->parser.context && (strstr(L->parser.context, "flow sequence") ||
                                          strstr(L->parser.context, "flow mapping"))) {
@@ -478,7 +498,40 @@ static value *parse_node(loader *L, yaml_event_t *ev, int depth)
     return L->failed ? NULL : result;
 }
 
+/* The most values one file gets read again in quotes. */
+#define MAX_REQUOTES 32
+
+static value *load(arena *a, const char *text, size_t len, const char *path, int first_line, diag_list *d,
+                   int requotes);
+
+/* text again with [v, t) in single quotes (an apostrophe in it doubled). */
+static char *requoted(const char *text, size_t len, const char *v, const char *t, size_t *out_len)
+{
+    size_t n = (size_t)(t - v), quotes = 0;
+    for (size_t i = 0; i < n; i++) quotes += v[i] == '\'';
+    char *out = xmalloc(len + n + quotes + 3), *w = out;
+    memcpy(w, text, (size_t)(v - text));
+    w += v - text;
+    *w++ = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '\'') *w++ = '\'';
+        *w++ = v[i];
+    }
+    *w++ = '\'';
+    memcpy(w, t, (size_t)(text + len - t));
+    w += text + len - t;
+    *w = 0;
+    *out_len = (size_t)(w - out);
+    return out;
+}
+
 value *yaml_load(arena *a, const char *text, size_t len, const char *path, int first_line, diag_list *d)
+{
+    return load(a, text, len, path, first_line, d, 0);
+}
+
+static value *load(arena *a, const char *text, size_t len, const char *path, int first_line, diag_list *d,
+                   int requotes)
 {
     /* Only the fields before the anchor table need zeroing: anchors are
      * read below nanchors only, and clearing the whole table cost more
@@ -494,6 +547,8 @@ value *yaml_load(arena *a, const char *text, size_t len, const char *path, int f
     L->len = len;
     L->first_line = first_line;
     L->d = d;
+    L->requote = NULL;
+    L->may_requote = requotes < MAX_REQUOTES;
     yaml_parser_initialize(&L->parser);
     yaml_parser_set_input_string(&L->parser, (const unsigned char *)text, len);
     value *root = NULL;
@@ -529,6 +584,22 @@ value *yaml_load(arena *a, const char *text, size_t len, const char *path, int f
     }
     yaml_parser_delete(&L->parser);
     int failed = L->failed;
+    if (failed && L->requote) {
+        if (d) {
+            char quoted[QUOTED_MAX + 8];
+            quote_value(quoted, sizeof quoted, L->requote, L->requote_end);
+            diag_add(d, DIAG_WARNING, path, L->requote_line + first_line, L->requote_col,
+                     "a value that starts with '%c' is not YAML: Grav reads it as text, other YAML readers refuse "
+                     "it; put the value in quotes: %s",
+                     *L->requote, quoted);
+        }
+        size_t n;
+        char *again = requoted(text, len, L->requote, L->requote_end, &n);
+        free(L);
+        value *v = load(a, again, n, path, first_line, d, requotes + 1);
+        free(again);
+        return v;
+    }
     free(L);
     if (failed) return NULL;
     if (root && root->kind == V_NULL) root = value_map(a);
