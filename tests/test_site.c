@@ -102,6 +102,35 @@ TEST(home_alias_is_the_language_root)
     diag_free(&d);
 }
 
+/* Grav's multilingual example site: the home page's German file has
+ * `slug: startseite`, and home.alias names the folders' route. The German
+ * home is still at /de/, its posts under its slug. */
+TEST(home_alias_finds_a_home_page_whose_translation_has_its_own_slug)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "home:\n  alias: '/blog'\nlanguages:\n  supported: [en, de]\n"},
+        {"pages/01.blog/blog.en.md", "---\ntitle: Home\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.blog/blog.de.md", "---\ntitle: Startseite\nslug: startseite\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.blog/01.post/item.en.md", "---\ntitle: Post\n---\nText.\n"},
+        {"pages/01.blog/01.post/item.de.md", "---\ntitle: Beitrag\n---\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    page_version *en = find(s, "en", "/blog"), *de = find(s, "de", "/startseite");
+    CHECK(en && en->is_home && de && de->is_home);
+    if (de) {
+        CHECK_STR(de->url, "/de/");
+        CHECK_STR(de->out_path, "de/index.html");
+    }
+    page_version *post = find(s, "de", "/startseite/post");
+    CHECK(post && !post->is_home);
+    if (post) CHECK_STR(post->url, "/de/startseite/post/");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(media_url_is_shared_by_all_languages)
 {
     diag_list d;

@@ -982,7 +982,10 @@ static void page_addresses(const site *s, page *pg, arena *a)
             const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->folder_slug, (char *)NULL);
             if (strcmp(raw, pv->route)) pv->folder_route = raw;
         }
-        pv->is_home = !strcmp(pv->route, s->home_alias);
+        /* Grav finds the home page by its folders' route too: a home page
+         * whose translation has a slug of its own ("startseite") is still
+         * the language's home. */
+        pv->is_home = !strcmp(pv->route, s->home_alias) || (pv->folder_route && !strcmp(pv->folder_route, s->home_alias));
         const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
         pv->url = pv->is_home ? arena_cat(a, prefix, "/", (char *)NULL) : arena_cat(a, prefix, pv->route, "/", (char *)NULL);
         const char *lp = prefix[0] ? prefix + 1 : "";
