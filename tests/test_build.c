@@ -955,6 +955,30 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
     sitefix_remove(dir);
 }
 
+/* A page of another template that lists its sections (a theme's own
+ * "api-collection.md" with '@self.modular'): without that template in
+ * folio's theme it is shown with the sections' layout, not with
+ * 'default', which has no place for them; check says so. */
+TEST(a_page_of_an_unknown_template_that_lists_sections_shows_them)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\n"},
+        {"pages/01.api/api-collection.md", "---\ntitle: API\ncontent:\n  items: '@self.modular'\n---\nAPI-INTRO\n"},
+        {"pages/01.api/_01.get/endpoint.md", "---\ntitle: Get\n---\nGET-SECTION\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(diag_has(&d, DIAG_NOTE, "template 'api-collection' (from the file's name) is not in the theme: the page "
+                                  "is shown with 'modular'"));
+    diag_free(&d);
+    char *api = read_out(out, "en/api/index.html");
+    CHECK(api && strstr(api, "API-INTRO") && strstr(api, "GET-SECTION"));
+    free(api);
+    sitefix_remove(dir);
+}
+
 /* A modular page whose first section begins with its own "# Heading" (a
  * Grav home page often does) has that heading as its one h1; otherwise
  * the page's title is there for screen readers. */

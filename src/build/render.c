@@ -972,9 +972,8 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
     }
     tpl_env *env = r->env[pv->lang];
     char name[256];
-    const char *tname = pv->template_name ? pv->template_name : "default";
-    /* No such template in the theme: Grav falls back to default. */
-    if (!theme_has_page_template(r->s->user_dir, tname)) tname = "default";
+    const char *tname = theme_page_template(r->s->user_dir, pv->template_name ? pv->template_name : "default",
+                                            pv->is_modular);
     snprintf(name, sizeof name, "%s.html.twig", tname);
     int rc = tpl_render(env, name, ctx, out, rd);
     arena_free(&a);

@@ -178,7 +178,8 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     if (!h || h->kind != V_MAP) return;
     check_header_keys(r, pv->file, src, a);
     /* A template the theme lacks: Grav (and folio) show the page with
-     * 'default', not the layout the author asked for. */
+     * 'default' (folio a page of sections with 'modular'), not the layout
+     * the author asked for. */
     const char *tname = pv->template_name ? pv->template_name : "default";
     if (pv->page->is_module) {
         /* Grav shows a section through templates/modular/<name>.html.twig;
@@ -189,12 +190,13 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
             diag_add(r->d, DIAG_NOTE, pv->file, 1, 1,
                      "section shown as plain content: add themes/folio/templates/%s.html.twig to lay it out", modular);
     }
-    if (!pv->page->is_module && !theme_has_page_template(r->s->user_dir, tname)) {
+    const char *shown = theme_page_template(r->s->user_dir, tname, pv->is_modular);
+    if (!pv->page->is_module && shown != tname) {
         bool is_explicit = map_get(h, "template") != NULL;
         diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
                  is_explicit ? frontmatter_key_line(src, "template") : 1, 1,
-                 "template '%s' (%s) is not in the theme: the page is shown with 'default'", tname,
-                 is_explicit ? "set by 'template:'" : "from the file's name");
+                 "template '%s' (%s) is not in the theme: the page is shown with '%s'", tname,
+                 is_explicit ? "set by 'template:'" : "from the file's name", shown);
     }
     /* "title:" left empty: Grav and folio show the folder's name. */
     const value *title = map_get(h, "title");

@@ -28,3 +28,9 @@ bool theme_has_page_template(const char *user_dir, const char *name)
     free(path);
     return ok;
 }
+
+const char *theme_page_template(const char *user_dir, const char *name, bool lists_sections)
+{
+    if (theme_has_page_template(user_dir, name)) return name;
+    return lists_sections ? "modular" : "default";
+}

@@ -22,5 +22,10 @@ const theme_file *theme_find(const char *name);
 /* Whether template name ("item", "blog", "modular/hero") exists, built in
  * or as the site's own user_dir/themes/folio/templates/<name>.html.twig. */
 bool theme_has_page_template(const char *user_dir, const char *name);
+/* The template a page of template name is shown with: name when the theme
+ * has it, else, as in Grav, 'default', or 'modular' for a page that lists
+ * its sections (the built-in layout of them, where 'default' would leave
+ * them out). */
+const char *theme_page_template(const char *user_dir, const char *name, bool lists_sections);
 
 #endif
