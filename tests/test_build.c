@@ -913,7 +913,7 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
 {
     static const char *const files[][2] = {
         {"config/system.yaml", "languages:\n  supported: [en]\n  default_lang: en\n"},
-        {"config/site.yaml", "url: https://example.org\n"},
+        {"config/site.yaml", "title: Site\nurl: https://example.org\n"},
         {"pages/01.home/modular.md", "---\ntitle: Home\ncontent:\n  items: '@self.modular'\n  order:\n"
                                      "    custom: [_text, _hero]\n---\nINTRO-TEXT\n"},
         {"pages/01.home/_text/text.md", "---\ntitle: Text\n---\nSECTION-TEXT with **bold**\n"},
@@ -951,6 +951,32 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
     CHECK(about && !strstr(about, ">Hero<") && !strstr(about, ">Text<"));
     free(about);
     free(sitemap);
+    free(home);
+    sitefix_remove(dir);
+}
+
+/* A site without a title in site.yaml: its pages are not titled "About | "
+ * nor its header empty; the home page's title stands in, and check says
+ * where the site's title goes. */
+TEST(a_site_without_a_title_is_named_by_its_home_page)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.home/default.md", "---\ntitle: Центр\n---\nГлавная.\n"},
+        {"pages/02.about/default.md", "---\ntitle: О нас\n---\nО центре.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 1,
+                           "the site has no title ('title:' here, or in site.ru.yaml for ru): its pages show the "
+                           "home page's, 'Центр', in its place"));
+    diag_free(&d);
+    char *about = read_out(out, "ru/about/index.html"), *home = read_out(out, "ru/index.html");
+    CHECK(about && strstr(about, "<title>О нас | Центр</title>") && strstr(about, "<span class=\"brand-name\">Центр</span>"));
+    CHECK(home && strstr(home, "<title>Центр</title>"));
+    free(about);
     free(home);
     sitefix_remove(dir);
 }

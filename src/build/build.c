@@ -440,11 +440,11 @@ static void add_site_pages(build_ctx *b)
                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                           "<meta http-equiv=\"refresh\" content=\"0; url=%s/\"><title>",
                    s->langs[s->default_lang], dprefix);
-        const char *title = site_config_str(s, s->default_lang, "title", "");
+        const char *title = site_title(s, s->default_lang);
         buf_add_html(&html, title, strlen(title));
         buf_printf(&html, "</title><link rel=\"canonical\" href=\"%s/\"></head><body><ul>", dprefix);
         for (int l = 0; l < s->nlangs; l++) {
-            const char *t = site_config_str(s, l, "title", s->langs[l]);
+            const char *t = *site_title(s, l) ? site_title(s, l) : s->langs[l];
             buf_printf(&html, "<li><a href=\"%s/\" hreflang=\"%s\" lang=\"%s\">", site_lang_prefix(s, l), s->langs[l],
                        s->langs[l]);
             buf_add_html(&html, t, strlen(t));

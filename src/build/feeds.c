@@ -105,9 +105,9 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
     qsort(items, n, sizeof *items, newest_first);
     if (n > FEED_ITEMS) n = FEED_ITEMS;
     const char *lang = s->langs[list->lang];
-    const char *site_title = site_config_str(s, list->lang, "title", "");
-    const char *title = arena_printf(&a, "%s: %s", site_title, list->title);
-    const char *desc = site_config_str(s, list->lang, "metadata.description", site_title);
+    const char *name = site_title(s, list->lang);
+    const char *title = arena_printf(&a, "%s: %s", name, list->title);
+    const char *desc = site_config_str(s, list->lang, "metadata.description", name);
     const char *link = arena_printf(&a, "%s%s", base, list->url);
     const char *rss_url = arena_printf(&a, "%s%s", base, feeds_rss_url(list, &a));
     const char *atom_url = arena_printf(&a, "%s%s", base, feeds_atom_url(list, &a));
@@ -143,7 +143,7 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
     buf_puts(&atom, "\"/>\n<updated>");
     xml_date(&atom, "c", updated);
     buf_puts(&atom, "</updated>\n<author><name>");
-    xml_text(&atom, site_config_str(s, list->lang, "author.name", site_title));
+    xml_text(&atom, site_config_str(s, list->lang, "author.name", name));
     buf_puts(&atom, "</name></author>\n");
 
     for (size_t i = 0; i < n; i++) {

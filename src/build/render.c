@@ -603,7 +603,7 @@ static value *build_site_value(renderer *r, int lang)
     const site *s = r->s;
     arena *a = &r->arena;
     value *v = value_map(a);
-    map_set(a, v, "title", value_cstr(a, site_config_str(s, lang, "title", "")));
+    map_set(a, v, "title", value_cstr(a, site_title(s, lang)));
     map_set(a, v, "description", value_cstr(a, site_config_str(s, lang, "metadata.description", "")));
     map_set(a, v, "footer", value_cstr(a, site_config_str(s, lang, "footer", "")));
     map_set(a, v, "url", value_cstr(a, site_config_str(s, lang, "url", "")));
@@ -810,7 +810,7 @@ static value *site_feeds(render_state *st, int lang, const page_version *pv)
         for (int k = 0; k < 2; k++) {
             value *f = value_map(a);
             map_set(a, f, "type", value_cstr(a, kinds[k][0]));
-            map_set(a, f, "title", value_cstr(a, arena_printf(a, "%s: %s (%s)", site_config_str(s, lang, "title", ""),
+            map_set(a, f, "title", value_cstr(a, arena_printf(a, "%s: %s (%s)", site_title(s, lang),
                                                               list->title, kinds[k][1])));
             const char *u = k == 0 ? feeds_rss_url(list, a) : feeds_atom_url(list, a);
             map_set(a, f, "url", value_cstr(a, arena_cat(a, st->r->base_url, u, (char *)NULL)));

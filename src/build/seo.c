@@ -251,7 +251,7 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
                         arena *a)
 {
     int l = pv->lang;
-    const char *org_name = site_config_str(s, l, "organization.name", site_config_str(s, l, "title", ""));
+    const char *org_name = site_config_str(s, l, "organization.name", site_title(s, l));
     value *v = value_map(a);
     map_set(a, v, "@context", str(a, "https://schema.org"));
     if (seo_is_post(pv)) {

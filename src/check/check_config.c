@@ -59,6 +59,17 @@ void check_config(check_run *r)
 {
     const site *s = r->s;
     check_folder_frontmatter(r);
+    for (int l = 0; l < s->nlangs; l++)
+        if (!*site_config_str(s, l, "title", "")) {
+            const char *home = site_title(s, l);
+            char *site_yaml = path_join(s->user_dir, "config/site.yaml");
+            diag_add(r->d, DIAG_WARNING, site_yaml, 1, 1,
+                     "the site has no title ('title:' here, or in site.%s.yaml for %s): %s%s%s", s->langs[l],
+                     s->langs[l], *home ? "its pages show the home page's, '" : "its pages and feeds show none",
+                     home, *home ? "', in its place" : "");
+            free(site_yaml);
+            break; /* one is enough: the same file is missing it */
+        }
     char *path = path_join(s->user_dir, "config/system.yaml");
     char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20); /* as the loader read it */
     if (!text) { /* no file (Grav's defaults), or the loader said why */

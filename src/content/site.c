@@ -1591,3 +1591,11 @@ const char *site_config_str(const site *s, int lang, const char *dotted, const c
 {
     return value_path_str(s->config[lang], dotted, dflt);
 }
+
+const char *site_title(const site *s, int lang)
+{
+    const char *t = site_config_str(s, lang, "title", "");
+    if (*t) return t;
+    const page_version *home = strmap_get(&s->routes[lang], "/");
+    return home && home->title ? home->title : "";
+}

@@ -213,5 +213,8 @@ bool site_has_term(const page_version *pv, const char *name, const char *term);
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
 const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt);
+/* The site's name in a language: site.yaml's (or site.<lang>.yaml's)
+ * title, else the home page's title, else "". */
+const char *site_title(const site *s, int lang);
 
 #endif
