@@ -955,6 +955,47 @@ TEST(modular_page_shows_its_sections_in_order_and_nothing_else)
     sitefix_remove(dir);
 }
 
+/* site.yaml's redirects and routes (Grav's site-wide ones, which sites
+ * moved from older addresses keep): each fixed address leads where it
+ * says in every language, 302 unless [301], a route 301 to its page; a
+ * page at the same address wins, as in Grav (the English "about" is the
+ * Russian text, by fallback); a pattern, which a published site cannot
+ * follow, and a route to no page are reported. */
+TEST(site_wide_redirects_and_routes_lead_where_they_say)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\nredirects:\n  /old-news: /news\n  '/away': 'https://example.org/x[301]'\n"
+                             "  '/blog/(.*)': '/news/$1'\n  /about: /news\nroutes:\n  /contacts-old: /about\n  /nowhere: /missing\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.about/default.ru.md", "---\ntitle: О нас\n---\nО центре.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 5, "redirects: '/blog/(.*)' is a pattern"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 9, "routes: '/nowhere' names no page in ru"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 9, "routes: '/nowhere' names no page in en"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 0, "'/contacts-old'"));
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+    char *rules = read_out(out, "_redirects");
+    CHECK(rules && strstr(rules, "/ru/old-news/ /ru/news/ 302\n") && strstr(rules, "/en/old-news/ /en/news/ 302\n"));
+    CHECK(rules && strstr(rules, "/ru/away/ https://example.org/x 301\n"));
+    CHECK(rules && strstr(rules, "/ru/contacts-old/ /ru/about/ 301\n") && strstr(rules, "/en/contacts-old/ /en/about/ 301\n"));
+    CHECK(rules && !strstr(rules, "/about/ /ru/news/") && !strstr(rules, "/about/ /en/news/")); /* the page wins */
+    CHECK(rules && !strstr(rules, "blog") && !strstr(rules, "nowhere"));
+    free(rules);
+    char *moved = read_out(out, "ru/old-news/index.html"), *about = read_out(out, "ru/about/index.html");
+    CHECK(moved && strstr(moved, "url=/ru/news/"));
+    CHECK(about && strstr(about, "О центре."));
+    free(moved);
+    free(about);
+    sitefix_remove(dir);
+}
+
 /* A site without a title in site.yaml: its pages are not titled "About | "
  * nor its header empty; the home page's title stands in, and check says
  * where the site's title goes. */

@@ -405,6 +405,18 @@ static void add_redirects(build_ctx *b)
             output_redirect(b->out, p, pv->url, 301);
         }
     }
+    /* site.yaml's redirects and routes, in every language; a page at the
+     * same address wins, as in Grav (check reports what is left out). */
+    for (int l = 0; l < s->nlangs; l++) {
+        const char *prefix = site_lang_prefix(s, l);
+        site_rule *rules;
+        size_t n = site_rules(s, l, &a, &rules, NULL, NULL);
+        for (size_t i = 0; i < n; i++) {
+            const char *path = arena_printf(&a, "%s%s/", prefix[0] ? prefix + 1 : "", prefix[0] ? rules[i].from : rules[i].from + 1);
+            if (output_path_is_safe(path) && !site_find_route(s, l, rules[i].from))
+                output_redirect(b->out, path, rules[i].to, rules[i].status);
+        }
+    }
     /* Grav's media URLs (/user/pages/02.news/03.post/photo.jpg) keep working. */
     for (size_t i = 0; i < s->npages; i++) {
         page *pg = s->pages[i];

@@ -70,6 +70,14 @@ void check_config(check_run *r)
             free(site_yaml);
             break; /* one is enough: the same file is missing it */
         }
+    char *site_yaml = path_join(s->user_dir, "config/site.yaml");
+    for (int l = 0; l < s->nlangs; l++) { /* site.yaml's redirects and routes: what cannot be one */
+        arena a = ARENA_INIT;
+        site_rule *rules;
+        site_rules(s, l, &a, &rules, r->d, site_yaml);
+        arena_free(&a);
+    }
+    free(site_yaml);
     char *path = path_join(s->user_dir, "config/system.yaml");
     char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20); /* as the loader read it */
     if (!text) { /* no file (Grav's defaults), or the loader said why */

@@ -892,11 +892,10 @@ const char *site_external_url(arena *a, const value *header)
     return is_usable_address(u) ? arena_strdup(a, u) : NULL;
 }
 
-const char *site_redirect(arena *a, const value *header, int *status)
+/* A redirect's target as Grav writes it ("/route[301]", "news", an
+ * address): the address, or NULL when it is none. */
+static const char *redirect_target(arena *a, const char *r, int *status)
 {
-    const char *r = value_path_str(header, "redirect", NULL);
-    *status = 302;
-    if (!r) return NULL;
     while (*r == ' ' || *r == '\t') r++;
     size_t n = strlen(r);
     while (n && (r[n - 1] == ' ' || r[n - 1] == '\t')) n--;
@@ -911,6 +910,73 @@ const char *site_redirect(arena *a, const value *header, int *status)
     bool has_scheme = !strncasecmp(r, "https://", 8) || !strncasecmp(r, "http://", 7);
     char *t = has_scheme || r[0] == '/' ? arena_strndup(a, r, n) : arena_printf(a, "/%.*s", (int)n, r);
     return is_usable_address(t) ? t : NULL;
+}
+
+const char *site_redirect(arena *a, const value *header, int *status)
+{
+    const char *r = value_path_str(header, "redirect", NULL);
+    *status = 302;
+    return r ? redirect_target(a, r, status) : NULL;
+}
+
+/* Characters that make a key of site.yaml's redirects a pattern. */
+#define PATTERN_CHARS "()[]*+?^$|\\{}"
+
+/* The line of text where key is written first (1 when it is not). */
+static int line_of_key(const char *text, const char *key)
+{
+    const char *at = text ? strstr(text, key) : NULL;
+    int line = 1;
+    for (const char *p = text; at && p < at; p++) line += *p == '\n';
+    return line;
+}
+
+size_t site_rules(const site *s, int l, arena *a, site_rule **rules, diag_list *d, const char *config_path)
+{
+    size_t n = 0, cap = 0;
+    char *text = NULL; /* the config's text, for the lines of findings */
+    *rules = NULL;
+    static const char *const kinds[] = {"redirects", "routes"};
+    for (int k = 0; k < 2; k++) {
+        const value *m = value_path(s->config[l], kinds[k]);
+        if (!m || m->kind != V_MAP) continue;
+        for (size_t i = 0; i < m->u.map.len; i++) {
+            const char *from = m->u.map.items[i].key;
+            const value *v = m->u.map.items[i].val;
+            const char *raw = v->kind == V_STRING ? v->u.str.s : NULL;
+            int status = k == 0 ? 302 : 301;
+            const char *to = raw ? redirect_target(a, raw, &status) : NULL;
+            if (k == 1) status = 301; /* another address of a page: it leads there for good */
+            const char *why = NULL;
+            if (from[0] != '/' || !is_usable_address(from) || !from[1])
+                why = "is not an address of the site (/old-page)";
+            else if (strpbrk(from, PATTERN_CHARS))
+                why = "is a pattern: a published site has fixed addresses only, so folio writes no rule for it";
+            else if (!to)
+                why = k == 0 ? "leads to no address (/page, or https://...)" : "names no page (/news/post)";
+            page_version *target = to && to[0] == '/' ? site_find_route(s, l, to) : NULL;
+            bool of_language = !why && k == 1 && !target; /* the other findings are the same in every language */
+            if (of_language) why = arena_printf(a, "names no page in %s", s->langs[l]);
+            if (why) {
+                if (d && (of_language || l == 0)) {
+                    if (!text) text = file_read(config_path, &(size_t){0}, 1 << 20);
+                    diag_add(d, DIAG_WARNING, config_path, line_of_key(text, from), 1, "%s: '%s' %s", kinds[k], from,
+                             why);
+                }
+                continue;
+            }
+            if (target) to = target->url;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                site_rule *grown = arena_alloc(a, cap * sizeof *grown);
+                if (n) memcpy(grown, *rules, n * sizeof *grown);
+                *rules = grown;
+            }
+            (*rules)[n++] = (site_rule){from, to, status};
+        }
+    }
+    free(text);
+    return n;
 }
 
 static const char *parent_route(const page *pg, int lang, arena *a)

@@ -52,6 +52,17 @@ const char *site_external_url(arena *a, const value *header);
  * such an address, with its status (302 unless [301]) in *status; else
  * NULL. */
 const char *site_redirect(arena *a, const value *header, int *status);
+/* One of site.yaml's `redirects` (Grav's: 302, or 301 for a target that
+ * ends in [301]) or `routes` (another address of a page: 301 to it). */
+typedef struct site_rule {
+    const char *from; /* a route of the site, "/jungle" */
+    const char *to;   /* a page's URL, a path or an address */
+    int status;
+} site_rule;
+/* Language l's rules in *rules (allocated in a); a key that is no fixed
+ * address or a target that is none is left out and, with d, reported
+ * against config_path. Returns how many. */
+size_t site_rules(const site *s, int l, arena *a, site_rule **rules, diag_list *d, const char *config_path);
 
 /* Why the file name of pg's folder is not published, or NULL. */
 const char *site_withheld_reason(const page *pg, const char *name);
