@@ -923,6 +923,20 @@ TEST(media_no_page_uses_is_a_warning_but_the_header_image_counts)
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_WARNING, "media file not used"));
     diag_free(&d);
+    /* A theme's header field naming a file (a section's `- logo: grav.jpg`,
+     * a `hero_image:`) uses it. */
+    const char *const named[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\nheader_image: false\nhero_image: photo.jpg\nclients:\n"
+                                    "  - logo: old.pdf\n    url: https://example.org\n---\n" POST_BODY},
+        {"pages/01.news/a/old.pdf", "pdf"},
+        {"pages/01.news/a/photo.jpg", "jpeg"},
+        {"pages/01.news/a/spare.jpg", "jpeg"},
+        {NULL, NULL}};
+    check_files(named, &d);
+    CHECK_INT(count_has(&d, "media file not used"), 1);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/spare.jpg", 0, "media file not used"));
+    diag_free(&d);
 }
 
 TEST(image_without_alt_text_is_a_warning)

@@ -39,8 +39,25 @@ void check_anchors(check_run *r)
 
 /* Media the theme shows without the content naming it: the header image
  * (the first image, or the first of media_order) and media_order's list. */
+/* A header value naming one of the folder's files (Grav themes show
+ * `hero_image: header.webp` or a list of `- logo: grav.jpg` through
+ * page.media[...]): that file is used. */
+static void mark_header_media(const page *pg, const value *v, bool *used, int depth)
+{
+    if (!v || depth > 8) return;
+    if (v->kind == V_STRING) {
+        for (size_t m = 0; m < pg->nmedia; m++)
+            if (!strcmp(v->u.str.s, pg->media[m].name)) used[m] = true;
+    } else if (v->kind == V_LIST) {
+        for (size_t i = 0; i < v->u.list.len; i++) mark_header_media(pg, v->u.list.items[i], used, depth + 1);
+    } else if (v->kind == V_MAP) {
+        for (size_t i = 0; i < v->u.map.len; i++) mark_header_media(pg, v->u.map.items[i].val, used, depth + 1);
+    }
+}
+
 static void mark_theme_media(const page *pg, const page_version *pv, bool *used)
 {
+    mark_header_media(pg, pv->header, used, 0);
     value *order = map_get(pv->header, "media_order");
     const char *list = order && order->kind == V_STRING ? order->u.str.s : "";
     for (size_t m = 0; m < pg->nmedia; m++) {
