@@ -1123,17 +1123,24 @@ TEST(delimiter_under_text_is_a_heading_underline_warning)
     diag_free(&d);
 }
 
+#define LONG_LINE "A long text without a split, which the news list cuts after its first three hundred characters. "
+
+/* A post longer than the summary's size, without a delimiter, is cut at
+ * a count of letters in the list; a short one (or one without text) is
+ * shown whole there, and nothing is said. */
 TEST(post_without_summary_delimiter_is_a_note)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
-                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\nJust text, no split.\n"},
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" LONG_LINE LONG_LINE LONG_LINE LONG_LINE "\n"},
                                   {NULL, NULL}};
     const char *const good[][2] = {ONE_LANG, NEWS_LIST,
                                    {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY},
+                                   {"pages/01.news/b/item.md", "---\ntitle: B\n---\nJust text, no split.\n"},
+                                   {"pages/01.news/c/item.md", "---\ntitle: C\n---\n"},
                                    {NULL, NULL}};
     diag_list d;
     check_files(bad, &d);
-    CHECK(diag_has(&d, DIAG_NOTE, "no summary delimiter"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "a/item.md", 4, "no summary delimiter"));
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_NOTE, "no summary delimiter"));

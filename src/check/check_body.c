@@ -1085,7 +1085,9 @@ void check_body_end(body_check *c, bool observed)
     }
 
     summary_shape shape = content_summary_shape(s, pv);
-    if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size)
+    /* A text of no more bytes than the summary has letters is shown whole. */
+    if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size &&
+        body_len > shape.size)
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
                  shape.size);
