@@ -14,6 +14,7 @@
 #include "build/output_dir.h"
 #include "lib/buf.h"
 #include "lib/files.h"
+#include "lib/lang.h"
 #include "sitefix.h"
 #include "test.h"
 
@@ -207,6 +208,33 @@ TEST(language_switcher_links_to_the_same_page_in_each_language)
         free(sw);
     }
     free(html);
+}
+
+/* Each language is named in itself, whatever the site's languages; a
+ * code folio does not know is shown as it is, in capitals. */
+TEST(language_switcher_names_each_language_in_itself)
+{
+    CHECK_STR(lang_native_name("kk"), "Қазақша");
+    CHECK_STR(lang_native_name("DE"), "Deutsch");
+    CHECK_STR(lang_native_name("de-AT"), "Deutsch");
+    CHECK_STR(lang_native_name("pt-BR"), "Português (Brasil)");
+    CHECK_STR(lang_native_name("pt_BR"), "Português (Brasil)");
+    CHECK_STR(lang_native_name("zh-cn"), "简体中文");
+    CHECK(lang_native_name("xx") == NULL && lang_native_name("") == NULL);
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [de, fr, tlh]\n  default_lang: de\n"},
+        {"config/site.yaml", "title: Site\n"},
+        {"pages/01.home/default.md", "---\ntitle: Home\n---\nText.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *html = out ? page_at(out, "de/index.html") : NULL;
+    CHECK(html && strstr(html, "<span class=\"lang-name\">Deutsch</span>"));
+    CHECK(html && strstr(html, "<span class=\"lang-name\">Français</span>"));
+    CHECK(html && strstr(html, "<span class=\"lang-name\">TLH</span>"));
+    free(html);
+    sitefix_remove(out);
+    sitefix_remove(dir);
 }
 
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)

@@ -10,6 +10,7 @@
 #include "content/summary.h"
 #include "build/feeds.h"
 #include "build/seo.h"
+#include "lib/lang.h"
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "lib/strmap.h"
@@ -766,6 +767,14 @@ static value *site_languages(render_state *st, int lang, const page_version *pv)
         const page_version *t = pv ? pv->page->v[k] : NULL;
         value *m = value_map(a);
         map_set(a, m, "code", value_cstr(a, s->langs[k]));
+        const char *name = lang_native_name(s->langs[k]);
+        if (!name) { /* a code folio does not know: itself, in capitals */
+            char *up = arena_strdup(a, s->langs[k]);
+            for (char *c = up; *c; c++)
+                if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+            name = up;
+        }
+        map_set(a, m, "name", value_cstr(a, name));
         bool has = t && t->published && t->routable;
         map_set(a, m, "url", value_cstr(a, has ? t->url : arena_cat(a, site_lang_prefix(s, k), "/", (char *)NULL)));
         map_set(a, m, "has_page", value_bool(has));

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "content/content.h"
+#include "lib/lang.h"
 #include "lib/url.h"
 
 static const struct {
@@ -116,10 +117,8 @@ bool player_is_caption(const media_file *m, const char *name)
 /* A language's name in itself, for a caption track's label. */
 static const char *language_name(const char *code)
 {
-    static const char *const names[][2] = {{"kk", "Қазақша"}, {"ru", "Русский"}, {"en", "English"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcasecmp(code, names[i][0])) return names[i][1];
-    return code;
+    const char *name = lang_native_name(code);
+    return name ? name : code;
 }
 
 /* Whether pg's folder has m's captions named for lang ("tour.ru.vtt"). */
