@@ -438,6 +438,20 @@ TEST(shortcode_core_inline_shortcodes)
     result_free(&r);
 }
 
+/* [raw] on a line of its own around a code fence (how documentation shows
+ * shortcodes): no empty paragraph is left where its lines were; inside
+ * a paragraph it keeps the paragraph. */
+TEST(raw_on_lines_of_its_own_leaves_no_empty_paragraphs)
+{
+    result r;
+    run("[raw]\n```md\n[center]x[/center]\n```\n[/raw]\n\nText [raw][b][/raw] end.\n", 1, NULL, &r);
+    CHECK_NOT_CONTAINS(r.html, "<p></p>");
+    CHECK_CONTAINS(r.html, "<pre><code class=\"language-md\">");
+    CHECK_CONTAINS(r.html, "<p>Text [b] end.</p>");
+    CHECK_NOT_CONTAINS(r.html, "[raw]");
+    result_free(&r);
+}
+
 TEST(figure_wraps_its_content_with_an_escaped_caption)
 {
     result r;

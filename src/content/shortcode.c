@@ -1005,6 +1005,21 @@ static size_t expand_pair(expander *x, const char *html, size_t len, const short
         if ((p_before_open && p_after_close) || open_alone) buf_truncate(out, out->len - 3);
         if ((p_before_open && p_after_close) || close_alone) resume += 4;
         if (resume < len && html[resume] == '\n') resume++;
+    } else if (kind == SC_RAW) {
+        /* [raw] and [/raw] each on a line of their own, around blocks (a
+         * code fence): the paragraphs Markdown made of those lines go,
+         * where they would be left empty. */
+        if (ends_with(out->s ? out->s : "", out->len, "<p>") &&
+            starts_with(html + open->end, len - open->end, "</p>")) {
+            buf_truncate(out, out->len - 3);
+            inner_start += 4;
+        }
+        if (ends_with(html, close_start, "<p>") && starts_with(html + close_end, len - close_end, "</p>") &&
+            inner_end - 3 >= inner_start) {
+            inner_end -= 3;
+            resume += 4;
+            if (resume < len && html[resume] == '\n') resume++;
+        }
     }
     /* A block in the middle of a paragraph's text: the paragraph ends
      * before it and goes on after it (an empty part is dropped). */
