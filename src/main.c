@@ -295,6 +295,8 @@ static int cmd_check(int argc, char **argv)
         }
     }
     if (s) check_site(s, &opt, &d);
+    size_t checked = s ? s->nversions : 0;
+    if (s && opt.lang >= 0) checked = check_keep_language(s, opt.lang, &d);
     diag_sort(&d);
     if (json) {
         print_json_diags(stdout, &d);
@@ -305,7 +307,6 @@ static int cmd_check(int argc, char **argv)
         if (table.len) fwrite(table.s, 1, table.len, stdout);
         buf_free(&table);
         size_t notes = d.len - d.errors - d.warnings;
-        size_t checked = s ? s->nversions : 0;
         printf("folio check: %zu page%s checked; %zu error%s, %zu warning%s, %zu note%s\n", checked, plural(checked),
                d.errors, plural(d.errors), d.warnings, plural(d.warnings), notes, plural(notes));
     }

@@ -190,6 +190,31 @@ TEST(lines_pasted_from_another_code_page_are_each_an_error_where_they_start)
     diag_free(&d);
 }
 
+/* `folio check --lang de` is about the German pages: a broken header in
+ * the French file, which loading the site reports, is not among its
+ * findings, nor counted; a file every language reads is. */
+TEST(check_of_one_language_reports_and_counts_only_its_pages)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [de, fr]\n  default_lang: de\n"},
+        {"pages/01.news/blog.de.md", "---\ntitle: Neues\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.fr.md", "---\ntitle: 'L'actualité'\n---\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: [A] b\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    buf args = BUF_INIT;
+    buf_printf(&args, "check %s --lang de", dir);
+    int status;
+    char *text = sitefix_run_folio(args.s, &status);
+    CHECK_INT(status, 1);
+    CHECK(text && !strstr(text, "blog.fr.md"));
+    CHECK(text && strstr(text, "a/item.md:2:8: error:"));
+    CHECK(text && strstr(text, "folio check: 2 pages checked; 1 error,"));
+    free(text);
+    buf_free(&args);
+    sitefix_remove(dir);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The language settings parse whatever is written, and a slip builds

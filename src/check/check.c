@@ -5,6 +5,7 @@
 #include "check/internal.h"
 #include "lib/files.h"
 #include "lib/pool.h"
+#include "lib/strmap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -290,6 +291,33 @@ size_t check_pass_end(check_pass *p) { return pass_end(p); }
 size_t check_site(const site *s, const check_options *opt, diag_list *d)
 {
     return check_run_all(s, opt, NULL, NULL, d);
+}
+
+size_t check_keep_language(const site *s, int lang, diag_list *d)
+{
+    strmap mine = STRMAP_INIT, others = STRMAP_INIT;
+    size_t checked = 0;
+    for (size_t i = 0; i < s->nversions; i++) {
+        const page_version *pv = s->versions[i];
+        strmap_put(pv->lang == lang ? &mine : &others, pv->file, (void *)1);
+        checked += pv->lang == lang;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        diag *x = &d->items[i];
+        if (x->path && strmap_get(&others, x->path) && !strmap_get(&mine, x->path)) {
+            if (x->level == DIAG_ERROR) d->errors--;
+            else if (x->level == DIAG_WARNING) d->warnings--;
+            free(x->path);
+            free(x->msg);
+            continue;
+        }
+        d->items[k++] = *x;
+    }
+    d->len = k;
+    strmap_free(&mine);
+    strmap_free(&others);
+    return checked;
 }
 
 size_t check_versions(const check_index *ix, const page_version *const *v, size_t n, const check_options *opt,

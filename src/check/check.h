@@ -66,6 +66,11 @@ void check_index_free(check_index *ix);
 size_t check_versions(const check_index *ix, const page_version *const *v, size_t n, const check_options *opt,
                       diag_list *d);
 
+/* For a check of one language: leaves out of d the findings about files
+ * only the other languages read (loading the site reports them all), and
+ * returns how many page versions lang has. */
+size_t check_keep_language(const site *s, int lang, diag_list *d);
+
 /* The translation table: one line per page that lacks a language, with
  * the page's folder and, per language, its code when the page is written
  * in it or "--" when not:  "02.news/2024-05-25-exchange  kk ru --".
