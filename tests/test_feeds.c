@@ -24,7 +24,8 @@
 static const char *const site_files[][2] = {
     SITEFIX_SYSTEM_KK_RU_EN,
     {"config/site.yaml", "title: Гематология орталығы\nurl: " BASE "/\norganization:\n  phone: '+7 727 000 00 00'\n"},
-    {"config/site.ru.yaml", "title: Центр гематологии\norganization:\n  name: ТОО «Центр гематологии»\n"},
+    {"config/site.ru.yaml", "title: Центр гематологии\norganization:\n  name: ТОО «Центр гематологии»\n"
+                            "  type: MedicalOrganization\n"},
     {"pages/01.home/default.kk.md", "---\ntitle: Басты бет\n---\nСәлем\n"},
     {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nПривет\n"},
     {"pages/01.home/default.en.md", "---\ntitle: Home\n---\nHello\n"},
@@ -240,7 +241,8 @@ TEST(post_page_carries_description_open_graph_feeds_and_news_article)
     free(kk);
     /* JSON-LD is valid JSON of the right type, and a title with </script> cannot end the element. */
     char *r = python(&b, "import json, re, sys\n"
-                         "for rel in ('ru/news/conference/index.html', 'ru/news/forum/index.html', 'ru/index.html'):\n"
+                         "for rel in ('ru/news/conference/index.html', 'ru/news/forum/index.html', 'ru/index.html',"
+                         " 'kk/index.html'):\n"
                          "    html = open(sys.argv[1] + '/' + rel, encoding='utf-8').read()\n"
                          "    blocks = re.findall(r'<script type=\"application/ld\\+json\">(.*?)</script>', html, re.S)\n"
                          "    d = json.loads(blocks[0])\n"
@@ -249,6 +251,8 @@ TEST(post_page_carries_description_open_graph_feeds_and_news_article)
     CHECK_CONTAINS(r, "ru/news/conference/index.html 1 NewsArticle Конференция RU ru None 2023-01-09");
     CHECK_CONTAINS(r, "ru/news/forum/index.html 1 NewsArticle Форум </script> ru None 2019-07-22");
     CHECK_CONTAINS(r, "ru/index.html 1 MedicalOrganization ТОО «Центр гематологии» None +7 727 000 00 00");
+    /* organization.type is set for Russian only: Kazakh has the general type */
+    CHECK_CONTAINS(r, "kk/index.html 1 Organization Гематология орталығы None +7 727 000 00 00");
     free(r);
     char *list = read_out(&b, "kk/news/index.html");
     CHECK_CONTAINS(list, "<link rel=\"alternate\" type=\"application/rss+xml\"");

@@ -252,6 +252,11 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
 {
     int l = pv->lang;
     const char *org_name = site_config_str(s, l, "organization.name", site_title(s, l));
+    /* organization.type, a schema.org type (MedicalOrganization for a
+     * clinic, NGO, ...): letters only, else Organization. */
+    const char *org_type = site_config_str(s, l, "organization.type", "");
+    size_t letters = strspn(org_type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    if (!letters || org_type[letters] || letters > 64) org_type = "Organization";
     value *v = value_map(a);
     map_set(a, v, "@context", str(a, "https://schema.org"));
     if (seo_is_post(pv)) {
@@ -281,7 +286,7 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
             json_text(&j, arena_cat(a, base, img->url, (char *)NULL));
         }
         buf org = BUF_INIT;
-        buf_puts(&org, "{\"@type\":\"MedicalOrganization\",\"name\":");
+        buf_printf(&org, "{\"@type\":\"%s\",\"name\":", org_type);
         json_text(&org, org_name);
         buf_puts(&org, ",\"url\":");
         json_text(&org, arena_cat(a, base, site_lang_prefix(s, l), "/", (char *)NULL));
@@ -296,7 +301,7 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
         buf_free(&j);
         return r;
     } else if (pv->is_home) {
-        map_set(a, v, "@type", str(a, "MedicalOrganization"));
+        map_set(a, v, "@type", str(a, org_type));
         map_set(a, v, "name", str(a, org_name));
         map_set(a, v, "url", str(a, arena_cat(a, base, site_lang_prefix(s, l), "/", (char *)NULL)));
         const char *desc = site_config_str(s, l, "metadata.description", "");
