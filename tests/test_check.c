@@ -451,7 +451,7 @@ TEST(link_syntax_markdown_leaves_as_text_is_a_warning_with_the_fix)
         ONE_LANG, NEWS_LIST,
         {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Фото](<фото 1.jpg>) ![Фото](фото%201.jpg)\n\n"
                                     "[The form](form.pdf \"Form, 1 page\"), as said [1] (see above).\n\n"
-                                    "`[x](a b)`\n\n```\n![x](y z.jpg)\n```\n"},
+                                    "`[x](a b)`\n\n```\n![x](y z.jpg)\n```\n\n[Site]({{ site.url }}) is Twig, said apart.\n"},
         {"pages/01.news/a/фото 1.jpg", "x"},
         {"pages/01.news/a/form.pdf", "%PDF"},
         {NULL, NULL}};

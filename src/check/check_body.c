@@ -766,6 +766,8 @@ static void find_unread_links(body_scan *b, const char *text, size_t size)
         const char *close = memchr(d, ')', ahead);
         if (!close || close == d || *d == '<' || memchr(d, '\n', (size_t)(close - d))) continue;
         size_t n = (size_t)(close - d);
+        /* "({{ site.url }})": Twig, whose own finding says what to do */
+        if (memmem(d, n, "{{", 2) || memmem(d, n, "{%", 2)) continue;
         const char *space = memchr(d, ' ', n);
         const char *open = p;
         const char *stop = p - text > MAX_UNREAD_LINK ? p - MAX_UNREAD_LINK : text;
