@@ -215,6 +215,26 @@ TEST(check_of_one_language_reports_and_counts_only_its_pages)
     sitefix_remove(dir);
 }
 
+/* "[plugin:...](...)" links are for Grav plugins: youtube's is a player
+ * only where the site has the plugin; page-inject's, which folio does
+ * not run, is a link named "plugin:page-inject", and not a broken link. */
+TEST(plugin_links_folio_does_not_turn_into_anything_are_warnings)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[plugin:youtube](https://youtu.be/dQw4w9WgXcQ)\n\n"
+                                    "[plugin:page-inject](/contacts/almaty)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "[plugin:youtube] is a video player where the site has "
+                                                              "Grav's youtube plugin"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 12, "[plugin:page-inject] is for a Grav plugin folio does "
+                                                              "not run (page-inject"));
+    CHECK_INT(d.errors, 0);
+    diag_free(&d);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The language settings parse whatever is written, and a slip builds

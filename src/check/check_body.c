@@ -653,6 +653,9 @@ typedef struct md_walk {
     bool twig;
     int html_block_depth;
     buf html;             /* an HTML block's lines, scanned when it ends */
+    const char *link_href; /* the link being read, checked at its end with its text */
+    int link_depth;
+    buf link_text;
 } md_walk;
 
 /* An attribute of a link or image as text: entities decoded. */
@@ -715,7 +718,10 @@ static int walk_enter_span(MD_SPANTYPE type, void *detail, void *user)
         w->code_depth++;
     } else if (type == MD_SPAN_A && !w->image_depth) {
         const MD_SPAN_A_DETAIL *d = detail;
-        check_link(w->b, attribute_text(a, &d->href), false);
+        if (w->link_depth++ == 0) {
+            w->link_href = attribute_text(a, &d->href);
+            w->link_text.len = 0;
+        }
     } else if (type == MD_SPAN_IMG) {
         if (w->image_depth++ == 0) {
             const MD_SPAN_IMG_DETAIL *d = detail;
@@ -727,10 +733,45 @@ static int walk_enter_span(MD_SPANTYPE type, void *detail, void *user)
     return 0;
 }
 
+/* A link whose text is "plugin:<name>" is for a Grav plugin to turn into
+ * something else: youtube's into a player where the site has the plugin;
+ * others (page-inject's "plugin:page-inject" and "plugin:content-inject",
+ * which put another page's content there) folio does not run, and the
+ * reader sees a link named "plugin:...". */
+static void check_plugin_link(body_scan *b, const char *href, const char *text)
+{
+    const char *name = text + 7;
+    int col;
+    char needle[160];
+    snprintf(needle, sizeof needle, "[%s]", text);
+    int line = check_body_line(b->src, needle, &col);
+    if (!strcmp(name, "youtube")) {
+        if (b->r->s->youtube.is_on || !may_report(b)) return;
+        diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+                 "[plugin:youtube] is a video player where the site has Grav's youtube plugin "
+                 "(user/plugins/youtube), which this site lacks: it is shown as a link");
+        return;
+    }
+    if (!may_report(b)) return;
+    diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
+             "[plugin:%s] is for a Grav plugin folio does not run%s: the reader sees a link named 'plugin:%s' "
+             "to '%s'",
+             name,
+             !strcmp(name, "page-inject") || !strcmp(name, "content-inject")
+                 ? " (page-inject, which shows another page's content here; copy the text into the page)"
+                 : "",
+             name, href);
+}
+
 static int walk_leave_span(MD_SPANTYPE type, void *detail, void *user)
 {
     md_walk *w = user;
     (void)detail;
+    if (type == MD_SPAN_A && w->link_depth && --w->link_depth == 0) {
+        const char *text = buf_cstr(&w->link_text);
+        if (!strncmp(text, "plugin:", 7) && text[7] && w->link_text.len < 64) check_plugin_link(w->b, w->link_href, text);
+        else check_link(w->b, w->link_href, false);
+    }
     if (type == MD_SPAN_CODE && w->code_depth) w->code_depth--;
     else if (type == MD_SPAN_IMG && w->image_depth && --w->image_depth == 0)
         check_image(w->b, w->img_src, buf_cstr(&w->alt), w->img_title);
@@ -807,6 +848,7 @@ static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *
 {
     md_walk *w = user;
     if (w->in_paragraph && w->paragraph.len <= MAX_DELIMITER_TEXT) buf_add(&w->paragraph, text, size);
+    if (w->link_depth && w->link_text.len < 64) buf_add(&w->link_text, text, size);
     if (w->image_depth) {
         if (type != MD_TEXT_ENTITY || !html_entity_decode(text, size, &w->alt)) buf_add(&w->alt, text, size);
         return 0;
@@ -1060,6 +1102,7 @@ void check_body_end(body_check *c, bool observed)
         twig = c->w.twig;
         has_delimiter = c->w.has_delimiter;
         buf_free(&c->w.alt);
+        buf_free(&c->w.link_text);
         buf_free(&c->w.paragraph);
         buf_free(&c->w.html);
     } else {
