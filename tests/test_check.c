@@ -235,6 +235,23 @@ TEST(plugin_links_folio_does_not_turn_into_anything_are_warnings)
     diag_free(&d);
 }
 
+/* Grav's streams in a page: ![](image://photo.jpg) is a photo of
+ * user/images, which folio does not publish: a broken picture, named. */
+TEST(images_from_grav_streams_are_errors_with_the_fix)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Зал](image://clinic/hall.jpg)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 10, "image 'image://clinic/hall.jpg' is a file of Grav's image "
+                                                            "stream, which folio does not publish: put the file in "
+                                                            "the page folder and write its name ('hall.jpg')"));
+    CHECK_INT(d.errors, 1);
+    diag_free(&d);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The language settings parse whatever is written, and a slip builds

@@ -340,6 +340,23 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
                      is_image ? "image" : "link", url);
         return;
     }
+    /* Grav's streams: image:// is user/images, user:// the user folder,
+     * page:// and theme:// the pages' and the theme's. folio publishes a
+     * page's own files; the address stays as written, which no browser
+     * opens. */
+    static const char *const streams[] = {"image://", "user://", "page://", "theme://", "plugin://", "asset://"};
+    for (size_t k = 0; k < sizeof streams / sizeof streams[0]; k++)
+        if (!strncasecmp(url, streams[k], strlen(streams[k]))) {
+            if (!may_report(b)) return;
+            int col;
+            int line = url_line(b, url, &col);
+            const char *slash = strrchr(url, '/');
+            diag_add(b->r->d, DIAG_ERROR, pv->file, line, col,
+                     "%s '%s' is a file of Grav's %.*s stream, which folio does not publish: put the file in the "
+                     "page folder and write its name ('%s')",
+                     is_image ? "image" : "link", url, (int)strlen(streams[k]) - 3, streams[k], slash ? slash + 1 : url);
+            return;
+        }
     if (has_scheme(url)) {
         const char *own = own_site_path(s, url);
         if (own) check_link_at(b, own, url, is_image);
