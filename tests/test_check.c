@@ -235,6 +235,22 @@ TEST(plugin_links_folio_does_not_turn_into_anything_are_warnings)
     diag_free(&d);
 }
 
+/* A missing video or sound file is named as what it is, without its
+ * player's actions. */
+TEST(missing_video_is_named_a_video_without_its_actions)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Тур](tour.mp4?autoplay=1&muted=1)\n\n"
+                                    "![Лекция](lecture.mp3)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 10, "video 'tour.mp4' does not exist (not in the page folder)"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 12, "sound file 'lecture.mp3' does not exist"));
+    diag_free(&d);
+}
+
 /* Grav's streams in a page: ![](image://photo.jpg) is a photo of
  * user/images, which folio does not publish: a broken picture, named. */
 TEST(images_from_grav_streams_are_errors_with_the_fix)

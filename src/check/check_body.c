@@ -438,8 +438,12 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     else if (near)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
                  is_image ? "image" : "file", written, near->name);
-    else if (is_image)
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "image '%s' does not exist (not in the page folder)", written);
+    else if (is_image) {
+        const char *type;
+        player_kind kind = player_kind_of(path, &type);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' does not exist (not in the page folder)",
+                 kind == PLAYER_VIDEO ? "video" : kind == PLAYER_AUDIO ? "sound file" : "image", path);
+    }
     else if (!strchr(path, '/') && looks_like_file(path))
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s': no such file in the page folder", written);
     else if (!strncmp(path, "/admin/", 7))
