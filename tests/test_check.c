@@ -235,6 +235,21 @@ TEST(plugin_links_folio_does_not_turn_into_anything_are_warnings)
     diag_free(&d);
 }
 
+/* The page-toc plugin's mark is text in folio: said where it is. */
+TEST(table_of_contents_mark_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[TOC]\n\n## One\n\nText [TOC] inside.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "'[TOC]' is where a Grav plugin (page-toc) puts a "
+                                                              "table of contents"));
+    CHECK_INT(count_has(&d, "table of contents"), 1);
+    diag_free(&d);
+}
+
 /* A missing video or sound file is named as what it is, without its
  * player's actions. */
 TEST(missing_video_is_named_a_video_without_its_actions)

@@ -726,6 +726,18 @@ static int walk_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
         while (n && is_blank(*t)) t++, n--;
         if (n <= MAX_DELIMITER_TEXT && n == strlen(w->delimiter) && !memcmp(t, w->delimiter, n))
             w->has_delimiter = true;
+        /* The mark of Grav's table-of-contents plugins (page-toc, toc) */
+        if (((n == 5 && !strncasecmp(t, "[TOC]", 5)) || (n == 7 && !strncasecmp(t, "[[TOC]]", 7))) &&
+            may_report(w->b)) {
+            int col;
+            char needle[8];
+            snprintf(needle, sizeof needle, "%.*s", (int)n, t);
+            int line = check_body_line(w->b->src, needle, &col);
+            diag_add(w->b->r->d, DIAG_WARNING, w->b->pv->file, line, col,
+                     "'%s' is where a Grav plugin (page-toc) puts a table of contents, which folio does not make: "
+                     "readers see '%s'; remove it, or list the sections with links",
+                     needle, needle);
+        }
         w->in_paragraph = false;
     }
     return 0;
