@@ -98,3 +98,17 @@ TEST(description_of_a_text_ending_in_a_tag_opener_is_not_read_past)
         unguard(&g);
     }
 }
+
+/* fuzz_markdown: a NUL right after the '<' of what md4c takes for an
+ * autolink reached the page as a NUL in the link's text (md4c hands that
+ * text over as it is): it is U+FFFD, like every other NUL. */
+TEST(nul_in_an_autolinks_text_is_a_replacement_character)
+{
+    static const char md[] = "a<\0ys:pq=_x_>b\n";
+    markdown_options opt = {0};
+    buf out = BUF_INIT;
+    markdown_render(md, sizeof md - 1, &opt, &out);
+    CHECK(out.len > 0 && !memchr(out.s, 0, out.len));
+    CHECK_CONTAINS(buf_cstr(&out), ">\xEF\xBF\xBDys:pq=_x_</a>b");
+    buf_free(&out);
+}

@@ -57,9 +57,10 @@ static void put_escaped(buf *out, const char *s, size_t len, bool escape_bracket
     }
 }
 
-/* md4c writes a NUL of plain text as U+FFFD but hands code and raw HTML
- * over as they are: there each NUL becomes U+FFFD here (a NUL in the
- * page's HTML would end it for whatever reads it as text). */
+/* md4c writes a NUL of plain text as U+FFFD but hands code, raw HTML and
+ * an autolink's text over as they are: there each NUL becomes U+FFFD
+ * here (a NUL in the page's HTML would end it for whatever reads it as
+ * text). */
 static void put_escaped_code(buf *tmp, buf *out, const char *s, size_t len, bool escape_brackets)
 {
     if (!memchr(s, 0, len)) {
@@ -506,7 +507,9 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     case MD_TEXT_CODE:
         put_escaped_code(&r->scratch, out, s, size, r->opt && r->opt->escape_brackets_in_code);
         break;
-    default: put_escaped(out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code); break;
+    /* md4c reports a NUL in text as such, but not in the text of a link
+     * written <...>: there too it is U+FFFD. */
+    default: put_escaped_code(&r->scratch, out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code); break;
     }
     return 0;
 }
