@@ -412,7 +412,8 @@ static void add_redirects(build_ctx *b)
         site_rule *rules;
         size_t n = site_rules(s, l, &a, &rules, NULL, NULL);
         for (size_t i = 0; i < n; i++) {
-            const char *path = arena_printf(&a, "%s%s/", prefix[0] ? prefix + 1 : "", prefix[0] ? rules[i].from : rules[i].from + 1);
+            const char *from = rules[i].from;
+            const char *path = prefix[0] ? arena_printf(&a, "%s%s/", prefix + 1, from) : arena_printf(&a, "%s/", from + 1);
             if (output_path_is_safe(path) && !site_find_route(s, l, rules[i].from))
                 output_redirect(b->out, path, rules[i].to, rules[i].status);
         }

@@ -354,7 +354,8 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
             diag_add(b->r->d, DIAG_ERROR, pv->file, line, col,
                      "%s '%s' is a file of Grav's %.*s stream, which folio does not publish: put the file in the "
                      "page folder and write its name ('%s')",
-                     is_image ? "image" : "link", url, (int)strlen(streams[k]) - 3, streams[k], slash ? slash + 1 : url);
+                     is_image ? "image" : "link", url, (int)strlen(streams[k]) - 3, streams[k],
+                     slash ? slash + 1 : url);
             return;
         }
     if (has_scheme(url)) {
@@ -802,8 +803,10 @@ static int walk_leave_span(MD_SPANTYPE type, void *detail, void *user)
     (void)detail;
     if (type == MD_SPAN_A && w->link_depth && --w->link_depth == 0) {
         const char *text = buf_cstr(&w->link_text);
-        if (!strncmp(text, "plugin:", 7) && text[7] && w->link_text.len < 64) check_plugin_link(w->b, w->link_href, text);
-        else check_link(w->b, w->link_href, false);
+        if (!strncmp(text, "plugin:", 7) && text[7] && w->link_text.len < 64)
+            check_plugin_link(w->b, w->link_href, text);
+        else
+            check_link(w->b, w->link_href, false);
     }
     if (type == MD_SPAN_CODE && w->code_depth) w->code_depth--;
     else if (type == MD_SPAN_IMG && w->image_depth && --w->image_depth == 0)

@@ -509,7 +509,9 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
         break;
     /* md4c reports a NUL in text as such, but not in the text of a link
      * written <...>: there too it is U+FFFD. */
-    default: put_escaped_code(&r->scratch, out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code); break;
+    default:
+        put_escaped_code(&r->scratch, out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code);
+        break;
     }
     return 0;
 }

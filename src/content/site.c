@@ -1051,7 +1051,8 @@ static void page_addresses(const site *s, page *pg, arena *a)
         /* Grav finds the home page by its folders' route too: a home page
          * whose translation has a slug of its own ("startseite") is still
          * the language's home. */
-        pv->is_home = !strcmp(pv->route, s->home_alias) || (pv->folder_route && !strcmp(pv->folder_route, s->home_alias));
+        pv->is_home =
+            !strcmp(pv->route, s->home_alias) || (pv->folder_route && !strcmp(pv->folder_route, s->home_alias));
         const char *dirpart = pv->is_home ? "" : pv->route + 1; /* without leading '/' */
         pv->url = pv->is_home ? arena_cat(a, prefix, "/", (char *)NULL) : arena_cat(a, prefix, pv->route, "/", (char *)NULL);
         const char *lp = prefix[0] ? prefix + 1 : "";
@@ -1173,7 +1174,7 @@ static int item_cmp(const void *pa, const void *pb)
     switch (current_sort.by) {
     case BY_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
     case BY_TITLE: c = strcmp(a->title, b->title); break;
-    case BY_FOLDER: c = default_cmp(a, b); break; /* Grav's code compares folder(), prefix and all */
+    case BY_FOLDER: /* Grav's code compares folder(), the prefix and all: the default order */
     case BY_DEFAULT: c = default_cmp(a, b); break;
     }
     if (c == 0 && current_sort.by != BY_DEFAULT) c = default_cmp(a, b);
