@@ -33,6 +33,7 @@ struct renderer {
     int lang_ids[SITE_MAX_LANGS];
     const char *override_dir;
     value *site_values[SITE_MAX_LANGS]; /* per language, built once */
+    const char *lang_names[SITE_MAX_LANGS]; /* each language's name in itself, or its code in capitals */
     theme_asset *assets;
     size_t nassets;
     render_header_image_fn header_image_fn;
@@ -721,6 +722,15 @@ renderer *renderer_new(const site *s, diag_list *d)
     load_assets(r);
     load_theme_strings(r, d);
     for (int l = 0; l < s->nlangs; l++) {
+        r->lang_names[l] = lang_native_name(s->langs[l]);
+        if (!r->lang_names[l]) { /* a code folio does not know: itself, in capitals */
+            char *up = arena_strdup(&r->arena, s->langs[l]);
+            for (char *c = up; *c; c++)
+                if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+            r->lang_names[l] = up;
+        }
+    }
+    for (int l = 0; l < s->nlangs; l++) {
         r->env[l] = tpl_env_new(load_template, r);
         tpl_env_set_lang(r->env[l], s->langs[l]);
         tpl_env_set_strict_functions(r->env[l], false);
@@ -767,14 +777,7 @@ static value *site_languages(render_state *st, int lang, const page_version *pv)
         const page_version *t = pv ? pv->page->v[k] : NULL;
         value *m = value_map(a);
         map_set(a, m, "code", value_cstr(a, s->langs[k]));
-        const char *name = lang_native_name(s->langs[k]);
-        if (!name) { /* a code folio does not know: itself, in capitals */
-            char *up = arena_strdup(a, s->langs[k]);
-            for (char *c = up; *c; c++)
-                if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
-            name = up;
-        }
-        map_set(a, m, "name", value_cstr(a, name));
+        map_set(a, m, "name", value_cstr(a, st->r->lang_names[k]));
         bool has = t && t->published && t->routable;
         map_set(a, m, "url", value_cstr(a, has ? t->url : arena_cat(a, site_lang_prefix(s, k), "/", (char *)NULL)));
         map_set(a, m, "has_page", value_bool(has));

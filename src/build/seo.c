@@ -255,7 +255,8 @@ const char *seo_json_ld(const site *s, const page_version *pv, const char *base,
     /* organization.type, a schema.org type (MedicalOrganization for a
      * clinic, NGO, ...): letters only, else Organization. */
     const char *org_type = site_config_str(s, l, "organization.type", "");
-    size_t letters = strspn(org_type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    size_t letters = 0;
+    while ((org_type[letters] | 0x20) >= 'a' && (org_type[letters] | 0x20) <= 'z') letters++;
     if (!letters || org_type[letters] || letters > 64) org_type = "Organization";
     value *v = value_map(a);
     map_set(a, v, "@context", str(a, "https://schema.org"));

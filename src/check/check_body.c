@@ -345,7 +345,7 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
      * page's own files; the address stays as written, which no browser
      * opens. */
     static const char *const streams[] = {"image://", "user://", "page://", "theme://", "plugin://", "asset://"};
-    for (size_t k = 0; k < sizeof streams / sizeof streams[0]; k++)
+    for (size_t k = 0; has_scheme(url) && k < sizeof streams / sizeof streams[0]; k++)
         if (!strncasecmp(url, streams[k], strlen(streams[k]))) {
             if (!may_report(b)) return;
             int col;

@@ -25,6 +25,7 @@ typedef struct renderer {
     int image_depth;  /* > 0 while inside an image description */
     bool in_code;     /* inside a code span or code block */
     bool after_nullchar; /* the last text event was MD_TEXT_NULLCHAR (see text) */
+    bool has_nul;        /* the text has a NUL somewhere (most have none) */
     buf image_src;    /* the outermost open image, decoded */
     buf image_title;
     bool image_has_title;
@@ -509,9 +510,12 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
         break;
     /* md4c reports a NUL in text as such, but not in the text of a link
      * written <...>: there too it is U+FFFD. */
-    default:
-        put_escaped_code(&r->scratch, out, s, size, r->in_code && r->opt && r->opt->escape_brackets_in_code);
+    default: {
+        bool brackets = r->in_code && r->opt && r->opt->escape_brackets_in_code;
+        if (r->has_nul) put_escaped_code(&r->scratch, out, s, size, brackets);
+        else put_escaped(out, s, size, brackets);
         break;
+    }
     }
     return 0;
 }
@@ -571,7 +575,7 @@ int markdown_render(const char *text_in, size_t len, const markdown_options *opt
         parser.leave_span = observed_leave_span;
         parser.text = observed_text;
     }
-    renderer r = {.out = out, .opt = opt};
+    renderer r = {.out = out, .opt = opt, .has_nul = len && memchr(text_in, 0, len)};
     /* One reservation up front: HTML is a little longer than its source.
      * buf_add of nothing keeps out NUL-terminated when the document
      * renders to nothing. */
