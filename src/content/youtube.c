@@ -1,13 +1,12 @@
 /* youtube.c - Grav's youtube plugin over rendered HTML (see youtube.h). */
 #include "content/youtube.h"
+#include "content/plugin_link.h"
 #include "lib/url.h"
 #include "lib/value.h"
 
 #include <string.h>
 #include <strings.h>
 
-#define LINK_TEXT "plugin:youtube</a>"
-#define MAX_TAG 2048 /* how far back the <a> of a link text is looked for */
 
 static bool is_id_char(char c)
 {
@@ -108,62 +107,35 @@ void youtube_player(buf *out, const char id[12], const youtube_style *style, con
                   "allowfullscreen></iframe></div>");
 }
 
-/* The <a href="..."> that ends right before text (the "plugin:youtube"
- * of a link): where the tag starts, and its href, still escaped. */
-static const char *link_before(const char *html, const char *text, const char **href, size_t *href_len)
+typedef struct player_ctx {
+    const youtube_style *style;
+    const char *title;
+} player_ctx;
+
+/* A link of the plugin with a YouTube address: its player. */
+static bool player_of(void *user, const char *name, const char *href, size_t href_len, buf *out)
 {
-    if (text - html < 2 || text[-1] != '>') return NULL;
-    const char *floor = text - html > MAX_TAG ? text - MAX_TAG : html;
-    for (const char *a = text - 1; a >= floor; a--) {
-        if (*a != '<') continue;
-        if (strncmp(a, "<a href=\"", 9) != 0) return NULL; /* the tag right before is not a link */
-        const char *h = a + 9, *q = memchr(h, '"', (size_t)(text - h));
-        if (!q || memchr(q, '<', (size_t)(text - q))) return NULL;
-        *href = h;
-        *href_len = (size_t)(q - h);
-        return a;
+    player_ctx *pc = user;
+    (void)name;
+    char id[12];
+    buf url = BUF_INIT;
+    for (size_t i = 0; i < href_len; i++) { /* the &amp; of a query */
+        buf_putc(&url, href[i]);
+        if (href[i] == '&' && href_len - i >= 5 && !memcmp(href + i, "&amp;", 5)) i += 4;
     }
-    return NULL;
+    bool is_video = youtube_video_id(url.s ? url.s : "", url.len, id);
+    buf_free(&url);
+    if (is_video) youtube_player(out, id, pc->style, pc->title);
+    return is_video;
 }
 
 size_t youtube_expand(const char *html, size_t len, const youtube_style *style, const char *title, buf *out)
 {
-    size_t count = 0, done = 0, n = strlen(LINK_TEXT);
     if (!style || !style->is_on) {
         buf_add(out, html, len);
         return 0;
     }
-    for (const char *c = html, *end = html + len; (c = memchr(c, ':', (size_t)(end - c)));) {
-        const char *p = c - 6; /* "plugin", in any case, as Grav reads it */
-        if (p < html + done || (size_t)(end - p) < n || strncasecmp(p, LINK_TEXT, n) != 0) {
-            c++;
-            continue;
-        }
-        const char *href;
-        size_t href_len;
-        const char *a = link_before(html + done, p, &href, &href_len);
-        char id[12];
-        buf url = BUF_INIT;
-        for (size_t i = 0; a && i < href_len; i++) { /* the &amp; of a query */
-            buf_putc(&url, href[i]);
-            if (href[i] == '&' && href_len - i >= 5 && !memcmp(href + i, "&amp;", 5)) i += 4;
-        }
-        bool is_video = a && youtube_video_id(url.s ? url.s : "", url.len, id);
-        buf_free(&url);
-        if (!is_video) {
-            c = p + n;
-            continue;
-        }
-        const char *from = a, *to = p + n;
-        /* the paragraph, when the link is all of it */
-        if (from - html >= 3 + (long)done && !memcmp(from - 3, "<p>", 3) && end - to >= 4 && !memcmp(to, "</p>", 4))
-            from -= 3, to += 4;
-        buf_add(out, html + done, (size_t)(from - (html + done)));
-        youtube_player(out, id, style, title);
-        done = (size_t)(to - html);
-        c = to;
-        count++;
-    }
-    buf_add(out, html + done, len - done);
-    return count;
+    static const char *const names[] = {"youtube", NULL};
+    player_ctx pc = {style, title};
+    return plugin_links_expand(html, len, names, player_of, &pc, out);
 }
