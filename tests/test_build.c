@@ -996,6 +996,51 @@ TEST(site_wide_redirects_and_routes_lead_where_they_say)
     sitefix_remove(dir);
 }
 
+/* Grav's page-inject plugin, on a site that has it: a link
+ * [plugin:content-inject](/route) (or page-inject) is that page's content,
+ * as on its own page (its photo's variants, its shortcodes), in the
+ * page's language; a paragraph of only the link is replaced whole. A page
+ * that injects itself, or pages that inject each other, stop with a
+ * link; a route that is no page stays a link. */
+TEST(page_inject_shows_another_pages_content)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"plugins/page-inject/page-inject.yaml", "enabled: true\n"},
+        {"pages/01.branches/default.ru.md", "---\ntitle: Филиалы\n---\nНаши филиалы.\n\n"
+                                            "[plugin:content-inject](../contacts/almaty)\n\n"
+                                            "Часы: [plugin:page-inject](/contacts/astana) и всё.\n\n"
+                                            "[plugin:page-inject](/contacts/nowhere)\n"},
+        {"pages/01.branches/default.en.md", "---\ntitle: Branches\n---\n[plugin:content-inject](/contacts/almaty)\n"},
+        {"pages/02.contacts/01.almaty/default.ru.md", "---\ntitle: Алматы\n---\nАлматы, **ул. Жандосова**.\n\n"
+                                                      "[center]Центр[/center]\n"},
+        {"pages/02.contacts/01.almaty/default.en.md", "---\ntitle: Almaty\n---\nALMATY-EN\n"},
+        {"pages/02.contacts/02.astana/default.ru.md", "---\ntitle: Астана\n---\n9:00–18:00\n"},
+        {"pages/03.loop/default.ru.md", "---\ntitle: Круг\n---\nКРУГ [plugin:content-inject](/loop2)\n"},
+        {"pages/04.loop2/default.ru.md", "---\ntitle: Круг 2\n---\nКРУГ-2 [plugin:content-inject](/loop)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "01.branches/default.ru.md", 0, "link to '/contacts/nowhere'"));
+    diag_free(&d);
+    char *ru = read_out(out, "ru/branches/index.html"), *en = read_out(out, "en/branches/index.html");
+    CHECK(ru && strstr(ru, "<p>Наши филиалы.</p>\n<p>Алматы, <strong>ул. Жандосова</strong>.</p>"));
+    CHECK(ru && strstr(ru, "<div class=\"sc-align-center\">Центр</div>"));
+    CHECK(ru && strstr(ru, "<p>Часы: <p>9:00–18:00</p>\n и всё.</p>") == NULL); /* no paragraph inside one */
+    CHECK(ru && strstr(ru, "9:00–18:00") && !strstr(ru, ">plugin:page-inject</a> и всё"));
+    CHECK(ru && strstr(ru, ">plugin:page-inject</a>")); /* /contacts/nowhere stays a link */
+    CHECK(en && strstr(en, "ALMATY-EN") && !strstr(en, "Жандосова"));
+    free(ru);
+    free(en);
+    char *loop = read_out(out, "ru/loop/index.html");
+    CHECK(loop && strstr(loop, "<p>КРУГ КРУГ-2 <a href=\"/ru/loop/\">plugin:content-inject</a></p>"));
+    free(loop);
+    sitefix_remove(dir);
+}
+
 /* A site without a title in site.yaml: its pages are not titled "About | "
  * nor its header empty; the home page's title stands in, and check says
  * where the site's title goes. */

@@ -230,8 +230,21 @@ TEST(plugin_links_folio_does_not_turn_into_anything_are_warnings)
     CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "[plugin:youtube] is a video player where the site has "
                                                               "Grav's youtube plugin"));
     CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 12, "[plugin:page-inject] is for a Grav plugin folio does "
-                                                              "not run (page-inject"));
+                                                              "not run here (page-inject"));
     CHECK_INT(d.errors, 0);
+    diag_free(&d);
+    /* With the plugin, the page to show must be there. */
+    const char *const with[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"plugins/page-inject/page-inject.yaml", "enabled: true\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[plugin:page-inject](/contacts/almaty)\n\n"
+                                    "[plugin:content-inject](/news/b)\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\nB.\n"},
+        {NULL, NULL}};
+    check_files(with, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 10, "link to '/contacts/almaty'"));
+    CHECK_INT(d.errors, 1);
+    CHECK(!diag_has(&d, DIAG_WARNING, "plugin:"));
     diag_free(&d);
 }
 

@@ -43,10 +43,10 @@ static build_options options(const char *dir)
     return bo;
 }
 
-static bool build_kept(built *b)
+static bool build_kept_site(built *b, const char *const files[][2])
 {
     memset(b, 0, sizeof *b);
-    b->dir = sitefix_make(blog_site);
+    b->dir = sitefix_make(files);
     b->snap = snapshot_new(NULL);
     diag_list d;
     diag_init(&d);
@@ -57,6 +57,8 @@ static bool build_kept(built *b)
     diag_free(&d);
     return ok;
 }
+
+static bool build_kept(built *b) { return build_kept_site(b, blog_site); }
 
 static void built_free(built *b)
 {
@@ -221,6 +223,31 @@ TEST(front_matter_changes_need_a_full_build)
     CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
     edit(&b, "pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2024-03-01'\n---\nСводка C.\n");
     CHECK(update_one(&b, "pages/02.news/03.c/item.ru.md", &outcome) == NULL);
+    built_free(&b);
+}
+
+/* With Grav's page-inject plugin any page may show a post's content: a
+ * post's edit is a full build. */
+TEST(with_page_inject_an_edit_needs_a_full_build)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\n"},
+        {"plugins/page-inject/page-inject.yaml", "enabled: true\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\n[plugin:content-inject](/news/c)\n"},
+        {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2025-03-01'\n---\nСводка C.\n"},
+        {NULL, NULL}};
+    built b;
+    CHECK(build_kept_site(&b, files));
+    char *home = b.snap ? body_of(b.snap, "ru/home/index.html") : NULL;
+    if (!home) home = b.snap ? body_of(b.snap, "ru/index.html") : NULL;
+    CHECK(home && strstr(home, "Сводка C."));
+    free(home);
+    int outcome;
+    edit(&b, "pages/02.news/03.c/item.ru.md", "---\ntitle: Третья\ndate: '2025-03-01'\n---\nНовая сводка C.\n");
+    CHECK(update_one(&b, "pages/02.news/03.c/item.ru.md", &outcome) == NULL);
+    CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
     built_free(&b);
 }
 

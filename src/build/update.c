@@ -111,6 +111,8 @@ static bool collect_versions(update_run *u, const char *const *paths, size_t npa
     bool themed = path_is_dir(own_templates);
     free(own_templates);
     if (themed) return false;
+    /* With page-inject, a page's content may be shown in any other page. */
+    if (s->has_page_inject) return false;
     for (size_t p = 0; p < npaths; p++) {
         bool matched = false, header_checked = false;
         for (size_t i = 0; i < s->nversions; i++) {

@@ -768,10 +768,10 @@ static int walk_enter_span(MD_SPANTYPE type, void *detail, void *user)
 }
 
 /* A link whose text is "plugin:<name>" is for a Grav plugin to turn into
- * something else: youtube's into a player where the site has the plugin;
- * others (page-inject's "plugin:page-inject" and "plugin:content-inject",
- * which put another page's content there) folio does not run, and the
- * reader sees a link named "plugin:...". */
+ * something else: youtube's into a player, page-inject's
+ * ("plugin:page-inject", "plugin:content-inject") into another page's
+ * content, where the site has the plugin; others folio does not run, and
+ * the reader sees a link named "plugin:...". */
 static void check_plugin_link(body_scan *b, const char *href, const char *text)
 {
     const char *name = text + 7;
@@ -786,14 +786,19 @@ static void check_plugin_link(body_scan *b, const char *href, const char *text)
                  "(user/plugins/youtube), which this site lacks: it is shown as a link");
         return;
     }
+    bool is_inject = !strcmp(name, "page-inject") || !strcmp(name, "content-inject");
+    if (is_inject && b->r->s->has_page_inject) { /* shown here: the page must be there */
+        check_link(b, href, false);
+        return;
+    }
     if (!may_report(b)) return;
     diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
              "[plugin:%s] is for a Grav plugin folio does not run%s: the reader sees a link named 'plugin:%s' "
              "to '%s'",
              name,
-             !strcmp(name, "page-inject") || !strcmp(name, "content-inject")
-                 ? " (page-inject, which shows another page's content here; copy the text into the page)"
-                 : "",
+             is_inject ? " here (page-inject, which shows another page's content; the site has no "
+                         "user/plugins/page-inject)"
+                       : "",
              name, href);
 }
 

@@ -6,6 +6,7 @@
 #include "content/player.h"
 #include "content/shortcode.h"
 #include "content/summary.h"
+#include "content/plugin_link.h"
 #include "content/youtube.h"
 #include "content/content_twig.h"
 #include "lib/files.h"
@@ -310,6 +311,78 @@ int content_render(const site *s, const page_version *pv, const content_options 
     return rc;
 }
 
+/* ---- Grav's page-inject plugin ------------------------------------------ */
+
+/* How deep pages injected into pages go, and the pages being injected
+ * into: a page that injects itself, or one it is injected into, is shown
+ * as the link. */
+#define MAX_INJECT_DEPTH 3
+static _Thread_local int inject_depth;
+static _Thread_local const page_version *inject_chain[MAX_INJECT_DEPTH];
+
+typedef struct inject_ctx {
+    const site *s;
+    const page_version *pv;
+    const content_options *opt;
+    diag_list *d;
+} inject_ctx;
+
+/* The page of pv's language at url ("/ru/contacts/", as links to pages
+ * are written), or NULL. */
+static const page_version *page_at_url(const site *s, int lang, const char *url, arena *a)
+{
+    const char *prefix = site_lang_prefix(s, lang);
+    size_t pl = strlen(prefix), n = strlen(url);
+    if (n < pl + 1 || strncmp(url, prefix, pl) || url[pl] != '/' || url[n - 1] != '/') return NULL;
+    const char *route = n == pl + 1 ? "/" : arena_strndup(a, url + pl, n - pl - 1);
+    const page_version *t = site_find_route(s, lang, route);
+    return t && !strcmp(t->url, url) ? t : NULL;
+}
+
+/* [plugin:page-inject](/route) and [plugin:content-inject](/route): the
+ * content of that page here, rendered as on its own page (its photos,
+ * its shortcodes). folio shows both kinds the same way: the page's
+ * template, which page-inject applies, is the site's theme's. */
+static bool inject_one(void *user, const char *name, const char *href, size_t href_len, bool is_paragraph, buf *out)
+{
+    inject_ctx *ic = user;
+    (void)name;
+    if (inject_depth >= MAX_INJECT_DEPTH) return false;
+    arena a = ARENA_INIT;
+    size_t n = strcspn(arena_strndup(&a, href, href_len), "?#");
+    const page_version *t = page_at_url(ic->s, ic->pv->lang, arena_strndup(&a, href, n), &a);
+    arena_free(&a);
+    bool is_around = t == ic->pv;
+    for (int i = 0; i < inject_depth; i++) is_around |= inject_chain[i] == t;
+    if (!t || is_around) return false;
+    content_options inner = ic->opt ? *ic->opt : (content_options){0};
+    inner.observe = NULL; /* the check reads the injecting page's own text */
+    buf content = BUF_INIT, summary = BUF_INIT;
+    bool more;
+    inject_chain[inject_depth++] = ic->pv;
+    int rc = content_render(ic->s, t, &inner, &content, &summary, &more, ic->d);
+    inject_depth--;
+    if (rc == 0) {
+        /* Inside a paragraph's text: a page of one paragraph joins the
+         * text; blocks end the paragraph and it goes on after them. */
+        const char *c = buf_cstr(&content);
+        size_t cl = content.len;
+        while (cl && (c[cl - 1] == '\n' || c[cl - 1] == ' ')) cl--;
+        bool one_p = cl >= 7 && !memcmp(c, "<p>", 3) && !memcmp(c + cl - 4, "</p>", 4) &&
+                     !memmem(c + 3, cl - 7, "<p>", 3) && !memmem(c + 3, cl - 7, "</p>", 4);
+        if (is_paragraph) buf_add(out, c, content.len);
+        else if (one_p) buf_add(out, c + 3, cl - 7);
+        else {
+            buf_puts(out, "</p>\n");
+            buf_add(out, c, cl);
+            buf_puts(out, "\n<p>");
+        }
+    }
+    buf_free(&content);
+    buf_free(&summary);
+    return rc == 0;
+}
+
 int content_render_source(const site *s, const page_version *pv, const page_source *src,
                           const content_options *opt, buf *content_html, buf *summary_html, bool *has_more,
                           diag_list *d)
@@ -364,6 +437,14 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         youtube_expand(html.s, html.len, &s->youtube, video_title, &players);
         buf_free(&html);
         html = players;
+    }
+    if (s->has_page_inject && strcasestr(buf_cstr(&html), "-inject</a>")) {
+        static const char *const names[] = {"page-inject", "content-inject", NULL};
+        inject_ctx ic = {s, pv, opt, d};
+        buf injected = BUF_INIT;
+        plugin_links_expand(html.s, html.len, names, inject_one, &ic, &injected);
+        buf_free(&html);
+        html = injected;
     }
     buf expanded = BUF_INIT;
     shortcode_ctx sc = {0};

@@ -64,7 +64,7 @@ size_t plugin_links_expand(const char *html, size_t len, const char *const *name
         if (whole) from -= 3, to += 4;
         size_t mark = out->len;
         buf_add(out, html + done, (size_t)(from - (html + done)));
-        if (!each(user, name, href, href_len, out)) {
+        if (!each(user, name, href, href_len, whole, out)) {
             buf_truncate(out, mark);
             c = p + n;
             continue;

@@ -13,8 +13,10 @@
 /* What one link becomes: append it to out and return true, or return
  * false (out untouched) to keep the link as it was. href is the link's
  * address as the HTML has it (escaped: "&amp;"); name is the plugin's,
- * as the names list spells it. */
-typedef bool (*plugin_link_fn)(void *user, const char *name, const char *href, size_t href_len, buf *out);
+ * as the names list spells it; is_paragraph says the link was all of its
+ * paragraph, which goes with it (else it is inside a paragraph's text). */
+typedef bool (*plugin_link_fn)(void *user, const char *name, const char *href, size_t href_len, bool is_paragraph,
+                               buf *out);
 
 /* Append html[0..len) to out with the links of the plugins names
  * (NULL-terminated, matched in any case, as Grav does) replaced by what

@@ -248,6 +248,16 @@ static void load_youtube_style(site *s, diag_list *d)
     free(query);
 }
 
+/* Grav's page-inject plugin, on where the site has it, as youtube's. */
+static void load_page_inject(site *s, diag_list *d)
+{
+    char *plugin = path_join(s->user_dir, "plugins/page-inject");
+    bool is_installed = path_is_dir(plugin);
+    free(plugin);
+    value *cfg = is_installed ? load_optional_yaml(s, "config/plugins/page-inject.yaml", d) : NULL;
+    s->has_page_inject = is_installed && (!cfg || value_path_bool(cfg, "enabled", true));
+}
+
 static void load_media_types(site *s, diag_list *d)
 {
     value *cfg = load_optional_yaml(s, "config/media.yaml", d);
@@ -316,6 +326,7 @@ static void load_config(site *s, diag_list *d)
 
     load_notice_style(s, d);
     load_youtube_style(s, d);
+    load_page_inject(s, d);
     load_link_attributes(s);
     load_media_types(s, d);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");

@@ -171,6 +171,7 @@ struct site {
     bool summary_enabled, summary_long; /* site.yaml summary.enabled, summary.format: long */
     notice_style notices; /* Grav's markdown-notices ("! text") */
     youtube_style youtube; /* Grav's youtube plugin, when the site has it */
+    bool has_page_inject;  /* Grav's page-inject plugin: [plugin:page-inject](/route) shows that page's content */
     /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
     const char **link_attributes;
     /* Extensions config/media.yaml adds to the kinds of media published

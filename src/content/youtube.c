@@ -113,10 +113,11 @@ typedef struct player_ctx {
 } player_ctx;
 
 /* A link of the plugin with a YouTube address: its player. */
-static bool player_of(void *user, const char *name, const char *href, size_t href_len, buf *out)
+static bool player_of(void *user, const char *name, const char *href, size_t href_len, bool is_paragraph, buf *out)
 {
     player_ctx *pc = user;
     (void)name;
+    (void)is_paragraph;
     char id[12];
     buf url = BUF_INIT;
     for (size_t i = 0; i < href_len; i++) { /* the &amp; of a query */
