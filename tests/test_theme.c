@@ -237,6 +237,35 @@ TEST(language_switcher_names_each_language_in_itself)
     sitefix_remove(dir);
 }
 
+/* A page shown in another language's text, by fallback (a Russian post
+ * on the English site): its title and text say their language, so that
+ * screen readers read them in it; the page's own text does not. */
+TEST(text_shown_by_fallback_is_marked_with_its_language)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"pages/01.news/blog.kk.md", "---\ntitle: Жаңалықтар\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.post/item.ru.md", "---\ntitle: Школа пациента\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *en = out ? page_at(out, "en/news/post/index.html") : NULL;
+    CHECK(en && strstr(en, "<h1 lang=\"ru\">Школа пациента</h1>") && strstr(en, "<div class=\"content\" lang=\"ru\">"));
+    CHECK(en && strstr(en, "<html lang=\"en\">"));
+    char *list = out ? page_at(out, "en/news/index.html") : NULL;
+    CHECK(list && strstr(list, "<h2 class=\"card-title\" lang=\"ru\">") && strstr(list, "<div class=\"summary\" lang=\"ru\">"));
+    char *ru = out ? page_at(out, "ru/news/post/index.html") : NULL;
+    CHECK(ru && strstr(ru, "<h1>Школа пациента</h1>") && !strstr(ru, " lang=\"ru\">Школа"));
+    free(en);
+    free(list);
+    free(ru);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");

@@ -127,6 +127,7 @@ enum page_attr_id {
     ATTR_ABSOLUTE_URL,
     ATTR_CHILDREN,
     ATTR_CONTENT,
+    ATTR_CONTENT_LANG,
     ATTR_DATE,
     ATTR_DESCRIPTION,
     ATTR_FOLDER,
@@ -170,6 +171,7 @@ static const char *const attr_names[] = {
     "absolute_url",
     "children",
     "content",
+    "content_lang",
     "date",
     "description",
     "folder",
@@ -310,6 +312,12 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     if (id == ATTR_HAS_MORE) return value_bool(known_summary(st, pv) && pv->has_more);
     if (id == ATTR_TEMPLATE) return site_str(a, pv->template_name);
     if (id == ATTR_LANG || id == ATTR_LANGUAGE) return value_cstr(a, s->langs[pv->lang]);
+    /* The language of the text when it is another's, by fallback (a Russian
+     * text on the English page): "" when it is the page's. */
+    if (id == ATTR_CONTENT_LANG)
+        return value_cstr(a, pv->file_lang && *pv->file_lang && strcmp(pv->file_lang, s->langs[pv->lang])
+                                  ? pv->file_lang
+                                  : "");
     if (id == ATTR_VISIBLE) return value_bool(pv->visible);
     if (id == ATTR_PUBLISHED) return value_bool(pv->published);
     if (id == ATTR_ROUTABLE) return value_bool(pv->routable);
