@@ -266,6 +266,38 @@ TEST(text_shown_by_fallback_is_marked_with_its_language)
     sitefix_remove(dir);
 }
 
+/* The center's site.yaml says blog.route: /blog, but its news are at
+ * /news: the latest news were an empty list under their heading on every
+ * post. They come from the site's list of posts, and check says why. */
+TEST(latest_news_come_from_the_list_of_posts_when_blog_route_names_none)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\nblog:\n  route: /blog\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nТекст.\n"},
+        {"pages/02.novosti/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.novosti/01.post/item.ru.md", "---\ntitle: Школа пациента\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    buf args = BUF_INIT;
+    buf_printf(&args, "check %s", dir);
+    int status;
+    char *said = sitefix_run_folio(args.s, &status);
+    CHECK(said && strstr(said, "config/site.yaml:3:1: warning: blog.route '/blog' is no page of the site: the latest "
+                               "news are taken from '/novosti'"));
+    free(said);
+    buf_free(&args);
+    char *out = build_into_temp(dir);
+    char *post = out ? page_at(out, "ru/novosti/post/index.html") : NULL;
+    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    CHECK(post && strstr(post, "<ul class=\"latest\">\n<li><a href=\"/ru/novosti/post/\" aria-current=\"page\">"));
+    CHECK(home && strstr(home, "<section class=\"home-latest\""));
+    free(post);
+    free(home);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");

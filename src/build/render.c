@@ -768,8 +768,7 @@ static value *latest_posts(render_state *st, int lang)
 {
     const site *s = st->r->s;
     value *l = value_list(st->a);
-    const char *blog_route = site_config_str(s, lang, "blog.route", "/news");
-    const page_version *blog = site_find_route(s, lang, blog_route);
+    const page_version *blog = site_news(s, lang);
     if (!blog) return l;
     for (size_t i = 0; i < blog->nitems && i < LATEST_COUNT; i++) list_push(st->a, l, page_value(st, blog->items[i]));
     return l;

@@ -77,6 +77,23 @@ void check_config(check_run *r)
         site_rules(s, l, &a, &rules, r->d, site_yaml);
         arena_free(&a);
     }
+    for (int l = 0; l < s->nlangs; l++) { /* "latest news" from a page that is no list of posts */
+        const char *route = site_config_str(s, l, "blog.route", NULL);
+        const page_version *named = route ? site_find_route(s, l, route) : NULL, *news = site_news(s, l);
+        if (!route || news == named) continue;
+        char *text = file_read(site_yaml, &(size_t){0}, 1 << 20);
+        int line = text ? yaml_key_line(text, "route") : 1;
+        free(text);
+        if (news)
+            diag_add(r->d, DIAG_WARNING, site_yaml, line, 1,
+                     "blog.route '%s' is %s: the latest news are taken from '%s', the site's list of posts",
+                     route, named ? "not a list of posts" : "no page of the site", news->route);
+        else
+            diag_add(r->d, DIAG_WARNING, site_yaml, line, 1,
+                     "blog.route '%s' is %s, and no page lists posts: pages show no latest news", route,
+                     named ? "not a list of posts" : "no page of the site");
+        break; /* said once */
+    }
     free(site_yaml);
     char *path = path_join(s->user_dir, "config/system.yaml");
     char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20); /* as the loader read it */

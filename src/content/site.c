@@ -1670,6 +1670,23 @@ const char *site_config_str(const site *s, int lang, const char *dotted, const c
     return value_path_str(s->config[lang], dotted, dflt);
 }
 
+static bool lists_posts(const page_version *pv)
+{
+    const value *c = pv ? map_get(pv->header, "content") : NULL;
+    return c && c->kind == V_MAP && map_get(c, "items") && pv->nitems && !pv->is_modular;
+}
+
+const page_version *site_news(const site *s, int lang)
+{
+    const page_version *named = site_find_route(s, lang, site_config_str(s, lang, "blog.route", "/news"));
+    if (lists_posts(named)) return named;
+    for (size_t i = 0; i < s->npages; i++) {
+        const page_version *pv = s->pages[i]->v[lang];
+        if (pv && pv->published && pv->routable && lists_posts(pv)) return pv;
+    }
+    return NULL;
+}
+
 const char *site_title(const site *s, int lang)
 {
     const char *t = site_config_str(s, lang, "title", "");

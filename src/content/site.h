@@ -225,6 +225,11 @@ bool site_has_term(const page_version *pv, const char *name, const char *term);
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
 const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt);
+/* The list of the site's news in language lang, for "latest news":
+ * site.yaml's blog.route ("/news" by default) when that page lists
+ * posts; else the site's first page, in the folders' order, that does;
+ * NULL when none does. */
+const page_version *site_news(const site *s, int lang);
 /* The site's name in a language: site.yaml's (or site.<lang>.yaml's)
  * title, else the home page's title, else "". */
 const char *site_title(const site *s, int lang);
