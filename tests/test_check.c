@@ -1045,20 +1045,24 @@ TEST(media_no_page_uses_is_a_warning_but_the_header_image_counts)
     diag_free(&d);
 }
 
+/* An HTML <img alt=""> is a decorative picture, said so on purpose (the
+ * center's home page has four): not a missing description. */
 TEST(image_without_alt_text_is_a_warning)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,
-                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![](photo.jpg)\n"},
+                                  {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![](photo.jpg)\n\n"
+                                                              "<img src=\"photo.jpg\">\n"},
                                   {"pages/01.news/a/photo.jpg", "jpeg"},
                                   {NULL, NULL}};
     const char *const good[][2] = {ONE_LANG, NEWS_LIST,
                                    {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
-                                                               "\n![Doctors at the forum](photo.jpg)\n"},
+                                                               "\n![Doctors at the forum](photo.jpg)\n\n"
+                                                               "<img class=\"art\" src=\"photo.jpg\" alt=\"\">\n"},
                                    {"pages/01.news/a/photo.jpg", "jpeg"},
                                    {NULL, NULL}};
     diag_list d;
     check_files(bad, &d);
-    CHECK(diag_has(&d, DIAG_WARNING, "image 'photo.jpg' has no alt text"));
+    CHECK_INT(count_has(&d, "image 'photo.jpg' has no alt text"), 2);
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_WARNING, "alt text"));

@@ -534,13 +534,15 @@ static void check_player(body_scan *b, const char *src)
              src, base, m->name, base, m->name, b->r->s->langs[b->pv->lang]);
 }
 
-static void check_image(body_scan *b, const char *src, const char *alt, const char *title)
+/* alt NULL: none given; "" from Markdown's ![](...): none written; an
+ * HTML alt="" is a decorative picture's, said on purpose (is_decorative). */
+static void check_image(body_scan *b, const char *src, const char *alt, const char *title, bool is_decorative)
 {
     if (src) check_link(b, src, true);
     if (src && !has_scheme(src)) check_player(b, src);
     check_plain_http(b, src, "image");
     /* A gallery shows the title as the caption, which describes the photo. */
-    if ((!alt || !*alt) && (!title || !*title) && may_report(b)) {
+    if ((!alt || !*alt) && (!title || !*title) && !is_decorative && may_report(b)) {
         int col = 1;
         int line = src ? url_line(b, src, &col) : b->src->body_line;
         char *path = src ? percent_decode(b->a, src, strcspn(src, "?#")) : NULL;
@@ -635,7 +637,8 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             const char *href = attr_get(b->a, &t, "href");
             if (href) check_link(b, href, false);
         } else if (html_name_is(t.name, t.name_len, "img")) {
-            check_image(b, attr_get(b->a, &t, "src"), attr_get(b->a, &t, "alt"), attr_get(b->a, &t, "title"));
+            const char *alt = attr_get(b->a, &t, "alt");
+            check_image(b, attr_get(b->a, &t, "src"), alt, attr_get(b->a, &t, "title"), alt != NULL);
         } else if (html_name_is(t.name, t.name_len, "iframe") && !in_code && may_report(b)) {
             /* A map or a video pasted from its service comes without one. */
             const char *title = attr_get(b->a, &t, "title");
@@ -815,7 +818,7 @@ static int walk_leave_span(MD_SPANTYPE type, void *detail, void *user)
     }
     if (type == MD_SPAN_CODE && w->code_depth) w->code_depth--;
     else if (type == MD_SPAN_IMG && w->image_depth && --w->image_depth == 0)
-        check_image(w->b, w->img_src, buf_cstr(&w->alt), w->img_title);
+        check_image(w->b, w->img_src, buf_cstr(&w->alt), w->img_title, false);
     return 0;
 }
 
