@@ -1880,6 +1880,57 @@ TEST(a_videos_poster_is_a_copy_sized_for_the_page)
     sitefix_remove(dir);
 }
 
+/* A page's HTML showing the theme's pictures by their Grav address
+ * ("/user/themes/center/img/art.svg", which Grav's web server serves): the
+ * files are published at that address, a photo without its comment (as
+ * every photo, its metadata goes); the site's own folders (config,
+ * accounts) never are, and check says so. */
+TEST(user_folder_files_a_page_shows_are_published_at_their_address)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"themes/center/img/art.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+        {"pages/01.home/default.ru.md",
+         "---\ntitle: Главная\n---\n<img class=\"art\" src=\"/user/themes/center/img/art.svg\" alt=\"\">\n\n"
+         "![Зал](/user/themes/center/img/hall.jpg)\n\n[Настройки](/user/config/site.yaml)\n\n"
+         "<img src=\"/user/themes/center/img/missing.svg\" alt=\"\">\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    size_t len;
+    char *bytes = sitefix_seed_photo(&len);
+    CHECK(bytes != NULL);
+    if (bytes) { /* a comment segment after the JPEG's start */
+        static const char comment[] = "\xFF\xFE\x00\x10SECRET-COMMENT";
+        char *with = xmalloc(len + sizeof comment - 1);
+        memcpy(with, bytes, 2);
+        memcpy(with + 2, comment, sizeof comment - 1);
+        memcpy(with + 2 + sizeof comment - 1, bytes + 2, len - 2);
+        char *to = path_join(dir, "themes/center/img/hall.jpg");
+        CHECK_INT(file_write(to, with, len + sizeof comment - 1), 0);
+        free(to);
+        free(with);
+    }
+    free(bytes);
+    const char *out = fresh_out();
+    diag_list d;
+    CHECK_INT(build_into(dir, out, false, &d, NULL), 0);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "default.ru.md", 0, "link '/user/config/site.yaml' is not published: the "
+                                                               "folder is the site's own"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "default.ru.md", 0, "image '/user/themes/center/img/missing.svg' is not "
+                                                               "published: no such file"));
+    diag_free(&d);
+    CHECK(out_exists(out, "user/themes/center/img/art.svg"));
+    CHECK(!out_exists(out, "user/config/site.yaml"));
+    size_t n = 0;
+    char *path = path_join(out, "user/themes/center/img/hall.jpg");
+    char *photo = file_read(path, &n, 0);
+    free(path);
+    CHECK(photo && n > 1000 && !memmem(photo, n, "SECRET-COMMENT", 14));
+    free(photo);
+    sitefix_remove(dir);
+}
+
 TEST(same_photo_in_two_posts_is_published_in_both_folders)
 {
     static const char *const files[][2] = {

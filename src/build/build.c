@@ -22,12 +22,15 @@
 #include "lib/buf.h"
 #include "lib/files.h"
 #include "lib/pool.h"
+#include "lib/strmap.h"
+#include "lib/url.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 typedef struct build_ctx {
@@ -53,6 +56,11 @@ typedef struct build_ctx {
     char **later_content;
     size_t nlater, later_cap;
     size_t pages_written;
+    /* Files of the user folder the content shows by their address
+     * ("/user/themes/center/img/map.svg"), published after the pages;
+     * keys in user_arena, guarded by lock. */
+    strmap user_files;
+    arena user_arena;
     pthread_mutex_t lock;
 } build_ctx;
 
@@ -128,6 +136,48 @@ static size_t *language_major(const site *s)
 
 /* One page version: its file is read once, and the check looks at its
  * Markdown while it renders. */
+/* The "/user/..." addresses of html's attributes (a theme's picture in a
+ * page's HTML, as Grav's web server serves it), but for the pages' own
+ * files, whose Grav addresses redirect to their published ones. */
+static void collect_user_files(build_ctx *b, const char *html, size_t len)
+{
+    for (const char *p = html, *end = html + len; (p = memmem(p, (size_t)(end - p), "/user/", 6)); p += 6) {
+        if (p == html || (p[-1] != '"' && p[-1] != '\'')) continue;
+        const char *q = memchr(p, p[-1], (size_t)(end - p));
+        if (!q || q - p > 1024 || !strncmp(p, "/user/pages/", 12)) continue;
+        size_t n = strcspn(p, "?#\"'");
+        if (n > (size_t)(q - p)) n = (size_t)(q - p);
+        pthread_mutex_lock(&b->lock);
+        char *address = arena_alloc(&b->user_arena, n + 1);
+        url_percent_decode(address, p, n);
+        if (!strmap_get(&b->user_files, address)) strmap_put(&b->user_files, address, (void *)1);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* Publish them: a photo without its metadata, as every photo. What is not
+ * published check reports, at the page. */
+static void publish_user_files(build_ctx *b)
+{
+    for (size_t i = 0; i < b->user_files.cap; i++) {
+        const char *address = b->user_files.slots ? b->user_files.slots[i].key : NULL;
+        if (!address) continue;
+        arena a = ARENA_INIT;
+        const char *why;
+        char *full = site_user_file(b->s, address, &a, &why);
+        arena_free(&a);
+        if (!full) continue;
+        struct stat st;
+        const char *name = strrchr(address, '/') + 1;
+        media_file m = {name, full, address, address + 1, 0, {0}};
+        if (stat(full, &st) == 0) m.size = st.st_size, m.stamp = file_stamp_of(&st);
+        int rc = b->images ? build_images_publish(b->images, &m, b->d) : output_put_file(b->out, m.out_path, full);
+        if (rc < 0 && !b->images)
+            diag_add(b->d, DIAG_WARNING, full, 0, 0, "cannot publish: %s", strerror(errno));
+        free(full);
+    }
+}
+
 static void pass_content(void *ctx, int worker, size_t job)
 {
     build_ctx *b = ctx;
@@ -166,6 +216,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         pv->has_error = true;
         return;
     }
+    if (memmem(content.s ? content.s : "", content.len, "/user/", 6)) collect_user_files(b, content.s, content.len);
     pv->summary_html = arena_strndup(&b->arenas[worker], buf_cstr(&summary), summary.len);
     pv->has_more = has_more;
     buf_free(&summary);
@@ -594,6 +645,9 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     phase("check", &t);
     feeds_write_all(s, base_url, out, d);
     parallel_for(s->npages, threads, pass_media, &b);
+    publish_user_files(&b);
+    strmap_free(&b.user_files);
+    arena_free(&b.user_arena);
     phase("media", &t);
     add_redirects(&b);
     add_site_pages(&b);

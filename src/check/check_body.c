@@ -395,11 +395,21 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     if (!strncmp(path, "/media/", 7)) {
         const media_file *m = strmap_get(&b->r->media_url, arena_strndup(b->a, url, pathlen));
         if (m) return;
-    } else if (!strncmp(path, "/user/", 6)) {
+    } else if (!strncmp(path, "/user/pages/", 12)) {
         char *file = path_join(s->user_dir, path + 6);
         bool ok = !strstr(path, "..") && path_exists(file);
         free(file);
         if (ok) return;
+    } else if (!strncmp(path, "/user/", 6)) { /* a theme's picture, as Grav's web server serves it */
+        const char *why;
+        char *file = site_user_file(s, path, b->a, &why);
+        free(file);
+        if (file || !may_report(b)) return;
+        int col;
+        int line = url_line(b, written, &col);
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not published: %s", is_image ? "image" : "link",
+                 written, why);
+        return;
     } else if (!strncmp(path, "/theme/", 7)) {
         return;
     }

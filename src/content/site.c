@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -1668,6 +1669,40 @@ const char *site_list_page_url(arena *a, const page_version *pv, size_t n)
 const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt)
 {
     return value_path_str(s->config[lang], dotted, dflt);
+}
+
+char *site_user_file(const site *s, const char *address, arena *a, const char **why)
+{
+    static const char *const private_folders[] = {"accounts/", "config/", "data/", "cache/", "env/", "plugins/"};
+    const char *rel = address + 6; /* after "/user/" */
+    *why = "no such file in the user folder";
+    if (strncmp(address, "/user/", 6) || !*rel || strstr(rel, "..") || strstr(rel, "//") || strchr(rel, '\\'))
+        return NULL;
+    for (size_t i = 0; i < sizeof private_folders / sizeof private_folders[0]; i++)
+        if (!strncmp(rel, private_folders[i], strlen(private_folders[i]))) {
+            *why = "the folder is the site's own, never published";
+            return NULL;
+        }
+    const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    const char *withheld = page_file_withheld_reason(s, name, a);
+    if (withheld) {
+        *why = withheld;
+        return NULL;
+    }
+    char *full = path_join(s->user_dir, rel), real[PATH_MAX], root[PATH_MAX];
+    struct stat st;
+    if (!realpath(full, real) || !realpath(s->user_dir, root) || stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
+        free(full);
+        return NULL;
+    }
+    size_t rl = strlen(root);
+    if (strncmp(real, root, rl) || real[rl] != '/') {
+        *why = "a symbolic link out of the user folder";
+        free(full);
+        return NULL;
+    }
+    *why = NULL;
+    return full;
 }
 
 static bool lists_posts(const page_version *pv)

@@ -225,6 +225,13 @@ bool site_has_term(const page_version *pv, const char *name, const char *term);
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
 const char *site_config_str(const site *s, int lang, const char *dotted, const char *dflt);
+/* A file of the user folder a page shows by its address
+ * ("/user/themes/center/img/map.svg", as Grav's web server serves it): its
+ * source path (malloc'd) when folio publishes it at that address, else
+ * NULL with why in *why (in a): the accounts, config, data and cache folders,
+ * kinds of file that are not media, a symbolic link out of the folder
+ * and a file that is not there are not. */
+char *site_user_file(const site *s, const char *address, arena *a, const char **why);
 /* The list of the site's news in language lang, for "latest news":
  * site.yaml's blog.route ("/news" by default) when that page lists
  * posts; else the site's first page, in the folders' order, that does;
