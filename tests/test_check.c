@@ -298,6 +298,22 @@ TEST(images_from_grav_streams_are_errors_with_the_fix)
 
 /* ---- configuration ----------------------------------------------------- */
 
+/* The center's system.yaml has content_fallback at the top of the file,
+ * where Grav does not read it: the fallback meant never happens. */
+TEST(language_keys_at_the_top_of_system_yaml_are_a_warning)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru]\n  default_lang: kk\n  content_fallback:\n    ru: kk\n"
+                               "content_fallback:\n  kk: ru\n"},
+        NEWS_LIST,
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/system.yaml", 6, "'content_fallback' is read under 'languages:'"));
+    CHECK_INT(count_has(&d, "is read under 'languages:'"), 1);
+    diag_free(&d);
+}
+
 /* The language settings parse whatever is written, and a slip builds
  * another site than the one meant: a default language missing from the
  * list becomes an empty language of its own; quoted or made-up booleans

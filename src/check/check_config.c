@@ -55,6 +55,19 @@ static void check_folder_frontmatter(check_run *r)
     arena_free(&a);
 }
 
+/* The line of "key:" at the start of a line of text (a top-level key), or 1. */
+static int top_key_line(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    int line = 1;
+    for (const char *p = text; p && *p; line++) {
+        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    return 1;
+}
+
 void check_config(check_run *r)
 {
     const site *s = r->s;
@@ -122,6 +135,16 @@ void check_config(check_run *r)
                      dflt, buf_cstr(&codes));
         buf_free(&codes);
     }
+    /* Grav reads these under languages: only; at the top they do nothing */
+    static const char *const language_keys[] = {"supported", "default_lang", "include_default_lang",
+                                                 "pages_fallback_only", "translations", "translations_fallback",
+                                                 "content_fallback", "http_accept_language", "override_locale"};
+    for (size_t i = 0; s->system && i < sizeof language_keys / sizeof language_keys[0]; i++)
+        if (map_get(s->system, language_keys[i]))
+            diag_add(r->d, DIAG_WARNING, path, top_key_line(text, language_keys[i]), 1,
+                     "'%s' is read under 'languages:' (languages.%s): at the top of the file it does nothing; "
+                     "indent it under languages:",
+                     language_keys[i], language_keys[i]);
     static const char *const bools[] = {"languages.include_default_lang", "languages.translations_fallback",
                                         "languages.pages_fallback_only"};
     for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) check_config_bool(r, path, text, bools[i]);
