@@ -251,6 +251,20 @@ TEST(with_page_inject_an_edit_needs_a_full_build)
     built_free(&b);
 }
 
+/* A post that comes to show a theme's picture by its address: the full
+ * build publishes the file. */
+TEST(an_edit_showing_a_user_folder_file_needs_a_full_build)
+{
+    built b;
+    CHECK(build_kept(&b));
+    int outcome;
+    edit(&b, "pages/02.news/02.b/item.ru.md",
+         "---\ntitle: Вторая\ndate: '2025-02-01'\n---\nСводка B.\n\n===\n\n<img src=\"/user/themes/c/map.svg\" alt=\"\">\n");
+    CHECK(update_one(&b, "pages/02.news/02.b/item.ru.md", &outcome) == NULL);
+    CHECK_INT(outcome, UPDATE_NEEDS_FULL_BUILD);
+    built_free(&b);
+}
+
 TEST(new_files_lists_and_config_need_a_full_build)
 {
     built b;
