@@ -603,6 +603,26 @@ TEST(numbered_modular_sections_are_sections_in_their_order)
         CHECK_INT(home->items[0]->page->nchildren, 0);
     }
     CHECK(find(s, "ru", "/home/_zeta") == NULL && find(s, "ru", "/home/_alpha") == NULL);
+    CHECK(!diag_has(&d, DIAG_NOTE, "has none published"));
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* A modular page without sections (the center's "services" page) shows
+ * only its own text: said, at its items line. */
+TEST(modular_page_without_sections_is_a_note)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.services/modular.md", "---\ntitle: Услуги\ncontent:\n  items: '@self.modular'\n---\nТекст.\n"},
+        {"pages/01.services/01.lab/default.md", "---\ntitle: Лаборатория\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "01.services/modular.md", 4, "'@self.modular' lists the sections of this "
+                                                                        "folder"));
     site_free(s);
     diag_free(&d);
     sitefix_remove(dir);

@@ -1444,6 +1444,15 @@ static void build_collection(site *s, page_version *pv, arena *a, diag_list *d)
         g.n = k;
     }
     if (!known) report_unknown_items(pv, unknown, d);
+    if (pv->is_modular && !g.n && pv->published) {
+        size_t len;
+        bool owned;
+        char *text = site_source(pv, &len, NULL, &owned);
+        diag_add(d, DIAG_NOTE, pv->file, text ? yaml_key_line(text, "items") : 1, 1,
+                 "content.items: '@self.modular' lists the sections of this folder (folders named '_hero', "
+                 "'_text', ...), and it has none published in this language: the page shows only its own text");
+        if (owned) free(text);
+    }
     pv->items = arena_alloc(a, (g.n + 1) * sizeof *pv->items);
     pv->nitems = g.n;
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
