@@ -295,6 +295,7 @@ static int cmd_check(int argc, char **argv)
         }
     }
     if (s) check_site(s, &opt, &d);
+    if (s) build_check_content_twig(s, opt.lang, &d); /* what the build's Twig would say */
     size_t checked = s ? s->nversions : 0;
     if (s && opt.lang >= 0) checked = check_keep_language(s, opt.lang, &d);
     diag_sort(&d);

@@ -296,6 +296,29 @@ TEST(images_from_grav_streams_are_errors_with_the_fix)
     diag_free(&d);
 }
 
+/* `folio check` says what the build's Twig would: a page of the center's
+ * site includes a template of its PHP theme and calls a function of it. */
+TEST(check_reports_what_the_content_twig_of_a_page_would_in_the_build)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/02.order/default.md", "---\ntitle: Заявка\nprocess:\n  twig: true\n---\nТекст.\n\n"
+                                      "{% include 'onlineorder_form.html.twig' %}\n\n{{ pricelist_html() }} {{ page.title }}\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    buf args = BUF_INIT;
+    buf_printf(&args, "check %s", dir);
+    int status;
+    char *text = sitefix_run_folio(args.s, &status);
+    CHECK_INT(status, 1);
+    CHECK(text && strstr(text, "02.order/default.md:8:12: error: unable to find template \"onlineorder_form.html.twig\""));
+    CHECK(text && strstr(text, "02.order/default.md:10:4: warning: unknown \"pricelist_html\" function"));
+    CHECK(text && strstr(text, "2 pages checked; 1 error,")); /* said once */
+    free(text);
+    buf_free(&args);
+    sitefix_remove(dir);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The center's system.yaml has content_fallback at the top of the file,

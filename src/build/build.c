@@ -709,6 +709,43 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     return 0;
 }
 
+static bool has_diag(const diag_list *d, const diag *x)
+{
+    for (size_t i = 0; i < d->len; i++) {
+        const diag *y = &d->items[i];
+        if (y->level == x->level && y->line == x->line && y->col == x->col && !strcmp(y->msg, x->msg) &&
+            !strcmp(y->path ? y->path : "", x->path ? x->path : ""))
+            return true;
+    }
+    return false;
+}
+
+void build_check_content_twig(const site *s, int lang, diag_list *d)
+{
+    renderer *r = NULL;
+    diag_list mine;
+    diag_init(&mine);
+    build_hooks hooks = {NULL, NULL, &mine};
+    for (size_t i = 0; i < s->nversions; i++) {
+        const page_version *pv = s->versions[i];
+        if ((lang >= 0 && pv->lang != lang) || !value_path_bool(pv->header, "process.twig", false)) continue;
+        if (!pv->published || pv->has_error) continue;
+        if (!r) hooks.r = r = renderer_new(s, &mine);
+        content_options co = {NULL, build_hook_twig, &hooks, NULL, NULL, NULL, NULL};
+        buf content = BUF_INIT, summary = BUF_INIT;
+        bool more;
+        content_render(s, pv, &co, &content, &summary, &more, &mine);
+        buf_free(&content);
+        buf_free(&summary);
+    }
+    for (size_t i = 0; i < mine.len; i++) {
+        const diag *x = &mine.items[i];
+        if (!has_diag(d, x)) diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
+    }
+    diag_free(&mine);
+    if (r) renderer_free(r);
+}
+
 int build_site(const build_options *opt, output *out, diag_list *d, build_result *res)
 {
     return build_run(opt, out, d, res, NULL);

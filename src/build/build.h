@@ -9,6 +9,8 @@
 #include "build/output.h"
 #include "lib/diag.h"
 
+struct site;
+
 typedef struct build_options {
     const char *site_dir; /* the Grav user/ folder */
     const char *base_url; /* absolute URL of the site, or NULL (config decides) */
@@ -47,5 +49,12 @@ typedef struct build_result {
  * site was built (pages with errors are skipped), -1 when it could not be
  * built at all, or had errors and opt->strict is set. */
 int build_site(const build_options *opt, output *out, diag_list *d, build_result *res);
+
+/* For `folio check`, which reads pages without rendering them: run the
+ * Twig of the pages that ask for it (process: {twig: true}) as the build
+ * does, with the theme, and add to d what the build would report that d
+ * has not (a template the include names that is not there, a function
+ * folio does not have). lang < 0: every language. */
+void build_check_content_twig(const struct site *s, int lang, diag_list *d);
 
 #endif
