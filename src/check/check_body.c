@@ -1188,8 +1188,8 @@ void check_body_end(body_check *c, bool observed)
     if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size &&
         body_len > shape.size)
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
-                 "no summary delimiter ('%s'): the news list shows the first %zu characters", s->summary_delimiter,
-                 shape.size);
+                 "no summary delimiter ('%s'): the list '%s' shows the first %zu characters", s->summary_delimiter,
+                 pv->page->parent->v[pv->lang]->title, shape.size);
 
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
