@@ -1891,9 +1891,11 @@ TEST(user_folder_files_a_page_shows_are_published_at_their_address)
         {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
         {"config/site.yaml", "title: Центр\n"},
         {"themes/center/img/art.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+        {"images/entrance.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
         {"pages/01.home/default.ru.md",
          "---\ntitle: Главная\n---\n<img class=\"art\" src=\"/user/themes/center/img/art.svg\" alt=\"\">\n\n"
          "![Зал](/user/themes/center/img/hall.jpg)\n\n[Настройки](/user/config/site.yaml)\n\n"
+         "![Вход](image://entrance.svg)\n\n"
          "<img src=\"/user/themes/center/img/missing.svg\" alt=\"\">\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
@@ -1921,6 +1923,10 @@ TEST(user_folder_files_a_page_shows_are_published_at_their_address)
                                                                "published: no such file"));
     diag_free(&d);
     CHECK(out_exists(out, "user/themes/center/img/art.svg"));
+    CHECK(out_exists(out, "user/images/entrance.svg")); /* Grav's image:// stream */
+    char *home = read_out(out, "ru/index.html");
+    CHECK(home && strstr(home, "src=\"/user/images/entrance.svg\""));
+    free(home);
     CHECK(!out_exists(out, "user/config/site.yaml"));
     size_t n = 0;
     char *path = path_join(out, "user/themes/center/img/hall.jpg");

@@ -279,20 +279,26 @@ TEST(missing_video_is_named_a_video_without_its_actions)
     diag_free(&d);
 }
 
-/* Grav's streams in a page: ![](image://photo.jpg) is a photo of
- * user/images, which folio does not publish: a broken picture, named. */
-TEST(images_from_grav_streams_are_errors_with_the_fix)
+/* Grav's streams in a page: ![](image://clinic/hall.jpg) is a photo of
+ * user/images, published as every file of the user folder a page shows;
+ * one that is not there is named, and so is a stream folio does not
+ * follow (page://). */
+TEST(images_from_grav_streams_are_checked_as_files_of_the_user_folder)
 {
     const char *const files[][2] = {
         ONE_LANG, NEWS_LIST,
-        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Зал](image://clinic/hall.jpg)\n"},
+        {"images/clinic/hall.jpg", "jpeg"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Зал](image://clinic/hall.jpg)\n\n"
+                                    "![Холл](image://clinic/lobby.jpg)\n\n![План](page://01.news/a/plan.png)\n"},
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 10, "image 'image://clinic/hall.jpg' is a file of Grav's image "
-                                                            "stream, which folio does not publish: put the file in "
-                                                            "the page folder and write its name ('hall.jpg')"));
-    CHECK_INT(d.errors, 1);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 12, "image 'image://clinic/lobby.jpg' is not published: no "
+                                                            "such file in the user folder"));
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "a/item.md", 14, "image 'page://01.news/a/plan.png' is a file of Grav's "
+                                                            "page stream, which folio does not publish: put the file "
+                                                            "in the page folder and write its name ('plan.png')"));
+    CHECK_INT(d.errors, 2);
     diag_free(&d);
 }
 

@@ -134,8 +134,22 @@ static const char *resolve_filter(const site *s, int lang, const char *route, co
     return out;
 }
 
+const char *content_stream_address(const site *s, const char *url, arena *a)
+{
+    if (!strncasecmp(url, "image://", 8)) return arena_printf(a, "/user/images/%s", url + 8);
+    if (!strncasecmp(url, "user://", 7)) return arena_printf(a, "/user/%s", url + 7);
+    const char *theme = value_path_str(s->system, "pages.theme", NULL);
+    if (!strncasecmp(url, "theme://", 8) && theme && *theme && !strchr(theme, '/') && !strstr(theme, ".."))
+        return arena_printf(a, "/user/themes/%s/%s", theme, url + 8);
+    return NULL;
+}
+
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a)
 {
+    if (has_scheme(url)) {
+        const char *stream = content_stream_address(s, url, a);
+        if (stream) return stream;
+    }
     if (!*url || url[0] == '#' || has_scheme(url) || url[0] == '?' || !strncmp(url, "//", 2)) return NULL;
     size_t pathlen = strcspn(url, "?#");
     const char *rest = url + pathlen; /* query and fragment */

@@ -69,6 +69,11 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
 const media_file *content_folder_media(const site *s, const page_version *pv, const char *path, arena *a,
                                        const page **pg);
 const char *content_resolve_link(const site *s, const page_version *pv, const char *url, arena *a);
+/* A file of one of Grav's streams by its address in the user folder:
+ * image://hall.jpg is /user/images/hall.jpg, user://x is /user/x,
+ * theme://img/x.svg is /user/themes/<pages.theme>/img/x.svg; NULL for
+ * another address. (Published as every /user/ file a page shows.) */
+const char *content_stream_address(const site *s, const char *url, arena *a);
 
 /* How a page's summary is made, as Grav's summary settings say: those of
  * config/site.yaml (summary:) under the page's own `summary:` header.
