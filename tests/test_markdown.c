@@ -140,6 +140,27 @@ TEST(raw_html_passes_through_unchanged)
     free(html);
 }
 
+/* md4c 0.4.8 does not start an HTML block with h2 to h6, header, thead
+ * and the other tags whose name begins with another's in its table: a
+ * heading written in HTML on a line of its own came out inside a
+ * paragraph (which browsers end before it, leaving an empty one). It is
+ * the block CommonMark makes of it; inline HTML keeps its paragraph. */
+TEST(html_blocks_md4c_misses_are_not_put_in_paragraphs)
+{
+    static const char *const tags[] = {"h2", "h3", "h4", "h5", "h6", "header", "p"};
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        char md[128], want[128];
+        snprintf(md, sizeof md, "Text.\n\n<%s id=\"x\">Вопросы</%s>\n\nAfter.\n", tags[i], tags[i]);
+        snprintf(want, sizeof want, "<p>Text.</p>\n<%s id=\"x\">Вопросы</%s>\n<p>After.</p>\n", tags[i], tags[i]);
+        char *html = render_with(md, NULL);
+        CHECK_STR(html, want);
+        free(html);
+    }
+    char *html = render_with("<span>inline</span> and <h2x>not a tag md4c misses</h2x>\n", NULL);
+    CHECK_STR(html, "<p><span>inline</span> and <h2x>not a tag md4c misses</h2x></p>\n");
+    free(html);
+}
+
 TEST(tables_and_strikethrough_are_enabled)
 {
     char *html = render_with("| Drug | Dose |\n|:-----|-----:|\n| A | 1 mg |\n\n~~old~~ new\n", NULL);

@@ -26,6 +26,7 @@ typedef struct renderer {
     bool in_code;     /* inside a code span or code block */
     bool after_nullchar; /* the last text event was MD_TEXT_NULLCHAR (see text) */
     bool has_nul;        /* the text has a NUL somewhere (most have none) */
+    size_t p_at;         /* where the open paragraph's <p> is in out */
     buf image_src;    /* the outermost open image, decoded */
     buf image_title;
     bool image_has_title;
@@ -345,7 +346,11 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
         break;
     }
     case MD_BLOCK_HTML: ensure_newline(out); break;
-    case MD_BLOCK_P: ensure_newline(out); buf_puts(out, "<p>"); break;
+    case MD_BLOCK_P:
+        ensure_newline(out);
+        r->p_at = out->len;
+        buf_puts(out, "<p>");
+        break;
     case MD_BLOCK_TABLE:
         ensure_newline(out);
         buf_puts(out, r->opt && r->opt->focusable_tables ? "<table tabindex=\"0\">\n" : "<table>\n");
@@ -361,6 +366,26 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *user)
         break;
     }
     return 0;
+}
+
+/* md4c 0.4.8 misses the HTML block start of a tag whose name begins with
+ * another's in its table (h2 to h6 after h1, header after head, thead
+ * after th, ...): "<h2>Вопросы</h2>" written on a line of its own came
+ * out inside a paragraph, which browsers end before it, leaving an empty
+ * one. Whether html, a paragraph's content, starts with such a tag. */
+static bool starts_missed_block(const char *html, size_t len)
+{
+    static const char *const tags[] = {"h2", "h3", "h4", "h5", "h6", "header", "thead", "track", "param", "p",
+                                       "link", "menuitem", "basefont", "colgroup", "frameset"};
+    if (len < 3 || html[0] != '<') return false;
+    size_t at = html[1] == '/' ? 2 : 1;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+        size_t n = strlen(tags[i]);
+        if (len >= at + n + 1 && !strncasecmp(html + at, tags[i], n) && html[at + n] &&
+            strchr(" \t\n>/", html[at + n]))
+            return true;
+    }
+    return false;
 }
 
 static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
@@ -380,7 +405,16 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *user)
         r->in_code = false;
         break;
     case MD_BLOCK_HTML: ensure_newline(out); break;
-    case MD_BLOCK_P: buf_puts(out, "</p>\n"); break;
+    case MD_BLOCK_P:
+        if (r->p_at + 3 <= out->len && starts_missed_block(out->s + r->p_at + 3, out->len - r->p_at - 3)) {
+            /* the HTML block CommonMark makes of it: no paragraph around */
+            memmove(out->s + r->p_at, out->s + r->p_at + 3, out->len - r->p_at - 3);
+            buf_truncate(out, out->len - 3);
+            buf_putc(out, '\n');
+        } else {
+            buf_puts(out, "</p>\n");
+        }
+        break;
     case MD_BLOCK_TABLE: buf_puts(out, "</table>\n"); break;
     case MD_BLOCK_THEAD: buf_puts(out, "</thead>\n"); break;
     case MD_BLOCK_TBODY: buf_puts(out, "</tbody>\n"); break;
