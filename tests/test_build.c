@@ -1041,6 +1041,36 @@ TEST(page_inject_shows_another_pages_content)
     sitefix_remove(dir);
 }
 
+/* Grav's page-toc plugin, on a site that has it: "[TOC]" alone in a
+ * paragraph is the list of the page's headings, nested by level, each
+ * linked to an id made of its text (letters of every script kept, two
+ * alike told apart); a heading's own id is kept. */
+TEST(page_toc_lists_the_headings_of_the_page)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"plugins/page-toc/page-toc.yaml", "enabled: true\n"},
+        {"pages/01.school/default.ru.md",
+         "---\ntitle: Школа\n---\n[TOC]\n\n## Что такое **анемия**\n\nТекст.\n\n### Симптомы & признаки\n\n"
+         "Текст.\n\n## Лечение\n\n<h2 id=\"faq\">Вопросы</h2>\n\n## Лечение\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *html = read_out(out, "ru/school/index.html");
+    CHECK(html && strstr(html, "<nav class=\"page-toc\" aria-label=\"Содержание\"><ul>"
+                               "<li><a href=\"#что-такое-анемия\">Что такое анемия</a>"
+                               "<ul><li><a href=\"#симптомы-признаки\">Симптомы &amp; признаки</a></li></ul></li>"
+                               "<li><a href=\"#лечение\">Лечение</a></li><li><a href=\"#faq\">Вопросы</a></li>"
+                               "<li><a href=\"#лечение-2\">Лечение</a></li></ul></nav>"));
+    CHECK(html && strstr(html, "<h2 id=\"что-такое-анемия\">Что такое <strong>анемия</strong></h2>"));
+    CHECK(html && strstr(html, "<h3 id=\"симптомы-признаки\">"));
+    CHECK(html && strstr(html, "<h2 id=\"faq\">Вопросы</h2>") && strstr(html, "<h2 id=\"лечение-2\">"));
+    CHECK(html && !strstr(html, "[TOC]"));
+    free(html);
+    sitefix_remove(dir);
+}
+
 /* A site without a title in site.yaml: its pages are not titled "About | "
  * nor its header empty; the home page's title stands in, and check says
  * where the site's title goes. */

@@ -257,9 +257,17 @@ TEST(table_of_contents_mark_is_a_warning)
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "'[TOC]' is where a Grav plugin (page-toc) puts a "
-                                                              "table of contents"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 10, "'[TOC]' is where Grav's page-toc plugin puts a "
+                                                              "table of contents, and this site does not have it"));
     CHECK_INT(count_has(&d, "table of contents"), 1);
+    diag_free(&d);
+    const char *const with[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"plugins/page-toc/page-toc.yaml", "enabled: true\n"},
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n[TOC]\n\n## One\n"},
+        {NULL, NULL}};
+    check_files(with, &d);
+    CHECK_INT(count_has(&d, "table of contents"), 0);
     diag_free(&d);
 }
 

@@ -747,14 +747,14 @@ static int walk_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
             w->has_delimiter = true;
         /* The mark of Grav's table-of-contents plugins (page-toc, toc) */
         if (((n == 5 && !strncasecmp(t, "[TOC]", 5)) || (n == 7 && !strncasecmp(t, "[[TOC]]", 7))) &&
-            may_report(w->b)) {
+            !w->b->r->s->has_page_toc && may_report(w->b)) {
             int col;
             char needle[8];
             snprintf(needle, sizeof needle, "%.*s", (int)n, t);
             int line = check_body_line(w->b->src, needle, &col);
             diag_add(w->b->r->d, DIAG_WARNING, w->b->pv->file, line, col,
-                     "'%s' is where a Grav plugin (page-toc) puts a table of contents, which folio does not make: "
-                     "readers see '%s'; remove it, or list the sections with links",
+                     "'%s' is where Grav's page-toc plugin puts a table of contents, and this site does not have "
+                     "it (user/plugins/page-toc): readers see '%s'",
                      needle, needle);
         }
         w->in_paragraph = false;

@@ -7,6 +7,7 @@
 #include "content/shortcode.h"
 #include "content/summary.h"
 #include "content/plugin_link.h"
+#include "content/toc.h"
 #include "content/youtube.h"
 #include "content/content_twig.h"
 #include "lib/files.h"
@@ -471,6 +472,12 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     sc.youtube = &s->youtube;
     sc.youtube_title = video_title;
     shortcodes_expand(html.s ? html.s : "", html.len, &sc, &expanded, d);
+    if (s->has_page_toc && memmem(expanded.s ? expanded.s : "", expanded.len, "TOC]</p>", 8)) {
+        buf listed = BUF_INIT;
+        toc_expand(expanded.s, expanded.len, site_translate(s, pv->lang, "TABLE_OF_CONTENTS"), &listed);
+        buf_free(&expanded);
+        expanded = listed;
+    }
     bool has_delim = false;
     size_t before = summary_html->len, start = content_html->len;
     summary_shape shape = content_summary_shape(s, pv);

@@ -249,14 +249,20 @@ static void load_youtube_style(site *s, diag_list *d)
     free(query);
 }
 
-/* Grav's page-inject plugin, on where the site has it, as youtube's. */
-static void load_page_inject(site *s, diag_list *d)
+/* A plugin of Grav's that folio follows is on where the site has it (in
+ * plugins/<name>) and its configuration does not turn it off, as youtube's. */
+static bool plugin_is_on(site *s, const char *name, diag_list *d)
 {
-    char *plugin = path_join(s->user_dir, "plugins/page-inject");
-    bool is_installed = path_is_dir(plugin);
+    char *plugin = path_join(s->user_dir, "plugins");
+    char *folder = path_join(plugin, name);
+    bool is_installed = path_is_dir(folder);
+    free(folder);
     free(plugin);
-    value *cfg = is_installed ? load_optional_yaml(s, "config/plugins/page-inject.yaml", d) : NULL;
-    s->has_page_inject = is_installed && (!cfg || value_path_bool(cfg, "enabled", true));
+    if (!is_installed) return false;
+    char config[128];
+    snprintf(config, sizeof config, "config/plugins/%s.yaml", name);
+    value *cfg = load_optional_yaml(s, config, d);
+    return !cfg || value_path_bool(cfg, "enabled", true);
 }
 
 static void load_media_types(site *s, diag_list *d)
@@ -327,7 +333,8 @@ static void load_config(site *s, diag_list *d)
 
     load_notice_style(s, d);
     load_youtube_style(s, d);
-    load_page_inject(s, d);
+    s->has_page_inject = plugin_is_on(s, "page-inject", d);
+    s->has_page_toc = plugin_is_on(s, "page-toc", d);
     load_link_attributes(s);
     load_media_types(s, d);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");

@@ -172,6 +172,7 @@ struct site {
     notice_style notices; /* Grav's markdown-notices ("! text") */
     youtube_style youtube; /* Grav's youtube plugin, when the site has it */
     bool has_page_inject;  /* Grav's page-inject plugin: [plugin:page-inject](/route) shows that page's content */
+    bool has_page_toc;     /* Grav's page-toc plugin: [TOC] is the page's table of contents */
     /* pages.markdown.valid_link_attributes, NULL-terminated (markdown.h) */
     const char **link_attributes;
     /* Extensions config/media.yaml adds to the kinds of media published
