@@ -13,6 +13,7 @@
 #include "content/notices.h"
 #include "content/player.h"
 #include "content/shortcode.h"
+#include "content/toc.h"
 #include "content/youtube.h"
 #include "lib/utf8.h"
 
@@ -142,6 +143,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_reset(&players);
     youtube_expand(text, size, &youtube, NULL, &players);
     buf_free(&players);
+    /* the page-toc plugin's list over the page's HTML and over the bytes:
+     * without a mark the text is left as it is; with one, valid UTF-8 stays
+     * valid and the mark goes */
+    buf listed = BUF_INIT;
+    bool has_list = toc_expand(html.s ? html.s : "", html.len, "Содержание", &listed);
+    if (!has_list && (listed.len != html.len || (html.len && memcmp(listed.s, html.s, html.len)))) abort();
+    if (has_list && is_utf8 && utf8_check(listed.s ? listed.s : "", listed.len) != listed.len) abort();
+    buf_reset(&listed);
+    toc_expand(text, size, "Contents", &listed);
+    buf_free(&listed);
     /* shortcodes straight over the bytes too: HTML written by hand */
     buf raw = BUF_INIT;
     shortcodes_expand(text, size, &ctx, &raw, &d);

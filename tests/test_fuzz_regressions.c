@@ -9,6 +9,8 @@
 
 #include "build/seo.h"
 #include "content/markdown.h"
+#include "content/player.h"
+#include "lib/utf8.h"
 #include "test.h"
 
 static bool keep_image(void *user, const markdown_image *image, buf *out)
@@ -110,5 +112,20 @@ TEST(nul_in_an_autolinks_text_is_a_replacement_character)
     markdown_render(md, sizeof md - 1, &opt, &out);
     CHECK(out.len > 0 && !memchr(out.s, 0, out.len));
     CHECK_CONTAINS(buf_cstr(&out), ">\xEF\xBF\xBDys:pq=_x_</a>b");
+    buf_free(&out);
+}
+
+/* fuzz_markdown: a player's ?id= (or ?classes=) written percent-encoded
+ * decoded to a byte that starts no letter ("%97"), which went into the
+ * page as it was: it is U+FFFD, and the page stays UTF-8. */
+TEST(player_action_decoding_to_no_letter_is_a_replacement_character)
+{
+    media_file photo = {.name = "cover.jpg", .url = "/media/page/cover.jpg"};
+    page pg = {.media = &photo, .nmedia = 1};
+    media_file m = {.name = "a.webm", .url = "/media/page/a.webm"};
+    buf out = BUF_INIT;
+    CHECK(player_markup(&pg, &m, "ru", "id=%97v&classes=a%E2", "x", NULL, NULL, &out));
+    CHECK_INT(utf8_check(buf_cstr(&out), out.len), out.len);
+    CHECK_CONTAINS(buf_cstr(&out), " id=\"\xEF\xBF\xBDv\"");
     buf_free(&out);
 }

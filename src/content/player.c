@@ -7,6 +7,7 @@
 #include "content/content.h"
 #include "lib/lang.h"
 #include "lib/url.h"
+#include "lib/utf8.h"
 
 static const struct {
     const char *ext, *type;
@@ -74,6 +75,12 @@ static void read_query(player_attrs *pa, const char *query, player_kind kind)
         if (k < n) {
             buf_grow(&val, n - k - 1);
             val.len = url_percent_decode(val.s, p + k + 1, n - k - 1);
+        }
+        if (utf8_check(val.s ? val.s : "", val.len) != val.len) { /* "%97" decodes to no letter */
+            buf valid = BUF_INIT;
+            utf8_append_valid(&valid, val.s, val.len);
+            buf_free(&val);
+            val = valid;
         }
         read_action(pa, buf_cstr(&key), buf_cstr(&val), kind);
         p += n + (p[n] == '&');

@@ -151,3 +151,16 @@ size_t utf8_check(const char *s, size_t n)
     }
     return n;
 }
+
+void utf8_append_valid(buf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t ok = utf8_check(s + i, n - i);
+        buf_add(out, s + i, ok);
+        i += ok;
+        if (i < n) {
+            buf_put_utf8(out, 0xFFFD);
+            i++;
+        }
+    }
+}
