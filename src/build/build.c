@@ -155,6 +155,15 @@ static void collect_user_files(build_ctx *b, const char *html, size_t len)
     }
 }
 
+/* Whether html has "/user/" anywhere: found by its 'u', which Russian
+ * and Kazakh texts hardly have, with the processor's memchr. */
+static bool mentions_user_folder(const char *html, size_t len)
+{
+    for (const char *p = html + 1, *end = html + len; p < end && (p = memchr(p, 'u', (size_t)(end - p))); p++)
+        if (p[-1] == '/' && end - p >= 5 && !memcmp(p, "user/", 5)) return true;
+    return false;
+}
+
 /* Publish them: a photo without its metadata, as every photo. What is not
  * published check reports, at the page. */
 static void publish_user_files(build_ctx *b)
@@ -216,7 +225,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         pv->has_error = true;
         return;
     }
-    if (memmem(content.s ? content.s : "", content.len, "/user/", 6)) collect_user_files(b, content.s, content.len);
+    if (content.len > 1 && mentions_user_folder(content.s, content.len)) collect_user_files(b, content.s, content.len);
     pv->summary_html = arena_strndup(&b->arenas[worker], buf_cstr(&summary), summary.len);
     pv->has_more = has_more;
     buf_free(&summary);

@@ -315,9 +315,9 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     /* The language of the text when it is another's, by fallback (a Russian
      * text on the English page): "" when it is the page's. */
     if (id == ATTR_CONTENT_LANG)
-        return value_cstr(a, pv->file_lang && *pv->file_lang && strcmp(pv->file_lang, s->langs[pv->lang])
-                                  ? pv->file_lang
-                                  : "");
+        return pv->file_lang && *pv->file_lang && strcmp(pv->file_lang, s->langs[pv->lang])
+                   ? value_cstr(a, pv->file_lang)
+                   : value_null();
     if (id == ATTR_VISIBLE) return value_bool(pv->visible);
     if (id == ATTR_PUBLISHED) return value_bool(pv->published);
     if (id == ATTR_ROUTABLE) return value_bool(pv->routable);

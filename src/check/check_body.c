@@ -345,12 +345,13 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
      * page's own files; the address stays as written, which no browser
      * opens. */
     static const char *const streams[] = {"image://", "user://", "page://", "theme://", "plugin://", "asset://"};
-    const char *stream = has_scheme(url) ? content_stream_address(s, url, b->a) : NULL;
+    bool schemed = has_scheme(url);
+    const char *stream = schemed ? content_stream_address(s, url, b->a) : NULL;
     if (stream) { /* a file of the user folder, published as the page shows it */
         check_link_at(b, stream, url, is_image);
         return;
     }
-    for (size_t k = 0; has_scheme(url) && k < sizeof streams / sizeof streams[0]; k++)
+    for (size_t k = 0; schemed && k < sizeof streams / sizeof streams[0]; k++)
         if (!strncasecmp(url, streams[k], strlen(streams[k]))) {
             if (!may_report(b)) return;
             int col;

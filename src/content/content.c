@@ -137,6 +137,8 @@ static const char *resolve_filter(const site *s, int lang, const char *route, co
 
 const char *content_stream_address(const site *s, const char *url, arena *a)
 {
+    char first = (char)(url[0] | 0x20); /* most addresses are http(s): */
+    if (first != 'i' && first != 'u' && first != 't') return NULL;
     if (!strncasecmp(url, "image://", 8)) return arena_printf(a, "/user/images/%s", url + 8);
     if (!strncasecmp(url, "user://", 7)) return arena_printf(a, "/user/%s", url + 7);
     const char *theme = value_path_str(s->system, "pages.theme", NULL);
