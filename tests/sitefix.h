@@ -88,4 +88,12 @@ static inline char *sitefix_run_folio(const char *args, int *status)
     return buf_detach(&out, NULL);
 }
 
+/* What `folio check DIR OPTIONS` prints, its exit status in *status. */
+static inline char *sitefix_check(const char *dir, const char *options, int *status)
+{
+    char args[4200];
+    snprintf(args, sizeof args, "check %s %s", dir, options ? options : "");
+    return sitefix_run_folio(args, status);
+}
+
 #endif

@@ -6,6 +6,7 @@
 #include "lib/utf8.h"
 #include "content/site.h"
 #include "sitefix.h"
+#include "utf8_table.h"
 #include "test.h"
 
 #define NOW 1735689600LL /* 1 January 2025 */
@@ -58,33 +59,6 @@ TEST(utf8_check_accepts_every_script_of_the_site_and_finds_the_first_bad_byte)
         CHECK_INT(utf8_check(bad[i].text, strlen(bad[i].text)), bad[i].bad_at);
 }
 
-/* Table 3-7 of the Unicode standard, byte by byte: the reference the
- * whole-text check (32 bytes a step) is held to. */
-static size_t utf8_reference(const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i], lo = 0x80, hi = 0xBF;
-        size_t len;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c == 0xE0) len = 3, lo = 0xA0;
-        else if (c == 0xED) len = 3, hi = 0x9F;
-        else if (c >= 0xE1 && c <= 0xEF) len = 3;
-        else if (c == 0xF0) len = 4, lo = 0x90;
-        else if (c == 0xF4) len = 4, hi = 0x8F;
-        else if (c >= 0xF1 && c <= 0xF3) len = 4;
-        else return i;
-        if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-        for (size_t k = 2; k < len; k++)
-            if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-        i += len;
-    }
-    return n;
-}
-
 /* Texts of 1 to 300 bytes in the site's scripts, at the edges of the
  * code space, with a byte changed, a continuation or lead put in, or
  * cut anywhere: wherever it falls against the 32-byte steps, the first
@@ -123,7 +97,7 @@ TEST(utf8_check_finds_what_the_unicode_table_finds_wherever_the_fault_falls)
             default: n = at + 1;
             }
         }
-        size_t want_at = utf8_reference(text, n);
+        size_t want_at = utf8_table_check(text, n);
         bad += want_at < n;
         if (utf8_check((const char *)text, n) != want_at && differ++ < 3)
             printf("  %zu bytes: utf8_check %zu, the table %zu\n", n, utf8_check((const char *)text, n), want_at);
@@ -202,16 +176,13 @@ TEST(check_of_one_language_reports_and_counts_only_its_pages)
         {"pages/01.news/a/item.md", "---\ntitle: [A] b\n---\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    buf args = BUF_INIT;
-    buf_printf(&args, "check %s --lang de", dir);
     int status;
-    char *text = sitefix_run_folio(args.s, &status);
+    char *text = sitefix_check(dir, "--lang de", &status);
     CHECK_INT(status, 1);
     CHECK(text && !strstr(text, "blog.fr.md"));
     CHECK(text && strstr(text, "a/item.md:2:8: error:"));
     CHECK(text && strstr(text, "folio check: 2 pages checked; 1 error,"));
     free(text);
-    buf_free(&args);
     sitefix_remove(dir);
 }
 
@@ -320,16 +291,13 @@ TEST(check_reports_what_the_content_twig_of_a_page_would_in_the_build)
                                       "{% include 'onlineorder_form.html.twig' %}\n\n{{ pricelist_html() }} {{ page.title }}\n"},
         {NULL, NULL}};
     char *dir = sitefix_make(files);
-    buf args = BUF_INIT;
-    buf_printf(&args, "check %s", dir);
     int status;
-    char *text = sitefix_run_folio(args.s, &status);
+    char *text = sitefix_check(dir, NULL, &status);
     CHECK_INT(status, 1);
     CHECK(text && strstr(text, "02.order/default.md:8:12: error: unable to find template \"onlineorder_form.html.twig\""));
     CHECK(text && strstr(text, "02.order/default.md:10:4: warning: unknown \"pricelist_html\" function"));
     CHECK(text && strstr(text, "2 pages checked; 1 error,")); /* said once */
     free(text);
-    buf_free(&args);
     sitefix_remove(dir);
 }
 

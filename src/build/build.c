@@ -136,15 +136,31 @@ static size_t *language_major(const site *s)
 
 /* One page version: its file is read once, and the check looks at its
  * Markdown while it renders. */
-/* The "/user/..." addresses of html's attributes (a theme's picture in a
- * page's HTML, as Grav's web server serves it), but for the pages' own
- * files, whose Grav addresses redirect to their published ones. */
+/* The next "/user/..." address of an attribute of [p, end) (a theme's
+ * picture in a page's HTML, as Grav's web server serves it), but for the
+ * pages' own files, whose Grav addresses redirect to their published
+ * ones; NULL when there is none. "/user/" is found by its 'u', which
+ * Russian and Kazakh texts hardly have, with the processor's memchr. */
+static const char *next_user_address(const char *html, const char *p, const char *end)
+{
+    for (; p < end && (p = memchr(p, 'u', (size_t)(end - p))); p++)
+        if (p - html >= 2 && p[-1] == '/' && (p[-2] == '"' || p[-2] == '\'') && end - p >= 5 &&
+            !memcmp(p, "user/", 5) && strncmp(p - 1, "/user/pages/", 12))
+            return p - 1;
+    return NULL;
+}
+
+bool build_shows_user_file(const char *html, size_t len)
+{
+    return len && next_user_address(html, html, html + len);
+}
+
+/* Collects the addresses, once each. */
 static void collect_user_files(build_ctx *b, const char *html, size_t len)
 {
-    for (const char *p = html, *end = html + len; (p = memmem(p, (size_t)(end - p), "/user/", 6)); p += 6) {
-        if (p == html || (p[-1] != '"' && p[-1] != '\'')) continue;
+    for (const char *p = html, *end = html + len; (p = next_user_address(html, p, end)); p += 6) {
         const char *q = memchr(p, p[-1], (size_t)(end - p));
-        if (!q || q - p > 1024 || !strncmp(p, "/user/pages/", 12)) continue;
+        if (!q || q - p > 1024) continue;
         size_t n = strcspn(p, "?#\"'");
         if (n > (size_t)(q - p)) n = (size_t)(q - p);
         pthread_mutex_lock(&b->lock);
@@ -153,15 +169,6 @@ static void collect_user_files(build_ctx *b, const char *html, size_t len)
         if (!strmap_get(&b->user_files, address)) strmap_put(&b->user_files, address, (void *)1);
         pthread_mutex_unlock(&b->lock);
     }
-}
-
-/* Whether html has "/user/" anywhere: found by its 'u', which Russian
- * and Kazakh texts hardly have, with the processor's memchr. */
-static bool mentions_user_folder(const char *html, size_t len)
-{
-    for (const char *p = html + 1, *end = html + len; p < end && (p = memchr(p, 'u', (size_t)(end - p))); p++)
-        if (p[-1] == '/' && end - p >= 5 && !memcmp(p, "user/", 5)) return true;
-    return false;
 }
 
 /* Publish them: a photo without its metadata, as every photo. What is not
@@ -225,7 +232,7 @@ static void pass_content(void *ctx, int worker, size_t job)
         pv->has_error = true;
         return;
     }
-    if (content.len > 1 && mentions_user_folder(content.s, content.len)) collect_user_files(b, content.s, content.len);
+    if (content.len) collect_user_files(b, content.s, content.len);
     pv->summary_html = arena_strndup(&b->arenas[worker], buf_cstr(&summary), summary.len);
     pv->has_more = has_more;
     buf_free(&summary);
@@ -718,40 +725,22 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
     return 0;
 }
 
-static bool has_diag(const diag_list *d, const diag *x)
-{
-    for (size_t i = 0; i < d->len; i++) {
-        const diag *y = &d->items[i];
-        if (y->level == x->level && y->line == x->line && y->col == x->col && !strcmp(y->msg, x->msg) &&
-            !strcmp(y->path ? y->path : "", x->path ? x->path : ""))
-            return true;
-    }
-    return false;
-}
-
 void build_check_content_twig(const site *s, int lang, diag_list *d)
 {
     renderer *r = NULL;
-    diag_list mine;
-    diag_init(&mine);
-    build_hooks hooks = {NULL, NULL, &mine};
+    build_hooks hooks = {NULL, NULL, d};
     for (size_t i = 0; i < s->nversions; i++) {
         const page_version *pv = s->versions[i];
         if ((lang >= 0 && pv->lang != lang) || !value_path_bool(pv->header, "process.twig", false)) continue;
         if (!pv->published || pv->has_error) continue;
-        if (!r) hooks.r = r = renderer_new(s, &mine);
+        if (!r) hooks.r = r = renderer_new(s, d);
         content_options co = {NULL, build_hook_twig, &hooks, NULL, NULL, NULL, NULL};
         buf content = BUF_INIT, summary = BUF_INIT;
         bool more;
-        content_render(s, pv, &co, &content, &summary, &more, &mine);
+        content_render(s, pv, &co, &content, &summary, &more, d);
         buf_free(&content);
         buf_free(&summary);
     }
-    for (size_t i = 0; i < mine.len; i++) {
-        const diag *x = &mine.items[i];
-        if (!has_diag(d, x)) diag_add(d, x->level, x->path, x->line, x->col, "%s", x->msg);
-    }
-    diag_free(&mine);
     if (r) renderer_free(r);
 }
 

@@ -52,9 +52,10 @@ int build_site(const build_options *opt, output *out, diag_list *d, build_result
 
 /* For `folio check`, which reads pages without rendering them: run the
  * Twig of the pages that ask for it (process: {twig: true}) as the build
- * does, with the theme, and add to d what the build would report that d
- * has not (a template the include names that is not there, a function
- * folio does not have). lang < 0: every language. */
+ * does, with the theme, reporting into d what the build would (a template
+ * the include names that is not there, a function folio does not have);
+ * what check found already, diag_sort makes one finding. lang < 0: every
+ * language. */
 void build_check_content_twig(const struct site *s, int lang, diag_list *d);
 
 #endif

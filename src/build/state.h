@@ -28,6 +28,9 @@ bool build_hook_header_image(void *hooks, const media_file *m, bool above_fold, 
 /* content_file_note_fn and content_poster_fn over a build_hooks. */
 void build_hook_file_note(void *hooks, const page_version *pv, const media_file *m, buf *out);
 bool build_hook_poster(void *hooks, const page_version *pv, const media_file *m, buf *url);
+/* Whether html shows a file of the user folder by its "/user/..." address
+ * (not a page's own file), which the full build publishes. */
+bool build_shows_user_file(const char *html, size_t len);
 
 struct build_state {
     site *s;

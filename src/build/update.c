@@ -148,15 +148,6 @@ static bool put(update_run *u, const char *path, const buf *html, const char *so
     return false;
 }
 
-/* Whether html shows a file of the user folder by its address (a theme's
- * picture): the full build publishes those. */
-static bool shows_user_file(const char *html, size_t len)
-{
-    for (const char *p = html, *end = html + len; p && (p = memmem(p, (size_t)(end - p), "/user/", 6)); p += 6)
-        if (p > html && (p[-1] == '"' || p[-1] == '\'') && strncmp(p, "/user/pages/", 12)) return true;
-    return false;
-}
-
 /* New content and summary of every changed version, into the model. */
 static bool render_contents(update_run *u)
 {
@@ -171,7 +162,7 @@ static bool render_contents(update_run *u)
         /* An embed from a site the policy does not name yet (a map added
          * to a page): the full build works the policy out again. */
         if (rc == 0 && ((st->policy && !policy_allows(st->policy, c->content.s, c->content.len)) ||
-                        shows_user_file(c->content.s, c->content.len))) {
+                        build_shows_user_file(c->content.s, c->content.len))) { /* the full build publishes it */
             buf_free(&summary);
             return false;
         }

@@ -293,30 +293,28 @@ size_t check_site(const site *s, const check_options *opt, diag_list *d)
     return check_run_all(s, opt, NULL, NULL, d);
 }
 
+typedef struct language_files {
+    strmap mine, others; /* the files the language reads; those only others read */
+} language_files;
+
+static bool is_about_language(const diag *x, void *user)
+{
+    const language_files *f = user;
+    return !x->path || !strmap_get(&f->others, x->path) || strmap_get(&f->mine, x->path);
+}
+
 size_t check_keep_language(const site *s, int lang, diag_list *d)
 {
-    strmap mine = STRMAP_INIT, others = STRMAP_INIT;
+    language_files f = {STRMAP_INIT, STRMAP_INIT};
     size_t checked = 0;
     for (size_t i = 0; i < s->nversions; i++) {
         const page_version *pv = s->versions[i];
-        strmap_put(pv->lang == lang ? &mine : &others, pv->file, (void *)1);
+        strmap_put(pv->lang == lang ? &f.mine : &f.others, pv->file, (void *)1);
         checked += pv->lang == lang;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < d->len; i++) {
-        diag *x = &d->items[i];
-        if (x->path && strmap_get(&others, x->path) && !strmap_get(&mine, x->path)) {
-            if (x->level == DIAG_ERROR) d->errors--;
-            else if (x->level == DIAG_WARNING) d->warnings--;
-            free(x->path);
-            free(x->msg);
-            continue;
-        }
-        d->items[k++] = *x;
-    }
-    d->len = k;
-    strmap_free(&mine);
-    strmap_free(&others);
+    diag_keep(d, is_about_language, &f);
+    strmap_free(&f.mine);
+    strmap_free(&f.others);
     return checked;
 }
 

@@ -55,19 +55,6 @@ static void check_folder_frontmatter(check_run *r)
     arena_free(&a);
 }
 
-/* The line of "key:" at the start of a line of text (a top-level key), or 1. */
-static int top_key_line(const char *text, const char *key)
-{
-    size_t kl = strlen(key);
-    int line = 1;
-    for (const char *p = text; p && *p; line++) {
-        if (!strncmp(p, key, kl) && p[kl] == ':') return line;
-        p = strchr(p, '\n');
-        if (p) p++;
-    }
-    return 1;
-}
-
 void check_config(check_run *r)
 {
     const site *s = r->s;
@@ -141,7 +128,7 @@ void check_config(check_run *r)
                                                  "content_fallback", "http_accept_language", "override_locale"};
     for (size_t i = 0; s->system && i < sizeof language_keys / sizeof language_keys[0]; i++)
         if (map_get(s->system, language_keys[i]))
-            diag_add(r->d, DIAG_WARNING, path, top_key_line(text, language_keys[i]), 1,
+            diag_add(r->d, DIAG_WARNING, path, yaml_top_key_line(text, language_keys[i]), 1,
                      "'%s' is read under 'languages:' (languages.%s): at the top of the file it does nothing; "
                      "indent it under languages:",
                      language_keys[i], language_keys[i]);

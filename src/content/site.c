@@ -232,37 +232,32 @@ static void add_theme_strings(site *s)
     }
 }
 
-/* Grav's youtube plugin is not installed with Grav: it is on when the
- * site's plugins folder has it and its configuration does not turn it off. */
+/* A Grav plugin folio follows (youtube, page-inject, page-toc: none comes
+ * with Grav) is on where the site has it in plugins/<name> and its
+ * configuration does not turn it off. Its configuration, or NULL. */
+static value *plugin_config(site *s, const char *name, bool *is_on, diag_list *d)
+{
+    char rel[128];
+    snprintf(rel, sizeof rel, "plugins/%s", name);
+    char *folder = path_join(s->user_dir, rel);
+    bool is_installed = path_is_dir(folder);
+    free(folder);
+    *is_on = false;
+    if (!is_installed) return NULL;
+    snprintf(rel, sizeof rel, "config/plugins/%s.yaml", name);
+    value *cfg = load_optional_yaml(s, rel, d);
+    *is_on = !cfg || value_path_bool(cfg, "enabled", true);
+    return cfg;
+}
+
 static void load_youtube_style(site *s, diag_list *d)
 {
-    char *plugin = path_join(s->user_dir, "plugins/youtube");
-    bool is_installed = path_is_dir(plugin);
-    free(plugin);
     s->youtube = (youtube_style){false, true, NULL};
-    if (!is_installed) return;
-    value *cfg = load_optional_yaml(s, "config/plugins/youtube.yaml", d);
-    s->youtube.is_on = !cfg || value_path_bool(cfg, "enabled", true);
+    value *cfg = plugin_config(s, "youtube", &s->youtube.is_on, d);
     s->youtube.is_private = !cfg || value_path_bool(cfg, "privacy_enhanced_mode", true);
     char *query = cfg ? youtube_query(map_get(cfg, "player_parameters")) : NULL;
     s->youtube.query = query ? arena_strdup(&s->arena, query) : NULL;
     free(query);
-}
-
-/* A plugin of Grav's that folio follows is on where the site has it (in
- * plugins/<name>) and its configuration does not turn it off, as youtube's. */
-static bool plugin_is_on(site *s, const char *name, diag_list *d)
-{
-    char *plugin = path_join(s->user_dir, "plugins");
-    char *folder = path_join(plugin, name);
-    bool is_installed = path_is_dir(folder);
-    free(folder);
-    free(plugin);
-    if (!is_installed) return false;
-    char config[128];
-    snprintf(config, sizeof config, "config/plugins/%s.yaml", name);
-    value *cfg = load_optional_yaml(s, config, d);
-    return !cfg || value_path_bool(cfg, "enabled", true);
 }
 
 static void load_media_types(site *s, diag_list *d)
@@ -333,8 +328,8 @@ static void load_config(site *s, diag_list *d)
 
     load_notice_style(s, d);
     load_youtube_style(s, d);
-    s->has_page_inject = plugin_is_on(s, "page-inject", d);
-    s->has_page_toc = plugin_is_on(s, "page-toc", d);
+    plugin_config(s, "page-inject", &s->has_page_inject, d);
+    plugin_config(s, "page-toc", &s->has_page_toc, d);
     load_link_attributes(s);
     load_media_types(s, d);
     s->home_alias = value_path_str(s->system, "home.alias", "/home");

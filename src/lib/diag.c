@@ -76,6 +76,15 @@ static int diag_cmp(const void *pa, const void *pb)
     return strcmp(a->msg, b->msg);
 }
 
+/* Drop x from d's counts and free it (the caller closes the gap). */
+static void forget(diag_list *d, diag *x)
+{
+    if (x->level == DIAG_ERROR) d->errors--;
+    else if (x->level == DIAG_WARNING) d->warnings--;
+    free(x->path);
+    free(x->msg);
+}
+
 void diag_sort(diag_list *d)
 {
     pthread_mutex_lock(&d->lock);
@@ -85,14 +94,21 @@ void diag_sort(diag_list *d)
     size_t kept = 0;
     for (size_t i = 0; i < d->len; i++) {
         diag *x = &d->items[i];
-        if (kept && x->level == d->items[kept - 1].level && !diag_cmp(x, &d->items[kept - 1])) {
-            if (x->level == DIAG_ERROR) d->errors--;
-            else if (x->level == DIAG_WARNING) d->warnings--;
-            free(x->path);
-            free(x->msg);
-            continue;
-        }
-        d->items[kept++] = *x;
+        if (kept && x->level == d->items[kept - 1].level && !diag_cmp(x, &d->items[kept - 1])) forget(d, x);
+        else d->items[kept++] = *x;
+    }
+    d->len = kept;
+    pthread_mutex_unlock(&d->lock);
+}
+
+void diag_keep(diag_list *d, bool (*keep)(const diag *x, void *user), void *user)
+{
+    pthread_mutex_lock(&d->lock);
+    size_t kept = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        diag *x = &d->items[i];
+        if (keep(x, user)) d->items[kept++] = *x;
+        else forget(d, x);
     }
     d->len = kept;
     pthread_mutex_unlock(&d->lock);

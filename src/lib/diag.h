@@ -8,6 +8,7 @@
 #define FOLIO_DIAG_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,6 +39,9 @@ void diag_vadd(diag_list *d, diag_level level, const char *path, int line, int c
  * drop repeats of the same finding at the same place (a page file that
  * serves several languages is rendered once for each). */
 void diag_sort(diag_list *d);
+/* Keep the diags keep(x, user) says to, dropping the others (a check of
+ * one language leaves out the others' files). */
+void diag_keep(diag_list *d, bool (*keep)(const diag *x, void *user), void *user);
 /* Add a copy of every diag of from to to (a list kept apart while it was
  * unsure whether its findings stand). */
 void diag_append(diag_list *to, const diag_list *from);

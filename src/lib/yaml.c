@@ -619,18 +619,22 @@ value *yaml_load_file(arena *a, const char *path, diag_list *d)
     return v;
 }
 
-int yaml_key_line(const char *text, const char *key)
+static int key_line(const char *text, const char *key, bool any_indent)
 {
     size_t kl = strlen(key);
     int line = 1;
     for (const char *p = text; p && *p; line++) {
-        const char *k = p + strspn(p, " \t");
+        const char *k = any_indent ? p + strspn(p, " \t") : p;
         if (!strncmp(k, key, kl) && k[kl] == ':') return line;
         p = strchr(p, '\n');
         if (p) p++;
     }
     return 1;
 }
+
+int yaml_key_line(const char *text, const char *key) { return key_line(text, key, true); }
+
+int yaml_top_key_line(const char *text, const char *key) { return key_line(text, key, false); }
 
 void value_merge_into(arena *a, value *dst, const value *src)
 {

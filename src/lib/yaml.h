@@ -26,6 +26,8 @@ value *yaml_load_file(arena *a, const char *path, diag_list *d);
  * indentation, or 1: where a finding about a key points (values carry
  * no line numbers). */
 int yaml_key_line(const char *text, const char *key);
+/* The same for `key:` at the start of a line: a key of the top level. */
+int yaml_top_key_line(const char *text, const char *key);
 
 /* Merge src into dst recursively (maps merge, everything else replaces). */
 void value_merge_into(arena *a, value *dst, const value *src);
