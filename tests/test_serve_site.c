@@ -345,16 +345,19 @@ TEST(fixing_a_body_after_a_refused_rebuild_also_brings_the_other_changes)
     stop_site(&r);
 }
 
+/* A news list with one post showing one photo (photo.jpg, written by the
+ * tests that use it). */
+static const char *const photo_post_site[][2] = {
+    SITEFIX_SYSTEM_KK_RU_EN,
+    {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+    {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
+    {NULL, NULL}};
+
 /* `folio serve --cache-dir DIR` keeps the photo variants in DIR, as
  * `folio build --cache-dir` does, and nothing next to the site; with
  * --no-images the photo is published as it is. */
 TEST(serve_keeps_photo_variants_where_it_is_told)
 {
-    static const char *const files[][2] = {
-        SITEFIX_SYSTEM_KK_RU_EN,
-        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
-        {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
-        {NULL, NULL}};
     size_t len;
     char *bytes = sitefix_seed_photo(&len);
     CHECK(bytes != NULL);
@@ -363,7 +366,7 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
         memset(&r, 0, sizeof r);
         /* the site as user/ in a folder of its own, so the default cache
          * next to it would be seen */
-        char *made = sitefix_make(files);
+        char *made = sitefix_make(photo_post_site);
         char parent_tmpl[] = "/tmp/folio-serve-cache-XXXXXX";
         char *parent = mkdtemp(parent_tmpl);
         CHECK(made && parent);
@@ -423,11 +426,6 @@ TEST(serve_keeps_photo_variants_where_it_is_told)
  * and the full build follows; a start on a filled cache is full at once. */
 TEST(first_serve_on_an_empty_cache_shows_photos_as_they_are_then_their_variants)
 {
-    static const char *const files[][2] = {
-        SITEFIX_SYSTEM_KK_RU_EN,
-        {"pages/01.news/blog.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
-        {"pages/01.news/01.first/item.ru.md", "---\ntitle: Фото\n---\nТекст.\n\n![Зал](photo.jpg)\n"},
-        {NULL, NULL}};
     size_t len;
     char *jpeg = sitefix_seed_photo(&len);
     CHECK(jpeg != NULL && len > 2);
@@ -442,7 +440,7 @@ TEST(first_serve_on_an_empty_cache_shows_photos_as_they_are_then_their_variants)
     CHECK(metadata_is_private((const unsigned char *)photo.s, photo.len));
     running r;
     memset(&r, 0, sizeof r);
-    r.dir = sitefix_make(files);
+    r.dir = sitefix_make(photo_post_site);
     char *path = path_join(r.dir, "pages/01.news/01.first/photo.jpg");
     CHECK_INT(file_write(path, photo.s, photo.len), 0);
     free(path);
