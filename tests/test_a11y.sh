@@ -24,7 +24,8 @@ trap 'rm -rf "$out"' EXIT
 # The example site, and a page of things wider than a phone that editors
 # paste into pages (a map's <iframe>, a video, a wide table, a long
 # address), of Grav's formatting shortcodes and notices, and of a video
-# with captions and a poster and a sound file, as image syntax makes them.
+# with captions and a poster and a sound file, as image syntax makes them;
+# a page under it.
 cp -R "$repo/site" "$out/src"
 mkdir -p "$out/src/pages/90.embeds"
 cat >"$out/src/pages/90.embeds/default.en.md" <<'PAGE'
@@ -79,6 +80,9 @@ printf 'not really a video' >"$out/src/pages/90.embeds/tour.mp4"
 printf 'not really a sound' >"$out/src/pages/90.embeds/lecture.mp3"
 printf 'WEBVTT\n\n00:00.000 --> 00:02.000\nThe registry of the branch.\n' >"$out/src/pages/90.embeds/tour.vtt"
 cp "$repo/site/pages/02.news/03.2023-01-09-practical-conference/2023-01-09-1.jpg" "$out/src/pages/90.embeds/hall.jpg"
+# A page under it: the embeds page lists it, and it has its way back up.
+mkdir -p "$out/src/pages/90.embeds/01.almaty"
+printf -- '---\ntitle: Almaty branch\nmenu: Almaty\n---\nBasenov street, 2.\n' >"$out/src/pages/90.embeds/01.almaty/default.en.md"
 if ! "$folio" build "$out/src" -o "$out/site" >"$out/build.log" 2>&1; then
     cat "$out/build.log"
     echo "0 passed, 1 failed"

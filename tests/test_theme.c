@@ -295,6 +295,91 @@ TEST(latest_news_come_from_the_list_of_posts_when_blog_route_names_none)
     sitefix_remove(dir);
 }
 
+/* The center's "Филиалы" is an empty page above the branches, and
+ * "Школа пациента" lists its articles in a template of the PHP theme
+ * (sections.ru.md): the menu shows top-level pages only, so the branches'
+ * addresses and the patients' articles could not be reached. A plain
+ * page lists the pages under it after its text. */
+TEST(plain_page_lists_the_pages_under_it_and_the_way_back_up)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"pages/01.branches/default.ru.md", "---\ntitle: Филиалы\n---\n"},
+        {"pages/01.branches/default.en.md", "---\ntitle: Branches\n---\n"},
+        {"pages/01.branches/02.karaganda/default.ru.md", "---\ntitle: Караганда\n---\nАдрес.\n"},
+        {"pages/01.branches/01.astana/default.ru.md", "---\ntitle: Астана\n---\nАдрес.\n"},
+        {"pages/01.branches/01.astana/default.en.md", "---\ntitle: Astana\n---\nAddress.\n"},
+        {"pages/01.branches/01.astana/01.clinic/default.ru.md", "---\ntitle: Клиника\nmenu: Клиника №1\n---\nТекст.\n"},
+        {"pages/01.branches/01.astana/nopage/01.room/default.ru.md", "---\ntitle: Кабинет\n---\nТекст.\n"},
+        {"pages/01.branches/shown/default.ru.md", "---\ntitle: Шымкент\nvisible: true\n---\nАдрес.\n"},
+        {"pages/01.branches/hidden/default.ru.md", "---\ntitle: Скрытая\n---\nНе в меню.\n"},
+        {"pages/01.branches/03.draft/default.ru.md", "---\ntitle: Черновик\npublished: false\n---\nТекст.\n"},
+        {"pages/02.school/sections.ru.md",
+         "---\ntitle: Школа пациента\ncontent:\n  items: '@self.children'\n  order:\n    by: folder\n"
+         "    dir: desc\n---\nО школе.\n"},
+        {"pages/02.school/01.aspirin/section.ru.md", "---\ntitle: Аспирин\n---\nТекст.\n"},
+        {"pages/02.school/02.webinar/subsection.ru.md", "---\ntitle: Вебинар\n---\nТекст.\n"},
+        {"pages/03.about/default.ru.md",
+         "---\ntitle: О центре\n---\n[Миссия](mission) и [история](history).\n"},
+        {"pages/03.about/01.mission/default.ru.md", "---\ntitle: Миссия\n---\nТекст.\n"},
+        {"pages/03.about/02.history/default.ru.md", "---\ntitle: История\n---\nТекст.\n"},
+        {"pages/04.home/default.ru.md", "---\ntitle: Главная\ncontent:\n  items: '@self.modular'\n---\n"},
+        {"pages/04.home/_hero/hero.ru.md", "---\ntitle: Герой\n---\nПривет.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *ru = out ? page_at(out, "ru/branches/index.html") : NULL;
+    CHECK(ru && strstr(ru, "<nav class=\"subpages\" aria-labelledby=\"subpages-title\">\n"
+                           "<h2 id=\"subpages-title\">В этом разделе</h2>\n<ul>\n"
+                           "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
+                           "<li><a href=\"/ru/branches/karaganda/\">Караганда</a></li>\n"
+                           "<li><a href=\"/ru/branches/shown/\">Шымкент</a></li>\n</ul>\n</nav>"));
+    CHECK(ru && !strstr(ru, "Скрытая") && !strstr(ru, "Черновик"));
+    /* in English, the Russian text shown by fallback is marked so */
+    char *en = out ? page_at(out, "en/branches/index.html") : NULL;
+    CHECK(en && strstr(en, "<h2 id=\"subpages-title\">In this section</h2>") &&
+          strstr(en, "<li><a href=\"/en/branches/astana/\">Astana</a></li>\n"
+                     "<li><a href=\"/en/branches/karaganda/\" lang=\"ru\">Караганда</a></li>"));
+    /* a template folio lacks, listing its children in the order it asks */
+    char *school = out ? page_at(out, "ru/school/index.html") : NULL;
+    CHECK(school && strstr(school, "<li><a href=\"/ru/school/webinar/\">Вебинар</a></li>\n"
+                                   "<li><a href=\"/ru/school/aspirin/\">Аспирин</a></li>"));
+    /* a text that links to every page under it is list enough */
+    char *about = out ? page_at(out, "ru/about/index.html") : NULL;
+    CHECK(about && strstr(about, "href=\"/ru/about/mission/\"") && !strstr(about, "class=\"subpages\""));
+    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    CHECK(home && strstr(home, "<h1>Главная</h1>") && !strstr(home, "class=\"subpages\""));
+    char *leaf = out ? page_at(out, "ru/branches/karaganda/index.html") : NULL;
+    CHECK(leaf && !strstr(leaf, "class=\"subpages\""));
+    /* and each page has its way back up */
+    CHECK(leaf && strstr(leaf, "<nav class=\"trail\" aria-label=\"Вы здесь\">\n<ol>\n"
+                               "<li><a href=\"/ru/branches/\">Филиалы</a></li>\n"
+                               "<li><span aria-current=\"page\">Караганда</span></li>\n</ol>\n</nav>"));
+    char *deep = out ? page_at(out, "ru/branches/astana/clinic/index.html") : NULL;
+    CHECK(deep && strstr(deep, "<li><a href=\"/ru/branches/\">Филиалы</a></li>\n"
+                               "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
+                               "<li><span aria-current=\"page\">Клиника №1</span></li>"));
+    char *room = out ? page_at(out, "ru/branches/astana/nopage/room/index.html") : NULL;
+    CHECK(room && strstr(room, "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
+                               "<li><span aria-current=\"page\">Кабинет</span></li>"));
+    CHECK(ru && !strstr(ru, "class=\"trail\""));
+    char *en_deep = out ? page_at(out, "en/branches/karaganda/index.html") : NULL;
+    CHECK(en_deep && strstr(en_deep, "<li><a href=\"/en/branches/\">Branches</a></li>\n"
+                                     "<li><span aria-current=\"page\" lang=\"ru\">Караганда</span></li>"));
+    free(deep);
+    free(room);
+    free(en_deep);
+    free(ru);
+    free(en);
+    free(school);
+    free(about);
+    free(home);
+    free(leaf);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");

@@ -125,6 +125,7 @@ static value *header_image_html(render_state *st, const page_version *pv, bool a
 enum page_attr_id {
     ATTR_NONE = -1,
     ATTR_ABSOLUTE_URL,
+    ATTR_ANCESTORS,
     ATTR_CHILDREN,
     ATTR_CONTENT,
     ATTR_CONTENT_LANG,
@@ -157,6 +158,7 @@ enum page_attr_id {
     ATTR_ROUTABLE,
     ATTR_ROUTE,
     ATTR_SLUG,
+    ATTR_SUBPAGES,
     ATTR_SUMMARY,
     ATTR_TEMPLATE,
     ATTR_TITLE,
@@ -169,6 +171,7 @@ enum page_attr_id {
 /* Sorted (strcmp order) and in step with enum page_attr_id. */
 static const char *const attr_names[] = {
     "absolute_url",
+    "ancestors",
     "children",
     "content",
     "content_lang",
@@ -201,6 +204,7 @@ static const char *const attr_names[] = {
     "routable",
     "route",
     "slug",
+    "subpages",
     "summary",
     "template",
     "title",
@@ -280,6 +284,71 @@ static const char *summary_text(page_obj *o)
     return o->summary_text;
 }
 
+/* The pages above pv that visitors can open, the top-level one first (a
+ * page's way back up: "Наука › Локальная этическая комиссия"); not the
+ * home page, which the site's title links to. */
+static value *ancestors(render_state *st, const page_version *pv)
+{
+    arena *a = st->a;
+    value *l = value_list(a);
+    const page_version *up[64];
+    size_t n = 0;
+    for (const page *p = pv->page->parent; p && p->parent && n < sizeof up / sizeof up[0]; p = p->parent) {
+        const page_version *v = p->v[pv->lang];
+        if (v && v->published && v->routable && !v->has_error && !v->is_home) up[n++] = v;
+    }
+    while (n) list_push(a, l, page_value(st, up[--n]));
+    return l;
+}
+
+/* Whether html has a link to url ("/ru/branches/karaganda/"), with or
+ * without its last slash. */
+static bool links_to(const char *html, const char *url)
+{
+    size_t n = strlen(url);
+    if (n && url[n - 1] == '/') n--;
+    for (const char *p = html; (p = strstr(p, "href=\"")) != NULL;) {
+        p += 6;
+        if (!strncmp(p, url, n) && (p[n] == '"' || (p[n] == '/' && p[n + 1] == '"'))) return true;
+    }
+    return false;
+}
+
+/* What a plain page lists after its text, so that visitors can reach the
+ * pages under it (Grav's themes show them in drop-down menus, or in a
+ * template of their own that folio does not have: the center's
+ * "sections"): its collection when its header names one (content.items,
+ * in its order), else its visible, published children in folder order.
+ * Nothing for a modular page (its sections are its text), nor when the
+ * page's own text already links to every one of them. */
+static value *subpages(render_state *st, const page_version *pv)
+{
+    arena *a = st->a;
+    value *l = value_list(a);
+    if (pv->is_modular) return l;
+    const page_version **v;
+    size_t n = 0;
+    if (value_path(pv->header, "content.items")) {
+        v = arena_alloc(a, (pv->nitems + 1) * sizeof *v);
+        for (size_t i = 0; i < pv->nitems; i++) v[n++] = pv->items[i];
+    } else {
+        const page *pg = pv->page;
+        v = arena_alloc(a, (pg->nchildren + 1) * sizeof *v);
+        for (size_t i = 0; i < pg->nchildren; i++) {
+            const page_version *c = pg->children[i]->v[pv->lang];
+            if (!pg->children[i]->is_module && c && c->published && c->routable && c->visible && !c->has_error)
+                v[n++] = c;
+        }
+    }
+    const char *text = pv == st->current ? st->content_html : NULL;
+    bool all_linked = text != NULL && n > 0;
+    for (size_t i = 0; i < n && all_linked; i++)
+        all_linked = links_to(text, v[i]->external_url ? v[i]->external_url : v[i]->url);
+    if (all_linked) return l;
+    for (size_t i = 0; i < n; i++) list_push(a, l, page_value(st, v[i]));
+    return l;
+}
+
 static value *page_attr(page_obj *o, const char *key, int id, arena *a)
 {
     const page_version *pv = o->pv;
@@ -328,6 +397,8 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
         const page *pp = pv->page->parent;
         return pp && pp->v[pv->lang] ? page_value(st, pp->v[pv->lang]) : value_null();
     }
+    if (id == ATTR_SUBPAGES) return subpages(st, pv);
+    if (id == ATTR_ANCESTORS) return ancestors(st, pv);
     if (id == ATTR_CHILDREN) {
         value *l = value_list(a);
         for (size_t i = 0; i < pv->nitems; i++) list_push(a, l, page_value(st, pv->items[i]));

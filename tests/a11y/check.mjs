@@ -21,6 +21,7 @@ for (const lang of ['kk', 'ru', 'en']) {
 }
 // Added to the example site by test_a11y.sh: a map, a video, a wide table.
 if (fs.existsSync(path.join(root, 'en/embeds/index.html'))) PAGES.push({ name: 'en page of wide embeds', path: '/en/embeds/' });
+if (fs.existsSync(path.join(root, 'en/embeds/almaty/index.html'))) PAGES.push({ name: 'en page under another', path: '/en/embeds/almaty/' });
 
 let passed = 0, failed = 0;
 const site = await serveSite(root);
