@@ -301,6 +301,54 @@ TEST(check_reports_what_the_content_twig_of_a_page_would_in_the_build)
     sitefix_remove(dir);
 }
 
+/* The center's order form (pages/onlineorder, no number, nothing links
+ * to it) is published, but no visitor can get to it. */
+TEST(pages_no_menu_list_or_link_leads_to_are_a_note_naming_the_way)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\ntimezone: UTC\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nСм. [формуляр](/formulary).\n"},
+        {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/post/item.ru.md", "---\ntitle: Пост\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {"pages/03.branches/default.ru.md", "---\ntitle: Филиалы\n---\n"},
+        {"pages/03.branches/01.astana/default.ru.md", "---\ntitle: Астана\n---\n[Заказ](/onlinepay).\n"},
+        {"pages/03.branches/hidden/default.ru.md", "---\ntitle: Скрытая\n---\nТекст.\n"},
+        {"pages/03.branches/hidden/01.below/default.ru.md", "---\ntitle: Ниже\n---\nТекст.\n"},
+        {"pages/03.branches/shown/default.ru.md", "---\ntitle: Шымкент\nvisible: true\n---\nТекст.\n"},
+        {"pages/04.school/default.ru.md",
+         "---\ntitle: Школа\ncontent:\n  items: '@self.children'\n  limit: 1\n---\n"},
+        {"pages/04.school/01.first/default.ru.md", "---\ntitle: Первая\n---\nТекст.\n"},
+        {"pages/04.school/02.second/default.ru.md", "---\ntitle: Вторая\n---\nТекст.\n"},
+        {"pages/05.docs/01.sop/default.ru.md", "---\ntitle: СОП\n---\nТекст.\n"},
+        {"pages/formulary/default.ru.md", "---\ntitle: Формуляр\n---\nТекст.\n"},
+        {"pages/onlinepay/default.en.md", "---\ntitle: Pay\n---\nText.\n"},
+        {"pages/onlineorder/default.ru.md", "---\ntitle: Заказ\n---\nТекст.\n"},
+        {"pages/draft/default.ru.md", "---\ntitle: Черновик\npublished: false\n---\nТекст.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "pages/onlineorder/default.ru.md", 1,
+                           "no menu, list or other page leads here, so visitors find this page only by its address: "
+                           "number its folder ('01.name') or set 'visible: true' to put it in the menu"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "03.branches/hidden/default.ru.md", 1,
+                           "or set 'visible: true' for its parent page to list it, or link to it from a page"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "04.school/02.second/default.ru.md", 1,
+                           "its parent page's list (content.items) leaves it out"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "05.docs/01.sop/default.ru.md", 1,
+                           "the folder above it has no published page to list it"));
+    /* the menu, a list, a link (in any language: the switcher leads to the
+     * others), the news list; and only the topmost of pages under one */
+    CHECK_INT(count_has(&d, "no menu, list or other page leads here"), 4);
+    diag_free(&d);
+    /* with one language checked, the others' links are not known */
+    char *dir = sitefix_make(files);
+    int status;
+    char *text = sitefix_check(dir, "--lang ru", &status);
+    CHECK(text && !strstr(text, "leads here"));
+    free(text);
+    sitefix_remove(dir);
+}
+
 /* ---- configuration ----------------------------------------------------- */
 
 /* The center's system.yaml has content_fallback at the top of the file,

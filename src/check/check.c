@@ -241,6 +241,7 @@ static void whole_site_check(void *ctx, int worker, size_t i)
     case 0: check_anchors(r); break;
     case 1: check_media(r); break; /* 1 to 3 need every page's facts: not with r->only */
     case 2: check_translations(r); break;
+    case 3: check_reach(r); break;
     default: check_config(r); break;
     }
 }
@@ -250,7 +251,7 @@ static size_t pass_end(check_pass *p)
     check_run *r = &p->r;
     /* The whole-site checks read the facts and report; none writes
      * anything another reads, so they run side by side. */
-    parallel_for(r->only ? 1 : 4, p->threads, whole_site_check, r);
+    parallel_for(r->only ? 1 : 5, p->threads, whole_site_check, r);
     if (p->owns_index) index_release(&p->own);
     for (int t = 0; t < p->threads; t++) arena_free(&r->arenas[t]);
     free(r->arenas);

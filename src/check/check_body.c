@@ -42,7 +42,7 @@ typedef struct body_scan {
     page_facts *f;
     arena *a;
     buf ids;
-    size_t cap_anchors, cap_media;
+    size_t cap_anchors, cap_media, cap_links;
     size_t link_findings; /* reported so far; see MAX_LINK_FINDINGS */
     const char *cursor;   /* where the search for the next URL starts */
     int cursor_line;      /* its line */
@@ -82,6 +82,19 @@ static void add_anchor(body_scan *b, const page_version *target, const char *id,
         f->anchors = n;
     }
     f->anchors[f->nanchors++] = (anchor_ref){target, arena_strdup(b->a, id), arena_strdup(b->a, url), line, col};
+}
+
+static void add_page_link(body_scan *b, const page_version *t)
+{
+    page_facts *f = b->f;
+    if (f->nlinks >= MAX_REFS || t == b->pv || (f->nlinks && f->links[f->nlinks - 1] == t)) return;
+    if (f->nlinks == b->cap_links) {
+        b->cap_links = b->cap_links ? b->cap_links * 2 : 8;
+        const page_version **n = arena_alloc(b->a, b->cap_links * sizeof *n);
+        if (f->nlinks) memcpy(n, f->links, f->nlinks * sizeof *n);
+        f->links = n;
+    }
+    f->links[f->nlinks++] = t;
 }
 
 static void add_media_use(body_scan *b, const page *pg, const media_file *m)
@@ -430,6 +443,7 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
         size_t tl = strcspn(target_url, "#");
         const page_version *t = strmap_get(&b->r->by_url, arena_strndup(b->a, target_url, tl));
         if (t && frag && frag[1]) add_anchor(b, t, frag + 1, written);
+        if (t && !is_image) add_page_link(b, t);
         if (t || !is_image) return;
     }
     /* A file in another page's folder: ../other-post/photo.jpg */
@@ -1127,7 +1141,7 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
                  s->summary_delimiter);
 
     c->is_markdown = value_path_bool(pv->header, "process.markdown", true);
-    c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, body, src->body_line, body, 0};
+    c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, 0, body, src->body_line, body, 0};
     c->w.b = &c->b;
     c->w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
     content_markdown_options(s, pv, &c->grav);

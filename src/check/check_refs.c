@@ -1,7 +1,10 @@
 /* check_refs.c - what needs every page read first: anchors into other
- * pages, media files no content uses, and photos too heavy for the web. */
+ * pages, media files no content uses, photos too heavy for the web, and
+ * pages no menu, list or link leads to. */
 #include "check/internal.h"
+#include "lib/files.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -154,4 +157,139 @@ void check_media(check_run *r)
         free(used);
     }
     strmap_free(&used_paths);
+}
+
+/* ---- pages no way leads to ---------------------------------------------- */
+
+/* Whether the site's own templates may lead anywhere: anything of
+ * themes/folio/templates but the modular sections' layouts. */
+static bool has_own_navigation(const site *s)
+{
+    char *dir = path_join(s->user_dir, "themes/folio/templates");
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d) return false;
+    bool own = false;
+    for (struct dirent *e; !own && (e = readdir(d));)
+        own = strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "modular");
+    closedir(d);
+    return own;
+}
+
+typedef struct reach_run {
+    check_run *r;
+    bool *seen;    /* parallel to s->versions */
+    size_t *queue; /* indices of versions reached, to follow */
+    size_t nqueue;
+} reach_run;
+
+static bool is_shown(const page_version *v)
+{
+    return v && v->published && v->routable && !v->has_error;
+}
+
+/* Reaches v and, through the language switcher, its translations. */
+static void reach(reach_run *w, const page_version *v)
+{
+    if (!v) return;
+    const page *pg = v->page;
+    for (int l = 0; l < w->r->s->nlangs; l++) {
+        const page_version *t = pg->v[l];
+        const page_facts *f = t ? check_facts_of(w->r, t) : NULL;
+        if (!f) continue;
+        size_t i = (size_t)(f - w->r->facts);
+        if (w->seen[i]) continue;
+        w->seen[i] = true;
+        w->queue[w->nqueue++] = i;
+    }
+}
+
+/* Whether the built-in theme shows v with its plain page's template,
+ * which lists the visible children of a page without a list of its own. */
+static bool lists_children(const page_version *v)
+{
+    const char *t = v->template_name ? v->template_name : "default";
+    return !value_path(v->header, "content.items") && strcmp(t, "blog") && strcmp(t, "item") &&
+           strcmp(t, "modular");
+}
+
+/* Where a shown version leads: its list (the news list's posts, or what
+ * a plain page lists after its text), the visible children a plain page
+ * lists, its sections' and its own links. */
+static void follow(reach_run *w, const page_version *v)
+{
+    if (!v->is_modular)
+        for (size_t i = 0; i < v->nitems; i++) reach(w, v->items[i]);
+    const page *pg = v->page;
+    bool children = lists_children(v);
+    for (size_t i = 0; i < pg->nchildren; i++) {
+        const page_version *c = pg->children[i]->v[v->lang];
+        if (pg->children[i]->is_module ? c != NULL : children && is_shown(c) && c->visible) reach(w, c);
+    }
+    const page_facts *f = check_facts_of(w->r, v);
+    for (size_t i = 0; f && i < f->nlinks; i++) reach(w, f->links[i]);
+}
+
+/* A version to name: shown, a page of its own (not a section, an
+ * address leading elsewhere or Grav's error page). */
+static bool is_reportable(const page_version *v)
+{
+    return is_shown(v) && !v->page->is_module && !v->external_url && !v->redirect &&
+           strcmp(v->template_name ? v->template_name : "", "error");
+}
+
+/* The version of pg to report against: the default language's, else the
+ * first there is. */
+static const page_version *report_version(const site *s, const page *pg)
+{
+    if (is_reportable(pg->v[s->default_lang])) return pg->v[s->default_lang];
+    for (int l = 0; l < s->nlangs; l++)
+        if (is_reportable(pg->v[l])) return pg->v[l];
+    return NULL;
+}
+
+void check_reach(check_run *r)
+{
+    const site *s = r->s;
+    /* With one language checked, the others' links are not known; the
+     * site's own templates may have a navigation of their own. */
+    if (r->opt.lang >= 0 || r->only || has_own_navigation(s)) return;
+    reach_run w = {r, xcalloc(s->nversions + 1, sizeof *w.seen), xmalloc((s->nversions + 1) * sizeof *w.queue), 0};
+    for (size_t i = 0; i < s->nversions; i++)
+        if (s->versions[i]->is_home && is_shown(s->versions[i])) reach(&w, s->versions[i]);
+    for (int l = 0; l < s->nlangs; l++) /* the latest news beside posts and on the home page, and "All news" */
+        if (is_shown(site_news(s, l))) reach(&w, site_news(s, l));
+    for (size_t i = 0; i < s->root->nchildren; i++) /* the menu */
+        for (int l = 0; l < s->nlangs; l++) {
+            const page_version *v = s->root->children[i]->v[l];
+            if (is_shown(v) && v->visible) reach(&w, v);
+        }
+    for (size_t k = 0; k < w.nqueue; k++) {
+        const page_version *v = s->versions[w.queue[k]];
+        if (is_shown(v) || v->page->is_module) follow(&w, v);
+    }
+    /* Name the topmost pages only: what is under them is found with them. */
+    for (size_t i = 0; i < s->npages; i++) {
+        const page *pg = s->pages[i];
+        const page_version *v = report_version(s, pg);
+        const page_facts *f = v ? check_facts_of(r, v) : NULL;
+        if (!f || w.seen[f - r->facts]) continue;
+        const page *up = pg->parent;
+        const page_version *uv = up && up->parent ? report_version(s, up) : NULL;
+        const page_facts *uf = uv ? check_facts_of(r, uv) : NULL;
+        if (uf && !w.seen[uf - r->facts]) continue;
+        const char *how;
+        if (!up || !up->parent)
+            how = "number its folder ('01.name') or set 'visible: true' to put it in the menu, or link to it from a page";
+        else if (!uv) how = "the folder above it has no published page to list it; link to it from a page";
+        else if (value_path(uv->header, "content.items"))
+            how = "its parent page's list (content.items) leaves it out; link to it from a page";
+        else
+            how = "number its folder ('01.name') or set 'visible: true' for its parent page to list it, or link to "
+                  "it from a page";
+        diag_add(r->d, DIAG_NOTE, v->file, 1, 1,
+                 "no menu, list or other page leads here, so visitors find this page only by its address: %s", how);
+    }
+    free(w.seen);
+    free(w.queue);
 }

@@ -32,6 +32,8 @@ typedef struct page_facts {
     size_t nanchors;
     media_ref *media;
     size_t nmedia;
+    const page_version **links; /* the site's pages the content links to */
+    size_t nlinks;
     int date_line; /* line of `date:` in the file, 0 without one */
 } page_facts;
 
@@ -90,6 +92,8 @@ void check_read_source(const page_version *pv, page_source *src, bool *owned);
 void check_anchors(check_run *r);
 void check_media(check_run *r);
 void check_translations(check_run *r);
+/* Pages no menu, list or other page leads to. */
+void check_reach(check_run *r);
 
 /* config/system.yaml: language settings that parse but mislead. */
 void check_config(check_run *r);
