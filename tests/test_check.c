@@ -1326,6 +1326,27 @@ TEST(post_without_summary_delimiter_is_a_note)
     diag_free(&d);
 }
 
+/* The center's patient school lists its articles in a template folio
+ * does not have: the plain page that shows it names the pages, without
+ * their text, so no summary is cut. A Russian text the English list
+ * shows by fallback is said of once, at its own list. */
+TEST(summary_delimiter_note_only_where_a_list_shows_the_text_and_once_a_file)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\ntimezone: UTC\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/a/item.ru.md", "---\ntitle: A\n---\n" LONG_LINE LONG_LINE LONG_LINE LONG_LINE "\n"},
+        {"pages/02.school/sections.ru.md", "---\ntitle: Школа\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.school/01.lesson/section.ru.md", "---\ntitle: B\n---\n" LONG_LINE LONG_LINE LONG_LINE LONG_LINE "\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "a/item.ru.md", 4, "no summary delimiter ('==='): the list 'Новости'"));
+    CHECK_INT(count_has(&d, "no summary delimiter"), 1);
+    diag_free(&d);
+}
+
 TEST(future_publish_date_is_a_note_saying_when)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

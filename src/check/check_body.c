@@ -9,6 +9,7 @@
  * it goes through a small tag reader, so links, images and ids written as
  * HTML are checked the same way as Markdown ones. */
 #include "check/internal.h"
+#include "theme/theme.h"
 #include "lib/utf8.h"
 #include "lib/url.h"
 #include "content/content.h"
@@ -976,6 +977,26 @@ static bool is_post(const page_version *pv)
     return c && c->kind == V_MAP && map_get(c, "items");
 }
 
+/* Whether pv shows a file another version of its page reports on: the
+ * Russian text on the English site, by fallback, or a file of no
+ * language in any but the default language. */
+static bool is_other_languages_file(const site *s, const page_version *pv)
+{
+    if (*pv->file_lang) return strcmp(pv->file_lang, s->langs[pv->lang]) != 0;
+    const page_version *d = pv->page->v[s->default_lang];
+    return pv->lang != s->default_lang && d && !strcmp(d->file, pv->file);
+}
+
+/* Whether the list a post is in shows its summary: the built-in theme's
+ * plain page, which shows a list of a template it does not have, names
+ * the pages only. */
+static bool list_shows_summaries(const site *s, const page_version *pv)
+{
+    const page_version *list = pv->page->parent->v[pv->lang];
+    const char *t = list->template_name ? list->template_name : "default";
+    return strcmp(theme_page_template(s->user_dir, t, list->is_modular), "default") != 0;
+}
+
 /* A hash of the text's words, so re-indented or re-wrapped copies hash
  * alike: bytes up to ' ' (whitespace and control characters) only
  * separate words. This runs over every byte of the site, so words are
@@ -1206,7 +1227,7 @@ void check_body_end(body_check *c, bool observed)
     summary_shape shape = content_summary_shape(s, pv);
     /* A text of no more bytes than the summary has letters is shown whole. */
     if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size &&
-        body_len > shape.size)
+        body_len > shape.size && !is_other_languages_file(s, pv) && list_shows_summaries(s, pv))
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the list '%s' shows the first %zu characters", s->summary_delimiter,
                  pv->page->parent->v[pv->lang]->title, shape.size);
