@@ -222,6 +222,9 @@ page_version *site_find_route(const site *s, int lang, const char *route);
 page *site_find_folder(const site *s, const char *rel);
 /* Whether pv's taxonomy gives name the term (name: term, or name: [.., term]). */
 bool site_has_term(const page_version *pv, const char *name, const char *term);
+/* A header's boolean as Grav reads it: the string "false" (in any case)
+ * is false, as PHP's casts make it; dflt when the key is absent or null. */
+bool site_header_bool(const value *h, const char *key, bool dflt);
 /* URL of a list page's n-th page (1-based): "/kk/news/" or "/kk/news/page/2/". */
 const char *site_list_page_url(arena *a, const page_version *pv, size_t n);
 /* Site configuration value for a language (site.<lang>.yaml over site.yaml). */
