@@ -5,6 +5,7 @@
  * for ten thousand pages. Everything a render allocates lives in an arena
  * freed when the page is written. */
 #include "build/render.h"
+#include "content/collection.h"
 #include "content/markdown.h"
 #include "content/player.h"
 #include "content/summary.h"
@@ -314,32 +315,17 @@ static bool links_to(const char *html, const char *url)
     return false;
 }
 
-/* What a plain page lists after its text, so that visitors can reach the
- * pages under it (Grav's themes show them in drop-down menus, or in a
- * template of their own that folio does not have: the center's
- * "sections"): its collection when its header names one (content.items,
- * in its order), else its visible, published children in folder order.
- * Nothing for a modular page (its sections are its text), nor when the
- * page's own text already links to every one of them. */
+/* What a plain page lists after its text (collection_subpages), so that
+ * visitors can reach the pages under it (Grav's themes show them in
+ * drop-down menus, or in a template of their own that folio does not
+ * have: the center's "sections"); nothing when the page's own text
+ * already links to every one of them. */
 static value *subpages(render_state *st, const page_version *pv)
 {
     arena *a = st->a;
     value *l = value_list(a);
-    if (pv->is_modular) return l;
-    const page_version **v;
-    size_t n = 0;
-    if (value_path(pv->header, "content.items")) {
-        v = arena_alloc(a, (pv->nitems + 1) * sizeof *v);
-        for (size_t i = 0; i < pv->nitems; i++) v[n++] = pv->items[i];
-    } else {
-        const page *pg = pv->page;
-        v = arena_alloc(a, (pg->nchildren + 1) * sizeof *v);
-        for (size_t i = 0; i < pg->nchildren; i++) {
-            const page_version *c = pg->children[i]->v[pv->lang];
-            if (!pg->children[i]->is_module && c && c->published && c->routable && c->visible && !c->has_error)
-                v[n++] = c;
-        }
-    }
+    const page_version **v = arena_alloc(a, (pv->nitems + pv->page->nchildren + 1) * sizeof *v);
+    size_t n = collection_subpages(pv, v);
     const char *text = pv == st->current ? st->content_html : NULL;
     bool all_linked = text != NULL && n > 0;
     for (size_t i = 0; i < n && all_linked; i++)

@@ -2,7 +2,9 @@
  * pages, media files no content uses, photos too heavy for the web, and
  * pages no menu, list or link leads to. */
 #include "check/internal.h"
+#include "content/collection.h"
 #include "lib/files.h"
+#include "theme/theme.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -204,28 +206,24 @@ static void reach(reach_run *w, const page_version *v)
     }
 }
 
-/* Whether the built-in theme shows v with its plain page's template,
- * which lists the visible children of a page without a list of its own. */
-static bool lists_children(const page_version *v)
-{
-    const char *t = v->template_name ? v->template_name : "default";
-    return !value_path(v->header, "content.items") && strcmp(t, "blog") && strcmp(t, "item") &&
-           strcmp(t, "modular");
-}
-
-/* Where a shown version leads: its list (the news list's posts, or what
- * a plain page lists after its text), the visible children a plain page
- * lists, its sections' and its own links. */
+/* Where a shown version leads: its list (the news list's posts), what it
+ * lists after its text when the built-in theme shows it as a plain page,
+ * its sections (whose links are its own) and its links. */
 static void follow(reach_run *w, const page_version *v)
 {
     if (!v->is_modular)
         for (size_t i = 0; i < v->nitems; i++) reach(w, v->items[i]);
     const page *pg = v->page;
-    bool children = lists_children(v);
-    for (size_t i = 0; i < pg->nchildren; i++) {
-        const page_version *c = pg->children[i]->v[v->lang];
-        if (pg->children[i]->is_module ? c != NULL : children && is_shown(c) && c->visible) reach(w, c);
+    const site *s = w->r->s;
+    const char *t = theme_page_template(s->user_dir, v->template_name ? v->template_name : "default", v->is_modular);
+    if (!strcmp(t, "default")) {
+        const page_version **sub = xmalloc((v->nitems + pg->nchildren + 1) * sizeof *sub);
+        size_t n = collection_subpages(v, sub);
+        for (size_t i = 0; i < n; i++) reach(w, sub[i]);
+        free(sub);
     }
+    for (size_t i = 0; i < pg->nchildren; i++)
+        if (pg->children[i]->is_module) reach(w, pg->children[i]->v[v->lang]);
     const page_facts *f = check_facts_of(w->r, v);
     for (size_t i = 0; f && i < f->nlinks; i++) reach(w, f->links[i]);
 }

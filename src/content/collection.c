@@ -331,3 +331,20 @@ void collection_build(site *s, page_version *pv, arena *a, diag_list *d)
         }
     }
 }
+
+size_t collection_subpages(const page_version *pv, const page_version **out)
+{
+    size_t n = 0;
+    if (pv->is_modular) return 0;
+    if (value_path(pv->header, "content.items")) {
+        for (size_t i = 0; i < pv->nitems; i++) out[n++] = pv->items[i];
+        return n;
+    }
+    const page *pg = pv->page;
+    for (size_t i = 0; i < pg->nchildren; i++) {
+        const page_version *c = pg->children[i]->v[pv->lang];
+        if (!pg->children[i]->is_module && c && c->published && c->routable && c->visible && !c->has_error)
+            out[n++] = c;
+    }
+    return n;
+}

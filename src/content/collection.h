@@ -10,4 +10,11 @@
  * every version's route and publishing state (site_load calls it last). */
 void collection_build(site *s, page_version *pv, arena *a, diag_list *d);
 
+/* What a plain page (the built-in theme's default template) lists after
+ * its text: its collection when its header names one (content.items, in
+ * its order), else its visible, published children in folder order;
+ * nothing for a modular page, whose sections are its text. out has room
+ * for pv's nitems and its page's nchildren; returns how many. */
+size_t collection_subpages(const page_version *pv, const page_version **out);
+
 #endif
