@@ -103,7 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     static const char *const link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
-                            .link_attributes = link_attributes, .link_note = link_note};
+                            .link_attributes = link_attributes, .link_note = link_note,
+                            .map_frame_title = "Карта \"<&>\"", .video_frame_title = "Видео"};
     buf html = BUF_INIT;
     markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
     if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();

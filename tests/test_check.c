@@ -1471,18 +1471,25 @@ TEST(script_in_the_text_is_a_warning_with_the_way_out)
 }
 
 /* A frame pasted from a map or video service usually has no title, and
- * screen readers announce frames by it: a warning at the frame. */
-TEST(iframe_without_a_title_is_a_warning)
+ * screen readers announce frames by it: the site gives a map's or a
+ * video's a plain one ("Map"), which a note names; any other frame
+ * without a title is a warning at the frame. */
+TEST(iframe_without_a_title_is_a_warning_or_for_a_map_a_note)
 {
     const char *const files[][2] = {
         ONE_LANG, NEWS_LIST,
         {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n"
-                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" width=\"100%\"></iframe>\n\n"
-                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=y\" title=\"Карта\"></iframe>\n"},
+                                    "<iframe src=\"https://forms.example.kz/apply\" width=\"100%\"></iframe>\n\n"
+                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=y\" title=\"Карта\"></iframe>\n\n"
+                                    "<iframe src=\"https://yandex.ru/map-widget/v1/?um=x\" width=\"100%\"></iframe>\n"},
         {NULL, NULL}};
     diag_list d;
     check_files(files, &d);
-    CHECK_INT(warnings_at(&d, "<iframe> without a title", 10), 1);
+    CHECK_INT(warnings_at(&d, "<iframe> without a title (screen readers", 10), 1);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "a/item.md", 14,
+                           "an <iframe> without a title: screen readers announce it as «Map», the title the site "
+                           "gives a map; a title of its own can say which"));
+    CHECK_INT(count_has(&d, "without a title"), 2);
     diag_free(&d);
 }
 

@@ -237,6 +237,39 @@ TEST(language_switcher_names_each_language_in_itself)
     sitefix_remove(dir);
 }
 
+/* A map pasted into a page gets a title in the language of the text
+ * (the Russian one on the English site, by fallback); a language the
+ * theme has no words for gets its English ones, as the theme's own
+ * strings do, where the page showed "YOUTUBE_VIDEO" as a video's title. */
+TEST(frames_are_titled_in_the_language_of_the_text)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en, de]\n  default_lang: ru\n"
+                               "  content_fallback:\n    de: [de]\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"plugins/youtube/youtube.php", "<?php\n"},
+        {"pages/01.branches/default.ru.md",
+         "---\ntitle: Филиалы\n---\n<iframe src=\"https://yandex.kz/map-widget/v1/?um=x\"></iframe>\n"},
+        {"pages/01.branches/default.de.md",
+         "---\ntitle: Filialen\n---\n<iframe src=\"https://www.youtube.com/embed/abc\"></iframe>\n\n"
+         "[plugin:youtube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *ru = out ? page_at(out, "ru/branches/index.html") : NULL;
+    char *en = out ? page_at(out, "en/branches/index.html") : NULL;
+    char *de = out ? page_at(out, "de/branches/index.html") : NULL;
+    CHECK(ru && strstr(ru, "<iframe title=\"Карта\" src=\"https://yandex.kz/map-widget/v1/?um=x\"></iframe>"));
+    CHECK(en && strstr(en, "<iframe title=\"Карта\" src="));
+    CHECK(de && strstr(de, "<iframe title=\"Video\" src=\"https://www.youtube.com/embed/abc\"></iframe>"));
+    CHECK(de && strstr(de, "YouTube video") && !strstr(de, "YOUTUBE_VIDEO"));
+    free(ru);
+    free(en);
+    free(de);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 /* A page shown in another language's text, by fallback (a Russian post
  * on the English site): its title and text say their language, so that
  * screen readers read them in it; the page's own text does not. */

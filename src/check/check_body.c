@@ -14,6 +14,7 @@
 #include "lib/url.h"
 #include "content/content.h"
 #include "content/entity.h"
+#include "content/frame.h"
 #include "content/markdown.h"
 #include "content/notices.h"
 #include "content/player.h"
@@ -621,12 +622,39 @@ static const char *attr_get(arena *a, const html_tag *t, const char *name)
 
 /* A warning at a tag of the text: where its src is written, else at the
  * tag's opening ("<iframe"). */
-static void warn_at_tag(body_scan *b, const html_tag *t, const char *opening, const char *msg)
+static void report_at_tag(body_scan *b, diag_level level, const html_tag *t, const char *opening, const char *msg)
 {
     const char *src = attr_get(b->a, t, "src");
     int col;
     int line = url_line(b, src && *src ? src : opening, &col);
-    diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col, "%s", msg);
+    diag_add(b->r->d, level, b->pv->file, line, col, "%s", msg);
+}
+
+/* A frame without a title: a map's or a video's gets a plain one when
+ * the page is made (markdown_options.map_frame_title), which a title of
+ * the editor's own can better; any other has none. */
+static void check_frame_title(body_scan *b, const html_tag *t)
+{
+    const char *title = attr_get(b->a, t, "title");
+    if (title && *title) return;
+    const char *src = attr_get(b->a, t, "src");
+    frame_kind kind = src ? frame_kind_of(src, strlen(src)) : FRAME_OTHER;
+    if (kind == FRAME_OTHER) {
+        report_at_tag(b, DIAG_WARNING, t, "<iframe",
+                      "an <iframe> without a title (screen readers announce a frame by its title): "
+                      "add one, such as title=\"Map of the branch\"");
+        return;
+    }
+    const site *s = b->r->s;
+    const page_version *pv = b->pv;
+    int lang = *pv->file_lang ? site_lang_index(s, pv->file_lang) : -1;
+    const char *given = site_translate(s, lang < 0 ? pv->lang : lang, kind == FRAME_MAP ? "FRAME_MAP" : "FRAME_VIDEO");
+    char *msg = arena_printf(b->a,
+                             "an <iframe> without a title: screen readers announce it as «%s», the title the site "
+                             "gives a %s; a title of its own can say which (title=\"%s\")",
+                             given, kind == FRAME_MAP ? "map" : "video",
+                             kind == FRAME_MAP ? "Map of the branch" : "Lecture for patients");
+    report_at_tag(b, DIAG_NOTE, t, "<iframe", msg);
 }
 
 static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_text)
@@ -671,12 +699,7 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
             const char *alt = attr_get(b->a, &t, "alt");
             check_image(b, attr_get(b->a, &t, "src"), alt, attr_get(b->a, &t, "title"), alt != NULL);
         } else if (html_name_is(t.name, t.name_len, "iframe") && !in_code && may_report(b)) {
-            /* A map or a video pasted from its service comes without one. */
-            const char *title = attr_get(b->a, &t, "title");
-            if (!title || !*title)
-                warn_at_tag(b, &t, "<iframe",
-                            "an <iframe> without a title (screen readers announce a frame by its title): "
-                            "add one, such as title=\"Map of the branch\"");
+            check_frame_title(b, &t); /* a map or a video pasted from its service comes without one */
             check_plain_http(b, attr_get(b->a, &t, "src"), "frame");
         } else if (!in_code && (html_name_is(t.name, t.name_len, "video") || html_name_is(t.name, t.name_len, "audio") ||
                                 html_name_is(t.name, t.name_len, "source") || html_name_is(t.name, t.name_len, "embed"))) {
@@ -684,7 +707,7 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
         } else if (html_name_is(t.name, t.name_len, "script") && !in_code && may_report(b)) {
             /* The site's policy (build/policy.h) runs its own scripts only:
              * a map pasted as a script stays blank. */
-            warn_at_tag(b, &t, "<script",
+            report_at_tag(b, DIAG_WARNING, &t, "<script",
                         "a <script> in the text does not run on the site (pages run the site's own scripts "
                         "only); for a map or a video, paste the <iframe> the service offers instead");
         }
@@ -1235,7 +1258,7 @@ void check_body_end(body_check *c, bool observed)
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
         markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, c->grav.md_flags, c->grav.hard_breaks, true,
-                               c->grav.link_attributes, NULL};
+                               c->grav.link_attributes, NULL, NULL, NULL};
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;

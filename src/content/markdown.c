@@ -16,8 +16,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "content/entity.h"
+#include "content/frame.h"
+#include "lib/html_tag.h"
 
 typedef struct renderer {
     buf *out;
@@ -515,6 +518,41 @@ static void image_text(renderer *r, MD_TEXTTYPE type, const char *s, size_t n)
     }
 }
 
+/* Raw HTML with an "<iframe" in it (any case). */
+static bool has_frame(const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; p + 7 <= end && (p = memchr(p, '<', (size_t)(end - p - 6))); p++)
+        if (!strncasecmp(p + 1, "iframe", 6)) return true;
+    return false;
+}
+
+/* Raw HTML, each <iframe> of a map or a video without a title given one
+ * (markdown_options.map_frame_title). A tag that does not end in this
+ * piece of the HTML is left as it is (check names it). */
+static void put_titled_frames(renderer *r, buf *out, const char *s, size_t n)
+{
+    size_t done = 0;
+    for (size_t i = 0; i + 7 <= n; i++) {
+        if (s[i] != '<' || strncasecmp(s + i + 1, "iframe", 6) != 0) continue;
+        html_tag t;
+        size_t end = html_tag_read(s, n, i, &t);
+        if (end > n || s[end - 1] != '>' || !html_name_is(t.name, t.name_len, "iframe")) continue;
+        const html_attr *src = html_tag_attr(&t, "src");
+        frame_kind kind = src && !html_tag_attr(&t, "title") ? frame_kind_of(src->val, src->val_len) : FRAME_OTHER;
+        const char *title = kind == FRAME_MAP ? r->opt->map_frame_title
+                            : kind == FRAME_VIDEO ? r->opt->video_frame_title : NULL;
+        if (title && *title) {
+            buf_add_without_nul(out, s + done, i + 7 - done);
+            buf_puts(out, " title=\"");
+            put_escaped(out, title, strlen(title), false);
+            buf_putc(out, '"');
+            done = i + 7;
+        }
+        i = end - 1;
+    }
+    buf_add_without_nul(out, s + done, n - done);
+}
+
 static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
 {
     renderer *r = user;
@@ -532,7 +570,12 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     case MD_TEXT_NULLCHAR: buf_put_utf8(out, 0xFFFD); break;
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
     case MD_TEXT_SOFTBR: buf_puts(out, r->opt && r->opt->hard_breaks ? "<br />\n" : "\n"); break;
-    case MD_TEXT_HTML: buf_add_without_nul(out, s, size); break;
+    case MD_TEXT_HTML:
+        if (r->opt && (r->opt->map_frame_title || r->opt->video_frame_title) && has_frame(s, size))
+            put_titled_frames(r, out, s, size);
+        else
+            buf_add_without_nul(out, s, size);
+        break;
     case MD_TEXT_ENTITY:
         buf_reset(&r->scratch);
         if (html_entity_decode(s, size, &r->scratch)) put_escaped(out, r->scratch.s, r->scratch.len, false);

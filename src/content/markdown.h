@@ -79,6 +79,11 @@ typedef struct markdown_options {
      * NULL: links keep their query. */
     const char *const *link_attributes;
     markdown_link_note_fn link_note; /* may be NULL; gets user */
+    /* The title an <iframe> of the text without one gets when it shows a
+     * map or a video of a known service (frame.h), as maps and videos
+     * pasted from their services come: screen readers announce a frame by
+     * its title. NULL: frames are left as they are. */
+    const char *map_frame_title, *video_frame_title;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no

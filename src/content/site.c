@@ -225,6 +225,7 @@ static void add_theme_strings(site *s)
     if (!theme || theme->kind != V_MAP) return;
     for (int l = 0; l < s->nlangs; l++) {
         const value *t = map_get(theme, s->langs[l]);
+        if (!t) t = map_get(theme, "en"); /* a language the theme does not speak: its English */
         if (!t || t->kind != V_MAP || s->strings[l]->kind != V_MAP) continue;
         for (size_t i = 0; i < t->u.map.len; i++)
             if (!map_get(s->strings[l], t->u.map.items[i].key))
