@@ -1493,6 +1493,33 @@ TEST(iframe_without_a_title_is_a_warning_or_for_a_map_a_note)
     diag_free(&d);
 }
 
+/* The center's donor-day post puts "#### Кто может стать донором" right
+ * under its title, the page's h1: screen readers list headings by level,
+ * and a skipped level reads as a missing part. A note, once a page, at
+ * the first skip; headings that go down one level at a time, and back up
+ * any number, are fine. */
+TEST(a_skipped_heading_level_is_a_note)
+{
+    const char *const files[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n```\n#### not a heading\n```\n\n"
+                                    "#### Who can give blood\n\nText.\n\n###### Also skipped, not said again\n"},
+        {"pages/01.news/b/item.md", "---\ntitle: B\n---\n" POST_BODY "\n## Part\n\n### Detail\n\n## Next\n\n"
+                                    "Part two\n--------\n\n<div>\n<h4>In HTML</h4>\n</div>\n"},
+        {"pages/01.news/c/item.md", "---\ntitle: C\n---\n# Own title\n\n## Part\n\n### Detail\n\n# Other\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "a/item.md", 14,
+                           "a heading of level 4 follows one of level 1 (the page's title): screen readers list a "
+                           "page's headings by level, and a level skipped reads as a part missing; make it level 2 "
+                           "('##')"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "b/item.md", 20, "a heading of level 4 follows one of level 2: "));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "b/item.md", 20, "make it level 3 ('<h3>')"));
+    CHECK_INT(count_has(&d, "a heading of level"), 2);
+    diag_free(&d);
+}
+
 /* A map, a video or a picture from another site over plain http:// is
  * blocked (or tried over HTTPS) on the site's HTTPS pages: a warning with
  * the https:// spelling, at the address. A link to such a site, an https

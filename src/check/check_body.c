@@ -50,6 +50,8 @@ typedef struct body_scan {
     int cursor_line;      /* its line */
     const char *cursor_line_start;
     int searches_from_start;
+    int heading_level;     /* of the last heading: 1, the page's title, at first */
+    bool heading_reported; /* a skipped level is said once a page */
 } body_scan;
 
 /* Whether another link finding may be reported for this page. */
@@ -657,6 +659,50 @@ static void check_frame_title(body_scan *b, const html_tag *t)
     report_at_tag(b, DIAG_NOTE, t, "<iframe", msg);
 }
 
+/* The line of the body's first ATX heading of that level ("### ")
+ * outside fenced code, or the body's first line. */
+static int heading_line(const body_scan *b, int level)
+{
+    const page_source *src = b->src;
+    const char *p = src->text + src->body_off, *end = src->text + src->len;
+    char fence = 0;
+    for (int line = src->body_line; p < end; line++) {
+        const char *q = p;
+        while (q < end && q - p < 3 && *q == ' ') q++;
+        if (q + 3 <= end && (*q == '`' || *q == '~') && q[1] == *q && q[2] == *q) {
+            if (!fence) fence = *q;
+            else if (fence == *q) fence = 0;
+        }
+        int n = 0;
+        while (!fence && q + n < end && q[n] == '#') n++;
+        if (n == level && (q + n == end || q[n] == ' ' || q[n] == '\t' || q[n] == '\n')) return line;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return src->body_line;
+}
+
+/* A heading of level after the last one's: screen readers list a page's
+ * headings by level, and a level skipped (#### under the page's title,
+ * which is its h1) reads as a part of the page missing. Said once a
+ * page, at the first; line 0 finds a Markdown heading's line. */
+static void check_heading_level(body_scan *b, int level, bool is_html, int line, int col)
+{
+    int last = b->heading_level ? b->heading_level : 1;
+    b->heading_level = level;
+    if (level <= last + 1 || b->heading_reported) return;
+    b->heading_reported = true;
+    if (!line) line = heading_line(b, level), col = 1;
+    char how[16];
+    if (is_html) snprintf(how, sizeof how, "<h%d>", last + 1);
+    else snprintf(how, sizeof how, "%.*s", last + 1, "######");
+    diag_add(b->r->d, DIAG_NOTE, b->pv->file, line, col,
+             "a heading of level %d follows one of level %d%s: screen readers list a page's headings by level, "
+             "and a level skipped reads as a part missing; make it level %d ('%s')",
+             level, last, last == 1 ? " (the page's title)" : "", last + 1, how);
+}
+
 static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_text)
 {
     int in_code = 0;
@@ -698,6 +744,12 @@ static void scan_html(body_scan *b, const char *html, size_t len, bool *twig_in_
         } else if (html_name_is(t.name, t.name_len, "img")) {
             const char *alt = attr_get(b->a, &t, "alt");
             check_image(b, attr_get(b->a, &t, "src"), alt, attr_get(b->a, &t, "title"), alt != NULL);
+        } else if (!in_code && t.name_len == 2 && (t.name[0] == 'h' || t.name[0] == 'H') && t.name[1] >= '1' &&
+                   t.name[1] <= '6') {
+            char opening[4] = {'<', t.name[0], t.name[1], 0};
+            int col;
+            int line = check_body_line(b->src, opening, &col);
+            check_heading_level(b, t.name[1] - '0', true, line, col);
         } else if (html_name_is(t.name, t.name_len, "iframe") && !in_code && may_report(b)) {
             check_frame_title(b, &t); /* a map or a video pasted from its service comes without one */
             check_plain_http(b, attr_get(b->a, &t, "src"), "frame");
@@ -755,9 +807,9 @@ static const char *attribute_text(arena *a, const MD_ATTRIBUTE *at)
 static int walk_enter_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     md_walk *w = user;
-    (void)detail;
     if (type == MD_BLOCK_CODE) w->code_depth++;
     else if (type == MD_BLOCK_HTML) w->html_block_depth++;
+    else if (type == MD_BLOCK_H) check_heading_level(w->b, (int)((MD_BLOCK_H_DETAIL *)detail)->level, false, 0, 0);
     else if (type == MD_BLOCK_P) {
         w->in_paragraph = true;
         w->paragraph.len = 0;
@@ -1185,7 +1237,7 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
                  s->summary_delimiter);
 
     c->is_markdown = value_path_bool(pv->header, "process.markdown", true);
-    c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, 0, body, src->body_line, body, 0};
+    c->b = (body_scan){r, pv, src, f, a, BUF_INIT, 0, 0, 0, 0, body, src->body_line, body, 0, 0, false};
     c->w.b = &c->b;
     c->w.delimiter = s->summary_delimiter && *s->summary_delimiter ? s->summary_delimiter : "===";
     content_markdown_options(s, pv, &c->grav);
