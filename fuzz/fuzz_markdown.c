@@ -104,7 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const link_attributes[] = {"rel", "target", "id", "class", "classes", NULL};
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
                             .link_attributes = link_attributes, .link_note = link_note,
-                            .map_frame_title = "Карта \"<&>\"", .video_frame_title = "Видео"};
+                            .map_frame_title = "Карта \"<&>\"", .video_frame_title = "Видео",
+                            .lazy_frames = true};
     buf html = BUF_INIT;
     markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
     if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();

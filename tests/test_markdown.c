@@ -145,8 +145,9 @@ TEST(raw_html_passes_through_unchanged)
  * a title, which is what screen readers announce a frame by (axe's
  * frame-title): such a frame gets a plain one; a frame with a title of
  * its own, of another site, or whose tag does not end on its line keeps
- * its HTML byte for byte. */
-TEST(frames_of_maps_and_videos_without_a_title_get_one)
+ * its HTML byte for byte. A frame loads when the reader gets near it (a
+ * map is a megabyte of another site's scripts). */
+TEST(frames_of_maps_and_videos_without_a_title_get_one_and_frames_load_lazily)
 {
     markdown_options opt = {.map_frame_title = "Карта", .video_frame_title = "Видео \"Школы\""};
     char *html = render_with("<iframe src=\"https://yandex.com/map-widget/v1/?um=constructor%3Ae29\" width=\"100%\" "
@@ -167,6 +168,14 @@ TEST(frames_of_maps_and_videos_without_a_title_get_one)
     CHECK_CONTAINS(html, "<iframe src=\"/ru/contacts/\"></iframe>");
     CHECK_CONTAINS(html, "<div><iframe\n  src=\"https://yandex.kz/maps/-/CDabc\"></iframe></div>");
     CHECK_CONTAINS(html, "<code>&lt;iframe src=&quot;https://yandex.ru/map-widget/v1/&quot;&gt;&lt;/iframe&gt;</code>");
+    free(html);
+    /* loading="lazy" for every frame that says nothing of its loading */
+    markdown_options lazy = {.lazy_frames = true};
+    html = render_with("<iframe src=\"https://forms.example.com/apply\"></iframe>\n\n"
+                       "<iframe src=\"/ru/\" loading=\"eager\"></iframe>\n",
+                       &lazy);
+    CHECK_CONTAINS(html, "<iframe loading=\"lazy\" src=\"https://forms.example.com/apply\"></iframe>");
+    CHECK_CONTAINS(html, "<iframe src=\"/ru/\" loading=\"eager\"></iframe>");
     free(html);
     /* without the titles (the CommonMark suite, other callers): as written */
     html = render_with("<iframe src=\"https://yandex.com/map-widget/v1/\"></iframe>\n", NULL);

@@ -259,9 +259,10 @@ TEST(frames_are_titled_in_the_language_of_the_text)
     char *ru = out ? page_at(out, "ru/branches/index.html") : NULL;
     char *en = out ? page_at(out, "en/branches/index.html") : NULL;
     char *de = out ? page_at(out, "de/branches/index.html") : NULL;
-    CHECK(ru && strstr(ru, "<iframe title=\"Карта\" src=\"https://yandex.kz/map-widget/v1/?um=x\"></iframe>"));
-    CHECK(en && strstr(en, "<iframe title=\"Карта\" src="));
-    CHECK(de && strstr(de, "<iframe title=\"Video\" src=\"https://www.youtube.com/embed/abc\"></iframe>"));
+    CHECK(ru && strstr(ru, "<iframe title=\"Карта\" loading=\"lazy\" src=\"https://yandex.kz/map-widget/v1/?um=x\">"
+                           "</iframe>"));
+    CHECK(en && strstr(en, "<iframe title=\"Карта\" loading=\"lazy\" src="));
+    CHECK(de && strstr(de, "<iframe title=\"Video\" loading=\"lazy\" src=\"https://www.youtube.com/embed/abc\"></iframe>"));
     CHECK(de && strstr(de, "YouTube video") && !strstr(de, "YOUTUBE_VIDEO"));
     free(ru);
     free(en);

@@ -1310,7 +1310,7 @@ void check_body_end(body_check *c, bool observed)
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
         markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, c->grav.md_flags, c->grav.hard_breaks, true,
-                               c->grav.link_attributes, NULL, NULL, NULL};
+                               c->grav.link_attributes, NULL, NULL, NULL, false};
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;

@@ -411,7 +411,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     buf html = BUF_INIT;
     int rc = 0;
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL, link_note, NULL, NULL};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL, link_note, NULL, NULL, false};
         content_markdown_options(s, pv, &mo);
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         /* Notices: marked paragraphs, made <div>s once rendered (also on
@@ -535,6 +535,7 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
         if (text_lang < 0) text_lang = pv->lang;
         mo->map_frame_title = site_translate(s, text_lang, "FRAME_MAP");
         mo->video_frame_title = site_translate(s, text_lang, "FRAME_VIDEO");
+        mo->lazy_frames = true;
     }
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         bool on = site_opts && site_opts->kind == V_MAP ? value_path_bool(site_opts, options[i].key, false) : false;

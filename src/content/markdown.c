@@ -527,9 +527,10 @@ static bool has_frame(const char *s, size_t n)
 }
 
 /* Raw HTML, each <iframe> of a map or a video without a title given one
- * (markdown_options.map_frame_title). A tag that does not end in this
- * piece of the HTML is left as it is (check names it). */
-static void put_titled_frames(renderer *r, buf *out, const char *s, size_t n)
+ * (markdown_options.map_frame_title) and each without a loading
+ * attribute loading="lazy" (lazy_frames). A tag that does not end in
+ * this piece of the HTML is left as it is (check names it). */
+static void put_frames(renderer *r, buf *out, const char *s, size_t n)
 {
     size_t done = 0;
     for (size_t i = 0; i + 7 <= n; i++) {
@@ -541,11 +542,15 @@ static void put_titled_frames(renderer *r, buf *out, const char *s, size_t n)
         frame_kind kind = src && !html_tag_attr(&t, "title") ? frame_kind_of(src->val, src->val_len) : FRAME_OTHER;
         const char *title = kind == FRAME_MAP ? r->opt->map_frame_title
                             : kind == FRAME_VIDEO ? r->opt->video_frame_title : NULL;
-        if (title && *title) {
+        bool lazy = r->opt->lazy_frames && !html_tag_attr(&t, "loading");
+        if ((title && *title) || lazy) {
             buf_add_without_nul(out, s + done, i + 7 - done);
-            buf_puts(out, " title=\"");
-            put_escaped(out, title, strlen(title), false);
-            buf_putc(out, '"');
+            if (title && *title) {
+                buf_puts(out, " title=\"");
+                put_escaped(out, title, strlen(title), false);
+                buf_putc(out, '"');
+            }
+            if (lazy) buf_puts(out, " loading=\"lazy\"");
             done = i + 7;
         }
         i = end - 1;
@@ -571,8 +576,9 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
     case MD_TEXT_SOFTBR: buf_puts(out, r->opt && r->opt->hard_breaks ? "<br />\n" : "\n"); break;
     case MD_TEXT_HTML:
-        if (r->opt && (r->opt->map_frame_title || r->opt->video_frame_title) && has_frame(s, size))
-            put_titled_frames(r, out, s, size);
+        if (r->opt && (r->opt->map_frame_title || r->opt->video_frame_title || r->opt->lazy_frames) &&
+            has_frame(s, size))
+            put_frames(r, out, s, size);
         else
             buf_add_without_nul(out, s, size);
         break;

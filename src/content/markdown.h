@@ -84,6 +84,10 @@ typedef struct markdown_options {
      * pasted from their services come: screen readers announce a frame by
      * its title. NULL: frames are left as they are. */
     const char *map_frame_title, *video_frame_title;
+    /* An <iframe> of the text without a loading attribute gets
+     * loading="lazy": a map below the text (a megabyte of another site's
+     * scripts) loads when the reader gets near it, not with the page. */
+    bool lazy_frames;
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no
