@@ -310,6 +310,7 @@ TEST(pages_no_menu_list_or_link_leads_to_are_a_note_naming_the_way)
         {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nСм. [формуляр](/formulary).\n"},
         {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/02.news/post/item.ru.md", "---\ntitle: Пост\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {"pages/02.news/post/01.appendix/default.ru.md", "---\ntitle: Приложение\n---\nТекст.\n"},
         {"pages/03.branches/default.ru.md", "---\ntitle: Филиалы\n---\n"},
         {"pages/03.branches/01.astana/default.ru.md", "---\ntitle: Астана\n---\n[Заказ](/onlinepay).\n"},
         {"pages/03.branches/hidden/default.ru.md", "---\ntitle: Скрытая\n---\nТекст.\n"},
@@ -336,9 +337,11 @@ TEST(pages_no_menu_list_or_link_leads_to_are_a_note_naming_the_way)
                            "its parent page's list (content.items) leaves it out"));
     CHECK(sitefix_has_diag(&d, DIAG_NOTE, "05.docs/01.sop/default.ru.md", 1,
                            "the folder above it has no published page to list it"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "post/01.appendix/default.ru.md", 1,
+                           "its parent page is shown as a post or a list, which names no pages under it"));
     /* the menu, a list, a link (in any language: the switcher leads to the
      * others), the news list; and only the topmost of pages under one */
-    CHECK_INT(count_has(&d, "no menu, list or other page leads here"), 4);
+    CHECK_INT(count_has(&d, "no menu, list or other page leads here"), 5);
     diag_free(&d);
     /* with one language checked, the others' links are not known */
     char *dir = sitefix_make(files);

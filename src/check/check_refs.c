@@ -206,6 +206,14 @@ static void reach(reach_run *w, const page_version *v)
     }
 }
 
+/* Whether the built-in theme shows v with its plain page's template,
+ * which lists the pages under it (collection_subpages). */
+static bool shows_as_plain_page(const site *s, const page_version *v)
+{
+    const char *t = v->template_name ? v->template_name : "default";
+    return !strcmp(theme_page_template(s->user_dir, t, v->is_modular), "default");
+}
+
 /* Where a shown version leads: its list (the news list's posts), what it
  * lists after its text when the built-in theme shows it as a plain page,
  * its sections (whose links are its own) and its links. */
@@ -214,9 +222,7 @@ static void follow(reach_run *w, const page_version *v)
     if (!v->is_modular)
         for (size_t i = 0; i < v->nitems; i++) reach(w, v->items[i]);
     const page *pg = v->page;
-    const site *s = w->r->s;
-    const char *t = theme_page_template(s->user_dir, v->template_name ? v->template_name : "default", v->is_modular);
-    if (!strcmp(t, "default")) {
+    if (shows_as_plain_page(w->r->s, v)) {
         const page_version **sub = xmalloc((v->nitems + pg->nchildren + 1) * sizeof *sub);
         size_t n = collection_subpages(v, sub);
         for (size_t i = 0; i < n; i++) reach(w, sub[i]);
@@ -282,6 +288,8 @@ void check_reach(check_run *r)
         else if (!uv) how = "the folder above it has no published page to list it; link to it from a page";
         else if (value_path(uv->header, "content.items"))
             how = "its parent page's list (content.items) leaves it out; link to it from a page";
+        else if (!shows_as_plain_page(s, uv))
+            how = "its parent page is shown as a post or a list, which names no pages under it; link to it from a page";
         else
             how = "number its folder ('01.name') or set 'visible: true' for its parent page to list it, or link to "
                   "it from a page";
