@@ -649,8 +649,7 @@ static void check_frame_title(body_scan *b, const html_tag *t)
     }
     const site *s = b->r->s;
     const page_version *pv = b->pv;
-    int lang = *pv->file_lang ? site_lang_index(s, pv->file_lang) : -1;
-    const char *given = site_translate(s, lang < 0 ? pv->lang : lang, kind == FRAME_MAP ? "FRAME_MAP" : "FRAME_VIDEO");
+    const char *given = site_translate(s, site_text_lang(s, pv), kind == FRAME_MAP ? "FRAME_MAP" : "FRAME_VIDEO");
     char *msg = arena_printf(b->a,
                              "an <iframe> without a title: screen readers announce it as «%s», the title the site "
                              "gives a %s; a title of its own can say which (title=\"%s\")",

@@ -531,8 +531,7 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
     mo->hard_breaks = false;
     mo->link_attributes = s->link_attributes;
     if (pv) { /* in the language of the text, which a fallback may make another's */
-        int text_lang = *pv->file_lang ? site_lang_index(s, pv->file_lang) : -1;
-        if (text_lang < 0) text_lang = pv->lang;
+        int text_lang = site_text_lang(s, pv);
         mo->map_frame_title = site_translate(s, text_lang, "FRAME_MAP");
         mo->video_frame_title = site_translate(s, text_lang, "FRAME_VIDEO");
         mo->lazy_frames = true;

@@ -1325,6 +1325,12 @@ int site_lang_index(const site *s, const char *code)
     return -1;
 }
 
+int site_text_lang(const site *s, const page_version *pv)
+{
+    int l = *pv->file_lang ? site_lang_index(s, pv->file_lang) : -1;
+    return l < 0 ? pv->lang : l;
+}
+
 const char *site_lang_prefix(const site *s, int lang)
 {
     static _Thread_local char prefix[SITE_MAX_LANGS][24];

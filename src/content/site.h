@@ -209,6 +209,9 @@ char *site_source(const page_version *pv, size_t *len, size_t *controls, bool *o
 void site_drop_sources(site *s);
 
 int site_lang_index(const site *s, const char *code); /* -1 when unknown */
+/* The language of the text pv shows: its file's, which a fallback may
+ * make another's than pv's (the Russian text on the English site). */
+int site_text_lang(const site *s, const page_version *pv);
 /* URL prefix of a language: "/kk" (or "" for the default language when
  * include_default_lang is false). */
 const char *site_lang_prefix(const site *s, int lang);
