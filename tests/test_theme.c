@@ -414,6 +414,37 @@ TEST(plain_page_lists_the_pages_under_it_and_the_way_back_up)
     sitefix_remove(dir);
 }
 
+/* The center's branch pages say show_sidebar: true (its PHP theme puts
+ * the latest news beside them): a plain page that asks has them too; one
+ * that does not, and the home page, which lists them itself, have none. */
+TEST(plain_page_has_the_latest_news_beside_it_when_it_asks)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\nshow_sidebar: true\n---\nТекст.\n"},
+        {"pages/02.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.post/item.ru.md", "---\ntitle: День донора\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {"pages/03.branches/default.ru.md", "---\ntitle: Филиалы\n---\n"},
+        {"pages/03.branches/01.karaganda/default.ru.md", "---\ntitle: Караганда\nshow_sidebar: true\n---\nАдрес.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *asks = out ? page_at(out, "ru/branches/karaganda/index.html") : NULL;
+    char *plain = out ? page_at(out, "ru/branches/index.html") : NULL;
+    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    CHECK(asks && strstr(asks, "<main id=\"main\" class=\"wrap with-sidebar\">") &&
+          strstr(asks, "<aside class=\"sidebar\" aria-labelledby=\"latest-news-title\">") &&
+          strstr(asks, "<li><a href=\"/ru/news/post/\">День донора</a>"));
+    CHECK(plain && !strstr(plain, "class=\"sidebar\"") && !strstr(plain, "with-sidebar"));
+    CHECK(home && !strstr(home, "class=\"sidebar\"") && strstr(home, "home-latest"));
+    free(asks);
+    free(plain);
+    free(home);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");
