@@ -649,7 +649,7 @@ static void check_frame_title(body_scan *b, const html_tag *t)
     }
     const site *s = b->r->s;
     const page_version *pv = b->pv;
-    const char *given = site_translate(s, site_text_lang(s, pv), kind == FRAME_MAP ? "FRAME_MAP" : "FRAME_VIDEO");
+    const char *given = s->frame_titles[site_text_lang(s, pv)][kind == FRAME_MAP ? 0 : 1];
     char *msg = arena_printf(b->a,
                              "an <iframe> without a title: screen readers announce it as «%s», the title the site "
                              "gives a %s; a title of its own can say which (title=\"%s\")",

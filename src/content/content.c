@@ -532,8 +532,8 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
     mo->link_attributes = s->link_attributes;
     if (pv) { /* in the language of the text, which a fallback may make another's */
         int text_lang = site_text_lang(s, pv);
-        mo->map_frame_title = site_translate(s, text_lang, "FRAME_MAP");
-        mo->video_frame_title = site_translate(s, text_lang, "FRAME_VIDEO");
+        mo->map_frame_title = s->frame_titles[text_lang][0];
+        mo->video_frame_title = s->frame_titles[text_lang][1];
         mo->lazy_frames = true;
     }
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {

@@ -326,6 +326,10 @@ static void load_config(site *s, diag_list *d)
         s->strings[l] = str ? str : value_map(&s->arena);
     }
     add_theme_strings(s);
+    for (int l = 0; l < s->nlangs; l++) {
+        s->frame_titles[l][0] = site_translate(s, l, "FRAME_MAP");
+        s->frame_titles[l][1] = site_translate(s, l, "FRAME_VIDEO");
+    }
 
     load_notice_style(s, d);
     load_youtube_style(s, d);
