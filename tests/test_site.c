@@ -216,6 +216,43 @@ TEST(two_pages_on_one_route_is_an_error_naming_both_and_first_wins)
     sitefix_remove(dir);
 }
 
+/* The center's translations of one post sat in two folders: the Kazakh
+ * text in 02.balkhash (with the photo), the Russian and English in
+ * 03.balkhash. Both claim /news/balkhash; Russian readers got the
+ * Kazakh text by fallback. Each language shows the one written in it. */
+TEST(of_two_pages_on_one_route_each_language_shows_the_one_written_in_it)
+{
+    static const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.news/02.balkhash/item.kk.md", "---\ntitle: Балқашта\n---\nx\n"},
+        {"pages/01.news/03.balkhash/item.ru.md", "---\ntitle: В Балхаше\n---\ny\n"},
+        {"pages/01.news/03.balkhash/item.en.md", "---\ntitle: In Balkhash\n---\nz\n"},
+        {"pages/01.news/04.astana/item.kk.md", "---\ntitle: Астанада\n---\nx\n"},
+        {"pages/01.news/05.astana/item.md", "---\ntitle: Astana\n---\ny\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "each language shows the one written in it, else the first"));
+    page_version *kk = find(s, "kk", "/news/balkhash"), *ru = find(s, "ru", "/news/balkhash"),
+                 *en = find(s, "en", "/news/balkhash");
+    CHECK(kk && ru && en);
+    if (kk && ru && en) {
+        CHECK_STR(kk->title, "Балқашта");
+        CHECK_STR(ru->title, "В Балхаше");
+        CHECK_STR(en->title, "In Balkhash");
+        CHECK(kk->published && ru->published && en->published);
+        CHECK(!kk->page->v[1]->published); /* the Kazakh text on the Russian site, by fallback */
+    }
+    /* a file of no language is any language's over another's by fallback */
+    page_version *astana_ru = find(s, "ru", "/news/astana"), *astana_kk = find(s, "kk", "/news/astana");
+    CHECK(astana_ru && !strcmp(astana_ru->title, "Astana"));
+    CHECK(astana_kk && !strcmp(astana_kk->title, "Астанада"));
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 static const char *const broken_site[][2] = {
     SITEFIX_SYSTEM_KK_RU_EN,
     {"pages/01.news/01.ok/item.md", "---\ntitle: Fine\n---\nfine\n"},

@@ -1120,6 +1120,14 @@ static void address_one(void *ctx, int worker, size_t i)
     page_addresses(ap->s, ap->level[i], &ap->s->thread_arenas[worker]);
 }
 
+/* How much pv's text is language l's own: written in it (2), in no
+ * language (item.md, 1), another's by fallback (0). */
+static int text_rank(const site *s, const page_version *pv, int l)
+{
+    if (!*pv->file_lang) return 1;
+    return strcmp(pv->file_lang, s->langs[l]) ? 0 : 2;
+}
+
 static void assign_routes(site *s, diag_list *d)
 {
     /* Addresses a tree level at a time, on all cores (a version's route
@@ -1142,8 +1150,11 @@ static void assign_routes(site *s, diag_list *d)
     }
     free(level);
     free(depth);
-    /* Then the routes, in tree order: the first folder keeps a route two
-     * pages claim. */
+    /* Then the routes, in tree order. Of two pages on one route, a
+     * language shows the one written in it (the center's translations sat
+     * in two folders, 02.balkhash with the Kazakh text and 03.balkhash
+     * with the Russian and English: Russian readers got the Kazakh text),
+     * else the first folder's. */
     for (size_t i = 0; i < s->npages; i++) {
         page *pg = s->pages[i];
         for (int l = 0; l < s->nlangs; l++) {
@@ -1154,9 +1165,15 @@ static void assign_routes(site *s, diag_list *d)
             if (other) {
                 if (l == 0 || !other->page->v[0] || !pg->v[0])
                     diag_add(d, DIAG_ERROR, pv->file, 1, 1,
-                             "two pages on route '%s': '%s' and '%s'; only the first is published", pv->route,
-                             other->page->rel, pg->rel);
-                pv->published = false;
+                             "two pages on route '%s': '%s' and '%s'; each language shows the one written in it, "
+                             "else the first: put the translations in one folder",
+                             pv->route, other->page->rel, pg->rel);
+                if (!pv->is_home && !other->is_home && text_rank(s, pv, l) > text_rank(s, other, l)) {
+                    other->published = false;
+                    strmap_put(&s->routes[l], key, pv);
+                } else {
+                    pv->published = false;
+                }
                 continue;
             }
             strmap_put(&s->routes[l], key, pv);
