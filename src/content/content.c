@@ -448,7 +448,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         buf_free(&html);
         html = twig;
     }
-    const char *video_title = site_translate(s, pv->lang, "YOUTUBE_VIDEO");
+    const char *video_title = s->youtube_titles[pv->lang];
     if (s->youtube.is_on && strcasestr(buf_cstr(&html), "youtube</a>")) {
         buf players = BUF_INIT;
         youtube_expand(html.s, html.len, &s->youtube, video_title, &players);

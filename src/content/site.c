@@ -329,6 +329,7 @@ static void load_config(site *s, diag_list *d)
     for (int l = 0; l < s->nlangs; l++) {
         s->frame_titles[l][0] = site_translate(s, l, "FRAME_MAP");
         s->frame_titles[l][1] = site_translate(s, l, "FRAME_VIDEO");
+        s->youtube_titles[l] = site_translate(s, l, "YOUTUBE_VIDEO");
     }
 
     load_notice_style(s, d);

@@ -157,6 +157,7 @@ struct site {
     value *config[SITE_MAX_LANGS];      /* site.yaml merged with site.<lang>.yaml */
     value *strings[SITE_MAX_LANGS];     /* languages/<lang>.yaml */
     const char *frame_titles[SITE_MAX_LANGS][2]; /* a map's and a video's frame, per language (markdown.h) */
+    const char *youtube_titles[SITE_MAX_LANGS];  /* the YouTube player's, per language */
     const char *langs[SITE_MAX_LANGS];
     int nlangs;
     bool is_multilang; /* languages.supported lists some: else one language, no prefix */
