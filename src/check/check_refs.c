@@ -222,7 +222,7 @@ static void follow(reach_run *w, const page_version *v)
     if (!v->is_modular)
         for (size_t i = 0; i < v->nitems; i++) reach(w, v->items[i]);
     const page *pg = v->page;
-    if (shows_as_plain_page(w->r->s, v)) {
+    if ((pg->nchildren || v->nitems) && shows_as_plain_page(w->r->s, v)) {
         const page_version **sub = xmalloc((v->nitems + pg->nchildren + 1) * sizeof *sub);
         size_t n = collection_subpages(v, sub);
         for (size_t i = 0; i < n; i++) reach(w, sub[i]);
