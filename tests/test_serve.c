@@ -469,6 +469,10 @@ TEST(grav_legacy_urls_redirect_to_folio_urls)
     CHECK_INT(r.status, 301);
     CHECK_STR(hdr(&r, "Location"), "/ru/news/page/2/");
     reply_free(&r);
+    http_get(port, "/ru/news/page:2/", NULL, &r); /* as some links write it */
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/news/page/2/");
+    reply_free(&r);
     http_get(port, "/ru/news/page:9", NULL, &r);
     CHECK_INT(r.status, 404);
     reply_free(&r);

@@ -6,6 +6,7 @@
 #include "serve/route.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "serve/http.h"
@@ -109,6 +110,13 @@ static void root(const snapshot *s, const char *accept_language, route *out)
  * "/ru/news/page/2/". Fills out when the rewritten page exists. */
 static bool legacy_param(const snapshot *s, const char *path, route *out)
 {
+    size_t plen = strlen(path);
+    if (plen > 1 && path[plen - 1] == '/' && memchr(path, ':', plen)) { /* "page:2/", as some links have it */
+        char *trimmed = xstrndup(path, plen - 1);
+        bool found = legacy_param(s, trimmed, out);
+        free(trimmed);
+        return found;
+    }
     const char *last = strrchr(path, '/');
     const char *colon = last ? strchr(last, ':') : NULL;
     if (!colon || colon == last + 1 || !colon[1] || strchr(colon + 1, ':')) return false;
@@ -213,6 +221,7 @@ void route_resolve(const snapshot *s, const char *path, const char *query, const
     const resource *r;
     if (path[plen - 1] == '/') {
         r = find_directory(s, path, plen);
+        if (!r && legacy_param(s, path, out)) return;
     } else {
         r = find(s, path + 1);
         if (!r && is_directory_without_slash(s, path, plen)) {
