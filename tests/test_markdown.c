@@ -177,6 +177,10 @@ TEST(frames_of_maps_and_videos_without_a_title_get_one_and_frames_load_lazily)
     CHECK_CONTAINS(html, "<iframe loading=\"lazy\" src=\"https://forms.example.com/apply\"></iframe>");
     CHECK_CONTAINS(html, "<iframe src=\"/ru/\" loading=\"eager\"></iframe>");
     free(html);
+    /* a frame in a script's string is left to the script */
+    html = render_with("<script>\nvar f = '<iframe src=\"https://www.youtube.com/embed/x\"></iframe>';\n</script>\n", &opt);
+    CHECK_CONTAINS(html, "var f = '<iframe src=\"https://www.youtube.com/embed/x\"></iframe>';");
+    free(html);
     /* without the titles (the CommonMark suite, other callers): as written */
     html = render_with("<iframe src=\"https://yandex.com/map-widget/v1/\"></iframe>\n", NULL);
     CHECK_CONTAINS(html, "<iframe src=\"https://yandex.com/map-widget/v1/\"></iframe>");

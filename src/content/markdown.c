@@ -535,6 +535,8 @@ static void put_frames(renderer *r, buf *out, const char *s, size_t n)
     size_t done = 0;
     for (size_t i = 0; i + 7 <= n; i++) {
         if (s[i] != '<' || strncasecmp(s + i + 1, "iframe", 6) != 0) continue;
+        /* '<iframe ...' in a script's string is the script's business */
+        if (i && (s[i - 1] == '"' || s[i - 1] == '\'' || s[i - 1] == '`' || s[i - 1] == '\\')) continue;
         html_tag t;
         size_t end = html_tag_read(s, n, i, &t);
         if (end > n || s[end - 1] != '>' || !html_name_is(t.name, t.name_len, "iframe")) continue;
