@@ -398,3 +398,29 @@ TEST(html_is_cut_after_a_number_of_words)
     CHECK_STR(buf_cstr(&out), "<p>Лекция для <em>пациентов</em> о лейкозе.</p><p>Вторая…</p>");
     buf_free(&out);
 }
+
+/* A summary shown under a card's title (an h2) has its headings moved
+ * down so that the highest is an h3: "## Part" in a post was an h2 among
+ * the cards' h2s. Tags only: <header>, <hr>, text and attributes stay. */
+TEST(summary_headings_move_below_the_card_title)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"<h2 id=\"part\">Part</h2><p>x</p><h3>Sub</h3>", "<h3 id=\"part\">Part</h3><p>x</p><h4>Sub</h4>"},
+        {"<H1>Big</H1><h5>Small</h5><h6>Least</h6>", "<H3>Big</H3><h6>Small</h6><h6>Least</h6>"},
+        {"<h3>Already</h3><h4>Fine</h4>", "<h3>Already</h3><h4>Fine</h4>"},
+        {"<header><hr><p>h2 &lt;h2&gt; text</p></header>", "<header><hr><p>h2 &lt;h2&gt; text</p></header>"},
+        {"<h2\nclass=\"x\">A</h2 >", "<h3\nclass=\"x\">A</h3 >"},
+        {"", ""},
+        {"<h2", "<h3"},
+        {"<", "<"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf out = BUF_INIT;
+        summary_headings_from(cases[i].in, strlen(cases[i].in), 3, &out);
+        if (strcmp(buf_cstr(&out), cases[i].out))
+            test_fail(__FILE__, __LINE__, "%s gave %s, expected %s", cases[i].in, buf_cstr(&out), cases[i].out);
+        buf_free(&out);
+    }
+}

@@ -449,6 +449,30 @@ TEST(plain_page_has_the_latest_news_beside_it_when_it_asks)
     sitefix_remove(dir);
 }
 
+/* A post's "## Part" in its summary was an h2 among the cards' h2
+ * titles on the news list: in a card it is an h3. The post keeps its h2. */
+TEST(headings_of_a_summary_in_a_card_are_below_the_card_title)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.post/item.ru.md",
+         "---\ntitle: День донора\ndate: '09-01-2023 10:00'\n---\n## Кто может стать донором\n\nВзрослый.\n\n===\n\n"
+         "## Как подготовиться\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    char *out = build_into_temp(dir);
+    char *list = out ? page_at(out, "ru/news/index.html") : NULL;
+    char *post = out ? page_at(out, "ru/news/post/index.html") : NULL;
+    CHECK(list && strstr(list, "<div class=\"summary\"><h3>Кто может стать донором</h3>"));
+    CHECK(post && strstr(post, "<h2>Кто может стать донором</h2>"));
+    free(list);
+    free(post);
+    sitefix_remove(out);
+    sitefix_remove(dir);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");

@@ -657,6 +657,20 @@ static value *filter_safe_truncate_html(void *ud, arena *a, value *input, value 
     return truncate_filter(a, input, args, nargs, 25, true);
 }
 
+/* headings_from(level): a summary's headings moved down below a card's
+ * title (summary_headings_from); folio's own. */
+static value *filter_headings_from(void *ud, arena *a, value *input, value **args, size_t nargs, diag_list *d)
+{
+    (void)ud, (void)d;
+    const char *html = value_to_cstr(a, input);
+    long long level = nargs > 0 && args[0]->kind == V_INT ? args[0]->u.i : 3;
+    buf out = BUF_INIT;
+    summary_headings_from(html, strlen(html), (int)level, &out);
+    value *v = value_safe_str(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return v;
+}
+
 static void load_theme_strings(renderer *r, diag_list *d)
 {
     const theme_file *f = theme_find("languages.yaml");
@@ -806,6 +820,7 @@ renderer *renderer_new(const site *s, diag_list *d)
         tpl_env_add_pure_filter(r->env[l], "markdown", filter_markdown, NULL, true);
         tpl_env_add_pure_filter(r->env[l], "truncate_html", filter_truncate_html, NULL, true);
         tpl_env_add_pure_filter(r->env[l], "safe_truncate_html", filter_safe_truncate_html, NULL, true);
+        tpl_env_add_pure_filter(r->env[l], "headings_from", filter_headings_from, NULL, true);
         tpl_env_add_function(r->env[l], "asset", fn_asset, r, false);
         r->site_values[l] = build_site_value(r, l);
     }

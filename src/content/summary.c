@@ -486,3 +486,39 @@ int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char 
     buf_free(&needle);
     return paragraphs < delimiter_lines ? first_glued : 0;
 }
+
+/* The level of the heading tag at html[i] == '<' ("<h2", "</H3"), or 0. */
+static int heading_tag_at(const char *html, size_t len, size_t i, size_t *digit)
+{
+    size_t k = i + 1;
+    if (k < len && html[k] == '/') k++;
+    if (k + 2 > len || (html[k] != 'h' && html[k] != 'H') || html[k + 1] < '1' || html[k + 1] > '6') return 0;
+    char after = k + 2 < len ? html[k + 2] : '>';
+    if (after != '>' && after != ' ' && after != '\t' && after != '\n' && after != '/') return 0;
+    *digit = k + 1;
+    return html[k + 1] - '0';
+}
+
+void summary_headings_from(const char *html, size_t len, int level, buf *out)
+{
+    int top = 7;
+    size_t digit;
+    for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
+        int n = heading_tag_at(html, len, (size_t)(p - html), &digit);
+        if (n && n < top) top = n;
+    }
+    if (level < 1 || level > 6 || top >= level) {
+        buf_add(out, html, len);
+        return;
+    }
+    int shift = level - top;
+    size_t done = 0;
+    for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
+        int n = heading_tag_at(html, len, (size_t)(p - html), &digit);
+        if (!n) continue;
+        buf_add(out, html + done, digit - done);
+        buf_putc(out, (char)('0' + (n + shift > 6 ? 6 : n + shift)));
+        done = digit + 1;
+    }
+    buf_add(out, html + done, len - done);
+}

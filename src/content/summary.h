@@ -53,4 +53,10 @@ void summary_truncate_html_words(const char *html, size_t len, size_t words, con
  * 0 when every delimiter line splits. */
 int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char *delim);
 
+/* html with its headings moved down so that the highest is of level
+ * (from 1 to 6; none below 6): a summary's "## Part" under a card's h2
+ * title is an h3. Appends to out; html without headings above level is
+ * copied as it is. */
+void summary_headings_from(const char *html, size_t len, int level, buf *out);
+
 #endif
