@@ -665,8 +665,9 @@ static value *filter_headings_from(void *ud, arena *a, value *input, value **arg
     const char *html = value_to_cstr(a, input);
     long long level = nargs > 0 && args[0]->kind == V_INT ? args[0]->u.i : 3;
     buf out = BUF_INIT;
-    summary_headings_from(html, strlen(html), (int)level, &out);
-    value *v = value_safe_str(a, buf_cstr(&out), out.len);
+    value *v;
+    if (summary_headings_from(html, strlen(html), (int)level, &out)) v = value_safe_str(a, buf_cstr(&out), out.len);
+    else v = input->kind == V_STRING && input->is_safe ? input : value_safe_str(a, html, strlen(html));
     buf_free(&out);
     return v;
 }

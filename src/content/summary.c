@@ -499,7 +499,7 @@ static int heading_tag_at(const char *html, size_t len, size_t i, size_t *digit)
     return html[k + 1] - '0';
 }
 
-void summary_headings_from(const char *html, size_t len, int level, buf *out)
+bool summary_headings_from(const char *html, size_t len, int level, buf *out)
 {
     int top = 7;
     size_t digit;
@@ -507,10 +507,7 @@ void summary_headings_from(const char *html, size_t len, int level, buf *out)
         int n = heading_tag_at(html, len, (size_t)(p - html), &digit);
         if (n && n < top) top = n;
     }
-    if (level < 1 || level > 6 || top >= level) {
-        buf_add(out, html, len);
-        return;
-    }
+    if (level < 1 || level > 6 || top >= level) return false;
     int shift = level - top;
     size_t done = 0;
     for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
@@ -521,4 +518,5 @@ void summary_headings_from(const char *html, size_t len, int level, buf *out)
         done = digit + 1;
     }
     buf_add(out, html + done, len - done);
+    return true;
 }

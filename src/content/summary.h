@@ -55,8 +55,8 @@ int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char 
 
 /* html with its headings moved down so that the highest is of level
  * (from 1 to 6; none below 6): a summary's "## Part" under a card's h2
- * title is an h3. Appends to out; html without headings above level is
- * copied as it is. */
-void summary_headings_from(const char *html, size_t len, int level, buf *out);
+ * title is an h3. Appends to out and returns true; false, appending
+ * nothing, when html has no heading above level. */
+bool summary_headings_from(const char *html, size_t len, int level, buf *out);
 
 #endif
