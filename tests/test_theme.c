@@ -77,6 +77,28 @@ static char *page_at(const char *built, const char *rel)
     return text;
 }
 
+/* A fixture site (sitefix_make) built into a temporary folder. */
+typedef struct fixture {
+    char *dir, *out;
+} fixture;
+
+static fixture fixture_build(const char *const files[][2])
+{
+    fixture f = {sitefix_make(files), NULL};
+    f.out = build_into_temp(f.dir);
+    return f;
+}
+
+/* The built page at rel ("ru/branches/index.html"), malloc'd, or NULL. */
+static char *fixture_page(const fixture *f, const char *rel) { return f->out ? page_at(f->out, rel) : NULL; }
+
+static void fixture_remove(fixture *f)
+{
+    sitefix_remove(f->out);
+    sitefix_remove(f->dir);
+}
+
+
 /* The <article ...>...</article> of a list that links to url, or NULL.
  * Returned text is a malloc'd copy. */
 static char *card_linking_to(const char *html, const char *url)
@@ -226,15 +248,13 @@ TEST(language_switcher_names_each_language_in_itself)
         {"config/site.yaml", "title: Site\n"},
         {"pages/01.home/default.md", "---\ntitle: Home\n---\nText.\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *html = out ? page_at(out, "de/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *html = fixture_page(&f, "de/index.html");
     CHECK(html && strstr(html, "<span class=\"lang-name\">Deutsch</span>"));
     CHECK(html && strstr(html, "<span class=\"lang-name\">Français</span>"));
     CHECK(html && strstr(html, "<span class=\"lang-name\">TLH</span>"));
     free(html);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* A map pasted into a page gets a title in the language of the text
@@ -254,11 +274,10 @@ TEST(frames_are_titled_in_the_language_of_the_text)
          "---\ntitle: Filialen\n---\n<iframe src=\"https://www.youtube.com/embed/abc\"></iframe>\n\n"
          "[plugin:youtube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *ru = out ? page_at(out, "ru/branches/index.html") : NULL;
-    char *en = out ? page_at(out, "en/branches/index.html") : NULL;
-    char *de = out ? page_at(out, "de/branches/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *ru = fixture_page(&f, "ru/branches/index.html");
+    char *en = fixture_page(&f, "en/branches/index.html");
+    char *de = fixture_page(&f, "de/branches/index.html");
     CHECK(ru && strstr(ru, "<iframe title=\"Карта\" loading=\"lazy\" src=\"https://yandex.kz/map-widget/v1/?um=x\">"
                            "</iframe>"));
     CHECK(en && strstr(en, "<iframe title=\"Карта\" loading=\"lazy\" src="));
@@ -267,8 +286,7 @@ TEST(frames_are_titled_in_the_language_of_the_text)
     free(ru);
     free(en);
     free(de);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* A page shown in another language's text, by fallback (a Russian post
@@ -284,20 +302,18 @@ TEST(text_shown_by_fallback_is_marked_with_its_language)
         {"pages/01.news/blog.en.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/01.news/01.post/item.ru.md", "---\ntitle: Школа пациента\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *en = out ? page_at(out, "en/news/post/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *en = fixture_page(&f, "en/news/post/index.html");
     CHECK(en && strstr(en, "<h1 lang=\"ru\">Школа пациента</h1>") && strstr(en, "<div class=\"content\" lang=\"ru\">"));
     CHECK(en && strstr(en, "<html lang=\"en\">"));
-    char *list = out ? page_at(out, "en/news/index.html") : NULL;
+    char *list = fixture_page(&f, "en/news/index.html");
     CHECK(list && strstr(list, "<h2 class=\"card-title\" lang=\"ru\">") && strstr(list, "<div class=\"summary\" lang=\"ru\">"));
-    char *ru = out ? page_at(out, "ru/news/post/index.html") : NULL;
+    char *ru = fixture_page(&f, "ru/news/post/index.html");
     CHECK(ru && strstr(ru, "<h1>Школа пациента</h1>") && !strstr(ru, " lang=\"ru\">Школа"));
     free(en);
     free(list);
     free(ru);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* The center's site.yaml says blog.route: /blog, but its news are at
@@ -312,21 +328,19 @@ TEST(latest_news_come_from_the_list_of_posts_when_blog_route_names_none)
         {"pages/02.novosti/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
         {"pages/02.novosti/01.post/item.ru.md", "---\ntitle: Школа пациента\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
+    fixture f = fixture_build(files);
     int status;
-    char *said = sitefix_check(dir, NULL, &status);
+    char *said = sitefix_check(f.dir, NULL, &status);
     CHECK(said && strstr(said, "config/site.yaml:3:1: warning: blog.route '/blog' is no page of the site: the latest "
                                "news are taken from '/novosti'"));
     free(said);
-    char *out = build_into_temp(dir);
-    char *post = out ? page_at(out, "ru/novosti/post/index.html") : NULL;
-    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    char *post = fixture_page(&f, "ru/novosti/post/index.html");
+    char *home = fixture_page(&f, "ru/index.html");
     CHECK(post && strstr(post, "<ul class=\"latest\">\n<li><a href=\"/ru/novosti/post/\" aria-current=\"page\">"));
     CHECK(home && strstr(home, "<section class=\"home-latest\""));
     free(post);
     free(home);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* The center's "Филиалы" is an empty page above the branches, and
@@ -361,9 +375,8 @@ TEST(plain_page_lists_the_pages_under_it_and_the_way_back_up)
         {"pages/04.home/default.ru.md", "---\ntitle: Главная\ncontent:\n  items: '@self.modular'\n---\n"},
         {"pages/04.home/_hero/hero.ru.md", "---\ntitle: Герой\n---\nПривет.\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *ru = out ? page_at(out, "ru/branches/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *ru = fixture_page(&f, "ru/branches/index.html");
     CHECK(ru && strstr(ru, "<nav class=\"subpages\" aria-labelledby=\"subpages-title\">\n"
                            "<h2 id=\"subpages-title\">В этом разделе</h2>\n<ul>\n"
                            "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
@@ -371,38 +384,38 @@ TEST(plain_page_lists_the_pages_under_it_and_the_way_back_up)
                            "<li><a href=\"/ru/branches/shown/\">Шымкент</a></li>\n</ul>\n</nav>"));
     CHECK(ru && !strstr(ru, "Скрытая") && !strstr(ru, "Черновик"));
     /* in English, the Russian text shown by fallback is marked so */
-    char *en = out ? page_at(out, "en/branches/index.html") : NULL;
+    char *en = fixture_page(&f, "en/branches/index.html");
     CHECK(en && strstr(en, "<h2 id=\"subpages-title\">In this section</h2>") &&
           strstr(en, "<li><a href=\"/en/branches/astana/\">Astana</a></li>\n"
                      "<li><a href=\"/en/branches/karaganda/\" lang=\"ru\">Караганда</a></li>"));
     /* a template folio lacks, listing its children in the order it asks */
-    char *school = out ? page_at(out, "ru/school/index.html") : NULL;
+    char *school = fixture_page(&f, "ru/school/index.html");
     CHECK(school && strstr(school, "<li><a href=\"/ru/school/webinar/\">Вебинар</a></li>\n"
                                    "<li><a href=\"/ru/school/aspirin/\">Аспирин</a></li>"));
     /* a text that links to every page under it is list enough */
-    char *about = out ? page_at(out, "ru/about/index.html") : NULL;
+    char *about = fixture_page(&f, "ru/about/index.html");
     CHECK(about && strstr(about, "href=\"/ru/about/mission/\"") && !strstr(about, "class=\"subpages\""));
-    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    char *home = fixture_page(&f, "ru/index.html");
     CHECK(home && strstr(home, "<h1>Главная</h1>") && !strstr(home, "class=\"subpages\""));
-    char *leaf = out ? page_at(out, "ru/branches/karaganda/index.html") : NULL;
+    char *leaf = fixture_page(&f, "ru/branches/karaganda/index.html");
     CHECK(leaf && !strstr(leaf, "class=\"subpages\""));
     /* and each page has its way back up */
     CHECK(leaf && strstr(leaf, "<nav class=\"trail\" aria-label=\"Вы здесь\">\n<ol>\n"
                                "<li><a href=\"/ru/branches/\">Филиалы</a></li>\n"
                                "<li><span aria-current=\"page\">Караганда</span></li>\n</ol>\n</nav>"));
-    char *deep = out ? page_at(out, "ru/branches/astana/clinic/index.html") : NULL;
+    char *deep = fixture_page(&f, "ru/branches/astana/clinic/index.html");
     CHECK(deep && strstr(deep, "<li><a href=\"/ru/branches/\">Филиалы</a></li>\n"
                                "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
                                "<li><span aria-current=\"page\">Клиника №1</span></li>"));
-    char *room = out ? page_at(out, "ru/branches/astana/nopage/room/index.html") : NULL;
+    char *room = fixture_page(&f, "ru/branches/astana/nopage/room/index.html");
     CHECK(room && strstr(room, "<li><a href=\"/ru/branches/astana/\">Астана</a></li>\n"
                                "<li><span aria-current=\"page\">Кабинет</span></li>"));
     /* the pages' menu titles, as Grav's menus have them */
-    char *astana = out ? page_at(out, "ru/branches/astana/index.html") : NULL;
+    char *astana = fixture_page(&f, "ru/branches/astana/index.html");
     CHECK(astana && strstr(astana, "<li><a href=\"/ru/branches/astana/clinic/\">Клиника №1</a></li>"));
     free(astana);
     CHECK(ru && !strstr(ru, "class=\"trail\""));
-    char *en_deep = out ? page_at(out, "en/branches/karaganda/index.html") : NULL;
+    char *en_deep = fixture_page(&f, "en/branches/karaganda/index.html");
     CHECK(en_deep && strstr(en_deep, "<li><a href=\"/en/branches/\">Branches</a></li>\n"
                                      "<li><span aria-current=\"page\" lang=\"ru\">Караганда</span></li>"));
     free(deep);
@@ -414,8 +427,7 @@ TEST(plain_page_lists_the_pages_under_it_and_the_way_back_up)
     free(about);
     free(home);
     free(leaf);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* The center's branch pages say show_sidebar: true (its PHP theme puts
@@ -432,11 +444,10 @@ TEST(plain_page_has_the_latest_news_beside_it_when_it_asks)
         {"pages/03.branches/default.ru.md", "---\ntitle: Филиалы\n---\n"},
         {"pages/03.branches/01.karaganda/default.ru.md", "---\ntitle: Караганда\nshow_sidebar: true\n---\nАдрес.\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *asks = out ? page_at(out, "ru/branches/karaganda/index.html") : NULL;
-    char *plain = out ? page_at(out, "ru/branches/index.html") : NULL;
-    char *home = out ? page_at(out, "ru/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *asks = fixture_page(&f, "ru/branches/karaganda/index.html");
+    char *plain = fixture_page(&f, "ru/branches/index.html");
+    char *home = fixture_page(&f, "ru/index.html");
     CHECK(asks && strstr(asks, "<main id=\"main\" class=\"wrap with-sidebar\">") &&
           strstr(asks, "<aside class=\"sidebar\" aria-labelledby=\"latest-news-title\">") &&
           strstr(asks, "<li><a href=\"/ru/news/post/\">День донора</a>"));
@@ -445,8 +456,7 @@ TEST(plain_page_has_the_latest_news_beside_it_when_it_asks)
     free(asks);
     free(plain);
     free(home);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 /* A post's "## Part" in its summary was an h2 among the cards' h2
@@ -461,16 +471,14 @@ TEST(headings_of_a_summary_in_a_card_are_below_the_card_title)
          "---\ntitle: День донора\ndate: '09-01-2023 10:00'\n---\n## Кто может стать донором\n\nВзрослый.\n\n===\n\n"
          "## Как подготовиться\n"},
         {NULL, NULL}};
-    char *dir = sitefix_make(files);
-    char *out = build_into_temp(dir);
-    char *list = out ? page_at(out, "ru/news/index.html") : NULL;
-    char *post = out ? page_at(out, "ru/news/post/index.html") : NULL;
+    fixture f = fixture_build(files);
+    char *list = fixture_page(&f, "ru/news/index.html");
+    char *post = fixture_page(&f, "ru/news/post/index.html");
     CHECK(list && strstr(list, "<div class=\"summary\"><h3>Кто может стать донором</h3>"));
     CHECK(post && strstr(post, "<h2>Кто может стать донором</h2>"));
     free(list);
     free(post);
-    sitefix_remove(out);
-    sitefix_remove(dir);
+    fixture_remove(&f);
 }
 
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
