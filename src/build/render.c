@@ -1064,9 +1064,7 @@ int render_page(renderer *r, const page_version *pv, const char *content_html, s
     }
     tpl_env *env = r->env[pv->lang];
     char name[256];
-    const char *tname = theme_page_template(r->s->user_dir, pv->template_name ? pv->template_name : "default",
-                                            pv->is_modular);
-    snprintf(name, sizeof name, "%s.html.twig", tname);
+    snprintf(name, sizeof name, "%s.html.twig", site_shown_template(r->s, pv));
     int rc = tpl_render(env, name, ctx, out, rd);
     arena_free(&a);
     if (may_repeat) {

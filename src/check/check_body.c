@@ -9,9 +9,9 @@
  * it goes through a small tag reader, so links, images and ids written as
  * HTML are checked the same way as Markdown ones. */
 #include "check/internal.h"
-#include "theme/theme.h"
 #include "lib/utf8.h"
 #include "lib/url.h"
+#include "content/block_scan.h"
 #include "content/content.h"
 #include "content/entity.h"
 #include "content/frame.h"
@@ -659,23 +659,21 @@ static void check_frame_title(body_scan *b, const html_tag *t)
 }
 
 /* The line of the body's first ATX heading of that level ("### ")
- * outside fenced code, or the body's first line. */
+ * outside code and HTML blocks, or the body's first line. */
 static int heading_line(const body_scan *b, int level)
 {
     const page_source *src = b->src;
     const char *p = src->text + src->body_off, *end = src->text + src->len;
-    char fence = 0;
+    block_scan bs = BLOCK_SCAN_INIT;
     for (int line = src->body_line; p < end; line++) {
-        const char *q = p;
-        while (q < end && q - p < 3 && *q == ' ') q++;
-        if (q + 3 <= end && (*q == '`' || *q == '~') && q[1] == *q && q[2] == *q) {
-            if (!fence) fence = *q;
-            else if (fence == *q) fence = 0;
-        }
-        int n = 0;
-        while (!fence && q + n < end && q[n] == '#') n++;
-        if (n == level && (q + n == end || q[n] == ' ' || q[n] == '\t' || q[n] == '\n')) return line;
         const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (block_scan_line(&bs, p, n) == LINE_HEADING) {
+            size_t i = block_scan_indent(p, n);
+            int hashes = 0;
+            while (i + (size_t)hashes < n && p[i + (size_t)hashes] == '#') hashes++;
+            if (hashes == level) return line;
+        }
         if (!nl) break;
         p = nl + 1;
     }
@@ -1066,9 +1064,7 @@ static bool is_other_languages_file(const site *s, const page_version *pv)
  * the pages only. */
 static bool list_shows_summaries(const site *s, const page_version *pv)
 {
-    const page_version *list = pv->page->parent->v[pv->lang];
-    const char *t = list->template_name ? list->template_name : "default";
-    return strcmp(theme_page_template(s->user_dir, t, list->is_modular), "default") != 0;
+    return strcmp(site_shown_template(s, pv->page->parent->v[pv->lang]), "default") != 0;
 }
 
 /* A hash of the text's words, so re-indented or re-wrapped copies hash

@@ -190,8 +190,8 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
             diag_add(r->d, DIAG_NOTE, pv->file, 1, 1,
                      "section shown as plain content: add themes/folio/templates/%s.html.twig to lay it out", modular);
     }
-    const char *shown = theme_page_template(r->s->user_dir, tname, pv->is_modular);
-    if (!pv->page->is_module && shown != tname) {
+    const char *shown = site_shown_template(r->s, pv);
+    if (!pv->page->is_module && strcmp(shown, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;
         diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
                  is_explicit ? frontmatter_key_line(src, "template") : 1, 1,

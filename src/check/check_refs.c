@@ -4,7 +4,6 @@
 #include "check/internal.h"
 #include "content/collection.h"
 #include "lib/files.h"
-#include "theme/theme.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -210,8 +209,7 @@ static void reach(reach_run *w, const page_version *v)
  * which lists the pages under it (collection_subpages). */
 static bool shows_as_plain_page(const site *s, const page_version *v)
 {
-    const char *t = v->template_name ? v->template_name : "default";
-    return !strcmp(theme_page_template(s->user_dir, t, v->is_modular), "default");
+    return !strcmp(site_shown_template(s, v), "default");
 }
 
 /* Where a shown version leads: its list (the news list's posts), what it

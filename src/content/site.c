@@ -1347,6 +1347,11 @@ int site_lang_index(const site *s, const char *code)
     return -1;
 }
 
+const char *site_shown_template(const site *s, const page_version *pv)
+{
+    return theme_page_template(s->user_dir, pv->template_name ? pv->template_name : "default", pv->is_modular);
+}
+
 int site_text_lang(const site *s, const page_version *pv)
 {
     int l = *pv->file_lang ? site_lang_index(s, pv->file_lang) : -1;

@@ -214,6 +214,10 @@ int site_lang_index(const site *s, const char *code); /* -1 when unknown */
 /* The language of the text pv shows: its file's, which a fallback may
  * make another's than pv's (the Russian text on the English site). */
 int site_text_lang(const site *s, const page_version *pv);
+/* The template the theme shows pv with: its own when the theme has it,
+ * else 'modular' for a page of sections and 'default' for the rest
+ * (theme_page_template). */
+const char *site_shown_template(const site *s, const page_version *pv);
 /* URL prefix of a language: "/kk" (or "" for the default language when
  * include_default_lang is false). */
 const char *site_lang_prefix(const site *s, int lang);
