@@ -302,17 +302,24 @@ static value *ancestors(render_state *st, const page_version *pv)
     return l;
 }
 
-/* Whether html has a link to url ("/ru/branches/karaganda/"), with or
- * without its last slash. */
-static bool links_to(const char *html, const char *url)
+/* Each address html links to (href="..."), without its last slash, into
+ * m (keys in a): a page's text is read once however many pages it has
+ * under it. */
+static void collect_links(arena *a, const char *html, strmap *m)
 {
-    size_t n = strlen(url);
-    if (n && url[n - 1] == '/') n--;
     for (const char *p = html; (p = strstr(p, "href=\"")) != NULL;) {
         p += 6;
-        if (!strncmp(p, url, n) && (p[n] == '"' || (p[n] == '/' && p[n + 1] == '"'))) return true;
+        size_t n = strcspn(p, "\"");
+        strmap_put(m, arena_strndup(a, p, n && p[n - 1] == '/' ? n - 1 : n), (void *)1);
+        p += n;
     }
-    return false;
+}
+
+/* Whether links (collect_links) has url, with or without its last slash. */
+static bool has_link(arena *a, const strmap *links, const char *url)
+{
+    size_t n = strlen(url);
+    return strmap_get(links, arena_strndup(a, url, n && url[n - 1] == '/' ? n - 1 : n)) != NULL;
 }
 
 /* What a plain page lists after its text (collection_subpages), so that
@@ -328,8 +335,13 @@ static value *subpages(render_state *st, const page_version *pv)
     size_t n = collection_subpages(pv, v);
     const char *text = pv == st->current ? st->content_html : NULL;
     bool all_linked = text != NULL && n > 0;
-    for (size_t i = 0; i < n && all_linked; i++)
-        all_linked = links_to(text, v[i]->external_url ? v[i]->external_url : v[i]->url);
+    if (all_linked) {
+        strmap links = STRMAP_INIT;
+        collect_links(a, text, &links);
+        for (size_t i = 0; i < n && all_linked; i++)
+            all_linked = has_link(a, &links, v[i]->external_url ? v[i]->external_url : v[i]->url);
+        strmap_free(&links);
+    }
     if (all_linked) return l;
     for (size_t i = 0; i < n; i++) list_push(a, l, page_value(st, v[i]));
     return l;
