@@ -399,16 +399,26 @@ TEST(html_is_cut_after_a_number_of_words)
     buf_free(&out);
 }
 
-/* A summary shown under a card's title (an h2) has its headings moved
- * down so that the highest is an h3: "## Part" in a post was an h2 among
- * the cards' h2s. Tags only: <header>, <hr>, text and attributes stay. */
+/* A summary shown under a card's title (an h2) has its headings
+ * renumbered as an outline under it: "## Part" in a post was an h2 among
+ * the cards' h2s, and the donor-day post's "####" right under the title
+ * (its "###" comes later) skipped a level. Tags only: <header>, <hr>,
+ * text and attributes stay. */
 TEST(summary_headings_move_below_the_card_title)
 {
     static const struct {
         const char *in, *out;
     } cases[] = {
         {"<h2 id=\"part\">Part</h2><p>x</p><h3>Sub</h3>", "<h3 id=\"part\">Part</h3><p>x</p><h4>Sub</h4>"},
-        {"<H1>Big</H1><h5>Small</h5><h6>Least</h6>", "<H3>Big</H3><h6>Small</h6><h6>Least</h6>"},
+        {"<H1>Big</H1><h5>Small</h5><h6>Least</h6>", "<H3>Big</H3><h4>Small</h4><h5>Least</h5>"},
+        {"<h4>For</h4><p>a</p><h4>Against</h4><h3>Then</h3><h4>Under</h4>",
+         "<h3>For</h3><p>a</p><h3>Against</h3><h3>Then</h3><h4>Under</h4>"},
+        {"<h5>Deep</h5>", "<h3>Deep</h3>"},
+        {"<h2>A</h2><h4>B</h4><h3>C</h3><h2>D</h2><h6>E</h6>",
+         "<h3>A</h3><h4>B</h4><h4>C</h4><h3>D</h3><h4>E</h4>"},
+        {"<h1>1</h1><h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6>",
+         "<h3>1</h3><h4>2</h4><h5>3</h5><h6>4</h6><h6>5</h6><h6>6</h6>"},
+        {"</h4><h4>x</h4>", "</h4><h3>x</h3>"},
         {"<h3>Already</h3><h4>Fine</h4>", "<h3>Already</h3><h4>Fine</h4>"},
         {"<header><hr><p>h2 &lt;h2&gt; text</p></header>", "<header><hr><p>h2 &lt;h2&gt; text</p></header>"},
         {"<h2\nclass=\"x\">A</h2 >", "<h3\nclass=\"x\">A</h3 >"},

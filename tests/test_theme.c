@@ -460,7 +460,9 @@ TEST(plain_page_has_the_latest_news_beside_it_when_it_asks)
 }
 
 /* A post's "## Part" in its summary was an h2 among the cards' h2
- * titles on the news list: in a card it is an h3. The post keeps its h2. */
+ * titles on the news list: in a card it is an h3. The post keeps its h2.
+ * The donor-day post began its summary with "####" and had its "###"
+ * later: in the card the "####" is an h3 too, not a skip from h2 to h4. */
 TEST(headings_of_a_summary_in_a_card_are_below_the_card_title)
 {
     static const char *const files[][2] = {
@@ -470,9 +472,12 @@ TEST(headings_of_a_summary_in_a_card_are_below_the_card_title)
         {"pages/01.news/01.post/item.ru.md",
          "---\ntitle: День донора\ndate: '09-01-2023 10:00'\n---\n## Кто может стать донором\n\nВзрослый.\n\n===\n\n"
          "## Как подготовиться\n"},
+        {"pages/01.news/02.day/item.ru.md",
+         "---\ntitle: Всемирный день донора\ndate: '01-03-2026 10:00'\n---\n#### За\n\nДа.\n\n### Итог\n\nВсё.\n"},
         {NULL, NULL}};
     fixture f = fixture_build(files);
     char *list = fixture_page(&f, "ru/news/index.html");
+    CHECK(list && strstr(list, "<div class=\"summary\"><h3>За</h3>\n<p>Да.</p>\n<h3>Итог</h3>"));
     char *post = fixture_page(&f, "ru/news/post/index.html");
     CHECK(list && strstr(list, "<div class=\"summary\"><h3>Кто может стать донором</h3>"));
     CHECK(post && strstr(post, "<h2>Кто может стать донором</h2>"));

@@ -501,21 +501,40 @@ static int heading_tag_at(const char *html, size_t len, size_t i, size_t *digit)
 
 bool summary_headings_from(const char *html, size_t len, int level, buf *out)
 {
-    int top = 7;
-    size_t digit;
-    for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
-        int n = heading_tag_at(html, len, (size_t)(p - html), &digit);
-        if (n && n < top) top = n;
-    }
-    if (level < 1 || level > 6 || top >= level) return false;
-    int shift = level - top;
-    size_t done = 0;
+    if (level < 1 || level > 6) return false;
+    /* An outline, like a table of contents: each heading is one level
+     * below the nearest earlier heading that is higher than it, or at the
+     * level of an earlier one of its own level; the first is at level. */
+    int orig[6], moved[6], depth = 0, open = 0;
+    size_t done = 0, start = out->len, digit;
+    bool changed = false;
     for (const char *p = html, *end = html + len; (p = memchr(p, '<', (size_t)(end - p))); p++) {
         int n = heading_tag_at(html, len, (size_t)(p - html), &digit);
         if (!n) continue;
+        int to;
+        if (html[digit - 2] == '/') {
+            to = open ? open : n;
+        } else {
+            while (depth > 0 && orig[depth - 1] > n) depth--;
+            if (depth > 0 && orig[depth - 1] == n) {
+                to = moved[depth - 1];
+            } else {
+                to = depth > 0 ? moved[depth - 1] + 1 : level;
+                if (to > 6) to = 6;
+                orig[depth] = n, moved[depth] = to, depth++;
+            }
+            open = to;
+        }
+        if (to == n) continue;
+        changed = true;
         buf_add(out, html + done, digit - done);
-        buf_putc(out, (char)('0' + (n + shift > 6 ? 6 : n + shift)));
+        buf_putc(out, (char)('0' + to));
         done = digit + 1;
+    }
+    if (!changed) {
+        out->len = start;
+        if (out->s) out->s[start] = 0;
+        return false;
     }
     buf_add(out, html + done, len - done);
     return true;

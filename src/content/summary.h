@@ -53,10 +53,13 @@ void summary_truncate_html_words(const char *html, size_t len, size_t words, con
  * 0 when every delimiter line splits. */
 int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char *delim);
 
-/* html with its headings moved down so that the highest is of level
- * (from 1 to 6; none below 6): a summary's "## Part" under a card's h2
- * title is an h3. Appends to out and returns true; false, appending
- * nothing, when html has no heading above level. */
+/* html with its headings renumbered as an outline that starts at level
+ * (from 1 to 6; none below 6): the first heading is of level, and each
+ * later one is one below the nearest earlier heading higher than it, or
+ * of the level of an earlier one of its own level. A summary's "## Part"
+ * under a card's h2 title is an h3, and a "####" right under the title
+ * (no "###" before it) is one too. Appends to out and returns true;
+ * false, appending nothing, when no heading changes. */
 bool summary_headings_from(const char *html, size_t len, int level, buf *out);
 
 #endif
