@@ -486,6 +486,29 @@ TEST(headings_of_a_summary_in_a_card_are_below_the_card_title)
     fixture_remove(&f);
 }
 
+/* A site without a title (no 'title:' in site.yaml and no home page to
+ * take one from) had "Новости | " as its pages' titles, an empty brand
+ * link and an empty link in the footer: links a screen reader reads as
+ * nothing. */
+TEST(site_without_a_title_has_no_empty_links_or_dangling_separator)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.post/item.ru.md", "---\ntitle: День донора\ndate: '09-01-2023 10:00'\n---\nТекст.\n"},
+        {NULL, NULL}};
+    fixture f = fixture_build(files);
+    char *list = fixture_page(&f, "ru/news/index.html");
+    char *missing = fixture_page(&f, "ru/404.html");
+    CHECK(list && strstr(list, "<title>Новости</title>"));
+    CHECK(list && strstr(list, "<span class=\"brand-name\">Главная</span></a>"));
+    CHECK(list && !strstr(list, "\"></a>") && !strstr(list, "og:site_name"));
+    CHECK(missing && strstr(missing, "<title>Страница не найдена</title>"));
+    free(list);
+    free(missing);
+    fixture_remove(&f);
+}
+
 TEST(header_has_a_way_home_and_the_visible_top_level_pages)
 {
     char *html = page_at(example(), "kk/" POST "index.html");
