@@ -139,6 +139,31 @@ TEST(media_is_published_once_for_all_languages)
     diag_free(&d);
 }
 
+/* A draft's files are not published, and Grav's old address of them
+ * (/user/pages/.../file) does not redirect to a file that is not there. */
+TEST(draft_files_are_neither_published_nor_redirected_to)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/02.news/01.post/item.ru.md", "---\ntitle: Post\n---\nText.\n"},
+        {"pages/02.news/01.post/price.pdf", "%PDF-1.4\n"},
+        {"pages/02.news/02.draft/item.ru.md", "---\ntitle: Draft\npublished: false\n---\nNo.\n"},
+        {"pages/02.news/02.draft/plan.pdf", "%PDF-1.4\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    CHECK(out_exists(out, "media/news/post/price.pdf"));
+    CHECK(!out_exists(out, "media/news/draft/plan.pdf"));
+    char *redirects = read_out(out, "_redirects");
+    CHECK_CONTAINS(redirects, "/user/pages/02.news/01.post/price.pdf /media/news/post/price.pdf 301");
+    CHECK_NOT_CONTAINS(redirects, "plan.pdf");
+    free(redirects);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

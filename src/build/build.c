@@ -402,19 +402,24 @@ static void pass_lists(void *ctx, int worker, size_t job)
     buf_free(&html);
 }
 
+/* Whether a page's files are published: some version of it is, or it is
+ * a modular section shown on its published parent's page. */
+static bool media_is_published(const site *s, const page *pg)
+{
+    for (int l = 0; l < s->nlangs; l++) {
+        const page_version *v = pg->v[l], *parent = pg->parent ? pg->parent->v[l] : NULL;
+        bool is_shown_section = pg->is_module && v && v->published && !v->has_error && parent && is_published(parent);
+        if (v && (is_published(v) || is_shown_section)) return true;
+    }
+    return false;
+}
+
 static void pass_media(void *ctx, int worker, size_t i)
 {
     build_ctx *b = ctx;
     (void)worker;
     page *pg = b->s->pages[i];
-    bool any = false;
-    for (int l = 0; l < b->s->nlangs; l++) {
-        const page_version *v = pg->v[l], *parent = pg->parent ? pg->parent->v[l] : NULL;
-        /* A modular section's files are shown on its parent's page. */
-        bool is_shown_section = pg->is_module && v && v->published && !v->has_error && parent && is_published(parent);
-        if (v && (is_published(v) || is_shown_section)) any = true;
-    }
-    if (!any) return;
+    if (!media_is_published(b->s, pg)) return;
     for (size_t m = 0; m < pg->nmedia; m++) {
         if (b->images) {
             build_images_publish(b->images, &pg->media[m], b->d);
@@ -488,6 +493,7 @@ static void add_redirects(build_ctx *b)
     /* Grav's media URLs (/user/pages/02.news/03.post/photo.jpg) keep working. */
     for (size_t i = 0; i < s->npages; i++) {
         page *pg = s->pages[i];
+        if (!media_is_published(s, pg)) continue;
         for (size_t m = 0; m < pg->nmedia; m++) {
             const char *legacy = arena_printf(&a, "user/pages/%s/%s", pg->rel, pg->media[m].name);
             if (output_path_is_safe(legacy)) output_redirect(b->out, legacy, pg->media[m].url, 301);
