@@ -126,7 +126,35 @@ TEST(rss_and_atom_parse_cleanly_and_list_published_posts_newest_first)
     char *en = read_out(&b, "en/news/feed.atom");
     CHECK_CONTAINS(en, "xml:lang=\"en\"");
     CHECK_NOT_CONTAINS(en, "Future");
+    CHECK_NOT_CONTAINS(en, "<entry xml:lang");
     free(en);
+
+    unbuild(&b);
+}
+
+/* The center's English site shows Russian posts where no English text
+ * exists: such an entry of the English Atom feed says it is Russian, as
+ * the page itself does with lang="ru". */
+TEST(atom_entry_shown_by_fallback_names_its_language)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"
+                               "  content_fallback:\n    en: ru\ntimezone: Asia/Almaty\n"},
+        {"config/site.yaml", "title: Центр\nurl: " BASE "/\n"},
+        LIST("ru", "Новости"), LIST("en", "News"),
+        POST("01.conference", "ru", "Конференция", "09-01-2023 10:00", ""),
+        POST("01.conference", "en", "Conference", "09-01-2023 10:00", ""),
+        POST("02.forum", "ru", "Форум", "22-07-2019 09:00", ""),
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *en = read_out(&b, "en/news/feed.atom"), *ru = read_out(&b, "ru/news/feed.atom");
+    CHECK_CONTAINS(en, "xml:lang=\"en\"");
+    CHECK_CONTAINS(en, "<entry>\n<title>Conference</title>");
+    CHECK_CONTAINS(en, "<entry xml:lang=\"ru\">\n<title>Форум</title>");
+    CHECK_NOT_CONTAINS(ru, "<entry xml:lang");
+    free(en);
+    free(ru);
     unbuild(&b);
 }
 

@@ -172,7 +172,12 @@ static void write_feeds(const site *s, const page_version *list, const char *bas
         }
         buf_puts(&rss, "</item>\n");
 
-        buf_puts(&atom, "<entry>\n<title>");
+        /* A post shown by fallback in its own language's text says so. */
+        int text_lang = site_text_lang(s, pv);
+        if (text_lang != list->lang && text_lang >= 0 && text_lang < s->nlangs)
+            buf_printf(&atom, "<entry xml:lang=\"%s\">\n<title>", s->langs[text_lang]);
+        else
+            buf_puts(&atom, "<entry>\n<title>");
         xml_text(&atom, pv->title);
         buf_puts(&atom, "</title>\n<id>");
         xml_url(&atom, url);
