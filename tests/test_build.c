@@ -164,6 +164,33 @@ TEST(draft_files_are_neither_published_nor_redirected_to)
     sitefix_remove(dir);
 }
 
+/* Pages link from the root of the host: a site url with a path
+ * (https://example.org/center/) would have working feeds and broken
+ * pages, so the build says so; a url without one says nothing. */
+TEST(site_url_with_a_path_is_a_warning)
+{
+    const char *const with_path[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: https://example.org/center/\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nТекст.\n"},
+        {NULL, NULL}};
+    const char *const at_root[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"config/site.yaml", "title: Центр\nurl: https://example.org/\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nТекст.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(with_path), *root = sitefix_make(at_root);
+    diag_list d, r;
+    build_into(dir, fresh_out(), false, &d, NULL);
+    build_into(root, fresh_out(), false, &r, NULL);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/site.yaml", 0, "url 'https://example.org/center' has a path"));
+    CHECK(!sitefix_has_diag(&r, DIAG_WARNING, "config/site.yaml", 0, "has a path"));
+    diag_free(&d);
+    diag_free(&r);
+    sitefix_remove(dir);
+    sitefix_remove(root);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

@@ -624,6 +624,16 @@ static int build_run(const build_options *opt, output *out, diag_list *d, build_
                  0, 0,
                  "the site's url is no address (https://... without spaces, line breaks or quotes): feeds and "
                  "sitemap.xml are not written, and pages carry no absolute addresses");
+    const char *host = strstr(base_url, "://");
+    if (host && strchr(host + 3, '/'))
+        diag_add(d, DIAG_WARNING,
+                 opt->base_url && *opt->base_url ? "--base-url"
+                                                 : arena_printf(&base_arena, "%s/config/site.yaml", s->user_dir),
+                 0, 0,
+                 "the site's url '%s' has a path: pages link to each other and to their photos from the root of "
+                 "the host (links begin with '/'), so the site works only at the root of a host of its own; its "
+                 "feeds, sitemap and canonical addresses use the path as given",
+                 base_url);
     renderer_set_base_url(b.r, base_url);
     b.arenas = xcalloc((size_t)threads, sizeof *b.arenas);
     for (int w = 0; w < threads; w++) b.arenas[w] = (arena)ARENA_INIT_HUGE; /* every summary */
