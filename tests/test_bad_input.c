@@ -253,6 +253,25 @@ TEST(yaml_nested_100000_deep_is_an_error_in_page_and_config)
     cleanup(site, out, &d);
 }
 
+/* "supported: kk, ru, en" on one line is one word, no language of the
+ * site's: built as it reads, every page would be gone from the output.
+ * It is an error of the configuration: nothing is published. */
+TEST(languages_on_one_line_publish_nothing)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: kk, ru, en\n  default_lang: kk\n"},
+        {"pages/01.home/default.kk.md", "---\ntitle: Басты бет\n---\nСәлем\n"},
+        {NULL, NULL}};
+    char *site = sitefix_make(files);
+    diag_list d;
+    int rc;
+    char *out = build(site, &d, &rc);
+    CHECK_INT(rc, -1);
+    CHECK(sitefix_has_diag(&d, DIAG_ERROR, "config/system.yaml", 2, "languages.supported must be a list"));
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "config", 0, "nothing is published"));
+    cleanup(site, out, &d);
+}
+
 /* A 20 MB Markdown page is within the 32 MB page limit: it builds whole. */
 TEST(markdown_page_of_20_mb_builds_whole)
 {

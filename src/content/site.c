@@ -97,6 +97,18 @@ static void setup_languages(site *s, const value *site_cfg, diag_list *d)
 {
     value *supported = value_path(s->system, "languages.supported");
     s->nlangs = 0;
+    if (supported && supported->kind != V_LIST && supported->kind != V_NULL) {
+        /* "supported: kk, ru, en" on one line is one word: built as it
+         * reads, the site would have no language of those and lose every
+         * page (site_load counts this among the configuration's errors). */
+        char *path = path_join(s->user_dir, "config/system.yaml");
+        char *text = file_read_beneath(s->user_dir, "config/system.yaml", NULL, 1 << 20);
+        diag_add(d, DIAG_ERROR, path, text ? yaml_key_line(text, "supported") : 0, 1,
+                 "languages.supported must be a list of language codes, like [kk, ru, en] (with the brackets) "
+                 "or one '- kk' line for each");
+        free(text);
+        free(path);
+    }
     if (supported && supported->kind == V_LIST) {
         for (size_t i = 0; i < supported->u.list.len && s->nlangs < SITE_MAX_LANGS; i++) {
             const char *code = value_to_cstr(&s->arena, supported->u.list.items[i]);
