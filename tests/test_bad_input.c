@@ -272,6 +272,58 @@ TEST(languages_on_one_line_publish_nothing)
     cleanup(site, out, &d);
 }
 
+/* A header Grav and folio would read as text: the first "---" deleted,
+ * both lines made dashes by a word processor, "--" typed, or the closing
+ * line a dash. The YAML would show on the page, the title would be the
+ * folder's name and "published: false" would hide nothing: each is an
+ * error at the line to fix, and the page is not published. Text that
+ * merely has a "key: value" line or a rule is a page like any other. */
+TEST(front_matter_without_its_hyphen_lines_is_an_error_and_not_published)
+{
+    static const struct {
+        const char *file;
+        int line;
+        const char *message;
+    } lost[] = {
+        {"title: Конференция\ndate: '09-01-2023 10:00'\npublished: false\n---\nSECRET\n", 1, "first line is not '---'"},
+        {"\n\ntitle: Конференция\npublished: false\n---\nSECRET\n", 3, "first line is not '---'"},
+        {"\xE2\x80\x94\ntitle: Конференция\npublished: false\n\xE2\x80\x94\nSECRET\n", 1, "a dash"},
+        {"--\ntitle: Конференция\ntaxonomy:\n  category: [news]\n--\nSECRET\n", 1, "a dash"},
+        {"---\ntitle: Конференция\npublished: false\n\xE2\x80\x93\xE2\x80\x93\xE2\x80\x93\nSECRET\n", 4,
+         "closing line must be '---'"},
+    };
+    for (size_t i = 0; i < sizeof lost / sizeof lost[0]; i++) {
+        const char *const files[][2] = {SYSTEM_RU, HOME_PAGE, {"pages/02.post/item.md", lost[i].file}, {NULL, NULL}};
+        char *site = sitefix_make(files);
+        diag_list d;
+        char *out = build(site, &d, NULL);
+        if (!sitefix_has_diag(&d, DIAG_ERROR, "pages/02.post/item.md", lost[i].line, lost[i].message))
+            test_fail(__FILE__, __LINE__, "case %zu: no error '%s' at line %d", i, lost[i].message, lost[i].line);
+        char *post = read_out(out, "ru/post/index.html", NULL);
+        CHECK(post == NULL);
+        free(post);
+        CHECK(home_built(out));
+        cleanup(site, out, &d);
+    }
+    static const char *const pages[] = {
+        "Date: 12 May\nPlace: Almaty\n\nText.\n\n---\n\nMore.\n",
+        "# Title\n\nText.\n\n---\n\nMore.\n",
+        "Note: read this\n--\n",
+        "- one\n- two\n",
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        const char *const files[][2] = {SYSTEM_RU, HOME_PAGE, {"pages/02.post/item.md", pages[i]}, {NULL, NULL}};
+        char *site = sitefix_make(files);
+        diag_list d;
+        char *out = build(site, &d, NULL);
+        if (d.errors) test_fail(__FILE__, __LINE__, "page %zu: %zu errors", i, d.errors);
+        char *post = read_out(out, "ru/post/index.html", NULL);
+        CHECK(post != NULL);
+        free(post);
+        cleanup(site, out, &d);
+    }
+}
+
 /* A 20 MB Markdown page is within the 32 MB page limit: it builds whole. */
 TEST(markdown_page_of_20_mb_builds_whole)
 {

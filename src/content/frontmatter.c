@@ -3,6 +3,7 @@
 #include "lib/yaml.h"
 
 #include <string.h>
+#include <strings.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -164,14 +165,117 @@ void frontmatter_find_body(page_source *src)
     src->header = NULL;
 }
 
+/* ---- a header folio would not see ----
+ *
+ * "---" must be the file's first line. An editor who deleted it, or whose
+ * word processor made the two lines dashes ("—", "–"), or who typed "--",
+ * has a header Grav and folio read as text: the YAML shows on the page,
+ * the title is the folder's name, and "published: false" hides nothing. */
+
+/* A line of dashes that is not "---": "--", "----", "—", "– –", "———". */
+static bool is_fence_lookalike(const char *p, const char *e)
+{
+    int hyphens = 0, others = 0;
+    while (p < e) {
+        if (*p == '-') hyphens++, p++;
+        else if (*p == ' ' || *p == '\t') p++;
+        else if (e - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+                 ((unsigned char)p[2] == 0x93 || (unsigned char)p[2] == 0x94)) /* en and em dash */
+            others++, p += 3;
+        else if (e - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x88 &&
+                 (unsigned char)p[2] == 0x92) /* minus sign */
+            others++, p += 3;
+        else return false;
+    }
+    return others > 0 || (hyphens >= 2 && hyphens != 3);
+}
+
+/* "title: ..." at the start of a line: a key as Grav's pages write them. */
+static bool is_key_line(const char *p, const char *e, bool *known)
+{
+    static const char *const keys[] = {"title", "date", "published", "publish_date", "unpublish_date",
+                                       "taxonomy", "template", "slug", "menu", "visible", "metadata",
+                                       "header_image", "content", "summary", NULL};
+    const char *k = p;
+    if (p >= e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_')) return false;
+    while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                     *p == '_' || *p == '-'))
+        p++;
+    size_t n = (size_t)(p - k);
+    if (p >= e || *p != ':' || (p + 1 < e && p[1] != ' ' && p[1] != '\t')) return false;
+    *known = false;
+    for (int i = 0; keys[i]; i++)
+        if (strlen(keys[i]) == n && !strncasecmp(keys[i], k, n)) *known = true;
+    return true;
+}
+
+/* When text (which has no header) begins with what was meant as one: the
+ * 1-based line to name, and whether its first line is a dash line. */
+static int lost_header(const char *text, size_t len, bool *dashed_open)
+{
+    const char *p = text, *end = text + len;
+    int line = 1, first_key = 0, known = 0;
+    *dashed_open = false;
+    for (int n = 0; p < end && n < 60; n++, line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+        const char *q = p;
+        while (q < e && (*q == ' ' || *q == '\t')) q++;
+        bool blank = q == e, k = false;
+        if (n == 0 && is_fence_lookalike(p, e) && !blank) {
+            *dashed_open = true;
+        } else if ((is_fence(p, end, &q) || is_fence_lookalike(p, e)) && !blank) {
+            return first_key && known ? (*dashed_open ? 1 : first_key) : 0;
+        } else if (is_key_line(p, e, &k)) {
+            if (!first_key) first_key = line;
+            known += k;
+        } else if (!blank && !(first_key && (*p == ' ' || *p == '\t' || *p == '-'))) {
+            return 0; /* text, not YAML */
+        }
+        if (!nl) break;
+        p = nl + 1;
+    }
+    return 0;
+}
+
 int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d)
 {
     const char *yaml_start = NULL;
     size_t yaml_len = 0;
     src->header = value_map(a);
     int found = locate(src, &yaml_start, &yaml_len);
-    if (found == 0) return 0;
+    if (found == 0) {
+        bool dashed;
+        int line = lost_header(src->text, src->len, &dashed);
+        if (!line) return 0;
+        if (dashed)
+            diag_add(d, DIAG_ERROR, path, 1, 1,
+                     "the front matter's lines must be '---', three hyphens (a word processor may have made them "
+                     "a dash): as written, the header is read as the page's text, so the page is not published");
+        else
+            diag_add(d, DIAG_ERROR, path, line, 1,
+                     "this looks like front matter, but the file's first line is not '---': add a line of three "
+                     "hyphens above it (as written, the header is read as the page's text, so the page is not "
+                     "published)");
+        src->header = NULL;
+        return -1;
+    }
     if (found < 0) {
+        /* the closing line made a dash, or typed "--"? */
+        int line = 2;
+        for (const char *p = yaml_start, *end = src->text + src->len; p < end; line++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+            const char *q = p;
+            while (q < e && (*q == ' ' || *q == '\t')) q++;
+            if (q < e && is_fence_lookalike(p, e)) {
+                diag_add(d, DIAG_ERROR, path, line, 1,
+                         "the front matter's closing line must be '---', three hyphens (a word processor may have "
+                         "made them a dash)");
+                src->header = NULL;
+                return -1;
+            }
+            if (!nl) break;
+            p = nl + 1;
+        }
         diag_add(d, DIAG_ERROR, path, 1, 1, "front matter starts with '---' but has no closing '---' line");
         src->header = NULL;
         return -1;
