@@ -191,6 +191,34 @@ TEST(site_url_with_a_path_is_a_warning)
     sitefix_remove(root);
 }
 
+/* "published: нет" or "no" is a word, not false, in Grav's YAML: Grav
+ * publishes the page its editor meant to hide. folio hides a page whose
+ * 'published' is a word other than one that says yes (check says it is
+ * not a boolean, and that the page is not published). */
+TEST(published_as_a_word_publishes_only_when_it_says_yes)
+{
+    static const struct {
+        const char *value;
+        bool shown;
+    } cases[] = {{"нет", false}, {"no", false}, {"off", false}, {"fasle", false}, {"yes please", false},
+                 {"[true]", false}, {"'false'", false}, {"yes", true}, {"Да", true}, {"'true'", true},
+                 {"true", true}, {"false", false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char post[256];
+        snprintf(post, sizeof post, "---\ntitle: Post\npublished: %s\n---\nText.\n", cases[i].value);
+        const char *const files[][2] = {SITEFIX_SYSTEM_KK_RU_EN, {"pages/02.post/item.ru.md", post}, {NULL, NULL}};
+        char *dir = sitefix_make(files);
+        const char *out = fresh_out();
+        diag_list d;
+        build_into(dir, out, false, &d, NULL);
+        if (out_exists(out, "ru/post/index.html") != cases[i].shown)
+            test_fail(__FILE__, __LINE__, "published: %s was %s", cases[i].value,
+                      cases[i].shown ? "hidden" : "published");
+        diag_free(&d);
+        sitefix_remove(dir);
+    }
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

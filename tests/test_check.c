@@ -478,7 +478,8 @@ TEST(published_yes_please_is_not_a_boolean)
                                    {NULL, NULL}};
     diag_list d;
     check_files(bad, &d);
-    CHECK(diag_has(&d, DIAG_ERROR, "published 'yes please' is not a boolean"));
+    CHECK(diag_has(&d, DIAG_ERROR,
+                   "published 'yes please' is not a boolean: write true or false: the page is not published until"));
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_ERROR, "not a boolean"));

@@ -88,12 +88,15 @@ static void check_bool(check_run *r, const char *path, const page_source *src, c
                  v->u.i, v->u.i ? "true" : "false");
         return;
     }
+    /* such a page is not published (site.c), whatever the editor meant */
+    bool hides = !strcmp(key, "published") && (v->kind != V_STRING || !site_word_says_yes(v->u.str.s));
+    const char *hidden = hides ? ": the page is not published until it says true or false" : "";
     if (v->kind == V_STRING)
-        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s '%s' is not a boolean: write true or false", shown,
-                 v->u.str.s);
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s '%s' is not a boolean: write true or false%s", shown,
+                 v->u.str.s, hidden);
     else
-        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s is %s, not a boolean: write true or false", shown,
-                 kind_name(v));
+        diag_add(r->d, DIAG_ERROR, path, line, 1, "%s is %s, not a boolean: write true or false%s", shown,
+                 kind_name(v), hidden);
 }
 
 /* v, set in the header, when usable is false: fmt said of it at the line

@@ -694,6 +694,14 @@ static long long header_date(site *s, arena *a, page_version *pv, const page_sou
     return 0;
 }
 
+bool site_word_says_yes(const char *w)
+{
+    static const char *const yes[] = {"true", "1", "yes", "y", "on", "да", "Да", "ДА", "иә", "Иә", "ИӘ", NULL};
+    for (int i = 0; yes[i]; i++)
+        if (!strcasecmp(w, yes[i])) return true;
+    return false;
+}
+
 bool site_header_bool(const value *h, const char *key, bool dflt)
 {
     value *v = map_get(h, key);
@@ -860,6 +868,13 @@ static void read_header(void *ctx, int worker, size_t i)
     pv->redirect = site_redirect(a, h, &pv->redirect_status);
     if (pg->is_module) pv->visible = pv->routable = false; /* Grav: a section has no page of its own */
     bool published = site_header_bool(h, "published", true);
+    /* "published: нет", "published: no" (words in Grav's YAML): Grav
+     * publishes such a page, which its editor meant to hide. A word that
+     * says yes publishes; any other is hidden until the header says true
+     * or false (check says so). */
+    const value *pub = map_get(h, "published");
+    if (pub && (pub->kind == V_LIST || pub->kind == V_MAP || (pub->kind == V_STRING && !site_word_says_yes(pub->u.str.s))))
+        published = false;
     const char *fmt = date_format_of(s, a, h);
     if (src.text) {
         pv->date = header_date(s, a, pv, &src, "date", fmt, hp->d);

@@ -231,6 +231,9 @@ page_version *site_find_route(const site *s, int lang, const char *route);
 page *site_find_folder(const site *s, const char *rel);
 /* Whether pv's taxonomy gives name the term (name: term, or name: [.., term]). */
 bool site_has_term(const page_version *pv, const char *name, const char *term);
+/* "true", "yes", "да", "иә" (any case): a header's word an editor meant
+ * as true. A page whose 'published' is another word is not published. */
+bool site_word_says_yes(const char *w);
 /* A header's boolean as Grav reads it: the string "false" (in any case)
  * is false, as PHP's casts make it; dflt when the key is absent or null. */
 bool site_header_bool(const value *h, const char *key, bool dflt);
