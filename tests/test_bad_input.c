@@ -324,6 +324,43 @@ TEST(front_matter_without_its_hyphen_lines_is_an_error_and_not_published)
     }
 }
 
+/* A page saved by Notepad as "Unicode" (UTF-16, with or without its
+ * byte order mark) or a Word document renamed to .md was published as
+ * unreadable text, named a Windows-1251 file and followed by thousands of
+ * control-character warnings. It is one error saying what the file is,
+ * and the page is not published. */
+TEST(utf16_page_or_word_document_is_one_error_and_not_published)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *message;
+    } cases[] = {
+        {"\xFF\xFE-\0-\0-\0\n\0t\0i\0t\0l\0e\0:\0 \0X\0\n\0-\0-\0-\0\n\0", 32, "UTF-16 (Notepad's 'Unicode')"},
+        {"-\0-\0-\0\n\0t\0i\0t\0l\0e\0:\0 \0X\0\n\0-\0-\0-\0\n\0", 30, "every other byte is zero"},
+        {"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0word/document.xml", 32, "a Word document"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const files[][2] = {SYSTEM_RU, HOME_PAGE, {NULL, NULL}};
+        char *site = sitefix_make(files);
+        char *dir = path_join(site, "pages/02.post"), *file = path_join(dir, "item.md");
+        CHECK(mkdir(dir, 0755) == 0 && file_write(file, cases[i].bytes, cases[i].len) == 0);
+        diag_list d;
+        char *out = build(site, &d, NULL);
+        if (!sitefix_has_diag(&d, DIAG_ERROR, "pages/02.post/item.md", 1, cases[i].message))
+            test_fail(__FILE__, __LINE__, "case %zu: no error '%s'", i, cases[i].message);
+        CHECK_INT(d.errors, 1);
+        CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "pages/02.post/item.md", 0, ""));
+        char *post = read_out(out, "ru/post/index.html", NULL);
+        CHECK(post == NULL);
+        free(post);
+        CHECK(home_built(out));
+        free(dir);
+        free(file);
+        cleanup(site, out, &d);
+    }
+}
+
 /* A 20 MB Markdown page is within the 32 MB page limit: it builds whole. */
 TEST(markdown_page_of_20_mb_builds_whole)
 {

@@ -117,6 +117,9 @@ static check_page *page_begin(check_run *r, int worker, size_t i, const page_sou
     if (r->opt.lang >= 0 && pv->lang != r->opt.lang) return NULL;
     if (r->only && !r->only[i]) return NULL;
     arena *a = &r->arenas[worker];
+    /* UTF-16 or a Word document: the loader said so, and nothing of it
+     * is text to look at. */
+    if (pv->has_error && frontmatter_not_text(src->text, src->len)) return NULL;
     /* The loader parsed the header already (and reported its errors);
      * what is checked is the file's own, whose lines src has. */
     if (src->controls) report_controls(r, pv, src);

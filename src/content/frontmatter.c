@@ -237,11 +237,41 @@ static int lost_header(const char *text, size_t len, bool *dashed_open)
     return 0;
 }
 
+const char *frontmatter_not_text(const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return "the file is saved as UTF-16 (Notepad's 'Unicode'), not UTF-8: save it again choosing UTF-8";
+    /* (the loader has made control characters such as \x03 spaces) */
+    bool has_nul = memchr(text, 0, len < 512 ? len : 512) != NULL;
+    if (has_nul && len >= 4 && !memcmp(text, "PK", 2) && (u[2] == 3 || u[2] == ' ') && (u[3] == 4 || u[3] == ' '))
+        return "the file is a Word document or another zip archive, not text: copy its text into a text file "
+               "saved as UTF-8";
+    if (len >= 8 && !memcmp(text, "\xD0\xCF\x11\xE0\xA1\xB1", 6) && (u[6] == 0x1A || u[6] == ' ') && u[7] == 0xE1)
+        return "the file is an old Word (.doc) or Excel document, not text: copy its text into a text file "
+               "saved as UTF-8";
+    if (len >= 5 && !memcmp(text, "%PDF-", 5)) return "the file is a PDF, not text: a PDF goes beside the page, linked";
+    size_t n = len < 512 ? len : 512, nul = 0;
+    for (size_t i = 0; i < n; i++) nul += text[i] == 0;
+    if (nul * 8 >= n && nul > 0)
+        return nul * 3 >= n ? "the file is saved as UTF-16 (every other byte is zero), not UTF-8: save it again "
+                              "choosing UTF-8"
+                            : "the file is not text (it has zero bytes): save the page as UTF-8 text";
+    return NULL;
+}
+
 int frontmatter_split(page_source *src, arena *a, const char *path, diag_list *d)
 {
     const char *yaml_start = NULL;
     size_t yaml_len = 0;
     src->header = value_map(a);
+    const char *binary = frontmatter_not_text(src->text, src->len);
+    if (binary) {
+        diag_add(d, DIAG_ERROR, path, 1, 1, "%s; the page is not published", binary);
+        src->header = NULL;
+        src->body_off = src->len;
+        return -1;
+    }
     int found = locate(src, &yaml_start, &yaml_len);
     if (found == 0) {
         bool dashed;

@@ -36,6 +36,11 @@ size_t source_normalize(char *text, size_t len, size_t *controls);
  * in *controls. Returns how many offsets at holds. */
 size_t source_control_offsets(char *text, size_t len, size_t *at, size_t max, size_t *controls);
 
+/* What a file that is no UTF-8 text is, by its first bytes (a page saved
+ * as "Unicode" by Notepad, a Word document renamed to .md), said to its
+ * editor; NULL for text. frontmatter_split refuses such a file. */
+const char *frontmatter_not_text(const char *text, size_t len);
+
 /* Split src->text (already normalised) and parse the header into a. Errors
  * (unterminated header, YAML errors) go to d with path:line:col. Returns 0
  * when the header is usable, -1 otherwise (body_off is still set so the
