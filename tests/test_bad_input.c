@@ -133,7 +133,9 @@ static void cleanup(char *site, char *out, diag_list *d)
 
 /* ---- page files ---------------------------------------------------- */
 
-/* An empty file is a page without header or text: it builds, no error. */
+/* An empty file is a page without header or text: it builds, as in
+ * Grav, with a warning (a failed save or copy leaves one, and a post of
+ * it goes to the top of the news, dated by the file). */
 TEST(empty_page_file_builds_an_empty_page)
 {
     static const char *const files[][2] = {SYSTEM_RU, HOME_PAGE, {"pages/02.empty/item.md", ""}, {NULL, NULL}};
@@ -143,6 +145,8 @@ TEST(empty_page_file_builds_an_empty_page)
     char *out = build(site, &d, &rc);
     CHECK_INT(rc, 0);
     CHECK_INT(d.errors, 0);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "pages/02.empty/item.md", 1,
+                           "the file is empty: it is published as a page without text, titled 'Empty'"));
     char *html = read_out(out, "ru/empty/index.html", NULL);
     CHECK(html != NULL);
     free(html);

@@ -120,6 +120,13 @@ static check_page *page_begin(check_run *r, int worker, size_t i, const page_sou
     /* UTF-16 or a Word document: the loader said so, and nothing of it
      * is text to look at. */
     if (pv->has_error && frontmatter_not_text(src->text, src->len)) return NULL;
+    size_t k = 0;
+    while (k < src->len && (src->text[k] == ' ' || src->text[k] == '\n' || src->text[k] == '\t')) k++;
+    if (k == src->len && !pv->page->frontmatter)
+        diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
+                 "the file is empty: it is published as a page without text, titled '%s' after its folder and "
+                 "dated by the file's time (in a list of posts, among the newest)",
+                 pv->title);
     /* The loader parsed the header already (and reported its errors);
      * what is checked is the file's own, whose lines src has. */
     if (src->controls) report_controls(r, pv, src);
