@@ -219,6 +219,28 @@ TEST(published_as_a_word_publishes_only_when_it_says_yes)
     }
 }
 
+/* A comment an editor opened and never closed would hide the rest of
+ * the page in the browser, the theme's footer too: it is closed at the
+ * end of the page's text (whose rest stays hidden, and check says so). */
+TEST(comment_never_closed_ends_with_the_text)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/02.post/item.ru.md", "---\ntitle: Post\n---\nShown.\n\n<!-- later\n\nHidden.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *html = read_out(out, "ru/post/index.html");
+    const char *open = html ? strstr(html, "<!-- later") : NULL, *footer = html ? strstr(html, "<footer") : NULL;
+    CHECK(open && footer);
+    if (open && footer) {
+        const char *close = strstr(open, "-->");
+        CHECK(close && close < footer);
+    }
+    free(html);
+    sitefix_remove(dir);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

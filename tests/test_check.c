@@ -487,6 +487,37 @@ TEST(published_yes_please_is_not_a_boolean)
     diag_free(&d);
 }
 
+/* Markdown that loses an editor's text without a word: a table whose
+ * line of dashes has fewer cells than its first row (md4c shows as many
+ * columns as dashes: the last heading is gone), a row with more cells
+ * than the table's columns, and an HTML comment never closed (the
+ * browser hides the rest of the page). Each is a warning at the text
+ * lost; a '|' in code or escaped splits nothing, and a comment in a code
+ * block or closed is no finding. */
+TEST(table_cells_and_comments_that_lose_text_are_warnings)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"pages/01.schedule/default.md",
+         "---\ntitle: Schedule\n---\n| Date | Time | Place |\n|---|---|\n| 9 January | 10:00 | Almaty |\n\n"
+         "| a | b |\n|---|---|\n| `x|y` | a \\| b |\n| 1 | 2 | extra |\n\n"
+         "```\n<!--\n```\n\n<!-- closed -->\n\nText.\n\n<!-- never closed\n\nHidden.\n"},
+        {"pages/02.fine/default.md",
+         "---\ntitle: Fine\n---\n| a | b |\n| --- | --- |\n| 1 | 2 |\n| `1|2` | 3 |\n\nText\n\n<!--\nnote\n-->\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.schedule/default.md", 4,
+                           "the table's first row has 3 cells and the line of dashes under it 2: only 2 columns are "
+                           "shown, and 'Place'"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.schedule/default.md", 11,
+                           "this row has 3 cells and the table 2 columns: 'extra'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.schedule/default.md", 10, "cells"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.schedule/default.md", 21, "this comment ('<!--') is never closed"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "02.fine/default.md", 0, ""));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

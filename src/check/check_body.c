@@ -1213,6 +1213,118 @@ static void report_near_miss(void *user, size_t offset)
              (int)marks, t, (int)marks, t, (int)(word - marks), t + marks);
 }
 
+/* ---- what the Markdown loses without a word: a comment never closed,
+ * a table's cells beyond its columns ---- */
+
+/* The cells of a table row line[0..n): split at '|' (not an escaped one,
+ * not in a code span), a leading and a trailing '|' not counted. The
+ * offset and length of cell number want (from 0) in *at and *len. */
+static int row_cells(const char *line, size_t n, int want, size_t *at, size_t *len)
+{
+    size_t i = block_scan_indent(line, n), end = n;
+    while (end > i && (line[end - 1] == ' ' || line[end - 1] == '\t')) end--;
+    if (i < end && line[i] == '|') i++;
+    if (end > i && line[end - 1] == '|' && (end < 2 || line[end - 2] != '\\')) end--;
+    int cells = 0;
+    size_t start = i, ticks = 0;
+    for (; i <= end; i++) {
+        if (i < end && line[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (i < end && line[i] == '`') {
+            size_t k = i;
+            while (k < end && line[k] == '`') k++;
+            if (!ticks) ticks = k - i;
+            else if (ticks == k - i) ticks = 0;
+            i = k - 1;
+            continue;
+        }
+        if (i == end || (line[i] == '|' && !ticks)) {
+            if (cells == want) {
+                size_t a = start, b = i;
+                while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
+                while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) b--;
+                *at = a, *len = b - a;
+            }
+            cells++;
+            start = i + 1;
+        }
+    }
+    return cells;
+}
+
+/* A table's line of dashes: "|---|:--:|", "--- | ---". */
+static bool is_delimiter_row(const char *line, size_t n)
+{
+    bool dash = false;
+    for (size_t i = 0; i < n; i++) {
+        if (line[i] == '-') dash = true;
+        else if (!strchr("|: \t", line[i])) return false;
+    }
+    return dash;
+}
+
+static void check_lost_text(check_run *r, const page_version *pv, const page_source *src, const char *body,
+                            size_t len)
+{
+    bool comments = memmem(body, len, "<!--", 4) != NULL, tables = memchr(body, '|', len) != NULL;
+    if (!comments && !tables) return;
+    block_scan bs = BLOCK_SCAN_INIT;
+    size_t comment_at = 0, prev = 0, prev_n = 0;
+    bool in_comment = false, prev_text = false, table_said = false;
+    int columns = 0; /* in a table: its columns */
+    for (size_t at = 0; at < len;) {
+        const char *line = body + at, *nl = memchr(line, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - line) : len - at;
+        block_state before = bs.state;
+        bool starts_paragraph = !bs.is_in_paragraph;
+        line_kind kind = block_scan_line(&bs, line, n);
+        if (before != IN_HTML_UNTIL && bs.state == IN_HTML_UNTIL && bs.until && !strcmp(bs.until, "-->"))
+            in_comment = true, comment_at = at + block_scan_indent(line, n);
+        else if (bs.state != IN_HTML_UNTIL)
+            in_comment = false;
+        if (tables && kind == LINE_TEXT && columns > 0) {
+            size_t cell_at = 0, cell_len = 0;
+            int cells = row_cells(line, n, columns, &cell_at, &cell_len);
+            if (cells > columns && !table_said) {
+                int col, ln = check_body_at(src, (size_t)(line + cell_at - body), &col);
+                diag_add(r->d, DIAG_WARNING, pv->file, ln, col,
+                         "this row has %d cells and the table %d columns: '%.*s' and what follows it are not shown",
+                         cells, columns, (int)(cell_len > 60 ? 60 : cell_len), line + cell_at);
+                table_said = true;
+            }
+        } else if (tables && kind == LINE_TEXT && prev_text && memchr(line, '|', n) && is_delimiter_row(line, n) &&
+                   memchr(body + prev, '|', prev_n)) {
+            size_t lost_at = 0, lost_len = 0, unused;
+            int dashes = row_cells(line, n, -1, &unused, &unused);
+            int heads = row_cells(body + prev, prev_n, dashes, &lost_at, &lost_len);
+            columns = dashes;
+            table_said = false;
+            if (heads > dashes) {
+                int col, ln = check_body_at(src, prev + lost_at, &col);
+                diag_add(r->d, DIAG_WARNING, pv->file, ln, col,
+                         "the table's first row has %d cells and the line of dashes under it %d: only %d columns are "
+                         "shown, and '%.*s' and what follows it are lost; give the line of dashes a '---' for each "
+                         "column",
+                         heads, dashes, dashes, (int)(lost_len > 60 ? 60 : lost_len), body + prev + lost_at);
+                table_said = true;
+            }
+        } else if (kind != LINE_TEXT) {
+            columns = 0;
+        }
+        /* md4c's table header begins a paragraph */
+        prev_text = kind == LINE_TEXT && columns == 0 && starts_paragraph;
+        prev = at, prev_n = n;
+        at += n + (nl ? 1 : 0);
+    }
+    if (comments && in_comment) {
+        int col, ln = check_body_at(src, comment_at, &col);
+        diag_add(r->d, DIAG_WARNING, pv->file, ln, col,
+                 "this comment ('<!--') is never closed with '-->': everything after it is hidden from the page");
+    }
+}
+
 body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
 {
     const site *s = r->s;
@@ -1224,6 +1336,7 @@ body_check *check_body_begin(check_run *r, const page_version *pv, const page_so
     f->body_hash = check_text_fingerprint(body, body_len, QUICK_FINGERPRINT_TEXT);
 
     if (!pv->has_error) report_legacy_encoding(r, pv, src, body, body_len);
+    if (value_path_bool(pv->header, "process.markdown", true)) check_lost_text(r, pv, src, body, body_len);
     c->underline = summary_find_unsplit_delimiter(body, body_len, s->summary_delimiter);
     if (c->underline)
         diag_add(r->d, DIAG_WARNING, pv->file, src->body_line + c->underline - 1, 1,

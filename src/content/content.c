@@ -400,6 +400,24 @@ static bool inject_one(void *user, const char *name, const char *href, size_t hr
     return rc == 0;
 }
 
+/* A comment the text opens and never closes ("<!-- later" and no "-->")
+ * would hide the rest of the page from the browser: the theme's footer
+ * and scripts too. It is closed at the end of the text, whose rest stays
+ * hidden (check says so). */
+static void close_open_comment(buf *html)
+{
+    const char *s = buf_cstr(html), *end = s + html->len, *open = NULL;
+    for (const char *p = s; (p = memmem(p, (size_t)(end - p), "<!--", 4)); p += 4) {
+        const char *close = memmem(p + 2, (size_t)(end - p - 2), "-->", 3); /* "<!-->" is closed */
+        if (!close) {
+            open = p;
+            break;
+        }
+        p = close - 1;
+    }
+    if (open) buf_puts(html, "\n-->\n");
+}
+
 int content_render_source(const site *s, const page_version *pv, const page_source *src,
                           const content_options *opt, buf *content_html, buf *summary_html, bool *has_more,
                           diag_list *d)
@@ -448,6 +466,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         buf_free(&html);
         html = twig;
     }
+    close_open_comment(&html);
     const char *video_title = s->youtube_titles[pv->lang];
     if (s->youtube.is_on && strcasestr(buf_cstr(&html), "youtube</a>")) {
         buf players = BUF_INIT;
