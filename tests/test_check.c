@@ -518,6 +518,27 @@ TEST(table_cells_and_comments_that_lose_text_are_warnings)
     diag_free(&d);
 }
 
+/* "title: Приказ #12 о приёме" is the title "Приказ": YAML reads " #"
+ * as a comment. A warning at the '#', with the line in quotes; a title
+ * in quotes, or with '#' not after a space, is no finding. */
+TEST(title_cut_by_a_yaml_comment_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"pages/01.order/default.md", "---\ntitle: Приказ #12 о приёме\n---\nText.\n"},
+        {"pages/02.quoted/default.md", "---\ntitle: 'Приказ #12'\nmenu: C#\n---\nText.\n"},
+        {"pages/03.apostrophe/default.md", "---\ntitle: Women's day #8\n---\nText.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.order/default.md", 2,
+                           "YAML reads ' #' as the start of a comment: title is 'Приказ', without '#12 о приёме'; put "
+                           "the whole title in quotes: title: 'Приказ #12 о приёме'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "02.quoted/default.md", 0, "comment"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "03.apostrophe/default.md", 2, "title: \"Women's day #8\""));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

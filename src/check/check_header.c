@@ -115,6 +115,40 @@ static void report_unusable(check_run *r, const char *path, const page_source *s
     buf_free(&shown);
 }
 
+/* "title: Приказ #12 о приёме": YAML reads " #" as the start of a
+ * comment, and the title is "Приказ". Said for a text key written
+ * without quotes on its line. */
+static void check_comment_cut(check_run *r, const char *path, const page_source *src, const char *key,
+                              const value *v)
+{
+    int line = frontmatter_key_line(src, key), n = 1;
+    const char *p = src->text, *end = src->text + src->body_off;
+    while (n < line && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) return;
+        p = nl + 1, n++;
+    }
+    const char *e = memchr(p, '\n', (size_t)(end - p));
+    if (!e) e = end;
+    size_t kl = strlen(key);
+    if ((size_t)(e - p) <= kl || strncmp(p, key, kl) || p[kl] != ':') return;
+    const char *val = p + kl + 1;
+    while (val < e && (*val == ' ' || *val == '\t')) val++;
+    if (val >= e || *val == '\'' || *val == '"' || *val == '|' || *val == '>') return;
+    for (const char *h = val + 1; h < e; h++)
+        if (*h == '#' && (h[-1] == ' ' || h[-1] == '\t')) {
+            const char *shown = v->kind == V_STRING ? v->u.str.s : "";
+            int col = 1;
+            for (const char *c = p; c < h; c++) col += ((unsigned char)*c & 0xC0) != 0x80;
+            char q = memchr(val, '\'', (size_t)(e - val)) ? '"' : '\'';
+            diag_add(r->d, DIAG_WARNING, path, line, col,
+                     "YAML reads ' #' as the start of a comment: %s is '%s', without '%.*s'; put the whole %s in "
+                     "quotes: %s: %c%.*s%c",
+                     key, shown, (int)(e - h > 60 ? 60 : e - h), h, key, key, q, (int)(e - val), val, q);
+            return;
+        }
+}
+
 void check_header_keys(check_run *r, const char *path, const page_source *src, arena *a)
 {
     const value *h = src->header;
@@ -128,6 +162,8 @@ void check_header_keys(check_run *r, const char *path, const page_source *src, a
             if (v->kind == V_LIST || v->kind == V_MAP)
                 diag_add(r->d, DIAG_ERROR, path, frontmatter_key_line(src, key), 1, "%s is %s, not text", key,
                          kind_name(v));
+            else
+                check_comment_cut(r, path, src, key, v);
         } else if (in_list(map_keys, key)) {
             if (v->kind != V_MAP && v->kind != V_NULL)
                 diag_add(r->d, DIAG_ERROR, path, frontmatter_key_line(src, key), 1,
