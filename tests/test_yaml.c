@@ -277,3 +277,33 @@ TEST(json_strings_substitute_bytes_that_are_not_utf8)
     CHECK(strstr(buf_cstr(&b), "\xCF\xF0\xE8") != NULL);
     buf_free(&b);
 }
+
+/* A key written twice ("published: true" and, lines later, "published:
+ * false"): Grav's strict reader refuses the file and the reader it falls
+ * back to keeps the first value; so does folio, with a warning at the
+ * second. Nested maps too; a merge key ("<<") sets what is not set. */
+TEST(key_written_twice_keeps_the_first_with_a_warning)
+{
+    arena a = ARENA_INIT;
+    diag_list d;
+    diag_init(&d);
+    value *v = load(&a, "title: A\npublished: true\nmeta:\n  x: 1\n  x: 2\npublished: false\n", &d);
+    CHECK(v && v->kind == V_MAP);
+    CHECK_INT(v->u.map.len, 3);
+    CHECK(map_get(v, "published")->kind == V_BOOL && map_get(v, "published")->u.b);
+    CHECK_INT(value_path(v, "meta.x")->u.i, 1);
+    CHECK_INT(d.len, 1);
+    if (d.len) {
+        CHECK_INT(d.items[0].level, DIAG_WARNING);
+        CHECK_INT(d.items[0].line, 5);
+        CHECK(strstr(d.items[0].msg, "'x' is written a second time here: the first one counts") != NULL);
+    }
+    diag_free(&d);
+    diag_init(&d);
+    v = load(&a, "base: &b\n  x: 1\n  y: 2\nitem:\n  <<: *b\n  x: 3\n", &d);
+    CHECK_INT(value_path(v, "item.x")->u.i, 3);
+    CHECK_INT(value_path(v, "item.y")->u.i, 2);
+    CHECK_INT(d.len, 0);
+    arena_free(&a);
+    diag_free(&d);
+}

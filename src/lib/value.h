@@ -88,6 +88,8 @@ void list_push(arena *a, value *list, value *v);
 /* Set key (copied) in map, replacing an existing entry in place. */
 void map_set(arena *a, value *map, const char *key, value *v);
 void map_setn(arena *a, value *map, const char *key, size_t key_len, value *v);
+/* Adds key unless map has it: false, and map unchanged, when it has. */
+bool map_addn(arena *a, value *map, const char *key, size_t key_len, value *v);
 /* Entry for key, or NULL. Works on maps only (NULL otherwise). */
 value *map_get(const value *map, const char *key);
 value *map_getn(const value *map, const char *key, size_t key_len);

@@ -45,6 +45,9 @@ typedef struct loader {
     const char *requote, *requote_end;
     int requote_line, requote_col;
     int may_requote;
+    /* The first key a map has a second time (the first value counts). */
+    const char *twice;
+    int twice_line, twice_col;
 } loader;
 
 static void fail(loader *L, int line, int col, const char *msg)
@@ -394,6 +397,7 @@ static value *parse_collection(loader *L, yaml_event_t *start, int depth, int is
     yaml_mark_t mark = start->start_mark;
     yaml_char_t *anchor_name = is_map ? start->data.mapping_start.anchor : start->data.sequence_start.anchor;
     char *anchor_copy = anchor_name ? arena_strdup(L->a, (const char *)anchor_name) : NULL;
+    value *merges = NULL;
     for (;;) {
         yaml_event_t ev;
         if (!next_event(L, &ev)) return NULL;
@@ -416,20 +420,28 @@ static value *parse_collection(loader *L, yaml_event_t *start, int depth, int is
             value *val = parse_node(L, &ev2, depth + 1);
             if (!val) return NULL;
             if (k->kind == V_STRING && !strcmp(k->u.str.s, "<<") && val->kind == V_MAP) {
-                /* merge key: entries not already set come from the alias */
-                for (size_t i = 0; i < val->u.map.len; i++)
-                    if (!map_getn(v, val->u.map.items[i].key, val->u.map.items[i].key_len))
-                        map_setn(L->a, v, val->u.map.items[i].key, val->u.map.items[i].key_len,
-                                 val->u.map.items[i].val);
+                /* merge key: its entries fill in, once the map's own
+                 * keys (before or after it) are set */
+                if (!merges) merges = value_list(L->a);
+                list_push(L->a, merges, val);
                 continue;
             }
             const char *ks = value_to_cstr(L->a, k);
-            map_set(L->a, v, ks, val);
+            /* A key written twice: the first counts, as in Grav (its
+             * strict reader refuses the file, and the reader it falls
+             * back to keeps the first). */
+            if (!map_addn(L->a, v, ks, strlen(ks), val) && !L->twice)
+                L->twice = ks, L->twice_line = (int)key_mark.line + 1, L->twice_col = (int)key_mark.column + 1;
         } else {
             value *item = parse_node(L, &ev, depth + 1);
             if (!item) return NULL;
             list_push(L->a, v, item);
         }
+    }
+    for (size_t m = 0; merges && m < merges->u.list.len; m++) {
+        const value *from = merges->u.list.items[m];
+        for (size_t i = 0; i < from->u.map.len; i++)
+            map_addn(L->a, v, from->u.map.items[i].key, from->u.map.items[i].key_len, from->u.map.items[i].val);
     }
     if (anchor_copy) remember_anchor(L, (const yaml_char_t *)anchor_copy, v, &mark);
     return L->failed ? NULL : v;
@@ -549,6 +561,7 @@ static value *load(arena *a, const char *text, size_t len, const char *path, int
     L->d = d;
     L->requote = NULL;
     L->may_requote = requotes < MAX_REQUOTES;
+    L->twice = NULL;
     yaml_parser_initialize(&L->parser);
     yaml_parser_set_input_string(&L->parser, (const unsigned char *)text, len);
     value *root = NULL;
@@ -600,6 +613,11 @@ static value *load(arena *a, const char *text, size_t len, const char *path, int
         free(again);
         return v;
     }
+    if (!failed && L->twice && d)
+        diag_add(d, DIAG_WARNING, path, L->twice_line + first_line, L->twice_col,
+                 "'%s' is written a second time here: the first one counts, as in Grav, and this one is ignored; "
+                 "remove one of them",
+                 L->twice);
     free(L);
     if (failed) return NULL;
     if (root && root->kind == V_NULL) root = value_map(a);
