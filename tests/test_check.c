@@ -539,6 +539,26 @@ TEST(title_cut_by_a_yaml_comment_is_a_warning)
     diag_free(&d);
 }
 
+/* "default.ru.md" beside "item.ru.md": one file of a language is read
+ * (the first by name) and edits to the other change nothing. A warning
+ * at the file not read, naming the one that is. */
+TEST(second_file_of_a_language_in_a_folder_is_a_warning)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"pages/01.about/default.ru.md", "---\ntitle: Old\n---\nOld.\n"},
+        {"pages/01.about/item.ru.md", "---\ntitle: New\n---\nNew.\n"},
+        {"pages/01.about/item.en.md", "---\ntitle: About\n---\nText.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.about/item.ru.md", 1,
+                           "not read: 'default.ru.md' in the same folder is the page's file in ru"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.about/item.en.md", 0, "not read"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.about/default.ru.md", 0, "not read"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -620,6 +620,19 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         page_file_report_unread(s, L->d, unread[i], slash ? slash + 1 : unread[i], scan.nmd > 0, a);
     }
     free(unread);
+    /* "item.ru.md" beside "default.ru.md": a page has one file for each
+     * language; the first by name is read (choose_files), and an editor
+     * editing the other one sees no change. */
+    for (size_t k = 1; k < scan.nmd; k++)
+        for (size_t j = 0; j < k; j++)
+            if (scan.md[j].lang == scan.md[k].lang) {
+                diag_add(L->d, DIAG_WARNING, scan.md[k].path, 1, 1,
+                         "not read: '%s' in the same folder is the page's file%s%s, and a page has one file for each "
+                         "language; move the text into it and remove this one",
+                         scan.md[j].name, scan.md[k].lang >= 0 ? " in " : "",
+                         scan.md[k].lang >= 0 ? s->langs[scan.md[k].lang] : "");
+                break;
+            }
 
     if (pg->parent) {
         if (found->nscans == found->capscans) {
