@@ -1311,6 +1311,17 @@ TEST(translation_with_another_date_is_a_warning)
     diag_free(&d);
     check_files(good, &d);
     CHECK(!diag_has(&d, DIAG_WARNING, "differs"));
+    CHECK(!diag_has(&d, DIAG_WARNING, "no date"));
+    diag_free(&d);
+    /* the Russian text without a date: dated by its file, today */
+    const char *const undated[][2] = {SITEFIX_SYSTEM_KK_RU_EN, THREE_LANG_LIST,
+                                      {"pages/01.news/a/item.kk.md", "---\ndate: 09-01-2023 10:00\n---\nKK " POST_BODY},
+                                      {"pages/01.news/a/item.ru.md", "---\ntitle: RU\n---\nRU " POST_BODY},
+                                      {NULL, NULL}};
+    check_files(undated, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "a/item.ru.md", 1,
+                           "no date: this version is dated by its file's time ("));
+    CHECK(diag_has(&d, DIAG_WARNING, "the kk version 09-01-2023 10:00; add date: '09-01-2023 10:00'"));
     diag_free(&d);
 }
 

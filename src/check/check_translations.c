@@ -67,6 +67,21 @@ static void check_dates(check_run *r, const page *pg)
         buf_free(&mine);
         buf_free(&theirs);
     }
+    /* A translation without a date shows its file's time: a post of 2023
+     * at the top of the news, dated today, in one language. */
+    for (int l = 0; ref && l < s->nlangs; l++) {
+        const page_version *pv = pg->v[l];
+        if (!is_own(s, pv) || pv->has_error || map_get(pv->header, "date")) continue;
+        if (r->opt.lang >= 0 && pv->lang != r->opt.lang) continue;
+        buf mine = BUF_INIT, theirs = BUF_INIT;
+        date_format(&mine, "d-m-Y H:i", pv->date, NULL);
+        date_format(&theirs, "d-m-Y H:i", ref->date, NULL);
+        diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
+                 "no date: this version is dated by its file's time (%s), the %s version %s; add date: '%s'",
+                 buf_cstr(&mine), s->langs[ref->lang], buf_cstr(&theirs), buf_cstr(&theirs));
+        buf_free(&mine);
+        buf_free(&theirs);
+    }
 }
 
 /* The fingerprint of a version's whole text, read again: only for the
