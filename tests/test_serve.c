@@ -610,6 +610,48 @@ TEST(idle_half_sent_request_is_dropped_after_the_timeout)
     server_stop(srv);
 }
 
+/* A GET sending a body a byte every few seconds kept its connection
+ * for as long as it liked (the idle timer restarts on every byte), and a
+ * thousand of them locked everyone out; two Content-Lengths are how a
+ * request hides another from a proxy in front. Each is answered 400 at
+ * once, with the site's security headers, and the connection closed
+ * without waiting for the body. A GET that says Content-Length: 0 is
+ * served. */
+TEST(get_with_a_body_or_two_lengths_is_400_at_once_and_closed)
+{
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "A");
+    const char *requests[] = {
+        "GET /ru/news/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nab",
+        "GET /ru/news/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "GET /ru/news/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 44\r\n\r\n",
+        "HEAD /ru/news/ HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+        int fd = connect_to(server_port(srv));
+        CHECK(send(fd, requests[i], strlen(requests[i]), MSG_NOSIGNAL) > 0);
+        char got[4096];
+        size_t n = 0;
+        struct pollfd p = {fd, POLLIN, 0};
+        /* the answer and the end of the stream, well before any timeout */
+        while (n < sizeof got - 1 && poll(&p, 1, 2000) == 1) {
+            ssize_t k = recv(fd, got + n, sizeof got - 1 - n, 0);
+            if (k <= 0) break;
+            n += (size_t)k;
+        }
+        got[n] = 0;
+        if (strncmp(got, "HTTP/1.1 400", 12) || !strstr(got, "X-Content-Type-Options: nosniff"))
+            test_fail(__FILE__, __LINE__, "request %zu got: %.60s", i, got);
+        CHECK(poll(&p, 1, 2000) == 1 && recv(fd, got, 1, 0) <= 0);
+        close(fd);
+    }
+    reply r;
+    http_request(server_port(srv), "GET", "/ru/news/", "Content-Length: 0\r\n", &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    server_stop(srv);
+}
+
 TEST(connections_beyond_the_per_address_limit_are_refused)
 {
     serve_options opt = quiet_options();

@@ -150,6 +150,7 @@ typedef struct request {
     snapshot_hold *hold;
     snapshot *snap;
     bool uri_too_long;
+    bool refuse_body; /* a GET or HEAD with a body or two lengths: 400, closed */
     char method[16];
     char version[16];
     unsigned status;
@@ -744,6 +745,42 @@ static void *deadline_main(void *arg)
     return NULL;
 }
 
+/* The headers of a request that could be read two ways, or that brings
+ * a body: counted by count_framing. */
+typedef struct framing {
+    int lengths, hosts;
+    bool has_body, is_chunked;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    framing *f = cls;
+    (void)kind;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        f->lengths++;
+        if (!value || strcmp(value, "0")) f->has_body = true;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        f->is_chunked = true;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
+        f->hosts++;
+    }
+    return MHD_YES;
+}
+
+/* A GET or HEAD with a body, or whose length or host is said twice. Such
+ * a body means nothing to a file server, and reading it holds the
+ * connection for as long as the client takes to send it (a byte every few
+ * seconds keeps the idle timer from firing: a thousand such clients took
+ * every connection). Two lengths are how a request hides another from a
+ * proxy in front. Answered 400 at once; libmicrohttpd then closes the
+ * connection without reading the body. */
+static bool has_framing_trouble(struct MHD_Connection *c)
+{
+    framing f = {0, 0, false, false};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    return f.has_body || f.is_chunked || f.lengths > 1 || f.hosts > 1;
+}
+
 static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                       const char *version, const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
@@ -763,7 +800,8 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
          * before the request is complete, so GET and HEAD answer on the
          * next call and keep-alive holds; other methods are refused at
          * once, without reading their bodies. */
-        if (is_get_or_head) return MHD_YES;
+        if (is_get_or_head && !has_framing_trouble(c)) return MHD_YES;
+        if (is_get_or_head) rq->refuse_body = true; /* answered now, and the connection closed */
     } else if (*upload_data_size) {
         *upload_data_size = 0; /* a body sent with GET means nothing to us */
         return MHD_YES;
@@ -774,6 +812,7 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     if (srv->log_fd >= 0) note_forwarded_for(rq, c);
 
     if (rq->uri_too_long) return answer_text(rq, c, MHD_HTTP_URI_TOO_LONG, "URI Too Long\n");
+    if (rq->refuse_body) return answer_text(rq, c, MHD_HTTP_BAD_REQUEST, "Bad Request\n");
     if (!is_get_or_head)
         return answer_text(rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
     char path[MAX_PATH];
@@ -1074,6 +1113,8 @@ server *server_start(const serve_options *opt, snapshot *initial, diag_list *d)
              * clears the whole area between keep-alive requests. */
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+            /* HTTP/1.1 without a Host, spaces in the request line: 400 */
+            MHD_OPTION_STRICT_FOR_CLIENT, 1,
             MHD_OPTION_URI_LOG_CALLBACK, begin_request, w,
             MHD_OPTION_UNESCAPE_CALLBACK, keep_raw_url, w,
             MHD_OPTION_NOTIFY_COMPLETED, end_request, w,
