@@ -476,6 +476,19 @@ TEST(grav_legacy_urls_redirect_to_folio_urls)
     http_get(port, "/ru/news/page:9", NULL, &r);
     CHECK_INT(r.status, 404);
     reply_free(&r);
+    /* the first page is the list itself; a campaign's query goes along */
+    http_get(port, "/ru/news/page:1", NULL, &r);
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/news/");
+    reply_free(&r);
+    http_get(port, "/ru/news/page:2/?utm_source=mail", NULL, &r);
+    CHECK_INT(r.status, 301);
+    CHECK_STR(hdr(&r, "Location"), "/ru/news/page/2/?utm_source=mail");
+    reply_free(&r);
+    http_get(port, "/?utm_source=mail", NULL, &r);
+    CHECK_INT(r.status, 302);
+    CHECK_STR(hdr(&r, "Location"), "/kk/?utm_source=mail");
+    reply_free(&r);
     /* A taxonomy filter folio does not build: the list itself, for now. */
     http_get(port, "/ru/news/category:events", NULL, &r);
     CHECK_INT(r.status, 302);

@@ -78,7 +78,7 @@ static void redirect(route *out, unsigned status)
 /* The root: the home page itself on a site without languages, and on one
  * whose default language has no prefix (include_default_lang: false, no
  * "kk/index.html"); else a redirect to the visitor's language. */
-static void root(const snapshot *s, const char *accept_language, route *out)
+static void root(const snapshot *s, const char *query, const char *accept_language, route *out)
 {
     size_t n = snapshot_language_count(s);
     char home[48];
@@ -103,17 +103,18 @@ static void root(const snapshot *s, const char *accept_language, route *out)
     size_t best = http_pick_language(accept_language, langs, n);
     redirect(out, 302);
     buf_printf(&out->location, "/%s/", langs[best]);
+    add_query(&out->location, query ? query : ""); /* a campaign's ?utm_source=... */
     out->vary = "Accept-Language";
 }
 
 /* Grav's pagination and other parameters: "/ru/news/page:2" became
  * "/ru/news/page/2/". Fills out when the rewritten page exists. */
-static bool legacy_param(const snapshot *s, const char *path, route *out)
+static bool legacy_param(const snapshot *s, const char *path, const char *query, route *out)
 {
     size_t plen = strlen(path);
     if (plen > 1 && path[plen - 1] == '/' && memchr(path, ':', plen)) { /* "page:2/", as some links have it */
         char *trimmed = xstrndup(path, plen - 1);
-        bool found = legacy_param(s, trimmed, out);
+        bool found = legacy_param(s, trimmed, query, out);
         free(trimmed);
         return found;
     }
@@ -131,23 +132,27 @@ static bool legacy_param(const snapshot *s, const char *path, route *out)
         redirect(out, 301);
         buf_putc(&out->location, '/');
         add_url_path(&out->location, key.s);
+        add_query(&out->location, query ? query : "");
     }
     buf_free(&key);
     if (exists) return true;
-    /* A filter folio does not build ("/ru/news/category:events"): the list
-     * itself, for now (302: a filtered page may come). A page of a list
-     * that has no such page ("page:9") stays a 404. */
+    /* "page:1" is the list's first page, the list itself. A filter folio
+     * does not build ("/ru/news/category:events"): the list itself, for
+     * now (302: a filtered page may come). A page of a list that has no
+     * such page ("page:9") stays a 404. */
     size_t name_len = (size_t)(colon - last - 1);
-    if (name_len == 4 && !strncmp(last + 1, "page", 4)) return false;
+    bool is_page = name_len == 4 && !strncmp(last + 1, "page", 4);
+    if (is_page && strcmp(colon + 1, "1")) return false;
     buf list = BUF_INIT;
     buf_add(&list, path + 1, (size_t)(last - path)); /* "ru/news/" */
     buf_puts(&list, "index.html");
     bool has_list = last > path && find(s, list.s) != NULL;
     if (has_list) {
-        redirect(out, 302);
+        redirect(out, is_page ? 301 : 302);
         buf_truncate(&list, 0);
         buf_add(&list, path, (size_t)(last - path) + 1); /* "/ru/news/" */
         add_url_path(&out->location, buf_cstr(&list));
+        add_query(&out->location, query ? query : "");
     }
     buf_free(&list);
     return has_list;
@@ -215,13 +220,13 @@ void route_resolve(const snapshot *s, const char *path, const char *query, const
     memset(out, 0, sizeof *out);
     size_t plen = strlen(path);
     if (strcmp(path, "/") == 0) {
-        root(s, accept_language, out);
+        root(s, query, accept_language, out);
         return;
     }
     const resource *r;
     if (path[plen - 1] == '/') {
         r = find_directory(s, path, plen);
-        if (!r && legacy_param(s, path, out)) return;
+        if (!r && legacy_param(s, path, query, out)) return;
     } else {
         r = find(s, path + 1);
         if (!r && is_directory_without_slash(s, path, plen)) {
@@ -231,7 +236,7 @@ void route_resolve(const snapshot *s, const char *path, const char *query, const
             add_query(&out->location, query ? query : "");
             return;
         }
-        if (!r && legacy_param(s, path, out)) return;
+        if (!r && legacy_param(s, path, query, out)) return;
         if (!r && legacy_extension(s, path, plen, query, out)) return;
     }
     if (!r) {
