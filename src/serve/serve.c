@@ -447,7 +447,8 @@ static bool is_not_modified(struct MHD_Connection *c, const resource *r)
     const char *inm = header(c, "If-None-Match");
     if (inm) return http_etag_matches(inm, r->etag);
     time_t since = http_parse_date(header(c, "If-Modified-Since"));
-    return since >= 0 && r->mtime <= since;
+    /* a date later than now is no date the server gave (RFC 9110, 13.1.3) */
+    return since >= 0 && since <= time(NULL) && r->mtime <= since;
 }
 
 /* The whole body in encoding e: the prepared response, or a private
