@@ -631,7 +631,13 @@ TEST(each_language_has_its_own_not_found_page)
     char *en = page_at(example(), "en/404.html");
     CHECK_CONTAINS(en, "<h1>Page not found</h1>");
     CHECK_CONTAINS(en, "href=\"/en/\">Back to the home page</a>");
+    /* asked for by its own name (/en/404.html) it answers 200: not for
+     * search engines to list; the pages themselves are */
+    CHECK_CONTAINS(en, "<meta name=\"robots\" content=\"noindex\">");
     free(en);
+    char *list = page_at(example(), "en/news/index.html");
+    CHECK_NOT_CONTAINS(list, "name=\"robots\"");
+    free(list);
 }
 
 /* ---- every file of the built site ------------------------------------- */
