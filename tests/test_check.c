@@ -559,6 +559,35 @@ TEST(second_file_of_a_language_in_a_folder_is_a_warning)
     diag_free(&d);
 }
 
+/* A phone number, an e-mail address or another site's address written
+ * as a link without its scheme leads nowhere (or is text, with spaces):
+ * check says what to write. A file or a page of the site is no such
+ * case. */
+TEST(phone_mail_and_site_addresses_without_a_scheme_say_what_to_write)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"pages/01.contacts/default.md",
+         "---\ntitle: Contacts\n---\n[Call](+7 727 000 00 00) [mail](info@hematology.kz) "
+         "[site](hematology.kz/ru/news) [www](www.hematology.kz) [tel](+77270000000)\n\n"
+         "[price](price.pdf) [about](../about) [ok](tel:+77270000000) [ok](mailto:info@hematology.kz)\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.contacts/default.md", 4,
+                           "address '+7 727 000 00 00' has a space, so Markdown shows the link as text; for a phone "
+                           "number, write 'tel:+77270000000'"));
+    CHECK(diag_has(&d, DIAG_ERROR,
+                   "link to 'info@hematology.kz' leads nowhere: for an e-mail address, write 'mailto:info@hematology.kz'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "for another site's address, write 'https://hematology.kz/ru/news'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "for another site's address, write 'https://www.hematology.kz'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '+77270000000' leads nowhere: for a phone number, write 'tel:+77270000000'"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to 'price.pdf': no such file in the page folder"));
+    CHECK(diag_has(&d, DIAG_ERROR, "link to '../about': no such page is published"));
+    CHECK_INT(d.errors, 6);
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -337,6 +337,8 @@ static void report_admin_link(body_scan *b, const char *path, const char *writte
                  written);
 }
 
+static const char *address_meant(arena *a, const char *d, size_t n, const char **what);
+
 static void check_link_at(body_scan *b, const char *url, const char *written, bool is_image)
 {
     const site *s = b->r->s;
@@ -465,6 +467,12 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     if (!may_report(b)) return;
     int col;
     int line = url_line(b, written, &col);
+    const char *meant_what, *meant = is_image ? NULL : address_meant(b->a, url, strlen(url), &meant_what);
+    if (meant && !content_find_media(pv->page, path)) {
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "link to '%s' leads nowhere: for %s, write '%s'",
+                 written, meant_what, meant);
+        return;
+    }
     const media_file *near = strchr(path, '/') ? NULL : nearest_media(pv->page, path);
     const char *near_link = NULL, *withheld = strchr(path, '/') ? NULL : site_withheld_reason(pv->page, path);
     if (withheld)
@@ -938,6 +946,48 @@ static bool looks_like_address(const char *u, size_t n)
     return false;
 }
 
+/* What an address without a scheme was meant to be: a phone number
+ * ("+7 727 000 00 00": "tel:+77270000000"), an e-mail address ("mailto:"),
+ * another site ("hematology.kz/ru/": "https://hematology.kz/ru/"). The
+ * address to write, with what it is in *what; NULL for none of these. */
+static const char *address_meant(arena *a, const char *d, size_t n, const char **what)
+{
+    size_t digits = 0, i = 0;
+    for (; i < n && (strchr("+-() .", d[i]) || (d[i] >= '0' && d[i] <= '9')); i++) digits += d[i] >= '0' && d[i] <= '9';
+    if (i == n && digits >= 7 && digits <= 15) {
+        buf t = BUF_INIT;
+        buf_puts(&t, "tel:");
+        for (size_t k = 0; k < n; k++)
+            if ((d[k] >= '0' && d[k] <= '9') || (d[k] == '+' && t.len == 4)) buf_putc(&t, d[k]);
+        const char *r = arena_strndup(a, t.s, t.len);
+        buf_free(&t);
+        *what = "a phone number";
+        return r;
+    }
+    const char *at = memchr(d, '@', n);
+    if (at && at > d && !memchr(d, '/', n) && !memchr(d, ' ', n) && memchr(at, '.', (size_t)(d + n - at)) &&
+        !memchr(at + 1, '@', (size_t)(d + n - at - 1))) {
+        *what = "an e-mail address";
+        return arena_printf(a, "mailto:%.*s", (int)n, d);
+    }
+    /* a host: labels of letters, digits and '-', the last of letters, then '/' or the end */
+    size_t host = strcspn(d, "/?#");
+    if (host > n) host = n;
+    const char *dot = memrchr(d, '.', host);
+    bool www = n > 4 && !strncasecmp(d, "www.", 4);
+    if (!dot || dot == d || (!www && host == n)) return NULL;
+    for (size_t k = 0; k < host; k++)
+        if (!((d[k] | 0x20) >= 'a' && (d[k] | 0x20) <= 'z') && !(d[k] >= '0' && d[k] <= '9') && d[k] != '-' &&
+            d[k] != '.' && !((unsigned char)d[k] & 0x80))
+            return NULL;
+    size_t tld = (size_t)(d + host - dot - 1);
+    if (tld < 2) return NULL;
+    for (const char *c = dot + 1; c < d + host; c++)
+        if (!((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z') && !((unsigned char)*c & 0x80)) return NULL;
+    *what = "another site's address";
+    return arena_printf(a, "https://%.*s", (int)n, d);
+}
+
 /* Link syntax that Markdown left as text, as Grav's Markdown does too:
  * an address with a space in it (phones and Windows name photos
  * "IMG 1234.jpg", "фото 1.jpg"), or a space between "]" and "(". Such
@@ -972,11 +1022,17 @@ static void find_unread_links(body_scan *b, const char *text, size_t size)
             if (rest == close || *rest == '"' || *rest == '\'' || *rest == '(' || !may_report(b)) continue;
         }
         char *needle = arena_strndup(b->a, p, (size_t)(close - p));
+        const char *meant_what = NULL;
         int col = 1;
         int line = check_body_line(b->src, needle, &col);
         if (gap) {
             diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col,
                      "a space between ']' and '(', so Markdown shows this %s as text: remove the space", what);
+        } else if (address_meant(b->a, d, n, &meant_what)) {
+            diag_add(b->r->d, DIAG_WARNING, b->pv->file, line, col + 2,
+                     "the %s%saddress '%.*s' has a space, so Markdown shows %s as text; for %s, write '%s'",
+                     what ? what : "", what ? "'s " : "", (int)n, d, what ? (is_image ? "the image" : "the link") : "it",
+                     meant_what, address_meant(b->a, d, n, &meant_what));
         } else {
             buf fixed = BUF_INIT;
             for (const char *c = d; c < close; c++)
