@@ -588,6 +588,30 @@ TEST(phone_mail_and_site_addresses_without_a_scheme_say_what_to_write)
     diag_free(&d);
 }
 
+/* "Item.ru.md" asks for template 'Item', which the theme has as 'item':
+ * the post lost its date and neighbours with no more than a note.
+ * "item.ru.MD" is no page file at all, and was published for download
+ * (a draft too). Each is a warning saying how to name the file. */
+TEST(page_file_names_in_other_letters_say_how_to_name_them)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"pages/01.news/blog.ru.md", "---\ntitle: Новости\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/01.news/01.a/Item.ru.md", "---\ntitle: A\ndate: '09-01-2023 10:00'\n---\n" POST_BODY},
+        {"pages/01.news/02.b/item.en.md", "---\ntitle: B\ndate: '09-01-2023 10:00'\n---\n" POST_BODY},
+        {"pages/01.news/02.b/item.ru.MD", "---\ntitle: Б\npublished: false\n---\nЧерновик.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.a/Item.ru.md", 1,
+                           "the file's name 'Item.ru.md' asks for template 'Item', which the theme has as 'item' (names "
+                           "are read letter for letter): rename the file 'item.ru.md'"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "02.b/item.ru.MD", 1,
+                           "not published: a page's text is read from a file ending in '.md', in small letters: rename "
+                           "it 'item.ru.md'"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

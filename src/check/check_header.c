@@ -232,10 +232,28 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
     const char *shown = site_shown_template(r->s, pv);
     if (!pv->page->is_module && strcmp(shown, tname)) {
         bool is_explicit = map_get(h, "template") != NULL;
-        diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
-                 is_explicit ? frontmatter_key_line(src, "template") : 1, 1,
-                 "template '%s' (%s) is not in the theme: the page is shown with '%s'", tname,
-                 is_explicit ? "set by 'template:'" : "from the file's name", shown);
+        /* "Item.ru.md", "ITEM.ru.md": the file's name in other letters
+         * than the theme's template (the post lost its date and its
+         * neighbours) */
+        char lower[64];
+        size_t n = strlen(tname);
+        for (size_t i = 0; i < n && i < sizeof lower - 1; i++)
+            lower[i] = (char)((tname[i] >= 'A' && tname[i] <= 'Z') ? tname[i] - 'A' + 'a' : tname[i]);
+        lower[n < sizeof lower - 1 ? n : sizeof lower - 1] = 0;
+        if (!is_explicit && n < sizeof lower && strcmp(lower, tname) &&
+            !strcmp(theme_page_template(r->s->user_dir, lower, pv->is_modular), lower)) {
+            const char *base = strrchr(pv->file, '/');
+            base = base ? base + 1 : pv->file;
+            diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
+                     "the file's name '%s' asks for template '%s', which the theme has as '%s' (names are read letter "
+                     "for letter): rename the file '%s%s'; until then the page is shown with '%s'",
+                     base, tname, lower, lower, base + n, shown);
+        } else {
+            diag_add(r->d, is_explicit ? DIAG_WARNING : DIAG_NOTE, pv->file,
+                     is_explicit ? frontmatter_key_line(src, "template") : 1, 1,
+                     "template '%s' (%s) is not in the theme: the page is shown with '%s'", tname,
+                     is_explicit ? "set by 'template:'" : "from the file's name", shown);
+        }
     }
     /* "title:" left empty: Grav and folio show the folder's name. */
     const value *title = map_get(h, "title");

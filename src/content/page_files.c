@@ -33,6 +33,11 @@ const char *page_file_withheld_reason(const site *s, const char *name, arena *a)
                               : "a file Windows makes for a folder";
     const char *dot = strrchr(name, '.');
     if (!dot || dot == name) return "a file without an extension is not media";
+    /* "item.ru.MD": Grav reads a page's text from '.md' only, and would
+     * offer this one, a draft perhaps, for download */
+    if (!strcasecmp(dot + 1, "md") && strcmp(dot + 1, "md"))
+        return arena_printf(a, "a page's text is read from a file ending in '.md', in small letters: rename it '%.*s.md'",
+                            (int)(dot - name), name);
     for (const char *const *e = media_exts; *e; e++)
         if (!strcasecmp(dot + 1, *e)) return NULL;
     for (const char **e = s->media_types; e && *e; e++)
