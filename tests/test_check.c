@@ -612,6 +612,25 @@ TEST(page_file_names_in_other_letters_say_how_to_name_them)
     diag_free(&d);
 }
 
+/* "- kz" (Kazakhstan) for Kazakh, "KK" in capitals: a language of its
+ * own that no page file names, and the Kazakh pages not read. */
+TEST(country_codes_and_capitals_in_the_languages_are_warnings)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kz, RU, en]\n  default_lang: kz\n"},
+        {"pages/01.home/default.en.md", "---\ntitle: Home\n---\nText.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/system.yaml", 2,
+                           "languages.supported has 'kz', a country's code: Kazakh is 'kk' (page files item.kk.md, "
+                           "addresses /kk/)"));
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "config/system.yaml", 2,
+                           "languages.supported has 'RU': language codes are written in small letters, 'ru'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "config/system.yaml", 0, "has 'en'"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

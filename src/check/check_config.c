@@ -121,6 +121,39 @@ void check_config(check_run *r)
                      dflt, buf_cstr(&codes));
         buf_free(&codes);
     }
+    /* Country codes for language codes, capital letters: a language of
+     * its own (/kz/) that no page file names, and the real one's pages
+     * (item.kk.md) not read. */
+    static const struct {
+        const char *country, *lang, *name;
+    } countries[] = {{"kz", "kk", "Kazakh"}, {"ua", "uk", "Ukrainian"}, {"by", "be", "Belarusian"},
+                     {"kg", "ky", "Kyrgyz"}, {"cn", "zh", "Chinese"},   {"gb", "en", "English"},
+                     {"us", "en", "English"}, {"jp", "ja", "Japanese"}, {"tj", "tg", "Tajik"}};
+    for (size_t i = 0; supported && supported->kind == V_LIST && i < supported->u.list.len; i++) {
+        const value *c = supported->u.list.items[i];
+        if (c->kind != V_STRING) continue;
+        const char *code = c->u.str.s;
+        int line = yaml_key_line(text, "supported");
+        bool upper = false;
+        for (const char *p = code; *p; p++) upper |= *p >= 'A' && *p <= 'Z';
+        for (size_t k = 0; k < sizeof countries / sizeof countries[0]; k++)
+            if (!strcasecmp(code, countries[k].country))
+                diag_add(r->d, DIAG_WARNING, path, line, 1,
+                         "languages.supported has '%s', a country's code: %s is '%s' (page files item.%s.md, "
+                         "addresses /%s/)",
+                         code, countries[k].name, countries[k].lang, countries[k].lang, countries[k].lang);
+        if (upper) {
+            char lower[16];
+            size_t n = 0;
+            for (; code[n] && n < sizeof lower - 1; n++)
+                lower[n] = (char)(code[n] >= 'A' && code[n] <= 'Z' ? code[n] - 'A' + 'a' : code[n]);
+            lower[n] = 0;
+            diag_add(r->d, DIAG_WARNING, path, line, 1,
+                     "languages.supported has '%s': language codes are written in small letters, '%s', as page "
+                     "files name them (item.%s.md)",
+                     code, lower, lower);
+        }
+    }
     /* Grav reads these under languages: only; at the top they do nothing */
     static const char *const language_keys[] = {"supported", "default_lang", "include_default_lang",
                                                  "pages_fallback_only", "translations", "translations_fallback",
