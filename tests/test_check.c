@@ -631,6 +631,27 @@ TEST(country_codes_and_capitals_in_the_languages_are_warnings)
     diag_free(&d);
 }
 
+/* Hashtags pasted from a social network at the end of a post
+ * ("#гематология #здоровье") are a heading in Grav's Markdown, which
+ * takes '#' before a word for one: a warning with the line to write.
+ * "#Title" alone (a heading typed without its space) is no finding. */
+TEST(hashtags_read_as_a_heading_are_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"pages/01.post/default.md",
+         "---\ntitle: Post\n---\nText.\n\n#гематология #здоровье\n\n#Title\n\n# Heading #1\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.post/default.md", 6,
+                           "'#гематология #здоровье' is shown as a heading: Markdown takes '#' at the start of a line "
+                           "for one; for hashtags, write '\\#гематология #здоровье'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.post/default.md", 8, "heading"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.post/default.md", 10, "heading"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -1325,7 +1325,8 @@ static void check_lost_text(check_run *r, const page_version *pv, const page_sou
                             size_t len)
 {
     bool comments = memmem(body, len, "<!--", 4) != NULL, tables = memchr(body, '|', len) != NULL;
-    if (!comments && !tables) return;
+    bool hashes = (len && body[0] == '#') || memmem(body, len, "\n#", 2);
+    if (!comments && !tables && !hashes) return;
     block_scan bs = BLOCK_SCAN_INIT;
     size_t comment_at = 0, prev = 0, prev_n = 0;
     bool in_comment = false, prev_text = false, table_said = false;
@@ -1340,6 +1341,25 @@ static void check_lost_text(check_run *r, const page_version *pv, const page_sou
             in_comment = true, comment_at = at + block_scan_indent(line, n);
         else if (bs.state != IN_HTML_UNTIL)
             in_comment = false;
+        if (hashes && kind == LINE_HEADING) {
+            /* "#гематология #здоровье", hashtags pasted from a social network:
+             * Grav's Markdown takes '#' before a word for a heading */
+            size_t i = block_scan_indent(line, n), k = i;
+            while (k < n && line[k] == '#') k++;
+            bool glued = k - i <= 6 && k < n && line[k] != ' ' && line[k] != '\t';
+            size_t tags = 0;
+            for (size_t j = k; glued && j + 1 < n; j++)
+                if ((line[j] == ' ' || line[j] == '\t') && line[j + 1] == '#' && j + 2 < n && line[j + 2] != ' ' &&
+                    line[j + 2] != '#')
+                    tags++;
+            if (glued && tags) {
+                int col, ln = check_body_at(src, at + i, &col);
+                diag_add(r->d, DIAG_WARNING, pv->file, ln, col,
+                         "'%.*s' is shown as a heading: Markdown takes '#' at the start of a line for one; for "
+                         "hashtags, write '\\%.*s' (or put the line in a sentence)",
+                         (int)(n - i > 60 ? 60 : n - i), line + i, (int)(n - i > 60 ? 60 : n - i), line + i);
+            }
+        }
         if (tables && kind == LINE_TEXT && columns > 0) {
             size_t cell_at = 0, cell_len = 0;
             int cells = row_cells(line, n, columns, &cell_at, &cell_len);
