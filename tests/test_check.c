@@ -652,6 +652,28 @@ TEST(hashtags_read_as_a_heading_are_a_warning)
     diag_free(&d);
 }
 
+/* A folder named "Конференция 2023 " gives the page that address, space
+ * and all, as in Grav: a warning once a page, with the name to give it.
+ * A slug that renames the page leaves the folder's name unused. */
+TEST(folder_name_with_a_space_is_a_warning_once)
+{
+    const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"pages/01.Конференция 2023 /default.ru.md", "---\ntitle: Конференция\n---\nТекст.\n"},
+        {"pages/01.Конференция 2023 /default.en.md", "---\ntitle: Conference\n---\nText.\n"},
+        {"pages/02.Our Team/default.ru.md", "---\ntitle: Команда\nslug: team\n---\nТекст.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "Конференция 2023 /default.ru.md", 1,
+                           "the folder's name '01.Конференция 2023 ' has a space or a character addresses reserve, and "
+                           "the page's address has it too ('/ru/Конференция 2023 /'): rename the folder "
+                           "'01.Конференция-2023', or give the page 'slug: Конференция-2023'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "Конференция 2023 /default.en.md", 0, "folder's name"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "Our Team/default.ru.md", 0, "folder's name"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

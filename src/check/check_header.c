@@ -277,6 +277,29 @@ void check_header(check_run *r, const page_version *pv, const page_source *src, 
                  "slug '%s' has a space or a character addresses reserve: write it like '%s'", slug, buf_cstr(&better));
         buf_free(&better);
     }
+    /* A folder named "Конференция 2023" or "conference " (a space at the
+     * end, from a copy): the page's address has it, as in Grav. Said
+     * once a page, at its first version, when no slug renames it. */
+    const char *folder = pv->page->folder_slug;
+    const page_version *first_version = NULL;
+    for (int l = 0; l < r->s->nlangs && !first_version; l++) first_version = pv->page->v[l];
+    if (!slug && first_version == pv && folder && pv->page->parent && folder[strcspn(folder, " \t?#%&\"'<>\\")]) {
+        buf better = BUF_INIT;
+        for (const char *p = folder; *p; p++) {
+            if (*p == ' ' || *p == '\t') {
+                if (better.len && better.s[better.len - 1] != '-') buf_putc(&better, '-');
+            } else if (!strchr("?#%&\"'<>\\", *p)) {
+                buf_putc(&better, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+            }
+        }
+        while (better.len && better.s[better.len - 1] == '-') buf_truncate(&better, better.len - 1);
+        diag_add(r->d, DIAG_WARNING, pv->file, 1, 1,
+                 "the folder's name '%s' has a space or a character addresses reserve, and the page's address has "
+                 "it too ('%s'): rename the folder '%.*s%s', or give the page 'slug: %s'",
+                 pv->page->folder, pv->url, (int)(folder - pv->page->folder), pv->page->folder, buf_cstr(&better),
+                 buf_cstr(&better));
+        buf_free(&better);
+    }
     /* A redirect to this site's own page that is not there (one that is
      * no address is check_header_keys'). */
     const char *target = pv->redirect;
