@@ -1268,6 +1268,23 @@ TEST(missing_file_with_a_near_name_in_the_folder_suggests_it)
     CHECK(diag_has(&d, DIAG_ERROR, "image 'staff-photo.jpg' does not exist"));
     CHECK_INT(d.errors, 4);
     diag_free(&d);
+    /* in Cyrillic and Kazakh letters too, and with a character that
+     * cannot be seen (a zero-width space pasted with the name) */
+    const char *const cyrillic[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY
+                                    "\n![Зал](<фото 1.jpg>)\n\n![Зал](қала%20ӘУЕН.jpg)\n\n![Зал](2023-01-09-2\xE2\x80\x8B.jpg)\n"},
+        {"pages/01.news/a/Фото 1.JPG", "jpeg"},
+        {"pages/01.news/a/Қала әуен.jpg", "jpeg"},
+        {"pages/01.news/a/2023-01-09-2.jpg", "jpeg"},
+        {NULL, NULL}};
+    check_files(cyrillic, &d);
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'фото 1.jpg' is not in the page folder; did you mean 'Фото 1.JPG'?"));
+    CHECK(diag_has(&d, DIAG_ERROR, "image 'қала%20ӘУЕН.jpg' is not in the page folder; did you mean 'Қала әуен.jpg'?"));
+    CHECK(diag_has(&d, DIAG_ERROR,
+                   "is not in the page folder (the name has an invisible character, U+200B, after '2023-01-09-2'); "
+                   "did you mean '2023-01-09-2.jpg'?"));
+    diag_free(&d);
 }
 
 TEST(media_no_page_uses_is_a_warning_but_the_header_image_counts)

@@ -170,15 +170,27 @@ static const media_file *nearest_media(const page *pg, const char *name)
 {
     const media_file *best = NULL;
     int best_d = strlen(name) >= 6 ? 2 : 1;
+    size_t n = strlen(name);
+    char *folded = xmalloc(n + 1), *theirs = NULL;
+    spell_fold(name, folded);
     for (size_t i = 0; i < pg->nmedia; i++) {
         const media_file *m = &pg->media[i];
-        if (!strcasecmp(m->name, name)) return m;
+        /* "фото 1.jpg" for "Фото 1.JPG", or with an invisible character */
+        theirs = xrealloc(theirs, strlen(m->name) + 1);
+        spell_fold(m->name, theirs);
+        if (!strcmp(folded, theirs)) {
+            free(folded);
+            free(theirs);
+            return m;
+        }
         int dist = spell_distance(name, m->name, best_d);
         if (dist <= best_d && (!best || dist < best_d)) {
             best = m;
             best_d = dist;
         }
     }
+    free(folded);
+    free(theirs);
     return best;
 }
 
@@ -478,9 +490,17 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     if (withheld)
         diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is in the page folder but not published: %s",
                  is_image ? "image" : "file", written, withheld);
-    else if (near)
-        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder; did you mean '%s'?",
-                 is_image ? "image" : "file", written, near->name);
+    else if (near) {
+        /* "2023-01-09-1\u200b.jpg" looks like the name it is not */
+        size_t at;
+        unsigned hidden = spell_invisible(path, &at);
+        char why[96] = "";
+        if (hidden)
+            snprintf(why, sizeof why, " (the name has an invisible character, U+%04X, after '%.*s')", hidden,
+                     (int)(at > 24 ? 24 : at), path + (at > 24 ? at - 24 : 0));
+        diag_add(b->r->d, DIAG_ERROR, pv->file, line, col, "%s '%s' is not in the page folder%s; did you mean '%s'?",
+                 is_image ? "image" : "file", written, why, near->name);
+    }
     else if (is_image) {
         const char *type;
         player_kind kind = player_kind_of(path, &type);
