@@ -674,6 +674,39 @@ TEST(folder_name_with_a_space_is_a_warning_once)
     diag_free(&d);
 }
 
+/* "====", "==" or full-width "＝＝＝" for the delimiter "===": no
+ * summary, and the line shows on the page. A warning at it (and not the
+ * note that the post has no delimiter); "=====" under a line of text is
+ * a heading's underline, and "===" in code is code. */
+TEST(summary_delimiter_lookalike_is_a_warning)
+{
+    static const char *const lines[] = {"====", "==", "\xEF\xBC\x9D\xEF\xBC\x9D\xEF\xBC\x9D"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char post[512];
+        snprintf(post, sizeof post, "---\ntitle: A\ndate: '09-01-2023 10:00'\n---\n%s\n\n%s\n\nMore.\n",
+                 "A post with enough words in it to be worth a summary of its own in the list of the news of the "
+                 "site, longer than the three hundred characters the list shows of a post that has no delimiter "
+                 "at all in it, so that the list would cut it somewhere in the middle of a sentence, which is "
+                 "what editors mean to avoid by writing the delimiter.",
+                 lines[i]);
+        const char *const files[][2] = {ONE_LANG, NEWS_LIST, {"pages/01.news/a/item.md", post}, {NULL, NULL}};
+        diag_list d;
+        check_files(files, &d);
+        if (!sitefix_has_diag(&d, DIAG_WARNING, "a/item.md", 7, "is not the summary delimiter '==='"))
+            test_fail(__FILE__, __LINE__, "line %zu: no warning", i);
+        CHECK(!diag_has(&d, DIAG_NOTE, "no summary delimiter"));
+        diag_free(&d);
+    }
+    const char *const fine[][2] = {
+        ONE_LANG, NEWS_LIST,
+        {"pages/01.news/a/item.md", "---\ntitle: A\n---\nTitle\n=====\n\n```\n====\n```\n\nText.\n\n===\n\nMore.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(fine, &d);
+    CHECK(!diag_has(&d, DIAG_WARNING, "summary delimiter"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

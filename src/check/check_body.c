@@ -1421,6 +1421,41 @@ static void check_lost_text(check_run *r, const page_version *pv, const page_sou
     }
 }
 
+/* A line meant as the summary delimiter but not it: "====", "==",
+ * "＝＝＝" (full-width, from a Kazakh or Russian keyboard layout). It
+ * shows on the page (under a line of text, as a heading's underline).
+ * The first such line: its offset in body and its length, or false. */
+static bool delimiter_lookalike(const char *body, size_t len, const char *delim, size_t *at, size_t *n)
+{
+    size_t dl = strlen(delim);
+    if (dl == 0 || strspn(delim, "=") != dl) return false; /* a delimiter of its own making */
+    if (!memchr(body, '=', len) && !memmem(body, len, "\xEF\xBC\x9D", 3)) return false;
+    block_scan bs = BLOCK_SCAN_INIT;
+    for (size_t i = 0; i < len;) {
+        const char *line = body + i, *nl = memchr(line, '\n', len - i);
+        size_t ln = nl ? (size_t)(nl - line) : len - i;
+        /* under a line of text "====" is a heading's underline, as meant */
+        bool may = block_scan_may_open(&bs, line, block_scan_indent(line, ln)) && !bs.is_in_paragraph;
+        line_kind kind = block_scan_line(&bs, line, ln);
+        size_t k = block_scan_indent(line, ln), e = ln;
+        while (e > k && (line[e - 1] == ' ' || line[e - 1] == '\t')) e--;
+        if (may && kind != LINE_CODE && kind != LINE_HTML && e > k) {
+            size_t eq = 0, wide = 0, j = k;
+            while (j < e && (line[j] == '=' || (e - j >= 3 && !memcmp(line + j, "\xEF\xBC\x9D", 3)))) {
+                if (line[j] == '=') eq++, j++;
+                else wide++, j += 3;
+            }
+            if (j == e && (wide || (eq >= 2 && eq != dl))) {
+                *at = i + k;
+                *n = e - k;
+                return true;
+            }
+        }
+        i += ln + (nl ? 1 : 0);
+    }
+    return false;
+}
+
 body_check *check_body_begin(check_run *r, const page_version *pv, const page_source *src, page_facts *f, arena *a)
 {
     const site *s = r->s;
@@ -1504,8 +1539,20 @@ void check_body_end(body_check *c, bool observed)
     }
 
     summary_shape shape = content_summary_shape(s, pv);
+    size_t like_at, like_n;
+    bool lookalike = !has_delimiter && c->is_markdown &&
+                     delimiter_lookalike(body, body_len, s->summary_delimiter ? s->summary_delimiter : "===",
+                                         &like_at, &like_n);
+    if (lookalike) {
+        int col, line = check_body_at(src, like_at, &col);
+        diag_add(r->d, DIAG_WARNING, pv->file, line, col,
+                 "'%.*s' is not the summary delimiter '%s', and it shows on the page: write '%s' on a line of its "
+                 "own, with an empty line above it",
+                 (int)like_n, body + like_at, s->summary_delimiter ? s->summary_delimiter : "===",
+                 s->summary_delimiter ? s->summary_delimiter : "===");
+    }
     /* A text of no more bytes than the summary has letters is shown whole. */
-    if (!has_delimiter && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size &&
+    if (!has_delimiter && !lookalike && is_post(pv) && !c->underline && shape.is_enabled && !shape.is_long && shape.size &&
         body_len > shape.size && !is_other_languages_file(s, pv) && list_shows_summaries(s, pv))
         diag_add(r->d, DIAG_NOTE, pv->file, src->body_line, 1,
                  "no summary delimiter ('%s'): the list '%s' shows the first %zu characters", s->summary_delimiter,
