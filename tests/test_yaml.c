@@ -307,3 +307,37 @@ TEST(key_written_twice_keeps_the_first_with_a_warning)
     arena_free(&a);
     diag_free(&d);
 }
+
+/* A key indented as no key before it is: libyaml says "mapping values are
+ * not allowed in this context" or "did not find expected key ... (noticed
+ * at line 5)". The error names the key, its line, and what to write. */
+TEST(key_indented_out_of_line_names_the_key_and_the_fix)
+{
+    static const struct {
+        const char *yaml;
+        int line, col;
+        const char *message;
+    } cases[] = {
+        {"title: A\n published: true\n", 2, 1,
+         "'published' is indented under 'title', which has its value on its line: start it where 'title' starts"},
+        {"title: A\ntaxonomy:\n  category: news\n tag: x\n", 4, 2,
+         "'tag' is indented by 1 space, and the keys before it by 0 or 2: indent it as the keys it goes with"},
+        {"content:\n  items: x\n  order:\n    by: date\n   dir: desc\n", 5, 4,
+         "'dir' is indented by 3 spaces, and the keys before it by 2 or 4"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        arena a = ARENA_INIT;
+        diag_list d;
+        diag_init(&d);
+        CHECK(load(&a, cases[i].yaml, &d) == NULL);
+        CHECK_INT(d.len, 1);
+        if (d.len) {
+            CHECK_INT(d.items[0].line, cases[i].line);
+            CHECK_INT(d.items[0].col, cases[i].col);
+            if (!strstr(d.items[0].msg, cases[i].message))
+                test_fail(__FILE__, __LINE__, "case %zu: %s", i, d.items[0].msg);
+        }
+        arena_free(&a);
+        diag_free(&d);
+    }
+}

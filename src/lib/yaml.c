@@ -264,6 +264,69 @@ static int explain(const loader *L, int upto, char *msg, size_t cap, int *line, 
     return 0;
 }
 
+/* A key indented as no key before it is, which libyaml reports as
+ * "mapping values are not allowed in this context" or "did not find
+ * expected key": " published: true" under "title: A", or "tag:" one space
+ * in under "taxonomy:", whose keys are two in. The first such line up to
+ * line upto, and what to write; 0 when the header's keys line up. */
+static int indent_slip(const loader *L, int upto, char *msg, size_t cap, int *line, int *col)
+{
+    int levels[32], depth = 0, n = 0, block = -1; /* block: the indentation a | or > value's lines exceed */
+    levels[0] = 0;
+    bool opens = false; /* the key above ended its line with ':' */
+    const char *prev = NULL, *end = L->text + L->len;
+    size_t prev_len = 0;
+    for (const char *s = L->text; s < end && n < upto; ) {
+        const char *eol = memchr(s, '\n', (size_t)(end - s));
+        eol = eol ? eol + 1 : end;
+        n++;
+        const char *e = eol > s && eol[-1] == '\n' ? eol - 1 : eol;
+        if (e > s && e[-1] == '\r') e--;
+        const char *p = s;
+        while (p < e && *p == ' ') p++;
+        int indent = (int)(p - s);
+        const char *line_start = s;
+        s = eol;
+        if (p == e || *p == '#') continue;
+        if (block >= 0 && indent > block) continue;
+        block = -1;
+        if (*p == '-' || *p == '\t') return 0; /* lists, tabs: explain's or libyaml's to say */
+        const char *colon = NULL;
+        if (!strchr("'\"[{", *p))
+            for (const char *k = p; k < e && !colon; k++)
+                if (*k == ':' && (k + 1 == e || k[1] == ' ')) colon = k;
+        if (!colon) return 0;
+        const char *v = colon + 1;
+        while (v < e && *v == ' ') v++;
+        if (opens && indent > levels[depth] && depth + 1 < 32) {
+            levels[++depth] = indent;
+        } else if (indent > levels[depth] && prev) {
+            snprintf(msg, cap,
+                     "invalid YAML: '%.*s' is indented under '%.*s', which has its value on its line: start it "
+                     "where '%.*s' starts",
+                     (int)(colon - p), p, (int)prev_len, prev, (int)prev_len, prev);
+            *line = n, *col = 1;
+            return 1;
+        } else {
+            while (depth > 0 && indent < levels[depth]) depth--;
+            if (indent != levels[depth]) {
+                snprintf(msg, cap,
+                         "invalid YAML: '%.*s' is indented by %d space%s, and the keys before it by %d or %d: indent "
+                         "it as the keys it goes with",
+                         (int)(colon - p), p, indent, indent == 1 ? "" : "s", levels[depth],
+                         depth + 1 < 32 ? levels[depth + 1] : 0);
+                *line = n, *col = indent + 1;
+                (void)line_start;
+                return 1;
+            }
+        }
+        opens = v == e;
+        if (v < e && (*v == '|' || *v == '>')) block = indent;
+        prev = p, prev_len = (size_t)(colon - p);
+    }
+    return 0;
+}
+
 static int next_event(loader *L, yaml_event_t *ev)
 {
     if (!yaml_parser_parse(&L->parser, ev)) {
@@ -278,6 +341,11 @@ static int next_event(loader *L, yaml_event_t *ev)
                 L->requote_line = line, L->requote_col = col;
                 L->failed = 1;
             }
+            fail(L, line, col, msg);
+        } else if (L->parser.error != YAML_READER_ERROR && L->parser.problem &&
+                   (strstr(L->parser.problem, "mapping values are not allowed") ||
+                    strstr(L->parser.problem, "did not find expected key")) &&
+                   indent_slip(L, (int)L->parser.problem_mark.line + 1, msg, sizeof msg, &line, &col)) {
             fail(L, line, col, msg);
         } else if (L->parser.context && (strstr(L->parser.context, "flow sequence") ||
                                          strstr(L->parser.context, "flow mapping"))) {
