@@ -25,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf words = BUF_INIT;
     summary_truncate_html_words(html, len, limit % 64, "...", &words);
     summary_find_unsplit_delimiter(html, len, NULL);
+    /* a card's headings renumbered: one digit for another, nothing else */
+    buf outline = BUF_INIT;
+    if (summary_headings_from(html, len, 1 + (int)(limit % 6), &outline) && outline.len != len) abort();
+    buf_free(&outline);
     buf plain = BUF_INIT;
     seo_plain_text(html, len, limit, &plain);
     if (utf8_check(html, len) == len) {

@@ -204,6 +204,20 @@ TEST(escaped_quotes_in_attributes_are_read_as_quotes)
     result_free(&r);
 }
 
+/* A shortcode pasted from Word has its quotes made typographic:
+ * class=“gallery-owl” gave class="gallery “gallery-owl”". Such quotes,
+ * and Russian „…“ and «…», are read as quotes. */
+TEST(typographic_quotes_in_attributes_are_read_as_quotes)
+{
+    result r;
+    run_html("<p>[owl-carousel class=\xE2\x80\x9Cgallery-owl\xE2\x80\x9D title=\xC2\xAB\xD0\x97\xD0\xB0\xD0\xBB "
+             "\xE2\x80\x9E" "1\xE2\x80\x9C\xC2\xBB]<img src=\"a.jpg\" alt=\"\">[/owl-carousel]</p>",
+             &r);
+    CHECK_CONTAINS(r.html, "<div class=\"gallery gallery-owl\"");
+    CHECK_CONTAINS(r.html, "aria-label=\"\xD0\x97\xD0\xB0\xD0\xBB \xE2\x80\x9E" "1\xE2\x80\x9C\"");
+    result_free(&r);
+}
+
 /* Decode the character references of s. */
 static char *decoded(const char *s)
 {

@@ -76,12 +76,23 @@ static const char *decode(arena *a, const char *s, size_t len)
     return r;
 }
 
-/* The quote that opens a value at s: '"', '\'' or the escaped &quot;. */
+/* The quote that opens a value at s ('"', '\'', the escaped &quot;, or
+ * the typographic quotes a word processor makes of '"': “…”, „…“, «…»):
+ * its length, and the quote that closes it in *quote. */
 static size_t quote_length(const char *s, size_t len, const char **quote)
 {
     if (len >= 1 && (s[0] == '"' || s[0] == '\'')) {
         *quote = s[0] == '"' ? "\"" : "'";
         return 1;
+    }
+    static const char *const curly[][2] = {
+        {"\xE2\x80\x9C", "\xE2\x80\x9D"}, {"\xE2\x80\x9E", "\xE2\x80\x9C"}, {"\xC2\xAB", "\xC2\xBB"}};
+    for (size_t i = 0; i < sizeof curly / sizeof curly[0]; i++) {
+        size_t n = strlen(curly[i][0]);
+        if (len >= n && !memcmp(s, curly[i][0], n)) {
+            *quote = curly[i][1];
+            return n;
+        }
     }
     static const char *const escaped[] = {"&quot;", "&#34;", "&#039;", "&#39;", "&#x27;", NULL};
     for (int i = 0; escaped[i]; i++) {
