@@ -241,6 +241,30 @@ TEST(comment_never_closed_ends_with_the_text)
     sitefix_remove(dir);
 }
 
+/* "<b>" pasted without its "</b>": the browser carries it on into every
+ * paragraph after it, the theme's footer too, and from a summary over
+ * the rest of the news list. It is closed at the end of the text and of
+ * the summary; a tag closed in the text gets no second closing. */
+TEST(formatting_tag_left_open_is_closed_at_the_end_of_the_text)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/02.news/blog.ru.md", "---\ntitle: News\ncontent:\n  items: '@self.children'\n---\n"},
+        {"pages/02.news/01.post/item.ru.md",
+         "---\ntitle: Post\ndate: '09-01-2023 10:00'\n---\nText <b>important <i>x</i>.\n\n===\n\nMore <u>y</u>.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *post = read_out(out, "ru/news/post/index.html"), *list = read_out(out, "ru/news/index.html");
+    const char *more = post ? strstr(post, "More <u>y</u>.</p>") : NULL;
+    CHECK(more && strncmp(more + strlen("More <u>y</u>.</p>"), "\n</b>", 5) == 0);
+    CHECK(post && !strstr(post, "</i></b>") && !strstr(post, "</u></b>"));
+    CHECK_CONTAINS(list, "<p>Text <b>important <i>x</i>.</p>\n</b>");
+    free(post);
+    free(list);
+    sitefix_remove(dir);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

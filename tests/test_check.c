@@ -707,6 +707,26 @@ TEST(summary_delimiter_lookalike_is_a_warning)
     diag_free(&d);
 }
 
+/* "<b>" pasted without its "</b>" makes the rest of the text bold: a
+ * warning at the tag, once a page; tags closed, or a "<b>" in code, are
+ * no finding. */
+TEST(formatting_tag_never_closed_is_a_warning)
+{
+    const char *const files[][2] = {
+        ONE_LANG,
+        {"pages/01.a/default.md", "---\ntitle: A\n---\nText <b>bold</b>.\n\nMore <b>important.\n\nAnd <i>on.\n"},
+        {"pages/02.b/default.md", "---\ntitle: B\n---\nText <b>bold</b>, `<b>` in code.\n\n<div><strong>x</strong></div>\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.a/default.md", 6,
+                           "'<b>' is opened and never closed with '</b>': browsers carry it on over the rest of the "
+                           "text (folio closes it at the text's end)"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.a/default.md", 0, "'<i>'"));
+    CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "02.b/default.md", 0, "never closed"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

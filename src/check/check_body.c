@@ -812,6 +812,7 @@ typedef struct md_walk {
     const char *link_href; /* the link being read, checked at its end with its text */
     int link_depth;
     buf link_text;
+    unsigned short open_formatting[MARKDOWN_FORMATTING_TAGS]; /* "<b>" without "</b>" in the text's HTML */
 } md_walk;
 
 /* An attribute of a link or image as text: entities decoded. */
@@ -1077,6 +1078,7 @@ static int walk_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *
         return 0;
     }
     if (type == MD_TEXT_HTML) {
+        markdown_count_formatting(w->open_formatting, text, size);
         if (w->html_block_depth) buf_add(&w->html, text, size);
         else scan_html(w->b, text, size, &w->twig); /* one inline tag: <a name="top"> */
         return 0;
@@ -1510,6 +1512,22 @@ void check_body_end(body_check *c, bool observed)
         if (!observed && body_len < 0x7fffffff) md_parse(body, (MD_SIZE)body_len, &c->parser, &c->w);
         twig = c->w.twig;
         has_delimiter = c->w.has_delimiter;
+        for (size_t i = 0; i < MARKDOWN_FORMATTING_TAGS; i++) {
+            if (!c->w.open_formatting[i]) continue;
+            const char *tag = markdown_formatting_tag(i);
+            char open[16];
+            snprintf(open, sizeof open, "<%s", tag);
+            /* the last such tag of the text: the one most likely left open */
+            const char *at = NULL;
+            for (const char *p = body; (p = memmem(p, (size_t)(body + body_len - p), open, strlen(open))); p++)
+                if (p + strlen(open) < body + body_len && strchr("> \t\n", p[strlen(open)])) at = p;
+            int col = 1, line = at ? check_body_at(src, (size_t)(at - body), &col) : src->body_line;
+            diag_add(r->d, DIAG_WARNING, pv->file, line, col,
+                     "'<%s>' is opened and never closed with '</%s>': browsers carry it on over the rest of the "
+                     "text (folio closes it at the text's end); close it where it should end",
+                     tag, tag);
+            break; /* one a page */
+        }
         buf_free(&c->w.alt);
         buf_free(&c->w.link_text);
         buf_free(&c->w.paragraph);
@@ -1561,7 +1579,7 @@ void check_body_end(body_check *c, bool observed)
     if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
         markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, c->grav.md_flags, c->grav.hard_breaks, true,
-                               c->grav.link_attributes, NULL, NULL, NULL, false};
+                               c->grav.link_attributes, NULL, NULL, NULL, false, false, NULL};
         markdown_render(body, body_len, &mo, &html);
         shortcode_ctx sc = {0};
         sc.page_path = pv->file;

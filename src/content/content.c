@@ -428,9 +428,11 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
     hook_ctx h = {s, pv, opt, ARENA_INIT};
     buf html = BUF_INIT;
     int rc = 0;
+    bool formatting_closed = false; /* the text left a <b> open: so may its summary */
     if (value_path_bool(pv->header, "process.markdown", true)) {
-        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL, link_note, NULL, NULL, false};
+        markdown_options mo = {rewrite_url, render_image, &h, true, NULL, NULL, 0, false, true, NULL, link_note, NULL, NULL, false, false, NULL};
         content_markdown_options(s, pv, &mo);
+        mo.formatting_closed = &formatting_closed;
         if (opt) mo.observe = opt->observe, mo.observe_user = opt->observe_user;
         /* Notices: marked paragraphs, made <div>s once rendered (also on
          * a page whose HTML is escaped); should the <div>s not balance,
@@ -513,6 +515,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         else buf_add(summary_html, whole, n);
     }
     if (has_more) *has_more = summary_html->len - before < content_html->len - start;
+    if (formatting_closed && summary_html->len > before) markdown_close_formatting(summary_html, before);
     buf_free(&expanded);
     buf_free(&html);
     arena_free(&h.scratch);
@@ -554,6 +557,7 @@ void content_markdown_options(const site *s, const page_version *pv, markdown_op
         mo->map_frame_title = s->frame_titles[text_lang][0];
         mo->video_frame_title = s->frame_titles[text_lang][1];
         mo->lazy_frames = true;
+        mo->close_formatting = true;
     }
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         bool on = site_opts && site_opts->kind == V_MAP ? value_path_bool(site_opts, options[i].key, false) : false;

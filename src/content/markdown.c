@@ -38,7 +38,63 @@ typedef struct renderer {
     buf link_attrs;   /* its attributes from the query (markdown_options.link_attributes) */
     size_t link_text_start; /* where the open link's content starts in out */
     buf scratch;      /* short-lived: URL hook output, decoded attributes */
+    unsigned short open_formatting[MARKDOWN_FORMATTING_TAGS]; /* by formatting_tags: opened by the text's HTML, not closed */
 } renderer;
+
+/* The HTML elements a browser carries on into the paragraphs after them
+ * when they are not closed (the "formatting elements" of HTML's parser). */
+static const char *const formatting_tags[MARKDOWN_FORMATTING_TAGS] = {"a",     "b",      "big", "code", "em", "font", "i",
+                                                "nobr",  "s",      "small", "strike", "strong", "tt", "u"};
+
+/* Count the formatting tags raw HTML of the text opens and closes. */
+static void count_formatting_in(unsigned short *open_formatting, const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; (p = memchr(p, '<', (size_t)(end - p))); p++) {
+        const char *q = p + 1;
+        bool closing = q < end && *q == '/';
+        if (closing) q++;
+        const char *name = q;
+        while (q < end && (((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z') || (*q >= '0' && *q <= '9'))) q++;
+        size_t len = (size_t)(q - name);
+        if (!len || len > 6 || (q < end && *q != '>' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '/')) continue;
+        for (size_t i = 0; i < sizeof formatting_tags / sizeof formatting_tags[0]; i++)
+            if (strlen(formatting_tags[i]) == len && !strncasecmp(formatting_tags[i], name, len)) {
+                const char *gt = memchr(q, '>', (size_t)(end - q));
+                if (gt && gt[-1] == '/') break; /* <b/> closes itself */
+                if (closing) {
+                    if (open_formatting[i]) open_formatting[i]--;
+                } else if (open_formatting[i] < 65535) {
+                    open_formatting[i]++;
+                }
+                break;
+            }
+    }
+}
+
+static void count_formatting(renderer *r, const char *s, size_t n) { count_formatting_in(r->open_formatting, s, n); }
+
+void markdown_count_formatting(unsigned short open[MARKDOWN_FORMATTING_TAGS], const char *html, size_t len)
+{
+    count_formatting_in(open, html, len);
+}
+
+const char *markdown_formatting_tag(size_t i) { return i < MARKDOWN_FORMATTING_TAGS ? formatting_tags[i] : NULL; }
+
+/* The closing tags of what open counts, innermost first. */
+static bool put_closers(buf *out, const unsigned short *open)
+{
+    bool any = false;
+    for (size_t i = sizeof formatting_tags / sizeof formatting_tags[0]; i-- > 0;)
+        for (unsigned k = 0; k < open[i] && k < 64; k++) buf_printf(out, "</%s>", formatting_tags[i]), any = true;
+    return any;
+}
+
+void markdown_close_formatting(buf *html, size_t from)
+{
+    unsigned short open[sizeof formatting_tags / sizeof formatting_tags[0]] = {0};
+    if (html->len > from) count_formatting_in(open, html->s + from, html->len - from);
+    put_closers(html, open);
+}
 
 /* Escape text for HTML element content or a double-quoted attribute.
  * This is the hot loop of rendering: runs without special bytes are
@@ -578,6 +634,7 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *user)
     case MD_TEXT_BR: buf_puts(out, "<br />\n"); break;
     case MD_TEXT_SOFTBR: buf_puts(out, r->opt && r->opt->hard_breaks ? "<br />\n" : "\n"); break;
     case MD_TEXT_HTML:
+        if (r->opt && r->opt->close_formatting) count_formatting(r, s, size);
         if (r->opt && (r->opt->map_frame_title || r->opt->video_frame_title || r->opt->lazy_frames) &&
             has_frame(s, size))
             put_frames(r, out, s, size);
@@ -680,6 +737,7 @@ int markdown_render(const char *text_in, size_t len, const markdown_options *opt
     }
     int rc = md_parse(text_in ? text_in : "", (MD_SIZE)len, &parser, &r);
     free(with_line_end);
+    if (put_closers(out, r.open_formatting) && opt->formatting_closed) *opt->formatting_closed = true;
     buf_free(&r.image_src);
     buf_free(&r.image_title);
     buf_free(&r.image_alt);

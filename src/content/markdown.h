@@ -88,6 +88,12 @@ typedef struct markdown_options {
      * loading="lazy": a map below the text (a megabyte of another site's
      * scripts) loads when the reader gets near it, not with the page. */
     bool lazy_frames;
+    /* A formatting tag the text's own HTML opens and never closes ("<b>"
+     * pasted without its "</b>") is closed at the end of the text: the
+     * browser would carry it on into every paragraph after it, the
+     * theme's footer too. */
+    bool close_formatting;
+    bool *formatting_closed; /* may be NULL: set when a tag was so closed */
 } markdown_options;
 
 /* Render text[0..len) and append the HTML to out. opt may be NULL (no
@@ -95,5 +101,15 @@ typedef struct markdown_options {
  * the parser (4 GiB) or the parser failed; out then holds what was
  * rendered so far. */
 int markdown_render(const char *text, size_t len, const markdown_options *opt, buf *out);
+/* Close the formatting tags html[from..] opens and leaves open (see
+ * markdown_options.close_formatting): for a part of rendered HTML, such
+ * as a summary, cut where a tag the text left open was still open. */
+void markdown_close_formatting(buf *html, size_t from);
+/* The formatting tags (a, b, i, strong, ...) raw HTML opens and closes,
+ * counted into open (by markdown_formatting_tag's numbering): what a
+ * check tells the editor about. */
+#define MARKDOWN_FORMATTING_TAGS 14
+void markdown_count_formatting(unsigned short open[MARKDOWN_FORMATTING_TAGS], const char *html, size_t len);
+const char *markdown_formatting_tag(size_t i);
 
 #endif
