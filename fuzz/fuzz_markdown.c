@@ -105,9 +105,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     markdown_options opt = {.rewrite_url = rewrite, .render_image = render_image, .escape_brackets_in_code = true,
                             .link_attributes = link_attributes, .link_note = link_note,
                             .map_frame_title = "Карта \"<&>\"", .video_frame_title = "Видео",
-                            .lazy_frames = true};
+                            .lazy_frames = true, .close_formatting = true};
+    bool closed = false;
+    opt.formatting_closed = &closed;
     buf html = BUF_INIT;
     markdown_render(noticed.s ? noticed.s : "", noticed.len, &opt, &html);
+    /* what was closed at the end is closed: a second closing finds nothing open */
+    size_t closed_len = html.len;
+    markdown_close_formatting(&html, 0);
+    if (html.len != closed_len) abort();
     if (utf8_check(text, size) == size && utf8_check(html.s ? html.s : "", html.len) != html.len) abort();
     if (html.len && memchr(html.s, 0, html.len)) abort(); /* a NUL is U+FFFD (CommonMark), wherever it was */
     if (utf8_check(text, size) == size && utf8_check(noticed.s ? noticed.s : "", noticed.len) != noticed.len) abort();

@@ -129,3 +129,23 @@ TEST(player_action_decoding_to_no_letter_is_a_replacement_character)
     CHECK_CONTAINS(buf_cstr(&out), " id=\"\xEF\xBF\xBDv\"");
     buf_free(&out);
 }
+
+/* fuzz_markdown: md4c 0.4.8 opens an emphasis on "_[](_)" and never closes
+ * it; browsers carried the <em> on over the rest of the page. A page's
+ * renderer (close_formatting) closes what is left open at its end. */
+TEST(emphasis_md4c_leaves_open_is_closed_at_the_end)
+{
+    static const char md[] = "_[](_)\n\nAfter.\n";
+    markdown_options opt = {0};
+    opt.close_formatting = true;
+    bool closed = false;
+    opt.formatting_closed = &closed;
+    buf out = BUF_INIT;
+    CHECK_INT(markdown_render(md, sizeof md - 1, &opt, &out), 0);
+    size_t opens = 0, closes = 0;
+    for (const char *p = buf_cstr(&out); (p = strstr(p, "<em>")); p++) opens++;
+    for (const char *p = buf_cstr(&out); (p = strstr(p, "</em>")); p++) closes++;
+    CHECK_INT(closes, opens);
+    CHECK(closed == (opens > 0));
+    buf_free(&out);
+}
