@@ -1399,7 +1399,7 @@ TEST(image_without_alt_text_is_a_warning)
     diag_free(&d);
 }
 
-static void photo_test(size_t size, bool expect_warning)
+static void photo_test(size_t size, bool expect_warning, const char *warning)
 {
     const char *const files[][2] = {ONE_LANG, NEWS_LIST,
                                     {"pages/01.news/a/item.md", "---\ntitle: A\n---\n" POST_BODY "\n![Hall](big.jpg)\n"},
@@ -1414,7 +1414,7 @@ static void photo_test(size_t size, bool expect_warning)
     diag_init(&d);
     site *s = site_load(dir, NOW, &d);
     check_site(s, NULL, &d);
-    CHECK(diag_has(&d, DIAG_WARNING, "over 5 MB") == expect_warning);
+    CHECK(diag_has(&d, DIAG_WARNING, warning) == expect_warning);
     site_free(s);
     diag_free(&d);
     sitefix_remove(dir);
@@ -1422,8 +1422,15 @@ static void photo_test(size_t size, bool expect_warning)
 
 TEST(photo_over_five_megabytes_is_a_warning)
 {
-    photo_test(5 * 1024 * 1024 + 1, true);
-    photo_test(5 * 1024 * 1024, false);
+    photo_test(5 * 1024 * 1024 + 1, true, "over 5 MB");
+    photo_test(5 * 1024 * 1024, false, "over 5 MB");
+}
+
+/* A photo or PDF of 0 bytes: an upload or copy that did not finish. */
+TEST(empty_media_file_is_a_warning)
+{
+    photo_test(0, true, "the file is empty (0 bytes): its upload or copy did not finish");
+    photo_test(1, false, "the file is empty");
 }
 
 /* ---- translations -------------------------------------------------------- */

@@ -138,7 +138,10 @@ void check_media(check_run *r)
         if (!any_version && r->opt.lang < 0) report_folder_without_page(r, pg);
         for (size_t m = 0; m < pg->nmedia; m++) {
             const media_file *mf = &pg->media[m];
-            if (media_is_image(mf->name) && mf->size > MAX_PHOTO_BYTES)
+            if (mf->size == 0)
+                diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
+                         "the file is empty (0 bytes): its upload or copy did not finish; put it here again");
+            else if (media_is_image(mf->name) && mf->size > MAX_PHOTO_BYTES)
                 diag_add(r->d, DIAG_WARNING, mf->path, 0, 0,
                          "photo of %.1f MB: over 5 MB makes the page slow; resize it (2000 pixels wide is plenty)",
                          (double)mf->size / (1024.0 * 1024.0));
