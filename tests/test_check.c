@@ -727,6 +727,22 @@ TEST(formatting_tag_never_closed_is_a_warning)
     diag_free(&d);
 }
 
+/* folio build says that without a site url it writes no feeds and no
+ * sitemap; folio check said nothing of it. */
+TEST(site_without_a_url_is_a_note_of_check_too)
+{
+    const char *const without[][2] = {ONE_LANG, {"pages/01.a/default.md", "---\ntitle: A\n---\nText.\n"}, {NULL, NULL}};
+    const char *const with[][2] = {ONE_LANG, {"config/site.yaml", "title: T\nurl: https://example.org\n"},
+                                   {"pages/01.a/default.md", "---\ntitle: A\n---\nText.\n"}, {NULL, NULL}};
+    diag_list d;
+    check_files(without, &d);
+    CHECK(diag_has(&d, DIAG_NOTE, "no site URL (config/site.yaml 'url'): folio build writes no feeds and no sitemap.xml"));
+    diag_free(&d);
+    check_files(with, &d);
+    CHECK(!diag_has(&d, DIAG_NOTE, "no site URL"));
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -23,7 +23,8 @@ struct MD_PARSER; /* md4c.h */
 
 typedef struct check_options {
     int lang;             /* only this language's pages (index), -1 for all */
-    bool skip_shortcodes; /* the caller renders content and reports shortcode problems itself (the build) */
+    bool in_build;        /* the caller is a build: it renders content and reports shortcode problems and
+                           * the site's missing url itself */
     int threads;          /* 0 = one per core */
 } check_options;
 

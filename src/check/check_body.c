@@ -1576,7 +1576,7 @@ void check_body_end(body_check *c, bool observed)
                  "no summary delimiter ('%s'): the list '%s' shows the first %zu characters", s->summary_delimiter,
                  pv->page->parent->v[pv->lang]->title, shape.size);
 
-    if (!r->opt.skip_shortcodes && c->is_markdown && may_hold_shortcode(body, body_len)) {
+    if (!r->opt.in_build && c->is_markdown && may_hold_shortcode(body, body_len)) {
         buf html = BUF_INIT;
         markdown_options mo = {NULL, NULL, NULL, true, NULL, NULL, c->grav.md_flags, c->grav.hard_breaks, true,
                                c->grav.link_attributes, NULL, NULL, NULL, false, false, NULL};

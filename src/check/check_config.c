@@ -58,6 +58,11 @@ static void check_folder_frontmatter(check_run *r)
 void check_config(check_run *r)
 {
     const site *s = r->s;
+    /* said by the build, which may have --base-url */
+    if (!r->opt.in_build && !*site_config_str(s, s->default_lang, "url", ""))
+        diag_add(r->d, DIAG_NOTE, s->user_dir, 0, 0,
+                 "no site URL (config/site.yaml 'url'): folio build writes no feeds and no sitemap.xml without one "
+                 "(or --base-url)");
     check_folder_frontmatter(r);
     for (int l = 0; l < s->nlangs; l++)
         if (!*site_config_str(s, l, "title", "")) {
