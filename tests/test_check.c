@@ -743,6 +743,26 @@ TEST(site_without_a_url_is_a_note_of_check_too)
     diag_free(&d);
 }
 
+/* A pages folder copied without its config/: every file named for a
+ * language is not read (a warning each), and one note gives the lines
+ * that publish them. */
+TEST(page_files_named_for_languages_the_site_lacks_give_the_config_to_write)
+{
+    const char *const files[][2] = {
+        {"pages/01.news/01.a/item.kk.md", "---\ntitle: A\n---\nText.\n"},
+        {"pages/01.news/01.a/item.ru.md", "---\ntitle: A\n---\nText.\n"},
+        {"pages/01.news/02.b/item.ru.md", "---\ntitle: B\n---\nText.\n"},
+        {NULL, NULL}};
+    diag_list d;
+    check_files(files, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_NOTE, "config/system.yaml", 0,
+                           "the page files are named for the languages kk, ru (item.kk.md), which the site does not "
+                           "list: to publish them, write in this file 'languages: {supported: [kk, ru], default_lang: "
+                           "kk}'"));
+    CHECK_INT(count_has(&d, "the page files are named for the languages"), 1);
+    diag_free(&d);
+}
+
 TEST(yaml_that_does_not_parse_is_an_error)
 {
     const char *const bad[][2] = {ONE_LANG, NEWS_LIST,

@@ -107,6 +107,13 @@ static const char *lang_meant(const site *s, const char *code)
     return best;
 }
 
+const char *page_file_lang_code(const char *name, arena *a)
+{
+    size_t n = strlen(name);
+    if (n < 4 || strcmp(name + n - 3, ".md")) return NULL;
+    return lang_like_suffix(arena_strndup(a, name, n - 3));
+}
+
 void page_file_report_unread(const site *s, diag_list *d, const char *path, const char *name, bool has_page,
                              arena *a)
 {

@@ -20,6 +20,9 @@ enum { PAGE_FILE_OTHER = 0, PAGE_FILE_PAGE, PAGE_FILE_UNREAD };
  * (Grav neither shows nor publishes it); PAGE_FILE_OTHER for the rest. */
 int page_file_classify(const site *s, arena *a, const char *name, int *lang, const char **tmpl);
 
+/* The language code a page file's name ends with ("item.kk.md": "kk"),
+ * or NULL. */
+const char *page_file_lang_code(const char *name, arena *a);
 /* Why the Markdown file at path (named name) is not read, and what its
  * name should be: a warning when its folder has no page file or the name
  * is a language misspelt ("item.kz.md"), a note beside a page file. */

@@ -47,6 +47,8 @@ typedef struct folder_scan {
 typedef struct scan_list {
     folder_scan *scans;
     size_t nscans, capscans;
+    char codes[8][16]; /* on a site without languages: those the unread page files name */
+    int ncodes;
 } scan_list;
 
 /* One level of the tree walk: its folders are read in parallel, each
@@ -617,7 +619,13 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
     free(names);
     for (size_t i = 0; i < nunread; i++) {
         const char *slash = strrchr(unread[i], '/');
-        page_file_report_unread(s, L->d, unread[i], slash ? slash + 1 : unread[i], scan.nmd > 0, a);
+        const char *name = slash ? slash + 1 : unread[i];
+        page_file_report_unread(s, L->d, unread[i], name, scan.nmd > 0, a);
+        const char *code = s->is_multilang ? NULL : page_file_lang_code(name, a);
+        bool known = false;
+        for (int c = 0; code && c < found->ncodes; c++) known |= !strcmp(found->codes[c], code);
+        if (code && !known && found->ncodes < 8 && strlen(code) < sizeof found->codes[0])
+            strcpy(found->codes[found->ncodes++], code);
     }
     free(unread);
     /* "item.ru.md" beside "default.ru.md": a page has one file for each
@@ -1289,6 +1297,39 @@ static void choose_files(void *ctx, int worker, size_t i)
     free(fs->md);
 }
 
+static int by_string(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* A site whose configuration lists no languages while its page files
+ * are named for some (item.kk.md, item.ru.md: a pages folder copied
+ * without config/): one note with the lines to add, after the warning of
+ * each file not read. */
+static void report_languages_named(const site *s, const scan_list *found, diag_list *d)
+{
+    if (s->is_multilang) return;
+    const char *all[64];
+    size_t n = 0;
+    for (int w = 0; w < s->nthreads; w++)
+        for (int c = 0; c < found[w].ncodes && n < 64; c++) {
+            bool seen = false;
+            for (size_t k = 0; k < n; k++) seen |= !strcmp(all[k], found[w].codes[c]);
+            if (!seen) all[n++] = found[w].codes[c];
+        }
+    qsort(all, n, sizeof *all, by_string); /* the workers found them in any order */
+    buf codes = BUF_INIT;
+    const char *first = n ? all[0] : NULL;
+    for (size_t k = 0; k < n; k++) buf_printf(&codes, "%s%s", k ? ", " : "", all[k]);
+    if (first) {
+        char *path = path_join(s->user_dir, "config/system.yaml");
+        diag_add(d, DIAG_NOTE, path, 0, 0,
+                 "the page files are named for the languages %s (item.%s.md), which the site does not list: to "
+                 "publish them, write in this file 'languages: {supported: [%s], default_lang: %s}', the site's "
+                 "main language as default_lang",
+                 buf_cstr(&codes), first, buf_cstr(&codes), first);
+        free(path);
+    }
+    buf_free(&codes);
+}
+
 site *site_load(const char *user_dir, long long now, diag_list *d)
 {
     site *s = xcalloc(1, sizeof *s);
@@ -1340,6 +1381,7 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
     for (size_t i = 0; i < nscans * (size_t)s->nlangs; i++)
         if (slots[i].pv) jobs[njobs++] = slots[i];
     free(scans);
+    report_languages_named(s, L.found, d);
     for (int w = 0; w < s->nthreads; w++) free(L.found[w].scans);
     free(L.found);
 
