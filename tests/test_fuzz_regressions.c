@@ -149,3 +149,21 @@ TEST(emphasis_md4c_leaves_open_is_closed_at_the_end)
     CHECK(closed == (opens > 0));
     buf_free(&out);
 }
+
+/* fuzz_markdown: an <iframe> whose src has no value ("<iframe src>")
+ * gave frame_kind_of a NULL address and arithmetic on it (undefined
+ * behaviour, reported by UBSan). Such a frame is no map and no video; it
+ * still gets loading="lazy". */
+TEST(frame_whose_src_has_no_value_is_no_map)
+{
+    static const char md[] = "Text.\n\n<iframe src></iframe>\n";
+    markdown_options opt = {0};
+    opt.map_frame_title = "Карта";
+    opt.video_frame_title = "Видео";
+    opt.lazy_frames = true;
+    buf out = BUF_INIT;
+    CHECK_INT(markdown_render(md, sizeof md - 1, &opt, &out), 0);
+    CHECK_CONTAINS(buf_cstr(&out), "loading=\"lazy\"");
+    CHECK_NOT_CONTAINS(buf_cstr(&out), "Карта");
+    buf_free(&out);
+}

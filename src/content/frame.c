@@ -24,6 +24,7 @@ static bool path_has(const char *path, size_t n, const char *want)
 
 frame_kind frame_kind_of(const char *src, size_t n)
 {
+    if (!src) return FRAME_OTHER; /* a frame without a src (found by fuzzing) */
     const char *p = src, *end = src + n;
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\n')) p++;
     if ((size_t)(end - p) >= 8 && !strncasecmp(p, "https://", 8)) p += 8;
