@@ -669,6 +669,34 @@ TEST(get_with_a_body_or_two_lengths_is_400_at_once_and_closed)
     server_stop(srv);
 }
 
+/* The absolute form of a request's target ("GET http://host/ru/news/"),
+ * which a server must accept: the path after the host is served, and the
+ * host in it is never used for anything. */
+TEST(absolute_form_target_is_served_by_its_path)
+{
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "A");
+    const char *requests[][2] = {
+        {"GET http://example.org/ru/news/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "HTTP/1.1 200"},
+        {"GET HTTPS://evil.example/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+         "HTTP/1.1 400"},
+    };
+    for (size_t i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+        int fd = connect_to(server_port(srv));
+        CHECK(send(fd, requests[i][0], strlen(requests[i][0]), MSG_NOSIGNAL) > 0);
+        char got[64] = "";
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 2000) == 1) {
+            ssize_t k = recv(fd, got, sizeof got - 1, 0);
+            got[k > 0 ? k : 0] = 0;
+        }
+        if (strncmp(got, requests[i][1], strlen(requests[i][1])))
+            test_fail(__FILE__, __LINE__, "request %zu got: %.40s", i, got);
+        close(fd);
+    }
+    server_stop(srv);
+}
+
 TEST(connections_beyond_the_per_address_limit_are_refused)
 {
     serve_options opt = quiet_options();

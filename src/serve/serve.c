@@ -817,6 +817,13 @@ static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const
     if (!is_get_or_head)
         return answer_text(rq, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
     char path[MAX_PATH];
+    /* "GET http://host/ru/news/ HTTP/1.1", the absolute form a server must
+     * accept (RFC 9112, 3.2.2): the path after the host, the host itself
+     * never used */
+    if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) {
+        const char *slash = strchr(strstr(url, "://") + 3, '/');
+        url = slash ? slash : "/";
+    }
     if (http_decode_path(url, path, sizeof path) != 0) return answer_text(rq, c, MHD_HTTP_BAD_REQUEST, "Bad Request\n");
     if (!atomic_load_explicit(&srv->is_ready, memory_order_acquire)) return answer_starting(rq, c, path);
     if (strcmp(path, "/healthz") == 0) return answer_text(rq, c, MHD_HTTP_OK, "ok");
