@@ -1343,11 +1343,49 @@ static bool is_delimiter_row(const char *line, size_t n)
     return dash;
 }
 
+/* The line around s[i]: its start and length. */
+static const char *line_around(const char *s, size_t len, size_t i, size_t *n)
+{
+    const char *start = i ? memrchr(s, '\n', i) : NULL, *end = memchr(s + i, '\n', len - i);
+    start = start ? start + 1 : s;
+    *n = (size_t)((end ? end : s + len) - start);
+    return start;
+}
+
+/* Whether some line of s is a table's line of dashes ("|---|---|"). */
+static bool has_delimiter_row(const char *s, size_t len)
+{
+    for (const char *p = s, *end = s + len; (p = memchr(p, '|', (size_t)(end - p)));) {
+        size_t n;
+        const char *line = line_around(s, len, (size_t)(p - s), &n);
+        if (is_delimiter_row(line, n)) return true;
+        p = line + n; /* the next line */
+    }
+    return false;
+}
+
+/* Whether some line of s begins "#word" and has " #word" after it. */
+static bool has_hashtag_line(const char *s, size_t len)
+{
+    for (const char *p = s, *end = s + len; (p = memchr(p, '#', (size_t)(end - p)));) {
+        size_t n;
+        const char *line = line_around(s, len, (size_t)(p - s), &n);
+        size_t i = block_scan_indent(line, n);
+        if (line + i == p && p + 1 < line + n && p[1] != ' ' && p[1] != '#' && p[1] != '\t' &&
+            memmem(p + 1, (size_t)(line + n - p - 1), " #", 2))
+            return true;
+        p = line + n;
+    }
+    return false;
+}
+
 static void check_lost_text(check_run *r, const page_version *pv, const page_source *src, const char *body,
                             size_t len)
 {
-    bool comments = memmem(body, len, "<!--", 4) != NULL, tables = memchr(body, '|', len) != NULL;
-    bool hashes = (len && body[0] == '#') || memmem(body, len, "\n#", 2);
+    /* Candidates first, found a rare byte at a time: most pages have none,
+     * and only a page with one is read line by line. */
+    bool comments = html_find_comment(body, len) != NULL;
+    bool tables = has_delimiter_row(body, len), hashes = has_hashtag_line(body, len);
     if (!comments && !tables && !hashes) return;
     block_scan bs = BLOCK_SCAN_INIT;
     size_t comment_at = 0, prev = 0, prev_n = 0;
@@ -1431,7 +1469,10 @@ static bool delimiter_lookalike(const char *body, size_t len, const char *delim,
 {
     size_t dl = strlen(delim);
     if (dl == 0 || strspn(delim, "=") != dl) return false; /* a delimiter of its own making */
-    if (!memchr(body, '=', len) && !memmem(body, len, "\xEF\xBC\x9D", 3)) return false;
+    bool full_width = false; /* U+FF1D, whose first byte Cyrillic text never has */
+    for (const char *p = body, *end = body + len; !full_width && (p = memchr(p, 0xEF, (size_t)(end - p))); p++)
+        full_width = end - p >= 3 && (unsigned char)p[1] == 0xBC && (unsigned char)p[2] == 0x9D;
+    if (!full_width && !memchr(body, '=', len)) return false;
     block_scan bs = BLOCK_SCAN_INIT;
     for (size_t i = 0; i < len;) {
         const char *line = body + i, *nl = memchr(line, '\n', len - i);

@@ -9,6 +9,7 @@
 #include "content/plugin_link.h"
 #include "content/toc.h"
 #include "content/youtube.h"
+#include "lib/html_tag.h"
 #include "content/content_twig.h"
 #include "lib/files.h"
 
@@ -407,7 +408,7 @@ static bool inject_one(void *user, const char *name, const char *href, size_t hr
 static void close_open_comment(buf *html)
 {
     const char *s = buf_cstr(html), *end = s + html->len, *open = NULL;
-    for (const char *p = s; (p = memmem(p, (size_t)(end - p), "<!--", 4)); p += 4) {
+    for (const char *p = s; (p = html_find_comment(p, (size_t)(end - p))); p += 4) {
         const char *close = memmem(p + 2, (size_t)(end - p - 2), "-->", 3); /* "<!-->" is closed */
         if (!close) {
             open = p;
@@ -468,7 +469,7 @@ int content_render_source(const site *s, const page_version *pv, const page_sour
         buf_free(&html);
         html = twig;
     }
-    close_open_comment(&html);
+    if (html_find_comment(body, body_len)) close_open_comment(&html); /* the text opens one */
     const char *video_title = s->youtube_titles[pv->lang];
     if (s->youtube.is_on && strcasestr(buf_cstr(&html), "youtube</a>")) {
         buf players = BUF_INIT;

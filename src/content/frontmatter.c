@@ -252,6 +252,7 @@ const char *frontmatter_not_text(const char *text, size_t len)
                "saved as UTF-8";
     if (len >= 5 && !memcmp(text, "%PDF-", 5)) return "the file is a PDF, not text: a PDF goes beside the page, linked";
     size_t n = len < 512 ? len : 512, nul = 0;
+    if (!has_nul) return NULL; /* text, the common case */
     for (size_t i = 0; i < n; i++) nul += text[i] == 0;
     if (nul * 8 >= n && nul > 0)
         return nul * 3 >= n ? "the file is saved as UTF-16 (every other byte is zero), not UTF-8: save it again "

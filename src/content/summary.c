@@ -21,6 +21,7 @@
 
 #include "content/entity.h"
 #include "content/markdown.h"
+#include "lib/find.h"
 
 #define DEFAULT_DELIMITER "==="
 #define ELLIPSIS "\xE2\x80\xA6"
@@ -35,7 +36,7 @@ void summary_split(const char *html, size_t len, const char *delim, size_t size,
     if (!delim || !*delim) delim = DEFAULT_DELIMITER;
     buf needle = BUF_INIT;
     buf_printf(&needle, "<p>%s</p>", delim);
-    const char *first = memmem(html, len, needle.s, needle.len);
+    const char *first = find_bytes(html, len, needle.s, needle.len);
     if (has_delimiter) *has_delimiter = first != NULL;
     if (!first) {
         if (content_out) buf_add(content_out, html, len);
@@ -54,7 +55,7 @@ void summary_split(const char *html, size_t len, const char *delim, size_t size,
     if (content_out) {
         const char *p = html, *end = html + len;
         while (p < end) {
-            const char *hit = memmem(p, (size_t)(end - p), needle.s, needle.len);
+            const char *hit = find_bytes(p, (size_t)(end - p), needle.s, needle.len);
             if (!hit) {
                 buf_add(content_out, p, (size_t)(end - p));
                 break;
@@ -451,7 +452,7 @@ int summary_find_unsplit_delimiter(const char *markdown, size_t len, const char 
 {
     if (!delim || !*delim) delim = DEFAULT_DELIMITER;
     size_t dlen = strlen(delim);
-    if (!memmem(markdown, len, delim, dlen)) return 0; /* most pages: no line to look at */
+    if (!find_bytes(markdown, len, delim, dlen)) return 0; /* most pages: no line to look at */
     block_scan b = BLOCK_SCAN_INIT;
     int line_no = 0, delimiter_lines = 0, first_glued = 0;
     size_t i = 0;

@@ -56,3 +56,10 @@ const html_attr *html_tag_attr(const html_tag *t, const char *name)
         if (html_name_is(t->attrs[k].name, t->attrs[k].name_len, name)) return &t->attrs[k];
     return NULL;
 }
+
+const char *html_find_comment(const char *s, size_t n)
+{
+    for (const char *p = s, *end = s + n; (p = memchr(p, '<', (size_t)(end - p))); p++)
+        if (end - p >= 4 && p[1] == '!' && p[2] == '-' && p[3] == '-') return p;
+    return NULL;
+}

@@ -35,4 +35,8 @@ bool html_name_is(const char *name, size_t n, const char *want);
 /* The raw value of attribute name ("" for a bare one), or NULL. */
 const html_attr *html_tag_attr(const html_tag *t, const char *name);
 
+/* The first "<!--" in s[0..n), or NULL: found a '<' at a time, which text
+ * that is not HTML seldom has (faster there than memmem). */
+const char *html_find_comment(const char *s, size_t n);
+
 #endif

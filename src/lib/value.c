@@ -92,22 +92,9 @@ value *map_getn(const value *map, const char *key, size_t key_len)
 
 value *map_get(const value *map, const char *key) { return map_getn(map, key, strlen(key)); }
 
-void map_setn(arena *a, value *map, const char *key, size_t key_len, value *v)
+/* key, which map does not have, at its end */
+static inline void map_append(arena *a, value *map, const char *key, size_t key_len, value *v)
 {
-    if (!map_addn(a, map, key, key_len, v)) {
-        for (size_t i = 0; i < map->u.map.len; i++) {
-            value_pair *p = &map->u.map.items[i];
-            if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0) p->val = v;
-        }
-    }
-}
-
-bool map_addn(arena *a, value *map, const char *key, size_t key_len, value *v)
-{
-    for (size_t i = 0; i < map->u.map.len; i++) {
-        value_pair *p = &map->u.map.items[i];
-        if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0) return false;
-    }
     if (map->u.map.len == map->u.map.cap) {
         size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 4;
         value_pair *items = arena_alloc(a, cap * sizeof *items);
@@ -119,8 +106,30 @@ bool map_addn(arena *a, value *map, const char *key, size_t key_len, value *v)
     p->key = arena_strndup(a, key, key_len);
     p->key_len = key_len;
     p->val = v;
+}
+
+void map_setn(arena *a, value *map, const char *key, size_t key_len, value *v)
+{
+    for (size_t i = 0; i < map->u.map.len; i++) {
+        value_pair *p = &map->u.map.items[i];
+        if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0) {
+            p->val = v;
+            return;
+        }
+    }
+    map_append(a, map, key, key_len, v);
+}
+
+bool map_addn(arena *a, value *map, const char *key, size_t key_len, value *v)
+{
+    for (size_t i = 0; i < map->u.map.len; i++) {
+        value_pair *p = &map->u.map.items[i];
+        if (p->key_len == key_len && memcmp(p->key, key, key_len) == 0) return false;
+    }
+    map_append(a, map, key, key_len, v);
     return true;
 }
+
 
 void map_set(arena *a, value *map, const char *key, value *v) { map_setn(a, map, key, strlen(key), v); }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/find.h"
 #include "template/internal.h"
 
 bool php_is_numeric_str(const char *s, size_t len, bool *is_int, long long *i, double *f)
@@ -346,7 +347,7 @@ bool php_in(arena *a, const value *needle, const value *hay)
         (needle->kind == V_STRING || needle->kind == V_INT || needle->kind == V_FLOAT)) {
         buf b = BUF_INIT;
         php_write(&b, needle);
-        bool found = b.len == 0 || memmem(hay->u.str.s, hay->u.str.len, buf_cstr(&b), b.len) != NULL;
+        bool found = b.len == 0 || find_bytes(hay->u.str.s, hay->u.str.len, buf_cstr(&b), b.len) != NULL;
         buf_free(&b);
         return found;
     }
