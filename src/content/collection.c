@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -86,25 +87,45 @@ bool site_has_term(const page_version *pv, const char *name, const char *term)
     if (!have) return false;
     const value *const *hv = have->kind == V_LIST ? (const value *const *)have->u.list.items : &have;
     size_t hn = have->kind == V_LIST ? have->u.list.len : 1;
-    for (size_t i = 0; i < hn; i++)
-        if (hv[i]->kind == V_STRING && !strcmp(hv[i]->u.str.s, term)) return true;
+    /* Grav keys its taxonomy by the values as strings: "tag: [2023]" is
+     * the term "2023" */
+    char num[32];
+    for (size_t i = 0; i < hn; i++) {
+        const char *have_term = hv[i]->kind == V_STRING ? hv[i]->u.str.s : NULL;
+        if (hv[i]->kind == V_INT) snprintf(num, sizeof num, "%lld", hv[i]->u.i), have_term = num;
+        if (have_term && !strcmp(have_term, term)) return true;
+    }
     return false;
 }
 
-static bool has_term(const page_version *c, const char *name, const value *want)
+/* Whether c has every term of want (a term or a list of them) of the
+ * taxonomy name: Grav's findTaxonomy ands them. */
+static bool has_terms(const page_version *c, const char *name, const value *want)
 {
     const value *const *wv = want->kind == V_LIST ? (const value *const *)want->u.list.items : &want;
     size_t wn = want->kind == V_LIST ? want->u.list.len : 1;
-    for (size_t k = 0; k < wn; k++)
-        if (wv[k]->kind == V_STRING && site_has_term(c, name, wv[k]->u.str.s)) return true;
-    return false;
+    char num[32];
+    for (size_t k = 0; k < wn; k++) {
+        const char *term = wv[k]->kind == V_STRING ? wv[k]->u.str.s : NULL;
+        if (wv[k]->kind == V_INT) snprintf(num, sizeof num, "%lld", wv[k]->u.i), term = num;
+        if (!term || !site_has_term(c, name, term)) return false;
+    }
+    return wn > 0;
 }
 
-static void gather_taxonomy(site *s, gathered *g, int lang, const char *name, const value *want)
+/* The pages with every term asked for, of one taxonomy ("@taxonomy.tag":
+ * [a, b]) or of several ("@taxonomy": {category: news, tag: a}). */
+static void gather_taxonomy(site *s, gathered *g, int lang, const value *types, const char *name, const value *want)
 {
     for (size_t i = 0; i < s->npages; i++) {
         page_version *c = s->pages[i]->v[lang];
-        if (c && has_term(c, name, want)) gather(g, c);
+        bool all = c != NULL;
+        if (types)
+            for (size_t t = 0; all && t < types->u.map.len; t++)
+                all = has_terms(c, types->u.map.items[t].key, types->u.map.items[t].val);
+        else
+            all = all && has_terms(c, name, want);
+        if (all) gather(g, c);
     }
 }
 
@@ -141,12 +162,13 @@ static bool gather_source(site *s, page_version *pv, const char *key, const valu
         if (target) gather_children(g, target->page, l, deep);
         return str != NULL; /* a route that is not a page gives an empty list, as in Grav */
     }
-    if (!strncmp(key, "@taxonomy.", 10) && key[10] && arg && (arg->kind == V_STRING || arg->kind == V_LIST)) {
-        gather_taxonomy(s, g, l, key + 10, arg);
+    if (!strncmp(key, "@taxonomy.", 10) && key[10] && arg &&
+        (arg->kind == V_STRING || arg->kind == V_LIST || arg->kind == V_INT)) {
+        gather_taxonomy(s, g, l, NULL, key + 10, arg);
         return true;
     }
     if (!strcmp(key, "@taxonomy") && arg && arg->kind == V_MAP) {
-        for (size_t i = 0; i < arg->u.map.len; i++) gather_taxonomy(s, g, l, arg->u.map.items[i].key, arg->u.map.items[i].val);
+        gather_taxonomy(s, g, l, arg, NULL, NULL);
         return true;
     }
     return false;
