@@ -692,6 +692,22 @@ TEST(ui_strings_fall_back_to_default_language)
     CHECK_STR(site_translate(s, site_lang_index(s, "en"), "NO_SUCH_KEY"), "NO_SUCH_KEY");
     site_free(s);
     diag_free(&d);
+    /* a key only the English strings have: English, as Grav's translate
+     * tries it last, after the language and the default */
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [kk, ru, en]\n  default_lang: kk\n"},
+        {"languages/en.yaml", "ONLY_EN: Only in English\n"},
+        {"languages/kk.yaml", "BOTH: Қазақша\n"},
+        {"languages/ru.yaml", "BOTH: По-русски\n"},
+        {"pages/01.home/default.ru.md", "---\ntitle: Главная\n---\nТекст.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    s = load(dir, 0, &d);
+    CHECK_STR(site_translate(s, site_lang_index(s, "ru"), "ONLY_EN"), "Only in English");
+    CHECK_STR(site_translate(s, site_lang_index(s, "ru"), "BOTH"), "По-русски");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
 }
 
 /* The loader reads only the start of a page file for its header; a header

@@ -1452,6 +1452,9 @@ const char *site_translate(const site *s, int lang, const char *key)
 {
     value *v = value_path(s->strings[lang], key);
     if (!v && s->translations_fallback) v = value_path(s->strings[s->default_lang], key);
+    /* then English, which Grav's translate always tries last */
+    int en = v || !s->translations_fallback ? -1 : site_lang_index(s, "en");
+    if (en >= 0) v = value_path(s->strings[en], key);
     if (v && v->kind == V_STRING) return v->u.str.s;
     return key;
 }
