@@ -675,6 +675,35 @@ TEST(modular_page_without_sections_is_a_note)
     sitefix_remove(dir);
 }
 
+/* Grav orders a page's media naturally without regard to case: phone
+ * photos named in capitals ("IMG_0002.PNG") come after "cover.png", and
+ * the first image is the post's header image. */
+TEST(media_are_in_natural_order_without_regard_to_case)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.post/item.md", "---\ntitle: Post\n---\nText.\n"},
+        {"pages/01.post/IMG_0010.PNG", "png"},
+        {"pages/01.post/IMG_0002.PNG", "png"},
+        {"pages/01.post/cover.png", "png"},
+        {"pages/01.post/Zebra.pdf", "pdf"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    const page_version *pv = find(s, "ru", "/post");
+    CHECK(pv && pv->page->nmedia == 4);
+    if (pv && pv->page->nmedia == 4) {
+        CHECK_STR(pv->page->media[0].name, "cover.png");
+        CHECK_STR(pv->page->media[1].name, "IMG_0002.PNG");
+        CHECK_STR(pv->page->media[2].name, "IMG_0010.PNG");
+        CHECK_STR(pv->page->media[3].name, "Zebra.pdf");
+    }
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(missing_pages_folder_is_a_clear_error)
 {
     diag_list d;

@@ -383,6 +383,18 @@ static int natural_cmp(const void *a, const void *b)
     return strverscmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
+static int media_name_cmp(const void *a, const void *b)
+{
+    const char *x = ((const media_file *)a)->name, *y = ((const media_file *)b)->name;
+    char lx[256], ly[256];
+    size_t i = 0, j = 0;
+    for (; x[i] && i < sizeof lx - 1; i++) lx[i] = (char)(x[i] >= 'A' && x[i] <= 'Z' ? x[i] - 'A' + 'a' : x[i]);
+    for (; y[j] && j < sizeof ly - 1; j++) ly[j] = (char)(y[j] >= 'A' && y[j] <= 'Z' ? y[j] - 'A' + 'a' : y[j]);
+    lx[i] = ly[j] = 0;
+    int c = strverscmp(lx, ly);
+    return c ? c : strcmp(x, y);
+}
+
 /* "03.slug" -> order 3, slug "slug"; "slug" -> -1, "slug". */
 static int split_order_prefix(const char *name, const char **slug)
 {
@@ -617,6 +629,10 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
         m->url = NULL; /* set once routes are known */
     }
     free(names);
+    /* Grav orders a page's media naturally and without regard to case
+     * (orderMedia): "cover.png" before "IMG_0002.PNG", the first image
+     * being the post's header image */
+    if (pg->nmedia > 1) qsort(pg->media, pg->nmedia, sizeof *pg->media, media_name_cmp);
     for (size_t i = 0; i < nunread; i++) {
         const char *slash = strrchr(unread[i], '/');
         const char *name = slash ? slash + 1 : unread[i];
