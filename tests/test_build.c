@@ -265,6 +265,32 @@ TEST(formatting_tag_left_open_is_closed_at_the_end_of_the_text)
     sitefix_remove(dir);
 }
 
+/* A link to a page keeps its query ("/contacts?branch=2", a form's
+ * preset), as Grav's do once their link attributes are taken from it; a
+ * fragment still follows it; a file's link is the file's. check finds
+ * such a link's page as without the query. */
+TEST(page_link_keeps_its_query)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/01.contacts/default.ru.md", "---\ntitle: Контакты\n---\n## Адрес {#addr}\n\nТекст.\n"},
+        {"pages/02.post/item.ru.md",
+         "---\ntitle: Post\n---\n[a](/contacts?branch=2) [b](../contacts?x=1&y=2#top) [c](/contacts?target=_blank)\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = fresh_out();
+    diag_list d;
+    build_into(dir, out, false, &d, NULL);
+    char *post = read_out(out, "ru/post/index.html");
+    CHECK_CONTAINS(post, "<a href=\"/ru/contacts/?branch=2\">a</a>");
+    CHECK_CONTAINS(post, "<a href=\"/ru/contacts/?x=1&amp;y=2#top\">b</a>");
+    CHECK_CONTAINS(post, "<a href=\"/ru/contacts/\" target=\"_blank\"");
+    CHECK(!sitefix_has_diag(&d, DIAG_ERROR, "02.post/item.ru.md", 0, "no such page"));
+    free(post);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

@@ -458,7 +458,7 @@ static void check_link_at(body_scan *b, const char *url, const char *written, bo
     }
     const char *target_url = content_resolve_link(s, pv, url, b->a);
     if (target_url) {
-        size_t tl = strcspn(target_url, "#");
+        size_t tl = strcspn(target_url, "?#");
         const page_version *t = strmap_get(&b->r->by_url, arena_strndup(b->a, target_url, tl));
         if (t && frag && frag[1]) add_anchor(b, t, frag + 1, written);
         if (t && !is_image) add_page_link(b, t);

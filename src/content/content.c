@@ -158,6 +158,11 @@ const char *content_resolve_link(const site *s, const page_version *pv, const ch
     size_t pathlen = strcspn(url, "?#");
     const char *rest = url + pathlen; /* query and fragment */
     const char *fragment = strchr(rest, '#');
+    /* A page's link keeps its query ("/contacts?branch=2"), as Grav's
+     * links do once the link attributes are taken from it; a file's
+     * address is the file's. */
+    size_t qlen = *rest == '?' ? (size_t)((fragment ? fragment : rest + strlen(rest)) - rest) : 0;
+    if (qlen) fragment = arena_printf(a, "%.*s%s", (int)qlen, rest, fragment ? fragment : "");
     char *path = percent_decode(a, url, pathlen);
 
     /* A file in the page's own folder. */
