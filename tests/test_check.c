@@ -667,7 +667,7 @@ TEST(folder_name_with_a_space_is_a_warning_once)
     check_files(files, &d);
     CHECK(sitefix_has_diag(&d, DIAG_WARNING, "Конференция 2023 /default.ru.md", 1,
                            "the folder's name '01.Конференция 2023 ' has a space or a character addresses reserve, and "
-                           "the page's address has it too ('/ru/Конференция 2023 /'): rename the folder "
+                           "the page's address has it too ('/ru/конференция 2023 /'): rename the folder "
                            "'01.Конференция-2023', or give the page 'slug: Конференция-2023'"));
     CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "Конференция 2023 /default.en.md", 0, "folder's name"));
     CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "Our Team/default.ru.md", 0, "folder's name"));

@@ -3,6 +3,7 @@
 #include "content/site.h"
 #include "lib/date.h"
 #include "sitefix.h"
+#include "content/content.h"
 #include "test.h"
 
 #include <string.h>
@@ -699,6 +700,49 @@ TEST(media_are_in_natural_order_without_regard_to_case)
         CHECK_STR(pv->page->media[2].name, "IMG_0010.PNG");
         CHECK_STR(pv->page->media[3].name, "Zebra.pdf");
     }
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
+/* Grav's force_lowercase_urls (on by default): a folder's name is in
+ * small letters in its address, Cyrillic too, and links written with the
+ * capitals find the page; a slug is used as written; with the setting off
+ * the folder's name is used as it is. */
+TEST(folder_names_are_in_small_letters_in_addresses)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/02.About-Us/default.md", "---\ntitle: О нас\n---\nТекст.\n"},
+        {"pages/03.Новости/01.Первая/item.md", "---\ntitle: Первая\n---\nТекст.\n"},
+        {"pages/04.Team/default.md", "---\ntitle: Team\nslug: Our-Team\n---\nТекст.\n"},
+        {"pages/05.Empty-Title/default.md", "---\ntitle: ''\n---\nТекст.\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    CHECK(find(s, "ru", "/about-us") != NULL);
+    CHECK(find(s, "ru", "/новости/первая") != NULL);
+    CHECK(find(s, "ru", "/Our-Team") != NULL);
+    const page_version *empty = find(s, "ru", "/empty-title");
+    CHECK(empty && !strcmp(empty->title, "Empty-title")); /* Grav: ucfirst of the slug */
+    const page_version *about = find(s, "ru", "/about-us");
+    if (about) {
+        arena a = ARENA_INIT;
+        const char *to = content_resolve_link(s, about, "/About-Us", &a);
+        CHECK(to && !strcmp(to, "/ru/about-us/"));
+        arena_free(&a);
+    }
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+    static const char *const off[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\nforce_lowercase_urls: false\n"},
+        {"pages/02.About-Us/default.md", "---\ntitle: О нас\n---\nТекст.\n"},
+        {NULL, NULL}};
+    dir = sitefix_make(off);
+    s = load(dir, 0, &d);
+    CHECK(find(s, "ru", "/About-Us") != NULL);
     site_free(s);
     diag_free(&d);
     sitefix_remove(dir);

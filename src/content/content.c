@@ -10,6 +10,7 @@
 #include "content/toc.h"
 #include "content/youtube.h"
 #include "lib/html_tag.h"
+#include "lib/spell.h"
 #include "content/content_twig.h"
 #include "lib/files.h"
 
@@ -212,6 +213,11 @@ const char *content_resolve_link(const site *s, const page_version *pv, const ch
         }
     }
     page_version *target = site_find_route(s, lang, r);
+    if (!target && s->lowercase_urls) { /* "/About-Us": Grav finds it in small letters */
+        char *lower = arena_alloc(a, strlen(r) + 1);
+        spell_fold(r, lower);
+        target = site_find_route(s, lang, lower);
+    }
     if (!target) { /* "/ru/news/post.html": Grav strips a page type's extension from a URL */
         size_t n = strlen(r);
         size_t ext = n > 5 && !strcmp(r + n - 5, ".html") ? 5 : n > 4 && !strcmp(r + n - 4, ".htm") ? 4 : 0;

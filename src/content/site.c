@@ -15,6 +15,7 @@
 #include "lib/date.h"
 #include "lib/files.h"
 #include "lib/pool.h"
+#include "lib/spell.h"
 #include "lib/yaml.h"
 
 #include <dirent.h>
@@ -318,6 +319,7 @@ static void load_config(site *s, diag_list *d)
     value *site_cfg = load_optional_yaml(s, "config/site.yaml", d);
     if (!site_cfg) site_cfg = value_map(&s->arena);
     setup_languages(s, site_cfg, d);
+    s->lowercase_urls = value_path_bool(s->system, "force_lowercase_urls", true);
     value *all_strings = load_optional_yaml(s, "languages.yaml", d);
     for (int l = 0; l < s->nlangs; l++) {
         char name[80];
@@ -393,6 +395,19 @@ static int media_name_cmp(const void *a, const void *b)
     lx[i] = ly[j] = 0;
     int c = strverscmp(lx, ly);
     return c ? c : strcmp(x, y);
+}
+
+/* name in small letters (Latin, Cyrillic, Kazakh), as Grav's
+ * mb_strtolower makes a folder's name in an address; name itself when it
+ * has no capital. */
+static const char *small_letters(arena *a, const char *name)
+{
+    bool maybe = false;
+    for (const char *p = name; *p && !maybe; p++) maybe = (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
+    if (!maybe) return name;
+    char *out = arena_alloc(a, strlen(name) + 1);
+    spell_fold(name, out);
+    return strcmp(out, name) ? out : name;
 }
 
 /* "03.slug" -> order 3, slug "slug"; "slug" -> -1, "slug". */
@@ -564,6 +579,7 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             child->dir = spath;
             child->folder = name;
             child->order = split_order_prefix(name, &child->folder_slug);
+            child->route_slug = s->lowercase_urls ? small_letters(a, child->folder_slug) : child->folder_slug;
             child->is_module = child->folder_slug[0] == '_'; /* "_hero", or "01._hero" as in Grav */
             child->rel = pg->rel[0] ? arena_cat(a, pg->rel, "/", name, (char *)NULL) : name;
             if (pg->nchildren == capchild) {
@@ -888,7 +904,7 @@ static void read_header(void *ctx, int worker, size_t i)
     pv->title = header_str(a, h, "title");
     if (!pv->title || !*pv->title || !strcmp(pv->title, "0")) {
         /* Grav: ucfirst(slug) when the title is empty() in PHP's sense */
-        char *t = arena_strdup(a, pg->folder_slug);
+        char *t = arena_strdup(a, pg->route_slug);
         if (t[0] >= 'a' && t[0] <= 'z') t[0] = (char)(t[0] - 'a' + 'A');
         pv->title = t;
     }
@@ -896,7 +912,7 @@ static void read_header(void *ctx, int worker, size_t i)
     if (!pv->menu) pv->menu = pv->title;
     pv->slug = header_str(a, h, "slug");
     if (!pv->slug || !*pv->slug || strchr(pv->slug, '/') || !strcmp(pv->slug, "..") || !strcmp(pv->slug, "."))
-        pv->slug = pg->folder_slug;
+        pv->slug = pg->route_slug;
     const char *tmpl = header_str(a, h, "template");
     if (tmpl && *tmpl && !strstr(tmpl, "..")) pv->template_name = tmpl;
     pv->visible = site_header_bool(h, "visible", pg->order >= 0);
@@ -1070,7 +1086,7 @@ static const char *parent_route(const page *pg, int lang, arena *a)
     if (pv) return pv->route[1] ? pv->route : "";
     /* A parent absent in this language still lends its folder slug. */
     const char *pr = parent_route(pg->parent, lang, a);
-    return arena_cat(a, pr, "/", pg->parent->folder_slug, (char *)NULL);
+    return arena_cat(a, pr, "/", pg->parent->route_slug, (char *)NULL);
 }
 
 /* Grav's rawRoute: the parent's, then the folder's name without its
@@ -1080,7 +1096,7 @@ static const char *raw_parent_route(const page *pg, int lang, arena *a)
     if (!pg->parent || !pg->parent->parent) return "";
     page_version *pv = pg->parent->v[lang];
     if (pv) return pv->folder_route ? pv->folder_route : pv->route[1] ? pv->route : "";
-    return arena_cat(a, raw_parent_route(pg->parent, lang, a), "/", pg->parent->folder_slug, (char *)NULL);
+    return arena_cat(a, raw_parent_route(pg->parent, lang, a), "/", pg->parent->route_slug, (char *)NULL);
 }
 
 bool media_is_image(const char *name)
@@ -1128,8 +1144,8 @@ static void page_addresses(const site *s, page *pg, arena *a)
         const page *q = pg->parent;
         while (q && q->parent && !q->v[l]) q = q->parent; /* absent parents lend their folder names */
         const page_version *up = q ? q->v[l] : NULL;
-        if (custom || strcmp(pv->slug, pg->folder_slug) || (up && up->folder_route)) {
-            const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->folder_slug, (char *)NULL);
+        if (custom || strcmp(pv->slug, pg->route_slug) || (up && up->folder_route)) {
+            const char *raw = arena_cat(a, raw_parent_route(pg, l, a), "/", pg->route_slug, (char *)NULL);
             if (strcmp(raw, pv->route)) pv->folder_route = raw;
         }
         /* Grav finds the home page by its folders' route too: a home page
@@ -1374,6 +1390,7 @@ site *site_load(const char *user_dir, long long now, diag_list *d)
     s->root->dir = s->pages_dir;
     s->root->folder = "pages";
     s->root->folder_slug = "";
+    s->root->route_slug = "";
     s->root->rel = "";
     s->root->order = -1;
     scan_tree(&L);

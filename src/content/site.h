@@ -134,6 +134,7 @@ struct page {
     const char *dir;         /* source folder */
     const char *folder;      /* folder name, "03.2023-01-09-practical-conference" */
     const char *folder_slug; /* without the order prefix */
+    const char *route_slug;  /* that in the address: in small letters (Grav's force_lowercase_urls) */
     const char *rel;         /* folder relative to user/pages, "02.news/03.2023-..." */
     int order;               /* the NN prefix, -1 without one */
     bool is_module;          /* a modular section ("_hero"): part of its parent's page, no page itself */
@@ -164,6 +165,7 @@ struct site {
     int default_lang;
     bool include_default_lang;
     bool translations_fallback;
+    bool lowercase_urls; /* system.force_lowercase_urls: folder names in small letters in addresses */
     /* fallback[l] lists the file languages page l may use, in order; an
      * entry -1 stands for the language-less name.md; ends with -2. */
     int fallback[SITE_MAX_LANGS][SITE_MAX_LANGS + 2];
