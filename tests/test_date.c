@@ -69,12 +69,34 @@ TEST(every_form_real_front_matter_uses_reads_the_same_instant)
         "01/09/2023 10:00 am",       /* Grav admin's "m/d/Y h:i a" */
         "10:00 AM 01/09/2023",       /* and "h:i a m/d/Y" */
         "01/09/2023 10:00a.m.",
+        /* a month's name, as PHP's free-form reading takes it */
+        "January 9, 2023 10:00",
+        "Jan 9 2023 10:00",
+        "9 January 2023 10:00",
+        "09-Jan-2023 10:00",
+        "Mon, 09 Jan 2023 04:00:00 +0000", /* e-mail's date */
+        "Monday, 9 January 2023 10:00",
+        "january 9th, 2023 10:00",
     };
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         long long t = parse_ok(forms[i], NULL);
         if (t != JAN9_2023_10AM_ALMATY)
             test_fail(__FILE__, __LINE__, "\"%s\" read as %lld", forms[i], t);
     }
+}
+
+/* "20230311" is 11 March 2023 for PHP (year, month and day without
+ * separators), not a Unix time of 1970; a month's name alone on a day
+ * reads as midnight, and a name that is no month is an error. */
+TEST(eight_digits_and_named_months_read_as_php_reads_them)
+{
+    almaty();
+    CHECK(parse_ok("20230109", NULL) == JAN9_2023_MIDNIGHT_ALMATY);
+    CHECK(parse_ok("January 9, 2023", NULL) == JAN9_2023_MIDNIGHT_ALMATY);
+    CHECK(parse_ok("Sept 1, 2023", NULL) > JAN9_2023_MIDNIGHT_ALMATY);
+    CHECK(parse_error_column("Janvier 9, 2023", NULL) > 0);
+    CHECK(parse_error_column("February 30, 2023", NULL) > 0);
+    CHECK(parse_error_column("20231309", NULL) == 0); /* no such day: a Unix time, as before */
 }
 
 TEST(date_without_time_is_local_midnight)

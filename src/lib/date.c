@@ -436,6 +436,14 @@ static bool parse_free_form(cursor *c, long long *out)
     date_fields f = {0};
     skip_spaces(c);
     int run = digit_run_length(c->p);
+    if (run == 8 && c->p[8] == 0) { /* "20230311", PHP's year, month and day without separators */
+        f.year_at = c->p, f.month_at = c->p + 4, f.day_at = c->p + 6;
+        f.year = (c->p[0] - '0') * 1000 + (c->p[1] - '0') * 100 + (c->p[2] - '0') * 10 + (c->p[3] - '0');
+        f.month = (c->p[4] - '0') * 10 + (c->p[5] - '0');
+        f.day = (c->p[6] - '0') * 10 + (c->p[7] - '0');
+        if (f.year >= 1000 && f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= days_in_month(f.year, f.month))
+            return fields_to_unix(&f, out);
+    }
     bool is_unix = *c->p == '@' || (run > 0 && c->p[run] == 0) ||
                    ((*c->p == '-' || *c->p == '+') && digit_run_length(c->p + 1) > 0 &&
                     c->p[1 + digit_run_length(c->p + 1)] == 0);
@@ -474,6 +482,70 @@ static bool parse_free_form(cursor *c, long long *out)
     if (!fields_to_unix(&f, out))
         return fail_at(c, c->start);
     return true;
+}
+
+/* An English month's name, whole or its first three letters ("March",
+ * "Mar", "mar.", "Sept"), in any case: 1 to 12, the cursor after it; 0. */
+static int read_month_name(cursor *c)
+{
+    static const char *const names[] = {"january", "february", "march",     "april",   "may",      "june",
+                                        "july",    "august",   "september", "october", "november", "december"};
+    size_t n = 0;
+    while (isalpha((unsigned char)c->p[n])) n++;
+    for (int m = 0; m < 12 && n >= 3; m++)
+        if (!strncasecmp(c->p, names[m], n) && (n == 3 || n == strlen(names[m]) || (m == 8 && n == 4))) {
+            c->p += n;
+            if (*c->p == '.') c->p++;
+            return m + 1;
+        }
+    return 0;
+}
+
+/* The forms with a month's name that PHP's free-form reading takes and
+ * Grav sites have: "March 11, 2023", "11 March 2023", "11-Mar-2023",
+ * each with a time after it, and e-mail's "Sat, 11 Mar 2023 10:00:00
+ * +0000". */
+static bool parse_named_month(cursor *c, long long *out)
+{
+    date_fields f = {0};
+    skip_spaces(c);
+    if (isalpha((unsigned char)*c->p) && isalpha((unsigned char)c->p[1]) && isalpha((unsigned char)c->p[2]) &&
+        (c->p[3] == ',' || (isalpha((unsigned char)c->p[3]) && !read_month_name(&(cursor){c->p, c->p, 0})))) {
+        /* a weekday first ("Sat,", "Saturday"): PHP checks nothing of it */
+        while (isalpha((unsigned char)*c->p)) c->p++;
+        if (*c->p == ',') c->p++;
+        skip_spaces(c);
+    }
+    f.month_at = f.day_at = f.year_at = c->p;
+    if (isdigit((unsigned char)*c->p)) { /* "11 March 2023", "11-Mar-2023" */
+        if (!read_field(c, 1, 2, 0, 99, &f.day, &f.day_at)) return false;
+        char sep = *c->p;
+        if (sep == '-' || sep == ' ' || sep == '.') c->p++;
+        skip_spaces(c);
+        f.month_at = c->p;
+        if (!(f.month = read_month_name(c))) return fail_at(c, f.month_at);
+        if (sep == '-' && !expect_char(c, '-')) return false;
+        skip_spaces(c);
+    } else { /* "March 11, 2023" */
+        if (!(f.month = read_month_name(c))) return fail_at(c, c->p);
+        skip_spaces(c);
+        if (!read_field(c, 1, 2, 0, 99, &f.day, &f.day_at)) return false;
+        if (c->p[0] == 's' || c->p[0] == 'n' || c->p[0] == 'r' || c->p[0] == 't') { /* "11th" */
+            if (isalpha((unsigned char)c->p[1]) && !isalpha((unsigned char)c->p[2])) c->p += 2;
+        }
+        if (*c->p == ',') c->p++;
+        skip_spaces(c);
+    }
+    if (!read_field(c, 4, 4, 0, 9999, &f.year, &f.year_at)) return false;
+    skip_spaces(c);
+    if (*c->p == ',') c->p++, skip_spaces(c);
+    if (isdigit((unsigned char)*c->p)) {
+        if (!read_time(c, &f)) return false;
+        skip_spaces(c);
+        if (*c->p && !read_zone(c, &f)) return false;
+    }
+    if (!at_end(c) || !check_calendar(c, &f)) return false;
+    return fields_to_unix(&f, out) || fail_at(c, c->start);
 }
 
 /* DateTime::createFromFormat with the letters Grav's `dateformat` uses.
@@ -578,6 +650,9 @@ int date_parse(const char *s, const char *php_format, long long *out, int *err_c
      * does not match. */
     cursor c = {s, s, 0};
     if (parse_free_form(&c, out))
+        return 0;
+    cursor named = {s, s, 0};
+    if (parse_named_month(&named, out))
         return 0;
     if (err_col) {
         /* Report whichever reading got further: that is the one the author
