@@ -158,6 +158,39 @@ TEST(atom_entry_shown_by_fallback_names_its_language)
     unbuild(&b);
 }
 
+/* Grav writes a page's metadata (its header's metadata:, over the
+ * site's) as meta tags: "robots: noindex" keeps a page from search
+ * engines, and a search console's verification key from site.yaml is on
+ * every page. A page that says noindex is not in the sitemap either. What
+ * the theme writes itself (the description, og:title) is not doubled. */
+TEST(page_and_site_metadata_are_meta_tags_and_noindex_leaves_the_sitemap)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"config/site.yaml", "title: Центр\nurl: " BASE "/\nmetadata:\n  description: Сайт центра\n"
+                             "  google-site-verification: abc123\n  author: Центр\n"},
+        {"pages/01.home/default.md", "---\ntitle: Главная\n---\nТекст.\n"},
+        {"pages/02.draft-list/default.md",
+         "---\ntitle: Список\nmetadata:\n  robots: noindex, nofollow\n  author: Врач\n  og:title: Другой\n---\nТекст.\n"},
+        {NULL, NULL}};
+    built b;
+    build(&b, files, NULL);
+    char *home = read_out(&b, "ru/index.html"), *list = read_out(&b, "ru/draft-list/index.html");
+    char *map = read_out(&b, "sitemap.xml");
+    CHECK_CONTAINS(home, "<meta name=\"google-site-verification\" content=\"abc123\">");
+    CHECK_CONTAINS(home, "<meta name=\"author\" content=\"Центр\">");
+    CHECK_CONTAINS(list, "<meta name=\"robots\" content=\"noindex, nofollow\">");
+    CHECK_CONTAINS(list, "<meta name=\"author\" content=\"Врач\">");
+    CHECK_NOT_CONTAINS(list, "name=\"author\" content=\"Центр\""); /* the page's author, not the site's too */
+    CHECK_NOT_CONTAINS(list, "Другой");
+    CHECK_CONTAINS(map, "/ru/</loc>");
+    CHECK_NOT_CONTAINS(map, "draft-list");
+    free(home);
+    free(list);
+    free(map);
+    unbuild(&b);
+}
+
 TEST(feed_holds_the_twenty_newest_posts)
 {
     const char *files[64][2] = {

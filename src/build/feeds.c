@@ -218,6 +218,9 @@ static void write_sitemap(const site *s, const char *base, output *out, diag_lis
         if (!is_published(pv) || pv->redirect || pv->external_url) continue;
         /* Grav's sitemap plugin key for pages kept out of it. */
         if (value_path_bool(pv->header, "sitemap.ignore", false)) continue;
+        /* a page that asks search engines not to index it is not offered to them */
+        const char *robots = value_path_str(pv->header, "metadata.robots", "");
+        if (strcasestr(robots, "noindex") || strcasestr(robots, "none")) continue;
         buf_puts(&x, "<url>\n<loc>");
         xml_url(&x, base);
         xml_url(&x, pv->url);

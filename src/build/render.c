@@ -147,6 +147,7 @@ enum page_attr_id {
     ATTR_LANGUAGE,
     ATTR_MEDIA,
     ATTR_MENU,
+    ATTR_METADATA,
     ATTR_NEXT,
     ATTR_NEXT_SIBLING,
     ATTR_OG_LOCALE,
@@ -193,6 +194,7 @@ static const char *const attr_names[] = {
     "language",
     "media",
     "menu",
+    "metadata",
     "next",
     "nextSibling",
     "og_locale",
@@ -347,6 +349,43 @@ static value *subpages(render_state *st, const page_version *pv)
     return l;
 }
 
+/* Grav's page metadata: the site's (site.yaml metadata:) with the page's
+ * own (its header's metadata:) over it, one meta tag each, as
+ * {attr: "name" | "property" | "http-equiv", name, content}: "og:..." a
+ * property, "refresh" and the like http-equiv, the rest a name ("robots:
+ * noindex", a search console's verification key). What the theme writes
+ * itself (the description, Open Graph's title, type, url, image, locale
+ * and site name, the Twitter card) is left out. */
+static value *page_metadata(render_state *st, const page_version *pv, arena *a)
+{
+    static const char *const own[] = {"description",    "og:title",  "og:description", "og:type", "og:url",
+                                      "og:image",       "og:locale", "og:site_name",   "twitter:card", NULL};
+    const value *site_meta = value_path(st->r->s->config[pv->lang], "metadata");
+    const value *page_meta = value_path(pv->header, "metadata");
+    value *l = value_list(a);
+    const value *sources[2] = {page_meta, site_meta};
+    for (int k = 0; k < 2; k++) {
+        const value *m = sources[k];
+        if (!m || m->kind != V_MAP) continue;
+        for (size_t i = 0; i < m->u.map.len; i++) {
+            const char *name = m->u.map.items[i].key;
+            const value *v = m->u.map.items[i].val;
+            if (v->kind == V_MAP || v->kind == V_LIST || v->kind == V_NULL || !*name) continue;
+            bool skip = k == 1 && page_meta && page_meta->kind == V_MAP && map_get(page_meta, name);
+            for (int o = 0; own[o] && !skip; o++) skip = !strcasecmp(name, own[o]);
+            if (skip) continue;
+            value *tag = value_map(a);
+            bool is_property = !strncmp(name, "og:", 3) || !strncmp(name, "article:", 8) || !strncmp(name, "fb:", 3);
+            bool is_equiv = !strcasecmp(name, "refresh") || !strcasecmp(name, "content-language") ||
+                            !strcasecmp(name, "x-ua-compatible");
+            map_set(a, tag, "attr", value_cstr(a, is_property ? "property" : is_equiv ? "http-equiv" : "name"));
+            map_set(a, tag, "name", value_cstr(a, name));
+            map_set(a, tag, "content", value_cstr(a, value_to_cstr(a, v)));
+            list_push(a, l, tag);
+        }
+    }
+    return l;
+}
 static value *page_attr(page_obj *o, const char *key, int id, arena *a)
 {
     const page_version *pv = o->pv;
@@ -356,6 +395,7 @@ static value *page_attr(page_obj *o, const char *key, int id, arena *a)
     a = st->a;
     if (id == ATTR_TITLE) return site_str(a, pv->title);
     if (id == ATTR_MENU) return site_str(a, pv->menu);
+    if (id == ATTR_METADATA) return page_metadata(st, pv, a);
     if (id == ATTR_URL) return site_str(a, pv->external_url ? pv->external_url : pv->url); /* Grav's url() */
     if (id == ATTR_ROUTE) return site_str(a, pv->is_home ? "/" : pv->route);
     if (id == ATTR_SLUG) return site_str(a, pv->slug);
