@@ -748,6 +748,31 @@ TEST(folder_names_are_in_small_letters_in_addresses)
     sitefix_remove(dir);
 }
 
+/* order.by: title is natural and without regard to case, as Grav sorts
+ * (SORT_NATURAL | SORT_FLAG_CASE): "Item 2" before "Item 10", "apple"
+ * before "Banana"; Cyrillic capitals too. */
+TEST(titles_order_naturally_without_regard_to_case)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.list/blog.md", "---\ntitle: List\ncontent:\n  items: '@self.children'\n  order:\n    by: title\n---\n"},
+        {"pages/01.list/a/item.md", "---\ntitle: Item 10\n---\n"},
+        {"pages/01.list/b/item.md", "---\ntitle: Banana\n---\n"},
+        {"pages/01.list/c/item.md", "---\ntitle: apple\n---\n"},
+        {"pages/01.list/d/item.md", "---\ntitle: Item 2\n---\n"},
+        {"pages/01.list/e/item.md", "---\ntitle: Яблоко\n---\n"},
+        {"pages/01.list/f/item.md", "---\ntitle: арбуз\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    char t[256];
+    CHECK_STR(titles(find(s, "ru", "/list"), t, sizeof t), "apple,Banana,Item 2,Item 10,арбуз,Яблоко");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(missing_pages_folder_is_a_clear_error)
 {
     diag_list d;

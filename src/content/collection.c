@@ -4,6 +4,7 @@
  * order_by, or system.yaml's pages.order), limited or paginated; and the
  * previous and next post of each page of a list of its own children. */
 #include "content/collection.h"
+#include "lib/spell.h"
 #include "lib/yaml.h"
 
 #include <stdint.h>
@@ -24,13 +25,27 @@ static int default_cmp(const page_version *a, const page_version *b)
     return strverscmp(a->page->folder, b->page->folder);
 }
 
+/* Grav orders titles naturally and without regard to case (sort flags
+ * SORT_NATURAL | SORT_FLAG_CASE, or a collator): "apple, Banana, Item 2,
+ * Item 10". Titles compared by their first 255 bytes. */
+static int title_cmp(const char *x, const char *y)
+{
+    char fx[256], fy[256], cx[256], cy[256];
+    snprintf(cx, sizeof cx, "%s", x);
+    snprintf(cy, sizeof cy, "%s", y);
+    spell_fold(cx, fx);
+    spell_fold(cy, fy);
+    int c = strverscmp(fx, fy);
+    return c ? c : strcmp(x, y);
+}
+
 static int item_cmp(const void *pa, const void *pb)
 {
     const page_version *a = *(page_version *const *)pa, *b = *(page_version *const *)pb;
     int c = 0;
     switch (current_sort.by) {
     case BY_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
-    case BY_TITLE: c = strcmp(a->title, b->title); break;
+    case BY_TITLE: c = title_cmp(a->title, b->title); break;
     case BY_FOLDER: /* Grav's code compares folder(), the prefix and all: the default order */
     case BY_DEFAULT: c = default_cmp(a, b); break;
     }
