@@ -291,6 +291,30 @@ TEST(page_link_keeps_its_query)
     sitefix_remove(dir);
 }
 
+/* A folder that is no page itself (no page file, or routable: false) but
+ * holds pages: Grav sends its address to the first visible page under
+ * it, so a link to /ru/branches/ finds the first branch. */
+TEST(folder_without_a_page_of_its_own_leads_to_its_first_page)
+{
+    const char *const files[][2] = {
+        SITEFIX_SYSTEM_KK_RU_EN,
+        {"pages/02.branches/01.almaty/default.ru.md", "---\ntitle: Алматы\n---\nАдрес.\n"},
+        {"pages/02.branches/02.astana/default.ru.md", "---\ntitle: Астана\n---\nАдрес.\n"},
+        {"pages/03.section/default.ru.md", "---\ntitle: Section\nroutable: false\n---\nx\n"},
+        {"pages/03.section/hidden/default.ru.md", "---\ntitle: Hidden\n---\nx\n"},
+        {"pages/03.section/01.first/default.ru.md", "---\ntitle: First\n---\nx\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    const char *out = build_cleanly(dir);
+    char *redirects = read_out(out, "_redirects"), *stub = read_out(out, "ru/branches/index.html");
+    CHECK_CONTAINS(redirects, "/ru/branches/ /ru/branches/almaty/ 302");
+    CHECK_CONTAINS(redirects, "/ru/section/ /ru/section/first/ 302");
+    CHECK_CONTAINS(stub, "url=/ru/branches/almaty/");
+    free(redirects);
+    free(stub);
+    sitefix_remove(dir);
+}
+
 TEST(summary_delimiter_is_removed_and_news_list_shows_summaries)
 {
     const char *out = fresh_out();

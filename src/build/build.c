@@ -490,6 +490,29 @@ static void add_redirects(build_ctx *b)
                 output_redirect(b->out, path, rules[i].to, rules[i].status);
         }
     }
+    /* A folder that is no page of its own (no page file, or routable:
+     * false) but has pages under it: Grav sends its address to the first
+     * visible one, so /ru/branches/ leads to the first branch. */
+    for (size_t i = 0; i < s->npages; i++) {
+        page *pg = s->pages[i];
+        if (pg->is_module || !pg->nchildren) continue;
+        for (int l = 0; l < s->nlangs; l++) {
+            if (pg->v[l] && pg->v[l]->routable) continue;
+            const page_version *first = NULL;
+            for (size_t k = 0; k < pg->nchildren && !first; k++) {
+                const page_version *c = pg->children[k]->v[l];
+                if (c && is_published(c) && c->visible) first = c;
+            }
+            if (!first) continue;
+            const char *slash = strrchr(first->route, '/');
+            if (!slash || slash == first->route) continue;
+            const char *route = arena_strndup(&a, first->route, (size_t)(slash - first->route));
+            if (site_find_route(s, l, route)) continue; /* a page has the address */
+            const char *prefix = site_lang_prefix(s, l);
+            const char *path = prefix[0] ? arena_printf(&a, "%s%s/", prefix + 1, route) : arena_printf(&a, "%s/", route + 1);
+            if (output_path_is_safe(path)) output_redirect(b->out, path, first->url, 302);
+        }
+    }
     /* Grav's media URLs (/user/pages/02.news/03.post/photo.jpg) keep working. */
     for (size_t i = 0; i < s->npages; i++) {
         page *pg = s->pages[i];
