@@ -991,6 +991,41 @@ TEST(watcher_rebuilds_after_changes_including_in_new_folders)
     dir_remove_tree(dir);
 }
 
+/* A photo uploaded a piece at a time (SFTP, a network share) is open for
+ * writing for seconds, with pauses longer than the debounce: each pause
+ * rebuilt the site and published the photo cut short. The watcher waits
+ * until the file is closed. */
+TEST(watcher_waits_for_a_file_being_written_to_be_closed)
+{
+    char dir[] = "/tmp/folio-watch-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    serve_options opt = quiet_options();
+    server *srv = start(&opt, "initial");
+    fake_build fb = {.opt = opt};
+    FILE *messages = tmpfile();
+    watch_options wo = {.site_dir = dir, .rebuild = fake_rebuild, .ctx = &fb, .messages = messages, .debounce_ms = 100};
+    watcher *w = watch_start(&wo, srv);
+    CHECK(w != NULL);
+    char *upload = path_join(dir, "photo.jpg");
+    FILE *f = fopen(upload, "wb");
+    CHECK(f != NULL);
+    for (int i = 0; f && i < 4; i++) {
+        CHECK(fwrite("0123456789abcdef", 1, 16, f) == 16);
+        fflush(f);
+        usleep(300000); /* three times the debounce */
+    }
+    CHECK_INT(atomic_load(&fb.calls), 0);
+    if (f) fclose(f);
+    CHECK(wait_for_calls(&fb, 1, 2000));
+    usleep(300000);
+    CHECK_INT(atomic_load(&fb.calls), 1);
+    watch_stop(w);
+    server_stop(srv);
+    fclose(messages);
+    free(upload);
+    dir_remove_tree(dir);
+}
+
 /* Records what the watcher hands to the update callback. */
 typedef struct fake_update {
     fake_build fb;

@@ -31,6 +31,9 @@
 #define MAX_BURST_MS 1000 /* a never-ending burst still rebuilds this often */
 #define MAX_CHANGED_PATHS 256 /* more in one burst is a bulk change: rebuild it all */
 #define STALE_GAP_MS 1000     /* rebuilds for files changed outside the site: at most this often */
+#define MAX_WRITING 64        /* files being written that a rebuild waits for; more: it waits for none */
+#define MAX_WRITE_WAIT_MS 30000 /* a file held open longer (a log) no longer holds the rebuild back */
+#define DEFAULT_DEBOUNCE_MS 250 /* an editor's "empty the file, then write it" is one change */
 
 struct watcher {
     watch_options opt;
@@ -47,7 +50,30 @@ struct watcher {
     char *changed[MAX_CHANGED_PATHS];
     size_t nchanged;
     bool whole_site;
+    /* Files opened for writing and not closed yet: a photo uploaded over
+     * SFTP or a share a piece at a time. A rebuild meanwhile would publish
+     * the half written (a truncated photo, an emptied page). */
+    char *writing[MAX_WRITING];
+    size_t nwriting;
 };
+
+/* Start or end waiting for path (parent/name) to be written. */
+static void note_writing(watcher *w, const char *parent, const char *name, bool is_writing)
+{
+    if (!parent || !name) return;
+    char *path = path_join(parent, name);
+    for (size_t i = 0; i < w->nwriting; i++)
+        if (!strcmp(w->writing[i], path)) {
+            if (!is_writing) {
+                free(w->writing[i]);
+                w->writing[i] = w->writing[--w->nwriting];
+            }
+            free(path);
+            return;
+        }
+    if (is_writing && w->nwriting < MAX_WRITING) w->writing[w->nwriting++] = path;
+    else free(path);
+}
 
 static void note_change(watcher *w, const char *parent, const char *name)
 {
@@ -180,6 +206,10 @@ static bool drain_events(watcher *w)
             const char *parent = ev->wd >= 0 && (size_t)ev->wd < w->paths_cap ? w->paths[ev->wd] : NULL;
             if (ev->mask & (IN_ISDIR | IN_DELETE_SELF) || !ev->len) w->whole_site = true;
             else note_change(w, parent, ev->name);
+            if (!(ev->mask & IN_ISDIR) && ev->len) {
+                if (ev->mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM)) note_writing(w, parent, ev->name, false);
+                else if (ev->mask & (IN_MODIFY | IN_CREATE)) note_writing(w, parent, ev->name, true);
+            }
             if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && parent && ev->len) {
                 char *child = path_join(parent, ev->name);
                 watch_tree(w, child, 1);
@@ -226,7 +256,9 @@ static void *watch_thread(void *arg)
     for (;;) {
         long long now = now_ms();
         long long wake = -1;
-        if (pending_since) {
+        if (pending_since && w->nwriting) {
+            wake = pending_since + MAX_WRITE_WAIT_MS; /* or sooner, when the files are closed */
+        } else if (pending_since) {
             wake = quiet_deadline < pending_since + MAX_BURST_MS ? quiet_deadline : pending_since + MAX_BURST_MS;
         }
         if (w->next_change > 0) {
@@ -257,7 +289,8 @@ static void *watch_thread(void *arg)
             if (!pending_since) pending_since = now;
             quiet_deadline = now + w->opt.debounce_ms;
         }
-        bool settled = pending_since && (now >= quiet_deadline || now >= pending_since + MAX_BURST_MS);
+        bool settled = pending_since && (w->nwriting ? now >= pending_since + MAX_WRITE_WAIT_MS
+                                                     : now >= quiet_deadline || now >= pending_since + MAX_BURST_MS);
         bool scheduled = w->next_change > 0 && now >= (long long)w->next_change * 1000;
         bool stale = stale_at && now >= stale_at;
         if (settled || scheduled || stale) {
@@ -277,7 +310,7 @@ watcher *watch_start(const watch_options *opt, server *srv)
     watcher *w = xcalloc(1, sizeof *w);
     w->opt = *opt;
     if (!w->opt.messages) w->opt.messages = stderr;
-    if (w->opt.debounce_ms <= 0) w->opt.debounce_ms = 20;
+    if (w->opt.debounce_ms <= 0) w->opt.debounce_ms = DEFAULT_DEBOUNCE_MS;
     w->srv = srv;
     w->next_change = opt->next_change;
     w->inotify_fd = -1;
@@ -317,5 +350,6 @@ void watch_stop(watcher *w)
     free(w->paths);
     free(w->site_dir);
     forget_changes(w);
+    for (size_t i = 0; i < w->nwriting; i++) free(w->writing[i]);
     free(w);
 }

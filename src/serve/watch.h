@@ -25,7 +25,8 @@ typedef struct watch_options {
     site_update_fn update;  /* may be NULL: every change is a rebuild */
     void *ctx;
     time_t next_change;     /* from the build already being served; 0 = none */
-    int debounce_ms;        /* quiet time before rebuilding; 0 = 20 */
+    int debounce_ms;        /* quiet time before rebuilding; 0 = 250 (a file still open for writing holds it
+                             * back too, up to 30 s) */
     FILE *messages;         /* rebuild errors and notes; NULL = stderr */
     /* Before anything else, replace the snapshot being served by one with
      * its quickly compressed files compressed fully (snapshot_compress_fully):
