@@ -773,6 +773,44 @@ TEST(titles_order_naturally_without_regard_to_case)
     sitefix_remove(dir);
 }
 
+/* Grav's default order is by the page's path: @self.descendants in the
+ * order of the tree, each page before the pages under it (folio mixed the
+ * levels by folder name). order.by: header.x orders by a header's value,
+ * numbers by value. order.custom with dir: desc reverses the whole, as
+ * Grav does, the custom pages ending last. */
+TEST(descendants_keep_tree_order_and_header_and_custom_orders_follow_grav)
+{
+    static const char *const files[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru]\n  default_lang: ru\n"},
+        {"pages/01.tree/blog.md", "---\ntitle: Tree\ncontent:\n  items: '@self.descendants'\n---\n"},
+        {"pages/01.tree/01.alpha/item.md", "---\ntitle: Alpha\n---\n"},
+        {"pages/01.tree/01.alpha/01.child/item.md", "---\ntitle: AlphaChild\n---\n"},
+        {"pages/01.tree/01.alpha/02.zchild/item.md", "---\ntitle: AlphaChildZ\n---\n"},
+        {"pages/01.tree/02.beta/item.md", "---\ntitle: Beta\n---\n"},
+        {"pages/01.tree/02.beta/01.child/item.md", "---\ntitle: BetaChild\n---\n"},
+        {"pages/02.prio/blog.md", "---\ntitle: Prio\ncontent:\n  items: '@self.children'\n  order:\n    by: header.priority\n---\n"},
+        {"pages/02.prio/a/item.md", "---\ntitle: Ten\npriority: 10\n---\n"},
+        {"pages/02.prio/b/item.md", "---\ntitle: Two\npriority: 2\n---\n"},
+        {"pages/02.prio/c/item.md", "---\ntitle: None\n---\n"},
+        {"pages/03.custom/blog.md", "---\ntitle: Custom\ncontent:\n  items: '@self.children'\n  order:\n    by: title\n"
+                                    "    dir: desc\n    custom: [c]\n---\n"},
+        {"pages/03.custom/a/item.md", "---\ntitle: A\n---\n"},
+        {"pages/03.custom/b/item.md", "---\ntitle: B\n---\n"},
+        {"pages/03.custom/c/item.md", "---\ntitle: C\n---\n"},
+        {"pages/03.custom/d/item.md", "---\ntitle: D\n---\n"},
+        {NULL, NULL}};
+    char *dir = sitefix_make(files);
+    diag_list d;
+    site *s = load(dir, 0, &d);
+    char t[256];
+    CHECK_STR(titles(find(s, "ru", "/tree"), t, sizeof t), "Alpha,AlphaChild,AlphaChildZ,Beta,BetaChild");
+    CHECK_STR(titles(find(s, "ru", "/prio"), t, sizeof t), "None,Two,Ten");
+    CHECK_STR(titles(find(s, "ru", "/custom"), t, sizeof t), "D,B,A,C");
+    site_free(s);
+    diag_free(&d);
+    sitefix_remove(dir);
+}
+
 TEST(missing_pages_folder_is_a_clear_error)
 {
     diag_list d;

@@ -14,15 +14,34 @@
 #include <strings.h>
 
 typedef struct sort_spec {
-    enum { BY_DEFAULT, BY_DATE, BY_TITLE, BY_FOLDER } by;
-    int dir; /* 1 asc, -1 desc */
+    enum { BY_DEFAULT, BY_DATE, BY_TITLE, BY_FOLDER, BY_HEADER } by;
+    int dir;            /* 1 asc, -1 desc */
+    const char *header; /* BY_HEADER: the key under header ("header.priority": "priority") */
 } sort_spec;
 
 static _Thread_local sort_spec current_sort;
 
+/* Grav's default order is by the page's path: its own folder among its
+ * siblings, and a whole tree (@self.descendants) in the order of the tree,
+ * each page before the pages under it. */
 static int default_cmp(const page_version *a, const page_version *b)
 {
-    return strverscmp(a->page->folder, b->page->folder);
+    return strverscmp(a->page->rel, b->page->rel);
+}
+
+/* order.by: header.priority: numbers by value, else text; a page without
+ * the key first. */
+static int header_cmp(const page_version *a, const page_version *b, const char *key)
+{
+    const value *x = value_path(a->header, key), *y = value_path(b->header, key);
+    if (!x || !y) return !x - !y ? (x ? 1 : -1) : 0;
+    bool xn = x->kind == V_INT || x->kind == V_FLOAT, yn = y->kind == V_INT || y->kind == V_FLOAT;
+    if (xn && yn) {
+        double dx = x->kind == V_INT ? (double)x->u.i : x->u.f, dy = y->kind == V_INT ? (double)y->u.i : y->u.f;
+        return dx < dy ? -1 : dx > dy;
+    }
+    const char *sx = x->kind == V_STRING ? x->u.str.s : "", *sy = y->kind == V_STRING ? y->u.str.s : "";
+    return strverscmp(sx, sy);
 }
 
 /* Grav orders titles naturally and without regard to case (sort flags
@@ -46,11 +65,12 @@ static int item_cmp(const void *pa, const void *pb)
     switch (current_sort.by) {
     case BY_DATE: c = a->date < b->date ? -1 : a->date > b->date; break;
     case BY_TITLE: c = title_cmp(a->title, b->title); break;
+    case BY_HEADER: c = header_cmp(a, b, current_sort.header); break;
     case BY_FOLDER: /* Grav's code compares folder(), the prefix and all: the default order */
     case BY_DEFAULT: c = default_cmp(a, b); break;
     }
     if (c == 0 && current_sort.by != BY_DEFAULT) c = default_cmp(a, b);
-    return c * current_sort.dir;
+    return c;
 }
 
 /* The pages a collection gathers, before ordering. */
@@ -338,7 +358,7 @@ void collection_build(site *s, page_version *pv, arena *a, diag_list *d)
     pv->nitems = g.n;
     if (g.n) memcpy(pv->items, g.v, g.n * sizeof *g.v);
     free(g.v);
-    sort_spec spec = {BY_DEFAULT, 1};
+    sort_spec spec = {BY_DEFAULT, 1, NULL};
     /* Without content.order, Grav lists children in their parent's order:
      * its order_by and order_dir, else system.yaml's pages.order. */
     const char *by = value_path_str(content, "order.by", NULL);
@@ -347,13 +367,22 @@ void collection_build(site *s, page_version *pv, arena *a, diag_list *d)
     if (!strcmp(by, "date")) spec.by = BY_DATE;
     else if (!strcmp(by, "title")) spec.by = BY_TITLE;
     else if (!strcmp(by, "folder")) spec.by = BY_FOLDER;
+    else if (!strncmp(by, "header.", 7) && by[7]) spec.by = BY_HEADER, spec.header = by + 7;
     const char *dir = value_path_str(content, "order.dir", NULL);
     if (!dir) dir = value_path_str(pv->header, "order_dir", NULL);
     if (!dir) dir = value_path_str(s->system, "pages.order.dir", "asc");
     if (!strcasecmp(dir, "desc")) spec.dir = -1;
+    /* As Grav does: ascending, the custom order's pages first, then the
+     * whole reversed for desc (the custom ones end up last). */
     current_sort = spec;
     if (pv->nitems > 1) qsort(pv->items, pv->nitems, sizeof *pv->items, item_cmp);
     order_custom(pv, value_path(content, "order.custom"));
+    if (spec.dir < 0)
+        for (size_t i = 0, j = pv->nitems; i + 1 < j; i++, j--) {
+            page_version *t = pv->items[i];
+            pv->items[i] = pv->items[j - 1];
+            pv->items[j - 1] = t;
+        }
     if (pv->is_modular) return; /* sections: all of them, on the page itself */
     long long limit = value_path_int(content, "limit", 0);
     bool paginate = value_path_bool(content, "pagination", false);
