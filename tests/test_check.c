@@ -557,6 +557,16 @@ TEST(second_file_of_a_language_in_a_folder_is_a_warning)
     CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.about/item.en.md", 0, "not read"));
     CHECK(!sitefix_has_diag(&d, DIAG_WARNING, "01.about/default.ru.md", 0, "not read"));
     diag_free(&d);
+    /* a file manager's copy sorts before its original, which is the one read */
+    const char *const copied[][2] = {
+        {"config/system.yaml", "languages:\n  supported: [ru, en]\n  default_lang: ru\n"},
+        {"pages/01.about/Copy of item.ru.md", "---\ntitle: Old\n---\nOld.\n"},
+        {"pages/01.about/item.ru.md", "---\ntitle: New\n---\nNew.\n"},
+        {NULL, NULL}};
+    check_files(copied, &d);
+    CHECK(sitefix_has_diag(&d, DIAG_WARNING, "01.about/Copy of item.ru.md", 1,
+                           "not read: 'item.ru.md' in the same folder is the page's file in ru"));
+    diag_free(&d);
 }
 
 /* A phone number, an e-mail address or another site's address written

@@ -660,6 +660,15 @@ static void scan_folder(loader *L, page *pg, int depth, arena *a, scan_list *fou
             strcpy(found->codes[found->ncodes++], code);
     }
     free(unread);
+    /* A copy a file manager made ("Copy of item.ru.md", "item (copy).ru.md")
+     * sorts before its original: names with a space come after those
+     * without, so that the original is the one read. */
+    for (size_t k = 1; k < scan.nmd; k++)
+        for (size_t j = k; j > 0 && strchr(scan.md[j - 1].name, ' ') && !strchr(scan.md[j].name, ' '); j--) {
+            md_file t = scan.md[j];
+            scan.md[j] = scan.md[j - 1];
+            scan.md[j - 1] = t;
+        }
     /* "item.ru.md" beside "default.ru.md": a page has one file for each
      * language; the first by name is read (choose_files), and an editor
      * editing the other one sees no change. */
