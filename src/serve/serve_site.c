@@ -6,6 +6,7 @@
 #include "media/cache.h"
 #include "lib/buf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,17 +22,50 @@ static bool was_broken(const serve_site *site, const char *path)
     return false;
 }
 
+/* How long an error new to the site holds its updates back: an editor's
+ * broken save keeps the last good version online while it is fixed, but
+ * one left broken must not keep the schedule, other editors' posts or the
+ * removal of a photo from the site for longer. */
+#define HOLD_BACK_SECONDS (5 * 60)
+
+static int hold_back(const serve_site *site)
+{
+    return site->hold_back_seconds > 0 ? site->hold_back_seconds : HOLD_BACK_SECONDS;
+}
+
+/* "5 minutes", "2 s" */
+static const char *hold_back_text(const serve_site *site, char *out, size_t cap)
+{
+    int t = hold_back(site);
+    if (t % 60 == 0) snprintf(out, cap, "%d minute%s", t / 60, t == 60 ? "" : "s");
+    else snprintf(out, cap, "%d s", t);
+    return out;
+}
+
 /* Decide whether the build whose diags start at d->items[first] may
  * replace the one being served, and remember its broken files if so. */
-static bool accept_errors(serve_site *site, diag_list *d, size_t first)
+static bool accept_errors(serve_site *site, diag_list *d, size_t first, time_t now)
 {
     if (site->has_built)
         for (size_t i = first; i < d->len; i++)
             if (d->items[i].level == DIAG_ERROR && d->items[i].path && !was_broken(site, d->items[i].path)) {
+                if (!site->held_since) site->held_since = now;
+                char when[32];
+                hold_back_text(site, when, sizeof when);
+                if (now - site->held_since >= hold_back(site)) {
+                    diag_add(d, DIAG_NOTE, d->items[i].path, d->items[i].line, d->items[i].col,
+                             "not fixed in %s: the site is updated, with what this error leaves out (as folio "
+                             "build does)",
+                             when);
+                    break;
+                }
                 diag_add(d, DIAG_NOTE, d->items[i].path, d->items[i].line, d->items[i].col,
-                         "the site is not updated until this is fixed; the last good version stays online");
+                         "the site is not updated until this is fixed, for %s at most; the last good version "
+                         "stays online",
+                         when);
                 return false;
             }
+    site->held_since = 0;
     for (size_t i = 0; i < site->nerror_paths; i++) free(site->error_paths[i]);
     free(site->error_paths);
     site->error_paths = NULL;
@@ -82,7 +116,9 @@ snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_li
     build_result res = {0};
     size_t first = d->len;
     build_state *state = NULL;
-    if (build_site_keep(&bo, snapshot_output(s), d, &res, &state) != 0 || !accept_errors(site, d, first)) {
+    if (build_site_keep(&bo, snapshot_output(s), d, &res, &state) != 0 || !accept_errors(site, d, first, now)) {
+        /* tried again when the hold ends, if nothing changes before */
+        if (site->held_since) *next_change = site->held_since + hold_back(site);
         /* The files now differ from what the kept state was loaded from in
          * ways only a full build sees (this one's valid changes elsewhere):
          * updating that state would serve a mix, so none is kept (above).

@@ -13,10 +13,12 @@ typedef struct serve_site {
     const char *cache_dir; /* the photo cache, or NULL for the default */
     bool no_images;        /* photos published as they are */
     void (*variants_progress)(void *ctx, size_t made); /* as build_options; may be NULL */
+    int hold_back_seconds; /* how long a new error holds updates back; 0: five minutes */
     /* Files with errors in the build being served (private). */
     char **error_paths;
     size_t nerror_paths;
     bool has_built;
+    time_t held_since; /* since when an error new to the site holds updates back (private) */
     /* What the build being served kept for incremental updates (private). */
     struct build_state *state;
     time_t next_change;
@@ -29,7 +31,10 @@ typedef struct serve_site {
  * seconds rather than after every variant is made, and asks (through
  * *next_change) for the full build right after. A rebuild is refused - the last good
  * site stays online - when it has an error in a file that had none in the
- * build being served: an editor's broken save never takes a page down. */
+ * build being served: an editor's broken save does not take a page down
+ * while it is fixed. For five minutes at most: an error left standing
+ * longer no longer holds the site (its schedule, other editors' posts, a
+ * photo removed) back, and *next_change asks for that rebuild. */
 snapshot *serve_site_rebuild(void *ctx, time_t now, time_t *next_change, diag_list *d);
 
 /* site_update_fn for serve_main_live/watch_start; ctx is a serve_site.

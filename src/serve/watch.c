@@ -168,6 +168,9 @@ static void rebuild_now(watcher *w, bool files_only)
     } else {
         fprintf(w->opt.messages, "folio: rebuild failed; still serving the previous version\n");
         if (w->next_change <= now) w->next_change = 0;
+        /* the callback may ask to be tried again (serve_site: when an
+         * error has stood long enough to be published without its page) */
+        if (next > now && (!w->next_change || next < w->next_change)) w->next_change = next;
     }
     fflush(w->opt.messages);
     /* A rebuild allocates and frees a whole site in the build threads'
