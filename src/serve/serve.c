@@ -1265,19 +1265,28 @@ int serve_main_live(const serve_options *opt, site_rebuild_fn rebuild, site_upda
     diag_sort(&d);
     diag_print_all(stderr, &d);
     diag_free(&d);
-    if (!first) {
+    bool is_quick = false;
+    if (!first && !opt->site_dir) { /* nothing to watch for a fix */
         fprintf(stderr, "folio: the site could not be built; nothing to serve\n");
         server_stop(srv);
         return 1;
     }
-    size_t nfiles = snapshot_count(first);
-    bool is_quick = snapshot_has_quick(first);
-    server_swap(srv, first);
-    size_t nopen = snapshot_open_files();
-    fprintf(stderr, "folio: serving %zu files on %s%s", nfiles, url, opt->dev ? " (live reload)" : "");
-    if (nopen) fprintf(stderr, " (%zu media sent from files kept open)", nopen);
-    fputc('\n', stderr);
-    if (is_quick) fprintf(stderr, "folio: compressing the rest of the site fully in the background\n");
+    if (!first) {
+        /* A broken config/site.yaml at a restart: exiting would have a
+         * service manager restart folio in a loop and give up, and nothing
+         * would take the fix up. Requests get 503 with Retry-After (and
+         * /healthz "starting") until a change to the site builds. */
+        fprintf(stderr, "folio: the site could not be built; answering 503 until a change to it builds\n");
+    } else {
+        size_t nfiles = snapshot_count(first);
+        is_quick = snapshot_has_quick(first);
+        server_swap(srv, first);
+        size_t nopen = snapshot_open_files();
+        fprintf(stderr, "folio: serving %zu files on %s%s", nfiles, url, opt->dev ? " (live reload)" : "");
+        if (nopen) fprintf(stderr, " (%zu media sent from files kept open)", nopen);
+        fputc('\n', stderr);
+        if (is_quick) fprintf(stderr, "folio: compressing the rest of the site fully in the background\n");
+    }
 
     watch_options wo = {.site_dir = opt->site_dir,
                         .rebuild = rebuild,
