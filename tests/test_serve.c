@@ -1784,6 +1784,53 @@ TEST(sigterm_stops_serve_main_after_requests_in_flight_finish)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* folio serve restarted while config/site.yaml is broken exited, and a
+ * service manager restarted it in a loop and gave up. It answers 503
+ * ("starting") until a change to the site builds. */
+TEST(serve_started_on_a_broken_configuration_waits_for_the_fix)
+{
+    char dir[] = "/tmp/folio-broken-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], yaml[256];
+    snprintf(path, sizeof path, "%s/config", dir);
+    CHECK_INT(dir_make(path), 0);
+    snprintf(path, sizeof path, "%s/pages/01.home", dir);
+    CHECK_INT(dir_make(path), 0);
+    snprintf(path, sizeof path, "%s/pages/01.home/default.md", dir);
+    write_text(path, "---\ntitle: Home\n---\nHOME-TEXT\n");
+    snprintf(yaml, sizeof yaml, "%s/config/site.yaml", dir);
+    write_text(yaml, "title: [broken\n");
+    const char *bin = getenv("FOLIO_BIN") ? getenv("FOLIO_BIN") : "build/folio";
+    int port = free_port();
+    char port_text[16];
+    snprintf(port_text, sizeof port_text, "%d", port);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) dup2(null, 2);
+        execl(bin, "folio", "serve", dir, "--port", port_text, "-q", (char *)NULL);
+        _exit(4);
+    }
+    int status = 503;
+    for (int i = 0; i < 300; i++) {
+        reply r;
+        int rc = http_get(port, "/healthz", NULL, &r);
+        if (rc == 0) status = r.status;
+        reply_free(&r);
+        if (rc == 0) break;
+        usleep(10000);
+    }
+    CHECK_INT(status, 503);
+    write_text(yaml, "title: Центр\n");
+    CHECK(wait_until_ready(port, 5000));
+    kill(pid, SIGTERM);
+    int exit_status = -1;
+    waitpid(pid, &exit_status, 0);
+    CHECK(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0);
+    dir_remove_tree(dir);
+}
+
 /* logrotate renames the access log and sends SIGUSR1 (as to nginx): the
  * lines before go to the renamed file, the lines after to a new file
  * under the name, and the server goes on. */
